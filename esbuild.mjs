@@ -1,0 +1,57 @@
+// Builds the separate bundles: the extension host (Node, CommonJS, `vscode` external),
+// the CLI (Node, CommonJS, runnable), the webview (browser IIFE) and the in-VS-Code test suite.
+// `--production` minifies and drops source maps; `--watch` rebuilds on change and prints
+// problem-matcher friendly lines ("[watch] build started/finished").
+import * as esbuild from 'esbuild';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+/** Reports build start/end in the format the `$esbuild-watch` problem matcher expects. */
+const watchReporter = {
+  name: 'watch-reporter',
+  setup(build) {
+    build.onStart(() => console.log('[watch] build started'));
+    build.onEnd((result) => {
+      for (const { text, location } of result.errors) {
+        console.error(`✘ [ERROR] ${text}`);
+        if (location) console.error(`    ${location.file}:${location.line}:${location.column}:`);
+      }
+      console.log('[watch] build finished');
+    });
+  },
+};
+
+const common = {
+  bundle: true,
+  minify: production,
+  sourcemap: production ? false : 'linked',
+  sourcesContent: false,
+  logLevel: watch ? 'silent' : 'warning',
+  plugins: watch ? [watchReporter] : [],
+};
+
+const node = { ...common, platform: 'node', format: 'cjs', target: 'node18' };
+
+const configs = [
+  { ...node, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist', external: ['vscode'] },
+  { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+  { ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: { webview: 'webview/main.ts' }, outdir: 'dist' },
+];
+if (!production) {
+  // The mocha suite that runs inside a real extension host (code-server or @vscode/test-electron).
+  configs.push({ ...node, entryPoints: { 'test/suite/index': 'test/vscode/suite/index.ts' }, outdir: 'out', external: ['vscode', 'mocha'] });
+}
+
+const contexts = await Promise.all(configs.map((c) => esbuild.context(c)));
+if (watch) {
+  await Promise.all(contexts.map((c) => c.watch()));
+} else {
+  try {
+    await Promise.all(contexts.map((c) => c.rebuild()));
+  } catch {
+    process.exitCode = 1; // esbuild has already printed the errors
+  } finally {
+    await Promise.all(contexts.map((c) => c.dispose()));
+  }
+}

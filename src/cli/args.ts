@@ -1,0 +1,398 @@
+/**
+ * Command-line parsing for `mcp-lens`. Pure (no I/O), so every usage error is unit-tested.
+ * A usage error says what is wrong and becomes exit code 2.
+ */
+import {
+  type ConnectionConfig,
+  type HttpTransportKind,
+  CommandLineError,
+  defaultConnectionName,
+  newConnectionId,
+  parseCommandLine,
+  parseEnvAssignment,
+  parseHeaderLine,
+  validateServerUrl,
+} from '../core/config';
+
+export const COMMANDS = ['tools', 'call', 'resources', 'read', 'prompts', 'prompt'] as const;
+export type CommandName = (typeof COMMANDS)[number];
+
+export interface CliOptions {
+  json: boolean;
+  /** Prints every JSON-RPC message (redacted) to stderr. */
+  verbose: boolean;
+  /** Per-request timeout in milliseconds; undefined leaves the core's default. */
+  timeoutMs?: number;
+  /** Sign-in (issue 3): where tokens are kept; undefined means the default file. */
+  credentialsPath?: string;
+  /** Print the authorization URL instead of opening a browser. */
+  noBrowser: boolean;
+  /** Never ask: a needed sign-in becomes exit code 3. */
+  nonInteractive: boolean;
+  /** A pre-registered OAuth client id; its secret comes from MCP_LENS_CLIENT_SECRET (kept off the process list). */
+  clientId?: string;
+  /** A Client ID Metadata Document URL to use as client_id when the server supports it. */
+  clientMetadataUrl?: string;
+  /** A fixed loopback port for the redirect URI, for servers that need an exact pre-registered URI. */
+  callbackPort?: number;
+  /**
+   * TEST ONLY: instead of a browser, GET the authorization URL and follow its redirect to our
+   * loopback callback. Used by the conformance suite, whose mock authorization server approves at once.
+   */
+  testOnlyHeadlessBrowser: boolean;
+}
+
+export interface RunRequest {
+  kind: 'run';
+  command: CommandName;
+  config: ConnectionConfig;
+  /** `call`: the tool; `prompt`: the prompt name. */
+  name?: string;
+  /** `read`: the resource URI. */
+  uri?: string;
+  /** `call`: JSON object; `prompt`: string values. */
+  args?: Record<string, unknown>;
+  options: CliOptions;
+}
+
+export type ParsedArgs = RunRequest | { kind: 'help'; topic?: string } | { kind: 'version' };
+
+export class UsageError extends Error {
+  constructor(message: string, readonly hint: string = 'Run `mcp-lens --help` for usage.') {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+type OptionSpec = { takesValue: boolean; repeatable?: boolean };
+
+const OPTIONS: Record<string, OptionSpec> = {
+  '--stdio': { takesValue: true },
+  '--transport': { takesValue: true },
+  '--header': { takesValue: true, repeatable: true },
+  '--env': { takesValue: true, repeatable: true },
+  '--cwd': { takesValue: true },
+  '--timeout': { takesValue: true },
+  '--json': { takesValue: false },
+  '--verbose': { takesValue: false },
+  '--credentials': { takesValue: true },
+  '--no-browser': { takesValue: false },
+  '--non-interactive': { takesValue: false },
+  '--client-id': { takesValue: true },
+  '--client-metadata-url': { takesValue: true },
+  '--callback-port': { takesValue: true },
+  '--test-only-headless-browser': { takesValue: false },
+  '--help': { takesValue: false },
+  '--version': { takesValue: false },
+};
+
+const SHORT: Record<string, string> = { '-H': '--header', '-e': '--env', '-h': '--help', '-V': '--version', '-t': '--transport' };
+
+const TRANSPORTS: Record<string, HttpTransportKind> = {
+  auto: 'auto',
+  http: 'streamable-http',
+  'streamable-http': 'streamable-http',
+  streamablehttp: 'streamable-http',
+  sse: 'sse',
+};
+
+/** Splits argv into options (by name, all values in order) and positionals. */
+function tokenize(argv: string[]): { opts: Map<string, string[]>; positionals: string[] } {
+  const opts = new Map<string, string[]>();
+  const positionals: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--') {
+      positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    // A lone '-' or a negative number is a positional, not an option.
+    if (!arg.startsWith('-') || arg === '-' || /^-\d/.test(arg)) {
+      positionals.push(arg);
+      continue;
+    }
+    let name = arg;
+    let inlineValue: string | undefined;
+    const eq = arg.indexOf('=');
+    if (arg.startsWith('--') && eq > 0) {
+      name = arg.slice(0, eq);
+      inlineValue = arg.slice(eq + 1);
+    }
+    name = SHORT[name] ?? name;
+    const spec = OPTIONS[name];
+    if (!spec) throw new UsageError(`Unknown option ${name}.`);
+    let value = '';
+    if (spec.takesValue) {
+      if (inlineValue !== undefined) value = inlineValue;
+      else {
+        if (i + 1 >= argv.length) throw new UsageError(`${name} needs a value.`);
+        value = argv[++i];
+      }
+    } else if (inlineValue !== undefined) {
+      throw new UsageError(`${name} takes no value.`);
+    }
+    const list = opts.get(name) ?? [];
+    if (list.length > 0 && !spec.repeatable && spec.takesValue) throw new UsageError(`${name} is given more than once.`);
+    list.push(value);
+    opts.set(name, list);
+  }
+  return { opts, positionals };
+}
+
+/** Parses `mcp-lens` arguments (without `node` and the script). Throws UsageError. */
+export function parseArgs(argv: string[]): ParsedArgs {
+  const { opts, positionals } = tokenize(argv);
+  if (opts.has('--help')) return { kind: 'help', topic: positionals[0] };
+  if (opts.has('--version')) return { kind: 'version' };
+  const [commandWord, ...rest] = positionals;
+  if (commandWord === undefined) throw new UsageError('No command given.');
+  if (commandWord === 'help') return { kind: 'help', topic: rest[0] };
+  if (commandWord === 'version') return { kind: 'version' };
+  if (!(COMMANDS as readonly string[]).includes(commandWord)) {
+    throw new UsageError(`Unknown command "${commandWord}". Commands: ${COMMANDS.join(', ')}.`);
+  }
+  const command = commandWord as CommandName;
+  const one = (name: string): string | undefined => opts.get(name)?.[0];
+
+  // --- target ---
+  const stdioLine = one('--stdio');
+  let config: ConnectionConfig;
+  let operands: string[];
+  if (stdioLine !== undefined) {
+    for (const httpOnly of ['--transport', '--header']) {
+      if (opts.has(httpOnly)) throw new UsageError(`${httpOnly} applies to an HTTP target, not to --stdio.`);
+    }
+    let words: string[];
+    try {
+      words = parseCommandLine(stdioLine);
+    } catch (e) {
+      if (e instanceof CommandLineError) throw new UsageError(`--stdio: ${e.message}`);
+      throw e;
+    }
+    if (words.length === 0) throw new UsageError('--stdio needs a command line, for example --stdio "npx -y @modelcontextprotocol/server-everything".');
+    const env: Record<string, string> = {};
+    for (const assignment of opts.get('--env') ?? []) {
+      const parsed = parseEnvAssignment(assignment);
+      if (typeof parsed === 'string') throw new UsageError(`--env: ${parsed}`);
+      env[parsed.name] = parsed.value;
+    }
+    const [cmd, ...cmdArgs] = words;
+    config = {
+      id: newConnectionId(),
+      name: defaultConnectionName({ transport: 'stdio', command: cmd, args: cmdArgs }),
+      transport: 'stdio',
+      command: cmd,
+      args: cmdArgs,
+      ...(Object.keys(env).length ? { env } : {}),
+      ...(one('--cwd') !== undefined ? { cwd: one('--cwd') } : {}),
+    };
+    operands = rest;
+  } else {
+    if (opts.has('--env')) throw new UsageError('--env applies to a --stdio target, not to a URL.');
+    if (opts.has('--cwd')) throw new UsageError('--cwd applies to a --stdio target, not to a URL.');
+    const url = rest[0];
+    if (url === undefined) {
+      throw new UsageError(`"${command}" needs a target: a server URL (http:// or https://) or --stdio "<command line>".`);
+    }
+    const problem = validateServerUrl(url);
+    if (problem) throw new UsageError(`Invalid target: ${problem}`);
+    const transportWord = one('--transport') ?? 'auto';
+    const transport = TRANSPORTS[transportWord.toLowerCase()];
+    if (!transport) throw new UsageError(`--transport must be auto, http or sse (got "${transportWord}").`);
+    const headers: Record<string, string> = {};
+    for (const line of opts.get('--header') ?? []) {
+      const parsed = parseHeaderLine(line);
+      if (typeof parsed === 'string') throw new UsageError(`--header: ${parsed}`);
+      headers[parsed.name] = parsed.value;
+    }
+    config = {
+      id: newConnectionId(),
+      name: defaultConnectionName({ transport, url: url.trim() }),
+      transport,
+      url: url.trim(),
+      ...(Object.keys(headers).length ? { headers } : {}),
+      ...(one('--client-id') !== undefined ? { oauthClientId: one('--client-id') } : {}),
+    };
+    operands = rest.slice(1);
+  }
+
+  // --- options ---
+  const options: CliOptions = {
+    json: opts.has('--json'),
+    verbose: opts.has('--verbose'),
+    noBrowser: opts.has('--no-browser'),
+    nonInteractive: opts.has('--non-interactive'),
+    testOnlyHeadlessBrowser: opts.has('--test-only-headless-browser'),
+  };
+  const timeout = one('--timeout');
+  if (timeout !== undefined) {
+    const seconds = Number(timeout);
+    if (!timeout.trim() || !Number.isFinite(seconds) || seconds <= 0) {
+      throw new UsageError(`--timeout must be a positive number of seconds (got "${timeout}").`);
+    }
+    options.timeoutMs = Math.round(seconds * 1000);
+  }
+  const credentials = one('--credentials');
+  if (credentials !== undefined) {
+    if (!credentials.trim()) throw new UsageError('--credentials needs a file path.');
+    options.credentialsPath = credentials;
+  }
+  const clientId = one('--client-id');
+  if (clientId !== undefined) {
+    if (config.transport === 'stdio') throw new UsageError('--client-id applies to an HTTP target, not to --stdio.');
+    if (!clientId.trim()) throw new UsageError('--client-id needs a value.');
+    options.clientId = clientId;
+  }
+  const metadataUrl = one('--client-metadata-url');
+  if (metadataUrl !== undefined) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(metadataUrl);
+    } catch {
+      parsed = undefined;
+    }
+    // A Client ID Metadata Document URL is an https URL with a path (draft-ietf-oauth-client-id-metadata-document §3).
+    if (!parsed || parsed.protocol !== 'https:' || parsed.pathname === '/') {
+      throw new UsageError(`--client-metadata-url must be an https URL with a path (got "${metadataUrl}").`);
+    }
+    options.clientMetadataUrl = metadataUrl;
+  }
+  const port = one('--callback-port');
+  if (port !== undefined) {
+    const n = Number(port);
+    if (!/^\d+$/.test(port) || n < 1 || n > 65535) throw new UsageError(`--callback-port must be a port number from 1 to 65535 (got "${port}").`);
+    options.callbackPort = n;
+  }
+  if (options.testOnlyHeadlessBrowser && options.noBrowser) {
+    throw new UsageError('--test-only-headless-browser and --no-browser cannot be used together.');
+  }
+
+  // --- operands ---
+  const request: RunRequest = { kind: 'run', command, config, options };
+  const expect = (names: string[], optional: string[] = []): string[] => {
+    if (operands.length < names.length) {
+      throw new UsageError(`"${command}" needs ${names.map((n) => `<${n}>`).join(' ')} after the target.`, `Usage: ${usageLine(command)}`);
+    }
+    if (operands.length > names.length + optional.length) {
+      const extra = operands.slice(names.length + optional.length);
+      throw new UsageError(`Unexpected argument${extra.length > 1 ? 's' : ''}: ${extra.map((e) => JSON.stringify(e)).join(' ')}.`, `Usage: ${usageLine(command)}`);
+    }
+    return operands;
+  };
+  switch (command) {
+    case 'tools':
+    case 'resources':
+    case 'prompts':
+      expect([]);
+      break;
+    case 'read':
+      request.uri = expect(['uri'])[0];
+      break;
+    case 'call': {
+      const [tool, json] = expect(['tool'], ['json-args']);
+      request.name = tool;
+      request.args = parseJsonObject(json, 'Tool arguments');
+      break;
+    }
+    case 'prompt': {
+      const [name, json] = expect(['name'], ['json-args']);
+      request.name = name;
+      request.args = promptArguments(parseJsonObject(json, 'Prompt arguments'));
+      break;
+    }
+  }
+  return request;
+}
+
+function parseJsonObject(text: string | undefined, what: string): Record<string, unknown> {
+  if (text === undefined || !text.trim()) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`${what} are not valid JSON: ${(e as Error).message}.`, `Pass a JSON object, for example '{"message": "hi"}' (quote it for the shell).`);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    const got = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+    throw new UsageError(`${what} must be a JSON object, not ${got}.`, `Pass a JSON object, for example '{"message": "hi"}'.`);
+  }
+  return value as Record<string, unknown>;
+}
+
+/** MCP prompt arguments are strings (spec: prompts/get `arguments: {[key]: string}`); numbers and booleans are converted. */
+function promptArguments(args: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(args)) {
+    if (typeof value === 'string') out[key] = value;
+    else if (typeof value === 'number' || typeof value === 'boolean') out[key] = String(value);
+    else throw new UsageError(`Prompt argument "${key}" must be a string (prompt arguments are strings), not ${value === null ? 'null' : Array.isArray(value) ? 'an array' : `an ${typeof value}`}.`);
+  }
+  return out;
+}
+
+export function usageLine(command: CommandName): string {
+  const target = '(<url> | --stdio "<command line>")';
+  switch (command) {
+    case 'tools':
+    case 'resources':
+    case 'prompts':
+      return `mcp-lens ${command} ${target}`;
+    case 'read':
+      return `mcp-lens read ${target} <uri>`;
+    case 'call':
+      return `mcp-lens call ${target} <tool> ['<json-args>']`;
+    case 'prompt':
+      return `mcp-lens prompt ${target} <name> ['<json-args>']`;
+  }
+}
+
+export const EXIT = { ok: 0, failure: 1, usage: 2, authRequired: 3, interrupted: 130 } as const;
+
+export function usageText(): string {
+  return `mcp-lens — inspect and call MCP (Model Context Protocol) servers from the command line.
+
+Usage:
+  ${usageLine('tools')}               list the tools
+  ${usageLine('call')}   call a tool
+  ${usageLine('resources')}           list resources and resource templates
+  ${usageLine('read')}          read a resource
+  ${usageLine('prompts')}             list the prompts
+  ${usageLine('prompt')}  get a prompt
+  mcp-lens help | --help | --version
+
+Target:
+  <url>                       an http(s) MCP endpoint, e.g. http://127.0.0.1:3001/mcp
+    --transport auto|http|sse   auto (default) tries Streamable HTTP, then falls back to SSE
+    -H, --header 'Name: value'  send a header with every request (repeatable)
+  --stdio "<command line>"    start a local server and talk to it over stdin/stdout
+    -e, --env NAME=value        set an environment variable for it (repeatable)
+    --cwd <dir>                 its working directory
+
+Output:
+  --json                      print the raw result JSON on stdout (for scripts)
+  --verbose                   print every JSON-RPC message (secrets redacted) to stderr
+  --timeout <seconds>         fail a request that takes longer (default: 60)
+
+Sign-in (servers protected by OAuth):
+  --credentials <file>        where tokens are kept (default: ~/.config/mcp-lens/credentials.json, mode 0600)
+  --no-browser                print the sign-in URL instead of opening a browser
+  --non-interactive           never ask; exit with code 3 when a sign-in is needed
+  --client-id <id>            a pre-registered OAuth client id (its secret, if any, in MCP_LENS_CLIENT_SECRET)
+  --client-metadata-url <url> an https Client ID Metadata Document URL to use as the client id
+  --callback-port <port>      a fixed port for the loopback redirect (http://127.0.0.1:<port>/callback)
+  The browser is $BROWSER if set, otherwise xdg-open / open / start.
+
+Exit codes:
+  0  success
+  1  failure (connection error, server error, a tool result with isError)
+  2  usage error (unknown command or option, bad JSON arguments)
+  3  authorization required (a sign-in is needed and could not happen)
+  130 interrupted (Ctrl+C; a running call is cancelled first)
+
+Examples:
+  mcp-lens tools --stdio "npx -y @modelcontextprotocol/server-everything"
+  mcp-lens call http://127.0.0.1:3001/mcp echo '{"message": "hello"}'
+  mcp-lens read http://127.0.0.1:3001/sse --transport sse demo://resource/static/document/architecture.md
+  mcp-lens prompt --stdio "node server.js" args-prompt '{"city": "Paris"}' --json
+`;
+}

@@ -1,0 +1,189 @@
+/**
+ * Human-readable output for the CLI. Pure functions from SDK result types to text, so the layout is
+ * unit-tested. Server-provided text is printed as data; control characters that could drive the
+ * terminal (ANSI escapes, carriage returns) are made visible instead of being interpreted.
+ */
+import type {
+  CallToolResult,
+  ContentBlock,
+  GetPromptResult,
+  Prompt,
+  ReadResourceResult,
+  Resource,
+  ResourceTemplate,
+  Tool,
+} from '@modelcontextprotocol/sdk/types.js';
+
+/** Replaces terminal control characters (except newline and tab) with a visible escape. */
+export function safeText(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+/** A one-line version of a description: the first non-empty line, whitespace collapsed. */
+export function firstLine(text: string | undefined): string {
+  if (!text) return '';
+  const line = text.split(/\r?\n/).find((l) => l.trim()) ?? '';
+  return safeText(line.trim().replace(/\s+/g, ' '));
+}
+
+/** Two aligned columns; rows whose first cell is long still align the rest. */
+export function columns(rows: Array<[string, string]>, indent = '  ', gap = 2): string[] {
+  const width = Math.min(Math.max(0, ...rows.map(([a]) => a.length)), 60);
+  return rows.map(([a, b]) => (b ? `${indent}${a.padEnd(width)}${' '.repeat(gap)}${b}` : `${indent}${a}`).trimEnd());
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+interface SchemaProperty {
+  type?: string | string[];
+  description?: string;
+  enum?: unknown[];
+  items?: { type?: string };
+  default?: unknown;
+}
+
+/** `message: string (required)`, `count: number = 5`… one entry per input schema property. */
+export function describeParameters(schema: Tool['inputSchema'] | undefined): string[] {
+  const props = (schema?.properties ?? {}) as Record<string, SchemaProperty>;
+  const required = new Set(Array.isArray(schema?.required) ? schema.required : []);
+  return Object.entries(props).map(([name, prop]) => {
+    let type = Array.isArray(prop?.type) ? prop.type.join('|') : (prop?.type ?? 'any');
+    if (type === 'array' && prop?.items?.type) type = `${prop.items.type}[]`;
+    if (Array.isArray(prop?.enum)) type = prop.enum.map((v) => JSON.stringify(v)).join('|');
+    let text = `${safeText(name)}: ${safeText(type)}`;
+    if (required.has(name)) text += ' (required)';
+    else if (prop?.default !== undefined) text += ` = ${safeText(JSON.stringify(prop.default))}`;
+    const description = firstLine(prop?.description);
+    if (description) text += ` — ${description}`;
+    return text;
+  });
+}
+
+export function formatTools(tools: Tool[]): string {
+  if (tools.length === 0) return 'No tools.\n';
+  const lines = [`${plural(tools.length, 'tool')}:`, ''];
+  const width = Math.min(Math.max(...tools.map((t) => t.name.length)), 40);
+  const pad = ' '.repeat(2 + width + 2);
+  for (const tool of tools) {
+    const description = firstLine(tool.description) || firstLine(tool.title);
+    lines.push(`  ${safeText(tool.name).padEnd(width)}  ${description}`.trimEnd());
+    for (const param of describeParameters(tool.inputSchema)) lines.push(`${pad}· ${param}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export function formatResources(resources: Resource[], templates: ResourceTemplate[]): string {
+  const lines: string[] = [];
+  if (resources.length === 0) lines.push('No resources.');
+  else {
+    lines.push(`${plural(resources.length, 'resource')}:`, '');
+    lines.push(
+      ...columns(
+        resources.map((r) => {
+          const details = [firstLine(r.name), r.mimeType ? `(${safeText(r.mimeType)})` : ''].filter(Boolean).join(' ');
+          return [safeText(r.uri), details];
+        }),
+      ),
+    );
+  }
+  lines.push('');
+  if (templates.length === 0) lines.push('No resource templates.');
+  else {
+    lines.push(`${plural(templates.length, 'resource template')}:`, '');
+    lines.push(
+      ...columns(
+        templates.map((t) => {
+          const details = [firstLine(t.name), t.mimeType ? `(${safeText(t.mimeType)})` : ''].filter(Boolean).join(' ');
+          return [safeText(t.uriTemplate), details];
+        }),
+      ),
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export function formatPrompts(prompts: Prompt[]): string {
+  if (prompts.length === 0) return 'No prompts.\n';
+  const lines = [`${plural(prompts.length, 'prompt')}:`, ''];
+  const width = Math.min(Math.max(...prompts.map((p) => p.name.length)), 40);
+  const pad = ' '.repeat(2 + width + 2);
+  for (const prompt of prompts) {
+    lines.push(`  ${safeText(prompt.name).padEnd(width)}  ${firstLine(prompt.description) || firstLine(prompt.title)}`.trimEnd());
+    for (const arg of prompt.arguments ?? []) {
+      let text = `· ${safeText(arg.name)}${arg.required ? ' (required)' : ''}`;
+      const description = firstLine(arg.description);
+      if (description) text += ` — ${description}`;
+      lines.push(`${pad}${text}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Decoded size of base64 data without decoding it. */
+export function base64Bytes(data: string): number {
+  const clean = data.replace(/\s/g, '');
+  const padding = clean.endsWith('==') ? 2 : clean.endsWith('=') ? 1 : 0;
+  return Math.max(0, Math.floor((clean.length * 3) / 4) - padding);
+}
+
+function formatBytes(n: number): string {
+  if (n < 1024) return `${n} bytes`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${(n / (1024 * 1024)).toFixed(1)} MiB`;
+}
+
+/** Text content is printed as is; everything else gets a one-line summary in brackets. */
+export function formatContentBlock(block: ContentBlock): string {
+  switch (block.type) {
+    case 'text':
+      return safeText(block.text);
+    case 'image':
+    case 'audio':
+      return `[${block.type} ${safeText(block.mimeType)}, ${formatBytes(base64Bytes(block.data))}]`;
+    case 'resource_link':
+      return `[resource link] ${safeText(block.uri)}${block.name ? ` (${firstLine(block.name)})` : ''}${block.mimeType ? ` ${safeText(block.mimeType)}` : ''}`;
+    case 'resource': {
+      const r = block.resource;
+      if ('text' in r && typeof r.text === 'string') return `[resource ${safeText(r.uri)}]\n${safeText(r.text)}`;
+      const blob = 'blob' in r && typeof r.blob === 'string' ? r.blob : '';
+      return `[resource ${safeText(r.uri)}${r.mimeType ? ` ${safeText(r.mimeType)}` : ''}, ${formatBytes(base64Bytes(blob))}]`;
+    }
+    default: {
+      const unknown = block as { type?: unknown };
+      return `[${safeText(String(unknown.type ?? 'unknown'))} content]`;
+    }
+  }
+}
+
+export function formatToolResult(result: CallToolResult): string {
+  const parts = (result.content ?? []).map(formatContentBlock);
+  if (result.structuredContent !== undefined && parts.length === 0) {
+    parts.push(safeText(JSON.stringify(result.structuredContent, null, 2)));
+  }
+  if (parts.length === 0) return '(no content)\n';
+  return `${parts.join('\n')}\n`;
+}
+
+export function formatReadResult(result: ReadResourceResult): string {
+  const parts = result.contents.map((c) => {
+    if ('text' in c && typeof c.text === 'string') return result.contents.length > 1 ? `[${safeText(c.uri)}]\n${safeText(c.text)}` : safeText(c.text);
+    const blob = 'blob' in c && typeof c.blob === 'string' ? c.blob : '';
+    return `[${safeText(c.uri)}${c.mimeType ? ` ${safeText(c.mimeType)}` : ''}, binary, ${formatBytes(base64Bytes(blob))}; use --json for the base64 data]`;
+  });
+  if (parts.length === 0) return '(no contents)\n';
+  return `${parts.join('\n')}\n`;
+}
+
+export function formatPromptResult(result: GetPromptResult): string {
+  const lines: string[] = [];
+  if (result.description) lines.push(`${firstLine(result.description)}`, '');
+  for (const message of result.messages) {
+    const text = formatContentBlock(message.content as ContentBlock);
+    lines.push(`${message.role}: ${text}`);
+  }
+  if (result.messages.length === 0) lines.push('(no messages)');
+  return `${lines.join('\n')}\n`;
+}

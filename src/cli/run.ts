@@ -1,0 +1,264 @@
+/**
+ * Runs one `mcp-lens` command on the core's ConnectionManager and returns the exit code.
+ * The connection (and a stdio server's whole process tree) is always shut down before returning.
+ */
+import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { EXIT, parseArgs, type RunRequest, UsageError, usageText } from './args';
+import type { CliIo } from './output';
+import { formatPromptResult, formatPrompts, formatReadResult, formatResources, formatToolResult, formatTools, safeText } from './format';
+import { ConnectionManager } from '../core/manager';
+import type { Connection } from '../core/connection';
+import { AuthRequiredError, ConnectionError } from '../core/errors';
+import type { Logger } from '../core/logger';
+import type { TraceEntry } from '../core/trace';
+import { version as packageVersion } from '../../package.json';
+
+export const CLI_VERSION: string = packageVersion;
+const DEFAULT_TIMEOUT_MS = 60_000;
+/** After a cancel over HTTP, the notifications/cancelled POST needs a moment before the transport closes and aborts it. */
+const CANCEL_GRACE_MS = 250;
+
+/**
+ * Hooks for sign-in (issue 3). `prepare` may return an authorized fetch for an HTTP target;
+ * `signIn` runs an interactive sign-in after an AuthRequiredError and resolves true when the
+ * command should be retried.
+ */
+export interface CliAuth {
+  managerOptions(request: RunRequest): Promise<Partial<ConstructorParameters<typeof ConnectionManager>[0]>>;
+  signIn(request: RunRequest, error: AuthRequiredError | ConnectionError, signal: AbortSignal): Promise<boolean>;
+  dispose(): Promise<void>;
+}
+
+export class Interrupted extends Error {
+  constructor() {
+    super('Interrupted.');
+    this.name = 'Interrupted';
+  }
+}
+
+/** The whole CLI, minus process wiring: argv in, exit code out. */
+export async function run(argv: string[], io: CliIo, interrupt: AbortSignal, makeAuth?: (io: CliIo) => CliAuth): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs(argv);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr(`mcp-lens: ${e.message}\n${e.hint}\n`);
+      return EXIT.usage;
+    }
+    throw e;
+  }
+  if (parsed.kind === 'help') {
+    io.stdout(usageText());
+    return EXIT.ok;
+  }
+  if (parsed.kind === 'version') {
+    io.stdout(`mcp-lens ${CLI_VERSION}\n`);
+    return EXIT.ok;
+  }
+  const auth = makeAuth?.(io);
+  try {
+    // One retry after an interactive sign-in; a second auth-required is reported, not looped on.
+    for (let attempt = 0; ; attempt++) {
+      const outcome = await runOnce(parsed, io, interrupt, auth);
+      if (outcome.kind === 'done') return outcome.code;
+      const error = outcome.error;
+      if (auth && attempt === 0 && !interrupt.aborted) {
+        let signedIn: boolean;
+        try {
+          signedIn = await auth.signIn(parsed, error, interrupt);
+        } catch (e) {
+          if (interrupt.aborted) return reportInterrupted(io);
+          return reportError(io, e);
+        }
+        if (signedIn) continue;
+      }
+      return reportError(io, error);
+    }
+  } finally {
+    await auth?.dispose();
+  }
+}
+
+type Outcome = { kind: 'done'; code: number } | { kind: 'auth-required'; error: AuthRequiredError | ConnectionError };
+
+async function runOnce(request: RunRequest, io: CliIo, interrupt: AbortSignal, auth: CliAuth | undefined): Promise<Outcome> {
+  const { options } = request;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const manager = new ConnectionManager({
+    logger: options.verbose ? stderrLogger(io) : undefined,
+    requestTimeoutMs: timeoutMs,
+    clientInfo: { name: 'mcp-lens-cli', version: CLI_VERSION },
+    ...(auth ? await auth.managerOptions(request) : {}),
+  });
+  let connection: Connection | undefined;
+  try {
+    connection = manager.add(request.config);
+    if (options.verbose) {
+      connection.trace.onDidAdd((entry) => io.stderr(formatTraceLine(entry)));
+      connection.onStderr((line) => io.stderr(`[server stderr] ${safeText(line)}\n`));
+    }
+    const conn = connection;
+    await untilInterrupted(conn.connect(), interrupt);
+    const code = await execute(request, conn, io, interrupt, timeoutMs);
+    return { kind: 'done', code };
+  } catch (e) {
+    if (interrupt.aborted || e instanceof Interrupted) return { kind: 'done', code: reportInterrupted(io) };
+    if (isAuthRequired(e, connection)) {
+      const error = e instanceof AuthRequiredError || e instanceof ConnectionError ? e : new ConnectionError('auth-required', errorMessage(e));
+      return { kind: 'auth-required', error };
+    }
+    return { kind: 'done', code: reportError(io, e) };
+  } finally {
+    await manager.disposeAsync();
+  }
+}
+
+async function execute(request: RunRequest, conn: Connection, io: CliIo, interrupt: AbortSignal, timeoutMs: number): Promise<number> {
+  const json = request.options.json;
+  const print = (value: unknown) => io.stdout(`${JSON.stringify(value, null, 2)}\n`);
+  switch (request.command) {
+    // connect() has already listed everything, following pagination cursors.
+    case 'tools': {
+      if (json) print({ tools: conn.tools });
+      else io.stdout(formatTools(conn.tools));
+      return EXIT.ok;
+    }
+    case 'resources': {
+      if (json) print({ resources: conn.resources, resourceTemplates: conn.resourceTemplates });
+      else io.stdout(formatResources(conn.resources, conn.resourceTemplates));
+      return EXIT.ok;
+    }
+    case 'prompts': {
+      if (json) print({ prompts: conn.prompts });
+      else io.stdout(formatPrompts(conn.prompts));
+      return EXIT.ok;
+    }
+    case 'read': {
+      const result = await untilInterrupted(conn.readResource(request.uri ?? '', { timeoutMs }), interrupt);
+      if (json) print(result);
+      else io.stdout(formatReadResult(result));
+      return EXIT.ok;
+    }
+    case 'prompt': {
+      const result = await untilInterrupted(conn.getPrompt(request.name ?? '', (request.args ?? {}) as Record<string, string>, { timeoutMs }), interrupt);
+      if (json) print(result);
+      else io.stdout(formatPromptResult(result));
+      return EXIT.ok;
+    }
+    case 'call': {
+      // The interrupt signal goes to the SDK, which sends notifications/cancelled for the request (spec: cancellation).
+      const result = await conn
+        .callTool(request.name ?? '', request.args ?? {}, {
+          signal: interrupt,
+          timeoutMs,
+          onProgress: json
+            ? undefined
+            : (p) => io.stderr(`progress ${p.progress}${p.total !== undefined ? `/${p.total}` : ''}${p.message ? ` ${safeText(p.message)}` : ''}\n`),
+        })
+        .catch(async (e: unknown) => {
+          if (interrupt.aborted && conn.activeTransport !== 'stdio') await delay(CANCEL_GRACE_MS);
+          throw e;
+        });
+      if (json) print(result);
+      if (result.isError) {
+        // The tool ran and reported a failure (spec: tool execution errors are results with isError).
+        const text = formatToolResult(result).trimEnd();
+        io.stderr(`mcp-lens: the tool "${safeText(request.name ?? '')}" reported an error: ${text}\n`);
+        return EXIT.failure;
+      }
+      if (!json) io.stdout(formatToolResult(result));
+      return EXIT.ok;
+    }
+  }
+}
+
+function isAuthRequired(e: unknown, connection: Connection | undefined): boolean {
+  if (e instanceof AuthRequiredError) return true;
+  if (e instanceof ConnectionError && e.code === 'auth-required') return true;
+  return connection?.status.state === 'auth-required';
+}
+
+/** Rejects with Interrupted as soon as the signal fires, so Ctrl+C never waits on a slow connect or list. */
+function untilInterrupted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    promise.catch(() => {});
+    return Promise.reject(new Interrupted());
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new Interrupted());
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function reportInterrupted(io: CliIo): number {
+  io.stderr('mcp-lens: interrupted.\n');
+  return EXIT.interrupted;
+}
+
+function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** One clear line on stderr, a hint on the next, and the exit code that matches the failure. */
+export function reportError(io: CliIo, e: unknown): number {
+  const line = (message: string, hint?: string) => io.stderr(`mcp-lens: ${safeText(message)}\n${hint ? `hint: ${safeText(hint)}\n` : ''}`);
+  if (e instanceof AuthRequiredError || (e instanceof ConnectionError && e.code === 'auth-required')) {
+    const hint = e instanceof ConnectionError && e.hint ? e.hint : 'Run the command in a terminal (without --non-interactive) to sign in.';
+    line(`Authorization required: ${e.message}`, hint);
+    return EXIT.authRequired;
+  }
+  if (e instanceof ConnectionError) {
+    // The core's timeout hint speaks of the extension's setting; the CLI's knob is --timeout.
+    line(e.message, cliHint(e));
+    return EXIT.failure;
+  }
+  if (e instanceof McpError) {
+    // The SDK prefixes "MCP error <code>: "; keep the server's own words.
+    const message = e.message.replace(/^MCP error -?\d+: /, '');
+    let hint: string | undefined;
+    if (e.code === ErrorCode.MethodNotFound) hint = 'The server does not support this request.';
+    else if (e.code === ErrorCode.InvalidParams) hint = 'Check the name and the arguments: `mcp-lens tools|prompts|resources <target>` lists what the server offers.';
+    else if (e.code === ErrorCode.RequestTimeout) hint = 'Raise the limit with --timeout <seconds>.';
+    line(`The server answered with error ${e.code}: ${message}`, hint);
+    return EXIT.failure;
+  }
+  line(errorMessage(e));
+  return EXIT.failure;
+}
+
+/** The core's hints speak of VS Code settings and PATH; the CLI has its own knobs. */
+function cliHint(e: ConnectionError): string | undefined {
+  if (e.code === 'timeout') return 'The server may be hung or slow. Raise the limit with --timeout <seconds>.';
+  return e.hint?.replace(/ of VS Code\b/, '').replace(/the request timeout setting/, '--timeout');
+}
+
+function formatTraceLine(entry: TraceEntry): string {
+  const arrow = entry.direction === 'out' ? '→' : '←';
+  const what = [entry.kind, entry.method, entry.id !== undefined ? `#${entry.id}` : undefined, entry.durationMs !== undefined ? `${entry.durationMs} ms` : undefined]
+    .filter(Boolean)
+    .join(' ');
+  // The trace stores messages already redacted (src/core/trace.ts), so this never prints a secret.
+  return `${arrow} ${what} ${JSON.stringify(entry.message)}\n`;
+}
+
+function stderrLogger(io: CliIo): Logger {
+  const write = (level: string) => (message: string) => io.stderr(`[${level}] ${safeText(message)}\n`);
+  return { trace: write('trace'), debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
+}
+
+export { parseArgs };

@@ -1,0 +1,35 @@
+/**
+ * Why an interactive sign-in (or a step of it) failed. `code` is for programs and tests; the
+ * message is for people and names the rule that was broken, so a refusal is never silent.
+ * Messages never contain tokens, codes or secrets.
+ */
+export type OAuthFlowErrorCode =
+  | 'cancelled'
+  | 'timeout'
+  | 'insecure-url'
+  | 'discovery-failed'
+  | 'resource-mismatch'
+  | 'issuer-mismatch'
+  | 'pkce-unsupported'
+  | 'unsupported-server'
+  | 'no-client'
+  | 'registration-failed'
+  | 'redirect-rejected'
+  | 'state-mismatch'
+  | 'iss-mismatch'
+  | 'authorization-denied'
+  | 'invalid-callback'
+  | 'browser-failed'
+  | 'token-endpoint-redirect'
+  | 'token-request-failed';
+
+export class OAuthFlowError extends Error {
+  constructor(
+    readonly code: OAuthFlowErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'OAuthFlowError';
+  }
+}

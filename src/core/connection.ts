@@ -1,0 +1,641 @@
+/**
+ * One MCP connection: a config, the SDK `Client` that talks to the server, the lists the server
+ * offers, a bounded protocol trace and status events. Everything a connection owns (client,
+ * transport, child process, timers) is released as a unit by `disconnect()`.
+ */
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { SSEClientTransport, SseError } from '@modelcontextprotocol/sdk/client/sse.js';
+import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { RequestOptions as SdkRequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import {
+  CallToolResultSchema,
+  ErrorCode,
+  LoggingMessageNotificationSchema,
+  McpError,
+  PromptListChangedNotificationSchema,
+  ResourceListChangedNotificationSchema,
+  ResourceUpdatedNotificationSchema,
+  ToolListChangedNotificationSchema,
+  type CallToolResult,
+  type GetPromptResult,
+  type Implementation,
+  type LoggingLevel,
+  type Prompt,
+  type ReadResourceResult,
+  type Resource,
+  type ResourceTemplate,
+  type ServerCapabilities,
+  type Tool,
+} from '@modelcontextprotocol/sdk/types.js';
+import { isHttpConfig, validateConfig, type ConnectionConfig, type HttpConnectionConfig, type StdioConnectionConfig } from './config';
+import { AuthRequiredError, ConnectionError } from './errors';
+import { Emitter, type Event } from './events';
+import { silentLogger, type Logger } from './logger';
+import { ProcessStdioTransport } from './stdioTransport';
+import { TraceBuffer, TracingTransport, redact } from './trace';
+
+export type ConnectionState = 'disconnected' | 'connecting' | 'connected' | 'auth-required' | 'error';
+
+export interface ConnectionStatus {
+  state: ConnectionState;
+  /** Why: the error or the reason a sign-in is needed, in words a person can act on. */
+  message?: string;
+  since: number;
+}
+
+export type ListKind = 'tools' | 'resources' | 'resourceTemplates' | 'prompts';
+export const LIST_KINDS: readonly ListKind[] = ['tools', 'resources', 'resourceTemplates', 'prompts'];
+
+export type ActiveTransport = 'stdio' | 'sse' | 'streamable-http';
+
+export interface Progress {
+  progress: number;
+  total?: number;
+  message?: string;
+}
+
+export interface RequestOptions {
+  onProgress?: (progress: Progress) => void;
+  signal?: AbortSignal;
+  /** Overrides the connection's request timeout for this request. */
+  timeoutMs?: number;
+}
+
+export interface ServerLogEntry {
+  time: number;
+  level: LoggingLevel;
+  logger?: string;
+  data: unknown;
+}
+
+export type FetchLike = (url: string | URL, init?: RequestInit) => Promise<Response>;
+
+export interface ConnectionOptions {
+  logger?: Logger;
+  /** Per-request timeout in milliseconds; a function so a changed setting applies at once. */
+  requestTimeoutMs?: number | (() => number);
+  clientInfo?: Implementation;
+  /** The OAuth engine's authorized fetch for HTTP connections (adds Bearer, refreshes, raises AuthRequiredError). */
+  fetchFor?: (config: HttpConnectionConfig) => FetchLike | undefined;
+  /** Values of headers kept in secret storage, merged over the config's plain headers. */
+  secretHeadersFor?: (config: HttpConnectionConfig) => Promise<Record<string, string>>;
+  traceCapacity?: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 60_000;
+const SERVER_LOG_CAPACITY = 1000;
+/** A server that keeps returning cursors must not make us loop forever. */
+const MAX_LIST_PAGES = 500;
+
+export class Connection {
+  readonly id: string;
+  private currentConfig: ConnectionConfig;
+  private currentStatus: ConnectionStatus = { state: 'disconnected', since: Date.now() };
+
+  serverInfo?: Implementation;
+  capabilities?: ServerCapabilities;
+  instructions?: string;
+  protocolVersion?: string;
+  activeTransport?: ActiveTransport;
+  tools: Tool[] = [];
+  resources: Resource[] = [];
+  resourceTemplates: ResourceTemplate[] = [];
+  prompts: Prompt[] = [];
+  readonly trace: TraceBuffer;
+  readonly serverLog: ServerLogEntry[] = [];
+
+  private readonly statusEmitter = new Emitter<ConnectionStatus>();
+  private readonly listEmitter = new Emitter<ListKind>();
+  private readonly serverLogEmitter = new Emitter<ServerLogEntry>();
+  private readonly stderrEmitter = new Emitter<string>();
+  private readonly resourceUpdatedEmitter = new Emitter<string>();
+  readonly onDidChangeStatus: Event<ConnectionStatus> = this.statusEmitter.event;
+  readonly onDidChangeList: Event<ListKind> = this.listEmitter.event;
+  readonly onServerLog: Event<ServerLogEntry> = this.serverLogEmitter.event;
+  readonly onStderr: Event<string> = this.stderrEmitter.event;
+  readonly onResourceUpdated: Event<string> = this.resourceUpdatedEmitter.event;
+
+  private client?: Client;
+  private rawTransport?: Transport;
+  /** Incremented by every connect/disconnect, so a late result of an old attempt is ignored. */
+  private generation = 0;
+  private connecting?: Promise<void>;
+  private closingOnPurpose = false;
+  private secretValues: string[] = [];
+  /** The last AuthRequiredError raised by the authorized fetch, which the SDK may have wrapped. */
+  private lastAuthError?: AuthRequiredError;
+  private readonly logger: Logger;
+
+  constructor(
+    config: ConnectionConfig,
+    private readonly options: ConnectionOptions = {},
+  ) {
+    this.id = config.id;
+    this.currentConfig = config;
+    this.logger = options.logger ?? silentLogger;
+    this.trace = new TraceBuffer({ capacity: options.traceCapacity });
+  }
+
+  get config(): ConnectionConfig {
+    return this.currentConfig;
+  }
+
+  get status(): ConnectionStatus {
+    return this.currentStatus;
+  }
+
+  get isConnected(): boolean {
+    return this.currentStatus.state === 'connected';
+  }
+
+  /** Replaces the config. The caller reconnects if the target changed. */
+  setConfig(config: ConnectionConfig): void {
+    if (config.id !== this.id) throw new Error('A connection keeps its id.');
+    this.currentConfig = config;
+  }
+
+  /** Connects (or joins a connect in progress). Rejects with a ConnectionError; the status says the same. */
+  connect(): Promise<void> {
+    if (this.currentStatus.state === 'connected') return Promise.resolve();
+    if (this.connecting) return this.connecting;
+    const generation = ++this.generation;
+    this.connecting = this.doConnect(generation).finally(() => {
+      if (this.generation === generation) this.connecting = undefined;
+    });
+    return this.connecting;
+  }
+
+  async disconnect(): Promise<void> {
+    this.generation++;
+    this.connecting = undefined;
+    await this.teardown();
+    this.clearServerState();
+    this.setStatus({ state: 'disconnected' });
+  }
+
+  async reconnect(): Promise<void> {
+    await this.disconnect();
+    await this.connect();
+  }
+
+  /** Releases everything; the connection cannot be used afterwards. */
+  async dispose(): Promise<void> {
+    await this.disconnect();
+    this.trace.dispose();
+    for (const e of [this.statusEmitter, this.listEmitter, this.serverLogEmitter, this.stderrEmitter, this.resourceUpdatedEmitter]) e.dispose();
+  }
+
+  // ---- requests -------------------------------------------------------------------------
+
+  async refreshLists(kinds: readonly ListKind[] = LIST_KINDS): Promise<void> {
+    const client = this.requireClient();
+    const caps = this.capabilities ?? {};
+    await Promise.all(
+      kinds.map(async (kind) => {
+        const supported = kind === 'tools' ? caps.tools : kind === 'prompts' ? caps.prompts : caps.resources;
+        if (!supported) {
+          this.setList(kind, []);
+          return;
+        }
+        try {
+          this.setList(kind, await this.fetchAll(client, kind));
+        } catch (e) {
+          const error = this.toConnectionError(e, `${kind} list`);
+          this.logger.warn(`[${this.currentConfig.name}] could not list ${kind}: ${error.fullMessage}`);
+          if (this.isFatal(error)) throw error;
+        }
+      }),
+    );
+  }
+
+  async callTool(name: string, args: Record<string, unknown>, options: RequestOptions = {}): Promise<CallToolResult> {
+    const client = this.requireClient();
+    return this.run('tools/call', () =>
+      client.callTool({ name, arguments: args }, CallToolResultSchema, this.sdkOptions(options)),
+    ) as Promise<CallToolResult>;
+  }
+
+  async readResource(uri: string, options: RequestOptions = {}): Promise<ReadResourceResult> {
+    const client = this.requireClient();
+    return this.run('resources/read', () => client.readResource({ uri }, this.sdkOptions(options)));
+  }
+
+  async getPrompt(name: string, args: Record<string, string> = {}, options: RequestOptions = {}): Promise<GetPromptResult> {
+    const client = this.requireClient();
+    return this.run('prompts/get', () => client.getPrompt({ name, arguments: args }, this.sdkOptions(options)));
+  }
+
+  /** Round-trip time in milliseconds. */
+  async ping(options: RequestOptions = {}): Promise<number> {
+    const client = this.requireClient();
+    const started = performance.now();
+    await this.run('ping', () => client.ping(this.sdkOptions(options)));
+    return performance.now() - started;
+  }
+
+  async setLoggingLevel(level: LoggingLevel): Promise<void> {
+    const client = this.requireClient();
+    await this.run('logging/setLevel', () => client.setLoggingLevel(level, this.sdkOptions({})));
+  }
+
+  async subscribeResource(uri: string): Promise<void> {
+    const client = this.requireClient();
+    await this.run('resources/subscribe', () => client.subscribeResource({ uri }, this.sdkOptions({})));
+  }
+
+  async unsubscribeResource(uri: string): Promise<void> {
+    const client = this.requireClient();
+    await this.run('resources/unsubscribe', () => client.unsubscribeResource({ uri }, this.sdkOptions({})));
+  }
+
+  // ---- connecting -----------------------------------------------------------------------
+
+  private async doConnect(generation: number): Promise<void> {
+    const config = this.currentConfig;
+    const problems = validateConfig(config);
+    if (problems.length) {
+      const error = new ConnectionError('invalid-config', problems.join(' '), 'Edit the connection and fix it.');
+      this.setStatus({ state: 'error', message: error.fullMessage });
+      throw error;
+    }
+    this.setStatus({ state: 'connecting' });
+    this.lastAuthError = undefined;
+    this.logger.info(`[${config.name}] connecting (${describeTarget(config)})`);
+    try {
+      if (config.transport === 'stdio') {
+        await this.open(generation, 'stdio', this.createStdioTransport(config));
+      } else if (config.transport === 'auto') {
+        await this.connectAuto(generation, config);
+      } else {
+        await this.open(generation, config.transport, await this.createHttpTransport(config, config.transport));
+      }
+      if (generation !== this.generation) return;
+      await this.refreshLists();
+      if (generation !== this.generation) return;
+      this.setStatus({ state: 'connected' });
+      this.logger.info(
+        `[${config.name}] connected to ${this.serverInfo?.name ?? 'server'} ${this.serverInfo?.version ?? ''} over ${this.activeTransport} ` +
+          `(${this.tools.length} tools, ${this.resources.length} resources, ${this.prompts.length} prompts)`,
+      );
+    } catch (e) {
+      const error = this.toConnectionError(e, 'initialize');
+      if (generation === this.generation) {
+        await this.teardown();
+        this.clearServerState();
+        this.setStatus({ state: error.code === 'auth-required' ? 'auth-required' : 'error', message: error.fullMessage });
+        this.logger.error(`[${config.name}] ${error.fullMessage}`);
+      }
+      throw error;
+    }
+  }
+
+  /** Streamable HTTP first; on a 4xx other than 401/403, the legacy HTTP+SSE transport (spec: backwards compatibility). */
+  private async connectAuto(generation: number, config: HttpConnectionConfig): Promise<void> {
+    try {
+      await this.open(generation, 'streamable-http', await this.createHttpTransport(config, 'streamable-http'));
+    } catch (e) {
+      const status = e instanceof StreamableHTTPError ? e.code : undefined;
+      if (generation !== this.generation || status === undefined || status < 400 || status >= 500 || status === 401 || status === 403) throw e;
+      this.logger.info(`[${config.name}] Streamable HTTP answered ${status}; trying the HTTP+SSE transport`);
+      await this.teardown();
+      await this.open(generation, 'sse', await this.createHttpTransport(config, 'sse'));
+    }
+  }
+
+  private async open(generation: number, kind: ActiveTransport, raw: Transport): Promise<void> {
+    const client = new Client(this.options.clientInfo ?? { name: 'mcp-lens', version: '0.1.0' }, { capabilities: {} });
+    const transport = new TracingTransport(raw, this.trace, () => this.secretValues);
+    this.client = client;
+    this.rawTransport = raw;
+    this.closingOnPurpose = false;
+    this.installHandlers(client);
+    client.onclose = () => this.onTransportClosed(generation);
+    client.onerror = (error) => this.onTransportError(generation, error);
+
+    const timeoutMs = this.timeoutMs();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new ConnectionError('timeout', `The server did not finish initializing within ${formatMs(timeoutMs)}.`, timeoutHint())),
+        timeoutMs,
+      );
+    });
+    try {
+      // The SDK's initialize timeout does not cover transport start (an SSE stream that never
+      // sends its endpoint event), so the whole handshake races one timer.
+      await Promise.race([client.connect(transport, { timeout: timeoutMs }), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+    if (generation !== this.generation) return;
+    this.activeTransport = kind;
+    this.serverInfo = client.getServerVersion();
+    this.capabilities = client.getServerCapabilities();
+    this.instructions = client.getInstructions();
+    this.protocolVersion = (raw as { protocolVersion?: string }).protocolVersion;
+  }
+
+  private createStdioTransport(config: StdioConnectionConfig): Transport {
+    this.secretValues = [];
+    return new ProcessStdioTransport({ command: config.command, args: config.args, env: config.env, cwd: config.cwd }, (line) => {
+      this.logger.info(`[${config.name}] stderr: ${line}`);
+      this.stderrEmitter.fire(line);
+    });
+  }
+
+  private async createHttpTransport(config: HttpConnectionConfig, kind: 'sse' | 'streamable-http'): Promise<Transport> {
+    const secretHeaders = (await this.options.secretHeadersFor?.(config)) ?? {};
+    this.secretValues = Object.values(secretHeaders);
+    const headers = { ...(config.headers ?? {}), ...secretHeaders };
+    const url = new URL(config.url);
+    const authorizedFetch = this.options.fetchFor?.(config);
+    // Remember an AuthRequiredError even when the SDK wraps or swallows it on the way up.
+    const fetchFn: FetchLike | undefined = authorizedFetch
+      ? async (input, init) => {
+          try {
+            return await authorizedFetch(input, init);
+          } catch (e) {
+            if (e instanceof AuthRequiredError) this.lastAuthError = e;
+            throw e;
+          }
+        }
+      : undefined;
+    const requestInit: RequestInit = { headers };
+    if (kind === 'sse') return new SSEClientTransport(url, { requestInit, fetch: fetchFn });
+    return new StreamableHTTPClientTransport(url, { requestInit, fetch: fetchFn });
+  }
+
+  private installHandlers(client: Client): void {
+    const refresh = (kinds: ListKind[]) => () => {
+      if (!this.isConnected) return;
+      this.refreshLists(kinds).catch((e) => this.logger.warn(`[${this.currentConfig.name}] refresh after list_changed failed: ${(e as Error).message}`));
+    };
+    client.setNotificationHandler(ToolListChangedNotificationSchema, refresh(['tools']));
+    client.setNotificationHandler(ResourceListChangedNotificationSchema, refresh(['resources', 'resourceTemplates']));
+    client.setNotificationHandler(PromptListChangedNotificationSchema, refresh(['prompts']));
+    client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => this.resourceUpdatedEmitter.fire(n.params.uri));
+    client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
+      const entry: ServerLogEntry = { time: Date.now(), level: n.params.level, logger: n.params.logger, data: redact(n.params.data, this.secretValues) };
+      this.serverLog.push(entry);
+      if (this.serverLog.length > SERVER_LOG_CAPACITY) this.serverLog.shift();
+      this.serverLogEmitter.fire(entry);
+    });
+  }
+
+  private onTransportClosed(generation: number): void {
+    if (generation !== this.generation || this.closingOnPurpose) return;
+    const state = this.currentStatus.state;
+    if (state !== 'connected' && state !== 'connecting') return;
+    const raw = this.rawTransport;
+    const message = raw instanceof ProcessStdioTransport && raw.exit ? raw.crashError().fullMessage : 'The server closed the connection.';
+    this.client = undefined;
+    if (state === 'connected') {
+      this.logger.error(`[${this.currentConfig.name}] ${message}`);
+      this.setStatus({ state: 'error', message });
+    }
+  }
+
+  private onTransportError(generation: number, error: Error): void {
+    if (generation !== this.generation || this.closingOnPurpose) return;
+    const described = this.toConnectionError(error, 'transport');
+    // Stream hiccups of Streamable HTTP (e.g. a GET stream the server does not offer) are not fatal.
+    this.logger.warn(`[${this.currentConfig.name}] transport: ${described.fullMessage}`);
+  }
+
+  private async teardown(): Promise<void> {
+    const client = this.client;
+    const raw = this.rawTransport;
+    this.client = undefined;
+    this.rawTransport = undefined;
+    if (!client && !raw) return;
+    this.closingOnPurpose = true;
+    try {
+      if (raw instanceof StreamableHTTPClientTransport && raw.sessionId) {
+        // Politely end the server-side session; never let a dead server stall a disconnect.
+        await Promise.race([raw.terminateSession().catch(() => undefined), delay(1000)]);
+      }
+      await client?.close();
+      await raw?.close();
+    } catch (e) {
+      this.logger.debug(`[${this.currentConfig.name}] error while closing: ${(e as Error).message}`);
+    }
+  }
+
+  private clearServerState(): void {
+    this.serverInfo = undefined;
+    this.capabilities = undefined;
+    this.instructions = undefined;
+    this.protocolVersion = undefined;
+    this.activeTransport = undefined;
+    for (const kind of LIST_KINDS) this.setList(kind, []);
+  }
+
+  // ---- helpers ------------------------------------------------------------------------------
+
+  private async fetchAll(client: Client, kind: ListKind): Promise<unknown[]> {
+    const items: unknown[] = [];
+    let cursor: string | undefined;
+    const options = this.sdkOptions({});
+    for (let page = 0; page < MAX_LIST_PAGES; page++) {
+      const params = cursor ? { cursor } : undefined;
+      let result: { nextCursor?: string };
+      switch (kind) {
+        case 'tools': {
+          const r = await client.listTools(params, options);
+          items.push(...r.tools);
+          result = r;
+          break;
+        }
+        case 'resources': {
+          const r = await client.listResources(params, options);
+          items.push(...r.resources);
+          result = r;
+          break;
+        }
+        case 'resourceTemplates': {
+          const r = await client.listResourceTemplates(params, options);
+          items.push(...r.resourceTemplates);
+          result = r;
+          break;
+        }
+        case 'prompts': {
+          const r = await client.listPrompts(params, options);
+          items.push(...r.prompts);
+          result = r;
+          break;
+        }
+      }
+      if (!result.nextCursor || result.nextCursor === cursor) return items;
+      cursor = result.nextCursor;
+    }
+    this.logger.warn(`[${this.currentConfig.name}] stopped listing ${kind} after ${MAX_LIST_PAGES} pages`);
+    return items;
+  }
+
+  private setList(kind: ListKind, items: unknown[]): void {
+    const previous = this[kind] as unknown[];
+    if (previous.length === 0 && items.length === 0) return;
+    (this as unknown as Record<ListKind, unknown[]>)[kind] = items;
+    this.listEmitter.fire(kind);
+  }
+
+  private requireClient(): Client {
+    if (!this.client || this.currentStatus.state !== 'connected') {
+      if (this.currentStatus.state === 'connecting' && this.client) return this.client;
+      throw new ConnectionError('unknown', `"${this.currentConfig.name}" is not connected.`, 'Connect first.');
+    }
+    return this.client;
+  }
+
+  private sdkOptions(options: RequestOptions): SdkRequestOptions {
+    return {
+      timeout: options.timeoutMs ?? this.timeoutMs(),
+      signal: options.signal,
+      onprogress: options.onProgress,
+      // A server that reports progress is alive: do not time out a long operation that says so.
+      resetTimeoutOnProgress: options.onProgress !== undefined,
+    };
+  }
+
+  private async run<T>(operation: string, request: () => Promise<T>): Promise<T> {
+    try {
+      return await request();
+    } catch (e) {
+      const error = this.toConnectionError(e, operation);
+      if (this.isFatal(error) && this.isConnected) {
+        await this.teardown();
+        this.clearServerState();
+        this.setStatus({ state: error.code === 'auth-required' ? 'auth-required' : 'error', message: error.fullMessage });
+        this.logger.error(`[${this.currentConfig.name}] ${error.fullMessage}`);
+      }
+      throw error;
+    }
+  }
+
+  /** Errors after which the connection cannot serve further requests. */
+  private isFatal(error: ConnectionError): boolean {
+    return error.code === 'refused' || error.code === 'process-exited' || error.code === 'auth-required';
+  }
+
+  private timeoutMs(): number {
+    const t = this.options.requestTimeoutMs;
+    const value = typeof t === 'function' ? t() : t;
+    return value && value > 0 ? value : DEFAULT_TIMEOUT_MS;
+  }
+
+  private setStatus(status: Omit<ConnectionStatus, 'since'>): void {
+    const next = { ...status, since: Date.now() };
+    if (next.state === this.currentStatus.state && next.message === this.currentStatus.message) return;
+    this.currentStatus = next;
+    this.statusEmitter.fire(next);
+  }
+
+  /** Turns anything thrown by the SDK, fetch or the OS into a ConnectionError with words a person can act on. */
+  toConnectionError(e: unknown, operation: string): ConnectionError {
+    const config = this.currentConfig;
+    const where = isHttpConfig(config) ? config.url : `"${config.command}"`;
+    if (e instanceof ConnectionError) {
+      if (e.code === 'process-exited' && this.rawTransport instanceof ProcessStdioTransport && this.rawTransport.exit) {
+        return this.rawTransport.crashError();
+      }
+      return e;
+    }
+    const auth = e instanceof AuthRequiredError ? e : this.lastAuthError;
+    if (auth) return new ConnectionError('auth-required', auth.message, 'Sign in to continue.', { cause: auth });
+    if (e instanceof UnauthorizedError || ((e instanceof StreamableHTTPError || e instanceof SseError) && e.code === 401)) {
+      return new ConnectionError('auth-required', `${where} requires authorization (HTTP 401).`, 'Sign in to continue.', { cause: e });
+    }
+    if (e instanceof StreamableHTTPError || e instanceof SseError) {
+      const code = e.code;
+      if (code === 403) return new ConnectionError('auth-required', `${where} refused access (HTTP 403).`, 'Sign in with an account that has access.', { cause: e });
+      const detail = e.message.replace(/^(Streamable HTTP|SSE) error: /, '');
+      if (code === undefined) {
+        const network = networkError((e instanceof SseError ? e.event : undefined) ?? (e as { cause?: unknown }).cause ?? e, where);
+        if (network) return network;
+      }
+      return new ConnectionError(
+        'http',
+        `${where} answered ${code ? `HTTP ${code}` : 'with an error'} during ${operation}: ${truncate(detail, 300)}`,
+        code === 404 ? 'Check the path: Streamable HTTP servers usually serve /mcp, SSE servers /sse.' : code === 405 ? 'The server may use the other transport; try "auto".' : undefined,
+        { cause: e },
+      );
+    }
+    if (e instanceof McpError) {
+      if (e.code === ErrorCode.RequestTimeout) {
+        return new ConnectionError('timeout', `The server did not answer ${operation} within ${formatMs(this.timeoutMs())}.`, timeoutHint(), { cause: e });
+      }
+      if (e.code === ErrorCode.ConnectionClosed) {
+        const raw = this.rawTransport;
+        if (raw instanceof ProcessStdioTransport && raw.exit) return raw.crashError();
+        return new ConnectionError('process-exited', `The connection to ${where} closed during ${operation}.`, 'Reconnect when the server is back.', { cause: e });
+      }
+      return new ConnectionError('protocol', `The server returned an error for ${operation}: ${e.message}`, undefined, { cause: e });
+    }
+    if (e instanceof SyntaxError) {
+      return new ConnectionError('protocol', `${where} sent a response that is not valid JSON (${e.message}).`, 'Check that the URL points at an MCP endpoint.', { cause: e });
+    }
+    const name = (e as Error | undefined)?.name;
+    if (name === 'AbortError') return new ConnectionError('cancelled', `${operation} was cancelled.`, undefined, { cause: e });
+    if (name === 'ZodError') {
+      return new ConnectionError('protocol', `The server's answer to ${operation} does not match the MCP schema.`, 'The server may not implement MCP correctly.', { cause: e });
+    }
+    const network = networkError(e, where);
+    if (network) return network;
+    const message = (e as Error | undefined)?.message ?? String(e);
+    if (/Unexpected token|is not valid JSON|JSON at position/.test(message)) {
+      return new ConnectionError('protocol', `${where} sent a response that is not valid JSON.`, 'Check that the URL points at an MCP endpoint.', { cause: e });
+    }
+    return new ConnectionError('unknown', `${operation} failed: ${truncate(message, 300)}`, undefined, { cause: e });
+  }
+}
+
+/** Recognizes connection-level failures of fetch/undici and the OS. */
+function networkError(e: unknown, where: string): ConnectionError | undefined {
+  const codes: string[] = [];
+  let cursor: unknown = e;
+  for (let i = 0; i < 5 && cursor && typeof cursor === 'object'; i++) {
+    const c = cursor as { code?: unknown; cause?: unknown; message?: unknown };
+    if (typeof c.code === 'string') codes.push(c.code);
+    if (typeof c.message === 'string') {
+      const m = /\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|UND_ERR_SOCKET|EPIPE)\b/.exec(c.message);
+      if (m) codes.push(m[1]);
+    }
+    cursor = c.cause;
+  }
+  const code = codes.find((c) => /^(E[A-Z_]+|UND_ERR_\w+)$/.test(c));
+  if (!code) return undefined;
+  switch (code) {
+    case 'ECONNREFUSED':
+      return new ConnectionError('refused', `Could not connect to ${where}: connection refused.`, 'Is the server running? Check the host and the port.', { cause: e });
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new ConnectionError('refused', `Could not connect to ${where}: the host name was not found.`, 'Check the host name.', { cause: e });
+    case 'ETIMEDOUT':
+    case 'EHOSTUNREACH':
+      return new ConnectionError('refused', `Could not reach ${where} (${code}).`, 'Check the network and the address.', { cause: e });
+    default:
+      return new ConnectionError('refused', `The connection to ${where} was lost (${code}).`, 'The server may have stopped. Reconnect when it is back.', { cause: e });
+  }
+}
+
+export function describeTarget(config: ConnectionConfig): string {
+  return config.transport === 'stdio' ? `stdio: ${[config.command, ...config.args].join(' ')}` : `${config.transport}: ${config.url}`;
+}
+
+function timeoutHint(): string {
+  return 'The server may be hung or slow. Increase the request timeout setting if it needs longer.';
+}
+
+function formatMs(ms: number): string {
+  return ms >= 1000 ? `${Number((ms / 1000).toFixed(1))} s` : `${ms} ms`;
+}
+
+function truncate(s: string, n: number): string {
+  return s.length > n ? `${s.slice(0, n)}…` : s;
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms).unref?.());
+}

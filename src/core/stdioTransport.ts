@@ -1,0 +1,227 @@
+/**
+ * A stdio transport that owns the server's whole process tree.
+ *
+ * The SDK's `StdioClientTransport` kills only the direct child, reports no exit code and
+ * drops stderr unless asked. Servers are often started through `npx` or a shell, so the real
+ * server is a grandchild: killing the child alone leaves an orphan. Here the child leads its
+ * own process group (POSIX) and the whole group is signalled; on Windows `taskkill /T` ends
+ * the tree. A crash is reported with its exit code and the last lines of stderr.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { ReadBuffer, serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { ConnectionError } from './errors';
+
+export interface StdioServerParams {
+  command: string;
+  args: string[];
+  /** Merged over the parent's environment. */
+  env?: Record<string, string>;
+  cwd?: string;
+}
+
+export interface ProcessExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+const STDERR_TAIL_LINES = 20;
+const KILL_GRACE_MS = 2000;
+
+export class ProcessStdioTransport implements Transport {
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: (message: JSONRPCMessage) => void;
+
+  private child?: ChildProcess;
+  private readonly readBuffer = new ReadBuffer({ maxBufferSize: 64 * 1024 * 1024 });
+  private readonly stderrTail: string[] = [];
+  private stderrPartial = '';
+  private closing = false;
+  private exited?: Promise<ProcessExit>;
+  /** Set once the process has exited. */
+  exit?: ProcessExit;
+
+  constructor(
+    private readonly params: StdioServerParams,
+    private readonly onStderrLine: (line: string) => void = () => {},
+  ) {}
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** The last lines the server wrote to stderr, oldest first. */
+  get recentStderr(): string[] {
+    return this.stderrPartial ? [...this.stderrTail, this.stderrPartial] : [...this.stderrTail];
+  }
+
+  start(): Promise<void> {
+    if (this.child) throw new Error('ProcessStdioTransport already started');
+    const { command, args, env, cwd } = this.params;
+    return new Promise<void>((resolve, reject) => {
+      let child: ChildProcess;
+      try {
+        child = spawn(command, args, {
+          env: { ...process.env, ...env },
+          cwd: cwd || undefined,
+          stdio: ['pipe', 'pipe', 'pipe'],
+          // Own process group, so that close() can end grandchildren too.
+          detached: process.platform !== 'win32',
+          windowsHide: true,
+          // Windows needs a shell to run `npx.cmd` and friends.
+          shell: process.platform === 'win32',
+        });
+      } catch (e) {
+        reject(this.spawnError(e as NodeJS.ErrnoException));
+        return;
+      }
+      this.child = child;
+      let started = false;
+      this.exited = new Promise<ProcessExit>((resolveExit) => {
+        child.once('exit', (code, signal) => {
+          this.exit = { code, signal };
+          resolveExit(this.exit);
+        });
+      });
+      child.once('error', (error: NodeJS.ErrnoException) => {
+        if (started) {
+          this.onerror?.(error);
+          return;
+        }
+        // Never spawned: there will be no 'exit', and nothing to kill.
+        this.child = undefined;
+        reject(this.spawnError(error));
+      });
+      child.once('spawn', () => {
+        started = true;
+        resolve();
+      });
+      child.once('close', () => {
+        // 'close' comes after 'exit' and after stdio has drained: every message is delivered.
+        if (!this.closing && started) this.onerror?.(this.crashError());
+        this.child = undefined;
+        if (started) this.onclose?.();
+      });
+      child.stdout?.on('data', (chunk: Buffer) => this.readStdout(chunk));
+      child.stderr?.on('data', (chunk: Buffer) => this.readStderr(chunk));
+      child.stdin?.on('error', (error) => {
+        // EPIPE after the process died is reported through 'close' with the exit code.
+        if (!this.closing && (error as NodeJS.ErrnoException).code !== 'EPIPE') this.onerror?.(error);
+      });
+    });
+  }
+
+  send(message: JSONRPCMessage): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const stdin = this.child?.stdin;
+      if (!stdin || stdin.destroyed) {
+        reject(this.exit ? this.crashError() : new ConnectionError('process-exited', 'The server process is not running.'));
+        return;
+      }
+      const json = serializeMessage(message);
+      if (stdin.write(json)) resolve();
+      else stdin.once('drain', resolve);
+    });
+  }
+
+  /** Ends the whole process tree: SIGTERM to the group, SIGKILL after a grace period. */
+  async close(): Promise<void> {
+    this.closing = true;
+    const child = this.child;
+    if (!child || this.exit) {
+      this.readBuffer.clear();
+      return;
+    }
+    child.stdin?.end();
+    this.signalTree(child, 'SIGTERM');
+    const exited = this.exited!;
+    const timer = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), KILL_GRACE_MS).unref());
+    if ((await Promise.race([exited, timer])) === 'timeout') {
+      this.signalTree(child, 'SIGKILL');
+      await exited;
+    } else {
+      // The leader is gone; make sure no member of its group outlives it.
+      this.signalTree(child, 'SIGKILL');
+    }
+    this.readBuffer.clear();
+  }
+
+  private signalTree(child: ChildProcess, signal: NodeJS.Signals): void {
+    if (child.pid === undefined) return;
+    try {
+      if (process.platform === 'win32') {
+        spawn('taskkill', ['/pid', String(child.pid), '/T', '/F'], { windowsHide: true, stdio: 'ignore' });
+      } else {
+        process.kill(-child.pid, signal);
+      }
+    } catch {
+      // ESRCH: the group is already gone.
+    }
+  }
+
+  private readStdout(chunk: Buffer): void {
+    try {
+      this.readBuffer.append(chunk);
+    } catch (e) {
+      this.onerror?.(new ConnectionError('protocol', `The server sent too much data without a line break: ${(e as Error).message}`));
+      return;
+    }
+    for (;;) {
+      let message: JSONRPCMessage | null;
+      try {
+        message = this.readBuffer.readMessage();
+      } catch (e) {
+        // The bad line is already consumed: report it and keep reading the next ones.
+        this.onerror?.(
+          new ConnectionError(
+            'protocol',
+            `The server wrote something to stdout that is not a JSON-RPC message (${(e as Error).message.split('\n')[0]}).`,
+            'A stdio server must write only protocol messages to stdout; logs belong on stderr.',
+          ),
+        );
+        continue;
+      }
+      if (message === null) break;
+      this.onmessage?.(message);
+    }
+  }
+
+  private readStderr(chunk: Buffer): void {
+    const text = this.stderrPartial + chunk.toString('utf8');
+    const lines = text.split(/\r?\n/);
+    this.stderrPartial = lines.pop() ?? '';
+    for (const line of lines) {
+      this.stderrTail.push(line);
+      if (this.stderrTail.length > STDERR_TAIL_LINES) this.stderrTail.shift();
+      this.onStderrLine(line);
+    }
+  }
+
+  /** Why the process ended, with its exit code or signal and the last lines of stderr. */
+  crashError(): ConnectionError {
+    const exit = this.exit;
+    const how = exit?.signal ? `was killed by ${exit.signal}` : `exited with code ${exit?.code ?? 'unknown'}`;
+    const tail = this.recentStderr.filter((l) => l.trim()).slice(-5);
+    const stderr = tail.length ? ` Last stderr lines:\n${tail.join('\n')}` : ' It wrote nothing to stderr.';
+    return new ConnectionError('process-exited', `The server process ${how}.${stderr}`, 'Check the command and the server log, then reconnect.');
+  }
+
+  private spawnError(error: NodeJS.ErrnoException): ConnectionError {
+    const command = this.params.command;
+    if (error.code === 'ENOENT') {
+      const where = this.params.cwd && error.path !== command ? ` (working directory: ${this.params.cwd})` : '';
+      return new ConnectionError(
+        'spawn-failed',
+        `Could not start "${command}": command not found${where}.`,
+        'Check the spelling, give the full path, or make sure it is on the PATH of VS Code.',
+        { cause: error },
+      );
+    }
+    if (error.code === 'EACCES') {
+      return new ConnectionError('spawn-failed', `Could not start "${command}": permission denied.`, 'Make the file executable, or run it through its interpreter.', { cause: error });
+    }
+    return new ConnectionError('spawn-failed', `Could not start "${command}": ${error.message}`, undefined, { cause: error });
+  }
+}

@@ -1,0 +1,241 @@
+/**
+ * The per-connection protocol trace: every JSON-RPC message in and out, with its time,
+ * direction, method, id, duration (for responses) and size. Memory is bounded by a ring
+ * buffer (entry count and total bytes), and every message is redacted *before* it is stored,
+ * so nothing downstream (log channel, webview, exports) can leak what the trace never held.
+ */
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { Emitter, type Event } from './events';
+
+export type TraceDirection = 'out' | 'in';
+export type TraceKind = 'request' | 'response' | 'error' | 'notification';
+
+export interface TraceEntry {
+  /** Increasing per buffer, so consumers can tell new entries from seen ones. */
+  seq: number;
+  /** Epoch milliseconds. */
+  time: number;
+  direction: TraceDirection;
+  kind: TraceKind;
+  method?: string;
+  id?: string | number;
+  /** For responses and errors: time since the matching request, in milliseconds. */
+  durationMs?: number;
+  /** Size of the serialized message in bytes. */
+  size: number;
+  /** The redacted message; large messages are replaced by a truncated preview. */
+  message: unknown;
+}
+
+const REDACTED = '[REDACTED]';
+
+/**
+ * Keys whose values are secrets wherever they appear (headers, OAuth bodies, tool arguments).
+ * `progressToken` and `nextCursor` are deliberately not matched: they are protocol data.
+ */
+const SECRET_KEY =
+  /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|api[-_]?key|token|bearer|password|passwd|secret|client[-_]?secret|client[-_]?assertion|code[-_]?verifier|access[-_]?token|refresh[-_]?token|id[-_]?token|private[-_]?key)$/i;
+const BEARER_VALUE = /\b(Bearer|Basic)\s+[A-Za-z0-9\-._~+/=]+/g;
+
+/**
+ * Returns a deep copy of `value` with secrets replaced by `[REDACTED]`: values under secret
+ * keys, `Bearer …`/`Basic …` credentials inside strings, and every occurrence of the given
+ * secret values (for example header values the user marked secret).
+ */
+export function redact(value: unknown, secretValues: readonly string[] = []): unknown {
+  const needles = secretValues.filter((s) => s.length >= 4);
+  const scrubString = (s: string): string => {
+    let out = s.replace(BEARER_VALUE, (_m, scheme: string) => `${scheme} ${REDACTED}`);
+    for (const needle of needles) if (out.includes(needle)) out = out.split(needle).join(REDACTED);
+    return out;
+  };
+  const walk = (v: unknown, depth: number): unknown => {
+    if (typeof v === 'string') return scrubString(v);
+    if (v === null || typeof v !== 'object') return v;
+    if (depth > 64) return '[too deep]';
+    if (Array.isArray(v)) return v.map((item) => walk(item, depth + 1));
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(v as Record<string, unknown>)) {
+      out[key] = SECRET_KEY.test(key) && item !== undefined && item !== null && item !== '' ? REDACTED : walk(item, depth + 1);
+    }
+    return out;
+  };
+  return walk(value, 0);
+}
+
+/** Redacts header values by name (case-insensitive) and by known secret values. */
+export function redactHeaders(headers: Record<string, string>, secretValues: readonly string[] = []): Record<string, string> {
+  return redact(headers, secretValues) as Record<string, string>;
+}
+
+export interface TraceBufferOptions {
+  /** Maximum number of entries kept (oldest dropped first). */
+  capacity?: number;
+  /** Maximum total bytes of stored messages (oldest dropped first). */
+  maxBytes?: number;
+  /** Messages larger than this are stored as a truncated preview. */
+  maxEntryBytes?: number;
+}
+
+export class TraceBuffer {
+  private readonly items: TraceEntry[] = [];
+  private head = 0; // index of the oldest entry in `items` once the ring is full
+  private seq = 0;
+  private bytes = 0;
+  private readonly capacity: number;
+  private readonly maxBytes: number;
+  readonly maxEntryBytes: number;
+  private readonly onDidAddEmitter = new Emitter<TraceEntry>();
+  readonly onDidAdd: Event<TraceEntry> = this.onDidAddEmitter.event;
+
+  constructor(options: TraceBufferOptions = {}) {
+    this.capacity = Math.max(1, options.capacity ?? 2000);
+    this.maxBytes = options.maxBytes ?? 32 * 1024 * 1024;
+    this.maxEntryBytes = options.maxEntryBytes ?? 1024 * 1024;
+  }
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  /** Total stored bytes (sum of entry sizes as stored, after truncation). */
+  get storedBytes(): number {
+    return this.bytes;
+  }
+
+  add(entry: Omit<TraceEntry, 'seq'>, storedBytes = entry.size): TraceEntry {
+    const full: TraceEntry = { ...entry, seq: ++this.seq };
+    if (this.items.length < this.capacity) {
+      this.items.push(full);
+    } else {
+      this.bytes -= storedSize(this.items[this.head]);
+      this.items[this.head] = full;
+      this.head = (this.head + 1) % this.capacity;
+    }
+    sizes.set(full, storedBytes);
+    this.bytes += storedBytes;
+    while (this.bytes > this.maxBytes && this.items.length > 1) this.dropOldest();
+    this.onDidAddEmitter.fire(full);
+    return full;
+  }
+
+  /** Entries, oldest first. */
+  entries(): TraceEntry[] {
+    return [...this.items.slice(this.head), ...this.items.slice(0, this.head)];
+  }
+
+  clear(): void {
+    this.items.length = 0;
+    this.head = 0;
+    this.bytes = 0;
+  }
+
+  dispose(): void {
+    this.onDidAddEmitter.dispose();
+  }
+
+  private dropOldest(): void {
+    const ordered = this.entries();
+    const dropped = ordered.shift();
+    if (dropped) this.bytes -= storedSize(dropped);
+    this.items.length = 0;
+    this.items.push(...ordered);
+    this.head = 0;
+  }
+}
+
+const sizes = new WeakMap<TraceEntry, number>();
+function storedSize(entry: TraceEntry): number {
+  return sizes.get(entry) ?? entry.size;
+}
+
+/** Classifies a JSON-RPC message for the trace. */
+function classify(message: JSONRPCMessage): { kind: TraceKind; method?: string; id?: string | number } {
+  const m = message as { id?: string | number; method?: string; error?: unknown };
+  if (m.method !== undefined) return { kind: m.id !== undefined ? 'request' : 'notification', method: m.method, id: m.id };
+  return { kind: m.error !== undefined ? 'error' : 'response', id: m.id };
+}
+
+/**
+ * Wraps an SDK transport and records every message that crosses it. The SDK `Client` sets the
+ * callbacks on this wrapper; the wrapper forwards them to the real transport.
+ */
+export class TracingTransport implements Transport {
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: Transport['onmessage'];
+  /** Outstanding requests per direction, to compute durations: key `${direction}:${id}`. */
+  private readonly pending = new Map<string, { time: number; method: string }>();
+
+  constructor(
+    readonly inner: Transport,
+    private readonly trace: TraceBuffer,
+    private readonly secretValues: () => readonly string[] = () => [],
+  ) {
+    inner.onclose = () => this.onclose?.();
+    inner.onerror = (error) => this.onerror?.(error);
+    inner.onmessage = (message, extra) => {
+      this.record('in', message);
+      this.onmessage?.(message, extra);
+    };
+  }
+
+  get sessionId(): string | undefined {
+    return this.inner.sessionId;
+  }
+
+  setProtocolVersion(version: string): void {
+    this.inner.setProtocolVersion?.(version);
+  }
+
+  start(): Promise<void> {
+    return this.inner.start();
+  }
+
+  async send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
+    this.record('out', message);
+    await this.inner.send(message, options);
+  }
+
+  close(): Promise<void> {
+    this.pending.clear();
+    return this.inner.close();
+  }
+
+  private record(direction: TraceDirection, message: JSONRPCMessage): void {
+    const now = Date.now();
+    const { kind, method, id } = classify(message);
+    let serialized: string;
+    try {
+      serialized = JSON.stringify(message);
+    } catch {
+      serialized = '';
+    }
+    const size = Buffer.byteLength(serialized);
+    let durationMs: number | undefined;
+    let resolvedMethod = method;
+    if (kind === 'request' && id !== undefined) {
+      this.pending.set(`${direction}:${id}`, { time: now, method: method ?? '' });
+    } else if ((kind === 'response' || kind === 'error') && id !== undefined) {
+      // A response travels the opposite way of its request.
+      const key = `${direction === 'in' ? 'out' : 'in'}:${id}`;
+      const request = this.pending.get(key);
+      if (request) {
+        this.pending.delete(key);
+        durationMs = now - request.time;
+        resolvedMethod = request.method;
+      }
+    }
+    let stored: unknown;
+    let storedBytes = size;
+    if (size > this.trace.maxEntryBytes) {
+      const preview = JSON.stringify(redact(JSON.parse(serialized), this.secretValues())).slice(0, 64 * 1024);
+      stored = { truncated: true, originalBytes: size, preview };
+      storedBytes = preview.length;
+    } else {
+      stored = redact(message, this.secretValues());
+    }
+    this.trace.add({ time: now, direction, kind, method: resolvedMethod, id, durationMs, size, message: stored }, storedBytes);
+  }
+}

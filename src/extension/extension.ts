@@ -1,0 +1,182 @@
+/**
+ * MCP Lens entry point. `activate` wires the core (connection manager) to VS Code: the config
+ * store, the Connections tree, the commands, the result documents and the log channel. Every
+ * registration goes into `context.subscriptions`; `deactivate` ends every connection (and so
+ * every stdio process tree).
+ */
+import * as vscode from 'vscode';
+import { type ConnectionConfig, newConnectionId } from '../core/config';
+import type { Connection } from '../core/connection';
+import { ConnectionManager } from '../core/manager';
+import type { TraceEntry } from '../core/trace';
+import { registerCommands } from './commandHandlers';
+import { ConnectionStore, type SavedScope } from './connectionStore';
+import { ConnectionsTreeProvider } from './connectionsTree';
+import { ResultDocuments } from './resultDocuments';
+import { UriRouter } from './uriRouter';
+
+/** A config without an id yet (one is made when saved). Distributes over the union so each variant keeps its fields. */
+export type NewConnectionConfig = ConnectionConfig extends infer C ? (C extends ConnectionConfig ? Omit<C, 'id'> & { id?: string } : never) : never;
+
+/** What `activate` returns in development and test runs, so suites can drive the extension without UI. */
+export interface McpLensTestApi {
+  manager: ConnectionManager;
+  store: ConnectionStore;
+  tree: ConnectionsTreeProvider;
+  results: ResultDocuments;
+  log: vscode.LogOutputChannel;
+  uriRouter: UriRouter;
+  /** Saves a config (an id is made when missing), adds it to the manager and connects. */
+  addConnection(config: NewConnectionConfig, scope?: SavedScope, secretValues?: Record<string, string>): Promise<Connection>;
+  removeConnection(id: string): Promise<void>;
+  /** A second store over the same mementos and secrets: what a reloaded window would read. */
+  reopenStore(): ConnectionStore;
+  /** Milliseconds the body of `activate` took. */
+  activationMs: number;
+}
+
+let manager: ConnectionManager | undefined;
+
+function traceLine(name: string, entry: TraceEntry): string {
+  const arrow = entry.direction === 'out' ? '→' : '←';
+  const what = [entry.kind, entry.method, entry.id !== undefined ? `#${entry.id}` : undefined].filter(Boolean).join(' ');
+  const duration = entry.durationMs !== undefined ? ` ${entry.durationMs} ms` : '';
+  return `[${name}] ${arrow} ${what}${duration} (${entry.size} B)`;
+}
+
+export function activate(context: vscode.ExtensionContext): McpLensTestApi | undefined {
+  const started = performance.now();
+  const log = vscode.window.createOutputChannel('MCP Lens', { log: true });
+  context.subscriptions.push(log);
+
+  const settings = () => vscode.workspace.getConfiguration('mcpLens');
+  const store = new ConnectionStore(context.globalState, context.workspaceState, context.secrets, () => settings().get<unknown>('connections'), log);
+  context.subscriptions.push(store);
+
+  const connectionManager = new ConnectionManager({
+    logger: log,
+    requestTimeoutMs: () => Math.max(1, settings().get<number>('requestTimeoutSeconds', 60)) * 1000,
+    clientInfo: { name: 'mcp-lens', version: String(context.extension.packageJSON.version ?? '0.0.0') },
+    secretHeadersFor: (config) => store.secretHeaders(config),
+  });
+  manager = connectionManager;
+
+  // The protocol trace goes to the log channel: one summary line per message (info), and the
+  // redacted message itself at trace level. Entries are redacted by the core before they exist.
+  const traceSubscriptions = new Map<string, vscode.Disposable>();
+  const followTrace = (connection: Connection) => {
+    if (traceSubscriptions.has(connection.id)) return;
+    traceSubscriptions.set(
+      connection.id,
+      connection.trace.onDidAdd((entry) => {
+        const name = connection.config.name;
+        log.info(traceLine(name, entry));
+        if (log.logLevel === vscode.LogLevel.Trace) log.trace(`[${name}] ${JSON.stringify(entry.message)}`);
+      }),
+    );
+  };
+  context.subscriptions.push(
+    connectionManager.onDidChange(({ connection, kind }) => {
+      if (kind === 'added') followTrace(connection);
+      else if (kind === 'removed') {
+        traceSubscriptions.get(connection.id)?.dispose();
+        traceSubscriptions.delete(connection.id);
+      } else if (kind === 'status') {
+        const { state, message } = connection.status;
+        log.info(`[${connection.config.name}] ${state}${message ? `: ${message}` : ''}`);
+      }
+    }),
+    { dispose: () => traceSubscriptions.forEach((d) => d.dispose()) },
+  );
+
+  /** Brings the manager in line with the store: adds new configs, updates changed ones, removes gone ones. */
+  const sync = async (): Promise<void> => {
+    const wanted = new Map(store.list().map((s) => [s.config.id, s.config]));
+    for (const connection of connectionManager.list()) {
+      if (!wanted.has(connection.id)) await connectionManager.remove(connection.id);
+    }
+    for (const config of wanted.values()) {
+      const current = connectionManager.get(config.id);
+      if (!current) connectionManager.add(config);
+      else if (JSON.stringify(current.config) !== JSON.stringify(config)) await connectionManager.update(config);
+    }
+  };
+
+  const saveConnection = async (config: ConnectionConfig, scope: SavedScope, secretValues: Record<string, string> = {}): Promise<Connection> => {
+    await store.save(config, scope, secretValues);
+    await sync();
+    const connection = connectionManager.get(config.id);
+    if (!connection) throw new Error(`The connection "${config.name}" was saved but is not loaded.`);
+    return connection;
+  };
+  const removeConnection = async (id: string): Promise<void> => {
+    await store.remove(id);
+    await sync();
+  };
+
+  const uriRouter = new UriRouter(log);
+  const tree = new ConnectionsTreeProvider(connectionManager, store);
+  const view = vscode.window.createTreeView('mcpLens.connections', { treeDataProvider: tree, showCollapseAll: true });
+  const results = new ResultDocuments();
+  context.subscriptions.push(tree, view, results);
+
+  context.subscriptions.push(
+    ...registerCommands({ manager: connectionManager, store, tree, results, log, saveConnection, removeConnection }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('mcpLens.connections')) {
+        store.reloadSettings();
+        void sync().then(() => connectAll(connectionManager, (id) => store.get(id)?.scope === 'settings'));
+      }
+    }),
+    // A secret changed in another window (SecretStorage is shared): reconnect so the new value is used.
+    context.secrets.onDidChange((e) => {
+      const match = /^mcpLens\.secretHeader\.(.+)\.[^.]+$/.exec(e.key);
+      const connection = match ? connectionManager.get(match[1]) : undefined;
+      if (connection?.status.state === 'connected') void connection.reconnect().catch(() => undefined);
+    }),
+    vscode.window.registerUriHandler(uriRouter),
+  );
+
+  // Load saved and pre-configured connections, then connect them in the background: activation
+  // itself stays short, and each connection reports its own status in the tree.
+  for (const { config } of store.list()) connectionManager.add(config);
+  if (settings().get<boolean>('autoConnect', true)) setTimeout(() => connectAll(connectionManager), 0);
+
+  const activationMs = performance.now() - started;
+  log.info(`MCP Lens activated in ${activationMs.toFixed(1)} ms`);
+
+  if (context.extensionMode === vscode.ExtensionMode.Production) return undefined;
+  return {
+    manager: connectionManager,
+    store,
+    tree,
+    results,
+    log,
+    uriRouter,
+    activationMs,
+    addConnection: async (config, scope = 'user', secretValues = {}) => {
+      const full = { ...config, id: config.id ?? newConnectionId() } as ConnectionConfig;
+      const connection = await saveConnection(full, scope, secretValues);
+      await connection.connect();
+      return connection;
+    },
+    removeConnection,
+    reopenStore: () => new ConnectionStore(context.globalState, context.workspaceState, context.secrets, () => settings().get<unknown>('connections'), log),
+  };
+}
+
+function connectAll(connectionManager: ConnectionManager, filter: (id: string) => boolean = () => true): void {
+  for (const connection of connectionManager.list()) {
+    if (connection.status.state === 'disconnected' && filter(connection.id)) {
+      // Errors are shown on the connection's node and in the log; there is no one to throw to here.
+      connection.connect().catch(() => undefined);
+    }
+  }
+}
+
+export async function deactivate(): Promise<void> {
+  const m = manager;
+  manager = undefined;
+  // Ends every connection and the stdio process trees they own; VS Code waits for this promise.
+  await m?.disposeAsync();
+}

@@ -1,0 +1,145 @@
+import { strict as assert } from 'node:assert';
+import { EXIT, parseArgs, type RunRequest, UsageError, usageText } from '../../../src/cli/args';
+
+function runRequest(argv: string[]): RunRequest {
+  const parsed = parseArgs(argv);
+  assert.equal(parsed.kind, 'run');
+  return parsed as RunRequest;
+}
+
+function usageError(argv: string[], pattern: RegExp): void {
+  assert.throws(
+    () => parseArgs(argv),
+    (e: unknown) => {
+      assert.ok(e instanceof UsageError, `expected a UsageError, got ${String(e)}`);
+      assert.match(e.message, pattern);
+      return true;
+    },
+  );
+}
+
+describe('cli: argument parsing', () => {
+  it('parses an HTTP target with transport, repeated headers and a timeout', () => {
+    const r = runRequest(['tools', 'http://127.0.0.1:3001/mcp', '--transport', 'http', '-H', 'X-One: 1', '--header=X-Two: two words', '--timeout', '2.5']);
+    assert.equal(r.command, 'tools');
+    assert.equal(r.config.transport, 'streamable-http');
+    assert.ok(r.config.transport !== 'stdio');
+    if (r.config.transport !== 'stdio') {
+      assert.equal(r.config.url, 'http://127.0.0.1:3001/mcp');
+      assert.deepEqual(r.config.headers, { 'X-One': '1', 'X-Two': 'two words' });
+    }
+    assert.equal(r.options.timeoutMs, 2500);
+    assert.equal(r.options.json, false);
+  });
+
+  it('defaults the transport to auto and maps sse', () => {
+    assert.equal(runRequest(['tools', 'https://example.test/mcp']).config.transport, 'auto');
+    assert.equal(runRequest(['tools', 'https://example.test/sse', '--transport=sse']).config.transport, 'sse');
+  });
+
+  it('parses a stdio target with a quoted command line and environment', () => {
+    const r = runRequest(['call', '--stdio', `node "my server.js" --flag 'a b'`, '-e', 'A=1', '--env', 'B=x=y', 'echo', '{"message":"hi"}', '--json']);
+    assert.equal(r.config.transport, 'stdio');
+    if (r.config.transport === 'stdio') {
+      assert.equal(r.config.command, 'node');
+      assert.deepEqual(r.config.args, ['my server.js', '--flag', 'a b']);
+      assert.deepEqual(r.config.env, { A: '1', B: 'x=y' });
+    }
+    assert.equal(r.name, 'echo');
+    assert.deepEqual(r.args, { message: 'hi' });
+    assert.equal(r.options.json, true);
+  });
+
+  it('accepts options anywhere, and the URL as the last argument (as the conformance runner passes it)', () => {
+    const r = runRequest(['tools', '--json', '--non-interactive', 'http://127.0.0.1:9/mcp']);
+    assert.equal(r.command, 'tools');
+    assert.equal(r.options.nonInteractive, true);
+  });
+
+  it('parses read and prompt operands; prompt argument numbers become strings', () => {
+    assert.equal(runRequest(['read', 'http://h.test/mcp', 'demo://resource/static/document/a.md']).uri, 'demo://resource/static/document/a.md');
+    const p = runRequest(['prompt', 'http://h.test/mcp', 'args-prompt', '{"city":"Paris","n":3,"b":true}']);
+    assert.equal(p.name, 'args-prompt');
+    assert.deepEqual(p.args, { city: 'Paris', n: '3', b: 'true' });
+    assert.deepEqual(runRequest(['call', 'http://h.test/mcp', 'noargs']).args, {});
+  });
+
+  it('keeps a negative number or a lone dash as an operand', () => {
+    assert.equal(runRequest(['read', 'http://h.test/mcp', '-']).uri, '-');
+    usageError(['call', 'http://h.test/mcp', 'tool', '-1'], /JSON object, not a number/);
+  });
+
+  it('returns help and version', () => {
+    assert.deepEqual(parseArgs(['--help']), { kind: 'help', topic: undefined });
+    assert.deepEqual(parseArgs(['help', 'call']), { kind: 'help', topic: 'call' });
+    assert.deepEqual(parseArgs(['call', '-h']), { kind: 'help', topic: 'call' });
+    assert.deepEqual(parseArgs(['--version']), { kind: 'version' });
+    assert.deepEqual(parseArgs(['-V']), { kind: 'version' });
+  });
+
+  describe('usage errors say what is wrong', () => {
+    it('no command, unknown command, unknown option', () => {
+      usageError([], /No command given/);
+      usageError(['list', 'http://h.test/mcp'], /Unknown command "list".*tools, call, resources, read, prompts, prompt/);
+      usageError(['tools', 'http://h.test/mcp', '--frobnicate'], /Unknown option --frobnicate/);
+      usageError(['tools', 'http://h.test/mcp', '--timeout'], /--timeout needs a value/);
+      usageError(['tools', 'http://h.test/mcp', '--json=yes'], /--json takes no value/);
+    });
+
+    it('a missing or invalid target', () => {
+      usageError(['tools'], /needs a target: a server URL .* or --stdio/);
+      usageError(['tools', 'ftp://h.test/x'], /Invalid target: The URL must start with http:\/\/ or https:\/\//);
+      usageError(['tools', 'not a url'], /Invalid target: "not a url" is not a valid URL/);
+      usageError(['tools', '--stdio', ''], /--stdio needs a command line/);
+      usageError(['tools', '--stdio', 'node "oops'], /--stdio: Unterminated double quote/);
+    });
+
+    it('options that do not fit the target', () => {
+      usageError(['tools', '--stdio', 'node s.js', '--header', 'A: b'], /--header applies to an HTTP target/);
+      usageError(['tools', '--stdio', 'node s.js', '--transport', 'sse'], /--transport applies to an HTTP target/);
+      usageError(['tools', 'http://h.test/mcp', '--env', 'A=b'], /--env applies to a --stdio target/);
+      usageError(['tools', 'http://h.test/mcp', '--transport', 'websocket'], /--transport must be auto, http or sse \(got "websocket"\)/);
+      usageError(['tools', 'http://h.test/mcp', '--header', 'no-colon'], /--header: "no-colon" is not a header/);
+      usageError(['tools', '--stdio', 'node s.js', '--env', '1A=b'], /--env: "1A" is not a valid variable name/);
+    });
+
+    it('bad numbers', () => {
+      usageError(['tools', 'http://h.test/mcp', '--timeout', 'soon'], /--timeout must be a positive number of seconds \(got "soon"\)/);
+      usageError(['tools', 'http://h.test/mcp', '--timeout', '0'], /--timeout must be a positive number/);
+      usageError(['tools', 'http://h.test/mcp', '--callback-port', '70000'], /--callback-port must be a port number/);
+    });
+
+    it('missing and extra operands', () => {
+      usageError(['call', 'http://h.test/mcp'], /"call" needs <tool> after the target/);
+      usageError(['read', 'http://h.test/mcp'], /"read" needs <uri> after the target/);
+      usageError(['prompt', '--stdio', 'node s.js'], /"prompt" needs <name> after the target/);
+      usageError(['tools', 'http://h.test/mcp', 'extra'], /Unexpected argument: "extra"/);
+      usageError(['call', 'http://h.test/mcp', 'echo', '{}', 'more'], /Unexpected argument: "more"/);
+    });
+
+    it('bad JSON arguments', () => {
+      usageError(['call', 'http://h.test/mcp', 'echo', '{message: hi}'], /Tool arguments are not valid JSON/);
+      usageError(['call', 'http://h.test/mcp', 'echo', '[1,2]'], /Tool arguments must be a JSON object, not an array/);
+      usageError(['call', 'http://h.test/mcp', 'echo', 'null'], /must be a JSON object, not null/);
+      usageError(['call', 'http://h.test/mcp', 'echo', '"text"'], /must be a JSON object, not a string/);
+      usageError(['prompt', 'http://h.test/mcp', 'p', '{"city":{"name":"Paris"}}'], /Prompt argument "city" must be a string/);
+    });
+
+    it('sign-in options', () => {
+      usageError(['tools', 'http://h.test/mcp', '--client-metadata-url', 'http://h.test/client.json'], /must be an https URL with a path/);
+      usageError(['tools', '--stdio', 'node s.js', '--client-id', 'abc'], /--client-id applies to an HTTP target/);
+      usageError(['tools', 'http://h.test/mcp', '--no-browser', '--test-only-headless-browser'], /cannot be used together/);
+      usageError(['tools', 'http://h.test/mcp', '--credentials', ' '], /--credentials needs a file path/);
+    });
+  });
+
+  it('documents every command and the exit codes in the usage text', () => {
+    const text = usageText();
+    for (const command of ['tools', 'call', 'resources', 'read', 'prompts', 'prompt']) assert.match(text, new RegExp(`mcp-lens ${command} `));
+    assert.match(text, /0\s+success/);
+    assert.match(text, /1\s+failure/);
+    assert.match(text, /2\s+usage error/);
+    assert.match(text, /3\s+authorization required/);
+    assert.deepEqual(EXIT, { ok: 0, failure: 1, usage: 2, authRequired: 3, interrupted: 130 });
+  });
+});

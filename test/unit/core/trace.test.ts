@@ -1,0 +1,101 @@
+import { strict as assert } from 'node:assert';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { TraceBuffer, TracingTransport, redact } from '../../../src/core/trace';
+
+describe('trace: redaction', () => {
+  it('redacts secret keys at any depth, and keeps protocol fields such as progressToken', () => {
+    const out = redact({
+      headers: { Authorization: 'Bearer abc.def', 'X-Api-Key': 'k123', Accept: 'application/json' },
+      body: { access_token: 'at', refresh_token: 'rt', client_secret: 'cs', code_verifier: 'cv', nested: [{ password: 'p' }] },
+      params: { _meta: { progressToken: 7 }, cursor: 'next' },
+    }) as Record<string, Record<string, unknown>>;
+    assert.deepEqual(out.headers, { Authorization: '[REDACTED]', 'X-Api-Key': '[REDACTED]', Accept: 'application/json' });
+    assert.deepEqual(out.body, {
+      access_token: '[REDACTED]',
+      refresh_token: '[REDACTED]',
+      client_secret: '[REDACTED]',
+      code_verifier: '[REDACTED]',
+      nested: [{ password: '[REDACTED]' }],
+    });
+    assert.deepEqual(out.params, { _meta: { progressToken: 7 }, cursor: 'next' });
+  });
+
+  it('scrubs bearer credentials and known secret values inside strings', () => {
+    assert.equal(redact('curl -H "Authorization: Bearer eyJhbGciOi.x.y"'), 'curl -H "Authorization: [REDACTED]"'.replace('[REDACTED]', 'Bearer [REDACTED]'));
+    assert.equal(redact('key is s3cr3t-value!', ['s3cr3t-value']), 'key is [REDACTED]!');
+  });
+
+  it('does not change the input', () => {
+    const input = { token: 'x' };
+    redact(input);
+    assert.equal(input.token, 'x');
+  });
+});
+
+describe('trace: ring buffer', () => {
+  const entry = (n: number) => ({ time: n, direction: 'out' as const, kind: 'notification' as const, method: `m${n}`, size: 10, message: {} });
+
+  it('keeps at most `capacity` entries, oldest first', () => {
+    const buffer = new TraceBuffer({ capacity: 3 });
+    for (let i = 1; i <= 5; i++) buffer.add(entry(i));
+    assert.deepEqual(buffer.entries().map((e) => e.method), ['m3', 'm4', 'm5']);
+    assert.deepEqual(buffer.entries().map((e) => e.seq), [3, 4, 5]);
+  });
+
+  it('is bounded in bytes too', () => {
+    const buffer = new TraceBuffer({ capacity: 100, maxBytes: 35 });
+    for (let i = 1; i <= 10; i++) buffer.add(entry(i));
+    assert.ok(buffer.storedBytes <= 35);
+    assert.equal(buffer.entries().at(-1)?.method, 'm10');
+  });
+});
+
+describe('trace: tracing transport', () => {
+  class LoopbackTransport implements Transport {
+    onmessage?: (m: JSONRPCMessage) => void;
+    onclose?: () => void;
+    onerror?: (e: Error) => void;
+    sent: JSONRPCMessage[] = [];
+    async start() {}
+    async close() {}
+    async send(m: JSONRPCMessage) {
+      this.sent.push(m);
+    }
+  }
+
+  it('records both directions, matches responses to requests and redacts before storing', async () => {
+    const inner = new LoopbackTransport();
+    const trace = new TraceBuffer();
+    const transport = new TracingTransport(inner, trace, () => ['hunter2-secret']);
+    const received: JSONRPCMessage[] = [];
+    transport.onmessage = (m) => received.push(m);
+    await transport.send({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'login', arguments: { password: 'pw', note: 'hunter2-secret' } } });
+    inner.onmessage?.({ jsonrpc: '2.0', id: 1, result: { content: [] } });
+    inner.onmessage?.({ jsonrpc: '2.0', method: 'notifications/message', params: { level: 'info', data: 'x' } });
+    assert.equal(received.length, 2, 'messages are still delivered');
+    const [request, response, notification] = trace.entries();
+    assert.equal(request.direction, 'out');
+    assert.equal(request.kind, 'request');
+    assert.equal(request.method, 'tools/call');
+    assert.deepEqual((request.message as { params: { arguments: unknown } }).params.arguments, { password: '[REDACTED]', note: '[REDACTED]' });
+    assert.equal((inner.sent[0] as { params: { arguments: { password: string } } }).params.arguments.password, 'pw', 'the wire is untouched');
+    assert.equal(response.kind, 'response');
+    assert.equal(response.method, 'tools/call');
+    assert.equal(response.id, 1);
+    assert.ok(typeof response.durationMs === 'number' && response.durationMs >= 0);
+    assert.ok(response.size > 0);
+    assert.equal(notification.kind, 'notification');
+    assert.equal(notification.direction, 'in');
+  });
+
+  it('stores a preview of very large messages instead of the whole message', async () => {
+    const inner = new LoopbackTransport();
+    const trace = new TraceBuffer({ maxEntryBytes: 1000 });
+    new TracingTransport(inner, trace);
+    inner.onmessage?.({ jsonrpc: '2.0', id: 2, result: { content: [{ type: 'text', text: 'x'.repeat(5000) }] } });
+    const [entry] = trace.entries();
+    assert.ok(entry.size > 5000);
+    assert.equal((entry.message as { truncated: boolean }).truncated, true);
+  });
+});

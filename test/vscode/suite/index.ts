@@ -1,0 +1,32 @@
+/**
+ * Entry of the mocha suite that runs INSIDE a real extension host: the `extensionTestsPath` module of the
+ * @vscode/test-electron contract (`run(): Promise<void>`), loaded by scripts/test-vscode.mjs (code-server's
+ * smoke-test driver) or test/runElectron.mjs (desktop VS Code). esbuild bundles it to out/test/suite/index.js
+ * with `mocha` external.
+ *
+ * Test files are imported lazily from TEST_MODULES instead of being globbed at runtime: the bundle holds
+ * them, and mocha's `describe`/`it` globals exist only after the `pre-require` event below.
+ */
+import Mocha from 'mocha';
+
+/** Every test file of the suite. Add new `*.test.ts` files here. */
+const TEST_MODULES: Array<[file: string, load: () => Promise<unknown>]> = [
+  ['activation.test.ts', () => import('./activation.test')],
+  ['store.test.ts', () => import('./store.test')],
+  ['connection.test.ts', () => import('./connection.test')],
+];
+
+export async function run(): Promise<void> {
+  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60000 });
+  for (const [file, load] of TEST_MODULES) {
+    mocha.suite.emit(Mocha.Suite.constants.EVENT_FILE_PRE_REQUIRE, globalThis, file, mocha);
+    await load();
+    mocha.suite.emit(Mocha.Suite.constants.EVENT_FILE_POST_REQUIRE, globalThis, file, mocha);
+  }
+  const { passes, failures } = await new Promise<{ passes: number; failures: number }>((resolve) => {
+    const runner = mocha.run(() => resolve({ passes: runner.stats?.passes ?? 0, failures: runner.stats?.failures ?? 0 }));
+  });
+  // scripts/test-vscode.mjs and CI read this line to count the tests.
+  console.log(`vscode: ${passes} passed, ${failures} failed`);
+  if (failures > 0) throw new Error(`${failures} of ${passes + failures} tests failed in the extension host.`);
+}
