@@ -146,6 +146,7 @@ try {
   // Run until a signal, or until code-server goes away on its own.
   for (;;) {
     await new Promise((r) => setTimeout(r, 1000));
+    if (cleaning) continue; // a signal is stopping everything; its handler exits
     try {
       process.kill(server.pid, 0);
     } catch {

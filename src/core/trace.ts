@@ -105,7 +105,7 @@ export class TraceBuffer {
   }
 
   add(entry: Omit<TraceEntry, 'seq'>, storedBytes = entry.size): TraceEntry {
-    const full: TraceEntry = { ...entry, seq: ++this.seq };
+    const full = entry instanceof RecordedMessage ? entry.withSeq(++this.seq) : { ...entry, seq: ++this.seq };
     if (this.items.length < this.capacity) {
       this.items.push(full);
     } else {
@@ -148,6 +148,48 @@ export class TraceBuffer {
 const sizes = new WeakMap<TraceEntry, number>();
 function storedSize(entry: TraceEntry): number {
   return sizes.get(entry) ?? entry.size;
+}
+
+/**
+ * A traced message kept as its (already redacted) JSON text and parsed only when someone looks
+ * at it: the trace sits on every request's path, and most entries are never opened.
+ */
+class RecordedMessage implements TraceEntry {
+  seq = 0;
+  private parsed?: unknown;
+
+  constructor(
+    readonly time: number,
+    readonly direction: TraceDirection,
+    readonly kind: TraceKind,
+    readonly method: string | undefined,
+    readonly id: string | number | undefined,
+    readonly durationMs: number | undefined,
+    readonly size: number,
+    private readonly json: string,
+  ) {}
+
+  get message(): unknown {
+    if (this.parsed === undefined) this.parsed = JSON.parse(this.json);
+    return this.parsed;
+  }
+
+  withSeq(seq: number): this {
+    this.seq = seq;
+    return this;
+  }
+
+  toJSON(): TraceEntry {
+    const { seq, time, direction, kind, method, id, durationMs, size } = this;
+    return { seq, time, direction, kind, method, id, durationMs, size, message: this.message };
+  }
+}
+
+/** Cheap pre-check on the serialized message: only messages that may hold a secret are walked. */
+const MAY_HOLD_SECRET = new RegExp(`"(?:${SECRET_KEY.source.slice(2, -2)})"\\s*:|\\b(?:Bearer|Basic)\\s`, 'i');
+
+function mayHoldSecret(json: string, secretValues: readonly string[]): boolean {
+  return MAY_HOLD_SECRET.test(json) || secretValues.some((s) => s.length >= 4 && json.includes(s));
 }
 
 /** Classifies a JSON-RPC message for the trace. */
@@ -227,15 +269,11 @@ export class TracingTransport implements Transport {
         resolvedMethod = request.method;
       }
     }
-    let stored: unknown;
-    let storedBytes = size;
-    if (size > this.trace.maxEntryBytes) {
-      const preview = JSON.stringify(redact(JSON.parse(serialized), this.secretValues())).slice(0, 64 * 1024);
-      stored = { truncated: true, originalBytes: size, preview };
-      storedBytes = preview.length;
-    } else {
-      stored = redact(message, this.secretValues());
+    const secrets = this.secretValues();
+    let json = mayHoldSecret(serialized, secrets) ? JSON.stringify(redact(message, secrets)) : serialized;
+    if (json.length > this.trace.maxEntryBytes) {
+      json = JSON.stringify({ truncated: true, originalBytes: size, preview: json.slice(0, 64 * 1024) });
     }
-    this.trace.add({ time: now, direction, kind, method: resolvedMethod, id, durationMs, size, message: stored }, storedBytes);
+    this.trace.add(new RecordedMessage(now, direction, kind, resolvedMethod, id, durationMs, size, json), json.length);
   }
 }

@@ -7,14 +7,13 @@
 import * as vscode from 'vscode';
 import type { CallToolResult, GetPromptResult, Prompt, ReadResourceResult, Resource, ResourceTemplate, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { ConnectionError } from '../core/errors';
-import type { Connection } from '../core/connection';
+import type { ConnectionConfig } from '../core/config';
+import type { Connection, ListKind } from '../core/connection';
 import type { ConnectionManager } from '../core/manager';
-import type { ListKind } from '../core/connection';
 import { COMMANDS, type CommandId } from './commands';
 import type { ConnectionStore, SavedScope } from './connectionStore';
 import { type ScopeSetting, runConnectionWizard } from './connectionWizard';
-import type { ConnectionsTreeProvider, TreeNode } from './connectionsTree';
-import { STATE_LABELS } from './connectionsTree';
+import { type ConnectionsTreeProvider, STATE_LABELS, type TreeNode } from './connectionsTree';
 import { promptPromptArguments, promptTemplateUri, promptToolArguments } from './argumentPrompts';
 import type { ResultDocuments } from './resultDocuments';
 
@@ -25,7 +24,7 @@ export interface CommandContext {
   results: ResultDocuments;
   log: vscode.LogOutputChannel;
   /** Saves a config and brings the manager in line with the store. */
-  saveConnection(config: import('../core/config').ConnectionConfig, scope: SavedScope, secretValues: Record<string, string>): Promise<Connection>;
+  saveConnection(config: ConnectionConfig, scope: SavedScope, secretValues: Record<string, string>): Promise<Connection>;
   removeConnection(id: string): Promise<void>;
 }
 
@@ -285,7 +284,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
         if (!picked) return undefined;
         if (picked.resource) uri = picked.resource.uri;
         else if (picked.template) uri = await promptTemplateUri(picked.template);
-        else
+        else {
           uri = await vscode.window.showInputBox({
             title: 'Read Resource',
             prompt: 'The URI of the resource',
@@ -299,6 +298,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
               }
             },
           });
+        }
       }
       if (!uri) return undefined;
       const target = uri;

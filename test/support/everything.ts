@@ -87,7 +87,7 @@ export async function startEverything(mode: 'sse' | 'streamableHttp'): Promise<R
     await waitForPort(port, 15_000, alive);
   } catch (e) {
     await stopProcess(child);
-    throw new Error(`server-everything ${mode} did not start: ${(e as Error).message}\n${stderr}`);
+    throw new Error(`server-everything ${mode} did not start: ${(e as Error).message}\n${stderr}`, { cause: e });
   }
   const url = `http://127.0.0.1:${port}/${mode === 'sse' ? 'sse' : 'mcp'}`;
   return { url, port, process: child, stderr: () => stderr, stop: () => stopProcess(child) };

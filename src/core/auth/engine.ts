@@ -89,6 +89,12 @@ export interface AuthorizedFetchOptions {
   interactive?: boolean;
   signal?: AbortSignal;
   serverName?: string;
+  /**
+   * Called with every `AuthRequiredError` this fetch throws, before it is thrown. Needed with the
+   * SDK's SSE transport: its EventSource reports a failed GET as an `SseError` carrying only the
+   * message, so the error object (and its `details`) would otherwise be lost.
+   */
+  onAuthRequired?: (error: AuthRequiredError) => void;
 }
 
 interface ClientChoice {
@@ -172,11 +178,15 @@ export class OAuthEngine {
         try {
           return await this.sendAuthorized(resource, input, init, opts);
         } catch (error) {
-          if (!(error instanceof AuthRequiredError) || !opts.interactive) throw error;
+          if (!(error instanceof AuthRequiredError)) throw error;
+          if (!opts.interactive) throw this.reportAuthRequired(error, opts);
           if (authorizations >= max) {
-            throw new AuthRequiredError(
-              `Gave up after ${authorizations} sign-ins for one request to ${resource}: the server still refuses (${error.details.error ?? 'unauthorized'}).`,
-              error.details,
+            throw this.reportAuthRequired(
+              new AuthRequiredError(
+                `Gave up after ${authorizations} sign-ins for one request to ${resource}: the server still refuses (${error.details.error ?? 'unauthorized'}).`,
+                error.details,
+              ),
+              opts,
             );
           }
           authorizations++;
@@ -190,6 +200,15 @@ export class OAuthEngine {
         }
       }
     };
+  }
+
+  private reportAuthRequired(error: AuthRequiredError, opts: AuthorizedFetchOptions): AuthRequiredError {
+    try {
+      opts.onAuthRequired?.(error);
+    } catch {
+      // a faulty observer must not replace the error
+    }
+    return error;
   }
 
   private async sendAuthorized(resource: string, input: string | URL, init: RequestInit | undefined, opts: AuthorizedFetchOptions): Promise<Response> {

@@ -217,7 +217,7 @@ describe('cli: mcp-lens', function () {
     });
 
     it('sends --header values with every request', async () => {
-      const seen: Array<string | undefined> = [];
+      const seen: Array<string | string[] | undefined> = [];
       const server = http.createServer((req, res) => {
         seen.push(req.headers['x-lens-test']);
         res.writeHead(404).end();
@@ -269,7 +269,7 @@ describe('cli: mcp-lens', function () {
     });
 
     it('a 401-protected server exits 3 (authorization required)', async () => {
-      const server = http.createServer((req, res) => {
+      const server = http.createServer((_req, res) => {
         res.writeHead(401, { 'WWW-Authenticate': 'Bearer realm="test", error="invalid_token"', 'Content-Type': 'application/json' });
         res.end(JSON.stringify({ error: 'invalid_token' }));
       });

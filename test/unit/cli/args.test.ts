@@ -22,12 +22,11 @@ describe('cli: argument parsing', () => {
   it('parses an HTTP target with transport, repeated headers and a timeout', () => {
     const r = runRequest(['tools', 'http://127.0.0.1:3001/mcp', '--transport', 'http', '-H', 'X-One: 1', '--header=X-Two: two words', '--timeout', '2.5']);
     assert.equal(r.command, 'tools');
-    assert.equal(r.config.transport, 'streamable-http');
-    assert.ok(r.config.transport !== 'stdio');
-    if (r.config.transport !== 'stdio') {
-      assert.equal(r.config.url, 'http://127.0.0.1:3001/mcp');
-      assert.deepEqual(r.config.headers, { 'X-One': '1', 'X-Two': 'two words' });
-    }
+    const config = r.config;
+    assert.ok(config.transport !== 'stdio');
+    assert.equal(config.transport, 'streamable-http');
+    assert.equal(config.url, 'http://127.0.0.1:3001/mcp');
+    assert.deepEqual(config.headers, { 'X-One': '1', 'X-Two': 'two words' });
     assert.equal(r.options.timeoutMs, 2500);
     assert.equal(r.options.json, false);
   });

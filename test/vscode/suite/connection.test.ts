@@ -4,17 +4,19 @@ import * as vscode from 'vscode';
 import type { TreeNode } from '../../../src/extension/connectionsTree';
 import { RESULT_SCHEME } from '../../../src/extension/resultDocuments';
 import type { McpLensTestApi } from '../../../src/extension/extension';
-import { activateExtension, everythingStdio, waitFor } from './helpers';
+import { activateExtension, everythingStdio, pidsWithEnv, waitFor } from './helpers';
 
 describe('a stdio connection to server-everything', function () {
   this.timeout(120000);
   let api: McpLensTestApi;
   let id: string;
+  // Passed in the server's environment (env merge) so the test can find the process afterwards.
+  const marker = `suite-${process.pid}-${Date.now()}`;
 
   before(async () => {
     api = await activateExtension();
     const { command, args } = everythingStdio();
-    const connection = await api.addConnection({ name: 'everything (suite)', transport: 'stdio', command, args }, 'workspace');
+    const connection = await api.addConnection({ name: 'everything (suite)', transport: 'stdio', command, args, env: { MCP_LENS_SUITE_MARKER: marker } }, 'workspace');
     id = connection.id;
   });
 
@@ -95,9 +97,17 @@ describe('a stdio connection to server-everything', function () {
     assert.equal(shown.tool, 'echo');
     assert.deepEqual(shown.arguments, { message: 'hello from the suite' });
     assert.deepEqual(shown.result, result);
-    // Content-provider documents cannot be saved back: an edit is refused by the read-only editor.
-    const applied = await editor.edit((b) => b.insert(new vscode.Position(0, 0), 'x'));
-    assert.equal(applied, false, 'the result document is read-only');
+    // Typing into the editor (what a user does) changes nothing: content-provider documents open read-only.
+    const before = doc.getText();
+    await vscode.window.showTextDocument(doc, { preserveFocus: false });
+    await vscode.commands.executeCommand('type', { text: 'typed' });
+    assert.equal(doc.getText(), before, 'the result document is read-only');
+    assert.equal(doc.isDirty, false);
+    // The same typing does change an ordinary document, so the check above means something.
+    const scratch = await vscode.workspace.openTextDocument({ content: '', language: 'plaintext' });
+    await vscode.window.showTextDocument(scratch, { preserveFocus: false });
+    await vscode.commands.executeCommand('type', { text: 'typed' });
+    assert.equal(scratch.getText(), 'typed');
   });
 
   it('reads a resource and gets a prompt through the commands', async () => {
@@ -123,7 +133,10 @@ describe('a stdio connection to server-everything', function () {
 
   it('removes the connection and ends its process', async () => {
     const connection = api.manager.get(id)!;
+    const linux = process.platform === 'linux';
+    if (linux) assert.ok(pidsWithEnv('MCP_LENS_SUITE_MARKER', marker).length > 0, 'the server process runs with the configured environment');
     await api.removeConnection(id);
+    if (linux) await waitFor('the server process to exit', () => pidsWithEnv('MCP_LENS_SUITE_MARKER', marker).length === 0, 10000);
     assert.equal(api.manager.get(id), undefined);
     assert.equal(api.store.get(id), undefined);
     assert.equal(connection.status.state, 'disconnected');

@@ -1,0 +1,158 @@
+/**
+ * `npm run bench`: prints figures, asserts nothing.
+ *
+ * - `echo` latency (p50/p95) over stdio and Streamable HTTP, through our engine and through a
+ *   bare SDK `Client`, in the same run, interleaved in rounds so that drift hits both alike;
+ * - connect time (ours includes listing tools, resources, templates and prompts);
+ * - the production bundle sizes and the .vsix size;
+ * - activation time inside code-server, and the webview figures, when their tools are present.
+ *
+ * Usage: npm run bench [-- --calls 400 --rounds 4 --skip-vscode]
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { Connection } from '../src/core/connection';
+import type { ConnectionConfig } from '../src/core/config';
+import { everythingStdioCommand, startEverything, REPO_ROOT } from '../test/support/everything';
+
+const args = process.argv.slice(2);
+const option = (name: string, fallback: number) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+const CALLS = option('calls', 400);
+const ROUNDS = option('rounds', 4);
+const WARMUP = 50;
+
+interface EchoTarget {
+  label: string;
+  call(message: string): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function sample(target: EchoTarget, calls: number, into: number[]): Promise<void> {
+  for (let i = 0; i < calls; i++) {
+    const started = performance.now();
+    await target.call(`bench ${i}`);
+    into.push(performance.now() - started);
+  }
+}
+
+async function ours(config: ConnectionConfig): Promise<{ target: EchoTarget; connectMs: number }> {
+  const connection = new Connection(config, { requestTimeoutMs: 30_000 });
+  const started = performance.now();
+  await connection.connect();
+  const connectMs = performance.now() - started;
+  return {
+    connectMs,
+    target: { label: 'MCP Lens engine', call: (message) => connection.callTool('echo', { message }), close: () => connection.dispose() },
+  };
+}
+
+async function bare(kind: 'stdio' | 'http', url?: string): Promise<{ target: EchoTarget; connectMs: number }> {
+  const client = new Client({ name: 'bench-bare', version: '1.0.0' });
+  const { command, args: commandArgs } = everythingStdioCommand();
+  const transport = kind === 'stdio' ? new StdioClientTransport({ command, args: commandArgs, stderr: 'ignore' }) : new StreamableHTTPClientTransport(new URL(url!));
+  const started = performance.now();
+  await client.connect(transport);
+  const connectMs = performance.now() - started;
+  return {
+    connectMs,
+    target: { label: 'bare SDK Client', call: (message) => client.callTool({ name: 'echo', arguments: { message } }), close: () => client.close() },
+  };
+}
+
+async function compare(name: string, makeOurs: () => ReturnType<typeof ours>, makeBare: () => ReturnType<typeof bare>): Promise<void> {
+  // Connect time: the median of three connects each, alternating, so a cold server penalizes neither.
+  const connects: [number[], number[]] = [[], []];
+  for (let i = 0; i < 3; i++) {
+    for (const [make, into] of [[makeOurs, connects[0]], [makeBare, connects[1]]] as const) {
+      const side = await make();
+      into.push(side.connectMs);
+      await side.target.close();
+    }
+  }
+  const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[1];
+  const a = { ...(await makeOurs()), connectMs: median(connects[0]) };
+  const b = { ...(await makeBare()), connectMs: median(connects[1]) };
+  const samplesA: number[] = [];
+  const samplesB: number[] = [];
+  for (const t of [a.target, b.target]) await sample(t, WARMUP, []);
+  for (let round = 0; round < ROUNDS; round++) {
+    // Alternate who goes first, so neither always runs on a warmer machine.
+    const order = round % 2 === 0 ? [[a, samplesA], [b, samplesB]] : [[b, samplesB], [a, samplesA]];
+    for (const [side, into] of order as Array<[typeof a, number[]]>) await sample(side.target, Math.ceil(CALLS / ROUNDS), into);
+  }
+  await a.target.close();
+  await b.target.close();
+  samplesA.sort((x, y) => x - y);
+  samplesB.sort((x, y) => x - y);
+  const row = (label: string, s: number[], connectMs: number) =>
+    `  ${label.padEnd(18)} p50 ${percentile(s, 50).toFixed(3).padStart(7)} ms   p95 ${percentile(s, 95).toFixed(3).padStart(7)} ms   connect (median of 3) ${connectMs.toFixed(1).padStart(7)} ms`;
+  console.log(`echo over ${name} (${samplesA.length} calls each, ${ROUNDS} interleaved rounds)`);
+  console.log(row(a.target.label, samplesA, a.connectMs));
+  console.log(row(b.target.label, samplesB, b.connectMs));
+  const ratio50 = percentile(samplesA, 50) / percentile(samplesB, 50);
+  const ratio95 = percentile(samplesA, 95) / percentile(samplesB, 95);
+  console.log(`  ratio ours/bare    p50 ${ratio50.toFixed(3)}   p95 ${ratio95.toFixed(3)}   (target p50 ≤ 1.05)`);
+  console.log('  (our connect also lists tools, resources, templates and prompts; the bare connect only initializes)');
+}
+
+function size(file: string): string {
+  if (!existsSync(file)) return 'missing';
+  const bytes = statSync(file).size;
+  return `${(bytes / 1024).toFixed(1)} KiB (${bytes} bytes)`;
+}
+
+async function main(): Promise<void> {
+  console.log(`MCP Lens benchmark — node ${process.version}, ${new Date().toISOString()}`);
+  await compare('stdio', () => ours({ id: 'bench', name: 'bench', transport: 'stdio', ...everythingStdioCommand() }), () => bare('stdio'));
+  const http = await startEverything('streamableHttp');
+  try {
+    await compare('Streamable HTTP', () => ours({ id: 'bench-http', name: 'bench-http', transport: 'streamable-http', url: http.url }), () => bare('http', http.url));
+  } finally {
+    await http.stop();
+  }
+
+  console.log('sizes (production build)');
+  execFileSync('npm', ['run', '--silent', 'package'], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  for (const file of ['dist/extension.js', 'dist/cli.js', 'dist/webview.js', 'dist-vsix/mcp-lens.vsix']) {
+    console.log(`  ${file.padEnd(26)} ${size(path.join(REPO_ROOT, file))}`);
+  }
+  console.log('  (target: .vsix ≤ 2 MB)');
+
+  if (args.includes('--skip-vscode')) return;
+  const activation = path.join(REPO_ROOT, 'scripts', 'benchActivation.mjs');
+  if (existsSync(path.join(REPO_ROOT, '.tools', 'cs')) && existsSync(activation)) {
+    const { measureActivation } = (await import(pathToFileURL(activation).href)) as { measureActivation: () => Promise<unknown> };
+    console.log('activation inside code-server (target ≤ 50 ms)');
+    console.log(`  ${JSON.stringify(await measureActivation())}`);
+  } else {
+    console.log('activation: skipped (run `npm run tools` first to install code-server)');
+  }
+  const webview = path.join(REPO_ROOT, 'scripts', 'benchWebview.mjs');
+  if (existsSync(webview)) {
+    const mod = (await import(pathToFileURL(webview).href)) as { benchWebview?: () => Promise<unknown> };
+    if (mod.benchWebview) {
+      console.log('webview');
+      console.log(`  ${JSON.stringify(await mod.benchWebview())}`);
+    }
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

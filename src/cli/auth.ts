@@ -1,0 +1,177 @@
+/**
+ * Sign-in for the CLI (issue 3 §6), on the same OAuth engine as the extension: a loopback redirect
+ * (RFC 8252 §7.3), tokens in a credentials file only the user can read (FileAuthStore, mode 0600),
+ * and the system browser (RFC 8252 §4), honouring $BROWSER like other command-line tools.
+ * When nobody can answer (no TTY, or --non-interactive) a needed sign-in becomes exit code 3.
+ */
+import { spawn } from 'node:child_process';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { HttpConnectionConfig } from '../core/config';
+import { parseCommandLine } from '../core/config';
+import type { ConnectionOptions } from '../core/connection';
+import { FileAuthStore, LoopbackRedirect, OAuthEngine, OAuthFlowError } from '../core/auth/index';
+import type { PreRegisteredClient } from '../core/auth/types';
+import { headlessAutoApproveOpener } from '../core/auth/testOpeners';
+import type { Logger } from '../core/logger';
+import type { RunRequest } from './args';
+import type { CliIo } from './output';
+import { safeText } from './format';
+
+/** The environment variable that carries a pre-registered client's secret (never a command-line argument, which `ps` shows). */
+export const CLIENT_SECRET_ENV = 'MCP_LENS_CLIENT_SECRET';
+
+export interface CliAuth {
+  /** Manager options that give HTTP connections the engine's authorized fetch. */
+  connectionOptions(request: RunRequest, signal: AbortSignal): ConnectionOptions;
+  /** What to tell the user when a sign-in is needed but could not happen. */
+  authRequiredHint(request: RunRequest): string;
+}
+
+/**
+ * `~/.config/mcp-lens/credentials.json` (or under $XDG_CONFIG_HOME; %APPDATA% on Windows).
+ */
+export function defaultCredentialsPath(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home = os.homedir()): string {
+  if (platform === 'win32' && env.APPDATA) return path.join(env.APPDATA, 'mcp-lens', 'credentials.json');
+  const base = env.XDG_CONFIG_HOME && path.isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : path.join(home, '.config');
+  return path.join(base, 'mcp-lens', 'credentials.json');
+}
+
+/** Whether the CLI may run an interactive sign-in for this request. */
+export function canSignIn(request: RunRequest, io: CliIo): boolean {
+  if (request.options.nonInteractive) return false;
+  // The test-only opener needs no person; everything else needs someone at a terminal.
+  return request.options.testOnlyHeadlessBrowser || io.interactive;
+}
+
+/**
+ * The commands that open a URL in the user's browser: each entry of $BROWSER (colon-separated, as
+ * in `sensible-browser`; `%s` is replaced by the URL, otherwise the URL is appended), then the
+ * platform's opener.
+ */
+export function browserCommands(url: string, env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): Array<{ command: string; args: string[] }> {
+  const commands: Array<{ command: string; args: string[] }> = [];
+  for (const entry of (env.BROWSER ?? '').split(platform === 'win32' ? ';' : ':')) {
+    if (!entry.trim()) continue;
+    let words: string[];
+    try {
+      words = parseCommandLine(entry);
+    } catch {
+      continue;
+    }
+    if (words.length === 0) continue;
+    const substituted = words.some((w) => w.includes('%s'));
+    const all = substituted ? words.map((w) => w.split('%s').join(url)) : [...words, url];
+    commands.push({ command: all[0], args: all.slice(1) });
+  }
+  if (platform === 'darwin') commands.push({ command: 'open', args: [url] });
+  // `start` is a cmd builtin; its first quoted argument is a window title.
+  else if (platform === 'win32') commands.push({ command: 'cmd', args: ['/c', 'start', '""', url.replace(/&/g, '^&')] });
+  else commands.push({ command: 'xdg-open', args: [url] });
+  return commands;
+}
+
+/** Starts the first browser command that can be spawned; the browser lives on after we exit. */
+export async function openInBrowser(url: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const failures: string[] = [];
+  for (const { command, args } of browserCommands(url, env)) {
+    const started = await new Promise<boolean>((resolve) => {
+      try {
+        const child = spawn(command, args, { detached: true, stdio: 'ignore', windowsHide: true });
+        child.once('error', () => resolve(false));
+        child.once('spawn', () => {
+          child.unref();
+          resolve(true);
+        });
+      } catch {
+        resolve(false);
+      }
+    });
+    if (started) return command;
+    failures.push(command);
+  }
+  throw new Error(`no browser could be started (tried ${failures.join(', ')}); set BROWSER or use --no-browser`);
+}
+
+/**
+ * TEST ONLY: the conformance suite passes pre-registered credentials in MCP_CONFORMANCE_CONTEXT
+ * (`{"client_id": …, "client_secret": …}`). Read only together with --test-only-headless-browser.
+ */
+function conformanceClient(env: NodeJS.ProcessEnv): PreRegisteredClient | undefined {
+  const raw = env.MCP_CONFORMANCE_CONTEXT;
+  if (!raw) return undefined;
+  try {
+    const context = JSON.parse(raw) as { client_id?: unknown; client_secret?: unknown };
+    if (typeof context.client_id !== 'string' || !context.client_id) return undefined;
+    return { clientId: context.client_id, ...(typeof context.client_secret === 'string' ? { clientSecret: context.client_secret } : {}) };
+  } catch {
+    return undefined;
+  }
+}
+
+export function preRegisteredClient(request: RunRequest, env: NodeJS.ProcessEnv): PreRegisteredClient | undefined {
+  if (request.options.clientId) {
+    const secret = env[CLIENT_SECRET_ENV];
+    return { clientId: request.options.clientId, ...(secret ? { clientSecret: secret } : {}) };
+  }
+  if (request.options.testOnlyHeadlessBrowser) return conformanceClient(env);
+  return undefined;
+}
+
+/** True when `e` or one of its causes is a failed interactive sign-in. */
+export function findOAuthFlowError(e: unknown): OAuthFlowError | undefined {
+  let cursor: unknown = e;
+  for (let i = 0; i < 6 && cursor; i++) {
+    if (cursor instanceof OAuthFlowError) return cursor;
+    cursor = (cursor as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+export function createCliAuth(io: CliIo, logger?: Logger): CliAuth {
+  return {
+    connectionOptions(request, signal) {
+      if (request.config.transport === 'stdio') return {};
+      const { options } = request;
+      const store = new FileAuthStore(options.credentialsPath ?? defaultCredentialsPath(io.env));
+      const serverName = new URL(request.config.url).host;
+      const openBrowser = async (url: string): Promise<void> => {
+        if (options.testOnlyHeadlessBrowser) {
+          io.stderr(`Signing in to ${serverName} with the TEST-ONLY headless browser…\n`);
+          await headlessAutoApproveOpener()(url);
+          return;
+        }
+        if (options.noBrowser) {
+          io.stderr(`To sign in to ${serverName}, open this URL in a browser:\n\n  ${url}\n\nWaiting for the sign-in to finish (Ctrl+C to cancel)…\n`);
+          return;
+        }
+        io.stderr(`Opening your browser to sign in to ${serverName}…\nIf it does not open, visit:\n\n  ${url}\n\nWaiting for the sign-in to finish (Ctrl+C to cancel)…\n`);
+        try {
+          await openInBrowser(url, io.env);
+        } catch (e) {
+          // The URL is on screen: the user can still open it by hand, and the listener keeps waiting.
+          io.stderr(`mcp-lens: could not open a browser (${safeText((e as Error).message)}).\n`);
+        }
+      };
+      const engine = new OAuthEngine({
+        store,
+        logger,
+        openBrowser,
+        redirectStrategies: [new LoopbackRedirect(options.callbackPort ? { port: options.callbackPort } : {})],
+        clientName: 'MCP Lens CLI',
+        ...(options.clientMetadataUrl ? { cimdUrl: options.clientMetadataUrl } : {}),
+      });
+      const preRegistered = preRegisteredClient(request, io.env);
+      const interactive = canSignIn(request, io);
+      return {
+        fetchFor: (config: HttpConnectionConfig) =>
+          engine.authorizedFetch(config.url, { interactive, signal, serverName, ...(preRegistered ? { preRegistered } : {}) }),
+      };
+    },
+    authRequiredHint(request) {
+      if (request.options.nonInteractive) return 'Run the command again without --non-interactive, in a terminal, to sign in.';
+      if (!io.interactive) return 'Run the command in a terminal to sign in: it opens your browser (or prints a URL with --no-browser).';
+      return 'Run the command again to sign in.';
+    },
+  };
+}

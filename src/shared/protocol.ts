@@ -1,0 +1,409 @@
+/**
+ * The one protocol between the inspector's host (src/extension/inspector) and its webview
+ * (webview/). Both sides import this file, so a message cannot change shape on one side only.
+ *
+ * Three kinds of message, after GitLens' IpcCommand/IpcRequest/IpcNotification split and the
+ * pending-replies map of vscode-pull-request-github:
+ * - commands (webview → host, no reply): `{ kind: 'command', method, params }`;
+ * - requests (webview → host, one reply matched by `id`, success or error):
+ *   `{ kind: 'request', id, method, params }` → `{ kind: 'response', id, ok, result | error }`;
+ * - notifications (host → webview): `{ kind: 'notification', method, params }`.
+ * The webview sends `{ kind: 'ready' }` when its listeners are installed; the host posts nothing
+ * before that (messages to a webview that is still loading are lost), and sends `init` after it.
+ *
+ * Everything here is plain JSON: no class instances, no functions, no `undefined`-only meaning.
+ * Nothing in this file may carry a token or secret (see `ConnectionView`, `TraceEntryView`).
+ *
+ * This file has no imports, so that it runs unchanged in Node (host, tests) and the browser.
+ */
+
+// ---- JSON ---------------------------------------------------------------------------------
+
+export type JsonPrimitive = string | number | boolean | null;
+export type JsonValue = JsonPrimitive | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+// ---- views of core objects (what the webview is allowed to know) ------------------------
+
+export type ConnectionState = 'disconnected' | 'connecting' | 'connected' | 'auth-required' | 'error';
+export type TransportKind = 'streamable-http' | 'sse' | 'auto' | 'stdio';
+
+/** Auth status shown per connection. Scopes and expiry are facts about a token, never the token. */
+export type AuthStatus =
+  | { state: 'not-needed' }
+  | { state: 'signed-in'; scopes: string[]; expiresAt?: number }
+  | { state: 'expired'; scopes: string[]; expiresAt?: number }
+  | { state: 'sign-in-required'; message?: string };
+export type AuthState = AuthStatus['state'];
+
+export interface ConnectionView {
+  id: string;
+  name: string;
+  transport: TransportKind;
+  /** Where it goes, with secret-looking parts removed (URL query values, secret CLI flags). */
+  target: string;
+  state: ConnectionState;
+  message?: string;
+  since: number;
+  auth: AuthStatus;
+  /** Whether the user can edit it (settings-defined connections are read-only). */
+  editable: boolean;
+  activeTransport?: 'stdio' | 'sse' | 'streamable-http';
+  counts: { tools: number; resources: number; resourceTemplates: number; prompts: number };
+}
+
+export interface ToolAnnotationsView {
+  title?: string;
+  readOnlyHint?: boolean;
+  destructiveHint?: boolean;
+  idempotentHint?: boolean;
+  openWorldHint?: boolean;
+}
+
+export interface ToolView {
+  name: string;
+  title?: string;
+  description?: string;
+  inputSchema: JsonObject;
+  outputSchema?: JsonObject;
+  annotations?: ToolAnnotationsView;
+}
+
+export interface ResourceView {
+  uri: string;
+  name: string;
+  title?: string;
+  description?: string;
+  mimeType?: string;
+  size?: number;
+}
+
+export interface ResourceTemplateView {
+  uriTemplate: string;
+  name: string;
+  title?: string;
+  description?: string;
+  mimeType?: string;
+}
+
+export interface PromptArgumentView {
+  name: string;
+  description?: string;
+  required?: boolean;
+}
+
+export interface PromptView {
+  name: string;
+  title?: string;
+  description?: string;
+  arguments: PromptArgumentView[];
+}
+
+export interface ServerView {
+  name?: string;
+  version?: string;
+  title?: string;
+  protocolVersion?: string;
+  instructions?: string;
+  capabilities?: JsonObject;
+}
+
+export interface ConnectionDetails {
+  connectionId: string;
+  tools: ToolView[];
+  resources: ResourceView[];
+  resourceTemplates: ResourceTemplateView[];
+  prompts: PromptView[];
+  server: ServerView;
+}
+
+export type TraceDirection = 'out' | 'in';
+export type TraceKind = 'request' | 'response' | 'error' | 'notification';
+
+/** A trace entry as the engine stored it: already redacted before it existed (src/core/trace.ts). */
+export interface TraceEntryView {
+  seq: number;
+  time: number;
+  direction: TraceDirection;
+  kind: TraceKind;
+  method?: string;
+  id?: string | number;
+  durationMs?: number;
+  size: number;
+  /** The start of the redacted message as JSON, for the list and search (at most TRACE_PREVIEW_CHARS). */
+  preview: string;
+}
+export const TRACE_PREVIEW_CHARS = 2000;
+
+export type TabId = 'tools' | 'resources' | 'prompts' | 'history' | 'log' | 'server';
+export const TAB_IDS: readonly TabId[] = ['tools', 'resources', 'prompts', 'history', 'log', 'server'];
+
+/** What a tree item (or a command argument) asks the panel to show. */
+export interface FocusTarget {
+  connectionId: string;
+  tab?: TabId;
+  /** Tool name, resource URI, template URI template or prompt name, depending on the tab. */
+  item?: string;
+}
+
+// ---- results ------------------------------------------------------------------------------
+
+/** A tool result as the server sent it (CallToolResult): rendered by the webview as data, never HTML. */
+export interface ToolCallOutcome {
+  result: JsonObject;
+  durationMs: number;
+}
+
+export interface ReadResourceOutcome {
+  result: JsonObject;
+  durationMs: number;
+}
+
+export interface GetPromptOutcome {
+  result: JsonObject;
+  durationMs: number;
+}
+
+export interface ErrorInfo {
+  message: string;
+  /** ConnectionError code (src/core/errors.ts) or 'invalid-message', 'not-found', 'failed'. */
+  code: string;
+  hint?: string;
+}
+
+// ---- the message maps ---------------------------------------------------------------------
+
+export interface CommandMap {
+  'connection/connect': { connectionId: string };
+  'connection/disconnect': { connectionId: string };
+  'connection/signIn': { connectionId: string };
+  'connection/signOut': { connectionId: string };
+  'connection/edit': { connectionId: string };
+  /** Which connection the webview shows, so the host streams its lists and trace (and only those). */
+  'view/select': { connectionId: string | null };
+  /** Aborts a running request started with this `callId`. */
+  'call/cancel': { callId: string };
+  'clipboard/write': { text: string };
+}
+
+export interface RequestMap {
+  'tools/call': { params: { connectionId: string; name: string; args: JsonObject; callId: string }; result: ToolCallOutcome };
+  'resources/read': { params: { connectionId: string; uri: string; callId: string }; result: ReadResourceOutcome };
+  'resources/subscribe': { params: { connectionId: string; uri: string }; result: { subscribed: true } };
+  'resources/unsubscribe': { params: { connectionId: string; uri: string }; result: { subscribed: false } };
+  'prompts/get': { params: { connectionId: string; name: string; args: Record<string, string>; callId: string }; result: GetPromptOutcome };
+  'trace/list': { params: { connectionId: string }; result: { entries: TraceEntryView[] } };
+  'trace/entry': { params: { connectionId: string; seq: number }; result: { message: JsonValue } };
+  /** A curl command for an HTTP request in the trace; secret headers become `$ENV` placeholders. */
+  'trace/curl': { params: { connectionId: string; seq: number }; result: { curl: string } };
+  'history/export': { params: { json: string }; result: { saved: boolean } };
+}
+
+export interface NotificationMap {
+  /** Sent after every `ready`: the whole picture, and what to focus. */
+  init: { connections: ConnectionView[]; focus?: FocusTarget };
+  'connections/changed': { connections: ConnectionView[] };
+  'connection/details': ConnectionDetails;
+  'trace/added': { connectionId: string; entries: TraceEntryView[] };
+  'trace/cleared': { connectionId: string };
+  'call/progress': { callId: string; progress: number; total?: number; message?: string };
+  'resource/updated': { connectionId: string; uri: string };
+  focus: FocusTarget;
+}
+
+export type CommandMethod = keyof CommandMap;
+export type RequestMethod = keyof RequestMap;
+export type NotificationMethod = keyof NotificationMap;
+
+export type CommandMessage = { [M in CommandMethod]: { kind: 'command'; method: M; params: CommandMap[M] } }[CommandMethod];
+export type RequestMessage = { [M in RequestMethod]: { kind: 'request'; id: number; method: M; params: RequestMap[M]['params'] } }[RequestMethod];
+export interface ReadyMessage {
+  kind: 'ready';
+}
+export type WebviewToHostMessage = ReadyMessage | CommandMessage | RequestMessage;
+
+export type ResponseMessage =
+  | { kind: 'response'; id: number; ok: true; result: RequestMap[RequestMethod]['result'] }
+  | { kind: 'response'; id: number; ok: false; error: ErrorInfo };
+export type NotificationMessage = { [M in NotificationMethod]: { kind: 'notification'; method: M; params: NotificationMap[M] } }[NotificationMethod];
+export type HostToWebviewMessage = ResponseMessage | NotificationMessage;
+
+// ---- state the webview keeps across reloads (vscode.getState/setState) ---------------------
+
+export type HistoryKind = 'tool' | 'resource' | 'prompt';
+export interface HistoryEntry {
+  id: string;
+  kind: HistoryKind;
+  connectionId: string;
+  connectionName: string;
+  /** Tool name, resource URI or prompt name. */
+  target: string;
+  args: JsonObject;
+  startedAt: number;
+  durationMs?: number;
+  status: 'ok' | 'error' | 'cancelled' | 'running';
+  /** The result, or `{ truncated: true, bytes }` when it was too large to keep. */
+  result?: JsonValue;
+  error?: ErrorInfo;
+}
+
+export interface WebviewState {
+  version: 1;
+  selectedConnectionId?: string;
+  tab: TabId;
+  selectedTool?: string;
+  selectedResource?: string;
+  selectedPrompt?: string;
+  /** Form drafts per `${connectionId}\u0000${tool}`. */
+  drafts: Record<string, JsonValue>;
+  history: HistoryEntry[];
+}
+
+// ---- host-side validation of webview messages (untrusted input) ---------------------------
+
+/**
+ * A webview is a web page: anything that runs in it (a bug, an injected script) can post any
+ * value. The host therefore checks each message's shape and types, with limits, before acting.
+ */
+export type ValidationResult = { ok: true; message: WebviewToHostMessage } | { ok: false; error: string; id?: number };
+
+type Check = (value: unknown, path: string) => string | undefined;
+
+const MAX_STRING = 1_000_000;
+const MAX_ID = 512;
+/** History exports carry results, which can be big; bounded so one message cannot exhaust memory. */
+const MAX_EXPORT = 64 * 1024 * 1024;
+
+const str =
+  (max = MAX_STRING, min = 0): Check =>
+  (v, p) =>
+    typeof v !== 'string' ? `${p} must be a string` : v.length > max ? `${p} is too long` : v.length < min ? `${p} is empty` : undefined;
+const id = str(MAX_ID, 1);
+const nullableId: Check = (v, p) => (v === null ? undefined : id(v, p));
+const int: Check = (v, p) => (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? undefined : `${p} must be a non-negative integer`);
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+/** A JSON value with bounded depth and size (no functions, no NaN, no cycles). */
+function jsonCheck(maxDepth: number, objectOnly: boolean): Check {
+  return (v, p) => {
+    if (objectOnly && !isPlainObject(v)) return `${p} must be an object`;
+    let nodes = 0;
+    const walk = (x: unknown, depth: number, at: string): string | undefined => {
+      if (++nodes > 200_000) return `${p} is too large`;
+      if (depth > maxDepth) return `${at} is nested too deeply`;
+      if (x === null || typeof x === 'boolean') return undefined;
+      if (typeof x === 'number') return Number.isFinite(x) ? undefined : `${at} must be a finite number`;
+      if (typeof x === 'string') return x.length > MAX_STRING ? `${at} is too long` : undefined;
+      if (Array.isArray(x)) {
+        for (let i = 0; i < x.length; i++) {
+          const e = walk(x[i], depth + 1, `${at}[${i}]`);
+          if (e) return e;
+        }
+        return undefined;
+      }
+      if (isPlainObject(x)) {
+        for (const [k, item] of Object.entries(x)) {
+          const e = walk(item, depth + 1, `${at}.${k}`);
+          if (e) return e;
+        }
+        return undefined;
+      }
+      return `${at} is not JSON`;
+    };
+    return walk(v, 0, p);
+  };
+}
+
+const stringRecord: Check = (v, p) => {
+  if (!isPlainObject(v)) return `${p} must be an object`;
+  const entries = Object.entries(v);
+  if (entries.length > 1000) return `${p} has too many entries`;
+  for (const [k, item] of entries) {
+    const e = str()(item, `${p}.${k}`);
+    if (e) return e;
+  }
+  return undefined;
+};
+
+function shape(fields: Record<string, Check>): Check {
+  return (v, p) => {
+    if (!isPlainObject(v)) return `${p} must be an object`;
+    for (const key of Object.keys(v)) if (!(key in fields)) return `${p} has an unknown field "${key}"`;
+    for (const [key, check] of Object.entries(fields)) {
+      const e = check(v[key], `${p}.${key}`);
+      if (e) return e;
+    }
+    return undefined;
+  };
+}
+
+const connectionOnly = shape({ connectionId: id });
+
+const COMMAND_CHECKS: { [M in CommandMethod]: Check } = {
+  'connection/connect': connectionOnly,
+  'connection/disconnect': connectionOnly,
+  'connection/signIn': connectionOnly,
+  'connection/signOut': connectionOnly,
+  'connection/edit': connectionOnly,
+  'view/select': shape({ connectionId: nullableId }),
+  'call/cancel': shape({ callId: id }),
+  'clipboard/write': shape({ text: str(16 * 1024 * 1024) }),
+};
+
+const REQUEST_CHECKS: { [M in RequestMethod]: Check } = {
+  'tools/call': shape({ connectionId: id, name: str(4096, 1), args: jsonCheck(64, true), callId: id }),
+  'resources/read': shape({ connectionId: id, uri: str(65536, 1), callId: id }),
+  'resources/subscribe': shape({ connectionId: id, uri: str(65536, 1) }),
+  'resources/unsubscribe': shape({ connectionId: id, uri: str(65536, 1) }),
+  'prompts/get': shape({ connectionId: id, name: str(4096, 1), args: stringRecord, callId: id }),
+  'trace/list': connectionOnly,
+  'trace/entry': shape({ connectionId: id, seq: int }),
+  'trace/curl': shape({ connectionId: id, seq: int }),
+  'history/export': shape({ json: str(MAX_EXPORT) }),
+};
+
+export const COMMAND_METHODS = Object.keys(COMMAND_CHECKS) as CommandMethod[];
+export const REQUEST_METHODS = Object.keys(REQUEST_CHECKS) as RequestMethod[];
+
+function has<T extends object>(table: T, key: string): key is Extract<keyof T, string> {
+  return Object.prototype.hasOwnProperty.call(table, key);
+}
+
+/** Checks one message from the webview. Unknown kinds, methods and fields are rejected. */
+export function validateWebviewMessage(raw: unknown): ValidationResult {
+  if (!isPlainObject(raw)) return { ok: false, error: 'message must be an object' };
+  const kind = raw.kind;
+  if (kind === 'ready') {
+    return Object.keys(raw).length === 1 ? { ok: true, message: { kind: 'ready' } } : { ok: false, error: 'ready has unknown fields' };
+  }
+  if (kind === 'command') {
+    const extra = Object.keys(raw).find((k) => k !== 'kind' && k !== 'method' && k !== 'params');
+    if (extra) return { ok: false, error: `command has an unknown field "${extra}"` };
+    const method = raw.method;
+    if (typeof method !== 'string' || !has(COMMAND_CHECKS, method)) return { ok: false, error: `unknown command ${describe(method)}` };
+    const error = COMMAND_CHECKS[method](raw.params, 'params');
+    if (error) return { ok: false, error: `${method}: ${error}` };
+    return { ok: true, message: { kind: 'command', method, params: raw.params } as CommandMessage };
+  }
+  if (kind === 'request') {
+    const requestId = raw.id;
+    if (typeof requestId !== 'number' || !Number.isSafeInteger(requestId) || requestId < 0) return { ok: false, error: 'request id must be a non-negative integer' };
+    const extra = Object.keys(raw).find((k) => k !== 'kind' && k !== 'method' && k !== 'params' && k !== 'id');
+    if (extra) return { ok: false, error: `request has an unknown field "${extra}"`, id: requestId };
+    const method = raw.method;
+    if (typeof method !== 'string' || !has(REQUEST_CHECKS, method)) return { ok: false, error: `unknown request ${describe(method)}`, id: requestId };
+    const error = REQUEST_CHECKS[method](raw.params, 'params');
+    if (error) return { ok: false, error: `${method}: ${error}`, id: requestId };
+    return { ok: true, message: { kind: 'request', id: requestId, method, params: raw.params } as RequestMessage };
+  }
+  return { ok: false, error: `unknown message kind ${describe(kind)}` };
+}
+
+function describe(v: unknown): string {
+  return typeof v === 'string' ? `"${v.slice(0, 60)}"` : typeof v;
+}

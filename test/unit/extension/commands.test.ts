@@ -1,0 +1,36 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { checkCommands, checkRepository, commandIdsFromSource } from '../../../scripts/checkCommands.mjs';
+import { COMMAND_IDS } from '../../../src/extension/commands';
+
+const ROOT = path.resolve(__dirname, '../../..');
+
+describe('command registry vs package.json', () => {
+  it('agree in this repository', () => {
+    const { commandIds, problems } = checkRepository(ROOT);
+    assert.deepEqual(problems, []);
+    assert.deepEqual(commandIds, [...COMMAND_IDS], 'the script reads the same ids the code registers');
+    assert.equal(commandIds.length, 11);
+  });
+
+  it('reports a command missing from package.json, a foreign one, a bad category and unknown menu commands', () => {
+    const packageJson = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+    packageJson.contributes.commands = packageJson.contributes.commands.filter((c: { command: string }) => c.command !== 'mcpLens.showLog');
+    packageJson.contributes.commands.push({ command: 'mcpLens.stray', title: 'Stray', category: 'MCP Lens', icon: '$(x)' });
+    packageJson.contributes.commands[0].category = 'Other';
+    packageJson.contributes.menus['view/title'].push({ command: 'mcpLens.nope' });
+    packageJson.activationEvents.push('*');
+    const problems = checkCommands({ packageJson, commandIds: [...COMMAND_IDS] });
+    assert.ok(problems.some((p) => p.includes('mcpLens.showLog is registered in code but not in package.json')), problems.join('\n'));
+    assert.ok(problems.some((p) => p.includes('mcpLens.stray is contributed in package.json but not registered')));
+    assert.ok(problems.some((p) => p.includes('category "Other"')));
+    assert.ok(problems.some((p) => p.includes('unknown command mcpLens.nope')));
+    assert.ok(problems.some((p) => p.includes('"*"')));
+  });
+
+  it('parses the COMMANDS block of the source', () => {
+    assert.deepEqual(commandIdsFromSource("export const COMMANDS = {\n  a: 'x.a',\n  b: 'x.b',\n} as const;"), ['x.a', 'x.b']);
+    assert.throws(() => commandIdsFromSource('const nothing = 1;'), /COMMANDS/);
+  });
+});
