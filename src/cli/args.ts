@@ -190,7 +190,12 @@ export function parseArgs(argv: string[]): ParsedArgs {
   } else {
     if (opts.has('--env')) throw new UsageError('--env applies to a --stdio target, not to a URL.');
     if (opts.has('--cwd')) throw new UsageError('--cwd applies to a --stdio target, not to a URL.');
-    const url = rest[0];
+    // The target comes first; it may also come last (`mcp-lens call echo '{}' <url>`), as test
+    // harnesses that append the server URL to a command line expect (the MCP conformance suite does).
+    let targetIndex = 0;
+    const last = rest.length - 1;
+    if (rest.length > 1 && !isHttpUrl(rest[0]) && isHttpUrl(rest[last])) targetIndex = last;
+    const url = rest[targetIndex];
     if (url === undefined) {
       throw new UsageError(`"${command}" needs a target: a server URL (http:// or https://) or --stdio "<command line>".`);
     }
@@ -213,7 +218,7 @@ export function parseArgs(argv: string[]): ParsedArgs {
       ...(Object.keys(headers).length ? { headers } : {}),
       ...(one('--client-id') !== undefined ? { oauthClientId: one('--client-id') } : {}),
     };
-    operands = rest.slice(1);
+    operands = rest.filter((_, i) => i !== targetIndex);
   }
 
   // --- options ---
@@ -304,6 +309,10 @@ export function parseArgs(argv: string[]): ParsedArgs {
   return request;
 }
 
+function isHttpUrl(text: string): boolean {
+  return /^https?:\/\//i.test(text.trim()) && validateServerUrl(text) === undefined;
+}
+
 function parseJsonObject(text: string | undefined, what: string): Record<string, unknown> {
   if (text === undefined || !text.trim()) return {};
   let value: unknown;
@@ -362,6 +371,7 @@ Usage:
 
 Target:
   <url>                       an http(s) MCP endpoint, e.g. http://127.0.0.1:3001/mcp
+                              (it may also be the last argument, for harnesses that append it)
     --transport auto|http|sse   auto (default) tries Streamable HTTP, then falls back to SSE
     -H, --header 'Name: value'  send a header with every request (repeatable)
   --stdio "<command line>"    start a local server and talk to it over stdin/stdout
@@ -381,6 +391,11 @@ Sign-in (servers protected by OAuth):
   --client-metadata-url <url> an https Client ID Metadata Document URL to use as the client id
   --callback-port <port>      a fixed port for the loopback redirect (http://127.0.0.1:<port>/callback)
   The browser is $BROWSER if set, otherwise xdg-open / open / start.
+
+Testing:
+  --test-only-headless-browser  TEST ONLY (MCP conformance suite): instead of a browser, GET the sign-in
+                              URL and follow its redirects, on loopback only; it never clicks a consent
+                              page, and reads pre-registered credentials from MCP_CONFORMANCE_CONTEXT
 
 Exit codes:
   0  success

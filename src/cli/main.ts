@@ -5,6 +5,7 @@
 import { EXIT } from './args';
 import { flushStdio, processIo } from './output';
 import { reportError, run } from './run';
+import { createCliAuth } from './auth';
 
 async function main(): Promise<void> {
   const interrupt = new AbortController();
@@ -31,7 +32,7 @@ async function main(): Promise<void> {
   const io = processIo();
   let code: number;
   try {
-    code = await run(process.argv.slice(2), io, interrupt.signal);
+    code = await run(process.argv.slice(2), io, interrupt.signal, createCliAuth);
   } catch (e) {
     code = reportError(io, e);
   }

@@ -12,22 +12,12 @@ import { AuthRequiredError, ConnectionError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import type { TraceEntry } from '../core/trace';
 import { version as packageVersion } from '../../package.json';
+import { type CliAuth, findOAuthFlowError } from './auth';
 
 export const CLI_VERSION: string = packageVersion;
 const DEFAULT_TIMEOUT_MS = 60_000;
 /** After a cancel over HTTP, the notifications/cancelled POST needs a moment before the transport closes and aborts it. */
 const CANCEL_GRACE_MS = 250;
-
-/**
- * Hooks for sign-in (issue 3). `prepare` may return an authorized fetch for an HTTP target;
- * `signIn` runs an interactive sign-in after an AuthRequiredError and resolves true when the
- * command should be retried.
- */
-export interface CliAuth {
-  managerOptions(request: RunRequest): Promise<Partial<ConstructorParameters<typeof ConnectionManager>[0]>>;
-  signIn(request: RunRequest, error: AuthRequiredError | ConnectionError, signal: AbortSignal): Promise<boolean>;
-  dispose(): Promise<void>;
-}
 
 export class Interrupted extends Error {
   constructor() {
@@ -37,7 +27,7 @@ export class Interrupted extends Error {
 }
 
 /** The whole CLI, minus process wiring: argv in, exit code out. */
-export async function run(argv: string[], io: CliIo, interrupt: AbortSignal, makeAuth?: (io: CliIo) => CliAuth): Promise<number> {
+export async function run(argv: string[], io: CliIo, interrupt: AbortSignal, makeAuth?: (io: CliIo, logger?: Logger) => CliAuth): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs(argv);
@@ -56,40 +46,19 @@ export async function run(argv: string[], io: CliIo, interrupt: AbortSignal, mak
     io.stdout(`mcp-lens ${CLI_VERSION}\n`);
     return EXIT.ok;
   }
-  const auth = makeAuth?.(io);
-  try {
-    // One retry after an interactive sign-in; a second auth-required is reported, not looped on.
-    for (let attempt = 0; ; attempt++) {
-      const outcome = await runOnce(parsed, io, interrupt, auth);
-      if (outcome.kind === 'done') return outcome.code;
-      const error = outcome.error;
-      if (auth && attempt === 0 && !interrupt.aborted) {
-        let signedIn: boolean;
-        try {
-          signedIn = await auth.signIn(parsed, error, interrupt);
-        } catch (e) {
-          if (interrupt.aborted) return reportInterrupted(io);
-          return reportError(io, e);
-        }
-        if (signedIn) continue;
-      }
-      return reportError(io, error);
-    }
-  } finally {
-    await auth?.dispose();
-  }
+  const logger = parsed.options.verbose ? stderrLogger(io) : undefined;
+  const auth = makeAuth?.(io, logger);
+  return runCommand(parsed, io, interrupt, auth, logger);
 }
 
-type Outcome = { kind: 'done'; code: number } | { kind: 'auth-required'; error: AuthRequiredError | ConnectionError };
-
-async function runOnce(request: RunRequest, io: CliIo, interrupt: AbortSignal, auth: CliAuth | undefined): Promise<Outcome> {
+async function runCommand(request: RunRequest, io: CliIo, interrupt: AbortSignal, auth: CliAuth | undefined, logger: Logger | undefined): Promise<number> {
   const { options } = request;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const manager = new ConnectionManager({
-    logger: options.verbose ? stderrLogger(io) : undefined,
+    logger,
     requestTimeoutMs: timeoutMs,
     clientInfo: { name: 'mcp-lens-cli', version: CLI_VERSION },
-    ...(auth ? await auth.managerOptions(request) : {}),
+    ...(auth ? auth.connectionOptions(request, interrupt) : {}),
   });
   let connection: Connection | undefined;
   try {
@@ -100,15 +69,22 @@ async function runOnce(request: RunRequest, io: CliIo, interrupt: AbortSignal, a
     }
     const conn = connection;
     await untilInterrupted(conn.connect(), interrupt);
-    const code = await execute(request, conn, io, interrupt, timeoutMs);
-    return { kind: 'done', code };
+    return await execute(request, conn, io, interrupt, timeoutMs);
   } catch (e) {
-    if (interrupt.aborted || e instanceof Interrupted) return { kind: 'done', code: reportInterrupted(io) };
-    if (isAuthRequired(e, connection)) {
-      const error = e instanceof AuthRequiredError || e instanceof ConnectionError ? e : new ConnectionError('auth-required', errorMessage(e));
-      return { kind: 'auth-required', error };
+    if (interrupt.aborted || e instanceof Interrupted) return reportInterrupted(io);
+    const flowError = findOAuthFlowError(e);
+    if (flowError) {
+      // The sign-in ran and did not succeed: still "authorization required" for scripts (exit 3).
+      io.stderr(`mcp-lens: Sign-in failed: ${safeText(flowError.message)}\n`);
+      return EXIT.authRequired;
     }
-    return { kind: 'done', code: reportError(io, e) };
+    if (isAuthRequired(e, connection)) {
+      const message = e instanceof AuthRequiredError || e instanceof ConnectionError ? e.message : errorMessage(e);
+      io.stderr(`mcp-lens: Authorization required: ${safeText(message)}\n`);
+      io.stderr(`hint: ${auth ? auth.authRequiredHint(request) : 'This server needs a sign-in.'}\n`);
+      return EXIT.authRequired;
+    }
+    return reportError(io, e);
   } finally {
     await manager.disposeAsync();
   }

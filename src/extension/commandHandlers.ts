@@ -26,6 +26,8 @@ export interface CommandContext {
   /** Saves a config and brings the manager in line with the store. */
   saveConnection(config: ConnectionConfig, scope: SavedScope, secretValues: Record<string, string>): Promise<Connection>;
   removeConnection(id: string): Promise<void>;
+  /** Shows a connection in the Connections view (opening the view if needed). */
+  revealConnection(id: string): Promise<void>;
 }
 
 type Handler = (...args: unknown[]) => unknown;
@@ -142,6 +144,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
         return undefined;
       }
       log.info(`Added connection "${result.config.name}" (${result.scope} scope)`);
+      await ctx.revealConnection(connection.id).catch((e) => log.warn(`Could not reveal the new connection: ${errorText(e)}`));
       try {
         await connection.connect();
       } catch (e) {

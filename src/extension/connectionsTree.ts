@@ -148,6 +148,12 @@ export class ConnectionsTreeProvider implements vscode.TreeDataProvider<TreeNode
     );
   }
 
+  /** The cached node of a connection, for `TreeView.reveal`. */
+  connectionNode(id: string): TreeNode | undefined {
+    if (!this.connectionNodes.has(id)) this.getChildren();
+    return this.connectionNodes.get(id);
+  }
+
   refresh(): void {
     this.onDidChangeEmitter.fire(undefined);
   }

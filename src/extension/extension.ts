@@ -121,7 +121,19 @@ export function activate(context: vscode.ExtensionContext): McpLensTestApi | und
   context.subscriptions.push(tree, view, results);
 
   context.subscriptions.push(
-    ...registerCommands({ manager: connectionManager, store, tree, results, log, saveConnection, removeConnection }),
+    ...registerCommands({
+      manager: connectionManager,
+      store,
+      tree,
+      results,
+      log,
+      saveConnection,
+      removeConnection,
+      revealConnection: async (id) => {
+        const node = tree.connectionNode(id);
+        if (node) await view.reveal(node, { select: true, focus: false });
+      },
+    }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('mcpLens.connections')) {
         store.reloadSettings();

@@ -55,6 +55,18 @@ describe('cli: argument parsing', () => {
     assert.equal(r.options.nonInteractive, true);
   });
 
+  it('takes the URL from the end when it is not first (harnesses append it)', () => {
+    const r = runRequest(['call', '--json', 'test-tool', '{"a":1}', 'http://127.0.0.1:9/mcp']);
+    assert.equal(r.config.transport !== 'stdio' && r.config.url, 'http://127.0.0.1:9/mcp');
+    assert.equal(r.name, 'test-tool');
+    assert.deepEqual(r.args, { a: 1 });
+    // A leading URL always wins, so an http URI to read stays an operand.
+    const read = runRequest(['read', 'http://127.0.0.1:9/mcp', 'https://example.test/doc']);
+    assert.equal(read.config.transport !== 'stdio' && read.config.url, 'http://127.0.0.1:9/mcp');
+    assert.equal(read.uri, 'https://example.test/doc');
+    usageError(['call', 'test-tool', 'not-a-url'], /Invalid target: "test-tool" is not a valid URL/);
+  });
+
   it('parses read and prompt operands; prompt argument numbers become strings', () => {
     assert.equal(runRequest(['read', 'http://h.test/mcp', 'demo://resource/static/document/a.md']).uri, 'demo://resource/static/document/a.md');
     const p = runRequest(['prompt', 'http://h.test/mcp', 'args-prompt', '{"city":"Paris","n":3,"b":true}']);
