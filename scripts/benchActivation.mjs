@@ -61,7 +61,7 @@ function readActivationEvent(userDataDir) {
  * Starts code-server with the .vsix, opens the workbench, runs "MCP Lens: Show Log" (activation event
  * onCommand:mcpLens.showLog) and reads the activation times. Always stops code-server and the browser.
  * @returns {Promise<{activationMs: number, selfMeasuredMs: number, activationEvent: string, startup: boolean,
- *   workbenchMs: number, commandToActivatedMs: number}>}
+ *   workbenchMs: number, loadToActivatedMs: number}>}
  */
 export async function measureActivation({ vsixPath = DEFAULT_VSIX, timeoutMs = 60000 } = {}) {
   if (!fs.existsSync(vsixPath)) throw new Error(`${vsixPath} does not exist; run \`npm run package\` first`);
@@ -76,10 +76,11 @@ export async function measureActivation({ vsixPath = DEFAULT_VSIX, timeoutMs = 6
     await openWorkbench(page, server.url, workspace, { timeoutMs });
     const workbenchMs = Date.now() - t0;
 
-    const tCommand = Date.now();
     await runCommand(page, 'MCP Lens: Show Log', { timeoutMs });
     const selfMeasuredMs = await poll(() => readSelfMeasured(server.userDataDir), timeoutMs, '"MCP Lens activated in" in the log');
-    const commandToActivatedMs = Date.now() - tCommand;
+    // Page load → activation observed: includes the extension host start and palette retries until the
+    // command is registered, so it is a "time until usable" figure, not activation cost.
+    const loadToActivatedMs = Date.now() - t0;
     const activation = await poll(() => readActivationEvent(server.userDataDir), timeoutMs, 'the exthost activation line');
 
     await runCommand(page, 'Developer: Show Running Extensions', { timeoutMs });
@@ -94,7 +95,7 @@ export async function measureActivation({ vsixPath = DEFAULT_VSIX, timeoutMs = 6
       activationEvent: activation.activationEvent,
       startup: activation.startup,
       workbenchMs,
-      commandToActivatedMs,
+      loadToActivatedMs,
     };
   } finally {
     await browser?.close().catch(() => undefined);
@@ -115,7 +116,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
       console.log(
         `run ${i}: activation ${r.activationMs} ms (VS Code: code loading + activate call), ` +
           `activate() self-measured ${r.selfMeasuredMs} ms, event ${r.activationEvent}, ` +
-          `workbench ${r.workbenchMs} ms, command → activated ${r.commandToActivatedMs} ms`,
+          `workbench rendered ${r.workbenchMs} ms, page load → activated ${r.loadToActivatedMs} ms`,
       );
     }
   } catch (e) {

@@ -39,6 +39,22 @@ export const CHROMIUM_ARGS = Object.freeze([
   '--disable-dev-shm-usage',
 ]);
 
+/**
+ * Group leader of every code-server: runs the command in the background, and kills the whole group (-$$)
+ * when its stdin (a pipe from the Node process that started it) reaches EOF, i.e. when that process dies.
+ * It exits with code-server's status when code-server ends on its own.
+ */
+// (Background jobs of a non-interactive bash get stdin from /dev/null, hence the pipe is kept as fd 3.)
+const WATCHDOG = [
+  'exec 3<&0',
+  '"$@" </dev/null 3<&- & server=$!',
+  '( read -r _ <&3; trap "" TERM; kill -TERM -- -$$ 2>/dev/null; sleep 5; kill -KILL -- -$$ 2>/dev/null ) & reader=$!',
+  'exec 3<&-',
+  'wait "$server"; status=$?',
+  'kill "$reader" 2>/dev/null',
+  'exit "$status"',
+].join('\n');
+
 /** Live process groups, killed on process exit as a last resort so no code-server outlives its script. */
 const liveGroups = new Set();
 process.once('exit', () => {
@@ -230,13 +246,22 @@ export async function startCodeServer(options) {
     workspace,
   ];
   // detached: the child calls setsid(), so it leads its own process group; stop() kills the whole group,
-  // because killing only the main PID leaves the extension host running.
-  const child = spawn(CODE_SERVER_BIN, args, { env, detached: true, stdio: ['ignore', logFd, logFd] });
+  // because killing only the main PID leaves the extension host running. The group leader is a small bash
+  // watchdog that holds a pipe from us: if this process dies without cleaning up (SIGKILL, a signal with no
+  // handler, a crash), the pipe closes and the watchdog kills the whole group, so nothing is orphaned.
+  const child = spawn('bash', ['-c', WATCHDOG, 'code-server-watchdog', CODE_SERVER_BIN, ...args], {
+    env,
+    detached: true,
+    stdio: ['pipe', logFd, logFd],
+  });
   fs.closeSync(logFd);
   const pgid = child.pid;
   if (pgid === undefined) throw new Error('code-server failed to spawn');
   liveGroups.add(pgid);
   child.unref();
+  // Keep the pipe open (never write, never end) without holding our event loop open.
+  child.stdin.on('error', () => undefined);
+  child.stdin.unref?.();
 
   let stopped;
   const stop = () => {
@@ -311,31 +336,39 @@ function escapeRegExp(text) {
  */
 export async function runCommand(page, title, { timeoutMs = 20000 } = {}) {
   const input = page.locator('.quick-input-widget input');
-  // The workbench may still be wiring keybindings right after load, and a modal editor (e.g. Running
-  // Extensions) swallows F1: retry, pressing Escape in between to close whatever has focus.
-  const deadline = Date.now() + timeoutMs;
-  for (let attempt = 0; ; attempt++) {
-    if (attempt > 0) await page.keyboard.press('Escape');
-    await page.keyboard.press('F1');
-    try {
-      await input.waitFor({ state: 'visible', timeout: 1500 });
-      break;
-    } catch {
-      if (Date.now() > deadline) throw new Error(`The command palette did not open within ${timeoutMs} ms`);
-    }
-  }
-  await input.fill(`>${title}`);
   const exact = new RegExp(`^\\s*${escapeRegExp(title)}\\s*$`);
   const row = page
     .locator('.quick-input-list .monaco-list-row')
     .filter({ has: page.locator('.label-name', { hasText: exact }) })
     .first();
-  try {
-    await row.waitFor({ state: 'visible', timeout: Math.max(1000, deadline - Date.now()) });
-  } catch {
-    const shown = await page.locator('.quick-input-list .monaco-list-row .label-name').allInnerTexts().catch(() => []);
-    await page.keyboard.press('Escape');
-    throw new Error(`Command "${title}" is not in the palette (rows shown: ${JSON.stringify(shown.slice(0, 10))})`);
+  const deadline = Date.now() + timeoutMs;
+  let shown = [];
+  let opened = false;
+  // Retried until the deadline: right after load the workbench may still be wiring keybindings, a modal
+  // editor (e.g. Running Extensions) swallows F1 (Escape closes it), and the palette lists an extension's
+  // commands only once its contributions are registered, so a palette opened too early must be reopened.
+  for (let attempt = 0; ; attempt++) {
+    if (attempt > 0) await page.keyboard.press('Escape');
+    await page.keyboard.press('F1');
+    try {
+      await input.waitFor({ state: 'visible', timeout: 1500 });
+      opened = true;
+      await input.fill(`>${title}`);
+      await row.waitFor({ state: 'visible', timeout: Math.min(3000, Math.max(500, deadline - Date.now())) });
+      break;
+    } catch {
+      if (opened) {
+        shown = await page.locator('.quick-input-list .monaco-list-row .label-name').allInnerTexts().catch(() => []);
+      }
+      if (Date.now() > deadline) {
+        await page.keyboard.press('Escape');
+        throw new Error(
+          opened
+            ? `Command "${title}" is not in the palette after ${timeoutMs} ms (rows shown: ${JSON.stringify(shown.slice(0, 10))})`
+            : `The command palette did not open within ${timeoutMs} ms`,
+        );
+      }
+    }
   }
   await row.click();
   await input.waitFor({ state: 'hidden', timeout: 10000 }).catch(() => undefined);

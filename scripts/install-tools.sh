@@ -27,9 +27,13 @@ missing=()
 # code-server's native `kerberos` module compiles against gssapi.h; without it npm rolls back the whole install.
 [[ -f /usr/include/gssapi/gssapi.h || -f /usr/include/gssapi.h ]] || missing+=("libkrb5-dev headers (/usr/include/gssapi/gssapi.h; Debian package: libkrb5-dev)")
 command -v npm >/dev/null || missing+=("npm on PATH")
+# node-gyp needs these to build code-server's native modules (kerberos, node-pty, ...).
+for tool in python3 make g++; do
+  command -v "$tool" >/dev/null || missing+=("$tool (node-gyp builds code-server's native modules)")
+done
 if ((${#missing[@]})); then
   for m in "${missing[@]}"; do printf '[install-tools] missing prerequisite: %s\n' "$m" >&2; done
-  die "install them first, e.g. as root: apt-get install -y --no-install-recommends chromium fonts-liberation libkrb5-dev"
+  die "install them first, e.g. as root: apt-get install -y --no-install-recommends chromium fonts-liberation libkrb5-dev python3 make g++"
 fi
 
 mkdir -p "$TOOLS"

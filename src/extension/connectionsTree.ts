@@ -271,10 +271,10 @@ export class ConnectionsTreeProvider implements vscode.TreeDataProvider<TreeNode
     const { state, message } = connection.status;
     const stored = this.store.get(connection.id);
     const fromSettings = stored?.scope === 'settings';
-    const item = new vscode.TreeItem(
-      connection.config.name,
-      state === 'connected' ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None,
-    );
+    // Always Expanded: VS Code keeps the collapsible state an item had when it was first shown, so a
+    // node first shown while connecting (no children) must already be expandable once groups arrive.
+    // Without children (not connected) it shows no twistie.
+    const item = new vscode.TreeItem(connection.config.name, vscode.TreeItemCollapsibleState.Expanded);
     item.id = connection.id;
     item.iconPath = stateIcon(state);
     const transport =

@@ -174,6 +174,8 @@ export interface ErrorInfo {
 // ---- the message maps ---------------------------------------------------------------------
 
 export interface CommandMap {
+  /** Runs the Add MCP Connection wizard (the panel's empty state offers it). */
+  'connection/add': Record<string, never>;
   'connection/connect': { connectionId: string };
   'connection/disconnect': { connectionId: string };
   'connection/signIn': { connectionId: string };
@@ -345,6 +347,7 @@ function shape(fields: Record<string, Check>): Check {
 const connectionOnly = shape({ connectionId: id });
 
 const COMMAND_CHECKS: { [M in CommandMethod]: Check } = {
+  'connection/add': shape({}),
   'connection/connect': connectionOnly,
   'connection/disconnect': connectionOnly,
   'connection/signIn': connectionOnly,

@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { formatCommandLine } from '../../../src/core/config';
 import { REPO_ROOT } from '../../support/everything';
 
 let bundlePromise: Promise<string> | undefined;
@@ -48,18 +49,32 @@ export interface CliProcess {
   done: Promise<CliResult>;
 }
 
-export async function startCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliProcess> {
+export interface StartOptions {
+  /**
+   * Run under a pseudo-terminal (util-linux `script`), so the CLI sees a TTY on stdin and stderr
+   * like a person's terminal. Its stdout and stderr then arrive merged on `stdout`, with CRLF ends.
+   */
+  pty?: boolean;
+}
+
+export async function startCli(args: string[], env: NodeJS.ProcessEnv = {}, start: StartOptions = {}): Promise<CliProcess> {
   const bundle = await cliBundle();
-  const child = spawn(process.execPath, [bundle, ...args], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = start.pty
+    ? spawn('script', ['-qec', formatCommandLine([process.execPath, bundle, ...args]), '/dev/null'], {
+        cwd: REPO_ROOT,
+        env: { ...process.env, ...env },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      })
+    : spawn(process.execPath, [bundle, ...args], {
+        cwd: REPO_ROOT,
+        env: { ...process.env, ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
   let stdout = '';
   let stderr = '';
   const listeners = new Set<() => void>();
   child.stdout!.setEncoding('utf8').on('data', (c: string) => {
-    stdout += c;
+    stdout += start.pty ? c.replace(/\r/g, '') : c;
     listeners.forEach((l) => l());
   });
   child.stderr!.setEncoding('utf8').on('data', (c: string) => {
@@ -104,8 +119,8 @@ export async function startCli(args: string[], env: NodeJS.ProcessEnv = {}): Pro
 }
 
 /** Runs the CLI to completion; fails the test if it takes longer than `timeoutMs`. */
-export async function cli(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 30_000): Promise<CliResult> {
-  const p = await startCli(args, env);
+export async function cli(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 30_000, start: StartOptions = {}): Promise<CliResult> {
+  const p = await startCli(args, env, start);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
@@ -138,3 +153,4 @@ export function processesWithMarker(marker: string, exclude: Array<number | unde
   }
   return pids;
 }
+

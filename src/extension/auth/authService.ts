@@ -1,0 +1,193 @@
+/**
+ * OAuth inside VS Code: the core `OAuthEngine` with SecretStorage as its store, the system
+ * browser (`env.openExternal`), and redirect methods chosen by where VS Code runs. The engine does
+ * the protocol; this adapter adds the notification with Cancel, the per-connection pre-registered
+ * client (its secret in SecretStorage) and the settings.
+ */
+import * as vscode from 'vscode';
+import { OAuthEngine } from '../../core/auth/engine';
+import { OAuthFlowError } from '../../core/auth/errors';
+import { startLaunchRedirect } from '../../core/auth/launchRedirect';
+import { LoopbackRedirect } from '../../core/auth/loopback';
+import type { AuthStatus, AuthStore, PreRegisteredClient, RedirectStrategy, TokenInfo } from '../../core/auth/types';
+import { isHttpConfig, type ConnectionConfig, type HttpConnectionConfig } from '../../core/config';
+import type { Connection, FetchLike } from '../../core/connection';
+import type { Logger } from '../../core/logger';
+import type { UriRouter } from '../uriRouter';
+import { UriHandlerRedirect } from './uriHandlerRedirect';
+
+export type RedirectMethod = 'auto' | 'uri-handler' | 'loopback';
+
+const CLIENT_SECRET_KEY = (connectionId: string) => `mcpLens.oauthClientSecret.${connectionId}`;
+
+/** `vscode.SecretStorage` names its setter `store`; the engine's interface says `set`. */
+class SecretAuthStore implements AuthStore {
+  constructor(private readonly secrets: vscode.SecretStorage) {}
+  get(key: string): Promise<string | undefined> {
+    return Promise.resolve(this.secrets.get(key));
+  }
+  set(key: string, value: string): Promise<void> {
+    return Promise.resolve(this.secrets.store(key, value));
+  }
+  delete(key: string): Promise<void> {
+    return Promise.resolve(this.secrets.delete(key));
+  }
+}
+
+export class AuthService implements vscode.Disposable {
+  private engine: OAuthEngine;
+  private readonly uriHandler: UriHandlerRedirect;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly statusEmitter = new vscode.EventEmitter<string>();
+  /** Fires with the resource URL whose sign-in state changed. */
+  readonly onDidChangeStatus = this.statusEmitter.event;
+
+  constructor(
+    private readonly secrets: vscode.SecretStorage,
+    router: UriRouter,
+    private readonly logger: Logger,
+  ) {
+    this.uriHandler = new UriHandlerRedirect(router, logger);
+    this.engine = this.createEngine();
+    this.disposables.push(
+      this.uriHandler,
+      this.statusEmitter,
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('mcpLens.oauth')) this.engine = this.createEngine();
+      }),
+      // Another window signed in or out (SecretStorage is shared between windows).
+      secrets.onDidChange((e) => {
+        const match = /^mcp-lens\.oauth\.tokens \S+ (\S+)$/.exec(e.key);
+        if (match) this.statusEmitter.fire(match[1]);
+      }),
+    );
+  }
+
+  dispose(): void {
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+
+  /** The authorized fetch for an HTTP connection: Bearer header, silent refresh, AuthRequiredError otherwise. */
+  fetchFor(config: HttpConnectionConfig): FetchLike {
+    return async (input, init) => {
+      const preRegistered = await this.preRegisteredClient(config);
+      return this.engine.authorizedFetch(config.url, { preRegistered, serverName: config.name })(input, init);
+    };
+  }
+
+  /**
+   * Runs the browser sign-in for a connection, with a notification that has a Cancel button, then
+   * reconnects. Returns false when the user cancelled; throws (with a message for people) on failure.
+   */
+  async signIn(connection: Connection, scope?: string): Promise<boolean> {
+    const config = connection.config;
+    if (!isHttpConfig(config)) throw new Error(`"${config.name}" is a stdio connection: it does not use OAuth.`);
+    const preRegistered = await this.preRegisteredClient(config);
+    let info: TokenInfo;
+    try {
+      info = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Signing in to ${config.name}…`, cancellable: true },
+        async (progress, token) => {
+          progress.report({ message: 'Complete the sign-in in your browser.' });
+          const abort = new AbortController();
+          const cancel = token.onCancellationRequested(() => abort.abort(new OAuthFlowError('cancelled', 'You cancelled the sign-in.')));
+          try {
+            return await this.engine.signIn(config.url, { signal: abort.signal, preRegistered, serverName: config.name, scope });
+          } finally {
+            cancel.dispose();
+          }
+        },
+      );
+    } catch (e) {
+      if (e instanceof OAuthFlowError && e.code === 'cancelled') {
+        this.logger.info(`[${config.name}] sign-in cancelled.`);
+        return false;
+      }
+      throw e;
+    }
+    this.statusEmitter.fire(config.url);
+    this.logger.info(`[${config.name}] signed in with ${info.issuer} (client ${info.clientId}, scopes: ${info.scopes.join(' ') || 'none'}).`);
+    await connection.reconnect();
+    return true;
+  }
+
+  async signOut(config: HttpConnectionConfig): Promise<void> {
+    await this.engine.signOut(config.url, { preRegistered: await this.preRegisteredClient(config) });
+    this.statusEmitter.fire(config.url);
+  }
+
+  async forgetClientRegistration(config: HttpConnectionConfig): Promise<void> {
+    await this.engine.forgetClientRegistration(config.url);
+    this.statusEmitter.fire(config.url);
+  }
+
+  status(config: ConnectionConfig): Promise<AuthStatus> {
+    return isHttpConfig(config) ? this.engine.status(config.url) : Promise.resolve({ state: 'none' });
+  }
+
+  /** The redirect URI to register with an authorization server for a pre-registered client. */
+  async redirectUriForPreRegistration(): Promise<string> {
+    const strategy = this.strategies()[0];
+    const prepared = await strategy.prepare({ state: `preview-${Date.now()}`, serverName: 'preview' });
+    prepared.dispose();
+    return prepared.redirectUri;
+  }
+
+  async setClientSecret(connectionId: string, secret: string | undefined): Promise<void> {
+    if (secret) await this.secrets.store(CLIENT_SECRET_KEY(connectionId), secret);
+    else await this.secrets.delete(CLIENT_SECRET_KEY(connectionId));
+  }
+
+  async deleteConnectionSecrets(connectionId: string): Promise<void> {
+    await this.secrets.delete(CLIENT_SECRET_KEY(connectionId));
+  }
+
+  private async preRegisteredClient(config: HttpConnectionConfig): Promise<PreRegisteredClient | undefined> {
+    if (!config.oauthClientId) return undefined;
+    const clientSecret = await this.secrets.get(CLIENT_SECRET_KEY(config.id));
+    return { clientId: config.oauthClientId, ...(clientSecret ? { clientSecret } : {}) };
+  }
+
+  private createEngine(): OAuthEngine {
+    const settings = vscode.workspace.getConfiguration('mcpLens.oauth');
+    const cimdUrl = settings.get<string>('clientMetadataUrl', '').trim();
+    const timeoutMs = Math.max(10, settings.get<number>('signInTimeoutSeconds', 300)) * 1000;
+    return new OAuthEngine({
+      store: new SecretAuthStore(this.secrets),
+      logger: this.logger,
+      openBrowser: async (url) => {
+        // The system browser only, never a webview (RFC 8252 §8.12), through a one-shot loopback
+        // redirect so that no opener can re-encode the authorization URL (see launchRedirect.ts).
+        const launch = await startLaunchRedirect(url, timeoutMs);
+        const opened = await vscode.env.openExternal(vscode.Uri.parse(launch.url));
+        if (!opened) {
+          launch.close();
+          throw new OAuthFlowError('browser-failed', 'VS Code could not open the browser for the sign-in.');
+        }
+      },
+      redirectStrategies: this.strategies(),
+      clientName: 'MCP Lens',
+      timeoutMs,
+      ...(cimdUrl ? { cimdUrl } : {}),
+    });
+  }
+
+  /**
+   * Redirect methods in the order to try them. The URI handler first (no port to open, works on
+   * desktop, remote and web); the loopback listener (RFC 8252 §7.3) next, reached through
+   * `asExternalUri` so that it also works in code-server and remote windows.
+   */
+  private strategies(): RedirectStrategy[] {
+    const settings = vscode.workspace.getConfiguration('mcpLens.oauth');
+    const method = settings.get<RedirectMethod>('redirectMethod', 'auto');
+    const port = settings.get<number>('callbackPort', 0);
+    const loopback = new LoopbackRedirect({
+      port,
+      useExternalUri: true,
+      externalize: async (uri) => (await vscode.env.asExternalUri(vscode.Uri.parse(uri))).toString(true),
+    });
+    if (method === 'loopback') return [loopback];
+    if (method === 'uri-handler') return [this.uriHandler];
+    return [this.uriHandler, loopback];
+  }
+}
