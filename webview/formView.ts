@@ -5,7 +5,7 @@
  * and everywhere after a Run attempt (`showAllErrors`).
  */
 import type { JsonObject, JsonValue } from '../src/shared/protocol';
-import { clip, h, icon, iconButton } from './dom';
+import { clip, h, iconButton } from './dom';
 import { formatPath, pathKey, validate, type PathSegment, type Schema, type SchemaError } from './jsonSchema';
 import {
   defaultValue,

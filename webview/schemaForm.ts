@@ -298,18 +298,41 @@ export function newItemValue(schema: Schema, root: Schema, depth = 0): JsonValue
   }
 }
 
-/** Which option of a choice field the current value belongs to (the first that validates; else by type). */
+/**
+ * Which option of a choice field the current value belongs to: the first that validates; else the
+ * one whose constant discriminator (`kind: {const: "phone"}`) the value carries; else the one with
+ * the fewest errors (a half-filled variant still shows as itself).
+ */
 export function matchOption(options: readonly ChoiceOption[], value: unknown, root: Schema): number {
   if (value === undefined) return 0;
   for (let i = 0; i < options.length; i++) {
     if (validate(options[i].schema, value, { maxErrors: 1 }, root).length === 0) return i;
   }
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    const v = value as Record<string, unknown>;
+    for (let i = 0; i < options.length; i++) {
+      const s = resolveRef(options[i].schema, root);
+      if (!isSchemaObject(s) || !isSchemaObject(s.properties)) continue;
+      for (const [key, p] of Object.entries(s.properties)) {
+        const ps = resolveRef(p as Schema, root);
+        if (isSchemaObject(ps) && 'const' in ps && key in v && JSON.stringify(v[key]) === JSON.stringify(ps.const)) return i;
+      }
+    }
+  }
   const type = jsonType(value);
+  let best = -1;
+  let bestErrors = Infinity;
   for (let i = 0; i < options.length; i++) {
     const s = resolveRef(options[i].schema, root);
-    if (isSchemaObject(s) && (s.type === type || (s.type === 'number' && type === 'integer'))) return i;
+    const typeOk = !isSchemaObject(s) || s.type === undefined || s.type === type || (s.type === 'number' && type === 'integer');
+    if (!typeOk) continue;
+    const n = validate(options[i].schema, value, { maxErrors: 50 }, root).length;
+    if (n < bestErrors) {
+      best = i;
+      bestErrors = n;
+    }
   }
-  return 0;
+  return best >= 0 ? best : 0;
 }
 
 export type NumberParse = { ok: true; value: number | undefined } | { ok: false; error: string };

@@ -34,6 +34,8 @@ export class ToolsTab implements Tab {
   private form?: SchemaFormView;
   private mode: 'form' | 'json' = 'form';
   private running?: { callId: string; entry: HistoryEntry };
+  /** The definition the detail was built from, to rebuild only when it changes. */
+  private renderedJson?: string;
 
   constructor(private readonly app: AppContext) {
     this.element = h('div', { class: 'split' }, h('div', { class: 'list-pane' }, this.search, this.count, this.list), this.detail);
@@ -55,15 +57,18 @@ export class ToolsTab implements Tab {
   refresh(): void {
     const tools = this.app.details()?.tools ?? [];
     if (tools !== this.rowsFor) this.buildRows(tools);
-    const stillThere = this.selected !== undefined && tools.some((t) => t.name === this.selected);
-    if (!stillThere) {
+    const current = this.selected;
+    const tool = current === undefined ? undefined : tools.find((t) => t.name === current);
+    if (!tool) {
       this.selected = undefined;
       this.form = undefined;
-      if (this.app.state.selectedTool && tools.some((t) => t.name === this.app.state.selectedTool)) this.select(this.app.state.selectedTool);
+      this.renderedJson = undefined;
+      const remembered = this.app.state.selectedTool;
+      if (remembered && tools.some((t) => t.name === remembered)) this.select(remembered);
       else this.renderEmptyDetail();
-    } else if (!this.running) {
-      // The tool's definition may have changed (list_changed): rebuild with the same draft.
-      this.select(this.selected, true);
+    } else if (!this.running && JSON.stringify(tool) !== this.renderedJson) {
+      // The tool's definition changed (tools/list_changed): rebuild with the same draft.
+      this.select(tool.name, true);
     }
   }
 
@@ -147,6 +152,7 @@ export class ToolsTab implements Tab {
   }
 
   private renderDetail(tool: ToolView, draft: JsonObject | undefined): void {
+    this.renderedJson = JSON.stringify(tool);
     const ann = tool.annotations ?? {};
     const schema = (tool.inputSchema ?? { type: 'object' }) as Schema;
     const json = h('vscode-text-area', { class: 'json-args', attrs: { rows: 10, resize: 'vertical', 'aria-label': 'Arguments as JSON', 'data-role': 'json-args' } }) as HTMLElement & { value: string };

@@ -219,7 +219,14 @@ export class TracingTransport implements Transport {
     inner.onerror = (error) => this.onerror?.(error);
     inner.onmessage = (message, extra) => {
       this.record('in', message);
-      this.onmessage?.(message, extra);
+      if ('method' in message) {
+        this.onmessage?.(message, extra);
+      } else {
+        // The SDK runs notification handlers one microtask late but settles responses at once, so
+        // a progress notification that arrives in the same chunk as its result would find its
+        // handler gone. Settling responses one microtask late keeps the server's order.
+        queueMicrotask(() => this.onmessage?.(message, extra));
+      }
     };
   }
 

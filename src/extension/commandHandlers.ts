@@ -112,7 +112,14 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
           reported = percent;
         }
         progress.report({ message: p.message ?? (p.total ? `${p.progress}/${p.total}` : `${p.progress}`), increment });
-      }).finally(() => sub.dispose());
+      })
+        .catch((e: unknown) => {
+          // The SDK rejects an aborted request with McpError(RequestTimeout, "AbortError: …"), which
+          // reads as a timeout; when the user pressed Cancel, it is a cancellation whatever the error says.
+          if (controller.signal.aborted) throw new ConnectionError('cancelled', `${title} was cancelled.`, undefined, { cause: e });
+          throw e;
+        })
+        .finally(() => sub.dispose());
     });
   }
 

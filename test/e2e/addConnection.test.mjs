@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ROOT, TEST_OUTPUT_DIR, launchChromium, openWorkbench, runCommand, startCodeServer } from '../../scripts/codeServer.mjs';
+import { ROOT, TEST_OUTPUT_DIR, findFiles, launchChromium, openWorkbench, runCommand, startCodeServer } from '../../scripts/codeServer.mjs';
 
 const SCREENSHOTS = path.join(TEST_OUTPUT_DIR, 'screenshots');
 const EVERYTHING = path.join(ROOT, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js');
@@ -22,16 +22,21 @@ describe('e2e: Add MCP Connection from the command palette', function () {
     fs.rmSync(workspace, { recursive: true, force: true });
     fs.mkdirSync(workspace, { recursive: true });
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
-    // A fresh user-data-dir per run (startCodeServer makes one); the extension loads from the repo.
-    server = await startCodeServer({ workspace, extensionDevelopmentPath: ROOT });
+    // A fresh user-data-dir per run (startCodeServer makes one). The extension loads from the repo, or,
+    // with MCP_LENS_E2E_VSIX=path/to/mcp-lens.vsix, is installed from the package as a user would.
+    const vsixPath = process.env.MCP_LENS_E2E_VSIX ? path.resolve(process.env.MCP_LENS_E2E_VSIX) : undefined;
+    const extension = vsixPath ? {} : { extensionDevelopmentPath: ROOT };
+    server = await startCodeServer({ workspace, vsixPath, ...extension });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await openWorkbench(page, server.url, workspace, { extensionDevelopmentPath: ROOT });
+    await openWorkbench(page, server.url, workspace, extension);
   });
 
   afterEach(async function () {
     if (this.currentTest?.state === 'failed' && page) {
       await page.screenshot({ path: path.join(SCREENSHOTS, 'add-connection-failure.png') }).catch(() => undefined);
+      const html = await page.content().catch(() => '');
+      fs.writeFileSync(path.join(SCREENSHOTS, 'add-connection-failure.html'), html);
     }
   });
 
@@ -58,6 +63,10 @@ describe('e2e: Add MCP Connection from the command palette', function () {
   }
 
   it('adds a stdio server through the wizard and shows its tools in the Connections view', async () => {
+    // A new user opens the MCP Lens view first: it is empty and offers to add a connection.
+    await page.locator('.activitybar .action-item [aria-label^="MCP Lens"]').first().click();
+    await page.locator('.welcome-view-content .monaco-button', { hasText: 'Add MCP Connection' }).waitFor({ state: 'visible', timeout: 30000 });
+
     // The command palette (F1), as a user would open it.
     await runCommand(page, 'MCP Lens: Add MCP Connection');
 
@@ -129,8 +138,47 @@ describe('e2e: Add MCP Connection from the command palette', function () {
     await page.keyboard.press('Enter');
     await page.locator('.tab', { hasText: /tool-echo-\d+\.json/ }).waitFor({ state: 'visible', timeout: 30000 });
     const editorText = page.locator('.editor-instance .monaco-editor .view-lines').first();
-    await page.waitForFunction((el) => el?.textContent?.includes('hello from e2e'), await editorText.elementHandle(), { timeout: 15000 });
+    // Monaco renders spaces as no-break spaces.
+    await page.waitForFunction((el) => el?.textContent?.replace(/\u00a0/g, ' ').includes('"text": "Echo: hello from e2e"'), await editorText.elementHandle(), {
+      timeout: 15000,
+    });
+    await page.locator('.statusbar-item', { hasText: /^\{ \} JSON$|^JSON$/ }).first().waitFor({ state: 'visible' });
     await page.screenshot({ path: path.join(SCREENSHOTS, 'call-tool-result.png') });
+  });
+
+  it('cancels a long-running tool call from the progress notification', async () => {
+    const view = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Connections' }) });
+    const row = view.locator('.monaco-list-row').filter({ hasText: /^trigger-long-running-operation/ }).first();
+    await row.hover();
+    await row.locator('[aria-label^="Call Tool"]').click();
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Call Tool: trigger-long-running-operation' }).waitFor({ state: 'visible' });
+    // duration and steps: a 30 s operation in 30 steps, long enough to cancel in the middle.
+    await page.locator('.quick-input-widget', { hasText: 'duration (number' }).waitFor({ state: 'visible' });
+    await quickInputBox().fill('30');
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-widget', { hasText: 'steps (number' }).waitFor({ state: 'visible' });
+    await quickInputBox().fill('30');
+    await page.keyboard.press('Enter');
+    // code-server runs with the smoke-test driver, which never shows toasts: the notification center
+    // lists the same notifications, with the same buttons.
+    await runCommand(page, 'Notifications: Show Notifications');
+    const center = page.locator('.notifications-center');
+    const item = center.locator('.monaco-list-row', { hasText: 'calling trigger-long-running-operation' });
+    // Progress notifications from the server reach the notification ("1/30", "2/30", …).
+    await item.filter({ hasText: /\b\d+\/30\b/ }).waitFor({ state: 'visible', timeout: 15000 });
+    await item.locator('.monaco-button', { hasText: 'Cancel' }).click();
+    await center.locator('.monaco-list-row', { hasText: 'The call of trigger-long-running-operation was cancelled.' }).waitFor({ state: 'visible', timeout: 10000 });
+    await page.keyboard.press('Escape');
+    // The cancel reached the server as notifications/cancelled (MCP spec, cancellation): the MCP Lens log
+    // channel carries the protocol trace.
+    const deadline = Date.now() + 10000;
+    const logText = () => findFiles(server.userDataDir, /^MCP Lens\.log$/).map((f) => fs.readFileSync(f, 'utf8')).join('\n');
+    while (!/→ notification notifications\/cancelled/.test(logText())) {
+      assert.ok(Date.now() < deadline, 'no notifications/cancelled in the MCP Lens log');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    // The connection stays usable.
+    await view.locator('.monaco-list-row', { hasText: 'stdio · connected' }).waitFor({ state: 'visible' });
   });
 
   it('keeps the connection across a window reload', async () => {

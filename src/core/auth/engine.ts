@@ -214,24 +214,20 @@ export class OAuthEngine {
   private async sendAuthorized(resource: string, input: string | URL, init: RequestInit | undefined, opts: AuthorizedFetchOptions): Promise<Response> {
     const url = typeof input === 'string' ? input : input.href;
     const ours = new URL(url).origin === new URL(resource).origin;
-    let tokens = ours ? await this.usableTokens(resource, opts) : undefined;
+    const tokens = ours ? await this.usableTokens(resource, opts) : undefined;
     let response = await this.sendWithToken(url, init, tokens?.accessToken);
     if (!ours) return response;
 
+    if (response.status === 401 && tokens?.refreshToken) {
+      // RFC 6750 §3.1 invalid_token: the access token was revoked or expired early. Refresh once and retry.
+      const refreshed = await this.refreshTokens(resource, tokens, opts.preRegistered);
+      await response.body?.cancel();
+      response = await this.sendWithToken(url, init, refreshed.accessToken);
+    }
     if (response.status === 401) {
-      let challenge = parseBearerChallenge(response.headers.get('www-authenticate'));
-      if (tokens) {
-        // RFC 6750 §3.1 invalid_token: the access token was revoked or expired early. Refresh once.
-        const refreshed = tokens.refreshToken ? await this.refreshTokens(resource, tokens, opts.preRegistered) : undefined;
-        if (refreshed) {
-          await response.body?.cancel();
-          tokens = refreshed;
-          response = await this.sendWithToken(url, init, refreshed.accessToken);
-          if (response.status !== 401) return response;
-          challenge = parseBearerChallenge(response.headers.get('www-authenticate'));
-        }
-        await this.deleteTokens(resource);
-      }
+      const challenge = parseBearerChallenge(response.headers.get('www-authenticate'));
+      // The server refuses the token we hold (even a fresh one): it is of no further use.
+      if (tokens) await this.deleteTokens(resource);
       await response.body?.cancel();
       this.lastChallenge.set(resource, challenge);
       throw new AuthRequiredError(`${resource} requires sign-in.`, {

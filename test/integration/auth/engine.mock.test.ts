@@ -2,10 +2,13 @@
  * The OAuth engine against MockAuthServer: every checklist item, and the servers that lie.
  */
 import * as assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { AuthRequiredError } from '../../../src/core/errors.js';
 import { OAuthFlowError } from '../../../src/core/auth/errors.js';
 import { LoopbackRedirect } from '../../../src/core/auth/loopback.js';
-import { MemoryAuthStore, authKeys } from '../../../src/core/auth/store.js';
+import { FileAuthStore, MemoryAuthStore, authKeys } from '../../../src/core/auth/store.js';
 import type { StoredTokens } from '../../../src/core/auth/types.js';
 import { MockAuthServer, type MockAuthOptions } from './fixtures/mockAuthServer.js';
 import { emitted, makeHarness, type Harness } from './helpers.js';
@@ -435,6 +438,32 @@ describe('OAuth engine against a mock authorization server', function () {
     assert.equal((await h.engine.status(m.mcpUrl)).state, 'none');
     await h.engine.signIn(m.mcpUrl);
     assert.equal(m.count('/register'), 2);
+  });
+
+  it('2025-03-26 back-compat still refuses metadata whose issuer is on another origin', async () => {
+    const m = await mock({ prm: false, metadataOverrides: { issuer: 'http://127.0.0.1:1' } });
+    await rejectsWith(makeHarness().engine.signIn(m.mcpUrl), 'issuer-mismatch');
+    assert.equal(m.count('/register'), 0);
+  });
+
+  it('tokens survive a restart with FileAuthStore (0600 file), and the file is the only place they are', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'mcp-lens-engine-'));
+    try {
+      const file = path.join(dir, 'credentials.json');
+      const m = await mock();
+      const h = makeHarness({ store: new FileAuthStore(file) });
+      await h.engine.signIn(m.mcpUrl);
+      assert.equal((await fs.stat(file)).mode & 0o777, 0o600);
+      const before = m.requests.length;
+      const again = makeHarness({ store: new FileAuthStore(file) });
+      assert.equal((await again.engine.authorizedFetch(m.mcpUrl)(m.mcpUrl, { method: 'POST' })).status, 200);
+      assert.equal(m.requests.length - before, 1);
+      const onDisk = await fs.readFile(file, 'utf8');
+      assert.ok(m.issuedSecrets.some((t) => onDisk.includes(t)));
+      assertNoLeak(h, m);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('never attaches the token to another origin', async () => {

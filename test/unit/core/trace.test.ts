@@ -73,13 +73,15 @@ describe('trace: tracing transport', () => {
     await transport.send({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'login', arguments: { password: 'pw', note: 'hunter2-secret' } } });
     inner.onmessage?.({ jsonrpc: '2.0', id: 1, result: { content: [] } });
     inner.onmessage?.({ jsonrpc: '2.0', method: 'notifications/message', params: { level: 'info', data: 'x' } });
-    assert.equal(received.length, 2, 'messages are still delivered');
+    assert.deepEqual(received.map((m) => ('method' in m ? m.method : 'response')), ['notifications/message'], 'a notification is delivered at once');
+    await Promise.resolve();
+    assert.equal(received.length, 2, 'the response follows one microtask later');
     const [request, response, notification] = trace.entries();
     assert.equal(request.direction, 'out');
     assert.equal(request.kind, 'request');
     assert.equal(request.method, 'tools/call');
     assert.deepEqual((request.message as { params: { arguments: unknown } }).params.arguments, { password: '[REDACTED]', note: '[REDACTED]' });
-    assert.equal((inner.sent[0] as { params: { arguments: { password: string } } }).params.arguments.password, 'pw', 'the wire is untouched');
+    assert.equal((inner.sent[0] as unknown as { params: { arguments: { password: string } } }).params.arguments.password, 'pw', 'the wire is untouched');
     assert.equal(response.kind, 'response');
     assert.equal(response.method, 'tools/call');
     assert.equal(response.id, 1);

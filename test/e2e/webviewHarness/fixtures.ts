@@ -1,0 +1,241 @@
+/**
+ * Fixtures the harness host answers with: three connections (signed in, plain stdio, sign-in
+ * required), tools whose schemas cover every form control, resources, a template, a prompt and a
+ * trace; plus a hostile connection whose every string tries to become markup or script.
+ */
+import type { ConnectionDetails, ConnectionView, JsonObject, TraceEntryView } from '../../../src/shared/protocol';
+
+export interface HarnessFixture {
+  connections: ConnectionView[];
+  details: Record<string, ConnectionDetails>;
+  tools: Record<string, { result?: JsonObject | '$echo'; hang?: boolean; progress?: boolean; delayMs?: number; durationMs?: number }>;
+  resources: Record<string, JsonObject>;
+  prompts: Record<string, JsonObject>;
+  trace: Record<string, TraceEntryView[]>;
+  traceMessages: Record<string, Record<number, unknown>>;
+  curl?: string;
+  theme?: 'light' | 'dark';
+  focus?: { connectionId: string; tab?: string; item?: string };
+}
+
+// 2x2 PNG (red/green/blue/white) and a 44-byte silent WAV, base64.
+export const PNG_2x2 = 'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP4z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==';
+export const WAV_SILENT = 'UklGRiQAAABXQVZFZm10IBAAAAABAAEAQB8AAEAfAAABAAgAZGF0YQAAAAA=';
+
+const counts = (d: Omit<ConnectionDetails, 'connectionId' | 'server'>) => ({ tools: d.tools.length, resources: d.resources.length, resourceTemplates: d.resourceTemplates.length, prompts: d.prompts.length });
+
+export const createUserSchema: JsonObject = {
+  type: 'object',
+  properties: {
+    name: { type: 'string', title: 'Full name', description: 'The name shown to other users.', minLength: 2 },
+    email: { type: 'string', format: 'email', description: 'Where to send the invitation.' },
+    age: { type: 'integer', minimum: 0, maximum: 150 },
+    role: { type: 'string', enum: ['viewer', 'editor', 'admin'], default: 'viewer', description: 'What the user may do.' },
+    active: { type: 'boolean', default: true },
+    tags: { type: 'array', items: { type: 'string' }, maxItems: 3, description: 'Free-form labels.' },
+    address: {
+      type: 'object',
+      description: 'Postal address.',
+      properties: { street: { type: 'string' }, city: { type: 'string' }, zip: { type: 'string', pattern: '^[0-9]{5}$' } },
+      required: ['city'],
+    },
+    contact: {
+      description: 'How to reach the user.',
+      oneOf: [
+        { title: 'Email', type: 'object', properties: { kind: { const: 'email' }, address: { type: 'string', format: 'email' } }, required: ['kind', 'address'] },
+        { title: 'Phone', type: 'object', properties: { kind: { const: 'phone' }, number: { type: 'string', pattern: '^\\+?[0-9 ]+$' } }, required: ['kind', 'number'] },
+      ],
+    },
+    birthday: { type: 'string', format: 'date' },
+    notes: { type: 'string', description: 'Anything else (multi-line).' },
+  },
+  required: ['name', 'email', 'role'],
+};
+
+function mainDetails(): ConnectionDetails {
+  const tools: ConnectionDetails['tools'] = [
+    { name: 'echo', title: 'Echo', description: 'Echoes back the arguments it receives.', inputSchema: { type: 'object', properties: { message: { type: 'string', description: 'Text to echo.' } }, required: ['message'] }, annotations: { readOnlyHint: true } },
+    { name: 'createUser', title: 'Create user', description: 'Creates a user account and sends an invitation.', inputSchema: createUserSchema, annotations: { idempotentHint: false, openWorldHint: true } },
+    { name: 'deleteAll', description: 'Deletes every record. There is no undo.', inputSchema: { type: 'object', properties: {} }, annotations: { destructiveHint: true } },
+    { name: 'slowTask', description: 'Runs for a long time and reports progress.', inputSchema: { type: 'object', properties: { steps: { type: 'integer', minimum: 1, default: 4 } } } },
+    {
+      name: 'weather',
+      description: 'Structured weather data.',
+      inputSchema: { type: 'object', properties: { city: { type: 'string' } } },
+      outputSchema: { type: 'object', properties: { temperature: { type: 'number' }, conditions: { type: 'string' } }, required: ['temperature', 'conditions'] },
+      annotations: { readOnlyHint: true },
+    },
+    {
+      name: 'badWeather',
+      description: 'Returns structured content that breaks its own output schema.',
+      inputSchema: { type: 'object', properties: {} },
+      outputSchema: { type: 'object', properties: { temperature: { type: 'number' } }, required: ['temperature'] },
+    },
+    { name: 'media', description: 'Returns every content type.', inputSchema: { type: 'object', properties: {} } },
+    { name: 'failing', description: 'Always reports an error.', inputSchema: { type: 'object', properties: {} } },
+  ];
+  const resources: ConnectionDetails['resources'] = [
+    { uri: 'file:///project/README.md', name: 'README.md', mimeType: 'text/markdown', description: 'The project readme.' },
+    { uri: 'test://config.json', name: 'config', title: 'Configuration', mimeType: 'application/json' },
+  ];
+  const resourceTemplates: ConnectionDetails['resourceTemplates'] = [{ uriTemplate: 'test://items/{id}{?verbose}', name: 'item', description: 'One item by id.' }];
+  const prompts: ConnectionDetails['prompts'] = [
+    { name: 'greet', title: 'Greeting', description: 'A friendly greeting.', arguments: [{ name: 'name', description: 'Who to greet.', required: true }, { name: 'style', description: 'formal or casual' }] },
+  ];
+  return {
+    connectionId: 'c-main',
+    tools,
+    resources,
+    resourceTemplates,
+    prompts,
+    server: {
+      name: 'fixture-server',
+      version: '1.2.3',
+      protocolVersion: '2025-06-18',
+      instructions: 'Use echo to test.\nCall createUser with a valid email.',
+      capabilities: { tools: { listChanged: true }, resources: { subscribe: true, listChanged: true }, prompts: {}, logging: {} },
+    },
+  };
+}
+
+function traceFor(): { entries: TraceEntryView[]; messages: Record<number, unknown> } {
+  const t0 = Date.UTC(2025, 0, 31, 12, 0, 0);
+  const messages: Record<number, unknown> = {
+    1: { jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'mcp-lens', version: '0.1.0' } } },
+    2: { jsonrpc: '2.0', id: 0, result: { protocolVersion: '2025-06-18', serverInfo: { name: 'fixture-server', version: '1.2.3' }, capabilities: { tools: {} } } },
+    3: { jsonrpc: '2.0', method: 'notifications/initialized' },
+    4: { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'echo', arguments: { message: 'hi', token: '[REDACTED]' } } },
+    5: { jsonrpc: '2.0', id: 1, error: { code: -32602, message: 'Invalid params' } },
+  };
+  const entries: TraceEntryView[] = [
+    { seq: 1, time: t0, direction: 'out', kind: 'request', method: 'initialize', id: 0, size: 140, preview: JSON.stringify(messages[1]) },
+    { seq: 2, time: t0 + 20, direction: 'in', kind: 'response', method: 'initialize', id: 0, durationMs: 20, size: 160, preview: JSON.stringify(messages[2]) },
+    { seq: 3, time: t0 + 21, direction: 'out', kind: 'notification', method: 'notifications/initialized', size: 50, preview: JSON.stringify(messages[3]) },
+    { seq: 4, time: t0 + 40, direction: 'out', kind: 'request', method: 'tools/call', id: 1, size: 120, preview: JSON.stringify(messages[4]) },
+    { seq: 5, time: t0 + 45, direction: 'in', kind: 'error', method: 'tools/call', id: 1, durationMs: 5, size: 80, preview: JSON.stringify(messages[5]) },
+  ];
+  return { entries, messages };
+}
+
+export function baseFixture(): HarnessFixture {
+  const d = mainDetails();
+  const trace = traceFor();
+  const now = Date.now();
+  return {
+    connections: [
+      { id: 'c-main', name: 'Fixture server', transport: 'streamable-http', target: 'http://127.0.0.1:3001/mcp', state: 'connected', since: now, auth: { state: 'signed-in', scopes: ['mcp:tools', 'mcp:resources'], expiresAt: now + 54 * 60_000 }, editable: true, activeTransport: 'streamable-http', counts: counts(d) },
+      { id: 'c-stdio', name: 'Local stdio', transport: 'stdio', target: 'node server.js', state: 'disconnected', since: now, auth: { state: 'not-needed' }, editable: true, counts: { tools: 0, resources: 0, resourceTemplates: 0, prompts: 0 } },
+      { id: 'c-auth', name: 'Protected', transport: 'sse', target: 'http://127.0.0.1:3002/sse', state: 'auth-required', message: 'http://127.0.0.1:3002/sse requires authorization (HTTP 401).', since: now, auth: { state: 'sign-in-required' }, editable: false, counts: { tools: 0, resources: 0, resourceTemplates: 0, prompts: 0 } },
+    ],
+    details: {
+      'c-main': d,
+      'c-stdio': { connectionId: 'c-stdio', tools: [], resources: [], resourceTemplates: [], prompts: [], server: {} },
+      'c-auth': { connectionId: 'c-auth', tools: [], resources: [], resourceTemplates: [], prompts: [], server: {} },
+    },
+    tools: {
+      echo: { result: '$echo' },
+      createUser: { result: '$echo' },
+      deleteAll: { result: { content: [{ type: 'text', text: 'Deleted 3 records.' }] } },
+      slowTask: { hang: true, progress: true },
+      weather: { result: { content: [{ type: 'text', text: '{"temperature":21.5,"conditions":"sunny"}' }], structuredContent: { temperature: 21.5, conditions: 'sunny' } } },
+      badWeather: { result: { content: [{ type: 'text', text: 'hot' }], structuredContent: { temperature: 'hot' } } },
+      media: {
+        result: {
+          content: [
+            { type: 'text', text: 'Here is everything:' },
+            { type: 'image', data: PNG_2x2, mimeType: 'image/png' },
+            { type: 'audio', data: WAV_SILENT, mimeType: 'audio/wav' },
+            { type: 'resource_link', uri: 'file:///project/README.md', name: 'README.md', mimeType: 'text/markdown', description: 'Linked readme' },
+            { type: 'resource', resource: { uri: 'test://config.json', mimeType: 'application/json', text: '{"debug":true,"level":3,"nested":{"a":[1,2,3]}}' } },
+          ],
+        },
+      },
+      failing: { result: { content: [{ type: 'text', text: 'Something went wrong: disk full' }], isError: true } },
+    },
+    resources: {
+      'file:///project/README.md': { contents: [{ uri: 'file:///project/README.md', mimeType: 'text/markdown', text: '# Project\n\nHello **world**. <b>not bold</b>' }] },
+      'test://config.json': { contents: [{ uri: 'test://config.json', mimeType: 'application/json', text: '{"debug":true,"servers":["a","b"]}' }] },
+      'test://items/42?verbose=yes': { contents: [{ uri: 'test://items/42?verbose=yes', mimeType: 'text/plain', text: 'Item 42 (verbose)' }] },
+    },
+    prompts: {
+      greet: { description: 'A greeting', messages: [{ role: 'user', content: { type: 'text', text: 'Please greet Ada formally.' } }, { role: 'assistant', content: { type: 'text', text: 'Good day, Ada.' } }] },
+    },
+    trace: { 'c-main': trace.entries },
+    traceMessages: { 'c-main': trace.messages },
+    curl: "curl -X POST 'http://127.0.0.1:3001/mcp' -H 'Content-Type: application/json' -H \"Authorization: Bearer $MCP_TOKEN\" --data-raw '{}'",
+  };
+}
+
+export const XSS = {
+  img: '<img src=x onerror="window.__pwned=(window.__pwned||0)+1">',
+  script: '<script>window.__pwned=(window.__pwned||0)+1</script>',
+  js: 'javascript:window.__pwned=(window.__pwned||0)+1',
+  svg: '<svg onload="window.__pwned=(window.__pwned||0)+1"></svg>',
+};
+export const HUGE = 'A'.repeat(1024 * 1024);
+
+/** A connection whose every server-provided string is hostile. */
+export function hostileFixture(): HarnessFixture {
+  const f = baseFixture();
+  const all = `${XSS.img}${XSS.script}${XSS.svg}`;
+  const svgDoc = Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" onload="window.__pwned=1"><script>window.__pwned=1</script></svg>`).toString('base64');
+  const details: ConnectionDetails = {
+    connectionId: 'c-evil',
+    tools: [
+      {
+        name: `${XSS.img}evil`,
+        title: XSS.script,
+        description: `${all} ${XSS.js} ${HUGE}`,
+        inputSchema: {
+          type: 'object',
+          properties: {
+            [XSS.img]: { type: 'string', title: XSS.script, description: all, default: XSS.svg },
+            choice: { type: 'string', enum: [XSS.img, XSS.script, XSS.js] },
+            huge: { type: 'string', description: HUGE, title: HUGE },
+            link: { type: 'string', format: 'uri', default: XSS.js },
+          },
+          required: [XSS.img],
+        },
+        annotations: { title: XSS.img },
+      },
+      ...Array.from({ length: 3 }, (_, i) => ({ name: `${XSS.script}${i}`, description: all, inputSchema: { type: 'object' } })),
+    ],
+    resources: [{ uri: XSS.js, name: XSS.img, description: all, mimeType: 'text/html' }],
+    resourceTemplates: [{ uriTemplate: `evil://{${'x'.repeat(10)}}/${XSS.img}`, name: XSS.script }],
+    prompts: [{ name: XSS.img, description: all, arguments: [{ name: XSS.script, description: XSS.img, required: true }] }],
+    server: { name: XSS.img, version: XSS.script, instructions: `${all}\n${XSS.js}\n${HUGE}`, capabilities: { tools: {}, resources: { subscribe: true }, prompts: {}, [XSS.img]: { [XSS.script]: XSS.js } } },
+  };
+  f.connections.unshift({
+    id: 'c-evil',
+    name: `${XSS.img}${HUGE}`,
+    transport: 'streamable-http',
+    target: `${XSS.js}${XSS.script}`,
+    state: 'error',
+    message: `${all}${HUGE}`,
+    since: Date.now(),
+    auth: { state: 'sign-in-required', message: XSS.img },
+    editable: true,
+    counts: { tools: 4, resources: 1, resourceTemplates: 1, prompts: 1 },
+  });
+  f.details['c-evil'] = details;
+  f.tools[`${XSS.img}evil`] = {
+    result: {
+      content: [
+        { type: 'text', text: `${all} ${XSS.js}` },
+        { type: 'text', text: JSON.stringify({ html: all, link: XSS.js, [XSS.img]: HUGE }) },
+        { type: 'text', text: HUGE },
+        { type: 'image', data: svgDoc, mimeType: 'image/svg+xml' },
+        { type: 'image', data: `"><img src=x onerror=alert(1)>`, mimeType: 'image/png' },
+        { type: 'image', data: PNG_2x2, mimeType: `image/png"><img src=x onerror="window.__pwned=1">` },
+        { type: 'resource_link', uri: XSS.js, name: XSS.img, title: XSS.script, description: all },
+        { type: 'resource', resource: { uri: XSS.js, mimeType: 'text/html', text: all } },
+        { type: XSS.img, foo: XSS.script },
+      ],
+      structuredContent: { [XSS.img]: XSS.script },
+    },
+  };
+  f.resources[XSS.js] = { contents: [{ uri: XSS.js, mimeType: 'text/html', text: all }] };
+  f.prompts[XSS.img] = { description: all, messages: [{ role: XSS.img, content: { type: 'text', text: all } }] };
+  f.focus = { connectionId: 'c-evil', tab: 'tools' };
+  return f;
+}

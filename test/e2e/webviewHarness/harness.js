@@ -1,0 +1,170 @@
+// Plays the host side of src/shared/protocol.ts for dist/webview.js in a plain Chromium page:
+// defines acquireVsCodeApi(), answers requests from a fixture (window.__harnessFixture, set by the
+// test with page.addInitScript), records every message the webview posts (window.__harness.sent),
+// and sets VS Code theme variables (light/dark) the way VS Code does (CSS variables + body class).
+// Deterministic: no timers except those a fixture asks for (delayMs, progress steps).
+(function () {
+  'use strict';
+  const THEMES = {
+    dark: {
+      kind: 'vscode-dark',
+      vars: {
+        'font-family': '-apple-system, BlinkMacSystemFont, "Segoe WPC", "Segoe UI", "Ubuntu", "Droid Sans", sans-serif',
+        'font-size': '13px', 'font-weight': 'normal', 'editor-font-family': '"Droid Sans Mono", "monospace", monospace', 'editor-font-size': '14px',
+        foreground: '#cccccc', 'editor-background': '#1f1f1f', 'sideBar-background': '#181818', 'sideBarTitle-foreground': '#cccccc',
+        descriptionForeground: '#9d9d9d', errorForeground: '#f85149', focusBorder: '#0078d4', 'widget-border': '#313131', 'panel-border': '#2b2b2b',
+        'panel-background': '#181818', 'panelTitle-activeBorder': '#0078d4', 'panelTitle-activeForeground': '#cccccc', 'panelTitle-inactiveForeground': '#9d9d9d',
+        'list-hoverBackground': '#2a2d2e', 'list-activeSelectionBackground': '#04395e', 'list-activeSelectionForeground': '#ffffff', 'list-inactiveSelectionBackground': '#37373d',
+        'badge-background': '#616161', 'badge-foreground': '#f8f8f8', 'button-background': '#0078d4', 'button-foreground': '#ffffff', 'button-hoverBackground': '#026ec1',
+        'button-border': '#ffffff12', 'button-secondaryBackground': '#313131', 'button-secondaryForeground': '#cccccc', 'button-secondaryHoverBackground': '#3c3c3c',
+        'input-background': '#313131', 'input-foreground': '#cccccc', 'input-placeholderForeground': '#989898', 'dropdown-background': '#313131', 'dropdown-foreground': '#cccccc',
+        'dropdown-border': '#3c3c3c', 'checkbox-background': '#313131', 'checkbox-border': '#3c3c3c', 'checkbox-foreground': '#cccccc', 'textLink-foreground': '#4daafc',
+        'textLink-activeForeground': '#4daafc', 'textCodeBlock-background': '#2b2b2b', 'textBlockQuote-background': '#2b2b2b', 'textPreformat-foreground': '#d0d0d0',
+        'progressBar-background': '#0078d4', 'inputValidation-errorBackground': '#5a1d1d', 'inputValidation-warningBackground': '#352a05', 'editorWarning-foreground': '#cca700',
+        'testing-iconPassed': '#73c991', 'charts-green': '#89d185', 'charts-blue': '#3794ff', 'charts-purple': '#b180d7', 'charts-yellow': '#cca700',
+        'tree-indentGuidesStroke': '#585858', 'debugTokenExpression-name': '#c586c0', 'debugTokenExpression-string': '#ce9178', 'debugTokenExpression-number': '#b5cea8',
+        'debugTokenExpression-boolean': '#4e94ce', 'symbolIcon-propertyForeground': '#9cdcfe', 'editorWidget-background': '#202020', 'settings-dropdownListBorder': '#454545',
+        'scrollbarSlider-background': '#79797966', 'scrollbarSlider-hoverBackground': '#646464b3', 'scrollbarSlider-activeBackground': '#bfbfbf66',
+      },
+    },
+    light: {
+      kind: 'vscode-light',
+      vars: {
+        'font-family': '-apple-system, BlinkMacSystemFont, "Segoe WPC", "Segoe UI", "Ubuntu", "Droid Sans", sans-serif',
+        'font-size': '13px', 'font-weight': 'normal', 'editor-font-family': '"Droid Sans Mono", "monospace", monospace', 'editor-font-size': '14px',
+        foreground: '#3b3b3b', 'editor-background': '#ffffff', 'sideBar-background': '#f8f8f8', 'sideBarTitle-foreground': '#3b3b3b',
+        descriptionForeground: '#3b3b3b', errorForeground: '#f85149', focusBorder: '#005fb8', 'widget-border': '#e5e5e5', 'panel-border': '#e5e5e5',
+        'panel-background': '#f8f8f8', 'panelTitle-activeBorder': '#005fb8', 'panelTitle-activeForeground': '#3b3b3b', 'panelTitle-inactiveForeground': '#3b3b3b',
+        'list-hoverBackground': '#f2f2f2', 'list-activeSelectionBackground': '#e8e8e8', 'list-activeSelectionForeground': '#000000', 'list-inactiveSelectionBackground': '#e4e6f1',
+        'badge-background': '#cccccc', 'badge-foreground': '#3b3b3b', 'button-background': '#005fb8', 'button-foreground': '#ffffff', 'button-hoverBackground': '#0258a8',
+        'button-border': '#0000001a', 'button-secondaryBackground': '#e5e5e5', 'button-secondaryForeground': '#3b3b3b', 'button-secondaryHoverBackground': '#cccccc',
+        'input-background': '#ffffff', 'input-foreground': '#3b3b3b', 'input-placeholderForeground': '#767676', 'dropdown-background': '#ffffff', 'dropdown-foreground': '#3b3b3b',
+        'dropdown-border': '#cecece', 'checkbox-background': '#f8f8f8', 'checkbox-border': '#cecece', 'checkbox-foreground': '#3b3b3b', 'textLink-foreground': '#005fb8',
+        'textLink-activeForeground': '#005fb8', 'textCodeBlock-background': '#f2f2f2', 'textBlockQuote-background': '#f8f8f8', 'textPreformat-foreground': '#3b3b3b',
+        'progressBar-background': '#005fb8', 'inputValidation-errorBackground': '#f2dede', 'inputValidation-warningBackground': '#f6f5d2', 'editorWarning-foreground': '#bf8803',
+        'testing-iconPassed': '#388a34', 'charts-green': '#388a34', 'charts-blue': '#1a85ff', 'charts-purple': '#652d90', 'charts-yellow': '#bf8803',
+        'tree-indentGuidesStroke': '#a9a9a9', 'debugTokenExpression-name': '#9b46b0', 'debugTokenExpression-string': '#a31515', 'debugTokenExpression-number': '#098658',
+        'debugTokenExpression-boolean': '#0000ff', 'symbolIcon-propertyForeground': '#001080', 'editorWidget-background': '#f8f8f8', 'settings-dropdownListBorder': '#cecece',
+        'scrollbarSlider-background': '#64646466', 'scrollbarSlider-hoverBackground': '#646464b3', 'scrollbarSlider-activeBackground': '#00000099',
+      },
+    },
+  };
+
+  const fixture = window.__harnessFixture || { connections: [], details: {}, trace: {}, traceMessages: {}, tools: {} };
+  const sent = [];
+  const clipboard = [];
+  const pendingCalls = new Map(); // callId -> { id, timer }
+  let selected = null;
+
+  function setTheme(name) {
+    const theme = THEMES[name];
+    const style = document.documentElement.style;
+    for (const [k, v] of Object.entries(theme.vars)) style.setProperty('--vscode-' + k, v);
+    document.body.setAttribute('data-vscode-theme-kind', theme.kind);
+    // The toolkit re-reads the variables when the body's class changes (as in VS Code).
+    document.body.className = theme.kind;
+  }
+
+  function post(message) {
+    window.dispatchEvent(new MessageEvent('message', { data: JSON.parse(JSON.stringify(message)) }));
+  }
+  function notify(method, params) {
+    post({ kind: 'notification', method, params });
+  }
+  function reply(id, result) {
+    post({ kind: 'response', id, ok: true, result });
+  }
+  function fail(id, error) {
+    post({ kind: 'response', id, ok: false, error });
+  }
+
+  function handleRequest(m) {
+    const p = m.params;
+    switch (m.method) {
+      case 'tools/call': {
+        const behaviour = (fixture.tools || {})[p.name];
+        if (!behaviour) return fail(m.id, { code: 'protocol', message: 'Unknown tool ' + p.name });
+        if (behaviour.hang) {
+          pendingCalls.set(p.callId, { id: m.id });
+          if (behaviour.progress) notify('call/progress', { callId: p.callId, progress: 1, total: 4, message: 'step 1 of 4' });
+          return;
+        }
+        const result = typeof behaviour.result === 'string' && behaviour.result === '$echo' ? { content: [{ type: 'text', text: JSON.stringify(p.args) }] } : behaviour.result;
+        const finish = () => reply(m.id, { result, durationMs: behaviour.durationMs ?? 12 });
+        if (behaviour.delayMs) setTimeout(finish, behaviour.delayMs);
+        else finish();
+        return;
+      }
+      case 'resources/read': {
+        const r = (fixture.resources || {})[p.uri];
+        if (!r) return fail(m.id, { code: 'protocol', message: 'Resource not found: ' + p.uri });
+        return reply(m.id, { result: r, durationMs: 5 });
+      }
+      case 'resources/subscribe':
+        return reply(m.id, { subscribed: true });
+      case 'resources/unsubscribe':
+        return reply(m.id, { subscribed: false });
+      case 'prompts/get': {
+        const r = (fixture.prompts || {})[p.name];
+        if (!r) return fail(m.id, { code: 'protocol', message: 'Unknown prompt' });
+        return reply(m.id, { result: r, durationMs: 7 });
+      }
+      case 'trace/list':
+        return reply(m.id, { entries: (fixture.trace || {})[p.connectionId] || [] });
+      case 'trace/entry': {
+        const msg = ((fixture.traceMessages || {})[p.connectionId] || {})[p.seq];
+        if (msg === undefined) return fail(m.id, { code: 'not-found', message: 'No such entry' });
+        return reply(m.id, { message: msg });
+      }
+      case 'trace/curl':
+        return reply(m.id, { curl: fixture.curl || "curl -X POST 'http://127.0.0.1/mcp' -H \"Authorization: Bearer $MCP_TOKEN\"" });
+      case 'history/export':
+        window.__harness.exported = p.json;
+        return reply(m.id, { saved: true });
+      default:
+        return fail(m.id, { code: 'invalid-message', message: 'unknown request' });
+    }
+  }
+
+  function handleCommand(m) {
+    if (m.method === 'view/select') {
+      selected = m.params.connectionId;
+      const d = selected && (fixture.details || {})[selected];
+      if (d) notify('connection/details', d);
+    } else if (m.method === 'call/cancel') {
+      const call = pendingCalls.get(m.params.callId);
+      if (call) {
+        pendingCalls.delete(m.params.callId);
+        fail(call.id, { code: 'cancelled', message: 'tools/call was cancelled.' });
+      }
+    } else if (m.method === 'clipboard/write') {
+      clipboard.push(m.params.text);
+    }
+  }
+
+  const api = {
+    postMessage(message) {
+      // Structured clone, as VS Code does: the webview cannot hand the host live objects.
+      const m = JSON.parse(JSON.stringify(message));
+      sent.push(m);
+      if (m.kind === 'ready') notify('init', { connections: fixture.connections || [], focus: fixture.focus });
+      else if (m.kind === 'request') handleRequest(m);
+      else if (m.kind === 'command') handleCommand(m);
+    },
+    getState() {
+      const s = sessionStorage.getItem('harness-state');
+      return s ? JSON.parse(s) : undefined;
+    },
+    setState(state) {
+      sessionStorage.setItem('harness-state', JSON.stringify(state));
+    },
+  };
+  let acquired = false;
+  window.acquireVsCodeApi = function () {
+    if (acquired) throw new Error('acquireVsCodeApi may only be called once');
+    acquired = true;
+    return api;
+  };
+  window.__harness = { sent, clipboard, notify, setTheme, fixture, get selected() { return selected; }, pendingCalls };
+  setTheme(fixture.theme || 'dark');
+})();

@@ -1,0 +1,183 @@
+/**
+ * Log: the connection's protocol trace from the engine (already redacted by src/core/trace.ts
+ * before it was stored), with filters by direction, method and errors, a search, a detail view
+ * with pretty JSON, and "Copy as curl" for HTTP requests (built by the host, secrets as $VARS).
+ */
+import type { TraceEntryView } from '../src/shared/protocol';
+import type { AppContext, Tab } from './context';
+import { button, clip, h, icon, setChildren } from './dom';
+import { formatBytes, formatTime } from './format';
+import { jsonTree } from './jsonTree';
+
+const MAX_ENTRIES = 5000;
+
+export class LogTab implements Tab {
+  readonly element: HTMLElement;
+  private entries: TraceEntryView[] = [];
+  private entriesFor?: string;
+  private selected?: number;
+  private readonly direction = h('vscode-dropdown', { attrs: { 'aria-label': 'Direction', 'data-role': 'log-direction' } },
+    h('vscode-option', { attrs: { value: 'all' } }, 'Both directions'),
+    h('vscode-option', { attrs: { value: 'out' } }, '→ Sent'),
+    h('vscode-option', { attrs: { value: 'in' } }, '← Received')) as HTMLElement & { value: string };
+  private readonly method = h('vscode-dropdown', { attrs: { 'aria-label': 'Method', 'data-role': 'log-method' } }) as HTMLElement & { value: string };
+  private readonly errorsOnly = h('vscode-checkbox', { attrs: { 'data-role': 'log-errors' } }, 'Errors only') as HTMLElement & { checked: boolean };
+  private readonly search = h('vscode-text-field', { attrs: { placeholder: 'Search', 'aria-label': 'Search the log', 'data-role': 'log-search' } }) as HTMLElement & { value: string };
+  private readonly list = h('div', { class: 'log-list', attrs: { role: 'listbox', 'aria-label': 'Protocol trace', 'data-role': 'log-list' } });
+  private readonly count = h('span', { class: 'muted' });
+  private readonly detail = h('div', { class: 'detail log-detail', attrs: { 'data-role': 'log-detail' } });
+  private methods = new Set<string>();
+
+  constructor(private readonly app: AppContext) {
+    this.element = h(
+      'div',
+      { class: 'log-tab' },
+      h('div', { class: 'toolbar' }, this.direction, this.method, this.errorsOnly, this.search, this.count),
+      h('div', { class: 'split log-split' }, this.list, this.detail),
+    );
+    for (const el of [this.direction, this.method]) el.addEventListener('change', () => this.render());
+    this.errorsOnly.addEventListener('change', () => this.render());
+    this.search.addEventListener('input', () => this.render());
+    this.renderMethods();
+    app.host.on('trace/added', ({ connectionId, entries }) => {
+      if (connectionId !== this.entriesFor) return;
+      this.entries.push(...entries);
+      if (this.entries.length > MAX_ENTRIES) this.entries.splice(0, this.entries.length - MAX_ENTRIES);
+      let newMethod = false;
+      for (const e of entries) if (e.method && !this.methods.has(e.method)) newMethod = this.methods.add(e.method) !== undefined;
+      if (newMethod) this.renderMethods();
+      const frag = document.createDocumentFragment();
+      for (const e of entries) if (this.matches(e)) frag.appendChild(this.row(e));
+      this.list.appendChild(frag);
+      this.updateCount();
+    });
+    app.host.on('trace/cleared', ({ connectionId }) => {
+      if (connectionId !== this.entriesFor) return;
+      this.entries = [];
+      this.render();
+    });
+  }
+
+  refresh(): void {
+    const id = this.app.connection()?.id;
+    if (id === this.entriesFor) return;
+    this.entriesFor = id;
+    this.entries = [];
+    this.selected = undefined;
+    this.methods = new Set();
+    this.render();
+    setChildren(this.detail, h('div', { class: 'empty' }, 'Select a message to see it in full.'));
+    if (!id) return;
+    void this.app.host.request('trace/list', { connectionId: id }).then(
+      ({ entries }) => {
+        if (this.entriesFor !== id) return;
+        // Entries pushed while the list was on its way are kept once (by seq).
+        const seen = new Set(entries.map((e) => e.seq));
+        this.entries = [...entries, ...this.entries.filter((e) => !seen.has(e.seq))].sort((a, b) => a.seq - b.seq);
+        for (const e of this.entries) if (e.method) this.methods.add(e.method);
+        this.renderMethods();
+        this.render();
+      },
+      () => undefined,
+    );
+  }
+
+  private renderMethods(): void {
+    const current = this.method.value || 'all';
+    const methods = [...this.methods].sort();
+    this.method.replaceChildren(
+      h('vscode-option', { attrs: { value: 'all', selected: current === 'all' } }, 'All methods'),
+      ...methods.map((m) => h('vscode-option', { attrs: { value: m, selected: current === m } }, clip(m, 80))),
+    );
+  }
+
+  private matches(e: TraceEntryView): boolean {
+    const dir = this.direction.value || 'all';
+    if (dir !== 'all' && e.direction !== dir) return false;
+    const method = this.method.value || 'all';
+    if (method !== 'all' && e.method !== method) return false;
+    if (this.errorsOnly.checked && !isError(e)) return false;
+    const q = (this.search.value ?? '').toLowerCase();
+    if (q && !`${e.method ?? ''} ${e.id ?? ''} ${e.kind} ${e.preview}`.toLowerCase().includes(q)) return false;
+    return true;
+  }
+
+  private render(): void {
+    const frag = document.createDocumentFragment();
+    for (const e of this.entries) if (this.matches(e)) frag.appendChild(this.row(e));
+    this.list.replaceChildren(frag);
+    if (!this.entries.length) this.list.appendChild(h('div', { class: 'empty' }, this.entriesFor ? 'No messages yet.' : 'Select a connection.'));
+    this.updateCount();
+  }
+
+  private updateCount(): void {
+    const shown = this.list.querySelectorAll('.log-row').length;
+    this.count.textContent = `${shown} of ${this.entries.length} messages`;
+  }
+
+  private row(e: TraceEntryView): HTMLElement {
+    const el = h(
+      'div',
+      { class: `log-row dir-${e.direction}${isError(e) ? ' is-error' : ''}`, attrs: { role: 'option', tabindex: 0, 'aria-selected': String(e.seq === this.selected) }, dataset: { seq: String(e.seq) } },
+      h('span', { class: 'log-time mono' }, formatTime(e.time)),
+      h('span', { class: 'log-dir', attrs: { title: e.direction === 'out' ? 'sent' : 'received' } }, e.direction === 'out' ? '→' : '←'),
+      h('span', { class: `log-kind kind-${e.kind}` }, e.kind),
+      h('span', { class: 'log-method mono' }, clip(e.method ?? '', 80)),
+      h('span', { class: 'log-id mono' }, e.id !== undefined ? `#${clip(String(e.id), 40)}` : ''),
+      h('span', { class: 'log-duration' }, e.durationMs !== undefined ? `${e.durationMs} ms` : ''),
+      h('span', { class: 'log-size' }, formatBytes(e.size)),
+    );
+    el.addEventListener('click', () => void this.select(e));
+    el.addEventListener('keydown', (ev) => ev.key === 'Enter' && void this.select(e));
+    return el;
+  }
+
+  private async select(e: TraceEntryView): Promise<void> {
+    const connection = this.app.connection();
+    if (!connection) return;
+    this.selected = e.seq;
+    for (const el of this.list.querySelectorAll<HTMLElement>('.log-row')) el.setAttribute('aria-selected', String(el.dataset.seq === String(e.seq)));
+    const body = h('div', null, h('vscode-progress-ring'));
+    const status = h('span', { class: 'muted', attrs: { 'data-role': 'log-copy-status' } });
+    const isHttp = connection.transport !== 'stdio';
+    const curl =
+      isHttp && e.direction === 'out' && (e.kind === 'request' || e.kind === 'notification')
+        ? button('Copy as curl', async () => {
+            try {
+              const { curl: text } = await this.app.host.request('trace/curl', { connectionId: connection.id, seq: e.seq });
+              this.app.copy(text);
+              status.textContent = ' Copied. Secret headers are $VARIABLES: set them in your shell.';
+            } catch (err) {
+              status.textContent = ` ${clip((err as Error).message, 300)}`;
+            }
+          }, 'secondary', { 'data-action': 'copy-curl' }, 'terminal')
+        : null;
+    setChildren(
+      this.detail,
+      h('div', { class: 'detail-header' }, h('h2', null, `${e.direction === 'out' ? '→' : '←'} ${e.kind} ${clip(e.method ?? '', 100)}`), e.id !== undefined ? h('span', { class: 'tag' }, `id ${clip(String(e.id), 40)}`) : null),
+      h('div', { class: 'muted' }, `${new Date(e.time).toLocaleString()} · ${formatBytes(e.size)}${e.durationMs !== undefined ? ` · ${e.durationMs} ms` : ''}`),
+      h('div', { class: 'run-bar' }, button('Copy JSON', () => void this.copyJson(connection.id, e.seq, status), 'secondary', { 'data-action': 'copy-json' }, 'copy'), curl, status),
+      body,
+    );
+    try {
+      const { message } = await this.app.host.request('trace/entry', { connectionId: connection.id, seq: e.seq });
+      if (this.selected === e.seq) body.replaceChildren(jsonTree(message, 3));
+    } catch (err) {
+      body.replaceChildren(h('div', { class: 'notice error' }, icon('error'), ` ${clip((err as Error).message, 500)}`));
+    }
+  }
+
+  private async copyJson(connectionId: string, seq: number, status: HTMLElement): Promise<void> {
+    try {
+      const { message } = await this.app.host.request('trace/entry', { connectionId, seq });
+      this.app.copy(JSON.stringify(message, null, 2));
+      status.textContent = ' Copied.';
+    } catch (err) {
+      status.textContent = ` ${clip((err as Error).message, 300)}`;
+    }
+  }
+}
+
+function isError(e: TraceEntryView): boolean {
+  return e.kind === 'error' || /"isError":true/.test(e.preview);
+}
