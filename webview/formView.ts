@@ -6,7 +6,7 @@
  */
 import type { JsonObject, JsonValue } from '../src/shared/protocol';
 import { clip, h, iconButton } from './dom';
-import { formatPath, pathKey, validate, type PathSegment, type Schema, type SchemaError } from './jsonSchema';
+import { formatPath, isSchemaObject, pathKey, validate, type PathSegment, type Schema, type SchemaError } from './jsonSchema';
 import {
   defaultValue,
   describeField,
@@ -69,12 +69,14 @@ export class SchemaFormView {
     this.errorSlots.clear();
     this.controls.clear();
     const root = describeField(this.schema, this.schema, undefined, true);
-    const body =
-      root.kind === 'object'
+    // `{type: "object"}` with no properties and no additionalProperties schema: a tool without arguments.
+    const noArgs = (root.kind === 'object' && objectProperties(root).length === 0) || (root.kind === 'json' && (root.schema.type === 'object' || root.schema.type === undefined) && !isSchemaObject(root.schema.additionalProperties) && !isSchemaObject(root.schema.patternProperties));
+    const body = noArgs
+      ? h('div', { class: 'muted no-args' }, 'This tool takes no arguments.')
+      : root.kind === 'object'
         ? this.objectBody(root, [], 0)
-        : h('div', { class: 'muted' }, 'This tool takes no structured input; use the JSON mode if it needs arguments.');
-    const props = root.kind === 'object' ? objectProperties(root) : [];
-    this.element.replaceChildren(props.length === 0 && root.kind === 'object' ? h('div', { class: 'muted no-args' }, 'This tool takes no arguments.') : body, this.otherErrors);
+        : h('div', { class: 'muted' }, 'The input schema is not a plain object with properties; edit the arguments in the JSON mode.');
+    this.element.replaceChildren(body, this.otherErrors);
     this.refreshErrors();
   }
 

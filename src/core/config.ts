@@ -173,11 +173,22 @@ export function parseEnvAssignment(text: string): { name: string; value: string 
 export function defaultConnectionName(target: { transport: TransportKind; url?: string; command?: string; args?: string[] }): string {
   if (target.transport === 'stdio') {
     const words = [target.command ?? '', ...(target.args ?? [])];
-    // `npx -y @scope/server-foo` → `server-foo`; `node build/index.js` → `index`
-    const meaningful = words.filter((w) => w && !w.startsWith('-') && !['npx', 'node', 'uvx', 'python', 'python3', 'deno', 'bun', 'run'].includes(w));
+    // A package path names the server best: `…/node_modules/@scope/server-foo/dist/index.js` → `server-foo`.
+    for (const word of words) {
+      const m = /node_modules[\\/](?:@[^\\/]+[\\/])?([^\\/]+)/.exec(word);
+      if (m) return m[1];
+    }
+    // `npx -y @scope/server-foo` → `server-foo`; `node build/server.js` → `server`; a generic
+    // entry file (`index.js`, `main.py`) is named after its project folder instead.
+    const meaningful = words.filter((w) => w && !w.startsWith('-') && !['npx', 'node', 'uvx', 'uv', 'python', 'python3', 'deno', 'bun', 'run', 'tsx'].includes(w));
     const pick = meaningful[0] ?? words[0] ?? 'stdio server';
-    const base = pick.split(/[\\/]/).pop() ?? pick;
-    return base.replace(/\.(m?js|cjs|ts|py)$/, '') || 'stdio server';
+    const parts = pick.split(/[\\/]/).filter(Boolean);
+    let base = (parts.pop() ?? pick).replace(/\.(m?js|cjs|ts|py)$/, '');
+    if (['index', 'main', 'server', 'cli', 'app'].includes(base)) {
+      const project = parts.filter((p) => !['dist', 'build', 'out', 'lib', 'src', 'bin'].includes(p)).pop();
+      if (project) base = project;
+    }
+    return base || 'stdio server';
   }
   try {
     const url = new URL(target.url ?? '');

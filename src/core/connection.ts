@@ -212,26 +212,24 @@ export class Connection {
 
   async callTool(name: string, args: Record<string, unknown>, options: RequestOptions = {}): Promise<CallToolResult> {
     const client = this.requireClient();
-    return this.run('tools/call', () =>
-      client.callTool({ name, arguments: args }, CallToolResultSchema, this.sdkOptions(options)),
-    ) as Promise<CallToolResult>;
+    return this.run('tools/call', () => client.callTool({ name, arguments: args }, CallToolResultSchema, this.sdkOptions(options)), options.signal) as Promise<CallToolResult>;
   }
 
   async readResource(uri: string, options: RequestOptions = {}): Promise<ReadResourceResult> {
     const client = this.requireClient();
-    return this.run('resources/read', () => client.readResource({ uri }, this.sdkOptions(options)));
+    return this.run('resources/read', () => client.readResource({ uri }, this.sdkOptions(options)), options.signal);
   }
 
   async getPrompt(name: string, args: Record<string, string> = {}, options: RequestOptions = {}): Promise<GetPromptResult> {
     const client = this.requireClient();
-    return this.run('prompts/get', () => client.getPrompt({ name, arguments: args }, this.sdkOptions(options)));
+    return this.run('prompts/get', () => client.getPrompt({ name, arguments: args }, this.sdkOptions(options)), options.signal);
   }
 
   /** Round-trip time in milliseconds. */
   async ping(options: RequestOptions = {}): Promise<number> {
     const client = this.requireClient();
     const started = performance.now();
-    await this.run('ping', () => client.ping(this.sdkOptions(options)));
+    await this.run('ping', () => client.ping(this.sdkOptions(options)), options.signal);
     return performance.now() - started;
   }
 
@@ -499,10 +497,12 @@ export class Connection {
     };
   }
 
-  private async run<T>(operation: string, request: () => Promise<T>): Promise<T> {
+  private async run<T>(operation: string, request: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     try {
       return await request();
     } catch (e) {
+      // The SDK rejects an aborted request as a RequestTimeout McpError: the signal says what really happened.
+      if (signal?.aborted) throw new ConnectionError('cancelled', `${operation} was cancelled.`, undefined, { cause: e });
       const error = this.toConnectionError(e, operation);
       if (this.isFatal(error) && this.isConnected) {
         await this.teardown();

@@ -6,8 +6,9 @@
  */
 import * as vscode from 'vscode';
 import type { CallToolResult, GetPromptResult, Prompt, ReadResourceResult, Resource, ResourceTemplate, Tool } from '@modelcontextprotocol/sdk/types.js';
-import { ConnectionError } from '../core/errors';
-import type { ConnectionConfig } from '../core/config';
+import { AuthRequiredError, ConnectionError } from '../core/errors';
+import { isHttpConfig, type ConnectionConfig, type HttpConnectionConfig } from '../core/config';
+import type { AuthService } from './auth/authService';
 import type { Connection, ListKind } from '../core/connection';
 import type { ConnectionManager } from '../core/manager';
 import { COMMANDS, type CommandId } from './commands';
@@ -23,6 +24,7 @@ export interface CommandContext {
   tree: ConnectionsTreeProvider;
   results: ResultDocuments;
   log: vscode.LogOutputChannel;
+  auth: AuthService;
   /** Saves a config and brings the manager in line with the store. */
   saveConnection(config: ConnectionConfig, scope: SavedScope, secretValues: Record<string, string>): Promise<Connection>;
   removeConnection(id: string): Promise<void>;
@@ -31,6 +33,9 @@ export interface CommandContext {
 }
 
 type Handler = (...args: unknown[]) => unknown;
+
+/** Sign-ins one tool call may trigger for more scope before giving up. */
+const MAX_STEP_UPS = 3;
 
 /**
  * Text from servers can end up in notifications, which render `[label](target)` as a link.
@@ -82,19 +87,53 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     return picked?.connection;
   }
 
-  /** Requests need a live session: connect first when the user asked for something on a disconnected server. */
-  async function ensureConnected(connection: Connection): Promise<boolean> {
-    if (connection.status.state === 'connected') return true;
+  /**
+   * Connects because the user asked to. When the server needs a sign-in, the browser sign-in starts
+   * at once: the user is at the keyboard. (Background connects never open a browser; they leave the
+   * connection in `auth-required` with a Sign In action.)
+   */
+  async function connectInteractive(connection: Connection, how: 'connect' | 'reconnect' = 'connect'): Promise<boolean> {
     try {
       await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `Connecting to ${connection.config.name}…` },
-        () => connection.connect(),
+        () => (how === 'reconnect' ? connection.reconnect() : connection.connect()),
       );
       return true;
     } catch (e) {
+      if (e instanceof ConnectionError && e.code === 'auth-required' && isHttpConfig(connection.config)) return signIn(connection, stepUpScope(e));
       await showError(`Could not connect to ${connection.config.name}`, e);
       return false;
     }
+  }
+
+  /** Requests need a live session: connect first when the user asked for something on a disconnected server. */
+  async function ensureConnected(connection: Connection): Promise<boolean> {
+    return connection.status.state === 'connected' || connectInteractive(connection);
+  }
+
+  /** Browser sign-in for a connection, then reconnect. False when cancelled or failed (already reported). */
+  async function signIn(connection: Connection, scope?: string): Promise<boolean> {
+    try {
+      return await ctx.auth.signIn(connection, scope);
+    } catch (e) {
+      await showError(`Signing in to ${connection.config.name} failed`, e);
+      return false;
+    }
+  }
+
+  /** The scope a 403 `insufficient_scope` challenge asks for (MCP authorization: step-up), if any. */
+  function stepUpScope(e: ConnectionError): string | undefined {
+    const cause = e.cause;
+    return cause instanceof AuthRequiredError && cause.details.error === 'insufficient_scope' ? cause.details.scope : undefined;
+  }
+
+  function httpConnection(connection: Connection | undefined): (Connection & { config: HttpConnectionConfig }) | undefined {
+    if (!connection) return undefined;
+    if (!isHttpConfig(connection.config)) {
+      void vscode.window.showInformationMessage(`"${connection.config.name}" is a stdio connection: it does not use OAuth.`);
+      return undefined;
+    }
+    return connection as Connection & { config: HttpConnectionConfig };
   }
 
   /** Runs a request with a cancellable progress notification; Cancel aborts it (the SDK sends notifications/cancelled). */
@@ -112,14 +151,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
           reported = percent;
         }
         progress.report({ message: p.message ?? (p.total ? `${p.progress}/${p.total}` : `${p.progress}`), increment });
-      })
-        .catch((e: unknown) => {
-          // The SDK rejects an aborted request with McpError(RequestTimeout, "AbortError: …"), which
-          // reads as a timeout; when the user pressed Cancel, it is a cancellation whatever the error says.
-          if (controller.signal.aborted) throw new ConnectionError('cancelled', `${title} was cancelled.`, undefined, { cause: e });
-          throw e;
-        })
-        .finally(() => sub.dispose());
+      }).finally(() => sub.dispose());
     });
   }
 
@@ -152,22 +184,13 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
       }
       log.info(`Added connection "${result.config.name}" (${result.scope} scope)`);
       await ctx.revealConnection(connection.id).catch((e) => log.warn(`Could not reveal the new connection: ${errorText(e)}`));
-      try {
-        await connection.connect();
-      } catch (e) {
-        await showError(`Saved "${result.config.name}", but connecting failed`, e);
-      }
+      await connectInteractive(connection);
       return connection.id;
     },
 
     [COMMANDS.connect]: async (arg) => {
       const connection = await resolveConnection(arg, 'Connection to connect', (c) => c.status.state !== 'connected');
-      if (!connection) return;
-      try {
-        await connection.connect();
-      } catch (e) {
-        await showError(`Could not connect to ${connection.config.name}`, e);
-      }
+      if (connection) await connectInteractive(connection);
     },
 
     [COMMANDS.disconnect]: async (arg) => {
@@ -177,12 +200,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
 
     [COMMANDS.reconnect]: async (arg) => {
       const connection = await resolveConnection(arg, 'Connection to reconnect');
-      if (!connection) return;
-      try {
-        await connection.reconnect();
-      } catch (e) {
-        await showError(`Could not reconnect to ${connection.config.name}`, e);
-      }
+      if (connection) await connectInteractive(connection, 'reconnect');
     },
 
     [COMMANDS.editConnection]: async (arg) => {
@@ -258,9 +276,21 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
       const started = Date.now();
       let result: CallToolResult;
       try {
-        result = await withRequestProgress(`${connection.config.name}: calling ${name}`, (signal, onProgress) =>
-          connection.callTool(name, args, { signal, onProgress }),
-        );
+        const call = () => withRequestProgress(`${connection.config.name}: calling ${name}`, (signal, onProgress) => connection.callTool(name, args, { signal, onProgress }));
+        // Step-up (MCP authorization, "Scope Challenge Handling"): a 403 insufficient_scope asks for
+        // a sign-in with more scope, then the call is retried, at most MAX_STEP_UPS times.
+        for (let stepUps = 0; ; stepUps++) {
+          try {
+            result = await call();
+            break;
+          } catch (e) {
+            const scope = e instanceof ConnectionError && e.code === 'auth-required' ? stepUpScope(e) : undefined;
+            if (!scope) throw e;
+            if (stepUps >= MAX_STEP_UPS) throw new ConnectionError('auth-required', `${name} still needs more permissions after ${stepUps} sign-ins (scope "${scope}").`, 'Check which scopes your account may be granted.');
+            log.info(`[${connection.config.name}] ${name} needs the scope "${scope}": signing in again (step-up ${stepUps + 1}/${MAX_STEP_UPS}).`);
+            if (!(await signIn(connection, scope))) return undefined;
+          }
+        }
       } catch (e) {
         if (e instanceof ConnectionError && e.code === 'cancelled') {
           log.info(`[${connection.config.name}] call of ${name} cancelled`);
@@ -359,6 +389,70 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
         await showError(`Getting prompt ${name} failed`, e);
         return undefined;
       }
+    },
+
+    [COMMANDS.signIn]: async (arg) => {
+      const connection = httpConnection(await resolveConnection(arg, 'Connection to sign in to', (c) => isHttpConfig(c.config)));
+      if (connection) await signIn(connection);
+    },
+
+    [COMMANDS.signOut]: async (arg) => {
+      const connection = httpConnection(await resolveConnection(arg, 'Connection to sign out of', (c) => isHttpConfig(c.config)));
+      if (!connection) return;
+      try {
+        await ctx.auth.signOut(connection.config);
+        await connection.disconnect();
+        void vscode.window.showInformationMessage(`Signed out of ${connection.config.name}. Its tokens were revoked where the server allows it, and deleted.`);
+      } catch (e) {
+        await showError(`Signing out of ${connection.config.name} failed`, e);
+      }
+    },
+
+    [COMMANDS.forgetClientRegistration]: async (arg) => {
+      const connection = httpConnection(await resolveConnection(arg, 'Connection whose client registration to forget', (c) => isHttpConfig(c.config)));
+      if (!connection) return;
+      const answer = await vscode.window.showWarningMessage(
+        `Forget the OAuth client registration used for "${connection.config.name}"?`,
+        { modal: true, detail: 'MCP Lens registers again at the next sign-in. The tokens issued to this registration are deleted too.' },
+        'Forget',
+      );
+      if (answer !== 'Forget') return;
+      await ctx.auth.forgetClientRegistration(connection.config);
+      await connection.disconnect();
+    },
+
+    [COMMANDS.configureOAuthClient]: async (arg) => {
+      const connection = httpConnection(await resolveConnection(arg, 'Connection to configure', (c) => isHttpConfig(c.config) && store.get(c.id)?.scope !== 'settings'));
+      if (!connection) return;
+      const stored = store.get(connection.id);
+      if (!stored || stored.scope === 'settings') {
+        void vscode.window.showInformationMessage(`"${connection.config.name}" comes from the mcpLens.connections setting; add it with Add MCP Connection to configure OAuth.`);
+        return;
+      }
+      const redirectUri = await ctx.auth.redirectUriForPreRegistration();
+      const clientId = await vscode.window.showInputBox({
+        title: `Pre-registered OAuth client for ${connection.config.name} (1/2)`,
+        prompt: `The client ID from the authorization server. Register this redirect URI with it: ${redirectUri} — leave empty to use dynamic registration again.`,
+        value: connection.config.oauthClientId ?? '',
+        ignoreFocusOut: true,
+        validateInput: (v) => (/\s/.test(v.trim()) ? 'A client ID has no spaces.' : undefined),
+      });
+      if (clientId === undefined) return;
+      let secret: string | undefined;
+      if (clientId.trim()) {
+        secret = await vscode.window.showInputBox({
+          title: `Pre-registered OAuth client for ${connection.config.name} (2/2)`,
+          prompt: 'The client secret, if the client has one (kept in secret storage). Leave empty for a public client.',
+          password: true,
+          ignoreFocusOut: true,
+        });
+        if (secret === undefined) return;
+      }
+      const config: HttpConnectionConfig = { ...connection.config, oauthClientId: clientId.trim() || undefined };
+      await ctx.auth.setClientSecret(connection.id, secret || undefined);
+      await ctx.saveConnection(config, stored.scope, {});
+      const copy = await vscode.window.showInformationMessage(`"${connection.config.name}" now signs in as client ${clientId.trim() || '(dynamic registration)'}. Redirect URI to register: ${redirectUri}`, 'Copy Redirect URI');
+      if (copy) await vscode.env.clipboard.writeText(redirectUri);
     },
 
     [COMMANDS.showLog]: () => {

@@ -17,6 +17,10 @@ export const COMMANDS = {
   readResource: 'mcpLens.readResource',
   getPrompt: 'mcpLens.getPrompt',
   showLog: 'mcpLens.showLog',
+  signIn: 'mcpLens.signIn',
+  signOut: 'mcpLens.signOut',
+  forgetClientRegistration: 'mcpLens.forgetClientRegistration',
+  configureOAuthClient: 'mcpLens.configureOAuthClient',
 } as const;
 
 export type CommandKey = keyof typeof COMMANDS;

@@ -24,6 +24,11 @@ export interface StoredConnection {
 /** The memento key; versioned so a later format can migrate. */
 export const CONNECTIONS_STATE_KEY = 'mcpLens.connections.v1';
 
+/** SecretStorage key of the client secret of a connection's pre-registered OAuth client. */
+export function oauthClientSecretKey(connectionId: string): string {
+  return `mcpLens.oauthClientSecret.${connectionId}`;
+}
+
 export function secretHeaderKey(connectionId: string, headerName: string): string {
   return `mcpLens.secretHeader.${connectionId}.${headerName}`;
 }
@@ -108,6 +113,7 @@ export class ConnectionStore {
     if (existing.scope === 'settings') throw new Error(`"${existing.config.name}" comes from the mcpLens.connections setting; remove it there.`);
     if (isHttpConfig(existing.config)) {
       for (const name of existing.config.secretHeaders ?? []) await this.secrets.delete(secretHeaderKey(id, name));
+      await this.secrets.delete(oauthClientSecretKey(id));
     }
     await this.write(existing.scope, this.saved(existing.scope).filter((c) => c.id !== id));
     this.onDidChangeEmitter.fire();

@@ -283,7 +283,8 @@ export class ConnectionsTreeProvider implements vscode.TreeDataProvider<TreeNode
         : TRANSPORT_LABELS[connection.config.transport];
     const status = (state === 'error' || state === 'auth-required') && message ? `${STATE_LABELS[state]}: ${message}` : STATE_LABELS[state];
     item.description = `${transport} · ${status}${fromSettings ? ' · settings' : ''}`;
-    item.contextValue = `connection.${state}${fromSettings ? '.settings' : '.editable'}`;
+    // connection.<state>.<editable|settings>.<http|stdio>: menus pick actions by state, origin and transport.
+    item.contextValue = `connection.${state}${fromSettings ? '.settings' : '.editable'}.${isHttpConfig(connection.config) ? 'http' : 'stdio'}`;
     item.accessibilityInformation = { label: `${connection.config.name}, ${transport}, ${status}` };
 
     const md = safeMarkdown();

@@ -9,6 +9,7 @@ import { type ConnectionConfig, newConnectionId } from '../core/config';
 import type { Connection } from '../core/connection';
 import { ConnectionManager } from '../core/manager';
 import type { TraceEntry } from '../core/trace';
+import { AuthService } from './auth/authService';
 import { registerCommands } from './commandHandlers';
 import { ConnectionStore, type SavedScope } from './connectionStore';
 import { ConnectionsTreeProvider } from './connectionsTree';
@@ -26,6 +27,7 @@ export interface McpLensTestApi {
   results: ResultDocuments;
   log: vscode.LogOutputChannel;
   uriRouter: UriRouter;
+  auth: AuthService;
   /** Saves a config (an id is made when missing), adds it to the manager and connects. */
   addConnection(config: NewConnectionConfig, scope?: SavedScope, secretValues?: Record<string, string>): Promise<Connection>;
   removeConnection(id: string): Promise<void>;
@@ -53,8 +55,14 @@ export function activate(context: vscode.ExtensionContext): McpLensTestApi | und
   const store = new ConnectionStore(context.globalState, context.workspaceState, context.secrets, () => settings().get<unknown>('connections'), log);
   context.subscriptions.push(store);
 
+  const uriRouter = new UriRouter(log);
+  const auth = new AuthService(context.secrets, uriRouter, log);
+  context.subscriptions.push(auth);
+
   const connectionManager = new ConnectionManager({
     logger: log,
+    // OAuth: Bearer on every request, silent refresh; a needed browser sign-in surfaces as `auth-required`.
+    fetchFor: (config) => auth.fetchFor(config),
     requestTimeoutMs: () => Math.max(1, settings().get<number>('requestTimeoutSeconds', 60)) * 1000,
     clientInfo: { name: 'mcp-lens', version: String(context.extension.packageJSON.version ?? '0.0.0') },
     secretHeadersFor: (config) => store.secretHeaders(config),
@@ -114,7 +122,6 @@ export function activate(context: vscode.ExtensionContext): McpLensTestApi | und
     await sync();
   };
 
-  const uriRouter = new UriRouter(log);
   const tree = new ConnectionsTreeProvider(connectionManager, store);
   const view = vscode.window.createTreeView('mcpLens.connections', { treeDataProvider: tree, showCollapseAll: true });
   const results = new ResultDocuments();
@@ -127,6 +134,7 @@ export function activate(context: vscode.ExtensionContext): McpLensTestApi | und
       tree,
       results,
       log,
+      auth,
       saveConnection,
       removeConnection,
       revealConnection: async (id) => {
@@ -165,6 +173,7 @@ export function activate(context: vscode.ExtensionContext): McpLensTestApi | und
     results,
     log,
     uriRouter,
+    auth,
     activationMs,
     addConnection: async (config, scope = 'user', secretValues = {}) => {
       const full = { ...config, id: config.id ?? newConnectionId() } as ConnectionConfig;

@@ -14,6 +14,11 @@ import { CHROMIUM_ARGS, REPO_ROOT, startHarness, type Harness } from './webviewH
 
 const SCREENSHOTS = path.join(REPO_ROOT, '.test-output/screenshots');
 
+/** Evaluates an expression in the page (strings keep DOM types out of this Node-typed file). */
+function js<T = unknown>(page: Page, expression: string): Promise<T> {
+  return page.evaluate(expression) as Promise<T>;
+}
+
 interface Opened {
   page: Page;
   sent(): Promise<WebviewToHostMessage[]>;
@@ -40,17 +45,13 @@ describe('inspector webview (harness, Chromium)', function () {
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.addInitScript((f) => {
-      (window as unknown as { __harnessFixture: unknown }).__harnessFixture = f;
-      const w = window as unknown as { __violations: string[] };
-      w.__violations = [];
-      document.addEventListener('securitypolicyviolation', (e) => w.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
-    }, fixture);
+    // The fixture as a script (CDP init scripts run before the page's own, whatever its CSP).
+    await page.addInitScript(`window.__harnessFixture = ${JSON.stringify(fixture)};`);
     await page.goto(harness.url);
     await page.locator('.conn').first().waitFor();
     return {
       page,
-      sent: () => page.evaluate(() => (window as unknown as { __harness: { sent: WebviewToHostMessage[] } }).__harness.sent),
+      sent: () => js<WebviewToHostMessage[]>(page, 'window.__harness.sent'),
       close: async () => {
         assert.deepEqual(errors, [], 'no uncaught errors in the page');
         await context.close();
@@ -103,11 +104,7 @@ describe('inspector webview (harness, Chromium)', function () {
     );
     assert.match(await page.locator('[data-role="main-header"]').innerText(), /Fixture server[\s\S]*Connected/);
     // Live updates: a status change pushed by the host re-renders the list.
-    await page.evaluate(() => {
-      const h = (window as unknown as { __harness: { notify(m: string, p: unknown): void; fixture: { connections: Array<{ id: string; state: string }> } } }).__harness;
-      const connections = h.fixture.connections.map((c) => (c.id === 'c-stdio' ? { ...c, state: 'connecting' } : c));
-      h.notify('connections/changed', { connections });
-    });
+    await js(page, `window.__harness.notify('connections/changed', { connections: window.__harness.fixture.connections.map((c) => (c.id === 'c-stdio' ? { ...c, state: 'connecting' } : c)) })`);
     assert.match(await page.locator('.conn[data-id="c-stdio"]').innerText(), /Connecting/);
     await o.close();
   });
@@ -117,10 +114,10 @@ describe('inspector webview (harness, Chromium)', function () {
     const { page } = o;
     const filter = page.locator('[data-role="tool-filter"] input');
     await filter.fill('user');
-    const visible = await page.locator('[data-role="tool-list"] .item:not([hidden])').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.name));
+    const visible = await page.locator('[data-role="tool-list"] .item:not([hidden])').evaluateAll((els) => els.map((e) => (e as unknown as { dataset: Record<string, string> }).dataset.name));
     assert.deepEqual(visible, ['createUser']);
     await filter.fill('weather data');
-    assert.deepEqual(await page.locator('[data-role="tool-list"] .item:not([hidden])').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.name)), ['weather']);
+    assert.deepEqual(await page.locator('[data-role="tool-list"] .item:not([hidden])').evaluateAll((els) => els.map((e) => (e as unknown as { dataset: Record<string, string> }).dataset.name)), ['weather']);
     await filter.fill('');
     assert.equal(await page.locator('[data-role="tool-list"] .item:not([hidden])').count(), 8);
     await o.close();
@@ -214,8 +211,8 @@ describe('inspector webview (harness, Chromium)', function () {
     await page.locator('[data-mode-button="form"]').click();
     assert.equal(await page.locator(`[data-path='["name"]'] input`).inputValue(), 'Grace Hopper');
     assert.equal(await page.locator(`[data-path='["tags",0]'] input`).inputValue(), 'cobol');
-    assert.equal(((await page.locator(`vscode-dropdown[data-path='["role"]']`).evaluate((e) => (e as HTMLElement & { value: string }).value)) as string), '2', 'role dropdown shows editor (index 2 incl. the placeholder)');
-    assert.equal(await page.locator(`vscode-dropdown[data-path='["contact"]']`).evaluate((e) => (e as HTMLElement & { value: string }).value), '1', 'oneOf shows the Email option');
+    assert.equal(await page.locator(`vscode-dropdown[data-path='["role"]']`).evaluate((e) => (e as unknown as { value: string }).value), '2', 'role dropdown shows editor (index 2 incl. the placeholder)');
+    assert.equal(await page.locator(`vscode-dropdown[data-path='["contact"]']`).evaluate((e) => (e as unknown as { value: string }).value), '1', 'oneOf shows the Email option');
     assert.equal(await page.locator(`[data-path='["contact","address"]'] input`).inputValue(), 'g@navy.mil');
     await page.locator('[data-action="run"]').click();
     await page.locator('.tool-result').waitFor();
@@ -248,7 +245,7 @@ describe('inspector webview (harness, Chromium)', function () {
     await selectTool(page, 'slowTask');
     await page.locator('[data-action="run"]').click();
     await page.locator('.run-progress-text', { hasText: '1 / 4 — step 1 of 4' }).waitFor();
-    assert.equal(await page.locator('progress.run-progress').evaluate((p) => [(p as HTMLProgressElement).value, (p as HTMLProgressElement).max].join('/')), '1/4');
+    assert.equal(await page.locator('progress.run-progress').evaluate((p) => { const bar = p as unknown as { value: number; max: number }; return `${bar.value}/${bar.max}`; }), '1/4');
     assert.equal(await page.locator('[data-action="run"]').getAttribute('disabled'), '');
     await page.locator('[data-action="cancel"]').click();
     await page.locator('[data-role="call-error"][data-code="cancelled"]').waitFor();
@@ -270,7 +267,7 @@ describe('inspector webview (harness, Chromium)', function () {
     await result.waitFor();
     const img = result.locator('img.result-image');
     assert.match((await img.getAttribute('src')) ?? '', /^data:image\/png;base64,iVBOR/);
-    assert.equal(await img.evaluate((i) => (i as HTMLImageElement).naturalWidth), 2, 'the PNG decoded');
+    assert.equal(await img.evaluate((i) => (i as unknown as { naturalWidth: number }).naturalWidth), 2, 'the PNG decoded');
     assert.equal(await result.locator('audio[controls]').count(), 1);
     assert.match(await result.locator('.resource-link').innerText(), /README\.md[\s\S]*file:\/\/\/project\/README\.md/);
     await result.locator('[data-action="read-link"]').click();
@@ -279,7 +276,7 @@ describe('inspector webview (harness, Chromium)', function () {
     assert.match(await result.locator('.content-block[data-type="resource"]').innerText(), /test:\/\/config\.json[\s\S]*application\/json[\s\S]*debug: true/);
     // Copy puts the JSON of the whole result on the clipboard (through the host).
     await result.locator('[data-action="copy-result"]').click();
-    const copied = await page.evaluate(() => (window as unknown as { __harness: { clipboard: string[] } }).__harness.clipboard.at(-1));
+    const copied = await js<string | undefined>(page, 'window.__harness.clipboard.at(-1)');
     assert.equal(JSON.parse(copied ?? '{}').content.length, 5);
 
     await selectTool(page, 'weather');
@@ -309,7 +306,7 @@ describe('inspector webview (harness, Chromium)', function () {
     await page.locator('[data-role="updated"]', { hasText: 'Subscribed' }).waitFor();
     assert.deepEqual(requests(await o.sent(), 'resources/subscribe').map((r) => r.params), [{ connectionId: 'c-main', uri: 'file:///project/README.md' }]);
     const readsBefore = requests(await o.sent(), 'resources/read').length;
-    await page.evaluate(() => (window as unknown as { __harness: { notify(m: string, p: unknown): void } }).__harness.notify('resource/updated', { connectionId: 'c-main', uri: 'file:///project/README.md' }));
+    await js(page, `window.__harness.notify('resource/updated', { connectionId: 'c-main', uri: 'file:///project/README.md' })`);
     await page.locator('[data-role="updated"]', { hasText: 'Updated by the server' }).waitFor();
     assert.equal(requests(await o.sent(), 'resources/read').length, readsBefore + 1, 'an update re-reads the resource');
     await page.locator('[data-role="resource-detail"] [data-action="subscribe"]').click();
@@ -357,8 +354,8 @@ describe('inspector webview (harness, Chromium)', function () {
     assert.deepEqual((calls[1].params as { args: unknown }).args, { message: 'hello history' });
     await page.locator('[data-tab="history"]').click();
     await page.locator('[data-action="export"]').click();
-    await page.waitForFunction(() => (window as unknown as { __harness: { exported?: string } }).__harness.exported !== undefined);
-    const exported = JSON.parse(await page.evaluate(() => (window as unknown as { __harness: { exported: string } }).__harness.exported));
+    await page.waitForFunction('window.__harness.exported !== undefined');
+    const exported = JSON.parse(await js<string>(page, 'window.__harness.exported'));
     assert.equal(exported.entries.length, 2);
     assert.deepEqual(exported.entries.map((e: { target: string; status: string; durationMs: number }) => [e.target, e.status, e.durationMs]), [['echo', 'ok', 12], ['echo', 'ok', 12]]);
     await o.close();
@@ -392,15 +389,10 @@ describe('inspector webview (harness, Chromium)', function () {
     assert.match(await page.locator('[data-role="log-detail"]').innerText(), /tools\/call[\s\S]*arguments[\s\S]*token: "\[REDACTED\]"/);
     await page.locator('[data-action="copy-curl"]').click();
     await page.locator('[data-role="log-copy-status"]', { hasText: 'Copied' }).waitFor();
-    const copied = await page.evaluate(() => (window as unknown as { __harness: { clipboard: string[] } }).__harness.clipboard.at(-1));
+    const copied = await js<string | undefined>(page, 'window.__harness.clipboard.at(-1)');
     assert.match(copied ?? '', /^curl -X POST .*\$MCP_TOKEN/);
     // Live: entries pushed by the host appear at once.
-    await page.evaluate(() =>
-      (window as unknown as { __harness: { notify(m: string, p: unknown): void } }).__harness.notify('trace/added', {
-        connectionId: 'c-main',
-        entries: [{ seq: 6, time: Date.now(), direction: 'out', kind: 'request', method: 'tools/call', id: 2, size: 10, preview: '{}' }],
-      }),
-    );
+    await js(page, `window.__harness.notify('trace/added', { connectionId: 'c-main', entries: [{ seq: 6, time: Date.now(), direction: 'out', kind: 'request', method: 'tools/call', id: 2, size: 10, preview: '{}' }] })`);
     assert.equal(await rows.count(), 3);
     await o.close();
   });
@@ -457,21 +449,12 @@ describe('inspector webview (harness, Chromium)', function () {
     // Expand the 1 MB instructions fully: still text.
     await page.locator('[data-panel="server"] .show-more').click();
 
-    const verdict = await page.evaluate(() => ({
-      pwned: (window as unknown as { __pwned?: number }).__pwned,
-      violations: (window as unknown as { __violations: string[] }).__violations,
-      imgX: document.querySelectorAll('img[src="x"]').length,
-      scripts: document.querySelectorAll('script').length,
-      svg: document.querySelectorAll('svg').length,
-      scrollWidth: document.documentElement.scrollWidth,
-      innerWidth: window.innerWidth,
-      sidebar: document.querySelector('.sidebar')!.getBoundingClientRect().width,
-      mainRight: document.querySelector('.main')!.getBoundingClientRect().right,
-    }));
+    const verdict = await js<{ pwned?: number; violations: string[]; imgX: number; inserted: string[]; scripts: number; svg: number; scrollWidth: number; innerWidth: number; sidebar: number; mainRight: number }>(page, 'window.__harness.verdict()');
     assert.equal(verdict.pwned, undefined, 'no payload ran');
     assert.deepEqual(verdict.violations, [], 'no CSP violation: nothing even tried to load or run');
     assert.equal(verdict.imgX, 0);
-    assert.equal(verdict.scripts, 2, 'only the harness and the bundle');
+    assert.deepEqual(verdict.inserted, [], 'no script, frame, object, link or anchor element was ever inserted besides the page\'s own');
+    assert.equal(verdict.scripts, 0, 'the app replaced the body (its own two script tags) and added none');
     assert.equal(verdict.svg, 0);
     assert.ok(verdict.scrollWidth <= verdict.innerWidth, `no horizontal overflow (${verdict.scrollWidth} > ${verdict.innerWidth})`);
     assert.ok(verdict.sidebar <= 261, `sidebar keeps its width (${verdict.sidebar})`);

@@ -28,7 +28,7 @@ async function readJsonBody(response: Response, where: string): Promise<unknown>
   }
 }
 
-function describeZod(error: unknown): string {
+export function describeZod(error: unknown): string {
   const issues = (error as { issues?: { path: (string | number)[]; message: string }[] }).issues;
   if (!issues?.length) return error instanceof Error ? error.message : String(error);
   return issues.map((i) => `${i.path.join('.') || '(document)'}: ${i.message}`).join('; ');

@@ -149,6 +149,8 @@ export class SseReader {
   /** Everything read so far (for the exchange record). */
   raw = '';
   private done = false;
+  /** A read that outlived a timeout; the next call waits for it instead of losing its chunk. */
+  private pending?: ReturnType<ReadableStreamDefaultReader<Uint8Array>["read"]>;
 
   constructor(body: ReadableStream<Uint8Array>) {
     this.reader = body.getReader();
@@ -167,8 +169,13 @@ export class SseReader {
       const timeout = new Promise<'timeout'>((resolve) => {
         timer = setTimeout(() => resolve('timeout'), left);
       });
-      const chunk = await Promise.race([this.reader.read(), timeout]).finally(() => clearTimeout(timer));
+      if (!this.pending) {
+        this.pending = this.reader.read();
+        this.pending.catch(() => undefined); // a stream error after close() must not be an unhandled rejection
+      }
+      const chunk = await Promise.race([this.pending, timeout]).finally(() => clearTimeout(timer));
       if (chunk === 'timeout') return undefined;
+      this.pending = undefined;
       if (chunk.done) {
         this.done = true;
         this.parse(true);

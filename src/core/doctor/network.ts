@@ -114,7 +114,7 @@ export async function tlsHandshake(address: string, url: URL, timeoutMs: number)
         issuer: name(cert, 'issuer'),
         validFrom: cert?.valid_from,
         validTo: cert?.valid_to,
-        alpn: socket.alpnProtocol,
+        alpn: socket.alpnProtocol ?? false,
       };
       socket.end();
       socket.destroy();

@@ -13,12 +13,12 @@ import type { AuthStatus, AuthStore, PreRegisteredClient, RedirectStrategy, Toke
 import { isHttpConfig, type ConnectionConfig, type HttpConnectionConfig } from '../../core/config';
 import type { Connection, FetchLike } from '../../core/connection';
 import type { Logger } from '../../core/logger';
+import { oauthClientSecretKey } from '../connectionStore';
 import type { UriRouter } from '../uriRouter';
 import { UriHandlerRedirect } from './uriHandlerRedirect';
 
 export type RedirectMethod = 'auto' | 'uri-handler' | 'loopback';
 
-const CLIENT_SECRET_KEY = (connectionId: string) => `mcpLens.oauthClientSecret.${connectionId}`;
 
 /** `vscode.SecretStorage` names its setter `store`; the engine's interface says `set`. */
 class SecretAuthStore implements AuthStore {
@@ -134,17 +134,13 @@ export class AuthService implements vscode.Disposable {
   }
 
   async setClientSecret(connectionId: string, secret: string | undefined): Promise<void> {
-    if (secret) await this.secrets.store(CLIENT_SECRET_KEY(connectionId), secret);
-    else await this.secrets.delete(CLIENT_SECRET_KEY(connectionId));
-  }
-
-  async deleteConnectionSecrets(connectionId: string): Promise<void> {
-    await this.secrets.delete(CLIENT_SECRET_KEY(connectionId));
+    if (secret) await this.secrets.store(oauthClientSecretKey(connectionId), secret);
+    else await this.secrets.delete(oauthClientSecretKey(connectionId));
   }
 
   private async preRegisteredClient(config: HttpConnectionConfig): Promise<PreRegisteredClient | undefined> {
     if (!config.oauthClientId) return undefined;
-    const clientSecret = await this.secrets.get(CLIENT_SECRET_KEY(config.id));
+    const clientSecret = await this.secrets.get(oauthClientSecretKey(config.id));
     return { clientId: config.oauthClientId, ...(clientSecret ? { clientSecret } : {}) };
   }
 

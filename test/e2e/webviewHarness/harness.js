@@ -50,6 +50,38 @@
     },
   };
 
+  // Security observers: CSP violations, and every active or navigating element inserted later.
+  const violations = [];
+  const inserted = [];
+  document.addEventListener('securitypolicyviolation', (e) => violations.push(e.violatedDirective + ' ' + e.blockedURI));
+  new MutationObserver((records) => {
+    for (const r of records) {
+      for (const n of r.addedNodes) {
+        if (!(n instanceof Element)) continue;
+        for (const el of [n, ...n.querySelectorAll('*')]) {
+          if (/^(SCRIPT|IFRAME|OBJECT|EMBED|A|BASE|FORM|META|LINK|svg|STYLE)$/i.test(el.tagName)) {
+            inserted.push(el.tagName + ' ' + (el.getAttribute('src') || el.getAttribute('href') || (el.hasAttribute('nonce') ? 'nonce' : '')));
+          }
+        }
+      }
+    }
+  }).observe(document, { childList: true, subtree: true });
+  function verdict() {
+    return {
+      pwned: window.__pwned,
+      violations,
+      // The toolkit's own nonce'd <style> probe (FAST canUseFocusVisible) is the only insertion allowed.
+      inserted: inserted.filter((t) => t !== 'STYLE nonce'),
+      imgX: document.querySelectorAll('img[src="x"]').length,
+      scripts: document.querySelectorAll('script').length,
+      svg: document.querySelectorAll('svg').length,
+      scrollWidth: document.documentElement.scrollWidth,
+      innerWidth: window.innerWidth,
+      sidebar: document.querySelector('.sidebar').getBoundingClientRect().width,
+      mainRight: document.querySelector('.main').getBoundingClientRect().right,
+    };
+  }
+
   const fixture = window.__harnessFixture || { connections: [], details: {}, trace: {}, traceMessages: {}, tools: {} };
   const sent = [];
   const clipboard = [];
@@ -165,6 +197,6 @@
     acquired = true;
     return api;
   };
-  window.__harness = { sent, clipboard, notify, setTheme, fixture, get selected() { return selected; }, pendingCalls };
+  window.__harness = { sent, clipboard, notify, setTheme, fixture, verdict, get selected() { return selected; }, pendingCalls };
   setTheme(fixture.theme || 'dark');
 })();

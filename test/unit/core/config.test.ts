@@ -61,7 +61,9 @@ describe('config: URLs, headers and env', () => {
 
   it('derives readable default names', () => {
     assert.equal(defaultConnectionName({ transport: 'stdio', command: 'npx', args: ['-y', '@modelcontextprotocol/server-everything'] }), 'server-everything');
-    assert.equal(defaultConnectionName({ transport: 'stdio', command: 'node', args: ['/srv/build/index.js'] }), 'index');
+    assert.equal(defaultConnectionName({ transport: 'stdio', command: 'node', args: ['/srv/weather/build/index.js'] }), 'weather');
+    assert.equal(defaultConnectionName({ transport: 'stdio', command: 'node', args: ['/r/node_modules/@modelcontextprotocol/server-everything/dist/index.js', 'stdio'] }), 'server-everything');
+    assert.equal(defaultConnectionName({ transport: 'stdio', command: 'python', args: ['weather_server.py'] }), 'weather_server');
     assert.equal(defaultConnectionName({ transport: 'streamable-http', url: 'http://127.0.0.1:8000/mcp' }), '127.0.0.1:8000');
   });
 

@@ -39,7 +39,7 @@ describe('a stdio connection to server-everything', function () {
     assert.ok(node, 'the connection is a root of the tree');
     const item = api.tree.getTreeItem(node);
     assert.equal(item.label, 'everything (suite)');
-    assert.equal(item.contextValue, 'connection.connected.editable');
+    assert.equal(item.contextValue, 'connection.connected.editable.stdio');
     assert.equal((item.iconPath as vscode.ThemeIcon).id, 'pass');
     assert.match(String(item.description), /stdio · connected/);
     assert.equal(item.collapsibleState, vscode.TreeItemCollapsibleState.Expanded);
@@ -73,7 +73,7 @@ describe('a stdio connection to server-everything', function () {
       await vscode.commands.executeCommand('mcpLens.disconnect', id);
       assert.equal(connection.status.state, 'disconnected');
       const node = api.tree.getChildren().find((n) => n.connectionId === id)!;
-      assert.equal(api.tree.getTreeItem(node).contextValue, 'connection.disconnected.editable');
+      assert.equal(api.tree.getTreeItem(node).contextValue, 'connection.disconnected.editable.stdio');
       assert.deepEqual(api.tree.getChildren(node), []);
       await vscode.commands.executeCommand('mcpLens.connect', id);
       assert.equal(connection.status.state, 'connected');

@@ -61,7 +61,7 @@ describe('connection configs', function () {
       assert.deepEqual((stored.config as HttpConnectionConfig).headers, { 'X-Team': 'lens' });
       const node = await waitFor('its tree node', () => api.tree.getChildren().find((n) => n.connectionId === stored.config.id));
       const item = api.tree.getTreeItem(node);
-      assert.match(String(item.contextValue), /^connection\.[a-z-]+\.settings$/);
+      assert.match(String(item.contextValue), /^connection\.[a-z-]+\.settings\.(http|stdio)$/);
       assert.match(String(item.description), /settings/);
       await assert.rejects(api.store.remove(stored.config.id), /setting/);
     } finally {
