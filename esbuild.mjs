@@ -3,6 +3,18 @@
 // `--production` minifies and drops source maps; `--watch` rebuilds on change and prints
 // problem-matcher friendly lines ("[watch] build started/finished").
 import * as esbuild from 'esbuild';
+import * as fs from 'node:fs';
+
+/**
+ * The inspector webview loads the codicon font through asWebviewUri; the .vsix ships no
+ * node_modules, so the two files it needs are copied next to the bundle (dist/codicons/).
+ */
+function copyCodicons() {
+  const from = 'node_modules/@vscode/codicons/dist';
+  fs.mkdirSync('dist/codicons', { recursive: true });
+  for (const file of ['codicon.css', 'codicon.ttf']) fs.copyFileSync(`${from}/${file}`, `dist/codicons/${file}`);
+}
+copyCodicons();
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');

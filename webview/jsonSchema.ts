@@ -89,7 +89,7 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
 const regexCache = new Map<string, RegExp | null>();
 function compilePattern(pattern: string): RegExp | null {
   if (regexCache.has(pattern)) return regexCache.get(pattern) ?? null;
-  let re: RegExp | null = null;
+  let re: RegExp | null;
   try {
     re = new RegExp(pattern, 'u');
   } catch {

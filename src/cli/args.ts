@@ -367,6 +367,7 @@ Usage:
   ${usageLine('read')}          read a resource
   ${usageLine('prompts')}             list the prompts
   ${usageLine('prompt')}  get a prompt
+  mcp-lens doctor <url> [--json] [--markdown FILE]   diagnose an HTTP server (see mcp-lens doctor --help)
   mcp-lens help | --help | --version
 
 Target:

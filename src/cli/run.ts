@@ -13,6 +13,7 @@ import type { Logger } from '../core/logger';
 import type { TraceEntry } from '../core/trace';
 import { version as packageVersion } from '../../package.json';
 import { type CliAuth, findOAuthFlowError } from './auth';
+import { runDoctor } from './doctor';
 
 export const CLI_VERSION: string = packageVersion;
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -28,6 +29,8 @@ export class Interrupted extends Error {
 
 /** The whole CLI, minus process wiring: argv in, exit code out. */
 export async function run(argv: string[], io: CliIo, interrupt: AbortSignal, makeAuth?: (io: CliIo, logger?: Logger) => CliAuth): Promise<number> {
+  // `doctor` takes no connection and has options of its own (src/cli/doctor.ts).
+  if (argv[0] === 'doctor') return runDoctor(argv.slice(1), io, interrupt);
   let parsed;
   try {
     parsed = parseArgs(argv);

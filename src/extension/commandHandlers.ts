@@ -167,7 +167,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     return picked?.tool;
   }
 
-  const handlers: Record<CommandId, Handler> = {
+  const handlers: Record<Exclude<CommandId, typeof COMMANDS.openInspector>, Handler> = {
     [COMMANDS.addConnection]: async () => {
       const result = await runConnectionWizard({
         store,

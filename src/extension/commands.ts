@@ -21,6 +21,8 @@ export const COMMANDS = {
   signOut: 'mcpLens.signOut',
   forgetClientRegistration: 'mcpLens.forgetClientRegistration',
   configureOAuthClient: 'mcpLens.configureOAuthClient',
+  /** Registered by src/extension/inspector/inspectorPanel.ts (registerInspector), not by the handler table. */
+  openInspector: 'mcpLens.openInspector',
 } as const;
 
 export type CommandKey = keyof typeof COMMANDS;

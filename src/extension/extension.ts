@@ -11,6 +11,7 @@ import { ConnectionManager } from '../core/manager';
 import type { TraceEntry } from '../core/trace';
 import { AuthService } from './auth/authService';
 import { registerCommands } from './commandHandlers';
+import { registerInspector } from './inspector/inspectorPanel';
 import { ConnectionStore, type SavedScope } from './connectionStore';
 import { ConnectionsTreeProvider } from './connectionsTree';
 import { ResultDocuments } from './resultDocuments';
@@ -126,6 +127,16 @@ export function activate(context: vscode.ExtensionContext): McpLensTestApi | und
   const view = vscode.window.createTreeView('mcpLens.connections', { treeDataProvider: tree, showCollapseAll: true });
   const results = new ResultDocuments();
   context.subscriptions.push(tree, view, results);
+
+  // The MCP Inspector webview panel (issue 4): Open Inspector, and its serializer for reloads.
+  context.subscriptions.push(
+    ...registerInspector({
+      extensionUri: context.extensionUri,
+      manager: connectionManager,
+      log,
+      isEditable: (id) => store.get(id)?.scope !== 'settings',
+    }),
+  );
 
   context.subscriptions.push(
     ...registerCommands({

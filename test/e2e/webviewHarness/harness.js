@@ -1,3 +1,4 @@
+/* global window, document, Element, MutationObserver, MessageEvent, sessionStorage */
 // Plays the host side of src/shared/protocol.ts for dist/webview.js in a plain Chromium page:
 // defines acquireVsCodeApi(), answers requests from a fixture (window.__harnessFixture, set by the
 // test with page.addInitScript), records every message the webview posts (window.__harness.sent),
@@ -71,7 +72,8 @@
       pwned: window.__pwned,
       violations,
       // The toolkit's own nonce'd <style> probe (FAST canUseFocusVisible) is the only insertion allowed.
-      inserted: inserted.filter((t) => t !== 'STYLE nonce'),
+      // The page's own bundle tag is parsed after this script: the only other allowed insertion.
+      inserted: inserted.filter((t) => t !== 'STYLE nonce' && !/^SCRIPT http:\/\/127\.0\.0\.1:\d+\/dist\/webview\.js$/.test(t)),
       imgX: document.querySelectorAll('img[src="x"]').length,
       scripts: document.querySelectorAll('script').length,
       svg: document.querySelectorAll('svg').length,

@@ -11,7 +11,7 @@ import { inspectorHtml, newNonce } from '../../../src/extension/inspector/html';
 
 export const REPO_ROOT = path.resolve(__dirname, '../../..');
 
-const ALLOWED = ['dist/', 'media/', 'node_modules/@vscode/codicons/dist/', 'test/e2e/webviewHarness/'];
+const ALLOWED = ['dist/', 'media/', 'test/e2e/webviewHarness/'];
 const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf', '.map': 'application/json', '.png': 'image/png', '.svg': 'image/svg+xml' };
 
 export interface Harness {
@@ -28,7 +28,7 @@ export async function startHarness(): Promise<Harness> {
         cspSource: origin,
         nonce: newNonce(),
         scriptUri: `${origin}/dist/webview.js`,
-        styleUris: [`${origin}/node_modules/@vscode/codicons/dist/codicon.css`, `${origin}/media/inspector.css`],
+        styleUris: [`${origin}/dist/codicons/codicon.css`, `${origin}/media/inspector.css`],
         preScriptUris: [`${origin}/test/e2e/webviewHarness/harness.js`],
       });
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });

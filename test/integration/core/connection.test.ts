@@ -214,7 +214,13 @@ describe('core: failures give clear errors and leave the manager usable', functi
     await good.connect();
     assert.equal(good.status.state, 'connected');
     await manager.disposeAsync();
-    await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
+    // A hung server holds its sockets open: drop them, or close() waits for ever.
+    await Promise.all(
+      servers.splice(0).map((s) => {
+        s.closeAllConnections();
+        return new Promise((r) => s.close(r));
+      }),
+    );
   });
 
   async function serve(handler: http.RequestListener): Promise<string> {

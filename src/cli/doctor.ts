@@ -1,0 +1,193 @@
+/**
+ * `mcp-lens doctor <url>`: the connection doctor (src/core/doctor) on the command line, for server
+ * authors and their CI. Exit code 0 when no check fails (warnings do not fail), 1 when one does,
+ * 2 on a usage error, 130 when interrupted.
+ */
+import { writeFile } from 'node:fs/promises';
+import { validateServerUrl, parseHeaderLine } from '../core/config';
+import { DoctorCancelled, checkLine, diagnose, statusLine, toJson, toMarkdown, type DoctorOptions } from '../core/doctor/index';
+import { EXIT, UsageError } from './args';
+import { safeText } from './format';
+import type { CliIo } from './output';
+
+export interface DoctorRequest {
+  url: string;
+  json: boolean;
+  /** Where to write the Markdown report ('-' = stdout). */
+  markdownPath?: string;
+  transport: NonNullable<DoctorOptions['transport']>;
+  timeoutMs?: number;
+  headers: Record<string, string>;
+  probeRegistration: boolean;
+  help: boolean;
+}
+
+const TRANSPORTS: Record<string, DoctorRequest['transport']> = {
+  auto: 'auto',
+  http: 'streamable-http',
+  'streamable-http': 'streamable-http',
+  streamablehttp: 'streamable-http',
+  sse: 'sse',
+};
+
+export function doctorUsage(): string {
+  return `Usage: mcp-lens doctor <url> [--json] [--markdown FILE] [--transport auto|http|sse]
+                       [--timeout <seconds>] [-H 'Name: value'] [--no-registration-probe]
+
+Runs 14 checks against an MCP server over HTTP, from the URL, DNS, TCP and TLS up to its OAuth setup
+(401 challenge, protected resource metadata, authorization server metadata, PKCE, registration, token
+endpoint auth, refresh) and how it answers an invalid token. Each failure says what to change and cites
+the spec.
+
+  --json                    print the report as JSON on stdout (no progress lines)
+  --markdown FILE           also write the report as Markdown to FILE ('-' for stdout)
+  --transport auto|http|sse which transport to try (default auto: Streamable HTTP, then SSE)
+  --timeout <seconds>       limit of each network step (default 10)
+  -H, --header 'Name: value'  send a header with every MCP request (repeatable)
+  --no-registration-probe   do not register a throw-away client at the registration endpoint
+
+Exit codes: 0 no check failed (warnings allowed), 1 a check failed, 2 usage error, 130 interrupted.
+`;
+}
+
+/** Parses the arguments after `doctor`. Throws UsageError. */
+export function parseDoctorArgs(argv: string[]): DoctorRequest {
+  const request: DoctorRequest = { url: '', json: false, transport: 'auto', headers: {}, probeRegistration: true, help: false };
+  const positionals: string[] = [];
+  const seen = new Set<string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--') {
+      positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith('-') || arg === '-') {
+      positionals.push(arg);
+      continue;
+    }
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    let name = eq > 0 ? arg.slice(0, eq) : arg;
+    if (name === '-H') name = '--header';
+    if (name === '-t') name = '--transport';
+    if (name === '-h') name = '--help';
+    const value = (): string => {
+      if (eq > 0) return arg.slice(eq + 1);
+      if (i + 1 >= argv.length) throw new UsageError(`${name} needs a value.`, doctorUsage());
+      return argv[++i];
+    };
+    const flag = (): void => {
+      if (eq > 0) throw new UsageError(`${name} takes no value.`, doctorUsage());
+    };
+    if (name !== '--header') {
+      if (seen.has(name)) throw new UsageError(`${name} is given more than once.`, doctorUsage());
+      seen.add(name);
+    }
+    switch (name) {
+      case '--help':
+        flag();
+        request.help = true;
+        break;
+      case '--json':
+        flag();
+        request.json = true;
+        break;
+      case '--no-registration-probe':
+        flag();
+        request.probeRegistration = false;
+        break;
+      case '--markdown': {
+        const path = value();
+        if (!path.trim()) throw new UsageError('--markdown needs a file path (or - for stdout).', doctorUsage());
+        request.markdownPath = path;
+        break;
+      }
+      case '--transport': {
+        const word = value();
+        const transport = TRANSPORTS[word.toLowerCase()];
+        if (!transport) throw new UsageError(`--transport must be auto, http or sse (got "${word}").`, doctorUsage());
+        request.transport = transport;
+        break;
+      }
+      case '--timeout': {
+        const text = value();
+        const seconds = Number(text);
+        if (!text.trim() || !Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`--timeout must be a positive number of seconds (got "${text}").`, doctorUsage());
+        request.timeoutMs = Math.round(seconds * 1000);
+        break;
+      }
+      case '--header': {
+        const parsed = parseHeaderLine(value());
+        if (typeof parsed === 'string') throw new UsageError(`--header: ${parsed}`, doctorUsage());
+        request.headers[parsed.name] = parsed.value;
+        break;
+      }
+      default:
+        throw new UsageError(`Unknown option ${name} for doctor.`, doctorUsage());
+    }
+  }
+  if (request.help) return request;
+  if (positionals.length === 0) throw new UsageError('"doctor" needs the URL of an MCP server (http:// or https://).', doctorUsage());
+  if (positionals.length > 1) throw new UsageError(`Unexpected argument${positionals.length > 2 ? 's' : ''}: ${positionals.slice(1).map((p) => JSON.stringify(p)).join(' ')}.`, doctorUsage());
+  const problem = validateServerUrl(positionals[0]);
+  if (problem) throw new UsageError(`Invalid URL: ${problem}`, doctorUsage());
+  request.url = positionals[0].trim();
+  if (request.json && request.markdownPath === '-') throw new UsageError('--json and --markdown - both write to stdout; give --markdown a file.', doctorUsage());
+  return request;
+}
+
+/** `mcp-lens doctor …` (argv without "doctor"): returns the exit code. */
+export async function runDoctor(argv: string[], io: CliIo, interrupt: AbortSignal): Promise<number> {
+  let request: DoctorRequest;
+  try {
+    request = parseDoctorArgs(argv);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr(`mcp-lens: ${e.message}\n${e.hint}`);
+      return EXIT.usage;
+    }
+    throw e;
+  }
+  if (request.help) {
+    io.stdout(doctorUsage());
+    return EXIT.ok;
+  }
+  const progress = !request.json && request.markdownPath !== '-';
+  if (progress) io.stdout(`Diagnosing ${safeText(request.url)}\n\n`);
+  let report;
+  try {
+    report = await diagnose(request.url, {
+      transport: request.transport,
+      ...(request.timeoutMs !== undefined ? { timeoutMs: request.timeoutMs } : {}),
+      headers: request.headers,
+      probeRegistration: request.probeRegistration,
+      signal: interrupt,
+      onCheck: progress
+        ? (check) => {
+            io.stdout(`${safeText(checkLine(check))}\n`);
+            if (check.status === 'fail' || check.status === 'warn') {
+              if (check.fix) io.stdout(`      fix:  ${safeText(check.fix)}\n`);
+              if (check.spec) io.stdout(`      spec: ${safeText(check.spec)}\n`);
+            }
+          }
+        : undefined,
+    });
+  } catch (e) {
+    if (e instanceof DoctorCancelled || interrupt.aborted) {
+      io.stderr('mcp-lens: interrupted.\n');
+      return EXIT.interrupted;
+    }
+    throw e;
+  }
+  if (request.json) io.stdout(toJson(report));
+  if (request.markdownPath === '-') io.stdout(toMarkdown(report));
+  else if (request.markdownPath) {
+    try {
+      await writeFile(request.markdownPath, toMarkdown(report), 'utf8');
+    } catch (e) {
+      io.stderr(`mcp-lens: could not write ${safeText(request.markdownPath)}: ${safeText(e instanceof Error ? e.message : String(e))}\n`);
+      return EXIT.failure;
+    }
+  }
+  if (progress) io.stdout(`\n${statusLine(report)}\n`);
+  return report.ok ? EXIT.ok : EXIT.failure;
+}

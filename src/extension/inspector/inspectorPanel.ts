@@ -1,0 +1,434 @@
+/**
+ * The MCP Inspector webview panel (host side). It renders src/extension/inspector/html.ts with a
+ * strict CSP, validates every message from the webview (src/shared/protocol.ts) before acting,
+ * and pushes the connection manager's changes live: the connection list on every change, the
+ * lists and trace of the connection the webview shows. A WebviewPanelSerializer brings the panel
+ * back after a reload; the webview keeps its own state with getState/setState.
+ */
+import * as vscode from 'vscode';
+import { isHttpConfig } from '../../core/config';
+import type { Connection } from '../../core/connection';
+import { ConnectionError } from '../../core/errors';
+import { DisposableStore } from '../../core/events';
+import type { ConnectionManager } from '../../core/manager';
+import {
+  validateWebviewMessage,
+  type AuthStatus,
+  type CommandMessage,
+  type ErrorInfo,
+  type FocusTarget,
+  type HostToWebviewMessage,
+  type JsonObject,
+  type NotificationMap,
+  type NotificationMethod,
+  type RequestMap,
+  type RequestMessage,
+  type RequestMethod,
+  type TabId,
+  type TraceEntryView,
+} from '../../shared/protocol';
+import { COMMANDS } from '../commands';
+import type { AuthStatusProvider } from './authStatus';
+import { inspectorHtml, newNonce } from './html';
+import { buildCurl, defaultAuthStatus, toConnectionView, toDetails, toJson, toTraceView } from './viewModel';
+
+export const INSPECTOR_VIEW_TYPE = 'mcpLens.inspector';
+export const OPEN_INSPECTOR_COMMAND = COMMANDS.openInspector;
+
+export interface InspectorDeps {
+  extensionUri: vscode.Uri;
+  manager: ConnectionManager;
+  log: vscode.LogOutputChannel;
+  /** Whether the user may edit a connection (settings-defined ones are read-only). */
+  isEditable(connectionId: string): boolean;
+  /** The OAuth engine's view of each connection; when absent, `defaultAuthStatus`. */
+  auth?: AuthStatusProvider;
+}
+
+type Handlers = { [M in RequestMethod]: (params: RequestMap[M]['params']) => Promise<RequestMap[M]['result']> };
+
+export class InspectorPanel implements vscode.Disposable {
+  private static current?: InspectorPanel;
+  private readonly disposables = new DisposableStore();
+  private connectionSubscriptions = new DisposableStore();
+  private ready = false;
+  private pendingFocus?: FocusTarget;
+  private selectedId?: string;
+  private selectedSubscriptions?: DisposableStore;
+  private readonly calls = new Map<string, AbortController>();
+  private traceQueue: TraceEntryView[] = [];
+  private traceTimer?: NodeJS.Timeout;
+  private changeTimer?: NodeJS.Timeout;
+  private disposed = false;
+
+  /** Opens the panel (or reveals it) and focuses a connection, tab or item. */
+  static show(deps: InspectorDeps, focus?: FocusTarget): InspectorPanel {
+    const existing = InspectorPanel.current;
+    if (existing) {
+      existing.panel.reveal(undefined);
+      if (focus) existing.focus(focus);
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(INSPECTOR_VIEW_TYPE, 'MCP Inspector', vscode.ViewColumn.Active, InspectorPanel.options(deps.extensionUri));
+    const created = new InspectorPanel(panel, deps);
+    if (focus) created.focus(focus);
+    return created;
+  }
+
+  /** Called by the serializer after a reload. */
+  static revive(panel: vscode.WebviewPanel, deps: InspectorDeps): InspectorPanel {
+    InspectorPanel.current?.dispose();
+    panel.webview.options = InspectorPanel.options(deps.extensionUri);
+    return new InspectorPanel(panel, deps);
+  }
+
+  static get instance(): InspectorPanel | undefined {
+    return InspectorPanel.current;
+  }
+
+  private static options(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+    return {
+      enableScripts: true,
+      // Only what the page loads: the bundle and the codicon font (dist/, esbuild.mjs copies codicons to dist/codicons), the stylesheet (media/).
+      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
+      enableFindWidget: true,
+    };
+  }
+
+  private constructor(
+    readonly panel: vscode.WebviewPanel,
+    private readonly deps: InspectorDeps,
+  ) {
+    InspectorPanel.current = this;
+    panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'icon.svg');
+    const webview = panel.webview;
+    const asUri = (...segments: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(deps.extensionUri, ...segments)).toString();
+    webview.html = inspectorHtml({
+      cspSource: webview.cspSource,
+      nonce: newNonce(),
+      scriptUri: asUri('dist', 'webview.js'),
+      styleUris: [asUri('dist', 'codicons', 'codicon.css'), asUri('media', 'inspector.css')],
+    });
+    this.disposables.add(webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw)));
+    this.disposables.add(panel.onDidDispose(() => this.dispose()));
+    // A hidden webview is destroyed (no retainContextWhenHidden); it sends `ready` again when shown.
+    this.disposables.add(panel.onDidChangeViewState(() => {
+      if (!panel.visible) this.ready = false;
+    }));
+    this.disposables.add(
+      deps.manager.onDidChange(({ connection, kind }) => {
+        if (kind === 'added' || kind === 'removed') this.watchConnections();
+        this.scheduleConnectionsChanged();
+        if (connection.id === this.selectedId && (kind === 'list' || kind === 'status' || kind === 'config')) this.scheduleDetails();
+      }),
+    );
+    if (deps.auth?.onDidChange) this.disposables.add(deps.auth.onDidChange(() => this.scheduleConnectionsChanged()));
+    this.watchConnections();
+  }
+
+  focus(target: FocusTarget): void {
+    if (this.ready) this.post('focus', target);
+    else this.pendingFocus = target;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (InspectorPanel.current === this) InspectorPanel.current = undefined;
+    for (const controller of this.calls.values()) controller.abort();
+    this.calls.clear();
+    clearTimeout(this.traceTimer);
+    clearTimeout(this.changeTimer);
+    this.selectedSubscriptions?.dispose();
+    this.connectionSubscriptions.dispose();
+    this.disposables.dispose();
+    this.panel.dispose();
+  }
+
+  // ---- outgoing ----------------------------------------------------------------------
+
+  private post<M extends NotificationMethod>(method: M, params: NotificationMap[M]): void {
+    if (!this.ready || this.disposed) return;
+    void this.panel.webview.postMessage({ kind: 'notification', method, params } as HostToWebviewMessage);
+  }
+
+  private reply(message: HostToWebviewMessage): void {
+    if (this.disposed) return;
+    void this.panel.webview.postMessage(message);
+  }
+
+  private async authOf(connection: Connection): Promise<AuthStatus> {
+    try {
+      return (await this.deps.auth?.getStatus(connection)) ?? defaultAuthStatus(connection);
+    } catch (e) {
+      this.deps.log.warn(`[inspector] auth status of ${connection.config.name}: ${(e as Error).message}`);
+      return defaultAuthStatus(connection);
+    }
+  }
+
+  private async connectionViews() {
+    return Promise.all(this.deps.manager.list().map(async (c) => toConnectionView(c, await this.authOf(c), this.deps.isEditable(c.id))));
+  }
+
+  private scheduleConnectionsChanged(): void {
+    if (this.changeTimer) return;
+    // Status changes come in bursts (connecting → connected + four list events): send one update.
+    this.changeTimer = setTimeout(() => {
+      this.changeTimer = undefined;
+      void this.connectionViews().then((connections) => this.post('connections/changed', { connections }));
+    }, 30);
+  }
+
+  private detailsTimer?: NodeJS.Timeout;
+  private scheduleDetails(): void {
+    if (this.detailsTimer) return;
+    this.detailsTimer = setTimeout(() => {
+      this.detailsTimer = undefined;
+      const c = this.selectedId ? this.deps.manager.get(this.selectedId) : undefined;
+      if (c) this.post('connection/details', toDetails(c));
+    }, 30);
+  }
+
+  /** Resource updates come from every connection (subscriptions live in the webview per connection). */
+  private watchConnections(): void {
+    this.connectionSubscriptions.dispose();
+    this.connectionSubscriptions = new DisposableStore();
+    for (const c of this.deps.manager.list()) {
+      this.connectionSubscriptions.add(c.onResourceUpdated((uri) => this.post('resource/updated', { connectionId: c.id, uri })));
+    }
+  }
+
+  private select(connectionId: string | null): void {
+    this.selectedSubscriptions?.dispose();
+    this.selectedSubscriptions = undefined;
+    this.traceQueue = [];
+    this.selectedId = connectionId ?? undefined;
+    const c = connectionId ? this.deps.manager.get(connectionId) : undefined;
+    if (!c) return;
+    const subs = new DisposableStore();
+    subs.add(
+      c.trace.onDidAdd((entry) => {
+        this.traceQueue.push(toTraceView(entry));
+        // Batched: a busy server can send hundreds of messages a second.
+        if (!this.traceTimer) {
+          this.traceTimer = setTimeout(() => {
+            this.traceTimer = undefined;
+            const entries = this.traceQueue;
+            this.traceQueue = [];
+            if (entries.length && this.selectedId === c.id) this.post('trace/added', { connectionId: c.id, entries });
+          }, 100);
+        }
+      }),
+    );
+    this.selectedSubscriptions = subs;
+    this.post('connection/details', toDetails(c));
+  }
+
+  // ---- incoming ----------------------------------------------------------------------
+
+  private async receive(raw: unknown): Promise<void> {
+    const checked = validateWebviewMessage(raw);
+    if (!checked.ok) {
+      this.deps.log.warn(`[inspector] rejected a message from the webview: ${checked.error}`);
+      if (checked.id !== undefined) this.reply({ kind: 'response', id: checked.id, ok: false, error: { code: 'invalid-message', message: checked.error } });
+      return;
+    }
+    const message = checked.message;
+    if (message.kind === 'ready') {
+      this.ready = true;
+      const focus = this.pendingFocus;
+      this.pendingFocus = undefined;
+      this.post('init', { connections: await this.connectionViews(), focus });
+      return;
+    }
+    if (message.kind === 'command') {
+      await this.command(message).catch((e) => this.deps.log.warn(`[inspector] ${message.method}: ${(e as Error).message}`));
+      return;
+    }
+    await this.request(message);
+  }
+
+  private connection(id: string): Connection {
+    const c = this.deps.manager.get(id);
+    if (!c) throw new ConnectionError('invalid-config', 'That connection no longer exists.');
+    return c;
+  }
+
+  private async command(message: CommandMessage): Promise<void> {
+    switch (message.method) {
+      case 'connection/add':
+        await vscode.commands.executeCommand('mcpLens.addConnection');
+        return;
+      case 'connection/connect':
+        // The status (and its message) shows the outcome in the list.
+        await this.connection(message.params.connectionId).connect().catch(() => undefined);
+        return;
+      case 'connection/disconnect':
+        await this.connection(message.params.connectionId).disconnect();
+        return;
+      case 'connection/edit':
+        await vscode.commands.executeCommand('mcpLens.editConnection', message.params.connectionId);
+        return;
+      case 'connection/signIn':
+      case 'connection/signOut': {
+        const c = this.connection(message.params.connectionId);
+        const action = message.method === 'connection/signIn' ? this.deps.auth?.signIn : this.deps.auth?.signOut;
+        if (!action) {
+          void vscode.window.showWarningMessage('Sign-in is not available in the inspector yet: no OAuth engine is connected to it.');
+          return;
+        }
+        try {
+          await action.call(this.deps.auth, c);
+        } catch (e) {
+          void vscode.window.showErrorMessage(`${message.method === 'connection/signIn' ? 'Sign-in' : 'Sign-out'} failed: ${errorInfo(e).message}`);
+        }
+        this.scheduleConnectionsChanged();
+        return;
+      }
+      case 'view/select':
+        this.select(message.params.connectionId);
+        return;
+      case 'call/cancel':
+        this.calls.get(message.params.callId)?.abort();
+        return;
+      case 'clipboard/write':
+        await vscode.env.clipboard.writeText(message.params.text);
+        return;
+    }
+  }
+
+  private readonly handlers: Handlers = {
+    'tools/call': async ({ connectionId, name, args, callId }) => {
+      const c = this.connection(connectionId);
+      return this.withCall(callId, async (signal) => {
+        const started = performance.now();
+        const result = await c.callTool(name, args, { signal, onProgress: (p) => this.post('call/progress', { callId, ...p }) });
+        return { result: toJson(result) as JsonObject, durationMs: performance.now() - started };
+      });
+    },
+    'resources/read': async ({ connectionId, uri, callId }) => {
+      const c = this.connection(connectionId);
+      return this.withCall(callId, async (signal) => {
+        const started = performance.now();
+        const result = await c.readResource(uri, { signal });
+        return { result: toJson(result) as JsonObject, durationMs: performance.now() - started };
+      });
+    },
+    'resources/subscribe': async ({ connectionId, uri }) => {
+      await this.connection(connectionId).subscribeResource(uri);
+      return { subscribed: true };
+    },
+    'resources/unsubscribe': async ({ connectionId, uri }) => {
+      await this.connection(connectionId).unsubscribeResource(uri);
+      return { subscribed: false };
+    },
+    'prompts/get': async ({ connectionId, name, args, callId }) => {
+      const c = this.connection(connectionId);
+      return this.withCall(callId, async (signal) => {
+        const started = performance.now();
+        const result = await c.getPrompt(name, args, { signal });
+        return { result: toJson(result) as JsonObject, durationMs: performance.now() - started };
+      });
+    },
+    'trace/list': async ({ connectionId }) => ({ entries: this.connection(connectionId).trace.entries().map(toTraceView) }),
+    'trace/entry': async ({ connectionId, seq }) => {
+      const entry = this.connection(connectionId).trace.entries().find((e) => e.seq === seq);
+      if (!entry) throw new ConnectionError('invalid-config', 'That message is no longer in the trace (it keeps the latest ones).');
+      return { message: toJson(entry.message) };
+    },
+    'trace/curl': async ({ connectionId, seq }) => {
+      const c = this.connection(connectionId);
+      const config = c.config;
+      if (!isHttpConfig(config)) throw new ConnectionError('invalid-config', 'Copy as curl is for HTTP connections.');
+      const entry = c.trace.entries().find((e) => e.seq === seq);
+      if (!entry) throw new ConnectionError('invalid-config', 'That message is no longer in the trace.');
+      if (entry.direction !== 'out') throw new ConnectionError('invalid-config', 'Only messages sent to the server can be replayed.');
+      const auth = await this.authOf(c);
+      const active = c.activeTransport === 'sse' || c.activeTransport === 'streamable-http' ? c.activeTransport : undefined;
+      return { curl: buildCurl(config, entry.message, { protocolVersion: c.protocolVersion, activeTransport: active, oauth: auth.state === 'signed-in' || auth.state === 'expired' }) };
+    },
+    'history/export': async ({ json }) => {
+      const target = await vscode.window.showSaveDialog({ filters: { JSON: ['json'] }, saveLabel: 'Export History', defaultUri: defaultExportUri() });
+      if (!target) return { saved: false };
+      await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(json));
+      return { saved: true };
+    },
+  };
+
+  private async request(message: RequestMessage): Promise<void> {
+    const handler = this.handlers[message.method] as (params: unknown) => Promise<RequestMap[RequestMethod]['result']>;
+    try {
+      const result = await handler(message.params);
+      this.reply({ kind: 'response', id: message.id, ok: true, result });
+    } catch (e) {
+      this.reply({ kind: 'response', id: message.id, ok: false, error: errorInfo(e) });
+    }
+  }
+
+  private async withCall<T>(callId: string, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    this.calls.get(callId)?.abort();
+    const controller = new AbortController();
+    this.calls.set(callId, controller);
+    try {
+      return await run(controller.signal);
+    } finally {
+      if (this.calls.get(callId) === controller) this.calls.delete(callId);
+    }
+  }
+}
+
+function errorInfo(e: unknown): ErrorInfo {
+  if (e instanceof ConnectionError) return { code: e.code, message: e.message, hint: e.hint };
+  return { code: 'failed', message: e instanceof Error ? e.message : String(e) };
+}
+
+function defaultExportUri(): vscode.Uri | undefined {
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  const name = `mcp-lens-history-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
+  return folder ? vscode.Uri.joinPath(folder, name) : undefined;
+}
+
+/** Tree items, FocusTarget-like objects or a connection id/name → what to focus. */
+export function focusFromArgument(arg: unknown, manager: ConnectionManager): FocusTarget | undefined {
+  if (typeof arg === 'string') {
+    const c = manager.get(arg) ?? manager.findByName(arg);
+    return c ? { connectionId: c.id } : undefined;
+  }
+  if (typeof arg !== 'object' || arg === null) return undefined;
+  const a = arg as { kind?: unknown; connectionId?: unknown; tab?: unknown; item?: unknown; group?: unknown; tool?: { name?: unknown }; resource?: { uri?: unknown }; template?: { uriTemplate?: unknown }; prompt?: { name?: unknown } };
+  if (typeof a.connectionId !== 'string' || !manager.get(a.connectionId)) return undefined;
+  const connectionId = a.connectionId;
+  switch (a.kind) {
+    case 'tool':
+      return { connectionId, tab: 'tools', item: typeof a.tool?.name === 'string' ? a.tool.name : undefined };
+    case 'resource':
+      return { connectionId, tab: 'resources', item: typeof a.resource?.uri === 'string' ? a.resource.uri : undefined };
+    case 'resourceTemplate':
+      return { connectionId, tab: 'resources', item: typeof a.template?.uriTemplate === 'string' ? a.template.uriTemplate : undefined };
+    case 'prompt':
+      return { connectionId, tab: 'prompts', item: typeof a.prompt?.name === 'string' ? a.prompt.name : undefined };
+    case 'group':
+      return { connectionId, tab: a.group === 'prompts' ? 'prompts' : a.group === 'resources' ? 'resources' : 'tools' };
+    case 'connection':
+      return { connectionId };
+    default: {
+      const tabs: TabId[] = ['tools', 'resources', 'prompts', 'history', 'log', 'server'];
+      return { connectionId, tab: tabs.includes(a.tab as TabId) ? (a.tab as TabId) : undefined, item: typeof a.item === 'string' ? a.item : undefined };
+    }
+  }
+}
+
+/** Registers Open Inspector and the serializer that restores the panel after a reload. */
+export function registerInspector(deps: InspectorDeps): vscode.Disposable[] {
+  return [
+    vscode.commands.registerCommand(OPEN_INSPECTOR_COMMAND, (arg?: unknown) => {
+      InspectorPanel.show(deps, arg === undefined ? undefined : focusFromArgument(arg, deps.manager));
+    }),
+    vscode.window.registerWebviewPanelSerializer(INSPECTOR_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel: vscode.WebviewPanel) => {
+        InspectorPanel.revive(panel, deps);
+      },
+    }),
+    { dispose: () => InspectorPanel.instance?.dispose() },
+  ];
+}

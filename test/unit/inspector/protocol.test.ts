@@ -1,0 +1,60 @@
+import * as assert from 'node:assert/strict';
+import { COMMAND_METHODS, REQUEST_METHODS, validateWebviewMessage } from '../../../src/shared/protocol';
+
+describe('shared/protocol validateWebviewMessage (webview input is untrusted)', () => {
+  const ok = (m: unknown) => {
+    const r = validateWebviewMessage(m);
+    assert.ok(r.ok, `expected ok: ${r.ok ? '' : r.error}`);
+  };
+  const bad = (m: unknown, pattern: RegExp, id?: number) => {
+    const r = validateWebviewMessage(m);
+    assert.equal(r.ok, false);
+    if (!r.ok) {
+      assert.match(r.error, pattern);
+      assert.equal(r.id, id);
+    }
+  };
+
+  it('accepts the handshake, every command and every request in their documented shapes', () => {
+    ok({ kind: 'ready' });
+    ok({ kind: 'command', method: 'connection/add', params: {} });
+    ok({ kind: 'command', method: 'connection/connect', params: { connectionId: 'c-1' } });
+    ok({ kind: 'command', method: 'view/select', params: { connectionId: null } });
+    ok({ kind: 'command', method: 'call/cancel', params: { callId: 'abc' } });
+    ok({ kind: 'command', method: 'clipboard/write', params: { text: '' } });
+    ok({ kind: 'request', id: 1, method: 'tools/call', params: { connectionId: 'c', name: 't', args: { a: [1, { b: null }] }, callId: 'x' } });
+    ok({ kind: 'request', id: 2, method: 'prompts/get', params: { connectionId: 'c', name: 'p', args: { a: 'b' }, callId: 'x' } });
+    ok({ kind: 'request', id: 3, method: 'trace/curl', params: { connectionId: 'c', seq: 4 } });
+    ok({ kind: 'request', id: 4, method: 'history/export', params: { json: '{}' } });
+    assert.ok(COMMAND_METHODS.length >= 9 && REQUEST_METHODS.length >= 9);
+  });
+
+  it('rejects unknown kinds, methods and fields', () => {
+    bad(null, /must be an object/);
+    bad([], /must be an object/);
+    bad({ kind: 'ready', extra: 1 }, /unknown fields/);
+    bad({ kind: 'eval', code: '1' }, /unknown message kind "eval"/);
+    bad({ kind: 'command', method: 'shell/exec', params: {} }, /unknown command "shell\/exec"/);
+    bad({ kind: 'command', method: 'toString', params: {} }, /unknown command "toString"/, undefined);
+    bad({ kind: 'command', method: '__proto__', params: {} }, /unknown command/);
+    bad({ kind: 'command', method: 'connection/connect', params: { connectionId: 'c', also: 1 } }, /unknown field "also"/);
+    bad({ kind: 'command', method: 'connection/connect', params: {}, extra: true }, /unknown field "extra"/);
+    bad({ kind: 'request', id: 7, method: 'nope', params: {} }, /unknown request "nope"/, 7);
+  });
+
+  it('rejects wrong types and out-of-range values, answering requests by id', () => {
+    bad({ kind: 'command', method: 'connection/connect', params: { connectionId: 5 } }, /connectionId must be a string/);
+    bad({ kind: 'command', method: 'connection/connect', params: { connectionId: '' } }, /connectionId is empty/);
+    bad({ kind: 'command', method: 'connection/connect', params: { connectionId: 'x'.repeat(600) } }, /too long/);
+    bad({ kind: 'request', id: -1, method: 'trace/list', params: { connectionId: 'c' } }, /non-negative integer/);
+    bad({ kind: 'request', id: 1.5, method: 'trace/list', params: { connectionId: 'c' } }, /non-negative integer/);
+    bad({ kind: 'request', id: 9, method: 'trace/entry', params: { connectionId: 'c', seq: '4' } }, /seq must be a non-negative integer/, 9);
+    bad({ kind: 'request', id: 9, method: 'tools/call', params: { connectionId: 'c', name: 't', args: [], callId: 'x' } }, /args must be an object/, 9);
+    bad({ kind: 'request', id: 9, method: 'tools/call', params: { connectionId: 'c', name: 't', args: { n: Number.NaN }, callId: 'x' } }, /finite number/, 9);
+    bad({ kind: 'request', id: 9, method: 'tools/call', params: { connectionId: 'c', name: 't', args: { d: new Date() }, callId: 'x' } }, /is not JSON/, 9);
+    bad({ kind: 'request', id: 9, method: 'prompts/get', params: { connectionId: 'c', name: 'p', args: { a: 1 }, callId: 'x' } }, /args\.a must be a string/, 9);
+    let deep: unknown = 1;
+    for (let i = 0; i < 100; i++) deep = { d: deep };
+    bad({ kind: 'request', id: 9, method: 'tools/call', params: { connectionId: 'c', name: 't', args: deep, callId: 'x' } }, /nested too deeply/, 9);
+  });
+});
