@@ -2,10 +2,12 @@
 // `npm start`: a ready-to-try MCP Lens in real VS Code (code-server) on 127.0.0.1.
 //  1. packages the extension (npm run package → dist-vsix/mcp-lens.vsix),
 //  2. installs Node 24 + code-server into .tools/ if they are missing,
-//  3. starts @modelcontextprotocol/server-everything over Streamable HTTP as a demo peer (loopback only),
+//  3. starts the demo peers on 127.0.0.1: @modelcontextprotocol/server-everything over Streamable HTTP, and
+//     the GitHub OAuth demo (test/fixtures/simpleAuth: our loopback equivalent of the python-sdk simple-auth
+//     example, with a local stand-in for GitHub, so no account is needed) on port 8000 when free,
 //  4. starts code-server with the .vsix installed on the workspace .tools/demo-workspace, whose
-//     .vscode/settings.json pre-configures two connections (mcpLens.connections): "Everything (stdio)" and
-//     "Everything (HTTP)",
+//     .vscode/settings.json pre-configures three connections (mcpLens.connections): "Everything (stdio)",
+//     "Everything (HTTP)" and "GitHub demo (OAuth)",
 //  5. prints the URL and runs until Ctrl+C, then stops everything it started.
 //
 // Flags: --no-package (reuse dist-vsix/mcp-lens.vsix). Env: MCP_LENS_PORT (code-server port; default 8080
@@ -51,8 +53,8 @@ async function waitForPort(port, child, timeoutMs) {
       socket.once('error', () => resolve(false));
     });
     if (open) return;
-    if (child.exitCode !== null) throw new Error(`server-everything exited (${child.exitCode}) before listening`);
-    if (Date.now() > deadline) throw new Error(`server-everything did not listen on 127.0.0.1:${port} within ${timeoutMs} ms`);
+    if (child.exitCode !== null) throw new Error(`a demo server exited (${child.exitCode}) before listening on ${port}`);
+    if (Date.now() > deadline) throw new Error(`a demo server did not listen on 127.0.0.1:${port} within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -71,7 +73,22 @@ async function startEverything() {
   return { url: `http://127.0.0.1:${port}/mcp`, pgid: child.pid };
 }
 
-function writeDemoWorkspace(httpUrl) {
+/** The simple-auth demo: an MCP server that is its own OAuth server, in front of a local GitHub stand-in. */
+async function startGitHubDemo() {
+  const port = (await portIsFree(8000)) ? 8000 : await freePort();
+  const child = spawn(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), path.join(ROOT, 'test/fixtures/simpleAuth/main.ts'), '--port', String(port), '--quiet'], {
+    cwd: ROOT,
+    // The demo's own OAuth app at the stand-in; with a real GitHub app these come from github.com.
+    env: cleanEnv({ MCP_GITHUB_GITHUB_CLIENT_ID: 'mcp-lens-demo', MCP_GITHUB_GITHUB_CLIENT_SECRET: 'mcp-lens-demo-secret' }),
+    stdio: ['ignore', 'ignore', 'pipe'],
+    detached: true,
+  });
+  child.stderr.on('data', (d) => process.stderr.write(`[github-demo] ${d}`));
+  await waitForPort(port, child, 30000);
+  return { url: `http://127.0.0.1:${port}/mcp`, pgid: child.pid };
+}
+
+function writeDemoWorkspace(httpUrl, githubDemoUrl) {
   fs.mkdirSync(path.join(WORKSPACE, '.vscode'), { recursive: true });
   const settings = {
     'mcpLens.connections': [
@@ -83,13 +100,16 @@ function writeDemoWorkspace(httpUrl) {
         args: [EVERYTHING, 'stdio'],
       },
       { id: 'everything-http', name: 'Everything (HTTP)', transport: 'streamable-http', url: httpUrl },
+      { id: 'github-demo', name: 'GitHub demo (OAuth)', transport: 'streamable-http', url: githubDemoUrl },
     ],
   };
   fs.writeFileSync(path.join(WORKSPACE, '.vscode/settings.json'), JSON.stringify(settings, null, 2) + '\n');
   fs.writeFileSync(
     path.join(WORKSPACE, 'README.md'),
-    '# MCP Lens demo workspace\n\nOpen the MCP Lens view in the activity bar. Two connections to the MCP "everything" ' +
-      'server are pre-configured in `.vscode/settings.json` (`mcpLens.connections`).\n',
+    '# MCP Lens demo workspace\n\nOpen the MCP Lens view in the activity bar. Three connections are pre-configured in ' +
+      '`.vscode/settings.json` (`mcpLens.connections`): two to the MCP "everything" server, and "GitHub demo (OAuth)", ' +
+      'a server protected by OAuth. Click its key icon (Sign In), then **Authorize** on the consent page, and call ' +
+      '`get_user_profile`.\n',
   );
 }
 
@@ -127,7 +147,10 @@ try {
   const everything = await startEverything();
   cleanups.push(() => killGroup(everything.pgid));
   log(`server-everything (Streamable HTTP) at ${everything.url}`);
-  writeDemoWorkspace(everything.url);
+  const githubDemo = await startGitHubDemo();
+  cleanups.push(() => killGroup(githubDemo.pgid));
+  log(`GitHub OAuth demo at ${githubDemo.url}`);
+  writeDemoWorkspace(everything.url, githubDemo.url);
 
   const wanted = process.env.MCP_LENS_PORT ? Number(process.env.MCP_LENS_PORT) : 8080;
   const port = (await portIsFree(wanted)) ? wanted : await freePort();
@@ -138,7 +161,8 @@ try {
   const url = `${server.url}/?folder=${encodeURIComponent(WORKSPACE)}`;
   console.log('');
   console.log(`  MCP Lens is running in code-server. Open:  ${url}`);
-  console.log(`  Demo connections: "Everything (stdio)" and "Everything (HTTP)" (${everything.url})`);
+  console.log(`  Demo connections: "Everything (stdio)", "Everything (HTTP)" (${everything.url})`);
+  console.log(`  and "GitHub demo (OAuth)" (${githubDemo.url}): use its Sign In action, then Authorize.`);
   console.log(`  Logs: ${server.logFile}`);
   console.log('  Press Ctrl+C to stop.');
   console.log('');

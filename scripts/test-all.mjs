@@ -31,6 +31,8 @@ const STAGES = [
   { name: 'tools', kind: 'check', cmd: ['bash', 'scripts/install-tools.sh'] },
   { name: 'vscode', kind: 'tests', cmd: [NODE, 'scripts/test-vscode.mjs', '--no-build'] },
   { name: 'e2e', kind: 'tests', cmd: [NODE, 'scripts/test-e2e.mjs', '--no-build'] },
+  // The spec's own client auth scenarios against the mcp-lens CLI, each inside `unshare -n`.
+  { name: 'conformance', kind: 'tests', cmd: [NODE, 'scripts/conformance.mjs'] },
 ];
 
 const stageTimeoutMs = Number(process.env.MCP_LENS_STAGE_TIMEOUT_MS ?? 30 * 60 * 1000);

@@ -171,8 +171,10 @@ for (const variant of VARIANTS) {
       await page.locator('.quick-input-widget', { hasText: `${step}/${total}` }).waitFor({ state: 'visible' });
     }
 
-    async function pickRow(text) {
-      const row = quickRows().filter({ hasText: text }).first();
+    /** Picks the quick-pick row whose label is exactly `label` (a detail may mention other labels: "… SSE responses"). */
+    async function pickRow(label) {
+      const exact = new RegExp(`^\\s*(?:\\$\\([a-z-]+\\)\\s*)?${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
+      const row = quickRows().filter({ has: page.locator('.label-name', { hasText: exact }) }).first();
       await row.waitFor({ state: 'visible' });
       await row.click();
     }

@@ -1,4 +1,4 @@
-/* global window, document, Element, MutationObserver, MessageEvent, sessionStorage */
+/* global window, document, Element, MutationObserver */
 // Plays the host side of src/shared/protocol.ts for dist/webview.js in a plain Chromium page:
 // defines acquireVsCodeApi(), answers requests from a fixture (window.__harnessFixture, set by the
 // test with page.addInitScript), records every message the webview posts (window.__harness.sent),
