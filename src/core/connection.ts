@@ -3,37 +3,28 @@
  * offers, a bounded protocol trace and status events. Everything a connection owns (client,
  * transport, child process, timers) is released as a unit by `disconnect()`.
  */
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { SSEClientTransport, SseError } from '@modelcontextprotocol/sdk/client/sse.js';
-import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { RequestOptions as SdkRequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
-import {
-  CallToolResultSchema,
-  ErrorCode,
-  LoggingMessageNotificationSchema,
-  McpError,
-  PromptListChangedNotificationSchema,
-  ResourceListChangedNotificationSchema,
-  ResourceUpdatedNotificationSchema,
-  ToolListChangedNotificationSchema,
-  type CallToolResult,
-  type GetPromptResult,
-  type Implementation,
-  type LoggingLevel,
-  type Prompt,
-  type ReadResourceResult,
-  type Resource,
-  type ResourceTemplate,
-  type ServerCapabilities,
-  type Tool,
+import type {
+  CallToolResult,
+  GetPromptResult,
+  Implementation,
+  LoggingLevel,
+  Prompt,
+  ReadResourceResult,
+  Resource,
+  ResourceTemplate,
+  ServerCapabilities,
+  Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import { isHttpConfig, validateConfig, type ConnectionConfig, type HttpConnectionConfig, type StdioConnectionConfig } from './config';
 import { AuthRequiredError, ConnectionError } from './errors';
 import { Emitter, type Event } from './events';
 import { silentLogger, type Logger } from './logger';
-import { ProcessStdioTransport } from './stdioTransport';
+import type { Sdk } from './sdk';
+import type { ProcessStdioTransport } from './stdioTransport';
 import { TraceBuffer, TracingTransport, redact } from './trace';
 
 export type ConnectionState = 'disconnected' | 'connecting' | 'connected' | 'auth-required' | 'error';
@@ -117,6 +108,8 @@ export class Connection {
   readonly onStderr: Event<string> = this.stderrEmitter.event;
   readonly onResourceUpdated: Event<string> = this.resourceUpdatedEmitter.event;
 
+  /** The SDK, loaded by the first connect (see sdk.ts). */
+  private sdk?: Sdk;
   private client?: Client;
   private rawTransport?: Transport;
   /** Incremented by every connect/disconnect, so a late result of an old attempt is ignored. */
@@ -212,7 +205,7 @@ export class Connection {
 
   async callTool(name: string, args: Record<string, unknown>, options: RequestOptions = {}): Promise<CallToolResult> {
     const client = this.requireClient();
-    return this.run('tools/call', () => client.callTool({ name, arguments: args }, CallToolResultSchema, this.sdkOptions(options)), options.signal) as Promise<CallToolResult>;
+    return this.run('tools/call', () => client.callTool({ name, arguments: args }, this.sdk!.CallToolResultSchema, this.sdkOptions(options)), options.signal) as Promise<CallToolResult>;
   }
 
   async readResource(uri: string, options: RequestOptions = {}): Promise<ReadResourceResult> {
@@ -260,6 +253,7 @@ export class Connection {
     }
     this.setStatus({ state: 'connecting' });
     this.lastAuthError = undefined;
+    this.sdk ??= await loadSdk();
     this.logger.info(`[${config.name}] connecting (${describeTarget(config)})`);
     try {
       if (config.transport === 'stdio') {
@@ -294,7 +288,7 @@ export class Connection {
     try {
       await this.open(generation, 'streamable-http', await this.createHttpTransport(config, 'streamable-http'));
     } catch (e) {
-      const status = e instanceof StreamableHTTPError ? e.code : undefined;
+      const status = e instanceof this.sdk!.StreamableHTTPError ? e.code : undefined;
       if (generation !== this.generation || status === undefined || status < 400 || status >= 500 || status === 401 || status === 403) throw e;
       this.logger.info(`[${config.name}] Streamable HTTP answered ${status}; trying the HTTP+SSE transport`);
       await this.teardown();
@@ -303,7 +297,7 @@ export class Connection {
   }
 
   private async open(generation: number, kind: ActiveTransport, raw: Transport): Promise<void> {
-    const client = new Client(this.options.clientInfo ?? { name: 'mcp-lens', version: '0.1.0' }, { capabilities: {} });
+    const client = new this.sdk!.Client(this.options.clientInfo ?? { name: 'mcp-lens', version: '0.1.0' }, { capabilities: {} });
     const transport = new TracingTransport(raw, this.trace, () => this.secretValues);
     this.client = client;
     this.rawTransport = raw;
@@ -337,7 +331,7 @@ export class Connection {
 
   private createStdioTransport(config: StdioConnectionConfig): Transport {
     this.secretValues = [];
-    return new ProcessStdioTransport({ command: config.command, args: config.args, env: config.env, cwd: config.cwd }, (line) => {
+    return new this.sdk!.ProcessStdioTransport({ command: config.command, args: config.args, env: config.env, cwd: config.cwd }, (line) => {
       this.logger.info(`[${config.name}] stderr: ${line}`);
       this.stderrEmitter.fire(line);
     });
@@ -361,11 +355,12 @@ export class Connection {
         }
       : undefined;
     const requestInit: RequestInit = { headers };
-    if (kind === 'sse') return new SSEClientTransport(url, { requestInit, fetch: fetchFn });
-    return new StreamableHTTPClientTransport(url, { requestInit, fetch: fetchFn });
+    if (kind === 'sse') return new this.sdk!.SSEClientTransport(url, { requestInit, fetch: fetchFn });
+    return new this.sdk!.StreamableHTTPClientTransport(url, { requestInit, fetch: fetchFn });
   }
 
   private installHandlers(client: Client): void {
+    const { ToolListChangedNotificationSchema, ResourceListChangedNotificationSchema, PromptListChangedNotificationSchema, ResourceUpdatedNotificationSchema, LoggingMessageNotificationSchema } = this.sdk!;
     const refresh = (kinds: ListKind[]) => () => {
       if (!this.isConnected) return;
       this.refreshLists(kinds).catch((e) => this.logger.warn(`[${this.currentConfig.name}] refresh after list_changed failed: ${(e as Error).message}`));
@@ -386,8 +381,8 @@ export class Connection {
     if (generation !== this.generation || this.closingOnPurpose) return;
     const state = this.currentStatus.state;
     if (state !== 'connected' && state !== 'connecting') return;
-    const raw = this.rawTransport;
-    const message = raw instanceof ProcessStdioTransport && raw.exit ? raw.crashError().fullMessage : 'The server closed the connection.';
+    const raw = this.stdioTransport();
+    const message = raw?.exit ? raw.crashError().fullMessage : 'The server closed the connection.';
     this.client = undefined;
     if (state === 'connected') {
       this.logger.error(`[${this.currentConfig.name}] ${message}`);
@@ -410,9 +405,9 @@ export class Connection {
     if (!client && !raw) return;
     this.closingOnPurpose = true;
     try {
-      if (raw instanceof StreamableHTTPClientTransport && raw.sessionId) {
+      if (this.sdk && raw instanceof this.sdk.StreamableHTTPClientTransport && (raw as StreamableHTTPClientTransport).sessionId) {
         // Politely end the server-side session; never let a dead server stall a disconnect.
-        await Promise.race([raw.terminateSession().catch(() => undefined), delay(1000)]);
+        await Promise.race([(raw as StreamableHTTPClientTransport).terminateSession().catch(() => undefined), delay(1000)]);
       }
       await client?.close();
       await raw?.close();
@@ -519,6 +514,12 @@ export class Connection {
     return error.code === 'refused' || error.code === 'process-exited' || error.code === 'auth-required';
   }
 
+  /** The stdio transport of the current session, if it is one (it knows how the process ended). */
+  private stdioTransport(): ProcessStdioTransport | undefined {
+    const raw = this.rawTransport;
+    return this.sdk && raw instanceof this.sdk.ProcessStdioTransport ? raw : undefined;
+  }
+
   private timeoutMs(): number {
     const t = this.options.requestTimeoutMs;
     const value = typeof t === 'function' ? t() : t;
@@ -536,23 +537,22 @@ export class Connection {
   toConnectionError(e: unknown, operation: string): ConnectionError {
     const config = this.currentConfig;
     const where = isHttpConfig(config) ? config.url : `"${config.command}"`;
-    if (e instanceof ConnectionError) {
-      if (e.code === 'process-exited' && this.rawTransport instanceof ProcessStdioTransport && this.rawTransport.exit) {
-        return this.rawTransport.crashError();
-      }
-      return e;
-    }
+    const stdio = this.stdioTransport();
+    if (e instanceof ConnectionError) return e.code === 'process-exited' && stdio?.exit ? stdio.crashError() : e;
     const auth = e instanceof AuthRequiredError ? e : this.lastAuthError;
     if (auth) return new ConnectionError('auth-required', auth.message, 'Sign in to continue.', { cause: auth });
-    if (e instanceof UnauthorizedError || ((e instanceof StreamableHTTPError || e instanceof SseError) && e.code === 401)) {
+    // No SDK error can exist before the SDK is loaded.
+    const S = this.sdk;
+    if (!S) return new ConnectionError('unknown', `${operation} failed: ${truncate((e as Error | undefined)?.message ?? String(e), 300)}`, undefined, { cause: e });
+    if (e instanceof S.UnauthorizedError || ((e instanceof S.StreamableHTTPError || e instanceof S.SseError) && e.code === 401)) {
       return new ConnectionError('auth-required', `${where} requires authorization (HTTP 401).`, 'Sign in to continue.', { cause: e });
     }
-    if (e instanceof StreamableHTTPError || e instanceof SseError) {
+    if (e instanceof S.StreamableHTTPError || e instanceof S.SseError) {
       const code = e.code;
       if (code === 403) return new ConnectionError('auth-required', `${where} refused access (HTTP 403).`, 'Sign in with an account that has access.', { cause: e });
       const detail = e.message.replace(/^(Streamable HTTP|SSE) error: /, '');
       if (code === undefined) {
-        const network = networkError((e instanceof SseError ? e.event : undefined) ?? (e as { cause?: unknown }).cause ?? e, where);
+        const network = networkError((e instanceof S.SseError ? e.event : undefined) ?? (e as { cause?: unknown }).cause ?? e, where);
         if (network) return network;
       }
       return new ConnectionError(
@@ -562,13 +562,12 @@ export class Connection {
         { cause: e },
       );
     }
-    if (e instanceof McpError) {
-      if (e.code === ErrorCode.RequestTimeout) {
+    if (e instanceof S.McpError) {
+      if (e.code === S.ErrorCode.RequestTimeout) {
         return new ConnectionError('timeout', `The server did not answer ${operation} within ${formatMs(this.timeoutMs())}.`, timeoutHint(), { cause: e });
       }
-      if (e.code === ErrorCode.ConnectionClosed) {
-        const raw = this.rawTransport;
-        if (raw instanceof ProcessStdioTransport && raw.exit) return raw.crashError();
+      if (e.code === S.ErrorCode.ConnectionClosed) {
+        if (stdio?.exit) return stdio.crashError();
         return new ConnectionError('process-exited', `The connection to ${where} closed during ${operation}.`, 'Reconnect when the server is back.', { cause: e });
       }
       return new ConnectionError('protocol', `The server returned an error for ${operation}: ${e.message}`, undefined, { cause: e });
@@ -589,6 +588,15 @@ export class Connection {
     }
     return new ConnectionError('unknown', `${operation} failed: ${truncate(message, 300)}`, undefined, { cause: e });
   }
+}
+
+/**
+ * Loads the SDK on first use (see sdk.ts). `require`, not `import()`: the bundler then evaluates
+ * the module lazily, at the first call, in the extension, the CLI and under the tests' CommonJS hook.
+ */
+function loadSdk(): Promise<Sdk> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return Promise.resolve(require('./sdk') as Sdk);
 }
 
 /** Recognizes connection-level failures of fetch/undici and the OS. */

@@ -17,6 +17,7 @@ import { type ScopeSetting, runConnectionWizard } from './connectionWizard';
 import { type ConnectionsTreeProvider, STATE_LABELS, type TreeNode } from './connectionsTree';
 import { promptPromptArguments, promptTemplateUri, promptToolArguments } from './argumentPrompts';
 import type { ResultDocuments } from './resultDocuments';
+import { DoctorReports, createDoctorHandler } from './doctorCommand';
 
 export interface CommandContext {
   manager: ConnectionManager;
@@ -167,7 +168,10 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     return picked?.tool;
   }
 
+  const doctorReports = new DoctorReports();
   const handlers: Record<Exclude<CommandId, typeof COMMANDS.openInspector>, Handler> = {
+    [COMMANDS.diagnoseConnection]: createDoctorHandler({ manager, log }, doctorReports),
+
     [COMMANDS.addConnection]: async () => {
       const result = await runConnectionWizard({
         store,
@@ -460,5 +464,5 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     },
   };
 
-  return Object.entries(handlers).map(([id, handler]) => vscode.commands.registerCommand(id, handler));
+  return [doctorReports, ...Object.entries(handlers).map(([id, handler]) => vscode.commands.registerCommand(id, handler))];
 }

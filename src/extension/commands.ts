@@ -21,6 +21,7 @@ export const COMMANDS = {
   signOut: 'mcpLens.signOut',
   forgetClientRegistration: 'mcpLens.forgetClientRegistration',
   configureOAuthClient: 'mcpLens.configureOAuthClient',
+  diagnoseConnection: 'mcpLens.diagnoseConnection',
   /** Registered by src/extension/inspector/inspectorPanel.ts (registerInspector), not by the handler table. */
   openInspector: 'mcpLens.openInspector',
 } as const;

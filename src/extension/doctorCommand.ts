@@ -10,7 +10,7 @@ import { isHttpConfig, validateServerUrl } from '../core/config';
 import type { Connection } from '../core/connection';
 import type { Logger } from '../core/logger';
 import type { FetchLike } from '../core/auth/types';
-import { CHECK_IDS, DoctorCancelled, checkLine, diagnose, statusLine, toMarkdown, type DoctorReport } from '../core/doctor/index';
+import type { DoctorReport } from '../core/doctor/index';
 
 export const DIAGNOSE_COMMAND = 'mcpLens.diagnoseConnection';
 export const DOCTOR_SCHEME = 'mcp-lens-doctor';
@@ -119,6 +119,9 @@ export function createDoctorHandler(deps: DoctorCommandDeps, reports: DoctorRepo
     if (!target) return undefined;
     const { url, label } = target;
     deps.log?.info(`Connection doctor: diagnosing ${url}`);
+    // Loaded on first use: the doctor pulls in the SDK, which activation should not pay for.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { CHECK_IDS, DoctorCancelled, checkLine, diagnose, statusLine, toMarkdown } = require('../core/doctor/index') as typeof import('../core/doctor/index');
     let report: DoctorReport;
     try {
       report = await vscode.window.withProgress(

@@ -179,6 +179,48 @@ for (const variant of VARIANTS) {
       await row.click();
     }
 
+    /** The rendered tree rows in visual order (monaco lists position rows absolutely; DOM order is not visual order). */
+    async function treeSnapshot() {
+      return view()
+        .locator('.monaco-list-row')
+        .evaluateAll((rows) =>
+          rows
+            .map((r) => ({
+              index: Number(r.getAttribute('data-index')),
+              level: Number(r.getAttribute('aria-level')),
+              expanded: r.getAttribute('aria-expanded'),
+              text: (r.textContent ?? '').trim(),
+            }))
+            .sort((a, b) => a.index - b.index),
+        );
+    }
+
+    /** Expands the connection and its Tools group as a user would, and returns the row of `toolName` under it. */
+    async function toolRowUnder(c, toolName) {
+      const rowAt = (index) => view().locator(`.monaco-list-row[data-index="${index}"]`);
+      for (let attempt = 0; attempt < 20; attempt++) {
+        const rows = await treeSnapshot();
+        const at = rows.findIndex((r) => r.level === 1 && r.text.startsWith(c.name));
+        if (at >= 0) {
+          if (rows[at].expanded === 'false') {
+            await rowAt(rows[at].index).click();
+            continue;
+          }
+          const children = [];
+          for (let i = at + 1; i < rows.length && rows[i].level > 1; i++) children.push(rows[i]);
+          const tools = children.find((r) => r.level === 2 && /^Tools \(\d+\)/.test(r.text));
+          if (tools?.expanded === 'false') {
+            await rowAt(tools.index).click();
+            continue;
+          }
+          const tool = children.find((r) => r.level === 3 && r.text.startsWith(toolName));
+          if (tool) return rowAt(tool.index);
+        }
+        await sleep(500);
+      }
+      throw new Error(`${toolName} is not listed under ${c.name}: ${JSON.stringify(await treeSnapshot())}`);
+    }
+
     function connectedRow(c) {
       return treeRows().filter({ hasText: c.name }).filter({ hasText: `${c.pick} · connected` }).first();
     }
@@ -186,11 +228,22 @@ for (const variant of VARIANTS) {
     it('sets the MCP Lens log channel to Trace, so the protocol trace lands in the log files searched at the end', async () => {
       await page.locator('.activitybar .action-item [aria-label^="MCP Lens"]').first().click();
       await page.locator('.welcome-view-content .monaco-button', { hasText: 'Add MCP Connection' }).waitFor({ state: 'visible', timeout: 30000 });
-      await runCommand(page, 'Developer: Set Log Level...');
-      await pickRow('MCP Lens');
+      // The channel is listed once the extension has created it: Show Log activates the extension.
+      await runCommand(page, 'MCP Lens: Show Log');
+      await page.locator('.part.panel').waitFor({ state: 'visible', timeout: 30000 });
+      const channel = quickRows().filter({ has: page.locator('.label-name', { hasText: /^\s*MCP Lens\s*$/ }) }).first();
+      for (let deadline = Date.now() + 30000; ; ) {
+        await runCommand(page, 'Developer: Set Log Level...');
+        await quickInputBox().fill('MCP Lens');
+        if (await channel.waitFor({ state: 'visible', timeout: 2000 }).then(() => true, () => false)) break;
+        assert.ok(Date.now() < deadline, 'the MCP Lens log channel is not offered by Developer: Set Log Level...');
+        await page.keyboard.press('Escape');
+      }
+      await channel.click();
       await quickRows().filter({ hasText: 'Trace' }).first().waitFor({ state: 'visible' });
       await pickRow('Trace');
       await quickInput().waitFor({ state: 'hidden' });
+      await runCommand(page, 'View: Hide Panel');
     });
 
     for (const c of CONNECTIONS) {
@@ -282,14 +335,7 @@ for (const variant of VARIANTS) {
         timings[`${c.short}FirstSignInRequests`] = fixture.stats.all.length;
 
         // The tree lists the server's tool.
-        if ((await row.getAttribute('aria-expanded')) === 'false') await row.click();
-        const toolsRow = treeRows().filter({ hasText: /^Tools \(\d+\)/ });
-        await toolsRow.first().waitFor({ state: 'visible', timeout: 30000 });
-        const toolRow = treeRows().filter({ hasText: /^get_user_profile/ });
-        if (!(await toolRow.count())) {
-          for (const r of await toolsRow.all()) if ((await r.getAttribute('aria-expanded')) === 'false') await r.click();
-        }
-        await toolRow.first().waitFor({ state: 'visible', timeout: 15000 });
+        await (await toolRowUnder(c, 'get_user_profile')).hover();
         await page.screenshot({ path: shot(`${c.short}-signed-in-tree`) });
       });
     }
@@ -297,23 +343,7 @@ for (const variant of VARIANTS) {
     for (const c of CONNECTIONS) {
       it(`calls get_user_profile on ${c.name} from its inline action and shows the demo user's profile`, async () => {
         // Under this connection's node: the tool rows of both connections carry the same name.
-        const rows = treeRows();
-        const count = await rows.count();
-        let connectionIndex = -1;
-        for (let i = 0; i < count; i++) {
-          if ((await rows.nth(i).innerText()).includes(c.name)) connectionIndex = i;
-        }
-        assert.ok(connectionIndex >= 0, `${c.name} is in the tree`);
-        let toolRow;
-        for (let i = connectionIndex + 1; i < count; i++) {
-          const text = await rows.nth(i).innerText();
-          if (CONNECTIONS.some((o) => text.includes(o.name))) break;
-          if (/^get_user_profile/.test(text)) {
-            toolRow = rows.nth(i);
-            break;
-          }
-        }
-        assert.ok(toolRow, `get_user_profile is listed under ${c.name}`);
+        const toolRow = await toolRowUnder(c, 'get_user_profile');
         await toolRow.hover();
         await toolRow.locator('[aria-label^="Call Tool"]').click();
         const tab = page.locator('.tab', { hasText: /tool-get_user_profile-\d+\.json/ }).last();
@@ -346,7 +376,7 @@ for (const variant of VARIANTS) {
       await page.locator('.monaco-workbench .part.statusbar').waitFor({ state: 'visible', timeout: 60000 });
       for (const c of CONNECTIONS) await connectedRow(c).waitFor({ state: 'visible', timeout: 60000 });
       timings.reloadToBothConnectedMs = Date.now() - reloaded;
-      await treeRows().filter({ hasText: /^get_user_profile/ }).first().waitFor({ state: 'visible', timeout: 30000 });
+      for (const c of CONNECTIONS) await toolRowUnder(c, 'get_user_profile');
       // Give a stray sign-in the time to show itself.
       await sleep(2000);
       assert.equal(openedPages.length, pagesBefore, 'no browser tab was opened');

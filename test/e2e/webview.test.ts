@@ -223,7 +223,8 @@ describe('inspector webview (harness, Chromium)', function () {
   it('asks for confirmation before running a destructive tool', async () => {
     const o = await open(baseFixture());
     const { page } = o;
-    assert.match(await page.locator('.item[data-name="deleteAll"]').innerText(), /destructive/);
+    // textContent: list rows use content-visibility: auto, and innerText skips rows not laid out yet.
+    assert.match((await page.locator('.item[data-name="deleteAll"]').textContent()) ?? '', /destructive/);
     await selectTool(page, 'deleteAll');
     await page.locator('[data-action="run"]').click();
     const confirm = page.locator('[data-role="destructive-confirm"]');
@@ -254,7 +255,7 @@ describe('inspector webview (harness, Chromium)', function () {
     assert.deepEqual(cancels.map((c) => c.params), [{ callId: (call.params as { callId: string }).callId }]);
     assert.equal(await page.locator('[data-action="run"]').getAttribute('disabled'), null);
     await page.locator('[data-tab="history"]').click();
-    assert.match(await page.locator('[data-role="history-list"]').innerText(), /slowTask[\s\S]*cancelled/);
+    assert.match((await page.locator('[data-role="history-list"]').textContent()) ?? '', /slowTask[\s\S]*cancelled/);
     await o.close();
   });
 
@@ -423,7 +424,7 @@ describe('inspector webview (harness, Chromium)', function () {
     await page.locator('[data-action="run"]').click();
     await page.locator('.tool-result').waitFor({ timeout: 30_000 });
     assert.ok((await page.locator('[data-role="tool-title"]').innerText()).includes('<script>window.__pwned'), 'the title shows as literal text');
-    assert.ok((await page.locator('[data-role="tool-list"] .item').first().innerText()).includes('<script>window.__pwned'));
+    assert.ok(((await page.locator('[data-role="tool-list"] .item').first().textContent()) ?? '').includes('<script>window.__pwned'));
     assert.ok((await page.locator('.tool-result').innerText()).includes('<script>window.__pwned'), 'result text is literal');
     // Links never navigate: a resource link with a javascript: URI only offers "Read" over MCP.
     assert.equal(await page.locator('a[href]').count(), 0);

@@ -15,7 +15,7 @@ import {
 } from '@modelcontextprotocol/sdk/shared/auth.js';
 import { OAuthFlowError } from './errors.js';
 import type { AuthHttpClient } from './http.js';
-import type { DiscoveryState } from './types.js';
+import type { DiscoveryPurpose, DiscoveryState } from './types.js';
 import { assertAuthorizationEndpoint, assertSecureUrl, issuersEqual, resourceMatches } from './urls.js';
 
 const JSON_HEADERS = { Accept: 'application/json', 'MCP-Protocol-Version': LATEST_PROTOCOL_VERSION };
@@ -91,15 +91,19 @@ export async function discoverProtectedResource(
  * Validates AS metadata before anything else is sent: endpoints must be https (or loopback) and
  * the authorization endpoint http(s) only; PKCE S256 must be advertised (MCP authorization
  * "Authorization Code Protection": a client MUST refuse to proceed when it is not).
+ * For the grants without a browser (`machine`), the authorization endpoint and PKCE are not used,
+ * so they are not required (RFC 8414 §2: authorization_endpoint is required only when a grant
+ * uses it) — but an authorization endpoint that is present must still be safe.
  */
-export function checkAuthorizationServerMetadata(raw: Record<string, unknown>): void {
-  assertAuthorizationEndpoint(raw.authorization_endpoint);
+export function checkAuthorizationServerMetadata(raw: Record<string, unknown>, purpose: DiscoveryPurpose = 'authorization_code'): void {
+  if (purpose === 'authorization_code' || raw.authorization_endpoint !== undefined) assertAuthorizationEndpoint(raw.authorization_endpoint);
   for (const field of ['token_endpoint', 'registration_endpoint', 'revocation_endpoint', 'introspection_endpoint'] as const) {
     const value = raw[field];
     if (value === undefined) continue;
     if (typeof value !== 'string') throw new OAuthFlowError('discovery-failed', `The ${field} in the metadata is not a string.`);
     assertSecureUrl(value, field.replace(/_/g, ' '));
   }
+  if (purpose === 'machine') return;
   const methods = raw.code_challenge_methods_supported;
   if (!Array.isArray(methods)) {
     throw new OAuthFlowError(
@@ -126,6 +130,7 @@ export async function discoverAuthorizationServer(
   issuer: string,
   strictIssuer: boolean,
   signal: AbortSignal | undefined,
+  purpose: DiscoveryPurpose = 'authorization_code',
 ): Promise<{ issuer: string; metadata: AuthorizationServerMetadata } | undefined> {
   assertSecureUrl(issuer, 'authorization server');
   const fetchMeta = http.fetchFor('authorization-server-metadata', { signal });
@@ -153,9 +158,14 @@ export async function discoverAuthorizationServer(
     }
     // Security checks run on the raw document, before the schema (which drops unknown fields
     // for OpenID documents) and before any endpoint is contacted.
-    checkAuthorizationServerMetadata(record);
-    const schema = type === 'oauth' ? OAuthMetadataSchema : OpenIdProviderDiscoveryMetadataSchema;
-    const parsed = schema.safeParse(raw);
+    checkAuthorizationServerMetadata(record, purpose);
+    // Without a browser there is no authorization endpoint to use, and an AS that serves only such
+    // grants may omit it; the fields that are present are still validated.
+    const optional = { authorization_endpoint: true } as const;
+    const parsed =
+      type === 'oauth'
+        ? (purpose === 'machine' ? OAuthMetadataSchema.partial(optional) : OAuthMetadataSchema).safeParse(raw)
+        : (purpose === 'machine' ? OpenIdProviderDiscoveryMetadataSchema.partial(optional) : OpenIdProviderDiscoveryMetadataSchema).safeParse(raw);
     if (!parsed.success) {
       throw new OAuthFlowError('discovery-failed', `Invalid authorization server metadata at ${url.href}: ${describeZod(parsed.error)}`);
     }
@@ -187,6 +197,7 @@ export async function discover(
   resourceMetadataUrl: string | undefined,
   now: number,
   signal: AbortSignal | undefined,
+  purpose: DiscoveryPurpose = 'authorization_code',
 ): Promise<DiscoveryState> {
   assertSecureUrl(resource, 'MCP server URL');
   const prm = await discoverProtectedResource(http, resource, resourceMetadataUrl, signal);
@@ -195,7 +206,7 @@ export async function discover(
     if (!issuer) {
       throw new OAuthFlowError('discovery-failed', 'The protected resource metadata names no authorization server (authorization_servers is empty).');
     }
-    const as = await discoverAuthorizationServer(http, issuer, true, signal);
+    const as = await discoverAuthorizationServer(http, issuer, true, signal, purpose);
     if (!as) {
       throw new OAuthFlowError(
         'discovery-failed',
@@ -210,17 +221,19 @@ export async function discover(
       issuer: as.issuer,
       authorizationServerMetadata: as.metadata,
       legacy: false,
+      ...(purpose === 'machine' ? { checkedFor: 'machine' as const } : {}),
       fetchedAt: now,
     };
   }
   const origin = new URL(resource).origin;
-  const as = await discoverAuthorizationServer(http, origin, false, signal);
+  const as = await discoverAuthorizationServer(http, origin, false, signal, purpose);
   return {
     resource,
     resourceIndicator: resource,
     issuer: as?.issuer ?? origin,
     authorizationServerMetadata: as?.metadata,
     legacy: true,
+    ...(purpose === 'machine' ? { checkedFor: 'machine' as const } : {}),
     fetchedAt: now,
   };
 }

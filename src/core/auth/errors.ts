@@ -13,6 +13,7 @@ export type OAuthFlowErrorCode =
   | 'pkce-unsupported'
   | 'unsupported-server'
   | 'no-client'
+  | 'invalid-client-credentials'
   | 'registration-failed'
   | 'redirect-rejected'
   | 'state-mismatch'
@@ -21,7 +22,8 @@ export type OAuthFlowErrorCode =
   | 'invalid-callback'
   | 'browser-failed'
   | 'token-endpoint-redirect'
-  | 'token-request-failed';
+  | 'token-request-failed'
+  | 'token-exchange-failed';
 
 export class OAuthFlowError extends Error {
   constructor(

@@ -93,9 +93,10 @@ export class AuthHttpClient {
       });
       if (opts.noRedirects && isRedirect(response.status)) {
         await response.body?.cancel();
+        const tokenEndpoint = step === 'token' || step === 'refresh' || step === 'token-exchange';
         throw new OAuthFlowError(
-          step === 'token' || step === 'refresh' ? 'token-endpoint-redirect' : 'discovery-failed',
-          `The ${step === 'token' || step === 'refresh' ? 'token endpoint' : step.replace(/-/g, ' ')} answered with a redirect (HTTP ${response.status}); redirects are not followed here.`,
+          tokenEndpoint ? 'token-endpoint-redirect' : 'discovery-failed',
+          `The ${step === 'token-exchange' ? "identity provider's token endpoint" : tokenEndpoint ? 'token endpoint' : step.replace(/-/g, ' ')} answered with a redirect (HTTP ${response.status}); redirects are not followed here.`,
         );
       }
       return response;

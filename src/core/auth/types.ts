@@ -77,6 +77,7 @@ export type AuthStep =
   | 'authorization'
   | 'callback'
   | 'token'
+  | 'token-exchange'
   | 'refresh'
   | 'revocation';
 
@@ -132,8 +133,17 @@ export interface DiscoveryState {
   authorizationServerMetadata?: AuthorizationServerMetadata;
   /** `true` when no protected resource metadata exists (2025-03-26 back-compat). */
   legacy: boolean;
+  /**
+   * `machine` when the metadata was checked only for the grants without a browser (no
+   * authorization endpoint or PKCE needed); an authorization code sign-in discovers again.
+   * Absent: checked for the authorization code flow (which includes every machine check).
+   */
+  checkedFor?: 'machine';
   fetchedAt: number;
 }
+
+/** What discovery checks the metadata for: the browser flow needs PKCE S256 and an authorization endpoint. */
+export type DiscoveryPurpose = 'authorization_code' | 'machine';
 
 /** The stored form of tokens (a secret: lives only in the `AuthStore`). */
 export interface StoredTokens {
@@ -149,7 +159,11 @@ export interface StoredTokens {
   clientSource: ClientSource;
 }
 
-export type ClientSource = 'pre-registered' | 'client-id-metadata-document' | 'dynamic-registration';
+/**
+ * How the client was identified when the tokens were issued. `client-credentials` and
+ * `cross-app-access` are the grants without a browser (the engine keeps no secret or key for them).
+ */
+export type ClientSource = 'pre-registered' | 'client-id-metadata-document' | 'dynamic-registration' | 'client-credentials' | 'cross-app-access';
 
 /** The stored form of a dynamic client registration (RFC 7591 §3.2.1), per issuer. */
 export interface StoredClient {

@@ -8,14 +8,22 @@ import type { CheckStatus, DoctorCheckResult, DoctorExchange, DoctorReport } fro
 const ICON: Record<CheckStatus, string> = { pass: '✅', warn: '⚠️', fail: '❌', skip: '⏭️' };
 const LABEL: Record<CheckStatus, string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', skip: 'SKIP' };
 
-/** Inline text: Markdown and HTML metacharacters escaped, one line. */
+/**
+ * Inline text: HTML and the Markdown characters that make links, code, emphasis, tables or block
+ * starts are escaped; the rest (dots, dashes, parentheses) stays readable in the plain-text editor.
+ */
 export function escapeMarkdown(text: string): string {
   return text
     .replace(/[\r\n]+/g, ' ')
+    .replace(/\\/g, '\\\\')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
-    .replace(/([\\`*_{}[\]()#+\-.!|~])/g, '\\$1');
+    .replace(/([`*[\]|~])/g, '\\$1')
+    // Intraword underscores (resource_metadata) cannot start emphasis (CommonMark §6.2); others can.
+    .replace(/(^|[^A-Za-z0-9])_|_(?=[^A-Za-z0-9]|$)/g, (m) => m.replace('_', '\\_'))
+    .replace(/^(\s*)([#+\-=])/, '$1\\$2')
+    .replace(/^(\s*)(\d+)([.)])/, '$1$2\\$3');
 }
 
 function fence(text: string, lang = ''): string {

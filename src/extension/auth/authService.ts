@@ -5,7 +5,7 @@
  * client (its secret in SecretStorage) and the settings.
  */
 import * as vscode from 'vscode';
-import { OAuthEngine } from '../../core/auth/engine';
+import type { OAuthEngine } from '../../core/auth/engine';
 import { OAuthFlowError } from '../../core/auth/errors';
 import { startLaunchRedirect } from '../../core/auth/launchRedirect';
 import { LoopbackRedirect } from '../../core/auth/loopback';
@@ -35,7 +35,8 @@ class SecretAuthStore implements AuthStore {
 }
 
 export class AuthService implements vscode.Disposable {
-  private engine: OAuthEngine;
+  /** Created on first use: loading the engine loads the SDK, which activation should not pay for. */
+  private engineInstance?: OAuthEngine;
   private readonly uriHandler: UriHandlerRedirect;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly statusEmitter = new vscode.EventEmitter<string>();
@@ -48,12 +49,11 @@ export class AuthService implements vscode.Disposable {
     private readonly logger: Logger,
   ) {
     this.uriHandler = new UriHandlerRedirect(router, logger);
-    this.engine = this.createEngine();
     this.disposables.push(
       this.uriHandler,
       this.statusEmitter,
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('mcpLens.oauth')) this.engine = this.createEngine();
+        if (e.affectsConfiguration('mcpLens.oauth')) this.engineInstance = undefined;
       }),
       // Another window signed in or out (SecretStorage is shared between windows).
       secrets.onDidChange((e) => {
@@ -71,7 +71,7 @@ export class AuthService implements vscode.Disposable {
   fetchFor(config: HttpConnectionConfig): FetchLike {
     return async (input, init) => {
       const preRegistered = await this.preRegisteredClient(config);
-      return this.engine.authorizedFetch(config.url, { preRegistered, serverName: config.name })(input, init);
+      return this.engine().authorizedFetch(config.url, { preRegistered, serverName: config.name })(input, init);
     };
   }
 
@@ -92,7 +92,7 @@ export class AuthService implements vscode.Disposable {
           const abort = new AbortController();
           const cancel = token.onCancellationRequested(() => abort.abort(new OAuthFlowError('cancelled', 'You cancelled the sign-in.')));
           try {
-            return await this.engine.signIn(config.url, { signal: abort.signal, preRegistered, serverName: config.name, scope });
+            return await this.engine().signIn(config.url, { signal: abort.signal, preRegistered, serverName: config.name, scope });
           } finally {
             cancel.dispose();
           }
@@ -112,17 +112,17 @@ export class AuthService implements vscode.Disposable {
   }
 
   async signOut(config: HttpConnectionConfig): Promise<void> {
-    await this.engine.signOut(config.url, { preRegistered: await this.preRegisteredClient(config) });
+    await this.engine().signOut(config.url, { preRegistered: await this.preRegisteredClient(config) });
     this.statusEmitter.fire(config.url);
   }
 
   async forgetClientRegistration(config: HttpConnectionConfig): Promise<void> {
-    await this.engine.forgetClientRegistration(config.url);
+    await this.engine().forgetClientRegistration(config.url);
     this.statusEmitter.fire(config.url);
   }
 
   status(config: ConnectionConfig): Promise<AuthStatus> {
-    return isHttpConfig(config) ? this.engine.status(config.url) : Promise.resolve({ state: 'none' });
+    return isHttpConfig(config) ? this.engine().status(config.url) : Promise.resolve({ state: 'none' });
   }
 
   /** The redirect URI to register with an authorization server for a pre-registered client. */
@@ -144,11 +144,14 @@ export class AuthService implements vscode.Disposable {
     return { clientId: config.oauthClientId, ...(clientSecret ? { clientSecret } : {}) };
   }
 
-  private createEngine(): OAuthEngine {
+  private engine(): OAuthEngine {
+    if (this.engineInstance) return this.engineInstance;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { OAuthEngine } = require('../../core/auth/engine') as typeof import('../../core/auth/engine');
     const settings = vscode.workspace.getConfiguration('mcpLens.oauth');
     const cimdUrl = settings.get<string>('clientMetadataUrl', '').trim();
     const timeoutMs = Math.max(10, settings.get<number>('signInTimeoutSeconds', 300)) * 1000;
-    return new OAuthEngine({
+    this.engineInstance = new OAuthEngine({
       store: new SecretAuthStore(this.secrets),
       logger: this.logger,
       openBrowser: async (url) => {
@@ -166,6 +169,7 @@ export class AuthService implements vscode.Disposable {
       timeoutMs,
       ...(cimdUrl ? { cimdUrl } : {}),
     });
+    return this.engineInstance;
   }
 
   /**

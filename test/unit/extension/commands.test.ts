@@ -11,7 +11,10 @@ describe('command registry vs package.json', () => {
     const { commandIds, problems } = checkRepository(ROOT);
     assert.deepEqual(problems, []);
     assert.deepEqual(commandIds, [...COMMAND_IDS], 'the script reads the same ids the code registers');
-    assert.equal(commandIds.length, 11);
+    // The issue's eleven commands, plus sign-in, the inspector and the doctor.
+    for (const id of ['mcpLens.addConnection', 'mcpLens.callTool', 'mcpLens.showLog', 'mcpLens.signIn', 'mcpLens.signOut', 'mcpLens.diagnoseConnection']) {
+      assert.ok(commandIds.includes(id as (typeof COMMAND_IDS)[number]), `${id} is registered`);
+    }
   });
 
   it('reports a command missing from package.json, a foreign one, a bad category and unknown menu commands', () => {
