@@ -429,7 +429,17 @@ for (const variant of VARIANTS) {
       const roots = [server.dir, workspace];
       const inServerDir = searchForSecrets(roots, secrets);
       assert.ok(inServerDir.files > 20, `searched ${inServerDir.files} files`);
-      assert.ok(allFiles(server.userDataDir).some((f) => path.basename(f) === 'state.vscdb'), 'state.vscdb was searched');
+      // code-server keeps the workbench's storage (extension globalState/workspaceState: the saved
+      // connections) in the browser's IndexedDB, not in a user-data state.vscdb as desktop VS Code does.
+      // Check that the search covered it: the saved connections' URLs are there.
+      const stateFiles = allFiles(profileDir).filter((f) => f.includes(`${path.sep}IndexedDB${path.sep}`)).concat(findFiles(server.userDataDir, /^state\.vscdb/));
+      const stateBytes = Buffer.concat(stateFiles.map((f) => fs.readFileSync(f)));
+      for (const f of Object.values(fixtures)) {
+        assert.ok(
+          stateBytes.includes(Buffer.from(f.mcpUrl, 'latin1')) || stateBytes.includes(Buffer.from(f.mcpUrl, 'utf16le')),
+          `the saved connection ${f.mcpUrl} is in the searched state storage`,
+        );
+      }
       assert.ok(allFiles(server.userDataDir).some((f) => path.basename(f) === 'settings.json'), 'settings.json was searched');
       assert.ok(
         fs.readdirSync(profileDir).length > 0 && allFiles(profileDir).some((f) => f.includes('Local Storage')),

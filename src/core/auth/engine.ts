@@ -9,9 +9,10 @@
  * `vscode`, and no token, code, verifier or client secret ever reaches the logger or an exchange.
  */
 import { randomBytes } from 'node:crypto';
-import { exchangeAuthorization, isHttpsUrl, refreshAuthorization, selectClientAuthMethod, startAuthorization } from '@modelcontextprotocol/sdk/client/auth.js';
+import { exchangeAuthorization, isHttpsUrl, parseErrorResponse, refreshAuthorization, selectClientAuthMethod, startAuthorization } from '@modelcontextprotocol/sdk/client/auth.js';
 import {
   OAuthClientInformationFullSchema,
+  OAuthTokensSchema,
   type AuthorizationServerMetadata,
   type OAuthClientInformationMixed,
   type OAuthTokens,
@@ -19,7 +20,15 @@ import {
 import { OAuthError, ServerError } from '@modelcontextprotocol/sdk/server/auth/errors.js';
 import { AuthRequiredError } from '../errors.js';
 import { silentLogger, type Logger } from '../logger.js';
-import { discover, endpoints } from './discovery.js';
+import {
+  applyClientAuthentication,
+  checkSigningAlgorithm,
+  selectTokenEndpointAuthMethod,
+  validateClientCredentials,
+  type ClientCredentials,
+  type SigningKey,
+} from './clientAuth.js';
+import { describeZod, discover, discoverAuthorizationServer, endpoints } from './discovery.js';
 import { OAuthFlowError } from './errors.js';
 import { AuthHttpClient, anySignal } from './http.js';
 import { maskUrl } from './redact.js';
@@ -30,9 +39,11 @@ import type {
   AuthStep,
   AuthStore,
   ClientSource,
+  DiscoveryPurpose,
   DiscoveryState,
   FetchLike,
   HttpExchange,
+  MachineGrant,
   PreparedRedirect,
   PreRegisteredClient,
   RedirectStrategy,
@@ -79,8 +90,31 @@ export interface SignInOptions {
   serverName?: string;
 }
 
+export interface MachineSignInOptions {
+  signal?: AbortSignal;
+  /** Overrides scope selection (e.g. a step-up's scope). */
+  scope?: string;
+  /** The 401/403 challenge that caused the sign-in (`AuthRequiredError.details`). */
+  challenge?: AuthChallenge;
+}
+
+/** RFC 8693 §3 / draft-ietf-oauth-identity-assertion-authz-grant: the grant and token types of the cross-app access flow. */
+const GRANT = {
+  clientCredentials: 'client_credentials',
+  tokenExchange: 'urn:ietf:params:oauth:grant-type:token-exchange',
+  jwtBearer: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+  idJag: 'urn:ietf:params:oauth:token-type:id-jag',
+  idToken: 'urn:ietf:params:oauth:token-type:id_token',
+} as const;
+
 export interface AuthorizedFetchOptions {
   preRegistered?: PreRegisteredClient;
+  /**
+   * Obtain tokens with this grant, never with the browser: whenever a token is missing, expired
+   * or refused, and on a step-up, whether or not `interactive` is set (no person is needed).
+   * Stored tokens from another client or grant are not used while a grant is given.
+   */
+  grant?: MachineGrant;
   /**
    * `false` (default, the extension): throw `AuthRequiredError` when a browser sign-in is needed.
    * `true` (the CLI, conformance): run `signIn` and retry, at most `maxAuthorizationsPerRequest`
@@ -138,6 +172,18 @@ function splitScope(scope: string | undefined): string[] {
   return (scope ?? '').split(' ').filter(Boolean);
 }
 
+/** The `clientSource` of the tokens a grant obtains. */
+function grantSource(grant: MachineGrant): ClientSource {
+  return grant.type === 'client_credentials' ? 'client-credentials' : 'cross-app-access';
+}
+
+type MachineMetadata = AuthorizationServerMetadata & { token_endpoint_auth_signing_alg_values_supported?: string[] };
+
+/** An OAuth error answer, for a message: the code and the server's description, made safe. */
+function describeOAuthError(error: OAuthError): string {
+  return `${safeText(error.errorCode, 80)}${error.message ? `: ${safeText(error.message)}` : ''}`;
+}
+
 export class OAuthEngine {
   private readonly http: AuthHttpClient;
   private readonly logger: Logger;
@@ -179,7 +225,7 @@ export class OAuthEngine {
           return await this.sendAuthorized(resource, input, init, opts);
         } catch (error) {
           if (!(error instanceof AuthRequiredError)) throw error;
-          if (!opts.interactive) throw this.reportAuthRequired(error, opts);
+          if (!opts.interactive && !opts.grant) throw this.reportAuthRequired(error, opts);
           if (authorizations >= max) {
             throw this.reportAuthRequired(
               new AuthRequiredError(
@@ -190,12 +236,17 @@ export class OAuthEngine {
             );
           }
           authorizations++;
+          const scope = error.details.error === 'insufficient_scope' ? error.details.scope : undefined;
+          if (opts.grant) {
+            await this.once(resource, () => this.signInWithGrant(resource, opts.grant!, { signal: opts.signal, challenge: error.details, scope }));
+            continue;
+          }
           await this.signInOnce(resource, {
             signal: opts.signal,
             preRegistered: opts.preRegistered,
             serverName: opts.serverName,
             challenge: error.details,
-            scope: error.details.error === 'insufficient_scope' ? error.details.scope : undefined,
+            scope,
           });
         }
       }
@@ -283,6 +334,10 @@ export class OAuthEngine {
   private async usableTokens(resource: string, opts: AuthorizedFetchOptions): Promise<StoredTokens | undefined> {
     const tokens = await this.readTokens(resource);
     if (!tokens) return undefined;
+    if (opts.grant && (tokens.clientSource !== grantSource(opts.grant) || tokens.clientId !== opts.grant.client.clientId)) {
+      // Tokens of another sign-in (a person's, or another client's) are not what was asked for.
+      return undefined;
+    }
     const skew = this.options.refreshSkewMs ?? DEFAULTS.refreshSkewMs;
     if (tokens.expiresAt === undefined || this.now() < tokens.expiresAt - skew) return tokens;
     const expired = this.now() >= tokens.expiresAt;
@@ -362,6 +417,10 @@ export class OAuthEngine {
         const stored = await readJson<StoredClient>(this.options.store, authKeys.client(tokens.issuer));
         return stored && stored.clientId === tokens.clientId ? this.clientInfo(stored) : undefined;
       }
+      case 'client-credentials':
+      case 'cross-app-access':
+        // No refresh token is kept for these (the grant runs again instead) and their secret or key is not stored.
+        return undefined;
     }
   }
 
@@ -369,11 +428,38 @@ export class OAuthEngine {
 
   /** One sign-in per resource at a time for `interactive` fetches; concurrent requests share it. */
   private signInOnce(resource: string, opts: SignInOptions): Promise<TokenInfo> {
+    return this.once(resource, () => this.signIn(resource, opts));
+  }
+
+  private once(resource: string, start: () => Promise<TokenInfo>): Promise<TokenInfo> {
     const running = this.signingIn.get(resource);
     if (running) return running;
-    const job = this.signIn(resource, opts).finally(() => this.signingIn.delete(resource));
+    const job = start().finally(() => this.signingIn.delete(resource));
     this.signingIn.set(resource, job);
     return job;
+  }
+
+  /** Runs one sign-in bounded by the engine's timeout and the caller's signal, reporting which one ended it. */
+  private async bounded<T>(resource: string, callerSignal: AbortSignal | undefined, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const timeoutMs = this.options.timeoutMs ?? DEFAULTS.timeoutMs;
+    const timeout = new AbortController();
+    const timer = setTimeout(
+      () => timeout.abort(new OAuthFlowError('timeout', `The sign-in to ${resource} timed out after ${Math.round(timeoutMs / 1000)} s.`)),
+      timeoutMs,
+    );
+    const signal = anySignal(callerSignal, timeout.signal)!;
+    try {
+      return await run(signal);
+    } catch (error) {
+      // Whatever step was interrupted, report why: the timeout, or the user's cancel.
+      if (timeout.signal.aborted) throw timeout.signal.reason as OAuthFlowError;
+      if (callerSignal?.aborted && !(error instanceof OAuthFlowError && error.code === 'cancelled')) {
+        throw new OAuthFlowError('cancelled', 'The sign-in was cancelled.', { cause: error });
+      }
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /**
@@ -384,25 +470,7 @@ export class OAuthEngine {
   async signIn(resourceUrl: string, opts: SignInOptions = {}): Promise<TokenInfo> {
     const resource = canonicalResource(resourceUrl);
     assertSecureUrl(resource, 'MCP server URL');
-    const timeoutMs = this.options.timeoutMs ?? DEFAULTS.timeoutMs;
-    const timeout = new AbortController();
-    const timer = setTimeout(
-      () => timeout.abort(new OAuthFlowError('timeout', `The sign-in to ${resource} timed out after ${Math.round(timeoutMs / 1000)} s.`)),
-      timeoutMs,
-    );
-    const signal = anySignal(opts.signal, timeout.signal)!;
-    try {
-      return await this.runSignIn(resource, opts, signal);
-    } catch (error) {
-      // Whatever step was interrupted, report why: the timeout, or the user's cancel.
-      if (timeout.signal.aborted) throw timeout.signal.reason as OAuthFlowError;
-      if (opts.signal?.aborted && !(error instanceof OAuthFlowError && error.code === 'cancelled')) {
-        throw new OAuthFlowError('cancelled', 'The sign-in was cancelled.', { cause: error });
-      }
-      throw error;
-    } finally {
-      clearTimeout(timer);
-    }
+    return this.bounded(resource, opts.signal, (signal) => this.runSignIn(resource, opts, signal));
   }
 
   private async runSignIn(resource: string, opts: SignInOptions, signal: AbortSignal): Promise<TokenInfo> {
@@ -445,7 +513,13 @@ export class OAuthEngine {
    * scope is sent and the AS lists `offline_access`, it is added so a refresh token may be issued
    * (SEP-2207); it is never requested from a server that does not list it.
    */
-  private async selectScope(resource: string, disc: DiscoveryState, opts: SignInOptions, challenge: AuthChallenge): Promise<string | undefined> {
+  private async selectScope(
+    resource: string,
+    disc: DiscoveryState,
+    opts: { scope?: string },
+    challenge: AuthChallenge,
+    offlineAccess = true,
+  ): Promise<string | undefined> {
     let scopes = splitScope(opts.scope ?? challenge.scope ?? disc.resourceMetadata?.scopes_supported?.join(' '));
     if (challenge.error === 'insufficient_scope' || opts.scope) {
       const previous = await this.readTokens(resource);
@@ -453,7 +527,7 @@ export class OAuthEngine {
     }
     if (scopes.length === 0) return undefined;
     const asScopes = disc.authorizationServerMetadata?.scopes_supported;
-    if (asScopes?.includes('offline_access') && !scopes.includes('offline_access')) scopes.push('offline_access');
+    if (offlineAccess && asScopes?.includes('offline_access') && !scopes.includes('offline_access')) scopes.push('offline_access');
     return scopes.join(' ');
   }
 
@@ -731,20 +805,197 @@ export class OAuthEngine {
     }
   }
 
+
+  // ---------------------------------------------------------------- grants without a browser
+
+  /**
+   * The client credentials grant (RFC 6749 §4.4; MCP extension SEP-1046): discovery and its
+   * checks as for a browser sign-in (resource, issuer, https), then one token request with the
+   * client's own authentication (`client_secret_basic`, `client_secret_post` or `private_key_jwt`).
+   */
+  signInWithClientCredentials(resourceUrl: string, client: ClientCredentials, opts: MachineSignInOptions = {}): Promise<TokenInfo> {
+    return this.signInWithGrant(resourceUrl, { type: 'client_credentials', client }, opts);
+  }
+
+  /**
+   * Cross-app access (MCP extension SEP-990, draft-ietf-oauth-identity-assertion-authz-grant): the
+   * IdP's ID token is exchanged at the IdP for an ID-JAG (RFC 8693), which the MCP server's
+   * authorization server takes as a JWT bearer grant (RFC 7523 §2.1).
+   */
+  signInWithCrossAppAccess(
+    resourceUrl: string,
+    grant: Omit<Extract<MachineGrant, { type: 'cross_app_access' }>, 'type'>,
+    opts: MachineSignInOptions = {},
+  ): Promise<TokenInfo> {
+    return this.signInWithGrant(resourceUrl, { type: 'cross_app_access', ...grant }, opts);
+  }
+
+  /**
+   * Obtains and stores tokens for a resource with a grant that needs no browser. Rejects with
+   * `OAuthFlowError`; nothing of the client's secret, key or the user's ID token is stored,
+   * logged or put into an exchange. No refresh token is kept: the grant itself runs again when
+   * the access token expires, which needs no person either.
+   */
+  async signInWithGrant(resourceUrl: string, grant: MachineGrant, opts: MachineSignInOptions = {}): Promise<TokenInfo> {
+    const resource = canonicalResource(resourceUrl);
+    assertSecureUrl(resource, 'MCP server URL');
+    // Credentials that cannot work are refused before any request.
+    const signingKey = validateClientCredentials(grant.client);
+    const idpSigningKey = grant.type === 'cross_app_access' ? validateClientCredentials(grant.identityProvider.client) : undefined;
+    return this.bounded(resource, opts.signal, (signal) => this.runGrant(resource, grant, signingKey, idpSigningKey, opts, signal));
+  }
+
+  private async runGrant(
+    resource: string,
+    grant: MachineGrant,
+    signingKey: SigningKey | undefined,
+    idpSigningKey: SigningKey | undefined,
+    opts: MachineSignInOptions,
+    signal: AbortSignal,
+  ): Promise<TokenInfo> {
+    const challenge = opts.challenge ?? this.lastChallenge.get(resource) ?? {};
+    const disc = await this.loadDiscovery(resource, challenge.resourceMetadataUrl, signal, 'machine');
+    const metadata = disc.authorizationServerMetadata as MachineMetadata | undefined;
+    const grantType = grant.type === 'client_credentials' ? GRANT.clientCredentials : GRANT.jwtBearer;
+    // RFC 8414 §2: an AS that lists its grant types and leaves this one out would refuse it; say so before sending credentials.
+    const grantTypes = metadata?.grant_types_supported;
+    if (grantTypes && !grantTypes.includes(grantType)) {
+      throw new OAuthFlowError('unsupported-server', `The authorization server ${disc.issuer} does not offer the ${grantType} grant (it lists: ${grantTypes.join(', ') || 'nothing'}).`);
+    }
+    const scope = await this.selectScope(resource, disc, { scope: opts.scope ?? grant.scope }, challenge, false);
+    const tokenEndpoint = endpoints(disc).token;
+    assertSecureUrl(tokenEndpoint, 'token endpoint');
+    const method = selectTokenEndpointAuthMethod(grant.client, metadata?.token_endpoint_auth_methods_supported, { allowPublic: grant.type === 'cross_app_access' });
+    if (method === 'private_key_jwt' && signingKey) checkSigningAlgorithm(metadata, signingKey);
+    // RFC 7523 §3: the assertion's audience identifies the AS — its issuer, or the token endpoint without metadata.
+    const audience = metadata?.issuer ?? tokenEndpoint;
+
+    const params = new URLSearchParams({ grant_type: grantType });
+    if (grant.type === 'cross_app_access') {
+      this.logger.info(`Exchanging the identity provider's ID token for an identity assertion grant for ${resource}.`);
+      params.set('assertion', await this.exchangeForIdJag(disc, grant.identityProvider, idpSigningKey, audience, scope, signal));
+    }
+    if (scope) params.set('scope', scope);
+    params.set('resource', disc.resourceIndicator);
+    this.logger.info(`Requesting a token for ${resource} from ${disc.issuer} (${grantType}, ${method}${scope ? `, scope "${scope}"` : ''}).`);
+    const headers = new Headers({ 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' });
+    await applyClientAuthentication(method, grant.client, signingKey, headers, params, audience, this.now());
+    const tokens = await this.postTokenRequest('token', tokenEndpoint, headers, params, signal, grant.client.clientId);
+    const stored = this.toStored(
+      { ...tokens, refresh_token: undefined },
+      { issuer: disc.issuer, resource, clientId: grant.client.clientId, clientSource: grantSource(grant), obtainedAt: this.now() },
+      scope,
+    );
+    await writeJson(this.options.store, authKeys.tokens(disc.issuer, resource), stored);
+    this.lastChallenge.delete(resource);
+    this.logger.info(`Signed in to ${resource} as the client ${grant.client.clientId}.`);
+    return this.toInfo(stored);
+  }
+
+  /**
+   * RFC 8693 token exchange at the IdP (draft-ietf-oauth-identity-assertion-authz-grant §4.3):
+   * the ID token as subject, an ID-JAG requested for the MCP server's authorization server
+   * (`audience`, its issuer) and resource. The IdP's answer must say it issued an ID-JAG.
+   */
+  private async exchangeForIdJag(
+    disc: DiscoveryState,
+    idp: Extract<MachineGrant, { type: 'cross_app_access' }>['identityProvider'],
+    idpSigningKey: SigningKey | undefined,
+    audience: string,
+    scope: string | undefined,
+    signal: AbortSignal,
+  ): Promise<string> {
+    let endpoint = idp.tokenEndpoint;
+    let idpMetadata: MachineMetadata | undefined;
+    if (!endpoint) {
+      if (!idp.issuer) throw new OAuthFlowError('token-exchange-failed', "The identity provider's token endpoint or issuer is needed for cross-app access.");
+      const found = await discoverAuthorizationServer(this.http, idp.issuer, true, signal, 'machine');
+      if (!found) throw new OAuthFlowError('token-exchange-failed', `The identity provider ${idp.issuer} publishes no metadata, so its token endpoint is unknown.`);
+      idpMetadata = found.metadata;
+      endpoint = found.metadata.token_endpoint;
+    }
+    assertSecureUrl(endpoint, "identity provider's token endpoint");
+    const method = selectTokenEndpointAuthMethod(idp.client, idpMetadata?.token_endpoint_auth_methods_supported, { allowPublic: true });
+    if (method === 'private_key_jwt' && idpSigningKey) checkSigningAlgorithm(idpMetadata, idpSigningKey);
+    const params = new URLSearchParams({
+      grant_type: GRANT.tokenExchange,
+      requested_token_type: GRANT.idJag,
+      audience,
+      resource: disc.resourceIndicator,
+      subject_token: idp.idToken,
+      subject_token_type: GRANT.idToken,
+    });
+    if (scope) params.set('scope', scope);
+    const headers = new Headers({ 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' });
+    await applyClientAuthentication(method, idp.client, idpSigningKey, headers, params, idpMetadata?.issuer ?? idp.issuer ?? endpoint, this.now());
+    const response = await this.http.fetchFor('token-exchange', { signal, noRedirects: true })(endpoint, { method: 'POST', headers, body: params });
+    if (!response.ok) {
+      const error = await parseErrorResponse(response);
+      throw new OAuthFlowError('token-exchange-failed', `The identity provider refused the token exchange (${describeOAuthError(error)}).`, { cause: error });
+    }
+    let body: unknown;
+    try {
+      body = await response.json();
+    } catch {
+      throw new OAuthFlowError('token-exchange-failed', "The identity provider's token exchange answer is not JSON.");
+    }
+    const answer = (body && typeof body === 'object' ? body : {}) as { access_token?: unknown; issued_token_type?: unknown };
+    // RFC 8693 §2.2.1: issued_token_type is required; anything but an ID-JAG is not what was asked for.
+    if (answer.issued_token_type !== GRANT.idJag) {
+      throw new OAuthFlowError(
+        'token-exchange-failed',
+        `The identity provider issued "${safeText(String(answer.issued_token_type ?? 'nothing'), 100)}", not an identity assertion grant (${GRANT.idJag}).`,
+      );
+    }
+    if (typeof answer.access_token !== 'string' || !answer.access_token) {
+      throw new OAuthFlowError('token-exchange-failed', 'The identity provider answered the token exchange without a token.');
+    }
+    return answer.access_token;
+  }
+
+  /** POSTs a token request (redirects refused, RFC 9700 §4.11) and parses the answer (RFC 6749 §5.1/§5.2). */
+  private async postTokenRequest(step: AuthStep, endpoint: string, headers: Headers, params: URLSearchParams, signal: AbortSignal, clientId: string): Promise<OAuthTokens> {
+    const response = await this.http.fetchFor(step, { signal, noRedirects: true })(endpoint, { method: 'POST', headers, body: params });
+    if (!response.ok) {
+      const error = await parseErrorResponse(response);
+      const hint = error.errorCode === 'invalid_client' ? ` Check the client id (${safeText(clientId, 100)}) and its secret or key.` : '';
+      throw new OAuthFlowError('token-request-failed', `The token request was refused (${describeOAuthError(error)}).${hint}`, { cause: error });
+    }
+    let json: unknown;
+    try {
+      json = await response.json();
+    } catch {
+      throw new OAuthFlowError('token-request-failed', 'The token endpoint answered with something that is not JSON.');
+    }
+    const parsed = OAuthTokensSchema.safeParse(json);
+    if (!parsed.success) throw new OAuthFlowError('token-request-failed', `The token response is not valid: ${describeZod(parsed.error)}`);
+    if (parsed.data.token_type.toLowerCase() !== 'bearer') {
+      throw new OAuthFlowError('token-request-failed', `The authorization server issued a "${safeText(parsed.data.token_type, 40)}" token; MCP uses Bearer tokens.`);
+    }
+    return parsed.data;
+  }
+
   // ---------------------------------------------------------------- discovery cache
 
   /**
    * Cached discovery while fresh (a second connect asks nothing), else discovery again. A
    * challenge naming another `resource_metadata` URL than the cached one forces a new discovery.
    */
-  private async loadDiscovery(resource: string, resourceMetadataUrl: string | undefined, signal: AbortSignal | undefined): Promise<DiscoveryState> {
+  private async loadDiscovery(
+    resource: string,
+    resourceMetadataUrl: string | undefined,
+    signal: AbortSignal | undefined,
+    purpose: DiscoveryPurpose = 'authorization_code',
+  ): Promise<DiscoveryState> {
     const cached = await readJson<DiscoveryState>(this.options.store, authKeys.discovery(resource));
     const ttl = this.options.discoveryTtlMs ?? DEFAULTS.discoveryTtlMs;
     const fresh = cached && this.now() - cached.fetchedAt < ttl;
     const sameMetadata = !resourceMetadataUrl || resourceMetadataUrl === cached?.resourceMetadataUrl;
-    if (cached && fresh && sameMetadata) return cached;
+    // Metadata checked only for the grants without a browser has not been checked for PKCE.
+    const checkedEnough = purpose === 'machine' || cached?.checkedFor !== 'machine';
+    if (cached && fresh && sameMetadata && checkedEnough) return cached;
     this.logger.info(`Discovering the authorization server of ${resource}.`);
-    const state = await discover(this.http, resource, resourceMetadataUrl, this.now(), signal);
+    const state = await discover(this.http, resource, resourceMetadataUrl, this.now(), signal, purpose);
     await writeJson(this.options.store, authKeys.discovery(resource), state);
     return state;
   }
@@ -784,7 +1035,7 @@ export class OAuthEngine {
    * first, as that also ends the grant on most servers — then deletes them locally, whatever the
    * server answered.
    */
-  async signOut(resourceUrl: string, opts: { preRegistered?: PreRegisteredClient } = {}): Promise<void> {
+  async signOut(resourceUrl: string, opts: { preRegistered?: PreRegisteredClient; grant?: MachineGrant } = {}): Promise<void> {
     const resource = canonicalResource(resourceUrl);
     const tokens = await this.readTokens(resource);
     this.lastChallenge.delete(resource);
@@ -792,13 +1043,13 @@ export class OAuthEngine {
     try {
       const disc = await readJson<DiscoveryState>(this.options.store, authKeys.discovery(resource));
       const revocation = disc ? endpoints(disc).revocation : undefined;
-      const client = await this.clientForRefresh(tokens, opts.preRegistered);
-      if (disc && revocation && client) {
+      const authenticate = await this.revocationAuthentication(tokens, disc, opts);
+      if (disc && revocation && authenticate) {
         assertSecureUrl(revocation, 'revocation endpoint');
         const toRevoke: [string, string][] = [];
         if (tokens.refreshToken) toRevoke.push([tokens.refreshToken, 'refresh_token']);
         toRevoke.push([tokens.accessToken, 'access_token']);
-        for (const [token, hint] of toRevoke) await this.revoke(revocation, disc, client, token, hint);
+        for (const [token, hint] of toRevoke) await this.revoke(revocation, authenticate, token, hint);
       }
     } catch (error) {
       this.logger.warn(`Revoking the tokens of ${resource} failed (${error instanceof Error ? safeText(error.message) : 'unknown error'}); they are deleted locally.`);
@@ -808,17 +1059,43 @@ export class OAuthEngine {
     this.logger.info(`Signed out of ${resource}.`);
   }
 
-  private async revoke(endpoint: string, disc: DiscoveryState, client: OAuthClientInformationMixed, token: string, hint: string): Promise<void> {
+  /**
+   * How the client authenticates at the revocation endpoint (RFC 7009 §2.1: as at the token
+   * endpoint): the stored or pre-registered client, or — for the grants without a browser — the
+   * caller's credentials for the same client. `undefined` when nothing can authenticate.
+   */
+  private async revocationAuthentication(
+    tokens: StoredTokens,
+    disc: DiscoveryState | undefined,
+    opts: { preRegistered?: PreRegisteredClient; grant?: MachineGrant },
+  ): Promise<((headers: Headers, params: URLSearchParams) => Promise<void>) | undefined> {
+    const m = disc?.authorizationServerMetadata as (AuthorizationServerMetadata & { revocation_endpoint_auth_methods_supported?: string[] }) | undefined;
+    const listed = m?.revocation_endpoint_auth_methods_supported ?? m?.token_endpoint_auth_methods_supported;
+    if (tokens.clientSource === 'client-credentials' || tokens.clientSource === 'cross-app-access') {
+      const credentials = opts.grant?.client;
+      if (!credentials || credentials.clientId !== tokens.clientId || !disc) return undefined;
+      const signingKey = validateClientCredentials(credentials);
+      const method = selectTokenEndpointAuthMethod(credentials, listed, { allowPublic: true });
+      const audience = m?.issuer ?? endpoints(disc).token;
+      return (headers, params) => applyClientAuthentication(method, credentials, signingKey, headers, params, audience, this.now());
+    }
+    const client = await this.clientForRefresh(tokens, opts.preRegistered);
+    if (!client) return undefined;
+    const method = selectClientAuthMethod(client, listed ?? []);
+    return async (headers, params) => {
+      if (method === 'client_secret_basic' && client.client_secret) {
+        headers.set('Authorization', `Basic ${Buffer.from(`${client.client_id}:${client.client_secret}`).toString('base64')}`);
+      } else {
+        params.set('client_id', client.client_id);
+        if (method === 'client_secret_post' && client.client_secret) params.set('client_secret', client.client_secret);
+      }
+    };
+  }
+
+  private async revoke(endpoint: string, authenticate: (headers: Headers, params: URLSearchParams) => Promise<void>, token: string, hint: string): Promise<void> {
     const params = new URLSearchParams({ token, token_type_hint: hint });
     const headers = new Headers({ 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' });
-    const m = disc.authorizationServerMetadata as (AuthorizationServerMetadata & { revocation_endpoint_auth_methods_supported?: string[] }) | undefined;
-    const method = selectClientAuthMethod(client, m?.revocation_endpoint_auth_methods_supported ?? m?.token_endpoint_auth_methods_supported ?? []);
-    if (method === 'client_secret_basic' && client.client_secret) {
-      headers.set('Authorization', `Basic ${Buffer.from(`${client.client_id}:${client.client_secret}`).toString('base64')}`);
-    } else {
-      params.set('client_id', client.client_id);
-      if (method === 'client_secret_post' && client.client_secret) params.set('client_secret', client.client_secret);
-    }
+    await authenticate(headers, params);
     const response = await this.http.fetchFor('revocation', { noRedirects: true })(endpoint, { method: 'POST', headers, body: params });
     await response.body?.cancel();
     if (!response.ok) {

@@ -1,6 +1,7 @@
 /** The OAuth engine of MCP Lens (no `vscode` import). Test-only openers live in ./testOpeners.ts. */
 export { OAuthEngine, parseBearerChallenge } from './engine.js';
-export type { OAuthEngineOptions, SignInOptions, AuthorizedFetchOptions } from './engine.js';
+export type { OAuthEngineOptions, SignInOptions, AuthorizedFetchOptions, MachineSignInOptions } from './engine.js';
+export { CLIENT_AUTH_METHODS, loadSigningKey, validateClientCredentials } from './clientAuth.js';
 export { OAuthFlowError } from './errors.js';
 export type { OAuthFlowErrorCode } from './errors.js';
 export { LoopbackRedirect, renderCallbackPage, escapeHtml, LOOPBACK_HOST, CALLBACK_PATH } from './loopback.js';

@@ -3,6 +3,9 @@
  * tests plug their own storage, browser opener and redirect strategies into the same engine.
  */
 import type { AuthorizationServerMetadata, OAuthProtectedResourceMetadata } from '@modelcontextprotocol/sdk/shared/auth.js';
+import type { ClientCredentials } from './clientAuth.js';
+
+export type { ClientAuthMethod, ClientCredentials, PrivateJwk } from './clientAuth.js';
 
 /** The fetch signature the SDK transports accept (`fetch` option). */
 export type FetchLike = (url: string | URL, init?: RequestInit) => Promise<Response>;
@@ -68,6 +71,32 @@ export interface PreRegisteredClient {
   clientId: string;
   clientSecret?: string;
 }
+
+/**
+ * Where the cross-app access flow gets its identity assertion: the enterprise identity provider
+ * that signed the user in (its ID token), and the client MCP Lens is registered as there.
+ */
+export interface IdentityProviderGrant {
+  /** The IdP's token endpoint, for the RFC 8693 token exchange. When absent, it is discovered from `issuer`. */
+  tokenEndpoint?: string;
+  /** The IdP's issuer identifier (RFC 8414 / OpenID Connect Discovery). */
+  issuer?: string;
+  /** The user's ID token from the IdP (the `subject_token`). A secret: never stored or logged. */
+  idToken: string;
+  /** The client at the IdP; a client without secret or key authenticates as a public client. */
+  client: ClientCredentials;
+}
+
+/**
+ * A grant that needs no browser and no person at the keyboard (MCP authorization extensions):
+ * - `client_credentials` (SEP-1046, RFC 6749 §4.4): the client acts on its own behalf;
+ * - `cross_app_access` (SEP-990, Enterprise-Managed Authorization): an ID token from the
+ *   enterprise IdP is exchanged there for an Identity Assertion JWT Authorization Grant (ID-JAG,
+ *   RFC 8693), which the MCP server's authorization server takes as an RFC 7523 §2.1 JWT bearer grant.
+ */
+export type MachineGrant =
+  | { type: 'client_credentials'; client: ClientCredentials; scope?: string }
+  | { type: 'cross_app_access'; client: ClientCredentials; identityProvider: IdentityProviderGrant; scope?: string };
 
 /** The steps of the flow that make HTTP requests, as named in exchanges and logs. */
 export type AuthStep =
