@@ -7,7 +7,9 @@
 // The CLI runs `call <serverUrl> test-tool` with a fresh credentials file and the TEST-ONLY headless
 // browser opener (GETs the authorization URL, follows its redirects to our loopback callback) —
 // the suite's mock authorization server approves without a login. Pre-registered credentials come
-// from MCP_CONFORMANCE_CONTEXT (read by the CLI only in that test-only mode); the Client ID Metadata
+// from MCP_CONFORMANCE_CONTEXT (read by the CLI only in that test-only mode), and so does the grant of
+// the machine-to-machine scenarios (client credentials with a secret or private_key_jwt, cross-app
+// access with the IdP's ID token), which the CLI then runs without a browser; the Client ID Metadata
 // Document URL is the one the suite expects.
 //
 // Usage: node scripts/conformance.mjs [--scenario auth/NAME ...] [--jobs N] [--verbose]
@@ -31,14 +33,7 @@ const SCENARIO_TIMEOUT_MS = 60_000;
  * Scenarios that are not expected to pass, with the reason. Each still runs and is reported; it
  * counts as failed in the totals, and the exit code ignores it. Keep this list empty when possible.
  */
-const EXPECTED_FAILURES = {
-  'auth/client-credentials-jwt':
-    'extension scenario (OAuth client credentials, machine-to-machine): needs the client_credentials grant with private_key_jwt; the OAuth engine implements the authorization code flow only',
-  'auth/client-credentials-basic':
-    'extension scenario (OAuth client credentials, machine-to-machine): needs the client_credentials grant with client_secret_basic; the OAuth engine implements the authorization code flow only',
-  'auth/cross-app-access-complete-flow':
-    'extension scenario (enterprise cross-app access): needs an RFC 8693 token exchange for an ID-JAG at the IdP and an RFC 7523 jwt-bearer grant; not implemented by the OAuth engine',
-};
+const EXPECTED_FAILURES = {};
 
 function fail(message) {
   console.error(`conformance: ${message}`);

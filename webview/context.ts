@@ -1,5 +1,5 @@
 /** What the tabs share: the host connection, the persisted state, the selection and the history. */
-import type { ConnectionDetails, ConnectionView, HistoryEntry, JsonObject, TabId, WebviewState } from '../src/shared/protocol';
+import type { ConnectionDetails, ConnectionView, HistoryEntry, JsonObject, JsonValue, TabId, WebviewState } from '../src/shared/protocol';
 import type { HostConnection } from './rpc';
 import type { ResultContext } from './results';
 
@@ -16,6 +16,8 @@ export interface AppContext {
   /** Runs a history entry again in its tab, with the same arguments. */
   rerun(entry: HistoryEntry): void;
   copy(text: string): void;
+  /** The full result of a call made since this page loaded (history keeps bounded copies). */
+  fullResult(id: string): JsonValue | undefined;
 }
 
 export interface Tab {

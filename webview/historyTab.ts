@@ -58,9 +58,10 @@ export class HistoryTab implements Tab {
     for (const el of this.list.querySelectorAll<HTMLElement>('.item')) el.setAttribute('aria-selected', String(el.dataset.id === id));
     const ctx = this.app.resultContext(e.connectionId);
     let result: HTMLElement | null = null;
-    if (e.result !== undefined && typeof e.result === 'object' && e.result !== null && !Array.isArray(e.result)) {
-      const r = e.result as JsonObject;
-      if (r.truncated === true) result = h('div', { class: 'notice' }, icon('info'), ' The result was too large to keep in the history. Run it again to see it.');
+    const stored = this.app.fullResult(e.id) ?? e.result;
+    if (stored !== undefined && typeof stored === 'object' && stored !== null && !Array.isArray(stored)) {
+      const r = stored as JsonObject;
+      if (r.truncated === true) result = h('div', { class: 'notice' }, icon('info'), ' The result was too large to keep across reloads. Run it again to see it.');
       else if (e.kind === 'tool') result = toolResult(r, this.app.details()?.tools.find((t) => t.name === e.target), e.durationMs ?? 0, ctx);
       else if (e.kind === 'resource') result = h('div', null, ...readResult(r));
       else result = promptMessages(r, ctx);

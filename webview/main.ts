@@ -200,6 +200,10 @@ class App implements AppContext {
     this.host.command('clipboard/write', { text });
   }
 
+  fullResult(id: string): JsonValue | undefined {
+    return this.fullResults.get(id);
+  }
+
   showTab(tab: TabId, item?: string, save = true): void {
     this.state.tab = tab;
     if (save) this.saveState();

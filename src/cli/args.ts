@@ -36,6 +36,22 @@ export interface CliOptions {
   /** A fixed loopback port for the redirect URI, for servers that need an exact pre-registered URI. */
   callbackPort?: number;
   /**
+   * Sign in without a browser: `client-credentials` (the client acts on its own behalf, RFC 6749 §4.4)
+   * or `cross-app-access` (an enterprise IdP's ID token exchanged for an ID-JAG, then a JWT bearer grant).
+   */
+  grant?: 'client-credentials' | 'cross-app-access';
+  /** `private_key_jwt`: the client's private key (PEM or JWK file). */
+  privateKeyFile?: string;
+  /** The token endpoint authentication method for a grant without a browser. */
+  clientAuth?: 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
+  /** JWS algorithm of the private_key_jwt assertion; default from the key. */
+  signingAlg?: string;
+  /** Cross-app access: the identity provider's token endpoint (RFC 8693 token exchange), or its issuer to discover it. */
+  idpTokenEndpoint?: string;
+  idpIssuer?: string;
+  /** Cross-app access: the client id at the identity provider (its secret, if any, in MCP_LENS_IDP_CLIENT_SECRET). */
+  idpClientId?: string;
+  /**
    * TEST ONLY: instead of a browser, GET the authorization URL and follow its redirect to our
    * loopback callback. Used by the conformance suite, whose mock authorization server approves at once.
    */
@@ -81,6 +97,14 @@ const OPTIONS: Record<string, OptionSpec> = {
   '--client-id': { takesValue: true },
   '--client-metadata-url': { takesValue: true },
   '--callback-port': { takesValue: true },
+  '--client-credentials': { takesValue: false },
+  '--cross-app-access': { takesValue: false },
+  '--private-key-file': { takesValue: true },
+  '--client-auth': { takesValue: true },
+  '--signing-alg': { takesValue: true },
+  '--idp-token-endpoint': { takesValue: true },
+  '--idp-issuer': { takesValue: true },
+  '--idp-client-id': { takesValue: true },
   '--test-only-headless-browser': { takesValue: false },
   '--help': { takesValue: false },
   '--version': { takesValue: false },
@@ -271,6 +295,7 @@ export function parseArgs(argv: string[]): ParsedArgs {
   if (options.testOnlyHeadlessBrowser && options.noBrowser) {
     throw new UsageError('--test-only-headless-browser and --no-browser cannot be used together.');
   }
+  parseGrantOptions(opts, options, config.transport === 'stdio');
 
   // --- operands ---
   const request: RunRequest = { kind: 'run', command, config, options };
@@ -307,6 +332,60 @@ export function parseArgs(argv: string[]): ParsedArgs {
     }
   }
   return request;
+}
+
+const CLIENT_AUTH = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'] as const;
+
+/** The options of the sign-ins without a browser: consistent with each other, or a usage error. */
+function parseGrantOptions(opts: Map<string, string[]>, options: CliOptions, stdio: boolean): void {
+  const one = (name: string): string | undefined => opts.get(name)?.[0];
+  const clientCredentials = opts.has('--client-credentials');
+  const crossApp = opts.has('--cross-app-access');
+  if (clientCredentials && crossApp) throw new UsageError('--client-credentials and --cross-app-access cannot be used together.');
+  const grantFlag = clientCredentials ? '--client-credentials' : crossApp ? '--cross-app-access' : undefined;
+  for (const name of ['--private-key-file', '--client-auth', '--signing-alg']) {
+    if (opts.has(name) && !grantFlag) throw new UsageError(`${name} applies to --client-credentials or --cross-app-access.`);
+  }
+  for (const name of ['--idp-token-endpoint', '--idp-issuer', '--idp-client-id']) {
+    if (opts.has(name) && !crossApp) throw new UsageError(`${name} applies to --cross-app-access.`);
+  }
+  if (!grantFlag) return;
+  if (stdio) throw new UsageError(`${grantFlag} applies to an HTTP target, not to --stdio.`);
+  if (options.clientId === undefined) {
+    throw new UsageError(`${grantFlag} needs --client-id (the client's secret in MCP_LENS_CLIENT_SECRET, or its key in --private-key-file).`);
+  }
+  options.grant = clientCredentials ? 'client-credentials' : 'cross-app-access';
+  const keyFile = one('--private-key-file');
+  if (keyFile !== undefined) {
+    if (!keyFile.trim()) throw new UsageError('--private-key-file needs a file path.');
+    options.privateKeyFile = keyFile;
+  }
+  const method = one('--client-auth');
+  if (method !== undefined) {
+    if (!(CLIENT_AUTH as readonly string[]).includes(method)) throw new UsageError(`--client-auth must be ${CLIENT_AUTH.join(', ')} (got "${method}").`);
+    options.clientAuth = method as CliOptions['clientAuth'];
+    if (method === 'private_key_jwt' && keyFile === undefined) throw new UsageError('--client-auth private_key_jwt needs --private-key-file.');
+    if (method !== 'private_key_jwt' && keyFile !== undefined) throw new UsageError(`--private-key-file is used with private_key_jwt, not with ${method}.`);
+  }
+  const alg = one('--signing-alg');
+  if (alg !== undefined) {
+    if (keyFile === undefined) throw new UsageError('--signing-alg applies to --private-key-file.');
+    if (!/^(RS|PS|ES)(256|384|512)$|^EdDSA$|^Ed25519$/.test(alg)) throw new UsageError(`--signing-alg must be an asymmetric JWS algorithm such as ES256, RS256, PS256 or EdDSA (got "${alg}").`);
+    options.signingAlg = alg;
+  }
+  if (crossApp) {
+    for (const name of ['--idp-token-endpoint', '--idp-issuer'] as const) {
+      const value = one(name);
+      if (value === undefined) continue;
+      if (!isHttpUrl(value)) throw new UsageError(`${name} must be an http(s) URL (got "${value}").`);
+      if (name === '--idp-token-endpoint') options.idpTokenEndpoint = value.trim();
+      else options.idpIssuer = value.trim();
+    }
+    if (!options.idpTokenEndpoint && !options.idpIssuer) throw new UsageError('--cross-app-access needs --idp-token-endpoint or --idp-issuer.');
+    const idpClientId = one('--idp-client-id');
+    if (idpClientId === undefined || !idpClientId.trim()) throw new UsageError('--cross-app-access needs --idp-client-id (the client at the identity provider).');
+    options.idpClientId = idpClientId;
+  }
 }
 
 function isHttpUrl(text: string): boolean {
@@ -393,10 +472,24 @@ Sign-in (servers protected by OAuth):
   --callback-port <port>      a fixed port for the loopback redirect (http://127.0.0.1:<port>/callback)
   The browser is $BROWSER if set, otherwise xdg-open / open / start.
 
+Sign-in without a browser (machine-to-machine; needs --client-id, no person, works with --non-interactive):
+  --client-credentials        the OAuth client credentials grant: the client acts on its own behalf, with
+                              its secret from MCP_LENS_CLIENT_SECRET or its key from --private-key-file
+  --private-key-file <file>   the client's private key, PEM (PKCS#8, SEC1, PKCS#1) or a JWK: private_key_jwt
+  --client-auth <method>      client_secret_basic, client_secret_post or private_key_jwt
+                              (default: private_key_jwt with a key, else what the server supports, Basic first)
+  --signing-alg <alg>         the key's JWS algorithm (ES256, RS256, PS256, EdDSA…; default: fits the key)
+  --cross-app-access          enterprise cross-app access: exchange the identity provider's ID token (from
+                              MCP_LENS_IDP_ID_TOKEN) there for an identity assertion grant (ID-JAG), then
+                              trade it for a token at the server's authorization server
+    --idp-token-endpoint <url>  the identity provider's token endpoint (or --idp-issuer <url> to discover it)
+    --idp-client-id <id>        the client at the identity provider (secret, if any, in MCP_LENS_IDP_CLIENT_SECRET)
+
 Testing:
   --test-only-headless-browser  TEST ONLY (MCP conformance suite): instead of a browser, GET the sign-in
                               URL and follow its redirects, on loopback only; it never clicks a consent
-                              page, and reads pre-registered credentials from MCP_CONFORMANCE_CONTEXT
+                              page, and reads pre-registered credentials (and, for its client credentials
+                              and cross-app access scenarios, the grant) from MCP_CONFORMANCE_CONTEXT
 
 Exit codes:
   0  success

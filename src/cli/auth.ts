@@ -5,13 +5,14 @@
  * When nobody can answer (no TTY, or --non-interactive) a needed sign-in becomes exit code 3.
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { HttpConnectionConfig } from '../core/config';
 import { parseCommandLine } from '../core/config';
 import type { ConnectionOptions } from '../core/connection';
-import { FileAuthStore, LoopbackRedirect, OAuthEngine, OAuthFlowError } from '../core/auth/index';
-import type { PreRegisteredClient } from '../core/auth/types';
+import { FileAuthStore, LoopbackRedirect, OAuthEngine, OAuthFlowError, validateClientCredentials } from '../core/auth/index';
+import type { ClientCredentials, MachineGrant, PreRegisteredClient } from '../core/auth/types';
 import { headlessAutoApproveOpener } from '../core/auth/testOpeners';
 import type { Logger } from '../core/logger';
 import type { RunRequest } from './args';
@@ -20,6 +21,17 @@ import { safeText } from './format';
 
 /** The environment variable that carries a pre-registered client's secret (never a command-line argument, which `ps` shows). */
 export const CLIENT_SECRET_ENV = 'MCP_LENS_CLIENT_SECRET';
+/** Cross-app access: the user's ID token from the identity provider, and the secret of the client there (both off the process list). */
+export const IDP_ID_TOKEN_ENV = 'MCP_LENS_IDP_ID_TOKEN';
+export const IDP_CLIENT_SECRET_ENV = 'MCP_LENS_IDP_CLIENT_SECRET';
+
+/** A sign-in without a browser that cannot start: what is missing (exit code 2, like a usage error). */
+export class GrantConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'GrantConfigError';
+  }
+}
 
 export interface CliAuth {
   /** Manager options that give HTTP connections the engine's authorized fetch. */
@@ -109,6 +121,111 @@ function conformanceClient(env: NodeJS.ProcessEnv): PreRegisteredClient | undefi
   }
 }
 
+/**
+ * TEST ONLY: the conformance suite's machine-to-machine scenarios say in MCP_CONFORMANCE_CONTEXT
+ * which grant they test: `private_key_pem` (+ `signing_algorithm`) for client credentials with
+ * private_key_jwt, `idp_id_token` (+ `idp_token_endpoint`, `idp_issuer`, `idp_client_id`) for
+ * cross-app access. The client-secret variant's context looks like a pre-registered client's, so
+ * the scenario's `name` (auth/client-credentials-…) tells them apart. Read only together with
+ * --test-only-headless-browser.
+ */
+export function conformanceGrant(env: NodeJS.ProcessEnv): MachineGrant | undefined {
+  const raw = env.MCP_CONFORMANCE_CONTEXT;
+  if (!raw) return undefined;
+  let context: Record<string, unknown>;
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined;
+    context = parsed as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+  const text = (key: string): string | undefined => (typeof context[key] === 'string' && context[key] ? (context[key] as string) : undefined);
+  const clientId = text('client_id');
+  if (!clientId) return undefined;
+  const secret = text('client_secret');
+  const idToken = text('idp_id_token');
+  if (idToken) {
+    const idpClientId = text('idp_client_id');
+    if (!idpClientId) return undefined;
+    return {
+      type: 'cross_app_access',
+      client: { clientId, ...(secret ? { clientSecret: secret } : {}) },
+      identityProvider: {
+        idToken,
+        client: { clientId: idpClientId },
+        ...(text('idp_token_endpoint') ? { tokenEndpoint: text('idp_token_endpoint') } : {}),
+        ...(text('idp_issuer') ? { issuer: text('idp_issuer') } : {}),
+      },
+    };
+  }
+  const pem = text('private_key_pem');
+  if (pem) {
+    return {
+      type: 'client_credentials',
+      client: { clientId, privateKey: pem, authMethod: 'private_key_jwt', ...(text('signing_algorithm') ? { signingAlgorithm: text('signing_algorithm') } : {}) },
+    };
+  }
+  const name = text('name') ?? env.MCP_CONFORMANCE_SCENARIO ?? '';
+  if (name.startsWith('auth/client-credentials-') && secret) return { type: 'client_credentials', client: { clientId, clientSecret: secret } };
+  return undefined;
+}
+
+/**
+ * The sign-in without a browser asked for on the command line (--client-credentials,
+ * --cross-app-access), with secrets from the environment and the key from its file; in the
+ * test-only mode, the conformance scenario's grant. Throws GrantConfigError when something is missing.
+ */
+export function machineGrant(request: RunRequest, env: NodeJS.ProcessEnv, readFile: (file: string) => string = (f) => readFileSync(f, 'utf8')): MachineGrant | undefined {
+  const { options } = request;
+  if (!options.grant) return options.testOnlyHeadlessBrowser ? conformanceGrant(env) : undefined;
+  const clientId = options.clientId ?? '';
+  const flag = options.grant === 'client-credentials' ? '--client-credentials' : '--cross-app-access';
+  let privateKey: string | undefined;
+  if (options.privateKeyFile) {
+    try {
+      privateKey = readFile(options.privateKeyFile);
+    } catch (e) {
+      throw new GrantConfigError(`Could not read the private key file ${options.privateKeyFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`);
+    }
+  }
+  const secret = env[CLIENT_SECRET_ENV] || undefined;
+  const client: ClientCredentials = {
+    clientId,
+    ...(privateKey !== undefined ? { privateKey } : secret ? { clientSecret: secret } : {}),
+    ...(options.clientAuth ? { authMethod: options.clientAuth } : {}),
+    ...(options.signingAlg ? { signingAlgorithm: options.signingAlg } : {}),
+  };
+  if (privateKey !== undefined) {
+    // A key that cannot be read or does not fit --signing-alg is a mistake on the command line: say so before any request.
+    try {
+      validateClientCredentials(client);
+    } catch (e) {
+      if (e instanceof OAuthFlowError) throw new GrantConfigError(`--private-key-file ${options.privateKeyFile}: ${e.message}`);
+      throw e;
+    }
+  }
+  if (options.grant === 'client-credentials') {
+    if (privateKey === undefined && !secret) {
+      throw new GrantConfigError(`${flag} needs the client's secret in ${CLIENT_SECRET_ENV} or its private key in --private-key-file.`);
+    }
+    return { type: 'client_credentials', client };
+  }
+  const idToken = env[IDP_ID_TOKEN_ENV];
+  if (!idToken) throw new GrantConfigError(`${flag} needs the identity provider's ID token in ${IDP_ID_TOKEN_ENV}.`);
+  const idpSecret = env[IDP_CLIENT_SECRET_ENV] || undefined;
+  return {
+    type: 'cross_app_access',
+    client,
+    identityProvider: {
+      idToken,
+      client: { clientId: options.idpClientId ?? '', ...(idpSecret ? { clientSecret: idpSecret } : {}) },
+      ...(options.idpTokenEndpoint ? { tokenEndpoint: options.idpTokenEndpoint } : {}),
+      ...(options.idpIssuer ? { issuer: options.idpIssuer } : {}),
+    },
+  };
+}
+
 export function preRegisteredClient(request: RunRequest, env: NodeJS.ProcessEnv): PreRegisteredClient | undefined {
   if (request.options.clientId) {
     const secret = env[CLIENT_SECRET_ENV];
@@ -161,11 +278,13 @@ export function createCliAuth(io: CliIo, logger?: Logger): CliAuth {
         clientName: 'MCP Lens CLI',
         ...(options.clientMetadataUrl ? { cimdUrl: options.clientMetadataUrl } : {}),
       });
-      const preRegistered = preRegisteredClient(request, io.env);
+      // A grant without a browser needs no person: it runs even without a terminal or with --non-interactive.
+      const grant = machineGrant(request, io.env);
+      const preRegistered = grant ? undefined : preRegisteredClient(request, io.env);
       const interactive = canSignIn(request, io);
       return {
         fetchFor: (config: HttpConnectionConfig) =>
-          engine.authorizedFetch(config.url, { interactive, signal, serverName, ...(preRegistered ? { preRegistered } : {}) }),
+          engine.authorizedFetch(config.url, { interactive, signal, serverName, ...(grant ? { grant } : preRegistered ? { preRegistered } : {}) }),
       };
     },
     authRequiredHint(request) {

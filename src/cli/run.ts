@@ -12,7 +12,7 @@ import { AuthRequiredError, ConnectionError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import type { TraceEntry } from '../core/trace';
 import { version as packageVersion } from '../../package.json';
-import { type CliAuth, findOAuthFlowError } from './auth';
+import { type CliAuth, findOAuthFlowError, GrantConfigError } from './auth';
 import { runDoctor } from './doctor';
 
 export const CLI_VERSION: string = packageVersion;
@@ -51,7 +51,16 @@ export async function run(argv: string[], io: CliIo, interrupt: AbortSignal, mak
   }
   const logger = parsed.options.verbose ? stderrLogger(io) : undefined;
   const auth = makeAuth?.(io, logger);
-  return runCommand(parsed, io, interrupt, auth, logger);
+  try {
+    return await runCommand(parsed, io, interrupt, auth, logger);
+  } catch (e) {
+    // A sign-in without a browser that lacks its secret, key or ID token: like a usage error.
+    if (e instanceof GrantConfigError) {
+      io.stderr(`mcp-lens: ${e.message}\nRun \`mcp-lens --help\` for usage.\n`);
+      return EXIT.usage;
+    }
+    throw e;
+  }
 }
 
 async function runCommand(request: RunRequest, io: CliIo, interrupt: AbortSignal, auth: CliAuth | undefined, logger: Logger | undefined): Promise<number> {

@@ -12,6 +12,7 @@ import type { TraceEntry } from '../core/trace';
 import { AuthService } from './auth/authService';
 import { registerCommands } from './commandHandlers';
 import { registerInspector } from './inspector/inspectorPanel';
+import { inspectorAuthStatus } from './auth/inspectorAuthStatus';
 import { ConnectionStore, type SavedScope } from './connectionStore';
 import { ConnectionsTreeProvider } from './connectionsTree';
 import { ResultDocuments } from './resultDocuments';
@@ -124,16 +125,19 @@ export function activate(context: vscode.ExtensionContext): McpLensTestApi | und
   };
 
   const tree = new ConnectionsTreeProvider(connectionManager, store);
+  const inspectorAuth = inspectorAuthStatus(auth, connectionManager);
   const view = vscode.window.createTreeView('mcpLens.connections', { treeDataProvider: tree, showCollapseAll: true });
   const results = new ResultDocuments();
   context.subscriptions.push(tree, view, results);
 
   // The MCP Inspector webview panel (issue 4): Open Inspector, and its serializer for reloads.
   context.subscriptions.push(
+    inspectorAuth,
     ...registerInspector({
       extensionUri: context.extensionUri,
       manager: connectionManager,
       log,
+      auth: inspectorAuth,
       isEditable: (id) => store.get(id)?.scope !== 'settings',
     }),
   );

@@ -65,7 +65,8 @@ describe('e2e: the inspector panel in code-server', function () {
   it('fills and runs tool forms: free text, numbers, an enum and a boolean', async () => {
     const frame = webview();
     await frame.locator('[data-role="tool-list"] .item[data-name="echo"]').click();
-    await frame.locator(`[data-path='["message"]'] input`).fill('hello from the inspector');
+    // "message" reads as free text, so it is a multi-line box.
+    await frame.locator(`[data-path='["message"]'] textarea`).fill('hello from the inspector');
     await frame.locator('[data-action="run"]').click();
     await frame.locator('.tool-result', { hasText: 'Echo: hello from the inspector' }).waitFor({ timeout: 30000 });
 

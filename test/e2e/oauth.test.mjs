@@ -115,7 +115,9 @@ for (const variant of VARIANTS) {
     let profileDir;
     const openedPages = [];
     const timings = {};
-    const workspace = path.join(TEST_OUTPUT_DIR, `e2e-oauth-${variant.method}-workspace`);
+    // Per process: other runs (e.g. a `mocha --config test/.mocharc.e2e.json --spec …`, which also loads this
+    // file) may run at the same time.
+    const workspace = path.join(TEST_OUTPUT_DIR, `e2e-oauth-${variant.method}-workspace-${process.pid}`);
     const shot = (name) => path.join(SCREENSHOTS, `oauth-${variant.method}-${name}.png`);
 
     before(async () => {
@@ -155,6 +157,7 @@ for (const variant of VARIANTS) {
     after(async () => {
       await context?.close().catch(() => undefined);
       await server?.stop();
+      fs.rmSync(workspace, { recursive: true, force: true });
       for (const f of Object.values(fixtures)) await f.close();
       if (Object.keys(timings).length) console.log(`      timings (${variant.method}): ${JSON.stringify(timings)}`);
     });
@@ -421,6 +424,17 @@ for (const variant of VARIANTS) {
       assert.match(logText, /\[trace\]/, 'the log channel ran at trace level');
       assert.match(logText, /get_user_profile/);
       assert.match(logText, /octo-demo/, 'tool results are in the trace');
+
+      // The search itself finds a token stored as UTF-16 or cut short, in a nested file.
+      const probeDir = path.join(server.dir, 'search-self-test');
+      fs.mkdirSync(path.join(probeDir, 'a', 'b'), { recursive: true });
+      fs.writeFileSync(path.join(probeDir, 'a', 'b', 'utf16'), Buffer.from(`x${secrets[0]}y`, 'utf16le'));
+      fs.writeFileSync(path.join(probeDir, 'a', 'truncated'), `token=${secrets[1].slice(0, 20)}…`);
+      assert.deepEqual(
+        searchForSecrets([probeDir], secrets).hits.map((h) => path.basename(h.file)).sort(),
+        ['truncated', 'utf16'],
+      );
+      fs.rmSync(probeDir, { recursive: true, force: true });
 
       // Stop code-server (and the browser) first so every store is flushed to disk, then search everything.
       await context.close();

@@ -507,7 +507,7 @@ describe('inspector webview (harness, Chromium)', function () {
       await page.screenshot({ path: path.join(SCREENSHOTS, `inspector-${theme}-server.png`) });
       await o.close();
     }
-    const files = fs.readdirSync(SCREENSHOTS).filter((f) => f.startsWith('inspector-'));
+    const files = fs.readdirSync(SCREENSHOTS).filter((f) => /^inspector-(light|dark)-/.test(f));
     assert.equal(files.length, 14);
   });
 });

@@ -121,14 +121,14 @@ export function loadSigningKey(privateKey: string | PrivateJwk, algorithm?: stri
 export function validateClientCredentials(credentials: ClientCredentials): SigningKey | undefined {
   if (!credentials.clientId) throw new OAuthFlowError('invalid-client-credentials', 'The client credentials have no client id.');
   const method = credentials.authMethod;
+  if (credentials.privateKey !== undefined && method !== undefined && method !== 'private_key_jwt') {
+    throw new OAuthFlowError('invalid-client-credentials', `A private key is used with private_key_jwt, not with ${method}.`);
+  }
   if (method === 'private_key_jwt' && credentials.privateKey === undefined) {
     throw new OAuthFlowError('invalid-client-credentials', 'private_key_jwt needs a private key.');
   }
   if ((method === 'client_secret_basic' || method === 'client_secret_post') && !credentials.clientSecret) {
     throw new OAuthFlowError('invalid-client-credentials', `${method} needs a client secret.`);
-  }
-  if (credentials.privateKey !== undefined && method !== undefined && method !== 'private_key_jwt') {
-    throw new OAuthFlowError('invalid-client-credentials', `A private key is used with private_key_jwt, not with ${method}.`);
   }
   return credentials.privateKey !== undefined ? loadSigningKey(credentials.privateKey, credentials.signingAlgorithm) : undefined;
 }

@@ -144,6 +144,48 @@ describe('cli: argument parsing', () => {
     });
   });
 
+  describe('sign-in without a browser', () => {
+    it('parses --client-credentials with a key file, method and algorithm', () => {
+      const r = runRequest(['tools', 'https://h.test/mcp', '--client-credentials', '--client-id', 'svc', '--private-key-file', 'key.pem', '--client-auth', 'private_key_jwt', '--signing-alg', 'ES256']);
+      assert.equal(r.options.grant, 'client-credentials');
+      assert.equal(r.options.clientId, 'svc');
+      assert.equal(r.options.privateKeyFile, 'key.pem');
+      assert.equal(r.options.clientAuth, 'private_key_jwt');
+      assert.equal(r.options.signingAlg, 'ES256');
+      assert.equal(runRequest(['tools', 'https://h.test/mcp', '--client-credentials', '--client-id', 'svc', '--client-auth=client_secret_post']).options.clientAuth, 'client_secret_post');
+    });
+
+    it('parses --cross-app-access with the identity provider', () => {
+      const r = runRequest(['tools', 'https://h.test/mcp', '--cross-app-access', '--client-id', 'app', '--idp-token-endpoint', 'https://idp.test/token', '--idp-client-id', 'lens']);
+      assert.equal(r.options.grant, 'cross-app-access');
+      assert.equal(r.options.idpTokenEndpoint, 'https://idp.test/token');
+      assert.equal(r.options.idpClientId, 'lens');
+      assert.equal(runRequest(['tools', 'https://h.test/mcp', '--cross-app-access', '--client-id', 'app', '--idp-issuer', 'https://idp.test', '--idp-client-id', 'lens']).options.idpIssuer, 'https://idp.test');
+    });
+
+    it('refuses inconsistent combinations', () => {
+      usageError(['tools', 'https://h.test/mcp', '--client-credentials'], /--client-credentials needs --client-id/);
+      usageError(['tools', 'https://h.test/mcp', '--client-credentials', '--cross-app-access', '--client-id', 'a'], /cannot be used together/);
+      usageError(['tools', 'https://h.test/mcp', '--client-id', 'a', '--private-key-file', 'k.pem'], /--private-key-file applies to --client-credentials or --cross-app-access/);
+      usageError(['tools', 'https://h.test/mcp', '--client-credentials', '--client-id', 'a', '--client-auth', 'basic'], /--client-auth must be client_secret_basic, client_secret_post, private_key_jwt/);
+      usageError(['tools', 'https://h.test/mcp', '--client-credentials', '--client-id', 'a', '--client-auth', 'private_key_jwt'], /private_key_jwt needs --private-key-file/);
+      usageError(['tools', 'https://h.test/mcp', '--client-credentials', '--client-id', 'a', '--client-auth', 'client_secret_basic', '--private-key-file', 'k'], /is used with private_key_jwt, not with client_secret_basic/);
+      usageError(['tools', 'https://h.test/mcp', '--client-credentials', '--client-id', 'a', '--signing-alg', 'ES256'], /--signing-alg applies to --private-key-file/);
+      usageError(['tools', 'https://h.test/mcp', '--client-credentials', '--client-id', 'a', '--private-key-file', 'k', '--signing-alg', 'HS256'], /asymmetric JWS algorithm/);
+      usageError(['tools', 'https://h.test/mcp', '--client-credentials', '--client-id', 'a', '--idp-client-id', 'x'], /--idp-client-id applies to --cross-app-access/);
+      usageError(['tools', 'https://h.test/mcp', '--cross-app-access', '--client-id', 'a', '--idp-client-id', 'x'], /needs --idp-token-endpoint or --idp-issuer/);
+      usageError(['tools', 'https://h.test/mcp', '--cross-app-access', '--client-id', 'a', '--idp-token-endpoint', 'https://idp.test/t'], /needs --idp-client-id/);
+      usageError(['tools', 'https://h.test/mcp', '--cross-app-access', '--client-id', 'a', '--idp-token-endpoint', 'ftp://idp.test/t', '--idp-client-id', 'x'], /--idp-token-endpoint must be an http\(s\) URL/);
+      usageError(['tools', '--stdio', 'node s.js', '--client-credentials'], /--client-credentials applies to an HTTP target/);
+    });
+
+    it('documents the options and where the secrets come from', () => {
+      const text = usageText();
+      for (const option of ['--client-credentials', '--private-key-file', '--client-auth', '--signing-alg', '--cross-app-access', '--idp-token-endpoint', '--idp-client-id']) assert.match(text, new RegExp(option));
+      for (const env of ['MCP_LENS_CLIENT_SECRET', 'MCP_LENS_IDP_ID_TOKEN', 'MCP_LENS_IDP_CLIENT_SECRET']) assert.match(text, new RegExp(env));
+    });
+  });
+
   it('documents every command and the exit codes in the usage text', () => {
     const text = usageText();
     for (const command of ['tools', 'call', 'resources', 'read', 'prompts', 'prompt']) assert.match(text, new RegExp(`mcp-lens ${command} `));
