@@ -16,7 +16,12 @@ import { pathToFileURL } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { OAuthEngine } from '../src/core/auth/engine';
+import { LoopbackRedirect } from '../src/core/auth/loopback';
+import { MemoryAuthStore } from '../src/core/auth/store';
+import { headlessAutoApproveOpener } from '../src/core/auth/testOpeners';
 import { Connection } from '../src/core/connection';
+import { startSimpleAuthServer } from '../test/fixtures/simpleAuth/server';
 import type { ConnectionConfig } from '../src/core/config';
 import { everythingStdioCommand, startEverything, REPO_ROOT } from '../test/support/everything';
 
@@ -113,6 +118,50 @@ function size(file: string): string {
   return `${(bytes / 1024).toFixed(1)} KiB (${bytes} bytes)`;
 }
 
+/**
+ * The OAuth figures: HTTP requests of a first sign-in and of a second connect (a new engine on
+ * the same store, as after a restart), and the time of a headless sign-in, against the simple-auth
+ * fixture with its consent auto-approved.
+ */
+async function benchOAuth(): Promise<void> {
+  const server = await startSimpleAuthServer({ githubClientId: 'bench', githubClientSecret: 'bench-secret', autoApprove: true });
+  try {
+    const store = new MemoryAuthStore();
+    const makeEngine = () => new OAuthEngine({ store, openBrowser: headlessAutoApproveOpener(), redirectStrategies: [new LoopbackRedirect()] });
+    const connectWith = async (engine: OAuthEngine) => {
+      const connection = new Connection({ id: 'oauth', name: 'oauth', transport: 'streamable-http', url: server.mcpUrl }, { fetchFor: () => engine.authorizedFetch(server.mcpUrl, { interactive: true }) });
+      await connection.connect();
+      const text = JSON.stringify(await connection.callTool('get_user_profile', {}));
+      await connection.dispose();
+      if (!text.includes('octo-demo')) throw new Error('get_user_profile did not return the demo user');
+    };
+    const count = (path: RegExp) => server.stats.count({ path });
+    const oauthPaths = /^\/(\.well-known\/.*|register|authorize|token|github\/callback|login\/oauth\/.*)$/;
+    server.stats.reset();
+    const started = performance.now();
+    await connectWith(makeEngine());
+    const firstMs = performance.now() - started;
+    const first = { oauth: count(oauthPaths), register: count(/^\/register$/), authorize: count(/^\/authorize$/), discovery: count(/^\/\.well-known\//), all: server.stats.all.length };
+    server.stats.reset();
+    await connectWith(makeEngine());
+    const second = { oauth: count(oauthPaths), register: count(/^\/register$/), authorize: count(/^\/authorize$/), discovery: count(/^\/\.well-known\//), all: server.stats.all.length };
+    const times: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const fresh = new OAuthEngine({ store: new MemoryAuthStore(), openBrowser: headlessAutoApproveOpener(), redirectStrategies: [new LoopbackRedirect()] });
+      const t = performance.now();
+      await fresh.signIn(server.mcpUrl);
+      times.push(performance.now() - t);
+    }
+    times.sort((a, b) => a - b);
+    console.log('OAuth against the simple-auth fixture (consent auto-approved, headless browser)');
+    console.log(`  first connect:  ${first.all} HTTP requests at the fixture, ${first.oauth} of them OAuth (${first.discovery} discovery, ${first.register} registration, ${first.authorize} authorization), ${firstMs.toFixed(0)} ms including MCP`);
+    console.log(`  second connect (new engine, same store): ${second.all} HTTP requests, ${second.oauth} OAuth (${second.discovery} discovery, ${second.register} registration, ${second.authorize} authorization: no browser)`);
+    console.log(`  headless sign-in alone: median ${times[2].toFixed(0)} ms, min ${times[0].toFixed(0)} ms, max ${times[4].toFixed(0)} ms (5 runs)`);
+  } finally {
+    await server.close();
+  }
+}
+
 async function main(): Promise<void> {
   console.log(`MCP Lens benchmark — node ${process.version}, ${new Date().toISOString()}`);
   await compare('stdio', () => ours({ id: 'bench', name: 'bench', transport: 'stdio', ...everythingStdioCommand() }), () => bare('stdio'));
@@ -122,6 +171,8 @@ async function main(): Promise<void> {
   } finally {
     await http.stop();
   }
+
+  await benchOAuth();
 
   console.log('sizes (production build)');
   execFileSync('npm', ['run', '--silent', 'package'], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
