@@ -18,6 +18,11 @@ CS_PREFIX="$TOOLS/cs"
 CS_PKG="$CS_PREFIX/lib/node_modules/code-server"
 CS_BIN="$CS_PREFIX/bin/code-server"
 
+# Under `npm run tools` the outer npm (on Node 20) exports its config as npm_config_* variables, and
+# the inner npm below would take them as its own: npm_config_user_agent ("… node/v20 …") is what
+# code-server's postinstall reads to check the Node version, so it refuses Node 24 as "v20".
+while IFS= read -r name; do unset "$name"; done < <(env | sed -n 's/^\(npm_config_[^=]*\)=.*/\1/ip')
+
 log() { printf '[install-tools] %s\n' "$*"; }
 die() { printf '[install-tools] ERROR: %s\n' "$*" >&2; exit 1; }
 
