@@ -173,21 +173,30 @@ export class AuthService implements vscode.Disposable {
   }
 
   /**
-   * Redirect methods in the order to try them. The URI handler first (no port to open, works on
-   * desktop, remote and web); the loopback listener (RFC 8252 §7.3) next, reached through
-   * `asExternalUri` so that it also works in code-server and remote windows.
+   * Redirect methods in the order to try them, chosen from the flows below by where VS Code runs
+   * and by the `redirectMethod` setting. The engine moves to the next one when the authorization
+   * server rejects a redirect URI at registration.
    */
   private strategies(): RedirectStrategy[] {
     const settings = vscode.workspace.getConfiguration('mcpLens.oauth');
     const method = settings.get<RedirectMethod>('redirectMethod', 'auto');
-    const port = settings.get<number>('callbackPort', 0);
     const loopback = new LoopbackRedirect({
-      port,
+      port: settings.get<number>('callbackPort', 0),
+      // The listener runs beside the extension host; asExternalUri makes it reachable from the
+      // browser in remote windows and code-server (its /proxy/PORT/ forwarder).
       useExternalUri: true,
       externalize: async (uri) => (await vscode.env.asExternalUri(vscode.Uri.parse(uri))).toString(true),
     });
-    if (method === 'loopback') return [loopback];
-    if (method === 'uri-handler') return [this.uriHandler];
-    return [this.uriHandler, loopback];
+    const environment: RedirectEnvironment = vscode.env.uiKind === vscode.UIKind.Web ? 'web' : vscode.env.remoteName ? 'remote' : 'desktop';
+    const flows: { method: Exclude<RedirectMethod, 'auto'>; strategy: RedirectStrategy; worksIn: RedirectEnvironment[] }[] = [
+      // No port to open; the URI goes through VS Code (desktop: the OS hands vscode:// to VS Code;
+      // web and remote: the workbench's /callback page forwards it to the extension).
+      { method: 'uri-handler', strategy: this.uriHandler, worksIn: ['desktop', 'remote', 'web'] },
+      // RFC 8252 §7.3: for servers that only accept http(s) loopback redirect URIs.
+      { method: 'loopback', strategy: loopback, worksIn: ['desktop', 'remote', 'web'] },
+    ];
+    return flows.filter((f) => f.worksIn.includes(environment) && (method === 'auto' || method === f.method)).map((f) => f.strategy);
   }
 }
+
+type RedirectEnvironment = 'desktop' | 'remote' | 'web';
