@@ -22,7 +22,7 @@ import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { webcrypto } from 'node:crypto';
-import { CHROMIUM, CHROMIUM_ARGS, ROOT, TEST_OUTPUT_DIR, findFiles, openWorkbench, runCommand, startCodeServer } from '../../scripts/codeServer.mjs';
+import { CHROMIUM, CHROMIUM_ARGS, EXTENSION_ID, ROOT, TEST_OUTPUT_DIR, findFiles, openWorkbench, runCommand, startCodeServer } from '../../scripts/codeServer.mjs';
 
 // The fixture is TypeScript; mocha runs with tsx's require hook (test/.mocharc.e2e.json), which serves require().
 const require = createRequire(import.meta.url);
@@ -336,6 +336,7 @@ for (const variant of VARIANTS) {
         }
         assert.equal(fixture.stats.count({ method: 'POST', path: '/token' }), 1, 'one code exchange');
         timings[`${c.short}FirstSignInRequests`] = fixture.stats.all.length;
+        timings[`${c.short}FirstSignIn`] = fixture.stats.all.map((r) => `${r.method} ${r.path} ${r.status}`).join(', ');
 
         // The tree lists the server's tool.
         await (await toolRowUnder(c, 'get_user_profile')).hover();
@@ -368,6 +369,21 @@ for (const variant of VARIANTS) {
       });
     }
 
+    it('shows both connections signed in, with their scopes, in the inspector panel (issue 4)', async () => {
+      await runCommand(page, 'MCP Lens: Open Inspector', { timeoutMs: 60000 });
+      const frame = page.frameLocator(`iframe.webview.ready[src*="extensionId=${EXTENSION_ID}"]`).frameLocator('iframe#active-frame');
+      for (const c of CONNECTIONS) {
+        const row = frame.locator('.conn', { hasText: c.name });
+        await row.waitFor({ timeout: 60000 });
+        // The fixture's resource metadata lists the scope "user"; the status comes from the stored
+        // token (scopes and expiry only: the webview never receives the token).
+        await row.locator('text=/Signed in · user/').waitFor({ timeout: 30000 });
+        assert.match((await row.textContent()) ?? '', /Signed in · user[\s\S]*expires/);
+      }
+      await page.screenshot({ path: shot('inspector-signed-in') });
+      await runCommand(page, 'View: Close All Editors');
+    });
+
     it('reloads the window and reconnects both with no browser, no /authorize and no /register', async () => {
       const before = {};
       for (const c of CONNECTIONS) before[c.transport] = fixtures[c.transport].stats.all.length;
@@ -393,6 +409,7 @@ for (const variant of VARIANTS) {
         assert.equal(since.filter((r) => r.path === '/token').length, 0, `${c.name}: no token request (the access token is still valid)`);
         assert.equal(since.filter((r) => r.status === 401).length, 0, `${c.name}: no 401 (the stored token went with the first request)`);
         timings[`${c.short}ReconnectRequests`] = since.length;
+        timings[`${c.short}Reconnect`] = since.map((r) => `${r.method} ${r.path} ${r.status}`).join(', ');
         timings[`${c.short}ReconnectWellKnown`] = since.filter((r) => r.path.startsWith('/.well-known/')).length;
       }
       await page.screenshot({ path: shot('after-reload') });
