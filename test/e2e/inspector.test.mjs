@@ -11,6 +11,8 @@ import { EXTENSION_ID, ROOT, TEST_OUTPUT_DIR, launchChromium, openWorkbench, run
 
 const SCREENSHOTS = path.join(TEST_OUTPUT_DIR, 'screenshots');
 const EVERYTHING = path.join(ROOT, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js');
+// server-everything has no tool with a nested object or an array: this fixture has one.
+const FORMS_FIXTURE = path.join(ROOT, 'test/fixtures/formsStdioServer.ts');
 
 describe('e2e: the inspector panel in code-server', function () {
   this.timeout(240000);
@@ -27,7 +29,12 @@ describe('e2e: the inspector panel in code-server', function () {
       workspace,
       extensionDevelopmentPath: ROOT,
       // stdio only: nothing listens on a network interface.
-      userSettings: { 'mcpLens.connections': [{ name: 'everything', transport: 'stdio', command: 'node', args: [EVERYTHING, 'stdio'] }] },
+      userSettings: {
+        'mcpLens.connections': [
+          { name: 'everything', transport: 'stdio', command: 'node', args: [EVERYTHING, 'stdio'] },
+          { name: 'orders', transport: 'stdio', command: 'node', args: ['--import', 'tsx', FORMS_FIXTURE], cwd: ROOT },
+        ],
+      },
     });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -56,8 +63,8 @@ describe('e2e: the inspector panel in code-server', function () {
   it('opens from the command palette and shows the connection live', async () => {
     await runCommand(page, 'MCP Lens: Open Inspector', { timeoutMs: 60000 });
     const frame = webview();
-    await frame.locator('.conn', { hasText: 'everything' }).waitFor({ timeout: 60000 });
-    await frame.locator('.conn', { hasText: 'Connected' }).waitFor({ timeout: 60000 });
+    await frame.locator('.conn[data-id="settings:everything"]').waitFor({ timeout: 60000 });
+    await frame.locator('.conn[data-id="settings:everything"]', { hasText: 'Connected' }).waitFor({ timeout: 60000 });
     await frame.locator('[data-role="tool-list"] .item[data-name="echo"]').waitFor({ timeout: 30000 });
     assert.match((await frame.locator('[data-role="main-header"]').textContent()) ?? '', /everything[\s\S]*Connected[\s\S]*node .*index\.js stdio/);
   });
@@ -89,6 +96,47 @@ describe('e2e: the inspector panel in code-server', function () {
     await frame.locator('[data-action="run"]').click();
     await frame.locator('[data-schema-check="valid"]').waitFor({ timeout: 30000 });
     await page.screenshot({ path: path.join(SCREENSHOTS, 'inspector-code-server-tools.png') });
+  });
+
+  it('fills a nested object, an array of objects, an array of strings and an enum, and sends exactly that', async () => {
+    const frame = webview();
+    await frame.locator('.conn[data-id="settings:orders"]', { hasText: 'Connected' }).click({ timeout: 60000 });
+    await frame.locator('[data-role="tool-list"] .item[data-name="create_order"]').click({ timeout: 60000 });
+    const input = (segs) => frame.locator(`[data-path='${JSON.stringify(segs)}'] input, [data-path='${JSON.stringify(segs)}'] textarea`).first();
+    await input(['customer', 'name']).fill('Ada Lovelace');
+    await input(['customer', 'address', 'city']).fill('London');
+    await input(['customer', 'address', 'zip']).fill('123');
+    // Inline validation on the nested field: the schema's pattern is five digits.
+    await frame.locator(`[data-path='${JSON.stringify(['customer', 'address', 'zip'])}'] .field-error`).waitFor({ timeout: 10000 });
+    await input(['customer', 'address', 'zip']).fill('12345');
+    const addItem = frame.locator(`[data-path='["items"]'] [data-action="add-item"]`).first();
+    // minItems: 1, so the form starts with one line item to fill.
+    assert.ok((await frame.locator(`[data-path='${JSON.stringify(['items', 0, 'sku'])}']`).count()) > 0, 'one item to start with');
+    assert.equal(await frame.locator(`[data-path='${JSON.stringify(['items', 1, 'sku'])}']`).count(), 0, 'only one');
+    await input(['items', 0, 'sku']).fill('PEN-1');
+    await input(['items', 0, 'quantity']).fill('3');
+    await addItem.click();
+    await input(['items', 1, 'sku']).fill('INK-2');
+    await input(['items', 1, 'quantity']).fill('1');
+    const addTag = frame.locator(`[data-path='["tags"]'] [data-action="add-item"]`).first();
+    await addTag.click();
+    await input(['tags', 0]).fill('gift');
+    await choose(frame, ['priority'], 'urgent');
+    await frame.locator('[data-action="run"]').click();
+    const result = frame.locator('.tool-result', { hasText: 'Order received' });
+    await result.waitFor({ timeout: 30000 });
+    const sent = JSON.parse(/Order received: (\{.*\})/.exec((await result.textContent()) ?? '')?.[1] ?? 'null');
+    assert.deepEqual(sent, {
+      customer: { name: 'Ada Lovelace', address: { city: 'London', zip: '12345' } },
+      items: [
+        { sku: 'PEN-1', quantity: 3 },
+        { sku: 'INK-2', quantity: 1 },
+      ],
+      tags: ['gift'],
+      priority: 'urgent',
+    });
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'inspector-code-server-nested-form.png') });
+    await frame.locator('.conn[data-id="settings:everything"]').click();
   });
 
   it('reads a resource and gets a prompt', async () => {
