@@ -1,5 +1,6 @@
-// Builds the separate bundles: the extension host (Node, CommonJS, `vscode` external),
-// the CLI (Node, CommonJS, runnable), the webview (browser IIFE) and the in-VS-Code test suite.
+// Builds the separate bundles: the extension host (Node, CommonJS, `vscode` external) with its
+// lazily loaded engine (dist/engine.js), the CLI (Node, CommonJS, runnable), the webview (browser
+// IIFE) and the in-VS-Code test suite.
 // `--production` minifies and drops source maps; `--watch` rebuilds on change and prints
 // problem-matcher friendly lines ("[watch] build started/finished").
 import * as esbuild from 'esbuild';
@@ -45,8 +46,30 @@ const common = {
 
 const node = { ...common, platform: 'node', format: 'cjs', target: 'node18' };
 
+/**
+ * Activation must not pay for the SDK (~15 ms to parse, ~100 ms to evaluate). The extension's lazy
+ * `require`s of the SDK-heavy core modules (see src/core/lazy.ts) are pointed at a second bundle,
+ * dist/engine.js, loaded on the first connect, sign-in or diagnosis. Error classes that cross the
+ * two bundles check `instanceof` by a registry symbol (src/core/errors.ts), not by class identity.
+ */
+const lazyEngine = {
+  name: 'lazy-engine',
+  setup(build) {
+    build.onResolve({ filter: /^(\.\/sdk|\.\.\/\.\.\/core\/auth\/engine|\.\.\/core\/doctor\/index)$/ }, (args) =>
+      args.kind === 'require-call' ? { path: './engine.js', external: true } : undefined,
+    );
+    // Guard: nothing reached statically from activate() may pull the SDK back in.
+    build.onEnd((result) => {
+      const inputs = Object.keys(result.metafile?.outputs['dist/extension.js']?.inputs ?? {});
+      const eager = inputs.filter((i) => /@modelcontextprotocol\/sdk\/dist\/.*\/(types|client\/index)\.js$/.test(i));
+      if (eager.length) result.errors.push({ text: `dist/extension.js bundles the SDK eagerly (${eager.join(', ')}): load it through src/core/lazy.ts` });
+    });
+  },
+};
+
 const configs = [
-  { ...node, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist', external: ['vscode'] },
+  { ...node, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist', external: ['vscode'], metafile: true, plugins: [...common.plugins, lazyEngine] },
+  { ...node, entryPoints: { engine: 'src/core/lazy.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
   { ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: { webview: 'webview/main.ts' }, outdir: 'dist' },
 ];

@@ -14,7 +14,23 @@ export type ConnectionErrorCode =
   | 'cancelled'
   | 'unknown';
 
+/**
+ * Marks an error class so that `instanceof` holds across bundles. The extension loads the SDK-heavy
+ * part of the core lazily, as a second bundle (dist/engine.js, see esbuild.mjs) that carries its own
+ * copy of these classes; a registry symbol is the same in both, a class object is not.
+ */
+export function brandedInstanceCheck(brand: symbol): (value: unknown) => boolean {
+  return (value) => typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[brand] === true;
+}
+
+const CONNECTION_ERROR = Symbol.for('mcp-lens.ConnectionError');
+const isConnectionError = brandedInstanceCheck(CONNECTION_ERROR);
+
 export class ConnectionError extends Error {
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return isConnectionError(value);
+  }
+
   constructor(
     readonly code: ConnectionErrorCode,
     message: string,
@@ -23,6 +39,7 @@ export class ConnectionError extends Error {
   ) {
     super(message, options);
     this.name = 'ConnectionError';
+    Object.defineProperty(this, CONNECTION_ERROR, { value: true });
   }
 
   /** The message and the hint, for places that show one line of text. */
@@ -36,7 +53,14 @@ export class ConnectionError extends Error {
  * sign-in that cannot happen silently: no tokens, a refresh that failed, or a step-up.
  * The connection turns it into status `auth-required`; an adapter then offers "Sign In".
  */
+const AUTH_REQUIRED_ERROR = Symbol.for('mcp-lens.AuthRequiredError');
+const isAuthRequiredError = brandedInstanceCheck(AUTH_REQUIRED_ERROR);
+
 export class AuthRequiredError extends Error {
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return isAuthRequiredError(value);
+  }
+
   constructor(
     message: string,
     readonly details: {
@@ -52,5 +76,6 @@ export class AuthRequiredError extends Error {
   ) {
     super(message);
     this.name = 'AuthRequiredError';
+    Object.defineProperty(this, AUTH_REQUIRED_ERROR, { value: true });
   }
 }

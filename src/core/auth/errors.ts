@@ -3,6 +3,8 @@
  * message is for people and names the rule that was broken, so a refusal is never silent.
  * Messages never contain tokens, codes or secrets.
  */
+import { brandedInstanceCheck } from '../errors.js';
+
 export type OAuthFlowErrorCode =
   | 'cancelled'
   | 'timeout'
@@ -25,7 +27,15 @@ export type OAuthFlowErrorCode =
   | 'token-request-failed'
   | 'token-exchange-failed';
 
+const OAUTH_FLOW_ERROR = Symbol.for('mcp-lens.OAuthFlowError');
+const isOAuthFlowError = brandedInstanceCheck(OAUTH_FLOW_ERROR);
+
 export class OAuthFlowError extends Error {
+  /** `instanceof` across bundles: see `brandedInstanceCheck`. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return isOAuthFlowError(value);
+  }
+
   constructor(
     readonly code: OAuthFlowErrorCode,
     message: string,
@@ -33,5 +43,6 @@ export class OAuthFlowError extends Error {
   ) {
     super(message, options);
     this.name = 'OAuthFlowError';
+    Object.defineProperty(this, OAUTH_FLOW_ERROR, { value: true });
   }
 }
