@@ -277,7 +277,9 @@ export class Connection {
         await this.teardown();
         this.clearServerState();
         this.setStatus({ state: error.code === 'auth-required' ? 'auth-required' : 'error', message: error.fullMessage });
-        this.logger.error(`[${config.name}] ${error.fullMessage}`);
+        // A server that asks for a sign-in is not failing: that is a warning, not an error.
+        if (error.code === 'auth-required') this.logger.warn(`[${config.name}] ${error.fullMessage}`);
+        else this.logger.error(`[${config.name}] ${error.fullMessage}`);
       }
       throw error;
     }
