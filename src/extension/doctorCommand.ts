@@ -6,13 +6,13 @@
  * doctor before they reach the report.
  */
 import * as vscode from 'vscode';
+import { ReadOnlyDocuments } from './resultDocuments';
 import { isHttpConfig, validateServerUrl } from '../core/config';
 import type { Connection } from '../core/connection';
 import type { Logger } from '../core/logger';
 import type { FetchLike } from '../core/auth/types';
 import type { DoctorReport } from '../core/doctor/index';
 
-export const DIAGNOSE_COMMAND = 'mcpLens.diagnoseConnection';
 export const DOCTOR_SCHEME = 'mcp-lens-doctor';
 
 /** Reports kept for reopening; the oldest go first. */
@@ -31,32 +31,14 @@ export interface DoctorCommandResult {
   uri: vscode.Uri;
 }
 
-/** A read-only document provider for the Markdown reports. */
-export class DoctorReports implements vscode.TextDocumentContentProvider, vscode.Disposable {
-  private readonly contents = new Map<string, string>();
-  private counter = 0;
-  private readonly registration: vscode.Disposable;
-
+/** The Markdown reports, as read-only documents. */
+export class DoctorReports extends ReadOnlyDocuments {
   constructor() {
-    this.registration = vscode.workspace.registerTextDocumentContentProvider(DOCTOR_SCHEME, this);
-  }
-
-  provideTextDocumentContent(uri: vscode.Uri): string {
-    return this.contents.get(uri.toString()) ?? '# This report is no longer kept\n\nRun MCP Lens: Diagnose Connection again.\n';
+    super(DOCTOR_SCHEME, MAX_REPORTS, '# This report is no longer kept\n\nRun MCP Lens: Diagnose Connection again.\n');
   }
 
   add(label: string, markdown: string): vscode.Uri {
-    const n = ++this.counter;
-    const safe = label.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 60) || 'server';
-    const uri = vscode.Uri.from({ scheme: DOCTOR_SCHEME, path: `/doctor-${safe}-${n}.md` });
-    this.contents.set(uri.toString(), markdown);
-    while (this.contents.size > MAX_REPORTS) this.contents.delete(this.contents.keys().next().value as string);
-    return uri;
-  }
-
-  dispose(): void {
-    this.registration.dispose();
-    this.contents.clear();
+    return this.store(undefined, `doctor-${label}`, 'md', markdown);
   }
 }
 
@@ -104,7 +86,7 @@ async function resolveTarget(deps: DoctorCommandDeps, arg: unknown): Promise<{ u
 }
 
 /**
- * The command's handler (for a `Record<CommandId, Handler>` table, or for `registerDoctorCommand`).
+ * The command's handler, for the `Record<CommandId, Handler>` table of commandHandlers.ts.
  * Resolves with the report (undefined when the user cancelled), so tests can assert on it.
  */
 export function createDoctorHandler(deps: DoctorCommandDeps, reports: DoctorReports): (arg?: unknown) => Promise<DoctorCommandResult | undefined> {
@@ -161,14 +143,4 @@ export function createDoctorHandler(deps: DoctorCommandDeps, reports: DoctorRepo
     });
     return { report, uri };
   };
-}
-
-/**
- * Registers `mcpLens.diagnoseConnection` and the report provider. Use this OR put
- * `createDoctorHandler` into the command table — not both (a command id registers once).
- */
-export function registerDoctorCommand(deps: DoctorCommandDeps): vscode.Disposable {
-  const reports = new DoctorReports();
-  const command = vscode.commands.registerCommand(DIAGNOSE_COMMAND, createDoctorHandler(deps, reports));
-  return vscode.Disposable.from(command, reports);
 }

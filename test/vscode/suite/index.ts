@@ -14,6 +14,7 @@ const TEST_MODULES: Array<[file: string, load: () => Promise<unknown>]> = [
   ['activation.test.ts', () => import('./activation.test')],
   ['store.test.ts', () => import('./store.test')],
   ['connection.test.ts', () => import('./connection.test')],
+  ['doctor.test.ts', () => import('./doctor.test')],
 ];
 
 export async function run(): Promise<void> {
