@@ -55,7 +55,7 @@ const node = { ...common, platform: 'node', format: 'cjs', target: 'node18' };
 const lazyEngine = {
   name: 'lazy-engine',
   setup(build) {
-    build.onResolve({ filter: /^(\.\/sdk|\.\.\/\.\.\/core\/auth\/engine|\.\.\/core\/doctor\/index)$/ }, (args) =>
+    build.onResolve({ filter: /^(\.\/sdk|\.\.\/\.\.\/core\/auth\/engine|\.\.\/\.\.\/core\/auth\/flow|\.\.\/core\/doctor\/index)$/ }, (args) =>
       args.kind === 'require-call' ? { path: './engine.js', external: true } : undefined,
     );
     // Guard: nothing reached statically from activate() may pull the SDK back in.

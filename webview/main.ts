@@ -15,6 +15,7 @@ import {
 } from '@vscode/webview-ui-toolkit';
 import { TAB_IDS, type AuthStatus, type ConnectionDetails, type ConnectionView, type HistoryEntry, type JsonObject, type JsonValue, type TabId, type WebviewState } from '../src/shared/protocol';
 import { MAX_HISTORY, MAX_HISTORY_RESULT_CHARS, type AppContext, type Tab } from './context';
+import { AuthTab } from './authTab';
 import { clip, h, icon, iconButton, setChildren } from './dom';
 import { formatRelative } from './format';
 import { HistoryTab } from './historyTab';
@@ -28,8 +29,8 @@ import { ToolsTab } from './toolsTab';
 
 provideVSCodeDesignSystem().register(vsCodeButton(), vsCodeCheckbox(), vsCodeDropdown(), vsCodeOption(), vsCodeProgressRing(), vsCodeTextArea(), vsCodeTextField());
 
-const TAB_LABELS: Record<TabId, string> = { tools: 'Tools', resources: 'Resources', prompts: 'Prompts', history: 'History', log: 'Log', server: 'Server' };
-const TAB_ICONS: Record<TabId, string> = { tools: 'tools', resources: 'files', prompts: 'comment-discussion', history: 'history', log: 'output', server: 'server' };
+const TAB_LABELS: Record<TabId, string> = { tools: 'Tools', resources: 'Resources', prompts: 'Prompts', history: 'History', log: 'Log', server: 'Server', auth: 'Auth' };
+const TAB_ICONS: Record<TabId, string> = { tools: 'tools', resources: 'files', prompts: 'comment-discussion', history: 'history', log: 'output', server: 'server', auth: 'key' };
 const STATE_LABELS: Record<ConnectionView['state'], string> = { disconnected: 'Disconnected', connecting: 'Connecting…', connected: 'Connected', 'auth-required': 'Sign-in required', error: 'Error' };
 const STATE_ICONS: Record<ConnectionView['state'], string> = { disconnected: 'circle-outline', connecting: 'loading', connected: 'pass-filled', 'auth-required': 'lock', error: 'error' };
 const TRANSPORT_LABELS: Record<ConnectionView['transport'], string> = { 'streamable-http': 'Streamable HTTP', sse: 'SSE', auto: 'HTTP (auto)', stdio: 'stdio' };
@@ -99,6 +100,7 @@ class App implements AppContext {
       history: new HistoryTab(this),
       log: new LogTab(this),
       server: new ServerTab(this),
+      auth: new AuthTab(this),
     };
     for (const id of TAB_IDS) {
       const tab = h(

@@ -6,6 +6,7 @@ import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { EXIT, parseArgs, type RunRequest, UsageError, usageText } from './args';
 import type { CliIo } from './output';
 import { formatPromptResult, formatPrompts, formatReadResult, formatResources, formatToolResult, formatTools, safeText } from './format';
+import { untilAborted } from '../core/abort';
 import { ConnectionManager } from '../core/manager';
 import type { Connection } from '../core/connection';
 import { AuthRequiredError, ConnectionError } from '../core/errors';
@@ -169,24 +170,7 @@ function isAuthRequired(e: unknown, connection: Connection | undefined): boolean
 
 /** Rejects with Interrupted as soon as the signal fires, so Ctrl+C never waits on a slow connect or list. */
 function untilInterrupted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) {
-    promise.catch(() => {});
-    return Promise.reject(new Interrupted());
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new Interrupted());
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
+  return untilAborted(promise, signal, () => new Interrupted());
 }
 
 function delay(ms: number): Promise<void> {

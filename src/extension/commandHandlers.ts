@@ -395,6 +395,12 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
       }
     },
 
+    // The inspector's Auth tab for one HTTP connection: its token vault and the sign-in debugger.
+    [COMMANDS.openTokenVault]: async (arg) => {
+      const connection = httpConnection(await resolveConnection(arg, 'Connection whose tokens to show', (c) => isHttpConfig(c.config)));
+      if (connection) await vscode.commands.executeCommand(COMMANDS.openInspector, { connectionId: connection.id, tab: 'auth' });
+    },
+
     [COMMANDS.signIn]: async (arg) => {
       const connection = httpConnection(await resolveConnection(arg, 'Connection to sign in to', (c) => isHttpConfig(c.config)));
       if (connection) await signIn(connection);

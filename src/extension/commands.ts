@@ -22,6 +22,7 @@ export const COMMANDS = {
   forgetClientRegistration: 'mcpLens.forgetClientRegistration',
   configureOAuthClient: 'mcpLens.configureOAuthClient',
   diagnoseConnection: 'mcpLens.diagnoseConnection',
+  openTokenVault: 'mcpLens.openTokenVault',
   /** Registered by src/extension/inspector/inspectorPanel.ts (registerInspector), not by the handler table. */
   openInspector: 'mcpLens.openInspector',
 } as const;

@@ -9,6 +9,7 @@ import { type ConnectionConfig, newConnectionId } from '../core/config';
 import type { Connection } from '../core/connection';
 import { ConnectionManager } from '../core/manager';
 import type { TraceEntry } from '../core/trace';
+import { AuthDebugger } from './auth/authDebugger';
 import { AuthService } from './auth/authService';
 import { registerCommands } from './commandHandlers';
 import { registerInspector } from './inspector/inspectorPanel';
@@ -131,13 +132,22 @@ export function activate(context: vscode.ExtensionContext): McpLensTestApi | und
   context.subscriptions.push(tree, view, results);
 
   // The MCP Inspector webview panel (issue 4): Open Inspector, and its serializer for reloads.
+  // Its Auth tab: the OAuth flow debugger and the token vault (issue 5 §1, §3).
+  const authDebugger = new AuthDebugger(auth, context.workspaceState, log);
+  context.subscriptions.push(
+    connectionManager.onDidChange((e) => {
+      if (e.kind === 'removed') void authDebugger.forgetConnection(e.connection.id);
+    }),
+  );
   context.subscriptions.push(
     inspectorAuth,
+    authDebugger,
     ...registerInspector({
       extensionUri: context.extensionUri,
       manager: connectionManager,
       log,
       auth: inspectorAuth,
+      authTools: authDebugger,
       isEditable: (id) => store.get(id)?.scope !== 'settings',
     }),
   );

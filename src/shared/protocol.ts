@@ -1,6 +1,9 @@
 /**
  * The one protocol between the inspector's host (src/extension/inspector) and its webview
  * (webview/). Both sides import this file, so a message cannot change shape on one side only.
+ * It imports nothing. The OAuth flow debugger's vocabulary (its eight steps and the shapes of
+ * their results) lives here too: the core records the steps in exactly these shapes
+ * (src/core/auth/flowSteps.ts), so what the webview shows is what the engine saw.
  *
  * Three kinds of message, after GitLens' IpcCommand/IpcRequest/IpcNotification split and the
  * pending-replies map of vscode-pull-request-github:
@@ -135,8 +138,104 @@ export interface TraceEntryView {
 }
 export const TRACE_PREVIEW_CHARS = 2000;
 
-export type TabId = 'tools' | 'resources' | 'prompts' | 'history' | 'log' | 'server';
-export const TAB_IDS: readonly TabId[] = ['tools', 'resources', 'prompts', 'history', 'log', 'server'];
+export type TabId = 'tools' | 'resources' | 'prompts' | 'history' | 'log' | 'server' | 'auth';
+export const TAB_IDS: readonly TabId[] = ['tools', 'resources', 'prompts', 'history', 'log', 'server', 'auth'];
+
+// ---- the OAuth flow debugger and the token vault (issue 5 §1, §3) -------------------------
+
+/** The eight steps of the sign-in, in order (src/core/auth/flowSteps.ts). */
+export type FlowStepId = 'challenge' | 'resource-metadata' | 'authorization-server-metadata' | 'registration' | 'authorization' | 'callback' | 'token' | 'initialize';
+export const FLOW_STEP_ORDER: readonly FlowStepId[] = ['challenge', 'resource-metadata', 'authorization-server-metadata', 'registration', 'authorization', 'callback', 'token', 'initialize'];
+export const FLOW_STEP_TITLES: Readonly<Record<FlowStepId, string>> = {
+  challenge: '401 challenge',
+  'resource-metadata': 'Protected resource metadata',
+  'authorization-server-metadata': 'Authorization server metadata',
+  registration: 'Client registration',
+  authorization: 'Authorization request',
+  callback: 'Callback',
+  token: 'Token request',
+  initialize: 'MCP initialize with the token',
+};
+export type FlowCheckStatus = 'pass' | 'warn' | 'fail' | 'skip';
+
+export interface FlowCheckView {
+  status: Exclude<FlowCheckStatus, 'skip'>;
+  summary: string;
+  /** The spec or RFC section the check enforces. */
+  spec?: string;
+  fix?: string;
+}
+
+/** One HTTP request of a step, secrets already masked by the host. */
+export interface FlowExchangeView {
+  request: { method: string; url: string; headers: Record<string, string>; body?: string };
+  response?: { status: number; headers: Record<string, string>; body?: string };
+  error?: string;
+  durationMs: number;
+}
+
+/** A step by name: its id, its 1-based position among the eight, and its title. */
+export interface FlowStepRef {
+  id: FlowStepId;
+  index: number;
+  title: string;
+}
+
+/** A parameter of the authorization request, with what it is for. */
+export interface FlowParamView {
+  name: string;
+  value: string;
+  meaning: string;
+}
+
+export interface FlowStepView extends FlowStepRef {
+  status: FlowCheckStatus;
+  summary: string;
+  details: string[];
+  /** The authorization request's parameters, each explained (state masked). */
+  params?: FlowParamView[];
+  exchanges: FlowExchangeView[];
+  checks: FlowCheckView[];
+  startedAt: number;
+  durationMs: number;
+}
+
+export type FlowTraceState = 'running' | 'paused' | 'succeeded' | 'failed' | 'cancelled';
+export type FlowMode = 'step' | 'run';
+
+/** The last run of the debugger for a connection; masked, so it may be kept and exported. */
+export interface FlowTraceView {
+  resource: string;
+  serverName: string;
+  mode: FlowMode;
+  state: FlowTraceState;
+  startedAt: number;
+  finishedAt?: number;
+  steps: FlowStepView[];
+  /** The step that waits for Next (paused) or runs now. */
+  next?: FlowStepRef;
+  error?: string;
+}
+
+export type ClientSourceView = 'pre-registered' | 'client-id-metadata-document' | 'dynamic-registration' | 'client-credentials' | 'cross-app-access';
+
+/** What the token vault shows. Facts about the token, decoded in the host; never the token. */
+export interface VaultView {
+  connectionId: string;
+  state: 'none' | 'signed-in' | 'expired';
+  resource: string;
+  issuer?: string;
+  clientId?: string;
+  clientSource?: ClientSourceView;
+  scopes: string[];
+  obtainedAt?: number;
+  expiresAt?: number;
+  hasRefreshToken: boolean;
+  tokenFormat?: 'jwt' | 'opaque';
+  jwt?: { header: JsonObject; payload: JsonObject };
+  registration?: { clientId: string; registeredAt: number; redirectUris: string[]; tokenEndpointAuthMethod?: string; hasClientSecret: boolean; clientSecretExpiresAt?: number };
+  revocationEndpoint?: string;
+}
 
 /** What a tree item (or a command argument) asks the panel to show. */
 export interface FocusTarget {
@@ -186,6 +285,13 @@ export interface CommandMap {
   /** Aborts a running request started with this `callId`. */
   'call/cancel': { callId: string };
   'clipboard/write': { text: string };
+  /** Starts the flow debugger: `step` pauses before each step, `run` goes straight through. */
+  'auth/debug/start': { connectionId: string; mode: FlowMode };
+  /** Runs the step the debugger waits at. */
+  'auth/debug/next': { connectionId: string };
+  /** Runs the remaining steps without pausing. */
+  'auth/debug/continue': { connectionId: string };
+  'auth/debug/cancel': { connectionId: string };
 }
 
 export interface RequestMap {
@@ -199,6 +305,18 @@ export interface RequestMap {
   /** A curl command for an HTTP request in the trace; secret headers become `$ENV` placeholders. */
   'trace/curl': { params: { connectionId: string; seq: number }; result: { curl: string } };
   'history/export': { params: { json: string }; result: { saved: boolean } };
+  /** The token vault of an HTTP connection (null for stdio). */
+  'auth/vault': { params: { connectionId: string }; result: { vault: VaultView | null } };
+  /** The last debugger trace of a connection (kept by the host across reloads). */
+  'auth/trace': { params: { connectionId: string }; result: { trace: FlowTraceView | null } };
+  'auth/refreshNow': { params: { connectionId: string }; result: { vault: VaultView | null } };
+  /** Revokes (RFC 7009) and deletes the tokens: sign out. */
+  'auth/revoke': { params: { connectionId: string }; result: { vault: VaultView | null } };
+  'auth/forgetRegistration': { params: { connectionId: string }; result: { vault: VaultView | null } };
+  /** The host asks in a modal warning, then copies the token itself; the token never reaches the webview. */
+  'auth/copyToken': { params: { connectionId: string }; result: { copied: boolean } };
+  /** The host writes its own (masked) copy of the last trace to a file the user picks. */
+  'auth/export': { params: { connectionId: string; format: 'markdown' | 'json' }; result: { saved: boolean } };
 }
 
 export interface NotificationMap {
@@ -211,6 +329,8 @@ export interface NotificationMap {
   'call/progress': { callId: string; progress: number; total?: number; message?: string };
   'resource/updated': { connectionId: string; uri: string };
   focus: FocusTarget;
+  /** The debugger's trace changed (a step started, paused or finished). */
+  'auth/trace': { connectionId: string; trace: FlowTraceView };
 }
 
 export type CommandMethod = keyof CommandMap;
@@ -345,6 +465,10 @@ function shape(fields: Record<string, Check>): Check {
 }
 
 const connectionOnly = shape({ connectionId: id });
+const oneOf =
+  (...values: string[]): Check =>
+  (v, p) =>
+    typeof v === 'string' && values.includes(v) ? undefined : `${p} must be one of ${values.join(', ')}`;
 
 const COMMAND_CHECKS: { [M in CommandMethod]: Check } = {
   'connection/add': shape({}),
@@ -356,6 +480,10 @@ const COMMAND_CHECKS: { [M in CommandMethod]: Check } = {
   'view/select': shape({ connectionId: nullableId }),
   'call/cancel': shape({ callId: id }),
   'clipboard/write': shape({ text: str(16 * 1024 * 1024) }),
+  'auth/debug/start': shape({ connectionId: id, mode: oneOf('step', 'run') }),
+  'auth/debug/next': connectionOnly,
+  'auth/debug/continue': connectionOnly,
+  'auth/debug/cancel': connectionOnly,
 };
 
 const REQUEST_CHECKS: { [M in RequestMethod]: Check } = {
@@ -368,6 +496,13 @@ const REQUEST_CHECKS: { [M in RequestMethod]: Check } = {
   'trace/entry': shape({ connectionId: id, seq: int }),
   'trace/curl': shape({ connectionId: id, seq: int }),
   'history/export': shape({ json: str(MAX_EXPORT) }),
+  'auth/vault': connectionOnly,
+  'auth/trace': connectionOnly,
+  'auth/refreshNow': connectionOnly,
+  'auth/revoke': connectionOnly,
+  'auth/forgetRegistration': connectionOnly,
+  'auth/copyToken': connectionOnly,
+  'auth/export': shape({ connectionId: id, format: oneOf('markdown', 'json') }),
 };
 
 export const COMMAND_METHODS = Object.keys(COMMAND_CHECKS) as CommandMethod[];

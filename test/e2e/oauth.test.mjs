@@ -23,6 +23,7 @@ import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { webcrypto } from 'node:crypto';
 import { CHROMIUM, CHROMIUM_ARGS, EXTENSION_ID, ROOT, TEST_OUTPUT_DIR, findFiles, openWorkbench, runCommand, startCodeServer } from '../../scripts/codeServer.mjs';
+import { allFiles, searchForSecrets } from './leakSearch.mjs';
 
 // The fixture is TypeScript; mocha runs with tsx's require hook (test/.mocharc.e2e.json), which serves require().
 const require = createRequire(import.meta.url);
@@ -48,45 +49,6 @@ function sleep(ms) {
 }
 
 /** Every file below `dir` (recursively). */
-function allFiles(dir) {
-  return findFiles(dir, /./);
-}
-
-/**
- * Needles for one secret: the whole value and two 12-character slices of its random part (so a truncated
- * or partially masked copy is found too), each as UTF-8 and as UTF-16LE (Chromium's localStorage and some
- * SQLite/LevelDB values are UTF-16).
- */
-function needlesFor(secret) {
-  const body = secret.replace(/^(mcp_rt_|mcp_|gho_)/, '');
-  const parts = [secret, body.slice(0, 12), body.slice(-12)];
-  return parts.flatMap((p) => [Buffer.from(p, 'utf8'), Buffer.from(p, 'utf16le')]);
-}
-
-/** Files under `roots` that contain any of `secrets`; returns [{ file, which }] (never the secret itself). */
-function searchForSecrets(roots, secrets) {
-  const hits = [];
-  const needles = secrets.map((s, i) => ({ i, needles: needlesFor(s) }));
-  let files = 0;
-  let bytes = 0;
-  for (const root of roots) {
-    for (const file of allFiles(root)) {
-      let data;
-      try {
-        data = fs.readFileSync(file);
-      } catch {
-        continue; // a socket or a file removed meanwhile
-      }
-      files++;
-      bytes += data.length;
-      for (const { i, needles: ns } of needles) {
-        if (ns.some((n) => data.includes(n))) hits.push({ file, which: `token #${i} (${secrets[i].slice(0, 4)}…)` });
-      }
-    }
-  }
-  return { hits, files, bytes };
-}
-
 /**
  * code-server's SecretStorage (vs/code/browser/workbench: LocalStorageSecretStorageProvider + ServerKeyedAESCrypto):
  * localStorage["secrets.provider"] = base64(clientKey[32] ‖ iv[12] ‖ AES-256-GCM(JSON of all secrets)), the AES key

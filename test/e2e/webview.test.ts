@@ -10,20 +10,9 @@ import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { JsonObject, WebviewToHostMessage } from '../../src/shared/protocol';
 import { HUGE, XSS, baseFixture, hostileFixture, type HarnessFixture } from './webviewHarness/fixtures';
-import { CHROMIUM_ARGS, REPO_ROOT, startHarness, type Harness } from './webviewHarness/server';
+import { CHROMIUM_ARGS, REPO_ROOT, js, openHarnessPage, startHarness, type Harness } from './webviewHarness/server';
 
 const SCREENSHOTS = path.join(REPO_ROOT, '.test-output/screenshots');
-
-/** Evaluates an expression in the page (strings keep DOM types out of this Node-typed file). */
-function js<T = unknown>(page: Page, expression: string): Promise<T> {
-  return page.evaluate(expression) as Promise<T>;
-}
-
-interface Opened {
-  page: Page;
-  sent(): Promise<WebviewToHostMessage[]>;
-  close(): Promise<void>;
-}
 
 describe('inspector webview (harness, Chromium)', function () {
   this.timeout(120_000);
@@ -40,24 +29,8 @@ describe('inspector webview (harness, Chromium)', function () {
     await harness?.close();
   });
 
-  async function open(fixture: HarnessFixture, viewport = { width: 1280, height: 800 }): Promise<Opened> {
-    const context = await browser.newContext({ viewport });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    // The fixture as a script (CDP init scripts run before the page's own, whatever its CSP).
-    await page.addInitScript(`window.__harnessFixture = ${JSON.stringify(fixture)};`);
-    await page.goto(harness.url);
-    await page.locator('.conn').first().waitFor();
-    return {
-      page,
-      sent: () => js<WebviewToHostMessage[]>(page, 'window.__harness.sent'),
-      close: async () => {
-        assert.deepEqual(errors, [], 'no uncaught errors in the page');
-        await context.close();
-      },
-    };
-  }
+  const open = (fixture: HarnessFixture, viewport?: { width: number; height: number }) =>
+    openHarnessPage(browser, harness, fixture, { ready: '.conn', ...(viewport ? { viewport } : {}) });
 
   const requests = (sent: WebviewToHostMessage[], method: string) => sent.filter((m) => m.kind === 'request' && m.method === method) as Array<Extract<WebviewToHostMessage, { kind: 'request' }>>;
   const commands = (sent: WebviewToHostMessage[], method: string) => sent.filter((m) => m.kind === 'command' && m.method === method) as Array<Extract<WebviewToHostMessage, { kind: 'command' }>>;

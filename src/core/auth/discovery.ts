@@ -14,6 +14,7 @@ import {
   type OAuthProtectedResourceMetadata,
 } from '@modelcontextprotocol/sdk/shared/auth.js';
 import { OAuthFlowError } from './errors.js';
+import { flowStep } from './flowSteps.js';
 import type { AuthHttpClient } from './http.js';
 import type { DiscoveryPurpose, DiscoveryState } from './types.js';
 import { assertAuthorizationEndpoint, assertSecureUrl, issuersEqual, resourceMatches } from './urls.js';
@@ -200,19 +201,23 @@ export async function discover(
   purpose: DiscoveryPurpose = 'authorization_code',
 ): Promise<DiscoveryState> {
   assertSecureUrl(resource, 'MCP server URL');
-  const prm = await discoverProtectedResource(http, resource, resourceMetadataUrl, signal);
+  // Steps 2 and 3 of the flow debugger (a plain call when no stepper records the flow).
+  const prm = await flowStep('resource-metadata', () => discoverProtectedResource(http, resource, resourceMetadataUrl, signal));
   if (prm) {
     const issuer = prm.metadata.authorization_servers?.[0];
     if (!issuer) {
       throw new OAuthFlowError('discovery-failed', 'The protected resource metadata names no authorization server (authorization_servers is empty).');
     }
-    const as = await discoverAuthorizationServer(http, issuer, true, signal, purpose);
-    if (!as) {
-      throw new OAuthFlowError(
-        'discovery-failed',
-        `The authorization server ${issuer} publishes no metadata at any of its well-known locations (RFC 8414, OpenID Connect Discovery).`,
-      );
-    }
+    const as = await flowStep('authorization-server-metadata', async () => {
+      const found = await discoverAuthorizationServer(http, issuer, true, signal, purpose);
+      if (!found) {
+        throw new OAuthFlowError(
+          'discovery-failed',
+          `The authorization server ${issuer} publishes no metadata at any of its well-known locations (RFC 8414, OpenID Connect Discovery).`,
+        );
+      }
+      return found;
+    });
     return {
       resource,
       resourceIndicator: prm.metadata.resource,
@@ -226,7 +231,7 @@ export async function discover(
     };
   }
   const origin = new URL(resource).origin;
-  const as = await discoverAuthorizationServer(http, origin, false, signal, purpose);
+  const as = await flowStep('authorization-server-metadata', () => discoverAuthorizationServer(http, origin, false, signal, purpose));
   return {
     resource,
     resourceIndicator: resource,

@@ -29,7 +29,8 @@ import {
   type SigningKey,
 } from './clientAuth.js';
 import { describeZod, discover, discoverAuthorizationServer, endpoints } from './discovery.js';
-import { OAuthFlowError } from './errors.js';
+import { OAuthFlowError, cancelReason } from './errors.js';
+import { flowStep, onFlowPause, recordFlowExchange, recordMcpExchange, withFlowStepper, type FlowStepper } from './flowSteps.js';
 import { AuthHttpClient, anySignal } from './http.js';
 import { maskUrl } from './redact.js';
 import { authKeys, readJson, writeJson } from './store.js';
@@ -88,6 +89,13 @@ export interface SignInOptions {
   challenge?: AuthChallenge;
   /** Shown on the page after the callback. Default: the server's host. */
   serverName?: string;
+  /**
+   * Observes the flow and may pause it between steps (the flow debugger, issue 5 §1). The flow is
+   * the same code with or without it: see ./flowSteps.ts.
+   */
+  stepper?: FlowStepper;
+  /** Discover again even when the cached discovery is fresh (the debugger shows discovery). */
+  rediscover?: boolean;
 }
 
 export interface MachineSignInOptions {
@@ -199,7 +207,17 @@ export class OAuthEngine {
     }
     this.logger = options.logger ?? silentLogger;
     this.now = options.now ?? Date.now;
-    this.http = new AuthHttpClient({ fetch: options.fetch ?? ((url, init) => fetch(url, init)), onHttpExchange: options.onHttpExchange });
+    this.http = new AuthHttpClient({ fetch: options.fetch ?? ((url, init) => fetch(url, init)), onHttpExchange: (e) => this.observe(e) });
+  }
+
+  /** Every OAuth exchange goes to the engine's observer and to the flow a stepper records, if any. */
+  private observe(exchange: HttpExchange): void {
+    try {
+      this.options.onHttpExchange?.(exchange);
+    } catch {
+      // observers must not break the flow
+    }
+    recordFlowExchange(exchange);
   }
 
   /** Requests made so far, by step (the figures in the report, and tests). */
@@ -316,7 +334,10 @@ export class OAuthEngine {
     for (let hop = 0; ; hop++) {
       const headers = new Headers(init?.headers);
       if (accessToken) headers.set('Authorization', `Bearer ${accessToken}`);
+      const sentAt = performance.now();
       const response = await baseFetch(current, { ...init, method, body, headers, redirect: 'manual' });
+      // Steps 1 and 8 of a recorded flow (nothing happens when no stepper records this context).
+      await recordMcpExchange(current.href, { method, headers, body }, response, performance.now() - sentAt);
       const location = response.headers.get('location');
       if (![301, 302, 303, 307, 308].includes(response.status) || !location || hop >= 5) return response;
       const target = new URL(location, current);
@@ -439,14 +460,30 @@ export class OAuthEngine {
     return job;
   }
 
-  /** Runs one sign-in bounded by the engine's timeout and the caller's signal, reporting which one ended it. */
+  /**
+   * Runs one sign-in bounded by the engine's timeout and the caller's signal, reporting which one
+   * ended it. The timeout counts running time only: a debugger paused between steps stops it.
+   */
   private async bounded<T>(resource: string, callerSignal: AbortSignal | undefined, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const timeoutMs = this.options.timeoutMs ?? DEFAULTS.timeoutMs;
     const timeout = new AbortController();
-    const timer = setTimeout(
-      () => timeout.abort(new OAuthFlowError('timeout', `The sign-in to ${resource} timed out after ${Math.round(timeoutMs / 1000)} s.`)),
-      timeoutMs,
-    );
+    const expire = () => timeout.abort(new OAuthFlowError('timeout', `The sign-in to ${resource} timed out after ${Math.round(timeoutMs / 1000)} s.`));
+    let remaining = timeoutMs;
+    let since = performance.now();
+    let timer: ReturnType<typeof setTimeout> | undefined = setTimeout(expire, remaining);
+    const stopListening = onFlowPause({
+      pause: () => {
+        if (timer === undefined) return;
+        clearTimeout(timer);
+        timer = undefined;
+        remaining -= performance.now() - since;
+      },
+      resume: () => {
+        if (timer !== undefined || timeout.signal.aborted) return;
+        since = performance.now();
+        timer = setTimeout(expire, Math.max(0, remaining));
+      },
+    });
     const signal = anySignal(callerSignal, timeout.signal)!;
     try {
       return await run(signal);
@@ -458,6 +495,7 @@ export class OAuthEngine {
       }
       throw error;
     } finally {
+      stopListening();
       clearTimeout(timer);
     }
   }
@@ -470,12 +508,12 @@ export class OAuthEngine {
   async signIn(resourceUrl: string, opts: SignInOptions = {}): Promise<TokenInfo> {
     const resource = canonicalResource(resourceUrl);
     assertSecureUrl(resource, 'MCP server URL');
-    return this.bounded(resource, opts.signal, (signal) => this.runSignIn(resource, opts, signal));
+    return withFlowStepper(opts.stepper, opts.signal, () => this.bounded(resource, opts.signal, (signal) => this.runSignIn(resource, opts, signal)));
   }
 
   private async runSignIn(resource: string, opts: SignInOptions, signal: AbortSignal): Promise<TokenInfo> {
     const challenge = opts.challenge ?? this.lastChallenge.get(resource) ?? {};
-    const disc = await this.loadDiscovery(resource, challenge.resourceMetadataUrl, signal);
+    const disc = await this.loadDiscovery(resource, challenge.resourceMetadataUrl, signal, 'authorization_code', opts.rediscover);
     const scope = await this.selectScope(resource, disc, opts, challenge);
     const state = randomState();
     const serverName = opts.serverName ?? new URL(resource).host;
@@ -489,7 +527,7 @@ export class OAuthEngine {
       try {
         let client: ClientChoice;
         try {
-          client = await this.chooseClient(disc, prepared.redirectUri, opts.preRegistered, stored, scope, signal);
+          client = await flowStep('registration', () => this.chooseClient(disc, prepared.redirectUri, opts.preRegistered, stored, scope, signal));
         } catch (error) {
           if (error instanceof OAuthFlowError && error.code === 'redirect-rejected') {
             this.logger.warn(`${strategy.name}: ${error.message} Trying the next redirect method.`);
@@ -503,7 +541,7 @@ export class OAuthEngine {
         prepared.dispose();
       }
     }
-    if (signal.aborted) throw signal.reason instanceof OAuthFlowError ? signal.reason : new OAuthFlowError('cancelled', 'The sign-in was cancelled.');
+    if (signal.aborted) throw cancelReason(signal);
     throw lastError instanceof Error ? lastError : new OAuthFlowError('redirect-rejected', 'No redirect method was accepted by the authorization server.');
   }
 
@@ -638,44 +676,56 @@ export class OAuthEngine {
   ): Promise<TokenInfo> {
     const metadata = disc.authorizationServerMetadata as (AuthorizationServerMetadata & { authorization_response_iss_parameter_supported?: boolean }) | undefined;
     const base = disc.authorizationServerMetadata ? disc.issuer : new URL(resource).origin;
-    const { authorizationUrl, codeVerifier } = await startAuthorization(base, {
-      metadata,
-      clientInformation: client.info,
-      redirectUrl: prepared.redirectUri,
-      scope: flow.scope,
-      state: flow.state,
-      resource: disc.resourceIndicator,
+    const { authorizationUrl, codeVerifier } = await flowStep('authorization', async () => {
+      const started = await startAuthorization(base, {
+        metadata,
+        clientInformation: client.info,
+        redirectUrl: prepared.redirectUri,
+        scope: flow.scope,
+        state: flow.state,
+        resource: disc.resourceIndicator,
+      });
+      assertAuthorizationEndpoint(started.authorizationUrl.href);
+      this.emitBrowserStep('authorization', started.authorizationUrl.href);
+      return started;
     });
-    assertAuthorizationEndpoint(authorizationUrl.href);
 
-    // The listener is ready (prepare() resolved); only now is the browser opened.
-    this.logger.info(`Opening the browser for ${flow.serverName}: ${maskUrl(authorizationUrl)}`);
-    this.emitBrowserStep('authorization', authorizationUrl.href);
-    const callback = prepared.waitForCallback(flow.signal);
-    const opening = this.options.openBrowser(authorizationUrl.href);
-    opening.catch(() => undefined);
-    let params: URLSearchParams;
-    try {
-      params = await Promise.race([
-        callback,
-        opening.then(
-          () => callback,
-          (error: unknown) => {
-            throw new OAuthFlowError('browser-failed', `Could not open the browser: ${error instanceof Error ? safeText(error.message) : 'unknown error'}.`, { cause: error });
-          },
-        ),
-      ]);
-    } catch (error) {
-      callback.catch(() => undefined);
-      throw error;
-    }
-    const callbackUrl = new URL(prepared.redirectUri);
-    callbackUrl.search = params.toString();
-    this.emitBrowserStep('callback', callbackUrl.href);
+    const { code } = await flowStep('callback', async () => {
+      // The listener is ready (prepare() resolved); only now is the browser opened.
+      this.logger.info(`Opening the browser for ${flow.serverName}: ${maskUrl(authorizationUrl)}`);
+      const callback = prepared.waitForCallback(flow.signal);
+      const opening = this.options.openBrowser(authorizationUrl.href);
+      opening.catch(() => undefined);
+      let params: URLSearchParams;
+      try {
+        params = await Promise.race([
+          callback,
+          opening.then(
+            () => callback,
+            (error: unknown) => {
+              throw new OAuthFlowError('browser-failed', `Could not open the browser: ${error instanceof Error ? safeText(error.message) : 'unknown error'}.`, { cause: error });
+            },
+          ),
+        ]);
+      } catch (error) {
+        callback.catch(() => undefined);
+        throw error;
+      }
+      const callbackUrl = new URL(prepared.redirectUri);
+      callbackUrl.search = params.toString();
+      this.emitBrowserStep('callback', callbackUrl.href);
+      let checked: string;
+      try {
+        checked = this.checkCallback(params, disc, metadata, flow.state);
+      } catch (error) {
+        prepared.complete?.({ ok: false, message: error instanceof Error ? error.message : 'The sign-in failed.' });
+        throw error;
+      }
+      return { params, expectedIssuer: metadata?.issuer ?? disc.issuer, issRequired: metadata?.authorization_response_iss_parameter_supported === true, code: checked };
+    });
 
     try {
-      const code = this.checkCallback(params, disc, metadata, flow.state);
-      const tokens = await this.exchange(resource, disc, client, code, codeVerifier, prepared.redirectUri, flow.signal);
+      const tokens = await flowStep('token', () => this.exchange(resource, disc, client, code, codeVerifier, prepared.redirectUri, flow.signal));
       const stored = this.toStored(
         tokens,
         { issuer: disc.issuer, resource, clientId: client.info.client_id, clientSource: client.source, obtainedAt: this.now() },
@@ -798,11 +848,7 @@ export class OAuthEngine {
   }
 
   private emitBrowserStep(step: 'authorization' | 'callback', url: string): void {
-    try {
-      this.options.onHttpExchange?.({ step, request: { method: 'GET', url: maskUrl(url), headers: {} }, durationMs: 0 });
-    } catch {
-      // observers must not break the flow
-    }
+    this.observe({ step, request: { method: 'GET', url: maskUrl(url), headers: {} }, durationMs: 0 });
   }
 
 
@@ -986,8 +1032,9 @@ export class OAuthEngine {
     resourceMetadataUrl: string | undefined,
     signal: AbortSignal | undefined,
     purpose: DiscoveryPurpose = 'authorization_code',
+    rediscover = false,
   ): Promise<DiscoveryState> {
-    const cached = await readJson<DiscoveryState>(this.options.store, authKeys.discovery(resource));
+    const cached = rediscover ? undefined : await readJson<DiscoveryState>(this.options.store, authKeys.discovery(resource));
     const ttl = this.options.discoveryTtlMs ?? DEFAULTS.discoveryTtlMs;
     const fresh = cached && this.now() - cached.fetchedAt < ttl;
     const sameMetadata = !resourceMetadataUrl || resourceMetadataUrl === cached?.resourceMetadataUrl;
@@ -1028,6 +1075,21 @@ export class OAuthEngine {
       scopes: splitScope(tokens.scope),
       ...(tokens.expiresAt !== undefined ? { expiresAt: tokens.expiresAt } : {}),
     };
+  }
+
+  /**
+   * Refreshes the access token now (RFC 6749 §6), whatever its expiry: the token vault's
+   * "Refresh now". The same single-flight refresh as before expiry; a refusal deletes the tokens
+   * and throws `AuthRequiredError`.
+   */
+  async refreshNow(resourceUrl: string, opts: { preRegistered?: PreRegisteredClient } = {}): Promise<TokenInfo> {
+    const resource = canonicalResource(resourceUrl);
+    const tokens = await this.readTokens(resource);
+    if (!tokens) throw new AuthRequiredError(`${resource} requires sign-in.`, { resourceUrl: resource });
+    if (!tokens.refreshToken) {
+      throw new OAuthFlowError('token-request-failed', `The authorization server issued no refresh token for ${resource}; sign in again to get a new access token.`);
+    }
+    return this.toInfo(await this.refreshTokens(resource, tokens, opts.preRegistered));
   }
 
   /**

@@ -46,3 +46,9 @@ export class OAuthFlowError extends Error {
     Object.defineProperty(this, OAUTH_FLOW_ERROR, { value: true });
   }
 }
+
+/** Why an aborted sign-in stopped: the OAuthFlowError it was aborted with (timeout, a user's cancel), else a plain cancel. */
+export function cancelReason(signal: AbortSignal): OAuthFlowError {
+  const reason: unknown = signal.reason;
+  return reason instanceof OAuthFlowError ? reason : new OAuthFlowError('cancelled', 'The sign-in was cancelled.');
+}

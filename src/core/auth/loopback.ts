@@ -6,7 +6,8 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { OAuthFlowError } from './errors.js';
+import { untilAborted } from '../abort.js';
+import { OAuthFlowError, cancelReason } from './errors.js';
 import type { CallbackOutcome, CallbackParams, PreparedRedirect, PrepareRequest, RedirectStrategy } from './types.js';
 
 export const LOOPBACK_HOST = '127.0.0.1';
@@ -218,25 +219,11 @@ export class LoopbackRedirect implements RedirectStrategy {
     };
     return {
       redirectUri,
+      // A cancel or timeout stops the wait and frees the state at once.
       waitForCallback: (signal: AbortSignal) =>
-        new Promise<CallbackParams>((resolve, reject) => {
-          const onAbort = () => {
-            const reason: unknown = signal.reason;
-            reject(reason instanceof OAuthFlowError ? reason : new OAuthFlowError('cancelled', 'The sign-in was cancelled.'));
-            dispose();
-          };
-          if (signal.aborted) return onAbort();
-          signal.addEventListener('abort', onAbort, { once: true });
-          received.then(
-            (params) => {
-              signal.removeEventListener('abort', onAbort);
-              resolve(params);
-            },
-            (error: Error) => {
-              signal.removeEventListener('abort', onAbort);
-              reject(error);
-            },
-          );
+        untilAborted(received, signal, () => {
+          dispose();
+          return cancelReason(signal);
         }),
       complete: (outcome: CallbackOutcome) => listener.finish(flow, outcome),
       dispose,

@@ -4,6 +4,7 @@
  */
 import type { AuthorizationServerMetadata, OAuthProtectedResourceMetadata } from '@modelcontextprotocol/sdk/shared/auth.js';
 import type { ClientCredentials } from './clientAuth.js';
+import type { RecordedExchange } from '../markdown.js';
 
 export type { ClientAuthMethod, ClientCredentials, PrivateJwk } from './clientAuth.js';
 
@@ -111,13 +112,8 @@ export type AuthStep =
   | 'revocation';
 
 /** One HTTP request of the engine, secrets masked; for the trace and a step-by-step debugger. */
-export interface HttpExchange {
+export interface HttpExchange extends RecordedExchange {
   step: AuthStep;
-  request: { method: string; url: string; headers: Record<string, string>; body?: string };
-  /** Absent when the request failed before a response (network error, refused by a check). */
-  response?: { status: number; headers: Record<string, string>; body?: string };
-  error?: string;
-  durationMs: number;
 }
 
 /** What a caller may know about a sign-in. Never contains a token. */

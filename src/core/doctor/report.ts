@@ -3,49 +3,8 @@
  * Everything the server sent is data: in Markdown it is escaped, or fenced in code blocks whose fence is
  * longer than any backtick run inside, so a server cannot inject links, HTML or formatting.
  */
-import type { CheckStatus, DoctorCheckResult, DoctorExchange, DoctorReport } from './types.js';
-
-const ICON: Record<CheckStatus, string> = { pass: '✅', warn: '⚠️', fail: '❌', skip: '⏭️' };
-const LABEL: Record<CheckStatus, string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', skip: 'SKIP' };
-
-/**
- * Inline text: HTML and the Markdown characters that make links, code, emphasis, tables or block
- * starts are escaped; the rest (dots, dashes, parentheses) stays readable in the plain-text editor.
- */
-export function escapeMarkdown(text: string): string {
-  return text
-    .replace(/[\r\n]+/g, ' ')
-    .replace(/\\/g, '\\\\')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/([`*[\]|~])/g, '\\$1')
-    // Intraword underscores (resource_metadata) cannot start emphasis (CommonMark §6.2); others can.
-    .replace(/(^|[^A-Za-z0-9])_|_(?=[^A-Za-z0-9]|$)/g, (m) => m.replace('_', '\\_'))
-    .replace(/^(\s*)([#+\-=])/, '$1\\$2')
-    .replace(/^(\s*)(\d+)([.)])/, '$1$2\\$3');
-}
-
-function fence(text: string, lang = ''): string {
-  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
-  const f = '`'.repeat(longest + 1);
-  return `${f}${lang}\n${text}\n${f}`;
-}
-
-function exchangeText(e: DoctorExchange): string {
-  const lines = [`${e.request.method} ${e.request.url}`];
-  for (const [k, v] of Object.entries(e.request.headers)) lines.push(`${k}: ${v}`);
-  if (e.request.body) lines.push('', e.request.body);
-  lines.push('');
-  if (e.response) {
-    lines.push(`HTTP ${e.response.status}  (${e.durationMs} ms)`);
-    for (const [k, v] of Object.entries(e.response.headers)) lines.push(`${k}: ${v}`);
-    if (e.response.body) lines.push('', e.response.body);
-  } else {
-    lines.push(`(no response: ${e.error ?? 'unknown error'}, ${e.durationMs} ms)`);
-  }
-  return lines.join('\n');
-}
+import { CHECK_ICON as ICON, CHECK_LABEL as LABEL, escapeMarkdown, exchangesMarkdown } from '../markdown.js';
+import type { DoctorCheckResult, DoctorReport } from './types.js';
 
 export function statusLine(report: DoctorReport): string {
   const c = report.counts;
@@ -81,11 +40,7 @@ export function toMarkdown(report: DoctorReport, opts: { exchanges?: boolean } =
       out.push('');
     }
     out.push(`_${c.durationMs} ms_`, '');
-    if (withExchanges && c.exchanges?.length) {
-      out.push(`<details><summary>HTTP exchanges (${c.exchanges.length}, secrets masked)</summary>`, '');
-      for (const e of c.exchanges) out.push(fence(exchangeText(e), 'http'), '');
-      out.push('</details>', '');
-    }
+    if (withExchanges) out.push(...exchangesMarkdown(c.exchanges));
   }
   return `${out.join('\n').trimEnd()}\n`;
 }

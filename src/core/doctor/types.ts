@@ -4,8 +4,9 @@
  * Nothing here imports `vscode`; the extension, the CLI and the tests share it.
  */
 import type { FetchLike } from '../auth/types.js';
+import type { CheckStatus, RecordedExchange } from '../markdown.js';
 
-export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip';
+export type { CheckStatus };
 
 /** The checks, in the order they run. */
 export const CHECK_IDS = [
@@ -45,13 +46,7 @@ export const CHECK_TITLES: Record<CheckId, string> = {
 };
 
 /** One HTTP request of the doctor, secrets masked (Authorization, tokens, client secrets). */
-export interface DoctorExchange {
-  request: { method: string; url: string; headers: Record<string, string>; body?: string };
-  /** Absent when the request failed before a response. */
-  response?: { status: number; headers: Record<string, string>; body?: string };
-  error?: string;
-  durationMs: number;
-}
+export type DoctorExchange = RecordedExchange;
 
 export interface DoctorCheckResult {
   id: CheckId;

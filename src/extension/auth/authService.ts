@@ -7,6 +7,9 @@
 import * as vscode from 'vscode';
 import type { OAuthEngine } from '../../core/auth/engine';
 import { OAuthFlowError } from '../../core/auth/errors';
+import type { AuthFlowOutcome } from '../../core/auth/flow';
+import type { FlowStepper } from '../../core/auth/flowSteps';
+import { readAccessToken, readVault, type VaultInfo } from '../../core/auth/vault';
 import { startLaunchRedirect } from '../../core/auth/launchRedirect';
 import { LoopbackRedirect } from '../../core/auth/loopback';
 import type { AuthStatus, AuthStore, PreRegisteredClient, RedirectStrategy, TokenInfo } from '../../core/auth/types';
@@ -40,6 +43,7 @@ export class AuthService implements vscode.Disposable {
   private readonly uriHandler: UriHandlerRedirect;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly statusEmitter = new vscode.EventEmitter<string>();
+  private readonly store: SecretAuthStore;
   /** Fires with the resource URL whose sign-in state changed. */
   readonly onDidChangeStatus = this.statusEmitter.event;
 
@@ -49,6 +53,7 @@ export class AuthService implements vscode.Disposable {
     private readonly logger: Logger,
   ) {
     this.uriHandler = new UriHandlerRedirect(router, logger);
+    this.store = new SecretAuthStore(secrets);
     this.disposables.push(
       this.uriHandler,
       this.statusEmitter,
@@ -111,6 +116,75 @@ export class AuthService implements vscode.Disposable {
     return true;
   }
 
+  /**
+   * The flow debugger's sign-in (issue 5 §1): the engine's own sign-in with a stepper, between
+   * the 401 that starts it and the reconnect that ends it — the same browser, redirect and
+   * reconnect as `signIn`. The stepper pauses it; `signal` cancels it.
+   */
+  async debugSignIn(connection: Connection, stepper: FlowStepper, signal: AbortSignal): Promise<AuthFlowOutcome> {
+    const config = connection.config;
+    if (!isHttpConfig(config)) throw new Error(`"${config.name}" is a stdio connection: it does not use OAuth.`);
+    const preRegistered = await this.preRegisteredClient(config);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { runAuthFlow } = require('../../core/auth/flow') as typeof import('../../core/auth/flow');
+    try {
+      return await runAuthFlow(this.engine(), config.url, {
+        stepper,
+        signal,
+        preRegistered,
+        serverName: config.name,
+        transport: config.transport,
+        ...(config.headers ? { headers: config.headers } : {}),
+        connect: async () => {
+          await connection.reconnect();
+          return {
+            serverName: connection.serverInfo?.name,
+            serverVersion: connection.serverInfo?.version,
+            protocolVersion: connection.protocolVersion,
+            transport: connection.activeTransport,
+          };
+        },
+      });
+    } finally {
+      this.statusEmitter.fire(config.url);
+    }
+  }
+
+  /** What the token vault shows (no token, no secret). */
+  vault(config: HttpConnectionConfig): Promise<VaultInfo> {
+    return readVault(this.store, config.url);
+  }
+
+  /** Refreshes the access token now (the vault's "Refresh now"). */
+  async refreshNow(config: HttpConnectionConfig): Promise<void> {
+    try {
+      await this.engine().refreshNow(config.url, { preRegistered: await this.preRegisteredClient(config) });
+    } finally {
+      this.statusEmitter.fire(config.url);
+    }
+  }
+
+  /**
+   * Copies the access token to the clipboard after a modal warning. The token goes from
+   * SecretStorage to the clipboard here, in the extension host: never through the webview.
+   */
+  async copyAccessToken(config: HttpConnectionConfig): Promise<boolean> {
+    const token = await readAccessToken(this.store, config.url);
+    if (!token) throw new Error(`No access token is stored for ${config.name}.`);
+    const choice = await vscode.window.showWarningMessage(
+      `Copy the access token of ${config.name}?`,
+      {
+        modal: true,
+        detail: 'Anyone who gets this token can act as you on this server until it expires. It is copied to the clipboard as it is: do not paste it into chats, issues or logs, and clear the clipboard when you are done.',
+      },
+      'Copy Token',
+    );
+    if (choice !== 'Copy Token') return false;
+    await vscode.env.clipboard.writeText(token);
+    this.logger.info(`[${config.name}] the access token was copied to the clipboard at the user's request.`);
+    return true;
+  }
+
   async signOut(config: HttpConnectionConfig): Promise<void> {
     await this.engine().signOut(config.url, { preRegistered: await this.preRegisteredClient(config) });
     this.statusEmitter.fire(config.url);
@@ -152,7 +226,7 @@ export class AuthService implements vscode.Disposable {
     const cimdUrl = settings.get<string>('clientMetadataUrl', '').trim();
     const timeoutMs = Math.max(10, settings.get<number>('signInTimeoutSeconds', 300)) * 1000;
     this.engineInstance = new OAuthEngine({
-      store: new SecretAuthStore(this.secrets),
+      store: this.store,
       logger: this.logger,
       openBrowser: async (url) => {
         // The system browser only, never a webview (RFC 8252 §8.12), through a one-shot loopback

@@ -12,6 +12,7 @@ import { ConnectionError } from '../../core/errors';
 import { DisposableStore } from '../../core/events';
 import type { ConnectionManager } from '../../core/manager';
 import {
+  TAB_IDS,
   validateWebviewMessage,
   type AuthStatus,
   type CommandMessage,
@@ -26,9 +27,11 @@ import {
   type RequestMethod,
   type TabId,
   type TraceEntryView,
+  type VaultView,
 } from '../../shared/protocol';
 import { COMMANDS } from '../commands';
 import type { AuthStatusProvider } from './authStatus';
+import type { InspectorAuthTools } from './authTools';
 import { inspectorHtml, newNonce } from './html';
 import { buildCurl, defaultAuthStatus, toConnectionView, toDetails, toJson, toTraceView } from './viewModel';
 
@@ -43,6 +46,8 @@ export interface InspectorDeps {
   isEditable(connectionId: string): boolean;
   /** The OAuth engine's view of each connection; when absent, `defaultAuthStatus`. */
   auth?: AuthStatusProvider;
+  /** The Auth tab's token vault and flow debugger; when absent, the tab says OAuth is not available. */
+  authTools?: InspectorAuthTools;
 }
 
 type Handlers = { [M in RequestMethod]: (params: RequestMap[M]['params']) => Promise<RequestMap[M]['result']> };
@@ -123,6 +128,7 @@ export class InspectorPanel implements vscode.Disposable {
       }),
     );
     if (deps.auth?.onDidChange) this.disposables.add(deps.auth.onDidChange(() => this.scheduleConnectionsChanged()));
+    if (deps.authTools) this.disposables.add(deps.authTools.onDidChangeTrace((e) => this.post('auth/trace', e)));
     this.watchConnections();
   }
 
@@ -294,10 +300,47 @@ export class InspectorPanel implements vscode.Disposable {
       case 'clipboard/write':
         await vscode.env.clipboard.writeText(message.params.text);
         return;
+      case 'auth/debug/start':
+        try {
+          this.authTools().startDebug(this.connection(message.params.connectionId), message.params.mode);
+        } catch (e) {
+          void vscode.window.showErrorMessage(`The sign-in debugger could not start: ${errorInfo(e).message}`);
+        }
+        return;
+      case 'auth/debug/next':
+        this.authTools().next(message.params.connectionId);
+        return;
+      case 'auth/debug/continue':
+        this.authTools().continueRun(message.params.connectionId);
+        return;
+      case 'auth/debug/cancel':
+        this.authTools().cancel(message.params.connectionId);
+        return;
     }
   }
 
+  private authTools(): InspectorAuthTools {
+    if (!this.deps.authTools) throw new ConnectionError('invalid-config', 'OAuth is not available in this inspector.');
+    return this.deps.authTools;
+  }
+
+  /** Runs a vault action, then answers with the vault as it is now (the list's auth status follows through onDidChange). */
+  private async vaultAfter(connectionId: string, action: (tools: InspectorAuthTools, c: Connection) => Promise<unknown>): Promise<{ vault: VaultView | null }> {
+    const c = this.connection(connectionId);
+    const tools = this.authTools();
+    await action(tools, c);
+    this.scheduleConnectionsChanged();
+    return { vault: await tools.vault(c) };
+  }
+
   private readonly handlers: Handlers = {
+    'auth/vault': async ({ connectionId }) => ({ vault: this.deps.authTools ? await this.deps.authTools.vault(this.connection(connectionId)) : null }),
+    'auth/trace': async ({ connectionId }) => ({ trace: this.deps.authTools?.trace(connectionId) ?? null }),
+    'auth/refreshNow': ({ connectionId }) => this.vaultAfter(connectionId, (t, c) => t.refreshNow(c)),
+    'auth/revoke': ({ connectionId }) => this.vaultAfter(connectionId, (t, c) => t.revoke(c)),
+    'auth/forgetRegistration': ({ connectionId }) => this.vaultAfter(connectionId, (t, c) => t.forgetRegistration(c)),
+    'auth/copyToken': async ({ connectionId }) => ({ copied: await this.authTools().copyToken(this.connection(connectionId)) }),
+    'auth/export': async ({ connectionId, format }) => ({ saved: await this.authTools().exportTrace(connectionId, format) }),
     'tools/call': async ({ connectionId, name, args, callId }) => {
       const c = this.connection(connectionId);
       return this.withCall(callId, async (signal) => {
@@ -412,7 +455,7 @@ export function focusFromArgument(arg: unknown, manager: ConnectionManager): Foc
     case 'connection':
       return { connectionId };
     default: {
-      const tabs: TabId[] = ['tools', 'resources', 'prompts', 'history', 'log', 'server'];
+      const tabs: readonly TabId[] = TAB_IDS;
       return { connectionId, tab: tabs.includes(a.tab as TabId) ? (a.tab as TabId) : undefined, item: typeof a.item === 'string' ? a.item : undefined };
     }
   }

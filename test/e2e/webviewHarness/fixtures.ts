@@ -16,6 +16,9 @@ export interface HarnessFixture {
   curl?: string;
   theme?: 'light' | 'dark';
   focus?: { connectionId: string; tab?: string; item?: string };
+  /** The Auth tab: vaults per connection and the recorded debugger flow the harness replays. */
+  authVaults?: Record<string, import('../../../src/shared/protocol').VaultView>;
+  authFlow?: { resource: string; serverName: string; steps: import('../../../src/shared/protocol').FlowStepView[] };
 }
 
 // 2x2 PNG (red/green/blue/white) and a 44-byte silent WAV, base64.

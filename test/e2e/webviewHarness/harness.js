@@ -155,6 +155,36 @@
       case 'history/export':
         window.__harness.exported = p.json;
         return reply(m.id, { saved: true });
+      // The Auth tab: the vault from the fixture; its actions change it as the real host would.
+      case 'auth/vault':
+        return reply(m.id, { vault: auth.vaults[p.connectionId] || null });
+      case 'auth/trace': {
+        const kept = sessionStorage.getItem('harness-trace-' + p.connectionId);
+        return reply(m.id, { trace: kept ? JSON.parse(kept) : null });
+      }
+      case 'auth/refreshNow': {
+        const v = auth.vaults[p.connectionId];
+        if (!v || !v.hasRefreshToken) return fail(m.id, { code: 'failed', message: 'No refresh token.' });
+        v.obtainedAt = Date.now();
+        v.expiresAt = Date.now() + 3600 * 1000;
+        return reply(m.id, { vault: v });
+      }
+      case 'auth/revoke': {
+        const v = auth.vaults[p.connectionId];
+        if (v) auth.vaults[p.connectionId] = { connectionId: v.connectionId, state: 'none', resource: v.resource, issuer: v.issuer, scopes: [], hasRefreshToken: false, registration: v.registration };
+        return reply(m.id, { vault: auth.vaults[p.connectionId] || null });
+      }
+      case 'auth/forgetRegistration': {
+        const v = auth.vaults[p.connectionId];
+        if (v) delete v.registration;
+        return reply(m.id, { vault: v || null });
+      }
+      case 'auth/copyToken':
+        // The real host asks in a modal and copies itself; the webview only learns the answer.
+        return reply(m.id, { copied: true });
+      case 'auth/export':
+        window.__harness.authExports.push(p.format);
+        return reply(m.id, { saved: true });
       default:
         return fail(m.id, { code: 'invalid-message', message: 'unknown request' });
     }
@@ -173,6 +203,63 @@
       }
     } else if (m.method === 'clipboard/write') {
       clipboard.push(m.params.text);
+    } else if (m.method.startsWith('auth/debug/')) {
+      handleDebug(m);
+    }
+  }
+
+  // Plays AuthDebugger: the fixture's eight recorded step results, released one per Next.
+  const auth = { vaults: JSON.parse(JSON.stringify(fixture.authVaults || {})), sessions: new Map() };
+  function publishTrace(connectionId, trace) {
+    if (trace.state !== 'running' && trace.state !== 'paused') sessionStorage.setItem('harness-trace-' + connectionId, JSON.stringify(trace));
+    notify('auth/trace', { connectionId, trace });
+  }
+  function info(step) {
+    return { id: step.id, index: step.index, title: step.title };
+  }
+  function advance(connectionId) {
+    const s = auth.sessions.get(connectionId);
+    const flow = fixture.authFlow;
+    const step = flow.steps[s.done];
+    s.done++;
+    s.trace = { ...s.trace, steps: [...s.trace.steps, step], next: undefined, state: 'running' };
+    if (step.status === 'fail' || s.done === flow.steps.length) {
+      s.trace = { ...s.trace, state: step.status === 'fail' ? 'failed' : 'succeeded', finishedAt: s.trace.startedAt + 1234, ...(step.status === 'fail' ? { error: step.summary } : {}) };
+      auth.sessions.delete(connectionId);
+      publishTrace(connectionId, s.trace);
+      return false;
+    }
+    s.trace = { ...s.trace, next: info(flow.steps[s.done]), state: s.mode === 'step' ? 'paused' : 'running' };
+    publishTrace(connectionId, s.trace);
+    return true;
+  }
+  function handleDebug(m) {
+    const id = m.params.connectionId;
+    const flow = fixture.authFlow;
+    if (m.method === 'auth/debug/start') {
+      const s = { mode: m.params.mode, done: 0, trace: { resource: flow.resource, serverName: flow.serverName, mode: m.params.mode, state: 'paused', startedAt: Date.now(), steps: [], next: info(flow.steps[0]) } };
+      auth.sessions.set(id, s);
+      if (s.mode === 'run') {
+        s.trace.state = 'running';
+        while (advance(id));
+      } else {
+        publishTrace(id, s.trace);
+      }
+    } else if (m.method === 'auth/debug/next') {
+      if (auth.sessions.has(id)) advance(id);
+    } else if (m.method === 'auth/debug/continue') {
+      const s = auth.sessions.get(id);
+      if (s) {
+        s.mode = 'run';
+        s.trace.mode = 'run';
+        while (advance(id));
+      }
+    } else if (m.method === 'auth/debug/cancel') {
+      const s = auth.sessions.get(id);
+      if (s) {
+        auth.sessions.delete(id);
+        publishTrace(id, { ...s.trace, state: 'cancelled', next: undefined, finishedAt: Date.now() });
+      }
     }
   }
 
@@ -199,6 +286,6 @@
     acquired = true;
     return api;
   };
-  window.__harness = { sent, clipboard, notify, setTheme, fixture, verdict, get selected() { return selected; }, pendingCalls };
+  window.__harness = { sent, clipboard, notify, setTheme, fixture, verdict, get selected() { return selected; }, pendingCalls, authExports: [], auth };
   setTheme(fixture.theme || 'dark');
 })();

@@ -3,11 +3,15 @@
  * real panel (src/extension/inspector/html.ts), with harness.js (the host side of the protocol)
  * loaded before dist/webview.js. Only files under a few prefixes are served.
  */
+import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import type { WebviewToHostMessage } from '../../../src/shared/protocol';
 import { inspectorHtml, newNonce } from '../../../src/extension/inspector/html';
+import type { HarnessFixture } from './fixtures';
 
 export const REPO_ROOT = path.resolve(__dirname, '../../..');
 
@@ -58,3 +62,44 @@ export async function startHarness(): Promise<Harness> {
 
 /** Chromium flags from /work/shared/docs/real-vscode-testing.md (offline, headless, no sandbox in containers). */
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+
+/** Evaluates an expression in the page (strings keep DOM types out of these Node-typed files). */
+export function js<T = unknown>(page: Page, expression: string): Promise<T> {
+  return page.evaluate(expression) as Promise<T>;
+}
+
+export interface HarnessPage {
+  page: Page;
+  /** Every message the webview sent to the (harness) host so far. */
+  sent(): Promise<WebviewToHostMessage[]>;
+  /** Closes the page, asserting that it threw no uncaught error. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the inspector in a fresh browser context with `fixture` as the host's data, and waits for
+ * `ready` (a selector that shows the page has rendered what the test needs).
+ */
+export async function openHarnessPage(
+  browser: Browser,
+  harness: Harness,
+  fixture: HarnessFixture,
+  opts: { ready: string; viewport?: { width: number; height: number } },
+): Promise<HarnessPage> {
+  const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  // The fixture as a script (CDP init scripts run before the page's own, whatever its CSP).
+  await page.addInitScript(`window.__harnessFixture = ${JSON.stringify(fixture)};`);
+  await page.goto(harness.url);
+  await page.locator(opts.ready).first().waitFor();
+  return {
+    page,
+    sent: () => js<WebviewToHostMessage[]>(page, 'window.__harness.sent'),
+    close: async () => {
+      assert.deepEqual(errors, [], 'no uncaught errors in the page');
+      await context.close();
+    },
+  };
+}

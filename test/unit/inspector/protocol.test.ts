@@ -29,6 +29,21 @@ describe('shared/protocol validateWebviewMessage (webview input is untrusted)', 
     assert.ok(COMMAND_METHODS.length >= 9 && REQUEST_METHODS.length >= 9);
   });
 
+  it('checks the Auth tab messages: debugger commands, vault requests and export formats (issue 5)', () => {
+    ok({ kind: 'command', method: 'auth/debug/start', params: { connectionId: 'c', mode: 'step' } });
+    ok({ kind: 'command', method: 'auth/debug/start', params: { connectionId: 'c', mode: 'run' } });
+    for (const method of ['auth/debug/next', 'auth/debug/continue', 'auth/debug/cancel']) ok({ kind: 'command', method, params: { connectionId: 'c' } });
+    for (const method of ['auth/vault', 'auth/trace', 'auth/refreshNow', 'auth/revoke', 'auth/forgetRegistration', 'auth/copyToken']) ok({ kind: 'request', id: 7, method, params: { connectionId: 'c' } });
+    ok({ kind: 'request', id: 8, method: 'auth/export', params: { connectionId: 'c', format: 'markdown' } });
+    ok({ kind: 'request', id: 8, method: 'auth/export', params: { connectionId: 'c', format: 'json' } });
+    bad({ kind: 'command', method: 'auth/debug/start', params: { connectionId: 'c', mode: 'fast' } }, /mode must be one of step, run/);
+    bad({ kind: 'command', method: 'auth/debug/start', params: { connectionId: 'c' } }, /mode must be one of/);
+    bad({ kind: 'request', id: 9, method: 'auth/export', params: { connectionId: 'c', format: 'html' } }, /format must be one of markdown, json/, 9);
+    // The copy action takes no payload: the webview cannot name what ends up on the clipboard.
+    bad({ kind: 'request', id: 10, method: 'auth/copyToken', params: { connectionId: 'c', text: 'x' } }, /unknown field "text"/, 10);
+    bad({ kind: 'request', id: 11, method: 'auth/vault', params: { connectionId: '' } }, /connectionId is empty/, 11);
+  });
+
   it('rejects unknown kinds, methods and fields', () => {
     bad(null, /must be an object/);
     bad([], /must be an object/);

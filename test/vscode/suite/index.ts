@@ -15,6 +15,7 @@ const TEST_MODULES: Array<[file: string, load: () => Promise<unknown>]> = [
   ['store.test.ts', () => import('./store.test')],
   ['connection.test.ts', () => import('./connection.test')],
   ['doctor.test.ts', () => import('./doctor.test')],
+  ['authDebugger.test.ts', () => import('./authDebugger.test')],
 ];
 
 export async function run(): Promise<void> {
