@@ -59,6 +59,8 @@ export class AuthTab implements Tab {
   private trace?: FlowTraceView | null;
   private shownFor?: string;
   private message?: { text: string; cls: string };
+  /** The outcome of the last export, shown under the debugger's buttons. */
+  private debugMessage?: { text: string; cls: string };
   private timer?: number;
   /** Which steps the user expanded, so a re-render keeps them open. */
   private readonly open = new Set<FlowStepId>();
@@ -95,6 +97,7 @@ export class AuthTab implements Tab {
       this.vault = undefined;
       this.trace = undefined;
       this.message = undefined;
+      this.debugMessage = undefined;
       this.open.clear();
       setChildren(
         this.element,
@@ -236,6 +239,7 @@ export class AuthTab implements Tab {
     const c = this.app.connection();
     if (!c) return;
     this.open.clear();
+    this.debugMessage = undefined;
     this.trace = { resource: c.target, serverName: c.name, mode, state: 'running', startedAt: Date.now(), steps: [] };
     this.renderDebugger();
     this.app.host.command('auth/debug/start', { connectionId: c.id, mode });
@@ -243,7 +247,14 @@ export class AuthTab implements Tab {
 
   private async exportTrace(format: 'markdown' | 'json'): Promise<void> {
     const c = this.app.connection();
-    if (c) await this.app.host.request('auth/export', { connectionId: c.id, format }).catch(() => undefined);
+    if (!c) return;
+    try {
+      const { saved } = await this.app.host.request('auth/export', { connectionId: c.id, format });
+      this.debugMessage = saved ? { text: `Exported as ${format === 'markdown' ? 'Markdown' : 'JSON'} (secrets removed).`, cls: 'ok' } : undefined;
+    } catch (e) {
+      this.debugMessage = { text: `The trace could not be exported: ${e instanceof RequestError ? e.info.message : (e as Error).message}`, cls: 'bad' };
+    }
+    this.renderDebugger();
   }
 
   private renderDebugger(): void {
@@ -282,7 +293,8 @@ export class AuthTab implements Tab {
     );
     const byId = new Map(t.steps.map((s) => [s.id, s]));
     const list = h('ol', { class: 'flow-steps', attrs: { 'data-role': 'flow-steps' } }, ...FLOW_STEP_ORDER.map((id, i) => this.stepItem(id, i + 1, byId.get(id), t)));
-    setChildren(this.debuggerEl, controls, state, list);
+    const message = this.debugMessage ? h('div', { class: `vault-message ${this.debugMessage.cls}`, attrs: { 'data-role': 'debug-message', role: 'status' } }, clip(this.debugMessage.text, 1000)) : null;
+    setChildren(this.debuggerEl, controls, message, state, list);
   }
 
   private stepItem(id: FlowStepId, index: number, step: FlowStepView | undefined, t: FlowTraceView): HTMLElement {

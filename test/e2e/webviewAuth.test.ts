@@ -169,6 +169,7 @@ describe('inspector webview: Auth tab (harness, Chromium)', function () {
       await page.waitForTimeout(50);
     }
     assert.deepEqual(await js(page, 'window.__harness.authExports'), ['markdown', 'json']);
+    await page.locator('[data-role="debug-message"]', { hasText: 'Exported as JSON (secrets removed).' }).waitFor();
     assert.deepEqual(commands(await o.sent()), ['auth/debug/start', ...ids.map(() => 'auth/debug/next')]);
 
     // The last trace survives a reload (the host keeps it).
@@ -213,6 +214,21 @@ describe('inspector webview: Auth tab (harness, Chromium)', function () {
     assert.match(await asm.locator('[data-check="fail"]').innerText(), /RFC 8414 §3\.3/);
     for (const id of ['registration', 'authorization', 'callback', 'token', 'initialize']) assert.equal(await step(page, id).getAttribute('data-status'), 'pending', id);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'auth-debugger-wrong-issuer.png'), fullPage: true });
+    await o.close();
+  });
+
+  it('says why an export failed, and clears the message on the next run', async () => {
+    const o = await open({ ...fixture(wrongIssuer), authExportError: 'EACCES: permission denied, open /readonly/trace.md' });
+    const { page } = o;
+    await page.locator('[data-action="debug-run"]').click();
+    await page.locator('[data-role="debug-state"]', { hasText: 'Failed' }).waitFor();
+    await page.locator('[data-action="export-markdown"]').click();
+    const message = page.locator('[data-role="debug-message"]');
+    await message.waitFor();
+    assert.equal(await message.innerText(), 'The trace could not be exported: EACCES: permission denied, open /readonly/trace.md');
+    await page.locator('[data-action="debug-run"]').click();
+    await page.locator('[data-role="debug-state"]', { hasText: 'Failed' }).waitFor();
+    assert.equal(await message.count(), 0);
     await o.close();
   });
 

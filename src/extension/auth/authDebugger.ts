@@ -181,6 +181,9 @@ export class AuthDebugger implements InspectorAuthTools, vscode.Disposable {
     if (!target) return false;
     const text = markdown ? flowTraceToMarkdown(trace) : flowTraceToJson(trace);
     await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
+    void vscode.window.showInformationMessage(`The sign-in trace of ${trace.serverName} was exported to ${target.fsPath} (secrets removed).`, 'Open').then((choice) => {
+      if (choice === 'Open') void vscode.window.showTextDocument(target);
+    });
     return true;
   }
 

@@ -19,6 +19,8 @@ export interface HarnessFixture {
   /** The Auth tab: vaults per connection and the recorded debugger flow the harness replays. */
   authVaults?: Record<string, import('../../../src/shared/protocol').VaultView>;
   authFlow?: { resource: string; serverName: string; steps: import('../../../src/shared/protocol').FlowStepView[] };
+  /** When set, the host refuses to export the trace with this message. */
+  authExportError?: string;
 }
 
 // 2x2 PNG (red/green/blue/white) and a 44-byte silent WAV, base64.

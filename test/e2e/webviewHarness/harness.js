@@ -184,6 +184,8 @@
         return reply(m.id, { copied: true });
       case 'auth/export':
         window.__harness.authExports.push(p.format);
+        // A fixture may make the host's export fail (a read-only folder, say) to test the message.
+        if (fixture.authExportError) return fail(m.id, { code: 'invalid-config', message: fixture.authExportError });
         return reply(m.id, { saved: true });
       default:
         return fail(m.id, { code: 'invalid-message', message: 'unknown request' });
