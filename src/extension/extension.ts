@@ -133,7 +133,7 @@ export function activate(context: vscode.ExtensionContext): McpLensTestApi | und
 
   // The MCP Inspector webview panel (issue 4): Open Inspector, and its serializer for reloads.
   // Its Auth tab: the OAuth flow debugger and the token vault (issue 5 §1, §3).
-  const authDebugger = new AuthDebugger(auth, context.workspaceState, log);
+  const authDebugger = new AuthDebugger(auth, context.workspaceState, log, (config) => store.secretHeaders(config));
   context.subscriptions.push(
     connectionManager.onDidChange((e) => {
       if (e.kind === 'removed') void authDebugger.forgetConnection(e.connection.id);

@@ -10,7 +10,7 @@ import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
 import { DoctorHttp, DoctorRequestError } from '../doctor/http.js';
 import { parseBearerChallenge, type OAuthEngine, type SignInOptions } from './engine.js';
 import { OAuthFlowError } from './errors.js';
-import { flowStep, recordFlowExchange, withFlowStepper, type ChallengeOutcome, type FlowStepper, type InitializeOutcome } from './flowSteps.js';
+import { addFlowSecretHeader, flowStep, recordFlowExchange, withFlowStepper, type ChallengeOutcome, type FlowStepper, type InitializeOutcome } from './flowSteps.js';
 import type { FetchLike, TokenInfo } from './types.js';
 import { canonicalResource } from './urls.js';
 
@@ -20,6 +20,11 @@ export interface AuthFlowOptions extends Omit<SignInOptions, 'challenge' | 'step
   transport?: 'streamable-http' | 'sse' | 'auto';
   /** The connection's own static headers, sent with the first request (never OAuth tokens). */
   headers?: Record<string, string>;
+  /**
+   * The connection's headers kept in secret storage (an API key, say): sent with the first request
+   * as the transport sends them, and masked in every step, whatever their name.
+   */
+  secretHeaders?: Record<string, string>;
   /** For the first request. Default: global fetch. */
   fetch?: FetchLike;
   /** Limit of the first request. Default 10 s. */
@@ -39,11 +44,12 @@ export interface AuthFlowOutcome {
  */
 export function runAuthFlow(engine: OAuthEngine, resourceUrl: string, opts: AuthFlowOptions): Promise<AuthFlowOutcome> {
   return withFlowStepper(opts.stepper, opts.signal, async () => {
+    for (const [name, value] of Object.entries(opts.secretHeaders ?? {})) addFlowSecretHeader(name, value);
     const challenge = await flowStep('challenge', () => probeChallenge(resourceUrl, opts));
     if (challenge.status !== 401) {
       throw new OAuthFlowError('unsupported-server', `The server answered HTTP ${challenge.status} without a token: it does not ask for a sign-in.`);
     }
-    const { connect, transport: _transport, headers: _headers, fetch: _fetch, probeTimeoutMs: _timeout, ...signIn } = opts;
+    const { connect, transport: _transport, headers: _headers, secretHeaders: _secretHeaders, fetch: _fetch, probeTimeoutMs: _timeout, ...signIn } = opts;
     const token = await engine.signIn(resourceUrl, { rediscover: true, ...signIn, stepper: opts.stepper, challenge: challenge.challenge });
     const initialize = await flowStep('initialize', connect);
     return { token, initialize };
@@ -55,11 +61,12 @@ async function probeChallenge(resourceUrl: string, opts: AuthFlowOptions): Promi
   const http = new DoctorHttp(opts.fetch ?? ((u, i) => fetch(u, i)), opts.probeTimeoutMs ?? 10_000, opts.signal);
   const url = canonicalResource(resourceUrl);
   const sse = opts.transport === 'sse';
+  const sent = { ...opts.headers, ...opts.secretHeaders };
   const init = sse
-    ? { method: 'GET', headers: { ...opts.headers, Accept: 'text/event-stream' } }
+    ? { method: 'GET', headers: { ...sent, Accept: 'text/event-stream' } }
     : {
         method: 'POST',
-        headers: { ...opts.headers, 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream' },
+        headers: { ...sent, 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream' },
         body: JSON.stringify({
           jsonrpc: '2.0',
           id: 0,
@@ -68,11 +75,11 @@ async function probeChallenge(resourceUrl: string, opts: AuthFlowOptions): Promi
         }),
       };
   try {
-    const sent = await http.send(url, init, { stream: true });
-    recordFlowExchange(sent.exchange);
-    if (sent.text === undefined) await sent.response.body?.cancel().catch(() => undefined);
-    const wwwAuthenticate = sent.response.headers.get('www-authenticate');
-    return { status: sent.response.status, wwwAuthenticate, challenge: parseBearerChallenge(wwwAuthenticate) };
+    const answer = await http.send(url, init, { stream: true });
+    recordFlowExchange(answer.exchange);
+    if (answer.text === undefined) await answer.response.body?.cancel().catch(() => undefined);
+    const wwwAuthenticate = answer.response.headers.get('www-authenticate');
+    return { status: answer.response.status, wwwAuthenticate, challenge: parseBearerChallenge(wwwAuthenticate) };
   } catch (error) {
     if (error instanceof DoctorRequestError) {
       recordFlowExchange(error.exchange);

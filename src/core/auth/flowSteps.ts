@@ -132,6 +132,18 @@ export function onFlowPause(listener: PauseListener): () => void {
   return () => recorder.pauseListeners.delete(listener);
 }
 
+/**
+ * A connection's secret header (an API key, say), whose name the by-name masking cannot know: in
+ * the steps recorded from now on, that header is masked in every exchange, and its value wherever
+ * else it appears. Nothing happens outside a recorded flow.
+ */
+export function addFlowSecretHeader(name: string, value: string): void {
+  const recorder = flowScope.getStore();
+  if (!recorder) return;
+  recorder.secretHeaderNames.add(name.toLowerCase());
+  recorder.addSecret(value);
+}
+
 /** True while a stepper records the current async context (so callers can skip work otherwise). */
 export function isRecordingFlow(): boolean {
   return flowScope.getStore() !== undefined;
@@ -181,6 +193,7 @@ export function withFlowStepper<T>(stepper: FlowStepper | undefined, signal: Abo
 class FlowRecorder {
   private current?: { exchanges: FlowExchange[] };
   private readonly secrets = new Set<string>();
+  readonly secretHeaderNames = new Set<string>();
   readonly pauseListeners = new Set<PauseListener>();
 
   constructor(
@@ -188,11 +201,22 @@ class FlowRecorder {
     private readonly signal: AbortSignal | undefined,
   ) {}
 
+  addSecret(value: string | undefined | null): void {
+    if (value && value.length >= 4) this.secrets.add(value);
+  }
+
   record(exchange: FlowExchange): void {
     // Outside a step (e.g. the lists a connection loads after initialize) nothing is recorded.
     if (!this.current) return;
-    const { request, response, error, durationMs } = exchange;
+    const { error, durationMs } = exchange;
+    const request = { ...exchange.request, headers: this.maskNamed(exchange.request.headers) };
+    const response = exchange.response && { ...exchange.response, headers: this.maskNamed(exchange.response.headers) };
     this.current.exchanges.push({ request, ...(response ? { response } : {}), ...(error ? { error } : {}), durationMs: Math.round(durationMs) });
+  }
+
+  private maskNamed(headers: Record<string, string>): Record<string, string> {
+    if (this.secretHeaderNames.size === 0) return headers;
+    return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, this.secretHeaderNames.has(k.toLowerCase()) ? MASK : v]));
   }
 
   async step<K extends FlowStepId, V extends FlowStepValues[K]>(id: K, run: () => Promise<V>): Promise<V> {
@@ -208,7 +232,7 @@ class FlowRecorder {
     this.current = state;
     const startedAt = Date.now();
     const started = performance.now();
-    const ctx: DescribeContext = { exchanges: state.exchanges, secret: (v) => v && v.length >= 4 && this.secrets.add(v) };
+    const ctx: DescribeContext = { exchanges: state.exchanges, secret: (v) => this.addSecret(v) };
     let description: Description;
     try {
       const value = await run();

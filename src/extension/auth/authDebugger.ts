@@ -65,6 +65,8 @@ export class AuthDebugger implements InspectorAuthTools, vscode.Disposable {
     private readonly auth: DebuggerAuth,
     private readonly memento: vscode.Memento,
     private readonly logger: Logger,
+    /** The connection's header values kept in secret storage: the first request sends them, as the transport does. */
+    private readonly secretHeadersFor: (config: HttpConnectionConfig) => Promise<Record<string, string>> = async () => ({}),
   ) {}
 
   /**
@@ -142,13 +144,15 @@ export class AuthDebugger implements InspectorAuthTools, vscode.Disposable {
       },
     };
     this.logger.info(`[${config.name}] debugging the sign-in (${mode === 'step' ? 'step by step' : 'straight through'}).`);
-    void this.auth.debugSignIn(connection, stepper, session.abort.signal).then(
-      () => this.finish(connection.id, session, 'succeeded'),
-      (error: unknown) => {
-        const cancelled = error instanceof OAuthFlowError && error.code === 'cancelled';
-        this.finish(connection.id, session, cancelled ? 'cancelled' : 'failed', cancelled ? undefined : error instanceof Error ? error.message : String(error));
-      },
-    );
+    void this.secretHeadersFor(config)
+      .then((secretHeaders) => this.auth.debugSignIn(connection, stepper, session.abort.signal, secretHeaders))
+      .then(
+        () => this.finish(connection.id, session, 'succeeded'),
+        (error: unknown) => {
+          const cancelled = error instanceof OAuthFlowError && error.code === 'cancelled';
+          this.finish(connection.id, session, cancelled ? 'cancelled' : 'failed', cancelled ? undefined : error instanceof Error ? error.message : String(error));
+        },
+      );
   }
 
   next(connectionId: string): void {

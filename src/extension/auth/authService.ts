@@ -121,7 +121,7 @@ export class AuthService implements vscode.Disposable {
    * the 401 that starts it and the reconnect that ends it — the same browser, redirect and
    * reconnect as `signIn`. The stepper pauses it; `signal` cancels it.
    */
-  async debugSignIn(connection: Connection, stepper: FlowStepper, signal: AbortSignal): Promise<AuthFlowOutcome> {
+  async debugSignIn(connection: Connection, stepper: FlowStepper, signal: AbortSignal, secretHeaders: Record<string, string> = {}): Promise<AuthFlowOutcome> {
     const config = connection.config;
     if (!isHttpConfig(config)) throw new Error(`"${config.name}" is a stdio connection: it does not use OAuth.`);
     const preRegistered = await this.preRegisteredClient(config);
@@ -135,6 +135,7 @@ export class AuthService implements vscode.Disposable {
         serverName: config.name,
         transport: config.transport,
         ...(config.headers ? { headers: config.headers } : {}),
+        secretHeaders,
         connect: async () => {
           await connection.reconnect();
           return {

@@ -153,6 +153,28 @@ describe('OAuth flow debugger engine (simple-auth fixture)', function () {
     assert.equal(outcome.token.issuer, s.issuer);
   });
 
+  it("sends the connection's secret headers with the first request and masks them in every step, whatever their name", async () => {
+    const s = (server = await startSimpleAuthServer({ githubClientId: 'demo-client', githubClientSecret: 'demo-secret', autoApprove: true }));
+    const h = makeHarness({ store: new MemoryAuthStore() });
+    const apiKey = 'lens-api-key-7f3a9c2e';
+    const stepper = recordingStepper();
+    // Step 8 connects as the real transport does: the secret header on every request.
+    const connectWithKey = async (): Promise<InitializeOutcome> => {
+      const transport = new StreamableHTTPClientTransport(new URL(s.mcpUrl), { fetch: h.engine.authorizedFetch(s.mcpUrl), requestInit: { headers: { 'X-Acme-Tenant-Key': apiKey } } });
+      const client = new Client({ name: 'mcp-lens-test', version: '0.0.0' });
+      await client.connect(transport);
+      clients.push(client);
+      return { serverName: client.getServerVersion()?.name };
+    };
+    await runAuthFlow(h.engine, s.mcpUrl, { stepper, headers: { 'X-Trace-Id': 'visible-1' }, secretHeaders: { 'X-Acme-Tenant-Key': apiKey }, connect: connectWithKey });
+    const challenge = stepper.after.find((r) => r.id === 'challenge')!;
+    assert.equal(challenge.exchanges[0].request.headers['x-acme-tenant-key'], '***', 'sent with the first request, masked');
+    assert.equal(challenge.exchanges[0].request.headers['x-trace-id'], 'visible-1', 'plain headers stay readable');
+    const init = stepper.after.find((r) => r.id === 'initialize')!;
+    assert.ok(init.exchanges.length > 0 && init.exchanges.every((e) => e.request.headers['x-acme-tenant-key'] === '***'));
+    assert.ok(!JSON.stringify(stepper.after).includes(apiKey), 'the key appears in no step');
+  });
+
   it('does not count the time a step waits for Next against the sign-in timeout, but still times out a hang', async () => {
     const s = (server = await startSimpleAuthServer({ githubClientId: 'demo-client', githubClientSecret: 'demo-secret', autoApprove: true }));
     // 1.5 s of sign-in time; the user pauses 0.6 s before each of the steps 2–7 (3.6 s in all).
