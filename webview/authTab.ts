@@ -65,6 +65,8 @@ export class AuthTab implements Tab {
   /** Which steps the user expanded, so a re-render keeps them open. */
   private readonly open = new Set<FlowStepId>();
   private loadSeq = 0;
+  /** The selection or the connections changed while the tab was hidden. */
+  private vaultStale = false;
 
   constructor(private readonly app: AppContext) {
     app.host.on('auth/trace', ({ connectionId, trace }) => {
@@ -109,7 +111,20 @@ export class AuthTab implements Tab {
       this.renderDebugger();
       void this.loadTrace();
     }
+    // The vault is read from secret storage: connections change often (any status, any list), so
+    // only a visible tab reads it; a hidden one catches up when it is shown.
+    if (this.isVisible()) void this.loadVault();
+    else this.vaultStale = true;
+  }
+
+  shown(): void {
+    if (!this.vaultStale) return;
+    this.vaultStale = false;
     void this.loadVault();
+  }
+
+  private isVisible(): boolean {
+    return this.element.closest<HTMLElement>('.tab-panel')?.hidden !== true;
   }
 
   private async loadVault(): Promise<void> {

@@ -24,6 +24,8 @@ export interface Tab {
   readonly element: HTMLElement;
   /** The selected connection or its lists changed. */
   refresh(): void;
+  /** The tab became the visible one (work skipped while hidden can catch up). */
+  shown?(): void;
   /** Shows an item (tool name, resource URI, prompt name…). */
   focusItem?(item: string): void;
   /** Runs a history entry again. */

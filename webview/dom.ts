@@ -78,3 +78,20 @@ export function button(text: string, onClick: (e: MouseEvent) => void, appearanc
     text,
   );
 }
+
+/**
+ * A selectable row of a list (role "option"): a click selects it, and so do Enter and Space while
+ * the row itself has the focus (not a button inside it). Every list of the inspector uses it, so
+ * the keyboard works the same in all of them.
+ */
+export function option(props: { class: string; selected: boolean; dataset: Record<string, string> }, onSelect: () => void, ...children: Child[]): HTMLElement {
+  const el = h('div', { class: props.class, attrs: { role: 'option', tabindex: 0, 'aria-selected': String(props.selected) }, dataset: props.dataset }, ...children);
+  el.addEventListener('click', onSelect);
+  el.addEventListener('keydown', (e) => {
+    if ((e.key === 'Enter' || e.key === ' ') && e.target === el) {
+      e.preventDefault();
+      onSelect();
+    }
+  });
+  return el;
+}

@@ -1,7 +1,7 @@
 /** History: every tool call, resource read and prompt get of this panel, newest first; re-run; export as JSON. */
 import type { JsonObject } from '../src/shared/protocol';
 import type { AppContext, Tab } from './context';
-import { button, clip, h, icon, setChildren } from './dom';
+import { button, clip, h, icon, option, setChildren } from './dom';
 import { formatDuration, formatTime } from './format';
 import { jsonTree } from './jsonTree';
 import { promptMessages, readResult, toolResult } from './results';
@@ -35,16 +35,14 @@ export class HistoryTab implements Tab {
   refresh(): void {
     const entries = [...this.app.state.history].reverse();
     this.list.replaceChildren(
-      ...entries.map((e) => {
-        const el = h(
-          'div',
-          { class: `item status-${e.status}`, attrs: { role: 'option', tabindex: 0, 'aria-selected': String(e.id === this.selected) }, dataset: { id: e.id } },
+      ...entries.map((e) =>
+        option(
+          { class: `item status-${e.status}`, selected: e.id === this.selected, dataset: { id: e.id } },
+          () => this.select(e.id),
           h('div', { class: 'item-title' }, icon(STATUS_ICON[e.status]), ' ', icon(KIND_ICON[e.kind]), ' ', h('span', { class: 'item-name' }, clip(e.target, 120))),
           h('div', { class: 'item-sub' }, `${formatTime(e.startedAt)} · ${clip(e.connectionName, 60)} · ${e.status}${e.durationMs !== undefined ? ` · ${formatDuration(e.durationMs)}` : ''}`),
-        );
-        el.addEventListener('click', () => this.select(e.id));
-        return el;
-      }),
+        ),
+      ),
     );
     if (!entries.length) this.list.appendChild(h('div', { class: 'empty' }, 'No calls yet. Tool calls, resource reads and prompts you run appear here.'));
     if (this.selected && entries.some((e) => e.id === this.selected)) this.select(this.selected);

@@ -5,7 +5,7 @@
  */
 import type { TraceEntryView } from '../src/shared/protocol';
 import type { AppContext, Tab } from './context';
-import { button, clip, h, icon, setChildren } from './dom';
+import { button, clip, h, icon, option, setChildren } from './dom';
 import { formatBytes, formatTime } from './format';
 import { jsonTree } from './jsonTree';
 
@@ -116,9 +116,9 @@ export class LogTab implements Tab {
   }
 
   private row(e: TraceEntryView): HTMLElement {
-    const el = h(
-      'div',
-      { class: `log-row dir-${e.direction}${isError(e) ? ' is-error' : ''}`, attrs: { role: 'option', tabindex: 0, 'aria-selected': String(e.seq === this.selected) }, dataset: { seq: String(e.seq) } },
+    return option(
+      { class: `log-row dir-${e.direction}${isError(e) ? ' is-error' : ''}`, selected: e.seq === this.selected, dataset: { seq: String(e.seq) } },
+      () => void this.select(e),
       h('span', { class: 'log-time mono' }, formatTime(e.time)),
       h('span', { class: 'log-dir', attrs: { title: e.direction === 'out' ? 'sent' : 'received' } }, e.direction === 'out' ? '→' : '←'),
       h('span', { class: `log-kind kind-${e.kind}` }, e.kind),
@@ -127,9 +127,6 @@ export class LogTab implements Tab {
       h('span', { class: 'log-duration' }, e.durationMs !== undefined ? `${e.durationMs} ms` : ''),
       h('span', { class: 'log-size' }, formatBytes(e.size)),
     );
-    el.addEventListener('click', () => void this.select(e));
-    el.addEventListener('keydown', (ev) => ev.key === 'Enter' && void this.select(e));
-    return el;
   }
 
   private async select(e: TraceEntryView): Promise<void> {

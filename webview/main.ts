@@ -16,7 +16,7 @@ import {
 import { TAB_IDS, type AuthStatus, type ConnectionDetails, type ConnectionView, type HistoryEntry, type JsonObject, type JsonValue, type TabId, type WebviewState } from '../src/shared/protocol';
 import { MAX_HISTORY, MAX_HISTORY_RESULT_CHARS, type AppContext, type Tab } from './context';
 import { AuthTab } from './authTab';
-import { clip, h, icon, iconButton, setChildren } from './dom';
+import { clip, h, icon, iconButton, option, setChildren } from './dom';
 import { formatRelative } from './format';
 import { HistoryTab } from './historyTab';
 import { LogTab } from './logTab';
@@ -215,6 +215,7 @@ class App implements AppContext {
       el.tabIndex = active ? 0 : -1;
     }
     for (const el of this.tabBody.querySelectorAll<HTMLElement>('.tab-panel')) el.hidden = el.dataset.panel !== tab;
+    this.tabs[tab].shown?.();
     if (item) this.tabs[tab].focusItem?.(item);
   }
 
@@ -305,20 +306,15 @@ class App implements AppContext {
       c.auth.state === 'signed-in' || c.auth.state === 'expired' ? iconButton('sign-out', 'Sign out', act('connection/signOut'), { 'data-action': 'sign-out' }) : null,
       c.editable ? iconButton('edit', 'Edit connection', act('connection/edit'), { 'data-action': 'edit' }) : null,
     );
-    const row = h(
-      'div',
-      { class: `conn state-${c.state}`, attrs: { role: 'option', tabindex: 0, 'aria-selected': String(c.id === this.state.selectedConnectionId) }, dataset: { id: c.id } },
+    return option(
+      { class: `conn state-${c.state}`, selected: c.id === this.state.selectedConnectionId, dataset: { id: c.id } },
+      () => this.selectConnection(c.id),
       h('div', { class: 'conn-title' }, icon(STATE_ICONS[c.state], STATE_LABELS[c.state]), ' ', h('span', { class: 'conn-name' }, clip(c.name, 100))),
       h('div', { class: 'conn-sub' }, `${TRANSPORT_LABELS[c.transport]} · ${STATE_LABELS[c.state]}`),
       auth ? h('div', { class: `conn-auth ${auth.cls}`, attrs: { 'data-auth': c.auth.state } }, icon(auth.icon), ` ${clip(auth.text, 200)}`) : null,
       c.message && (c.state === 'error' || c.state === 'auth-required') ? h('div', { class: 'conn-message', title: c.message }, clip(c.message, 300)) : null,
       actions,
     );
-    row.addEventListener('click', () => this.selectConnection(c.id));
-    row.addEventListener('keydown', (e) => {
-      if (e.key === 'Enter' && e.target === row) this.selectConnection(c.id);
-    });
-    return row;
   }
 }
 

@@ -2,7 +2,7 @@
 import type { HistoryEntry, JsonObject, PromptView } from '../src/shared/protocol';
 import type { AppContext, Tab } from './context';
 import { newId } from './context';
-import { button, clip, h, icon, setChildren } from './dom';
+import { button, clip, h, icon, option, setChildren } from './dom';
 import { formatDuration } from './format';
 import { promptMessages } from './results';
 import { RequestError } from './rpc';
@@ -52,17 +52,14 @@ export class PromptsTab implements Tab {
     this.list.replaceChildren(
       ...this.prompts
         .filter((p) => !q || matchesFilter(`${p.name} ${p.title ?? ''} ${p.description ?? ''}`.toLowerCase(), q))
-        .map((p) => {
-          const el = h(
-            'div',
-            { class: 'item', attrs: { role: 'option', tabindex: 0, 'aria-selected': String(p.name === this.selected) }, dataset: { name: clip(p.name, 1000) } },
+        .map((p) =>
+          option(
+            { class: 'item', selected: p.name === this.selected, dataset: { name: clip(p.name, 1000) } },
+            () => this.select(p.name),
             h('div', { class: 'item-title' }, icon('comment-discussion'), ' ', h('span', { class: 'item-name' }, clip(p.title ?? p.name, 120))),
             p.description ? h('div', { class: 'item-desc' }, clip(p.description, 160)) : null,
-          );
-          el.addEventListener('click', () => this.select(p.name));
-          el.addEventListener('keydown', (e) => e.key === 'Enter' && this.select(p.name));
-          return el;
-        }),
+          ),
+        ),
     );
   }
 

@@ -7,7 +7,7 @@ import { UriTemplate } from '@modelcontextprotocol/sdk/shared/uriTemplate.js';
 import type { HistoryEntry, JsonObject, ResourceTemplateView, ResourceView } from '../src/shared/protocol';
 import type { AppContext, Tab } from './context';
 import { newId } from './context';
-import { button, clip, h, icon, setChildren } from './dom';
+import { button, clip, h, icon, option, setChildren } from './dom';
 import { formatBytes, formatDuration, formatTime } from './format';
 import { readResult } from './results';
 import { RequestError } from './rpc';
@@ -74,16 +74,13 @@ export class ResourcesTab implements Tab {
     const row = (i: Item) => {
       const title = i.kind === 'resource' ? (i.resource.title ?? i.resource.name) : (i.template.title ?? i.template.name);
       const sub = i.kind === 'resource' ? i.resource.uri : i.template.uriTemplate;
-      const el = h(
-        'div',
-        { class: 'item', attrs: { role: 'option', tabindex: 0, 'aria-selected': String(i.key === this.selected) }, dataset: { key: clip(i.key, 2000) } },
+      return option(
+        { class: 'item', selected: i.key === this.selected, dataset: { key: clip(i.key, 2000) } },
+        () => this.select(i.key),
         h('div', { class: 'item-title' }, icon(i.kind === 'resource' ? 'file' : 'symbol-parameter'), ' ', h('span', { class: 'item-name' }, clip(title, 120)),
           i.kind === 'resource' && this.subscribed.get(this.app.connection()?.id ?? '')?.has(i.resource.uri) ? h('span', { class: 'tag', title: 'Subscribed' }, 'subscribed') : null),
         h('div', { class: 'item-sub mono' }, clip(sub, 160)),
       );
-      el.addEventListener('click', () => this.select(i.key));
-      el.addEventListener('keydown', (e) => e.key === 'Enter' && this.select(i.key));
-      return el;
     };
     this.list.replaceChildren(
       h('div', { class: 'list-heading' }, `Resources (${resources.length})`),

@@ -6,7 +6,7 @@
 import type { HistoryEntry, JsonObject, ToolView } from '../src/shared/protocol';
 import type { AppContext, Tab } from './context';
 import { newId } from './context';
-import { button, clip, h, icon, setChildren } from './dom';
+import { button, clip, h, icon, option, setChildren } from './dom';
 import { formatPath } from './jsonSchema';
 import { formatDuration } from './format';
 import { SchemaFormView } from './formView';
@@ -92,22 +92,15 @@ export class ToolsTab implements Tab {
     const frag = document.createDocumentFragment();
     this.rows = tools.map((tool) => {
       const ann = tool.annotations ?? {};
-      const el = h(
-        'div',
-        { class: 'item', attrs: { role: 'option', tabindex: 0, 'aria-selected': 'false' }, dataset: { name: clip(tool.name, 1000) } },
+      const el = option(
+        { class: 'item', selected: false, dataset: { name: clip(tool.name, 1000) } },
+        () => this.select(tool.name),
         h('div', { class: 'item-title' }, icon('tools'), ' ', h('span', { class: 'item-name' }, clip(tool.title ?? ann.title ?? tool.name, 120)),
           ann.readOnlyHint ? h('span', { class: 'tag ok', title: 'readOnlyHint: the tool does not modify its environment' }, 'read-only') : null,
           ann.destructiveHint === true && ann.readOnlyHint !== true ? h('span', { class: 'tag bad', title: 'destructiveHint: the tool may perform destructive updates' }, 'destructive') : null),
         tool.title || ann.title ? h('div', { class: 'item-sub mono' }, clip(tool.name, 120)) : null,
         tool.description ? h('div', { class: 'item-desc' }, clip(tool.description, 160)) : null,
       );
-      el.addEventListener('click', () => this.select(tool.name));
-      el.addEventListener('keydown', (e) => {
-        if (e.key === 'Enter' || e.key === ' ') {
-          e.preventDefault();
-          this.select(tool.name);
-        }
-      });
       frag.appendChild(el);
       return { tool, el, hay: toolSearchText(tool), visible: true };
     });

@@ -332,6 +332,13 @@ describe('inspector webview (harness, Chromium)', function () {
     const exported = JSON.parse(await js<string>(page, 'window.__harness.exported'));
     assert.equal(exported.entries.length, 2);
     assert.deepEqual(exported.entries.map((e: { target: string; status: string; durationMs: number }) => [e.target, e.status, e.durationMs]), [['echo', 'ok', 12], ['echo', 'ok', 12]]);
+    // The keyboard selects an entry too, as in every list: Space on the focused row.
+    const items = page.locator('[data-role="history-list"] .item');
+    assert.deepEqual(await items.evaluateAll((els) => els.map((e) => e.getAttribute('aria-selected'))), ['false', 'true'], 'the entry clicked before (now second) is selected');
+    await items.nth(0).focus();
+    await page.keyboard.press('Space');
+    assert.deepEqual(await items.evaluateAll((els) => els.map((e) => e.getAttribute('aria-selected'))), ['true', 'false']);
+    assert.match(await page.locator('[data-role="history-detail"]').innerText(), /echo[\s\S]*hello history/);
     await o.close();
   });
 

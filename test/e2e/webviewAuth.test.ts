@@ -74,6 +74,25 @@ describe('inspector webview: Auth tab (harness, Chromium)', function () {
     await o.close();
   });
 
+  it('reads the vault (secret storage, in the host) only while the Auth tab is shown', async () => {
+    const o = await openHarnessPage(browser, harness, { ...fixture(), focus: { connectionId: 'c-main', tab: 'tools' } }, { ready: '[data-role="tool-list"] .item' });
+    const { page } = o;
+    const vaultReads = async () => requests(await o.sent(), 'auth/vault').length;
+    const connectionsChanged = () => js(page, `window.__harness.notify('connections/changed', { connections: window.__harness.fixture.connections })`);
+    for (let i = 0; i < 3; i++) await connectionsChanged();
+    await page.waitForTimeout(200);
+    assert.equal(await vaultReads(), 0, 'a hidden Auth tab reads nothing');
+    await page.locator('[data-tab="auth"]').click();
+    await page.locator('[data-role="vault"] [data-field="issuer"]').waitFor();
+    assert.equal(await vaultReads(), 1, 'shown: read once');
+    await connectionsChanged();
+    for (let deadline = Date.now() + 3000; (await vaultReads()) < 2; ) {
+      assert.ok(Date.now() < deadline, 'a visible Auth tab follows changes');
+      await page.waitForTimeout(50);
+    }
+    await o.close();
+  });
+
   it('runs the vault actions as requests to the host: refresh (expiry moves), copy (host-side), revoke, forget', async () => {
     const o = await open(fixture());
     const { page } = o;
