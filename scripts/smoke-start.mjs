@@ -166,7 +166,7 @@ async function waitForUrl(proc) {
     const m = pattern.exec(output);
     if (m) return m[1];
     if (exited(proc)) {
-      throw new Error(`npm start exited (${proc.exitCode ?? proc.signalCode}) before printing its URL; its output is in ${LOG_FILE}`);
+      throw new Error(`npm start exited (${proc.exitCode ?? proc.signalCode}) before printing its URL`);
     }
     await sleep(200);
   }
