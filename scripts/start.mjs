@@ -11,7 +11,8 @@
 //  5. prints the URL and runs until Ctrl+C, then stops everything it started.
 //
 // Flags: --no-package (reuse dist-vsix/mcp-lens.vsix). Env: MCP_LENS_PORT (code-server port; default 8080
-// when free, else any free port).
+// when free, else any free port), MCP_LENS_DEMO_DIR (where the demo workspace and code-server state live;
+// default .tools/, so they survive a restart; the start smoke test points it at a scratch folder).
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
@@ -21,16 +22,36 @@ import { ROOT, TOOLS_DIR, assertToolsInstalled, cleanEnv, freePort, killGroup, s
 const VSIX = path.join(ROOT, 'dist-vsix/mcp-lens.vsix');
 const EVERYTHING = path.join(ROOT, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js');
 const LOOPBACK_PRELOAD = path.join(ROOT, 'test/support/loopbackOnly.cjs');
-const WORKSPACE = path.join(TOOLS_DIR, 'demo-workspace');
+const DEMO_DIR = process.env.MCP_LENS_DEMO_DIR ? path.resolve(process.env.MCP_LENS_DEMO_DIR) : TOOLS_DIR;
+const WORKSPACE = path.join(DEMO_DIR, 'demo-workspace');
 // Kept between runs, so connections added in the demo survive a restart.
-const STATE_DIR = path.join(TOOLS_DIR, 'demo-code-server');
+const STATE_DIR = path.join(DEMO_DIR, 'demo-code-server');
 
 const log = (msg) => console.log(`[start] ${msg}`);
 
 function runOrDie(cmd, args, what) {
   log(what);
   const r = spawnSync(cmd, args, { cwd: ROOT, stdio: 'inherit', env: cleanEnv() });
-  if (r.status !== 0) throw new Error(`${what} failed (exit ${r.status ?? r.signal})`);
+  if (r.error) throw new Error(`${what} could not run \`${cmd}\`: ${r.error.message}. Is it installed and on PATH?`);
+  if (r.status !== 0) throw new Error(`${what} failed (exit ${r.status ?? r.signal}); its output is above`);
+}
+
+/**
+ * Everything `npm start` runs from node_modules, checked up front: without them a demo server would die
+ * with a bare MODULE_NOT_FOUND half-way through, after the build.
+ */
+function assertDependenciesInstalled() {
+  const needed = [
+    ['esbuild', 'node_modules/esbuild/package.json'],
+    ['@vscode/vsce', 'node_modules/@vscode/vsce/package.json'],
+    ['tsx', 'node_modules/tsx/dist/cli.mjs'],
+    ['@modelcontextprotocol/server-everything', 'node_modules/@modelcontextprotocol/server-everything/dist/index.js'],
+    ['@modelcontextprotocol/sdk', 'node_modules/@modelcontextprotocol/sdk/package.json'],
+  ];
+  const missing = needed.filter(([, file]) => !fs.existsSync(path.join(ROOT, file))).map(([name]) => name);
+  if (missing.length) {
+    throw new Error(`missing from node_modules: ${missing.join(', ')}. Run \`npm install\` (or \`npm ci\`) in ${ROOT} first.`);
+  }
 }
 
 function portIsFree(port) {
@@ -135,8 +156,10 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
 }
 
 try {
+  assertDependenciesInstalled();
   if (!process.argv.includes('--no-package') || !fs.existsSync(VSIX)) {
     runOrDie('npm', ['run', 'package'], 'packaging the extension (npm run package)');
+    if (!fs.existsSync(VSIX)) throw new Error(`npm run package succeeded but wrote no ${path.relative(ROOT, VSIX)}`);
   }
   try {
     assertToolsInstalled();

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm test`: every check, in order, continuing after a failure so the report is complete:
 //   typecheck, lint, build, unit, integration, tools (code-server + Node 24), vscode (suite inside
-//   code-server's extension host), e2e (Playwright against code-server).
+//   code-server's extension host), e2e (Playwright against code-server), conformance, start-smoke (the
+//   README's `npm start`, run for real and checked in Chromium: scripts/smoke-start.mjs).
 // Test stages report their counts through MCP_LENS_TALLY (test/support/tallyReporter.cjs, test-vscode.mjs,
 // test-e2e.mjs); the other stages count as one check each. A stage that exits non-zero without reporting
 // a failure (a crash, a load error) counts as one failure. The last line is exactly `N passed, N failed`.
@@ -33,6 +34,8 @@ const STAGES = [
   { name: 'e2e', kind: 'tests', cmd: [NODE, 'scripts/test-e2e.mjs', '--no-build'] },
   // The spec's own client auth scenarios against the mcp-lens CLI, each inside `unshare -n`.
   { name: 'conformance', kind: 'tests', cmd: [NODE, 'scripts/conformance.mjs'] },
+  // Last: `npm start` rebuilds dist/ for production and packages it, which the stages above must not see.
+  { name: 'start-smoke', kind: 'check', cmd: [NODE, 'scripts/smoke-start.mjs'] },
 ];
 
 const stageTimeoutMs = Number(process.env.MCP_LENS_STAGE_TIMEOUT_MS ?? 30 * 60 * 1000);
