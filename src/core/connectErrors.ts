@@ -64,12 +64,15 @@ interface Found {
 /** The first known code in an error's cause chain (also inside AggregateError and EventSource error events). */
 function findCause(e: unknown): Found | undefined {
   const queue: unknown[] = [e];
+  // Any other system or undici code still means the connection failed (EPROTO, UND_ERR_HEADERS_TIMEOUT, …).
+  let other: Found | undefined;
   for (let seen = 0; queue.length && seen < 12; seen++) {
     const current = queue.shift();
     if (!current || typeof current !== 'object') continue;
     const c = current as { code?: unknown; cause?: unknown; message?: unknown; errors?: unknown; event?: unknown };
     const text = typeof c.message === 'string' ? c.message : '';
     if (typeof c.code === 'string' && (NETWORK_CODES.includes(c.code) || CERT_CODES.includes(c.code))) return { code: c.code, text };
+    if (typeof c.code === 'string' && /^(E[A-Z_]+|UND_ERR_\w+)$/.test(c.code)) other ??= { code: c.code, text };
     // Fetch standard, "port blocking": fetch refuses some ports without connecting (undici: "bad port").
     if (/\bbad port\b/i.test(text)) return { code: 'BAD_PORT', text };
     const named = new RegExp(`\\b(${[...NETWORK_CODES, ...CERT_CODES].join('|')})\\b`).exec(text);
@@ -78,7 +81,7 @@ function findCause(e: unknown): Found | undefined {
     if (cert) return { code: cert[1], text };
     queue.push(c.cause, c.event, ...(Array.isArray(c.errors) ? c.errors : []));
   }
-  return undefined;
+  return other;
 }
 
 /**

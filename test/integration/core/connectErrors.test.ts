@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import type { ConnectionConfig, HttpConnectionConfig } from '../../../src/core/config';
+import type { ConnectionConfig, HttpConnectionConfig, StdioConnectionConfig } from '../../../src/core/config';
 import { Connection } from '../../../src/core/connection';
 import { ConnectionError } from '../../../src/core/errors';
 import type { Logger } from '../../../src/core/logger';
@@ -64,7 +64,7 @@ describe('core: connect errors name the real cause', function () {
     logged.length = 0;
   });
 
-  function connection(config: Omit<HttpConnectionConfig, 'id' | 'name'> | Omit<ConnectionConfig, 'id' | 'name'>, timeoutMs = 5000): Connection {
+  function connection(config: Omit<HttpConnectionConfig, 'id' | 'name'> | Omit<StdioConnectionConfig, 'id' | 'name'>, timeoutMs = 5000): Connection {
     const c = new Connection({ id: `e-${++counter}`, name: `e${counter}`, ...config } as ConnectionConfig, { requestTimeoutMs: timeoutMs, logger: collectingLogger(logged) });
     connections.push(c);
     return c;

@@ -29,6 +29,7 @@ describe('core: connect error words', () => {
     ['EAI_AGAIN', fetchFailed(withCode('getaddrinfo EAI_AGAIN mcp.example.invalid', 'EAI_AGAIN')), /^The host name mcp\.example\.invalid could not be resolved just now \(EAI_AGAIN/],
     ['UND_ERR_CONNECT_TIMEOUT', fetchFailed(withCode('Connect Timeout Error (attempted address: mcp.example.invalid:443, timeout: 10000ms)', 'UND_ERR_CONNECT_TIMEOUT')), /^No connection to mcp\.example\.invalid:443 could be opened in time \(UND_ERR_CONNECT_TIMEOUT\)\. .*firewall/],
     ['ETIMEDOUT', fetchFailed(withCode('connect ETIMEDOUT 192.0.2.1:443', 'ETIMEDOUT')), /^No connection to mcp\.example\.invalid:443 could be opened in time \(ETIMEDOUT\)/],
+    ['another undici code', fetchFailed(withCode('Headers Timeout Error', 'UND_ERR_HEADERS_TIMEOUT')), /^mcp\.example\.invalid:443 closed the connection without a complete answer \(UND_ERR_HEADERS_TIMEOUT\)\. The server may have stopped/],
     ['EHOSTUNREACH', fetchFailed(withCode('connect EHOSTUNREACH 192.0.2.1:443', 'EHOSTUNREACH')), /^mcp\.example\.invalid:443 is unreachable \(EHOSTUNREACH\)/],
     // Happy eyeballs: undici reports every address that refused in an AggregateError.
     ['AggregateError of ECONNREFUSED', fetchFailed(Object.assign(new AggregateError([withCode('connect ECONNREFUSED ::1:443', 'ECONNREFUSED'), withCode('connect ECONNREFUSED 127.0.0.1:443', 'ECONNREFUSED')]), { code: 'ECONNREFUSED' })), /^Nothing is listening at mcp\.example\.invalid:443 \(connection refused\)\./],
