@@ -20,6 +20,7 @@ import type {
   Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import { isHttpConfig, validateConfig, type ConnectionConfig, type HttpConnectionConfig, type StdioConnectionConfig } from './config';
+import { describeErrorResponse, looksLikeHtml, networkFailure, summarizeBody, type HttpFailure } from './connectErrors';
 import { AuthRequiredError, ConnectionError } from './errors';
 import { Emitter, type Event } from './events';
 import { silentLogger, type Logger } from './logger';
@@ -119,6 +120,8 @@ export class Connection {
   private secretValues: string[] = [];
   /** The last AuthRequiredError raised by the authorized fetch, which the SDK may have wrapped. */
   private lastAuthError?: AuthRequiredError;
+  /** The last HTTP error response, with its status line and body summary (the SDK keeps neither for SSE). */
+  private lastHttpFailure?: HttpFailure;
   private readonly logger: Logger;
 
   constructor(
@@ -253,6 +256,7 @@ export class Connection {
     }
     this.setStatus({ state: 'connecting' });
     this.lastAuthError = undefined;
+    this.lastHttpFailure = undefined;
     this.sdk ??= await loadSdk();
     this.logger.info(`[${config.name}] connecting (${describeTarget(config)})`);
     try {
@@ -272,7 +276,9 @@ export class Connection {
           `(${this.tools.length} tools, ${this.resources.length} resources, ${this.prompts.length} prompts)`,
       );
     } catch (e) {
-      const error = this.toConnectionError(e, 'initialize');
+      let error = this.toConnectionError(e, 'initialize');
+      // A stdio server that wrote non-JSON to stdout: that is the likely cause of a timeout or a protocol error.
+      if (error.code === 'timeout' || error.code === 'protocol' || error.code === 'unknown') error = this.stdioTransport()?.explain(error) ?? error;
       if (generation === this.generation) {
         await this.teardown();
         this.clearServerState();
@@ -344,18 +350,20 @@ export class Connection {
     this.secretValues = Object.values(secretHeaders);
     const headers = { ...(config.headers ?? {}), ...secretHeaders };
     const url = new URL(config.url);
-    const authorizedFetch = this.options.fetchFor?.(config);
-    // Remember an AuthRequiredError even when the SDK wraps or swallows it on the way up.
-    const fetchFn: FetchLike | undefined = authorizedFetch
-      ? async (input, init) => {
-          try {
-            return await authorizedFetch(input, init);
-          } catch (e) {
-            if (e instanceof AuthRequiredError) this.lastAuthError = e;
-            throw e;
-          }
-        }
-      : undefined;
+    const baseFetch: FetchLike = this.options.fetchFor?.(config) ?? ((input, init) => fetch(input, init));
+    // Remember an AuthRequiredError even when the SDK wraps or swallows it on the way up, and an
+    // error response's status line and body summary, which the SDK's errors lose.
+    const fetchFn: FetchLike = async (input, init) => {
+      let response: Response;
+      try {
+        response = await baseFetch(input, init);
+      } catch (e) {
+        if (e instanceof AuthRequiredError) this.lastAuthError = e;
+        throw e;
+      }
+      if (response.status >= 400) this.lastHttpFailure = await describeErrorResponse(response);
+      return response;
+    };
     const requestInit: RequestInit = { headers };
     if (kind === 'sse') return new this.sdk!.SSEClientTransport(url, { requestInit, fetch: fetchFn });
     return new this.sdk!.StreamableHTTPClientTransport(url, { requestInit, fetch: fetchFn });
@@ -554,13 +562,22 @@ export class Connection {
       if (code === 403) return new ConnectionError('auth-required', `${where} refused access (HTTP 403).`, 'Sign in with an account that has access.', { cause: e });
       const detail = e.message.replace(/^(Streamable HTTP|SSE) error: /, '');
       if (code === undefined) {
-        const network = networkError((e instanceof S.SseError ? e.event : undefined) ?? (e as { cause?: unknown }).cause ?? e, where);
+        const network = networkFailure(e, where);
         if (network) return network;
+      }
+      const hint = code === 404 ? 'Check the path: Streamable HTTP servers usually serve /mcp, SSE servers /sse.' : code === 405 ? 'The server may use the other transport; try "auto".' : httpStatusHint(code);
+      const failure = code !== undefined && this.lastHttpFailure?.status === code ? this.lastHttpFailure : undefined;
+      // An error page (a proxy's HTML, say) is summed up in one line of text, never quoted raw.
+      const body = detail.replace(/^Error POSTing to endpoint( \(HTTP \d+\))?: /, '');
+      const summary = failure?.summary ?? (looksLikeHtml(body) ? summarizeBody(body, true) : undefined);
+      if (code !== undefined && summary !== undefined) {
+        const what = (failure?.summary !== undefined ? failure.html : true) ? 'an HTML page' : 'a body that is not JSON';
+        return new ConnectionError('http', `${where} answered ${failure?.statusLine ?? `HTTP ${code}`} during ${operation}, with ${what}: "${summary}"`, hint, { cause: e });
       }
       return new ConnectionError(
         'http',
-        `${where} answered ${code ? `HTTP ${code}` : 'with an error'} during ${operation}: ${truncate(detail, 300)}`,
-        code === 404 ? 'Check the path: Streamable HTTP servers usually serve /mcp, SSE servers /sse.' : code === 405 ? 'The server may use the other transport; try "auto".' : undefined,
+        `${where} answered ${failure?.statusLine ?? (code ? `HTTP ${code}` : 'with an error')} during ${operation}: ${truncate(detail, 300)}`,
+        hint,
         { cause: e },
       );
     }
@@ -582,7 +599,7 @@ export class Connection {
     if (name === 'ZodError') {
       return new ConnectionError('protocol', `The server's answer to ${operation} does not match the MCP schema.`, 'The server may not implement MCP correctly.', { cause: e });
     }
-    const network = networkError(e, where);
+    const network = isHttpConfig(config) ? networkFailure(e, config.url) : undefined;
     if (network) return network;
     const message = (e as Error | undefined)?.message ?? String(e);
     if (/Unexpected token|is not valid JSON|JSON at position/.test(message)) {
@@ -601,33 +618,12 @@ function loadSdk(): Promise<Sdk> {
   return Promise.resolve(require('./sdk') as Sdk);
 }
 
-/** Recognizes connection-level failures of fetch/undici and the OS. */
-function networkError(e: unknown, where: string): ConnectionError | undefined {
-  const codes: string[] = [];
-  let cursor: unknown = e;
-  for (let i = 0; i < 5 && cursor && typeof cursor === 'object'; i++) {
-    const c = cursor as { code?: unknown; cause?: unknown; message?: unknown };
-    if (typeof c.code === 'string') codes.push(c.code);
-    if (typeof c.message === 'string') {
-      const m = /\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|UND_ERR_SOCKET|EPIPE)\b/.exec(c.message);
-      if (m) codes.push(m[1]);
-    }
-    cursor = c.cause;
-  }
-  const code = codes.find((c) => /^(E[A-Z_]+|UND_ERR_\w+)$/.test(c));
-  if (!code) return undefined;
-  switch (code) {
-    case 'ECONNREFUSED':
-      return new ConnectionError('refused', `Could not connect to ${where}: connection refused.`, 'Is the server running? Check the host and the port.', { cause: e });
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return new ConnectionError('refused', `Could not connect to ${where}: the host name was not found.`, 'Check the host name.', { cause: e });
-    case 'ETIMEDOUT':
-    case 'EHOSTUNREACH':
-      return new ConnectionError('refused', `Could not reach ${where} (${code}).`, 'Check the network and the address.', { cause: e });
-    default:
-      return new ConnectionError('refused', `The connection to ${where} was lost (${code}).`, 'The server may have stopped. Reconnect when it is back.', { cause: e });
-  }
+/** What to do about an HTTP error status that has no more specific hint. */
+function httpStatusHint(status: number | undefined): string | undefined {
+  if (status === 502 || status === 504) return 'A proxy or gateway got no good answer from the MCP server behind it: check that the server runs.';
+  if (status === 503) return 'The server is unavailable or overloaded: retry later.';
+  if (status !== undefined && status >= 500) return "The server failed: check the server's log.";
+  return undefined;
 }
 
 export function describeTarget(config: ConnectionConfig): string {

@@ -8,7 +8,7 @@
  * the tree. A crash is reported with its exit code and the last lines of stderr.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { ReadBuffer, serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
+import { deserializeMessage, serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { ConnectionError } from './errors';
@@ -28,6 +28,13 @@ export interface ProcessExit {
 
 const STDERR_TAIL_LINES = 20;
 const KILL_GRACE_MS = 2000;
+/** The longest line (one JSON-RPC message) we buffer before giving up on it. */
+const MAX_LINE_BYTES = 64 * 1024 * 1024;
+/** Non-JSON stdout lines reported one by one to the log; after that, only counted. */
+const REPORTED_STDOUT_LINES = 10;
+const STDOUT_QUOTE_CHARS = 160;
+/** MCP spec, Transports, stdio: the server MUST NOT write anything to stdout that is not a valid MCP message. */
+const NON_JSON_HINT = 'Make the server log to stderr (in Node, console.error rather than console.log), then reconnect.';
 
 export class ProcessStdioTransport implements Transport {
   onclose?: () => void;
@@ -35,7 +42,11 @@ export class ProcessStdioTransport implements Transport {
   onmessage?: (message: JSONRPCMessage) => void;
 
   private child?: ChildProcess;
-  private readonly readBuffer = new ReadBuffer({ maxBufferSize: 64 * 1024 * 1024 });
+  /** stdout received after the last line break. */
+  private stdoutPartial?: Buffer;
+  /** The first stdout line that was not a JSON-RPC message, and how many there were. */
+  private firstNonJsonLine?: string;
+  private nonJsonLines = 0;
   private readonly stderrTail: string[] = [];
   private stderrPartial = '';
   private closing = false;
@@ -131,7 +142,7 @@ export class ProcessStdioTransport implements Transport {
     this.closing = true;
     const child = this.child;
     if (!child || this.exit) {
-      this.readBuffer.clear();
+      this.stdoutPartial = undefined;
       return;
     }
     child.stdin?.end();
@@ -145,7 +156,7 @@ export class ProcessStdioTransport implements Transport {
       // The leader is gone; make sure no member of its group outlives it.
       this.signalTree(child, 'SIGKILL');
     }
-    this.readBuffer.clear();
+    this.stdoutPartial = undefined;
   }
 
   private signalTree(child: ChildProcess, signal: NodeJS.Signals): void {
@@ -161,31 +172,61 @@ export class ProcessStdioTransport implements Transport {
     }
   }
 
+  /** Splits stdout into lines (the stdio transport's framing: one JSON-RPC message per line). */
   private readStdout(chunk: Buffer): void {
-    try {
-      this.readBuffer.append(chunk);
-    } catch (e) {
-      this.onerror?.(new ConnectionError('protocol', `The server sent too much data without a line break: ${(e as Error).message}`));
+    const size = (this.stdoutPartial?.length ?? 0) + chunk.length;
+    if (size > MAX_LINE_BYTES) {
+      this.stdoutPartial = undefined;
+      this.onerror?.(new ConnectionError('protocol', `The server sent more than ${MAX_LINE_BYTES} bytes without a line break.`, 'A stdio server must end every message with a line break.'));
       return;
     }
-    for (;;) {
-      let message: JSONRPCMessage | null;
+    let buffer = this.stdoutPartial ? Buffer.concat([this.stdoutPartial, chunk]) : chunk;
+    for (let index = buffer.indexOf(0x0a); index !== -1; index = buffer.indexOf(0x0a)) {
+      const line = buffer.toString('utf8', 0, index).replace(/\r$/, '');
+      buffer = buffer.subarray(index + 1);
+      // A blank line carries nothing and harms nothing: skip it.
+      if (!line.trim()) continue;
+      let message: JSONRPCMessage;
       try {
-        message = this.readBuffer.readMessage();
+        message = deserializeMessage(line);
       } catch (e) {
-        // The bad line is already consumed: report it and keep reading the next ones.
-        this.onerror?.(
-          new ConnectionError(
-            'protocol',
-            `The server wrote something to stdout that is not a JSON-RPC message (${(e as Error).message.split('\n')[0]}).`,
-            'A stdio server must write only protocol messages to stdout; logs belong on stderr.',
-          ),
-        );
+        this.nonJsonLine(line, e);
         continue;
       }
-      if (message === null) break;
       this.onmessage?.(message);
     }
+    this.stdoutPartial = buffer.length ? buffer : undefined;
+  }
+
+  /** A line that is no JSON-RPC message: remember the first, report the first few (the SDK's client would drop them with a parse error). */
+  private nonJsonLine(line: string, e: unknown): void {
+    this.firstNonJsonLine ??= line;
+    this.nonJsonLines++;
+    if (this.nonJsonLines > REPORTED_STDOUT_LINES) return;
+    const what = e instanceof SyntaxError ? 'non-JSON' : 'JSON that is not a JSON-RPC message';
+    const more = this.nonJsonLines === REPORTED_STDOUT_LINES ? ' Further such lines are counted, not logged.' : '';
+    this.onerror?.(new ConnectionError('protocol', `The server wrote ${what} to stdout: ${quoteLine(line)}.${more}`, NON_JSON_HINT));
+  }
+
+  /**
+   * What the server wrote to stdout that is not MCP, in words: the first such line, quoted and
+   * truncated. A pending unterminated line counts when it cannot be the start of a message.
+   */
+  get stdoutProblem(): string | undefined {
+    const pending = this.stdoutPartial?.toString('utf8').trim();
+    const line = this.firstNonJsonLine ?? (pending && !/^[{[]/.test(pending) ? pending : undefined);
+    if (line === undefined) return undefined;
+    const count = this.nonJsonLines > 1 ? ` (${this.nonJsonLines} such lines)` : '';
+    return `The server wrote non-JSON to stdout (stdout is reserved for MCP messages; log to stderr instead); the first line was ${quoteLine(line)}${count}.`;
+  }
+
+  /** `error`, preceded by the stdout problem if there is one: it is the likely cause. */
+  explain(error: ConnectionError): ConnectionError {
+    const problem = this.stdoutProblem;
+    if (!problem || error.message.startsWith(problem)) return error;
+    // A timeout's "may be hung or slow" would mislead: the lost message is the likely cause.
+    const hint = error.hint && error.code !== 'timeout' ? `${NON_JSON_HINT} ${error.hint}` : NON_JSON_HINT;
+    return new ConnectionError('protocol', `${problem} ${error.message}`, hint, { cause: error });
   }
 
   private readStderr(chunk: Buffer): void {
@@ -205,7 +246,9 @@ export class ProcessStdioTransport implements Transport {
     const how = exit?.signal ? `was killed by ${exit.signal}` : `exited with code ${exit?.code ?? 'unknown'}`;
     const tail = this.recentStderr.filter((l) => l.trim()).slice(-5);
     const stderr = tail.length ? ` Last stderr lines:\n${tail.join('\n')}` : ' It wrote nothing to stderr.';
-    return new ConnectionError('process-exited', `The server process ${how}.${stderr}`, 'Check the command and the server log, then reconnect.');
+    const problem = this.stdoutProblem;
+    const crash = new ConnectionError('process-exited', `The server process ${how}.${stderr}`, 'Check the command and the server log, then reconnect.');
+    return problem ? new ConnectionError('process-exited', `${problem} ${crash.message}`, `${NON_JSON_HINT} ${crash.hint}`) : crash;
   }
 
   private spawnError(error: NodeJS.ErrnoException): ConnectionError {
@@ -224,4 +267,9 @@ export class ProcessStdioTransport implements Transport {
     }
     return new ConnectionError('spawn-failed', `Could not start "${command}": ${error.message}`, undefined, { cause: error });
   }
+}
+
+/** A line of server output as a quoted, truncated, single-line string (JSON escapes make control characters visible). */
+function quoteLine(line: string): string {
+  return JSON.stringify(line.length > STDOUT_QUOTE_CHARS ? `${line.slice(0, STDOUT_QUOTE_CHARS)}…` : line);
 }

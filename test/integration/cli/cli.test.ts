@@ -247,7 +247,50 @@ describe('cli: mcp-lens', function () {
       const r = await cli(['tools', `http://127.0.0.1:${port}/mcp`]);
       assert.equal(r.code, 1);
       assert.equal(r.stdout, '');
-      assert.equal(r.stderr, `mcp-lens: Could not connect to http://127.0.0.1:${port}/mcp: connection refused.\nhint: Is the server running? Check the host and the port.\n`);
+      assert.equal(r.stderr, `mcp-lens: Nothing is listening at 127.0.0.1:${port} (connection refused).\nhint: Is the server running on that port? Check the host and the port.\n`);
+    });
+
+    it('port 1 exits 1 and says fetch blocks that port, not "fetch failed"', async () => {
+      for (const transport of ['http', 'sse', 'auto']) {
+        const r = await cli(['tools', 'http://127.0.0.1:1/mcp', '--transport', transport]);
+        assert.equal(r.code, 1);
+        assert.equal(
+          r.stderr,
+          'mcp-lens: fetch never connects to port 1 (the Fetch standard blocks it as a "bad port"), so nothing was sent to 127.0.0.1:1.\n' +
+            'hint: Run the server on another port, for example 3000, and change the URL.\n',
+          transport,
+        );
+      }
+    });
+
+    it('an HTML 502 page exits 1 with the status line and the page title, not the HTML', async () => {
+      const server = http.createServer((_req, res) => {
+        res.writeHead(502, { 'Content-Type': 'text/html' });
+        res.end('<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>\n<body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>\n');
+      });
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      try {
+        const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`;
+        const r = await cli(['tools', url]);
+        assert.equal(r.code, 1);
+        assert.equal(
+          r.stderr,
+          `mcp-lens: ${url} answered HTTP 502 Bad Gateway during initialize, with an HTML page: "502 Bad Gateway"\n` +
+            'hint: A proxy or gateway got no good answer from the MCP server behind it: check that the server runs.\n',
+        );
+      } finally {
+        server.close();
+      }
+    });
+
+    it('a stdio server that writes non-JSON to stdout: the error says so and quotes the line', async () => {
+      const fixture = formatCommandLine([process.execPath, '--import', 'tsx', 'test/fixtures/bannerStdioServer.ts', 'Starting weather server...', '--no-newline']);
+      const r = await cli(['tools', '--stdio', fixture, '--timeout', '3']);
+      assert.equal(r.code, 1);
+      assert.match(
+        r.stderr,
+        /^mcp-lens: The server wrote non-JSON to stdout \(stdout is reserved for MCP messages; log to stderr instead\); the first line was "Starting weather server\.\.\.\{\\"result\\":.*\. The server did not finish initializing within 3 s\.\nhint: Make the server log to stderr/,
+      );
     });
 
     it('a stdio command that does not exist exits 1', async () => {
