@@ -560,7 +560,9 @@ export class Connection {
     if (e instanceof S.StreamableHTTPError || e instanceof S.SseError) {
       const code = e.code;
       if (code === 403) return new ConnectionError('auth-required', `${where} refused access (HTTP 403).`, 'Sign in with an account that has access.', { cause: e });
-      const detail = e.message.replace(/^(Streamable HTTP|SSE) error: /, '');
+      // The server's words may echo a credential (an error page that quotes the request): scrub them as the trace does.
+      const scrub = (text: string): string => redact(text, this.secretValues) as string;
+      const detail = scrub(e.message.replace(/^(Streamable HTTP|SSE) error: /, ''));
       if (code === undefined) {
         const network = networkFailure(e, where);
         if (network) return network;
@@ -569,7 +571,8 @@ export class Connection {
       const failure = code !== undefined && this.lastHttpFailure?.status === code ? this.lastHttpFailure : undefined;
       // An error page (a proxy's HTML, say) is summed up in one line of text, never quoted raw.
       const body = detail.replace(/^Error POSTing to endpoint( \(HTTP \d+\))?: /, '');
-      const summary = failure?.summary ?? (looksLikeHtml(body) ? summarizeBody(body, true) : undefined);
+      const pageSummary = failure?.summary ?? (looksLikeHtml(body) ? summarizeBody(body, true) : undefined);
+      const summary = pageSummary === undefined ? undefined : scrub(pageSummary);
       if (code !== undefined && summary !== undefined) {
         const what = (failure?.summary !== undefined ? failure.html : true) ? 'an HTML page' : 'a body that is not JSON';
         return new ConnectionError('http', `${where} answered ${failure?.statusLine ?? `HTTP ${code}`} during ${operation}, with ${what}: "${summary}"`, hint, { cause: e });

@@ -178,6 +178,20 @@ describe('core: connect errors name the real cause', function () {
     );
   });
 
+  it('an error page that echoes the request credentials: the summary has them scrubbed', async () => {
+    const token = 'sk-live-0123456789abcdef';
+    const port = await serve(
+      http.createServer((req, res) => res.writeHead(502, { 'content-type': 'text/plain' }).end(`bad gateway for Authorization: ${String(req.headers.authorization)}`)),
+    );
+    const url = `http://127.0.0.1:${port}/mcp`;
+    for (const transport of ['streamable-http', 'sse'] as const) {
+      logged.length = 0;
+      const error = await failure(connection({ transport, url, headers: { Authorization: `Bearer ${token}` } }));
+      assert.match(error.message, /answered HTTP 502 Bad Gateway during initialize, with a body that is not JSON: "bad gateway for Authorization: Bearer \[REDACTED\]"$/);
+      assert.ok(!JSON.stringify(logged).includes(token), 'the token is in no log line');
+    }
+  });
+
   it('an HTML 502 during a request, after a good connect (a real SDK server behind a failing gateway)', async () => {
     let broken = false;
     const port = await serve(
@@ -230,14 +244,15 @@ describe('core: connect errors name the real cause', function () {
 
     it('a banner without a line break swallows the initialize result: the error quotes the line, truncated', async () => {
       const text = `Starting weather server ${'.'.repeat(200)}`;
-      const c = banner([text, '--no-newline'], 3000);
+      // Long enough for tsx to start the fixture on a loaded machine: the banner must arrive before the timeout.
+      const c = banner([text, '--no-newline'], 8000);
       const error = await failure(c);
       assert.equal(error.code, 'protocol');
       const prefix = 'The server wrote non-JSON to stdout (stdout is reserved for MCP messages; log to stderr instead); the first line was "Starting weather server ....';
       assert.ok(error.message.startsWith(prefix), error.message);
       const quoted = /the first line was ("(?:[^"\\]|\\.)*")/.exec(error.message)?.[1] ?? assert.fail(error.message);
       assert.equal((JSON.parse(quoted) as string).length, 161, 'truncated to 160 characters and an ellipsis');
-      assert.match(error.message, /\. The server did not finish initializing within 3 s\.$/);
+      assert.match(error.message, /\. The server did not finish initializing within 8 s\.$/);
       assert.match(error.hint ?? '', /^Make the server log to stderr/);
     });
 
