@@ -32,6 +32,16 @@ describe('command registry vs package.json', () => {
     assert.ok(problems.some((p) => p.includes('"*"')));
   });
 
+  it('requires an engine that generates onCommand activation events, and no hand-written ones', () => {
+    const packageJson = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+    assert.ok(packageJson.activationEvents.includes('onUri'), 'onUri is not generated, so it stays');
+    packageJson.engines.vscode = '^1.73.0';
+    packageJson.activationEvents.push('onCommand:mcpLens.showLog');
+    const problems = checkCommands({ packageJson, commandIds: [...COMMAND_IDS] });
+    assert.ok(problems.some((p) => p.includes('engines.vscode is "^1.73.0"')), problems.join('\n'));
+    assert.ok(problems.some((p) => p.includes('lists onCommand:mcpLens.showLog')), problems.join('\n'));
+  });
+
   it('parses the COMMANDS block of the source', () => {
     assert.deepEqual(commandIdsFromSource("export const COMMANDS = {\n  a: 'x.a',\n  b: 'x.b',\n} as const;"), ['x.a', 'x.b']);
     assert.throws(() => commandIdsFromSource('const nothing = 1;'), /COMMANDS/);
