@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { COMMAND_METHODS, REQUEST_METHODS, validateWebviewMessage } from '../../../src/shared/protocol';
+import { COMMAND_METHODS, REQUEST_METHODS, validateWebviewMessage } from '../../../src/extension/inspector/protocolValidation';
 
-describe('shared/protocol validateWebviewMessage (webview input is untrusted)', () => {
+describe('inspector protocolValidation validateWebviewMessage (webview input is untrusted)', () => {
   const ok = (m: unknown) => {
     const r = validateWebviewMessage(m);
     assert.ok(r.ok, `expected ok: ${r.ok ? '' : r.error}`);
