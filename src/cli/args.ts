@@ -23,7 +23,7 @@ export interface CliOptions {
   verbose: boolean;
   /** Per-request timeout in milliseconds; undefined leaves the core's default. */
   timeoutMs?: number;
-  /** Sign-in (issue 3): where tokens are kept; undefined means the default file. */
+  /** Sign-in: where tokens are kept; undefined means the default file. */
   credentialsPath?: string;
   /** Print the authorization URL instead of opening a browser. */
   noBrowser: boolean;

@@ -1,5 +1,5 @@
 /**
- * Sign-in for the CLI (issue 3 §6), on the same OAuth engine as the extension: a loopback redirect
+ * Sign-in for the CLI, on the same OAuth engine as the extension: a loopback redirect
  * (RFC 8252 §7.3), tokens in a credentials file only the user can read (FileAuthStore, mode 0600),
  * and the system browser (RFC 8252 §4), honouring $BROWSER like other command-line tools.
  * When nobody can answer (no TTY, or --non-interactive) a needed sign-in becomes exit code 3.

@@ -141,7 +141,7 @@ export const TRACE_PREVIEW_CHARS = 2000;
 export type TabId = 'tools' | 'resources' | 'prompts' | 'history' | 'log' | 'server' | 'auth';
 export const TAB_IDS: readonly TabId[] = ['tools', 'resources', 'prompts', 'history', 'log', 'server', 'auth'];
 
-// ---- the OAuth flow debugger and the token vault (issue 5 §1, §3) -------------------------
+// ---- the OAuth flow debugger and the token vault ------------------------------------------
 
 /** The eight steps of the sign-in, in order (src/core/auth/flowSteps.ts). */
 export type FlowStepId = 'challenge' | 'resource-metadata' | 'authorization-server-metadata' | 'registration' | 'authorization' | 'callback' | 'token' | 'initialize';

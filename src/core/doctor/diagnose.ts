@@ -1,5 +1,5 @@
 /**
- * The connection doctor (issue 5 §2): fourteen checks, in order, against one MCP server URL — from
+ * The connection doctor: fourteen checks, in order, against one MCP server URL — from
  * the URL and the socket up to how the server treats a bogus token. Each failure names what the
  * server's author should change and the spec section it breaks. Discovery follows the same rules
  * as the OAuth engine (src/core/auth/), whose URL builders and comparisons are reused here, but the

@@ -11,7 +11,7 @@ describe('command registry vs package.json', () => {
     const { commandIds, problems } = checkRepository(ROOT);
     assert.deepEqual(problems, []);
     assert.deepEqual(commandIds, [...COMMAND_IDS], 'the script reads the same ids the code registers');
-    // The issue's eleven commands, plus sign-in, the inspector and the doctor.
+    // The eleven connection commands, plus sign-in, the inspector and the doctor.
     for (const id of ['mcpLens.addConnection', 'mcpLens.callTool', 'mcpLens.showLog', 'mcpLens.signIn', 'mcpLens.signOut', 'mcpLens.diagnoseConnection']) {
       assert.ok(commandIds.includes(id as (typeof COMMAND_IDS)[number]), `${id} is registered`);
     }

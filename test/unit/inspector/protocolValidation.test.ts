@@ -29,7 +29,7 @@ describe('inspector protocolValidation validateWebviewMessage (webview input is 
     assert.ok(COMMAND_METHODS.length >= 9 && REQUEST_METHODS.length >= 9);
   });
 
-  it('checks the Auth tab messages: debugger commands, vault requests and export formats (issue 5)', () => {
+  it('checks the Auth tab messages: debugger commands, vault requests and export formats', () => {
     ok({ kind: 'command', method: 'auth/debug/start', params: { connectionId: 'c', mode: 'step' } });
     ok({ kind: 'command', method: 'auth/debug/start', params: { connectionId: 'c', mode: 'run' } });
     for (const method of ['auth/debug/next', 'auth/debug/continue', 'auth/debug/cancel']) ok({ kind: 'command', method, params: { connectionId: 'c' } });
