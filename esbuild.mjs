@@ -76,6 +76,8 @@ const configs = [
 if (!production) {
   // The mocha suite that runs inside a real extension host (code-server or @vscode/test-electron).
   configs.push({ ...node, entryPoints: { 'test/suite/index': 'test/vscode/suite/index.ts' }, outdir: 'out', external: ['vscode', 'mocha'] });
+  // The CLI with the test-only sign-in stand-in, for the MCP conformance suite (scripts/conformance.mjs).
+  configs.push({ ...node, entryPoints: { 'test/cliWithTestOpener': 'test/support/cliWithTestOpener.ts' }, outdir: 'out' });
 }
 
 const contexts = await Promise.all(configs.map((c) => esbuild.context(c)));

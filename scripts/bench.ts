@@ -20,7 +20,7 @@ import { OAuthEngine } from '../src/core/auth/engine';
 import type { FlowStepResult } from '../src/core/auth/flowSteps';
 import { LoopbackRedirect } from '../src/core/auth/loopback';
 import { MemoryAuthStore } from '../src/core/auth/store';
-import { headlessAutoApproveOpener } from '../src/core/auth/testOpeners';
+import { headlessAutoApproveOpener } from '../test/support/headlessOpener';
 import { Connection } from '../src/core/connection';
 import { startSimpleAuthServer } from '../test/fixtures/simpleAuth/server';
 import type { ConnectionConfig } from '../src/core/config';

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Inspector webview performance (issue 4 §8), measured in real Chromium on the Playwright harness
+ * Inspector webview performance, measured in real Chromium on the Playwright harness
  * (test/e2e/webviewHarness) with the built dist/webview.js:
  * - 2,000 tools: time until the list is rendered, and per keystroke of a filter query the
  *   main-thread time of the input handler plus the style/layout it causes (budget: 100 ms);

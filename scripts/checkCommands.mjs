@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // Checks that the command registry in code (src/extension/commands.ts) and package.json agree, in the
 // spirit of vscode-pull-request-github's command check: every registered command is contributed with a
-// title, the `MCP Lens` category and an icon, has an onCommand activation event, and every command that a
-// menu, the command palette or a welcome view names exists. Prints the problems and exits 1 when any.
+// title, the `MCP Lens` category and an icon, and every command that a menu, the command palette or a welcome
+// view names exists. Commands activate the extension through the onCommand events VS Code (>= 1.74) generates
+// from contributes.commands, so the check requires engines.vscode >= 1.74 and no hand-written duplicates.
+// Prints the problems and exits 1 when any.
 // Usage: node scripts/checkCommands.mjs
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -44,8 +46,15 @@ export function checkCommands({ packageJson, commandIds, category = 'MCP Lens' }
   }
   const events = packageJson.activationEvents ?? [];
   if (events.includes('*')) problems.push('activationEvents contains "*"; use narrow events');
-  for (const id of commandIds) {
-    if (!events.includes(`onCommand:${id}`)) problems.push(`activationEvents lacks onCommand:${id}`);
+  // VS Code 1.74 and later generate onCommand:<id> for every contributed command (and onView:<id> for every
+  // contributed view); an older engine range would leave the commands without an activation event.
+  const engine = /^\D*(\d+)\.(\d+)/.exec(String(packageJson.engines?.vscode ?? ''));
+  if (!engine || Number(engine[1]) < 1 || (Number(engine[1]) === 1 && Number(engine[2]) < 74)) {
+    problems.push(`engines.vscode is ${JSON.stringify(packageJson.engines?.vscode)}: it must be ^1.74.0 or later, where VS Code generates the onCommand/onView activation events`);
+  }
+  for (const event of events) {
+    const id = /^onCommand:(.+)$/.exec(event)?.[1];
+    if (id && registered.has(id)) problems.push(`activationEvents lists ${event}, which VS Code generates from contributes.commands; remove it`);
   }
   for (const [menu, entries] of Object.entries(contributes.menus ?? {})) {
     for (const entry of entries) {

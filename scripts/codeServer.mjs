@@ -1,6 +1,6 @@
 // Helpers to run real VS Code (code-server, installed by scripts/install-tools.sh) and drive its workbench
 // with headless Chromium. Used by scripts/test-vscode.mjs, scripts/start.mjs, the bench and test/e2e.
-// Facts behind the choices here are in /work/shared/docs/real-vscode-testing.md (measured on this machine).
+// Facts behind the choices here are in docs/real-vscode-testing.md (measured).
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';

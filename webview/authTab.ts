@@ -1,5 +1,5 @@
 /**
- * Auth: the token vault and the OAuth flow debugger of an HTTP connection (issue 5 §1, §3).
+ * Auth: the token vault and the OAuth flow debugger of an HTTP connection.
  * The vault shows facts the host decoded (issuer, client and how it was obtained, scopes, an
  * expiry countdown, JWT claims); its actions are requests the host carries out — "copy" asks in a
  * modal and copies in the host, so the token never comes here. The debugger shows the host's

@@ -1,7 +1,8 @@
 /**
  * Pretty, collapsible JSON and long text, built lazily: a collapsed node creates its children on
  * first open, arrays and objects show PAGE entries at a time, and long strings show a chunk with
- * "Show more". So a 5 MB result appears without one long main-thread task (issue 4 §8).
+ * "Show more". So a 5 MB result appears without one long main-thread task (the inspector's
+ * performance budget, measured by scripts/benchWebview.mjs).
  */
 import { clip, h } from './dom';
 import { formatBytes } from './format';

@@ -23,7 +23,7 @@ export interface CliOptions {
   verbose: boolean;
   /** Per-request timeout in milliseconds; undefined leaves the core's default. */
   timeoutMs?: number;
-  /** Sign-in (issue 3): where tokens are kept; undefined means the default file. */
+  /** Sign-in: where tokens are kept; undefined means the default file. */
   credentialsPath?: string;
   /** Print the authorization URL instead of opening a browser. */
   noBrowser: boolean;
@@ -51,11 +51,6 @@ export interface CliOptions {
   idpIssuer?: string;
   /** Cross-app access: the client id at the identity provider (its secret, if any, in MCP_LENS_IDP_CLIENT_SECRET). */
   idpClientId?: string;
-  /**
-   * TEST ONLY: instead of a browser, GET the authorization URL and follow its redirect to our
-   * loopback callback. Used by the conformance suite, whose mock authorization server approves at once.
-   */
-  testOnlyHeadlessBrowser: boolean;
 }
 
 export interface RunRequest {
@@ -105,7 +100,6 @@ const OPTIONS: Record<string, OptionSpec> = {
   '--idp-token-endpoint': { takesValue: true },
   '--idp-issuer': { takesValue: true },
   '--idp-client-id': { takesValue: true },
-  '--test-only-headless-browser': { takesValue: false },
   '--help': { takesValue: false },
   '--version': { takesValue: false },
 };
@@ -251,7 +245,6 @@ export function parseArgs(argv: string[]): ParsedArgs {
     verbose: opts.has('--verbose'),
     noBrowser: opts.has('--no-browser'),
     nonInteractive: opts.has('--non-interactive'),
-    testOnlyHeadlessBrowser: opts.has('--test-only-headless-browser'),
   };
   const timeout = one('--timeout');
   if (timeout !== undefined) {
@@ -291,9 +284,6 @@ export function parseArgs(argv: string[]): ParsedArgs {
     const n = Number(port);
     if (!/^\d+$/.test(port) || n < 1 || n > 65535) throw new UsageError(`--callback-port must be a port number from 1 to 65535 (got "${port}").`);
     options.callbackPort = n;
-  }
-  if (options.testOnlyHeadlessBrowser && options.noBrowser) {
-    throw new UsageError('--test-only-headless-browser and --no-browser cannot be used together.');
   }
   parseGrantOptions(opts, options, config.transport === 'stdio');
 
@@ -484,12 +474,6 @@ Sign-in without a browser (machine-to-machine; needs --client-id, no person, wor
                               trade it for a token at the server's authorization server
     --idp-token-endpoint <url>  the identity provider's token endpoint (or --idp-issuer <url> to discover it)
     --idp-client-id <id>        the client at the identity provider (secret, if any, in MCP_LENS_IDP_CLIENT_SECRET)
-
-Testing:
-  --test-only-headless-browser  TEST ONLY (MCP conformance suite): instead of a browser, GET the sign-in
-                              URL and follow its redirects, on loopback only; it never clicks a consent
-                              page, and reads pre-registered credentials (and, for its client credentials
-                              and cross-app access scenarios, the grant) from MCP_CONFORMANCE_CONTEXT
 
 Exit codes:
   0  success

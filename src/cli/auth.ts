@@ -1,5 +1,5 @@
 /**
- * Sign-in for the CLI (issue 3 §6), on the same OAuth engine as the extension: a loopback redirect
+ * Sign-in for the CLI, on the same OAuth engine as the extension: a loopback redirect
  * (RFC 8252 §7.3), tokens in a credentials file only the user can read (FileAuthStore, mode 0600),
  * and the system browser (RFC 8252 §4), honouring $BROWSER like other command-line tools.
  * When nobody can answer (no TTY, or --non-interactive) a needed sign-in becomes exit code 3.
@@ -13,7 +13,6 @@ import { parseCommandLine } from '../core/config';
 import type { ConnectionOptions } from '../core/connection';
 import { FileAuthStore, LoopbackRedirect, OAuthEngine, OAuthFlowError, validateClientCredentials } from '../core/auth/index';
 import type { ClientCredentials, MachineGrant, PreRegisteredClient } from '../core/auth/types';
-import { headlessAutoApproveOpener } from '../core/auth/testOpeners';
 import type { Logger } from '../core/logger';
 import type { RunRequest } from './args';
 import type { CliIo } from './output';
@@ -49,11 +48,27 @@ export function defaultCredentialsPath(env: NodeJS.ProcessEnv = process.env, pla
   return path.join(base, 'mcp-lens', 'credentials.json');
 }
 
+/**
+ * What a test entry puts in place of the person at the browser (the conformance suite's runner, see
+ * test/support/cliWithTestOpener.ts). The shipped CLI never has one: it would approve sign-ins on the
+ * user's behalf.
+ */
+export interface SignInStandIn {
+  /** How the sign-in happens, for the message on stderr ("the TEST-ONLY headless browser"). */
+  label: string;
+  /** Opens the authorization URL instead of a browser; the sign-in then needs nobody at a terminal. */
+  open(url: string): Promise<void>;
+  /** The pre-registered client the test prescribes, when the command line names none. */
+  preRegisteredClient?(env: NodeJS.ProcessEnv): PreRegisteredClient | undefined;
+  /** The machine-to-machine grant the test prescribes, when the command line names none. */
+  machineGrant?(env: NodeJS.ProcessEnv): MachineGrant | undefined;
+}
+
 /** Whether the CLI may run an interactive sign-in for this request. */
-export function canSignIn(request: RunRequest, io: CliIo): boolean {
+export function canSignIn(request: RunRequest, io: CliIo, standIn?: SignInStandIn): boolean {
   if (request.options.nonInteractive) return false;
-  // The test-only opener needs no person; everything else needs someone at a terminal.
-  return request.options.testOnlyHeadlessBrowser || io.interactive;
+  // A stand-in needs no person; everything else needs someone at a terminal.
+  return !!standIn || io.interactive;
 }
 
 /**
@@ -106,79 +121,18 @@ export async function openInBrowser(url: string, env: NodeJS.ProcessEnv = proces
 }
 
 /**
- * TEST ONLY: the conformance suite passes pre-registered credentials in MCP_CONFORMANCE_CONTEXT
- * (`{"client_id": …, "client_secret": …}`). Read only together with --test-only-headless-browser.
- */
-function conformanceClient(env: NodeJS.ProcessEnv): PreRegisteredClient | undefined {
-  const raw = env.MCP_CONFORMANCE_CONTEXT;
-  if (!raw) return undefined;
-  try {
-    const context = JSON.parse(raw) as { client_id?: unknown; client_secret?: unknown };
-    if (typeof context.client_id !== 'string' || !context.client_id) return undefined;
-    return { clientId: context.client_id, ...(typeof context.client_secret === 'string' ? { clientSecret: context.client_secret } : {}) };
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * TEST ONLY: the conformance suite's machine-to-machine scenarios say in MCP_CONFORMANCE_CONTEXT
- * which grant they test: `private_key_pem` (+ `signing_algorithm`) for client credentials with
- * private_key_jwt, `idp_id_token` (+ `idp_token_endpoint`, `idp_issuer`, `idp_client_id`) for
- * cross-app access. The client-secret variant's context looks like a pre-registered client's, so
- * the scenario's `name` (auth/client-credentials-…) tells them apart. Read only together with
- * --test-only-headless-browser.
- */
-export function conformanceGrant(env: NodeJS.ProcessEnv): MachineGrant | undefined {
-  const raw = env.MCP_CONFORMANCE_CONTEXT;
-  if (!raw) return undefined;
-  let context: Record<string, unknown>;
-  try {
-    const parsed: unknown = JSON.parse(raw);
-    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined;
-    context = parsed as Record<string, unknown>;
-  } catch {
-    return undefined;
-  }
-  const text = (key: string): string | undefined => (typeof context[key] === 'string' && context[key] ? (context[key] as string) : undefined);
-  const clientId = text('client_id');
-  if (!clientId) return undefined;
-  const secret = text('client_secret');
-  const idToken = text('idp_id_token');
-  if (idToken) {
-    const idpClientId = text('idp_client_id');
-    if (!idpClientId) return undefined;
-    return {
-      type: 'cross_app_access',
-      client: { clientId, ...(secret ? { clientSecret: secret } : {}) },
-      identityProvider: {
-        idToken,
-        client: { clientId: idpClientId },
-        ...(text('idp_token_endpoint') ? { tokenEndpoint: text('idp_token_endpoint') } : {}),
-        ...(text('idp_issuer') ? { issuer: text('idp_issuer') } : {}),
-      },
-    };
-  }
-  const pem = text('private_key_pem');
-  if (pem) {
-    return {
-      type: 'client_credentials',
-      client: { clientId, privateKey: pem, authMethod: 'private_key_jwt', ...(text('signing_algorithm') ? { signingAlgorithm: text('signing_algorithm') } : {}) },
-    };
-  }
-  const name = text('name') ?? env.MCP_CONFORMANCE_SCENARIO ?? '';
-  if (name.startsWith('auth/client-credentials-') && secret) return { type: 'client_credentials', client: { clientId, clientSecret: secret } };
-  return undefined;
-}
-
-/**
  * The sign-in without a browser asked for on the command line (--client-credentials,
- * --cross-app-access), with secrets from the environment and the key from its file; in the
- * test-only mode, the conformance scenario's grant. Throws GrantConfigError when something is missing.
+ * --cross-app-access), with secrets from the environment and the key from its file; with a test's
+ * stand-in, the grant it prescribes. Throws GrantConfigError when something is missing.
  */
-export function machineGrant(request: RunRequest, env: NodeJS.ProcessEnv, readFile: (file: string) => string = (f) => readFileSync(f, 'utf8')): MachineGrant | undefined {
+export function machineGrant(
+  request: RunRequest,
+  env: NodeJS.ProcessEnv,
+  readFile: (file: string) => string = (f) => readFileSync(f, 'utf8'),
+  standIn?: SignInStandIn,
+): MachineGrant | undefined {
   const { options } = request;
-  if (!options.grant) return options.testOnlyHeadlessBrowser ? conformanceGrant(env) : undefined;
+  if (!options.grant) return standIn?.machineGrant?.(env);
   const clientId = options.clientId ?? '';
   const flag = options.grant === 'client-credentials' ? '--client-credentials' : '--cross-app-access';
   let privateKey: string | undefined;
@@ -226,13 +180,12 @@ export function machineGrant(request: RunRequest, env: NodeJS.ProcessEnv, readFi
   };
 }
 
-export function preRegisteredClient(request: RunRequest, env: NodeJS.ProcessEnv): PreRegisteredClient | undefined {
+export function preRegisteredClient(request: RunRequest, env: NodeJS.ProcessEnv, standIn?: SignInStandIn): PreRegisteredClient | undefined {
   if (request.options.clientId) {
     const secret = env[CLIENT_SECRET_ENV];
     return { clientId: request.options.clientId, ...(secret ? { clientSecret: secret } : {}) };
   }
-  if (request.options.testOnlyHeadlessBrowser) return conformanceClient(env);
-  return undefined;
+  return standIn?.preRegisteredClient?.(env);
 }
 
 /** True when `e` or one of its causes is a failed interactive sign-in. */
@@ -245,7 +198,7 @@ export function findOAuthFlowError(e: unknown): OAuthFlowError | undefined {
   return undefined;
 }
 
-export function createCliAuth(io: CliIo, logger?: Logger): CliAuth {
+export function createCliAuth(io: CliIo, logger?: Logger, standIn?: SignInStandIn): CliAuth {
   return {
     connectionOptions(request, signal) {
       if (request.config.transport === 'stdio') return {};
@@ -253,9 +206,9 @@ export function createCliAuth(io: CliIo, logger?: Logger): CliAuth {
       const store = new FileAuthStore(options.credentialsPath ?? defaultCredentialsPath(io.env));
       const serverName = new URL(request.config.url).host;
       const openBrowser = async (url: string): Promise<void> => {
-        if (options.testOnlyHeadlessBrowser) {
-          io.stderr(`Signing in to ${serverName} with the TEST-ONLY headless browser…\n`);
-          await headlessAutoApproveOpener()(url);
+        if (standIn) {
+          io.stderr(`Signing in to ${serverName} with ${standIn.label}…\n`);
+          await standIn.open(url);
           return;
         }
         if (options.noBrowser) {
@@ -279,9 +232,9 @@ export function createCliAuth(io: CliIo, logger?: Logger): CliAuth {
         ...(options.clientMetadataUrl ? { cimdUrl: options.clientMetadataUrl } : {}),
       });
       // A grant without a browser needs no person: it runs even without a terminal or with --non-interactive.
-      const grant = machineGrant(request, io.env);
-      const preRegistered = grant ? undefined : preRegisteredClient(request, io.env);
-      const interactive = canSignIn(request, io);
+      const grant = machineGrant(request, io.env, undefined, standIn);
+      const preRegistered = grant ? undefined : preRegisteredClient(request, io.env, standIn);
+      const interactive = canSignIn(request, io, standIn);
       return {
         fetchFor: (config: HttpConnectionConfig) =>
           engine.authorizedFetch(config.url, { interactive, signal, serverName, ...(grant ? { grant } : preRegistered ? { preRegistered } : {}) }),

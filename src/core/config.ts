@@ -31,7 +31,7 @@ export interface HttpConnectionConfig extends ConfigBase {
   headers?: Record<string, string>;
   /** Names of headers whose values are kept in the secret store, e.g. `Authorization`. */
   secretHeaders?: string[];
-  /** Pre-registered OAuth client (issue 3). The secret itself lives in the secret store. */
+  /** Pre-registered OAuth client. The secret itself lives in the secret store. */
   oauthClientId?: string;
 }
 

@@ -1,6 +1,6 @@
 /**
  * The one registry of command ids. `scripts/checkCommands.mjs` reads this file and checks it
- * against package.json (`contributes.commands`, `activationEvents`, menus), and the handler
+ * against package.json (`contributes.commands`, menus, the engine range that generates activation events), and the handler
  * table in `commandHandlers.ts` is typed `Record<CommandId, …>`, so a command cannot be
  * contributed without a handler or registered without a contribution.
  * Keep this file free of imports: the check script parses it as text.

@@ -131,8 +131,8 @@ export function activate(context: vscode.ExtensionContext): McpLensTestApi | und
   const results = new ResultDocuments();
   context.subscriptions.push(tree, view, results);
 
-  // The MCP Inspector webview panel (issue 4): Open Inspector, and its serializer for reloads.
-  // Its Auth tab: the OAuth flow debugger and the token vault (issue 5 §1, §3).
+  // The MCP Inspector webview panel: Open Inspector, and its serializer for reloads.
+  // Its Auth tab: the OAuth flow debugger and the token vault.
   const authDebugger = new AuthDebugger(auth, context.workspaceState, log, (config) => store.secretHeaders(config));
   context.subscriptions.push(
     connectionManager.onDidChange((e) => {

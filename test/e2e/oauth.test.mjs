@@ -331,7 +331,7 @@ for (const variant of VARIANTS) {
       });
     }
 
-    it('shows both connections signed in, with their scopes, in the inspector panel (issue 4)', async () => {
+    it('shows both connections signed in, with their scopes, in the inspector panel', async () => {
       await runCommand(page, 'MCP Lens: Open Inspector', { timeoutMs: 60000 });
       const frame = page.frameLocator(`iframe.webview.ready[src*="extensionId=${EXTENSION_ID}"]`).frameLocator('iframe#active-frame');
       for (const c of CONNECTIONS) {

@@ -1,5 +1,5 @@
 /**
- * The inspector's Auth tab (issue 5 §1, §3) in real Chromium against the harness host: the token
+ * The inspector's Auth tab in real Chromium against the harness host: the token
  * vault (issuer, client id and its source, scopes, a live countdown, JWT claims, its actions as
  * requests — the token never reaches the page) and the flow debugger, whose eight steps are
  * recorded from the real engine against the simple-auth fixture (and the defective wrong-issuer

@@ -1,4 +1,4 @@
-/** The OAuth engine of MCP Lens (no `vscode` import). Test-only openers live in ./testOpeners.ts. */
+/** The OAuth engine of MCP Lens (no `vscode` import). Test-only openers live in test/support/headlessOpener.ts. */
 export { OAuthEngine, parseBearerChallenge } from './engine.js';
 export type { OAuthEngineOptions, SignInOptions, AuthorizedFetchOptions, MachineSignInOptions } from './engine.js';
 export { CLIENT_AUTH_METHODS, loadSigningKey, validateClientCredentials } from './clientAuth.js';

@@ -1,5 +1,5 @@
 /**
- * Types of the connection doctor (issue 5 §2): a fixed sequence of checks run against one MCP server
+ * Types of the connection doctor: a fixed sequence of checks run against one MCP server
  * URL, each with a verdict, an explanation for the server's author and the spec section it enforces.
  * Nothing here imports `vscode`; the extension, the CLI and the tests share it.
  */

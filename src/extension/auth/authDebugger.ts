@@ -1,5 +1,5 @@
 /**
- * The host side of the OAuth flow debugger and the token vault (issue 5 §1, §3). A debug run is
+ * The host side of the OAuth flow debugger and the token vault. A debug run is
  * the engine's sign-in with a stepper (AuthService.debugSignIn): in step mode each step waits for
  * Next; Continue releases the rest; Cancel aborts (the engine cleans up as on any cancel). The
  * last trace of each connection is kept, masked (src/core/auth/flowReport.ts sanitizeTrace), in

@@ -117,7 +117,7 @@ export class AuthService implements vscode.Disposable {
   }
 
   /**
-   * The flow debugger's sign-in (issue 5 §1): the engine's own sign-in with a stepper, between
+   * The flow debugger's sign-in: the engine's own sign-in with a stepper, between
    * the 401 that starts it and the reconnect that ends it — the same browser, redirect and
    * reconnect as `signIn`. The stepper pauses it; `signal` cancels it.
    */

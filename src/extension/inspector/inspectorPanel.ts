@@ -13,7 +13,6 @@ import { DisposableStore } from '../../core/events';
 import type { ConnectionManager } from '../../core/manager';
 import {
   TAB_IDS,
-  validateWebviewMessage,
   type AuthStatus,
   type CommandMessage,
   type ErrorInfo,
@@ -33,6 +32,7 @@ import { COMMANDS } from '../commands';
 import type { AuthStatusProvider } from './authStatus';
 import type { InspectorAuthTools } from './authTools';
 import { inspectorHtml, newNonce } from './html';
+import { validateWebviewMessage } from './protocolValidation';
 import { buildCurl, defaultAuthStatus, toConnectionView, toDetails, toJson, toTraceView } from './viewModel';
 
 export const INSPECTOR_VIEW_TYPE = 'mcpLens.inspector';

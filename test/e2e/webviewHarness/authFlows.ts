@@ -11,7 +11,7 @@ import { runAuthFlow } from '../../../src/core/auth/flow';
 import type { FlowStepResult } from '../../../src/core/auth/flowSteps';
 import { LoopbackRedirect } from '../../../src/core/auth/loopback';
 import { MemoryAuthStore } from '../../../src/core/auth/store';
-import { headlessAutoApproveOpener } from '../../../src/core/auth/testOpeners';
+import { headlessAutoApproveOpener } from '../../support/headlessOpener';
 import type { FlowStepView, VaultView } from '../../../src/shared/protocol';
 import { startDefectiveServer } from '../../fixtures/defective/server';
 import { startSimpleAuthServer } from '../../fixtures/simpleAuth/server';

@@ -60,7 +60,7 @@ export async function startHarness(): Promise<Harness> {
   };
 }
 
-/** Chromium flags from /work/shared/docs/real-vscode-testing.md (offline, headless, no sandbox in containers). */
+/** Chromium flags from docs/real-vscode-testing.md (offline, headless, no sandbox in containers). */
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
 
 /** Evaluates an expression in the page (strings keep DOM types out of these Node-typed files). */

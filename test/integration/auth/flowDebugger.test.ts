@@ -1,5 +1,5 @@
 /**
- * The flow debugger's engine (issue 5 §1) against the simple-auth fixture: one flow, with or
+ * The flow debugger's engine against the simple-auth fixture: one flow, with or
  * without a stepper. The normal sign-in (an SDK client over `authorizedFetch` in interactive
  * mode, as the CLI does) and the stepped flow send the same requests in the same order; the
  * stepped flow reports eight steps with masked exchanges and spec checks; a pause sends nothing;

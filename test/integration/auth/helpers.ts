@@ -2,7 +2,7 @@
 import { OAuthEngine, type OAuthEngineOptions } from '../../../src/core/auth/engine.js';
 import { LoopbackRedirect } from '../../../src/core/auth/loopback.js';
 import { MemoryAuthStore } from '../../../src/core/auth/store.js';
-import { headlessAutoApproveOpener } from '../../../src/core/auth/testOpeners.js';
+import { headlessAutoApproveOpener } from '../../support/headlessOpener.js';
 import type { AuthStore, FetchLike, HttpExchange, RedirectStrategy } from '../../../src/core/auth/types.js';
 import type { Logger } from '../../../src/core/logger.js';
 

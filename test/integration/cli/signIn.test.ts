@@ -1,5 +1,5 @@
 /**
- * The CLI signs in (issue 3 §6) against our simple-auth fixture (the python-sdk example's port, with
+ * The CLI signs in against our simple-auth fixture (the python-sdk example's port, with
  * a GitHub stand-in in auto-approve mode), all on 127.0.0.1: a loopback redirect, the browser from
  * $BROWSER, tokens in a 0600 credentials file, `--no-browser`, and exit 3 when it cannot ask.
  */

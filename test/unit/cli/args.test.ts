@@ -88,6 +88,10 @@ describe('cli: argument parsing', () => {
     assert.deepEqual(parseArgs(['-V']), { kind: 'version' });
   });
 
+  it('lists no test-only option in the help of the shipped CLI', () => {
+    assert.doesNotMatch(usageText(), /test-only|headless|MCP_CONFORMANCE/i);
+  });
+
   describe('usage errors say what is wrong', () => {
     it('no command, unknown command, unknown option', () => {
       usageError([], /No command given/);
@@ -139,7 +143,8 @@ describe('cli: argument parsing', () => {
     it('sign-in options', () => {
       usageError(['tools', 'http://h.test/mcp', '--client-metadata-url', 'http://h.test/client.json'], /must be an https URL with a path/);
       usageError(['tools', '--stdio', 'node s.js', '--client-id', 'abc'], /--client-id applies to an HTTP target/);
-      usageError(['tools', 'http://h.test/mcp', '--no-browser', '--test-only-headless-browser'], /cannot be used together/);
+      // The test-only sign-in stand-in is not an option of the shipped CLI (test/support/cliWithTestOpener.ts injects it).
+      usageError(['tools', 'http://h.test/mcp', '--test-only-headless-browser'], /--test-only-headless-browser/);
       usageError(['tools', 'http://h.test/mcp', '--credentials', ' '], /--credentials needs a file path/);
     });
   });

@@ -5,7 +5,6 @@ import {
   browserCommands,
   canSignIn,
   CLIENT_SECRET_ENV,
-  conformanceGrant,
   defaultCredentialsPath,
   findOAuthFlowError,
   GrantConfigError,
@@ -18,6 +17,8 @@ import { parseArgs, type RunRequest } from '../../../src/cli/args';
 import type { CliIo } from '../../../src/cli/output';
 import { OAuthFlowError } from '../../../src/core/auth/errors';
 import { ConnectionError } from '../../../src/core/errors';
+import { conformanceGrant } from '../../support/conformanceContext';
+import { TEST_SIGN_IN } from '../../support/cliWithTestOpener';
 
 const URL_ = 'http://127.0.0.1:9/authorize?state=a&b=c';
 
@@ -50,12 +51,12 @@ describe('cli: sign-in helpers', () => {
     assert.deepEqual(windows, [{ command: 'cmd', args: ['/c', 'start', '""', 'http://127.0.0.1/a?x=1^&y=2'] }]);
   });
 
-  it('signs in only when someone can answer, or with the test-only opener', () => {
+  it('signs in only when someone can answer, or with the stand-in of a test', () => {
     assert.equal(canSignIn(request(['tools', 'http://h.test/mcp']), io(true)), true);
     assert.equal(canSignIn(request(['tools', 'http://h.test/mcp']), io(false)), false);
     assert.equal(canSignIn(request(['tools', 'http://h.test/mcp', '--non-interactive']), io(true)), false);
-    assert.equal(canSignIn(request(['tools', 'http://h.test/mcp', '--test-only-headless-browser']), io(false)), true);
-    assert.equal(canSignIn(request(['tools', 'http://h.test/mcp', '--test-only-headless-browser', '--non-interactive']), io(false)), false);
+    assert.equal(canSignIn(request(['tools', 'http://h.test/mcp']), io(false), TEST_SIGN_IN), true);
+    assert.equal(canSignIn(request(['tools', 'http://h.test/mcp', '--non-interactive']), io(false), TEST_SIGN_IN), false);
   });
 
   it('takes a pre-registered client from --client-id and the secret from the environment only', () => {
@@ -64,12 +65,12 @@ describe('cli: sign-in helpers', () => {
     assert.equal(preRegisteredClient(request(['tools', 'http://h.test/mcp']), {}), undefined);
   });
 
-  it('reads MCP_CONFORMANCE_CONTEXT only in the test-only mode', () => {
+  it('reads MCP_CONFORMANCE_CONTEXT only through the stand-in of the test entry', () => {
     const env = { MCP_CONFORMANCE_CONTEXT: JSON.stringify({ name: 'auth/pre-registration', client_id: 'pre', client_secret: 'sec' }) };
     assert.equal(preRegisteredClient(request(['tools', 'http://h.test/mcp']), env), undefined);
-    assert.deepEqual(preRegisteredClient(request(['tools', 'http://h.test/mcp', '--test-only-headless-browser']), env), { clientId: 'pre', clientSecret: 'sec' });
-    assert.equal(preRegisteredClient(request(['tools', 'http://h.test/mcp', '--test-only-headless-browser']), { MCP_CONFORMANCE_CONTEXT: '{"name":"auth/metadata-default"}' }), undefined);
-    assert.equal(preRegisteredClient(request(['tools', 'http://h.test/mcp', '--test-only-headless-browser']), { MCP_CONFORMANCE_CONTEXT: 'not json' }), undefined);
+    assert.deepEqual(preRegisteredClient(request(['tools', 'http://h.test/mcp']), env, TEST_SIGN_IN), { clientId: 'pre', clientSecret: 'sec' });
+    assert.equal(preRegisteredClient(request(['tools', 'http://h.test/mcp']), { MCP_CONFORMANCE_CONTEXT: '{"name":"auth/metadata-default"}' }, TEST_SIGN_IN), undefined);
+    assert.equal(preRegisteredClient(request(['tools', 'http://h.test/mcp']), { MCP_CONFORMANCE_CONTEXT: 'not json' }, TEST_SIGN_IN), undefined);
   });
 
   it('builds the client credentials grant from the options, the secret from the environment and the key from its file', () => {
@@ -87,7 +88,7 @@ describe('cli: sign-in helpers', () => {
     files['bad.pem'] = 'not a key';
     assert.throws(() => machineGrant(request([...cc, '--private-key-file', 'bad.pem']), {}, read), (e: unknown) => e instanceof GrantConfigError && /could not be read/.test(e.message) && !e.message.includes('not a key'));
     assert.throws(() => machineGrant(request([...cc, '--private-key-file', 'key.pem', '--signing-alg', 'RS256']), {}, read), (e: unknown) => e instanceof GrantConfigError && /RS256 does not fit/.test(e.message));
-    // Without a grant option, no grant (outside the test-only mode).
+    // Without a grant option, no grant (and no stand-in).
     assert.equal(machineGrant(request(['tools', 'https://h.test/mcp', '--client-id', 'svc']), { [CLIENT_SECRET_ENV]: 's3' }), undefined);
   });
 
@@ -101,7 +102,7 @@ describe('cli: sign-in helpers', () => {
     });
   });
 
-  it('TEST ONLY: takes the conformance scenario grant from MCP_CONFORMANCE_CONTEXT, only in the test-only mode', () => {
+  it('TEST ONLY: takes the conformance scenario grant from MCP_CONFORMANCE_CONTEXT, only through the stand-in of the test entry', () => {
     const ctx = (value: Record<string, unknown>) => ({ MCP_CONFORMANCE_CONTEXT: JSON.stringify(value) });
     const jwt = ctx({ name: 'auth/client-credentials-jwt', client_id: 'c', private_key_pem: 'PEM', signing_algorithm: 'ES256' });
     assert.deepEqual(conformanceGrant(jwt), { type: 'client_credentials', client: { clientId: 'c', privateKey: 'PEM', authMethod: 'private_key_jwt', signingAlgorithm: 'ES256' } });
@@ -114,7 +115,7 @@ describe('cli: sign-in helpers', () => {
     );
     assert.equal(conformanceGrant({ MCP_CONFORMANCE_CONTEXT: 'not json' }), undefined);
     assert.equal(machineGrant(request(['tools', 'http://h.test/mcp']), jwt), undefined);
-    assert.equal(machineGrant(request(['tools', 'http://h.test/mcp', '--test-only-headless-browser']), jwt)?.type, 'client_credentials');
+    assert.equal(machineGrant(request(['tools', 'http://h.test/mcp']), jwt, undefined, TEST_SIGN_IN)?.type, 'client_credentials');
   });
 
   it('finds a failed sign-in inside the core error that wraps it', () => {

@@ -11,7 +11,7 @@ describe('command registry vs package.json', () => {
     const { commandIds, problems } = checkRepository(ROOT);
     assert.deepEqual(problems, []);
     assert.deepEqual(commandIds, [...COMMAND_IDS], 'the script reads the same ids the code registers');
-    // The issue's eleven commands, plus sign-in, the inspector and the doctor.
+    // The eleven connection commands, plus sign-in, the inspector and the doctor.
     for (const id of ['mcpLens.addConnection', 'mcpLens.callTool', 'mcpLens.showLog', 'mcpLens.signIn', 'mcpLens.signOut', 'mcpLens.diagnoseConnection']) {
       assert.ok(commandIds.includes(id as (typeof COMMAND_IDS)[number]), `${id} is registered`);
     }
@@ -30,6 +30,16 @@ describe('command registry vs package.json', () => {
     assert.ok(problems.some((p) => p.includes('category "Other"')));
     assert.ok(problems.some((p) => p.includes('unknown command mcpLens.nope')));
     assert.ok(problems.some((p) => p.includes('"*"')));
+  });
+
+  it('requires an engine that generates onCommand activation events, and no hand-written ones', () => {
+    const packageJson = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+    assert.ok(packageJson.activationEvents.includes('onUri'), 'onUri is not generated, so it stays');
+    packageJson.engines.vscode = '^1.73.0';
+    packageJson.activationEvents.push('onCommand:mcpLens.showLog');
+    const problems = checkCommands({ packageJson, commandIds: [...COMMAND_IDS] });
+    assert.ok(problems.some((p) => p.includes('engines.vscode is "^1.73.0"')), problems.join('\n'));
+    assert.ok(problems.some((p) => p.includes('lists onCommand:mcpLens.showLog')), problems.join('\n'));
   });
 
   it('parses the COMMANDS block of the source', () => {

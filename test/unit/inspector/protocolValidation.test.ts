@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { COMMAND_METHODS, REQUEST_METHODS, validateWebviewMessage } from '../../../src/shared/protocol';
+import { COMMAND_METHODS, REQUEST_METHODS, validateWebviewMessage } from '../../../src/extension/inspector/protocolValidation';
 
-describe('shared/protocol validateWebviewMessage (webview input is untrusted)', () => {
+describe('inspector protocolValidation validateWebviewMessage (webview input is untrusted)', () => {
   const ok = (m: unknown) => {
     const r = validateWebviewMessage(m);
     assert.ok(r.ok, `expected ok: ${r.ok ? '' : r.error}`);
@@ -29,7 +29,7 @@ describe('shared/protocol validateWebviewMessage (webview input is untrusted)', 
     assert.ok(COMMAND_METHODS.length >= 9 && REQUEST_METHODS.length >= 9);
   });
 
-  it('checks the Auth tab messages: debugger commands, vault requests and export formats (issue 5)', () => {
+  it('checks the Auth tab messages: debugger commands, vault requests and export formats', () => {
     ok({ kind: 'command', method: 'auth/debug/start', params: { connectionId: 'c', mode: 'step' } });
     ok({ kind: 'command', method: 'auth/debug/start', params: { connectionId: 'c', mode: 'run' } });
     for (const method of ['auth/debug/next', 'auth/debug/continue', 'auth/debug/cancel']) ok({ kind: 'command', method, params: { connectionId: 'c' } });

@@ -1,10 +1,11 @@
 /**
  * TEST-ONLY browser openers. They stand in for a person at a browser when the authorization server
  * approves without a login (the conformance suite's mock AS, our fixtures' auto-approve mode, the
- * SDK demo AS). Never wire them into the extension: they would approve on the user's behalf.
+ * SDK demo AS). They live under test/, so no shipped bundle contains them: in the extension or the
+ * CLI they would approve on the user's behalf.
  */
-import { isLoopbackUrl } from './urls.js';
-import type { FetchLike } from './types.js';
+import { isLoopbackUrl } from '../../src/core/auth/urls.js';
+import type { FetchLike } from '../../src/core/auth/types.js';
 
 export interface HeadlessOpenerOptions {
   fetch?: FetchLike;

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { headlessAutoApproveOpener } from '../../../src/core/auth/testOpeners.js';
+import { headlessAutoApproveOpener } from '../../support/headlessOpener.js';
 
 describe('headlessAutoApproveOpener (test-only)', () => {
   let server: Server;
