@@ -511,13 +511,18 @@ export class Connection {
   private async timed<T>(options: RequestOptions, request: (sdkOptions: SdkRequestOptions) => Promise<T>): Promise<T> {
     const timeoutMs = options.timeoutMs ?? this.timeoutMs();
     const { McpError, ErrorCode } = this.sdk!;
-    const expired = new AbortController();
-    const deadline = this.deadlines.start(timeoutMs, () => expired.abort(new McpError(ErrorCode.RequestTimeout, 'Request timed out', { timeout: timeoutMs })));
+    // One signal for the SDK: the caller's cancel, or our deadline (no AbortSignal.any in older VS Code runtimes).
+    const abort = new AbortController();
+    const caller = options.signal;
+    const forward = () => abort.abort(caller?.reason);
+    if (caller?.aborted) forward();
+    else caller?.addEventListener('abort', forward, { once: true });
+    const deadline = this.deadlines.start(timeoutMs, () => abort.abort(new McpError(ErrorCode.RequestTimeout, 'Request timed out', { timeout: timeoutMs })));
     const onProgress = options.onProgress;
     try {
       return await request({
         timeout: SDK_TIMEOUT_OFF,
-        signal: options.signal ? AbortSignal.any([options.signal, expired.signal]) : expired.signal,
+        signal: abort.signal,
         // A server that reports progress is alive: do not time out a long operation that says so.
         onprogress: onProgress
           ? (progress) => {
@@ -528,6 +533,7 @@ export class Connection {
       });
     } finally {
       deadline.clear();
+      caller?.removeEventListener('abort', forward);
     }
   }
 
