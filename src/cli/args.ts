@@ -23,6 +23,8 @@ export interface CliOptions {
   verbose: boolean;
   /** Per-request timeout in milliseconds; undefined leaves the core's default. */
   timeoutMs?: number;
+  /** Limit of one interactive sign-in in milliseconds (not counted in `timeoutMs`); undefined leaves the engine's default. */
+  signInTimeoutMs?: number;
   /** Sign-in: where tokens are kept; undefined means the default file. */
   credentialsPath?: string;
   /** Print the authorization URL instead of opening a browser. */
@@ -84,6 +86,7 @@ const OPTIONS: Record<string, OptionSpec> = {
   '--env': { takesValue: true, repeatable: true },
   '--cwd': { takesValue: true },
   '--timeout': { takesValue: true },
+  '--sign-in-timeout': { takesValue: true },
   '--json': { takesValue: false },
   '--verbose': { takesValue: false },
   '--credentials': { takesValue: true },
@@ -253,6 +256,14 @@ export function parseArgs(argv: string[]): ParsedArgs {
       throw new UsageError(`--timeout must be a positive number of seconds (got "${timeout}").`);
     }
     options.timeoutMs = Math.round(seconds * 1000);
+  }
+  const signInTimeout = one('--sign-in-timeout');
+  if (signInTimeout !== undefined) {
+    const seconds = Number(signInTimeout);
+    if (!signInTimeout.trim() || !Number.isFinite(seconds) || seconds <= 0) {
+      throw new UsageError(`--sign-in-timeout must be a positive number of seconds (got "${signInTimeout}").`);
+    }
+    options.signInTimeoutMs = Math.round(seconds * 1000);
   }
   const credentials = one('--credentials');
   if (credentials !== undefined) {
@@ -451,7 +462,8 @@ Target:
 Output:
   --json                      print the raw result JSON on stdout (for scripts)
   --verbose                   print every JSON-RPC message (secrets redacted) to stderr
-  --timeout <seconds>         fail a request that takes longer (default: 60)
+  --timeout <seconds>         fail a request that takes longer (default: 60); time spent signing in
+                              does not count, the request's time starts again after the sign-in
 
 Sign-in (servers protected by OAuth):
   --credentials <file>        where tokens are kept (default: ~/.config/mcp-lens/credentials.json, mode 0600)
@@ -460,6 +472,7 @@ Sign-in (servers protected by OAuth):
   --client-id <id>            a pre-registered OAuth client id (its secret, if any, in MCP_LENS_CLIENT_SECRET)
   --client-metadata-url <url> an https Client ID Metadata Document URL to use as the client id
   --callback-port <port>      a fixed port for the loopback redirect (http://127.0.0.1:<port>/callback)
+  --sign-in-timeout <seconds> give up a browser sign-in that takes longer (default: 300)
   The browser is $BROWSER if set, otherwise xdg-open / open / start.
 
 Sign-in without a browser (machine-to-machine; needs --client-id, no person, works with --non-interactive):

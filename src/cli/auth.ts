@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { HttpConnectionConfig } from '../core/config';
 import { parseCommandLine } from '../core/config';
-import type { ConnectionOptions } from '../core/connection';
+import type { ConnectionOptions, FetchHooks } from '../core/connection';
 import { FileAuthStore, LoopbackRedirect, OAuthEngine, OAuthFlowError, validateClientCredentials } from '../core/auth/index';
 import type { ClientCredentials, MachineGrant, PreRegisteredClient } from '../core/auth/types';
 import type { Logger } from '../core/logger';
@@ -229,6 +229,7 @@ export function createCliAuth(io: CliIo, logger?: Logger, standIn?: SignInStandI
         openBrowser,
         redirectStrategies: [new LoopbackRedirect(options.callbackPort ? { port: options.callbackPort } : {})],
         clientName: 'MCP Lens CLI',
+        ...(options.signInTimeoutMs !== undefined ? { timeoutMs: options.signInTimeoutMs } : {}),
         ...(options.clientMetadataUrl ? { cimdUrl: options.clientMetadataUrl } : {}),
       });
       // A grant without a browser needs no person: it runs even without a terminal or with --non-interactive.
@@ -236,8 +237,15 @@ export function createCliAuth(io: CliIo, logger?: Logger, standIn?: SignInStandI
       const preRegistered = grant ? undefined : preRegisteredClient(request, io.env, standIn);
       const interactive = canSignIn(request, io, standIn);
       return {
-        fetchFor: (config: HttpConnectionConfig) =>
-          engine.authorizedFetch(config.url, { interactive, signal, serverName, ...(grant ? { grant } : preRegistered ? { preRegistered } : {}) }),
+        // The connection's --timeout stands still while a sign-in runs (hooks.signingIn): --sign-in-timeout bounds that.
+        fetchFor: (config: HttpConnectionConfig, hooks: FetchHooks) =>
+          engine.authorizedFetch(config.url, {
+            interactive,
+            signal,
+            serverName,
+            onSignIn: (signIn) => hooks.signingIn(signIn),
+            ...(grant ? { grant } : preRegistered ? { preRegistered } : {}),
+          }),
       };
     },
     authRequiredHint(request) {

@@ -89,6 +89,7 @@ async function runCommand(request: RunRequest, io: CliIo, interrupt: AbortSignal
     if (flowError) {
       // The sign-in ran and did not succeed: still "authorization required" for scripts (exit 3).
       io.stderr(`mcp-lens: Sign-in failed: ${safeText(flowError.message)}\n`);
+      if (flowError.code === 'timeout') io.stderr('hint: The sign-in was not finished in time. Raise its limit with --sign-in-timeout <seconds> (default 300).\n');
       return EXIT.authRequired;
     }
     if (isAuthRequired(e, connection)) {

@@ -25,6 +25,7 @@ import { AuthRequiredError, ConnectionError } from './errors';
 import { Emitter, type Event } from './events';
 import { silentLogger, type Logger } from './logger';
 import type { Sdk } from './sdk';
+import { RequestDeadlines, type Deadline } from './requestDeadlines';
 import type { ProcessStdioTransport } from './stdioTransport';
 import { TraceBuffer, TracingTransport, redact } from './trace';
 
@@ -64,19 +65,35 @@ export interface ServerLogEntry {
 
 export type FetchLike = (url: string | URL, init?: RequestInit) => Promise<Response>;
 
+/** What a connection offers the authorized fetch it is given. */
+export interface FetchHooks {
+  /**
+   * Reports a sign-in the fetch runs for a request (a 401, a step-up 403): the connection's request
+   * timeouts stand still until it settles, as a person's time at the consent page is not the
+   * server's; the sign-in is bounded by its own limit. See ./requestDeadlines.ts.
+   */
+  signingIn(signIn: Promise<unknown>): void;
+}
+
 export interface ConnectionOptions {
   logger?: Logger;
   /** Per-request timeout in milliseconds; a function so a changed setting applies at once. */
   requestTimeoutMs?: number | (() => number);
   clientInfo?: Implementation;
   /** The OAuth engine's authorized fetch for HTTP connections (adds Bearer, refreshes, raises AuthRequiredError). */
-  fetchFor?: (config: HttpConnectionConfig) => FetchLike | undefined;
+  fetchFor?: (config: HttpConnectionConfig, hooks: FetchHooks) => FetchLike | undefined;
   /** Values of headers kept in secret storage, merged over the config's plain headers. */
   secretHeadersFor?: (config: HttpConnectionConfig) => Promise<Record<string, string>>;
   traceCapacity?: number;
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
+/**
+ * The timeout given to the SDK: the longest setTimeout allows, i.e. none. The SDK's per-request
+ * timer cannot stand still during a sign-in, so the connection's own deadlines (which can) bound
+ * every request instead, and cancel it through its signal.
+ */
+const SDK_TIMEOUT_OFF = 2_147_483_647;
 const SERVER_LOG_CAPACITY = 1000;
 /** A server that keeps returning cursors must not make us loop forever. */
 const MAX_LIST_PAGES = 500;
@@ -122,6 +139,7 @@ export class Connection {
   private lastAuthError?: AuthRequiredError;
   /** The last HTTP error response, with its status line and body summary (the SDK keeps neither for SSE). */
   private lastHttpFailure?: HttpFailure;
+  private readonly deadlines = new RequestDeadlines();
   private readonly logger: Logger;
 
   constructor(
@@ -208,40 +226,40 @@ export class Connection {
 
   async callTool(name: string, args: Record<string, unknown>, options: RequestOptions = {}): Promise<CallToolResult> {
     const client = this.requireClient();
-    return this.run('tools/call', () => client.callTool({ name, arguments: args }, this.sdk!.CallToolResultSchema, this.sdkOptions(options)), options.signal) as Promise<CallToolResult>;
+    return this.run('tools/call', () => this.timed(options, (o) => client.callTool({ name, arguments: args }, this.sdk!.CallToolResultSchema, o)), options.signal) as Promise<CallToolResult>;
   }
 
   async readResource(uri: string, options: RequestOptions = {}): Promise<ReadResourceResult> {
     const client = this.requireClient();
-    return this.run('resources/read', () => client.readResource({ uri }, this.sdkOptions(options)), options.signal);
+    return this.run('resources/read', () => this.timed(options, (o) => client.readResource({ uri }, o)), options.signal);
   }
 
   async getPrompt(name: string, args: Record<string, string> = {}, options: RequestOptions = {}): Promise<GetPromptResult> {
     const client = this.requireClient();
-    return this.run('prompts/get', () => client.getPrompt({ name, arguments: args }, this.sdkOptions(options)), options.signal);
+    return this.run('prompts/get', () => this.timed(options, (o) => client.getPrompt({ name, arguments: args }, o)), options.signal);
   }
 
   /** Round-trip time in milliseconds. */
   async ping(options: RequestOptions = {}): Promise<number> {
     const client = this.requireClient();
     const started = performance.now();
-    await this.run('ping', () => client.ping(this.sdkOptions(options)), options.signal);
+    await this.run('ping', () => this.timed(options, (o) => client.ping(o)), options.signal);
     return performance.now() - started;
   }
 
   async setLoggingLevel(level: LoggingLevel): Promise<void> {
     const client = this.requireClient();
-    await this.run('logging/setLevel', () => client.setLoggingLevel(level, this.sdkOptions({})));
+    await this.run('logging/setLevel', () => this.timed({}, (o) => client.setLoggingLevel(level, o)));
   }
 
   async subscribeResource(uri: string): Promise<void> {
     const client = this.requireClient();
-    await this.run('resources/subscribe', () => client.subscribeResource({ uri }, this.sdkOptions({})));
+    await this.run('resources/subscribe', () => this.timed({}, (o) => client.subscribeResource({ uri }, o)));
   }
 
   async unsubscribeResource(uri: string): Promise<void> {
     const client = this.requireClient();
-    await this.run('resources/unsubscribe', () => client.unsubscribeResource({ uri }, this.sdkOptions({})));
+    await this.run('resources/unsubscribe', () => this.timed({}, (o) => client.unsubscribeResource({ uri }, o)));
   }
 
   // ---- connecting -----------------------------------------------------------------------
@@ -315,19 +333,21 @@ export class Connection {
     client.onerror = (error) => this.onTransportError(generation, error);
 
     const timeoutMs = this.timeoutMs();
-    let timer: NodeJS.Timeout | undefined;
+    let deadline: Deadline | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new ConnectionError('timeout', `The server did not finish initializing within ${formatMs(timeoutMs)}.`, timeoutHint())),
-        timeoutMs,
+      deadline = this.deadlines.start(timeoutMs, () =>
+        reject(new ConnectionError('timeout', `The server did not finish initializing within ${formatMs(timeoutMs)}.`, timeoutHint())),
       );
     });
     try {
       // The SDK's initialize timeout does not cover transport start (an SSE stream that never
-      // sends its endpoint event), so the whole handshake races one timer.
-      await Promise.race([client.connect(transport, { timeout: timeoutMs }), timeout]);
+      // sends its endpoint event), so the whole handshake races one deadline, which stands still
+      // while a sign-in runs (an SSE GET or the initialize POST may start one). On expiry the
+      // caller tears the session down; initialize itself is not cancelled (MCP cancellation:
+      // "The initialize request MUST NOT be cancelled by clients").
+      await Promise.race([client.connect(transport, { timeout: SDK_TIMEOUT_OFF }), timeout]);
     } finally {
-      clearTimeout(timer);
+      deadline?.clear();
     }
     if (generation !== this.generation) return;
     this.activeTransport = kind;
@@ -350,7 +370,7 @@ export class Connection {
     this.secretValues = Object.values(secretHeaders);
     const headers = { ...(config.headers ?? {}), ...secretHeaders };
     const url = new URL(config.url);
-    const baseFetch: FetchLike = this.options.fetchFor?.(config) ?? ((input, init) => fetch(input, init));
+    const baseFetch: FetchLike = this.options.fetchFor?.(config, { signingIn: (signIn) => this.deadlines.hold(signIn) }) ?? ((input, init) => fetch(input, init));
     // Remember an AuthRequiredError even when the SDK wraps or swallows it on the way up, and an
     // error response's status line and body summary, which the SDK's errors lose.
     const fetchFn: FetchLike = async (input, init) => {
@@ -440,31 +460,30 @@ export class Connection {
   private async fetchAll(client: Client, kind: ListKind): Promise<unknown[]> {
     const items: unknown[] = [];
     let cursor: string | undefined;
-    const options = this.sdkOptions({});
     for (let page = 0; page < MAX_LIST_PAGES; page++) {
       const params = cursor ? { cursor } : undefined;
       let result: { nextCursor?: string };
       switch (kind) {
         case 'tools': {
-          const r = await client.listTools(params, options);
+          const r = await this.timed({}, (o) => client.listTools(params, o));
           items.push(...r.tools);
           result = r;
           break;
         }
         case 'resources': {
-          const r = await client.listResources(params, options);
+          const r = await this.timed({}, (o) => client.listResources(params, o));
           items.push(...r.resources);
           result = r;
           break;
         }
         case 'resourceTemplates': {
-          const r = await client.listResourceTemplates(params, options);
+          const r = await this.timed({}, (o) => client.listResourceTemplates(params, o));
           items.push(...r.resourceTemplates);
           result = r;
           break;
         }
         case 'prompts': {
-          const r = await client.listPrompts(params, options);
+          const r = await this.timed({}, (o) => client.listPrompts(params, o));
           items.push(...r.prompts);
           result = r;
           break;
@@ -492,14 +511,38 @@ export class Connection {
     return this.client;
   }
 
-  private sdkOptions(options: RequestOptions): SdkRequestOptions {
-    return {
-      timeout: options.timeoutMs ?? this.timeoutMs(),
-      signal: options.signal,
-      onprogress: options.onProgress,
-      // A server that reports progress is alive: do not time out a long operation that says so.
-      resetTimeoutOnProgress: options.onProgress !== undefined,
-    };
+  /**
+   * Runs one SDK request under the request timeout, which the connection keeps itself (see
+   * SDK_TIMEOUT_OFF): it stands still while a sign-in runs and starts again after it; on expiry the
+   * request is cancelled as the SDK would (notifications/cancelled) and rejects with RequestTimeout.
+   */
+  private async timed<T>(options: RequestOptions, request: (sdkOptions: SdkRequestOptions) => Promise<T>): Promise<T> {
+    const timeoutMs = options.timeoutMs ?? this.timeoutMs();
+    const { McpError, ErrorCode } = this.sdk!;
+    // One signal for the SDK: the caller's cancel, or our deadline (no AbortSignal.any in older VS Code runtimes).
+    const abort = new AbortController();
+    const caller = options.signal;
+    const forward = () => abort.abort(caller?.reason);
+    if (caller?.aborted) forward();
+    else caller?.addEventListener('abort', forward, { once: true });
+    const deadline = this.deadlines.start(timeoutMs, () => abort.abort(new McpError(ErrorCode.RequestTimeout, 'Request timed out', { timeout: timeoutMs })));
+    const onProgress = options.onProgress;
+    try {
+      return await request({
+        timeout: SDK_TIMEOUT_OFF,
+        signal: abort.signal,
+        // A server that reports progress is alive: do not time out a long operation that says so.
+        onprogress: onProgress
+          ? (progress) => {
+              deadline.restart();
+              onProgress(progress);
+            }
+          : undefined,
+      });
+    } finally {
+      deadline.clear();
+      caller?.removeEventListener('abort', forward);
+    }
   }
 
   private async run<T>(operation: string, request: () => Promise<T>, signal?: AbortSignal): Promise<T> {

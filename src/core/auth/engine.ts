@@ -137,6 +137,8 @@ export interface AuthorizedFetchOptions {
    * message, so the error object (and its `details`) would otherwise be lost.
    */
   onAuthRequired?: (error: AuthRequiredError) => void;
+  /** Called with each interactive sign-in this fetch waits for (a request timeout must not count it). */
+  onSignIn?: (signIn: Promise<TokenInfo>) => void;
 }
 
 interface ClientChoice {
@@ -259,13 +261,15 @@ export class OAuthEngine {
             await this.once(resource, () => this.signInWithGrant(resource, opts.grant!, { signal: opts.signal, challenge: error.details, scope }));
             continue;
           }
-          await this.signInOnce(resource, {
+          const signIn = this.signInOnce(resource, {
             signal: opts.signal,
             preRegistered: opts.preRegistered,
             serverName: opts.serverName,
             challenge: error.details,
             scope,
           });
+          opts.onSignIn?.(signIn);
+          await signIn;
         }
       }
     };

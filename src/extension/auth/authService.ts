@@ -108,6 +108,10 @@ export class AuthService implements vscode.Disposable {
         this.logger.info(`[${config.name}] sign-in cancelled.`);
         return false;
       }
+      if (e instanceof OAuthFlowError && e.code === 'timeout') {
+        // The engine says how long it waited; only the adapter knows which setting sets that.
+        throw new OAuthFlowError('timeout', `${e.message} Finish the sign-in sooner, or raise the limit with the setting mcpLens.oauth.signInTimeoutSeconds.`, { cause: e });
+      }
       throw e;
     }
     this.statusEmitter.fire(config.url);

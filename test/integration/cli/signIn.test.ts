@@ -107,6 +107,41 @@ describe('cli: sign-in', function () {
     assert.ok(!second.stderr.includes(tokens[0].accessToken));
   });
 
+  // A person's time at the consent page is not the server's: --timeout stands still during the
+  // sign-in, which only --sign-in-timeout bounds, then starts again for the server's answer.
+  it('a sign-in longer than --timeout succeeds: the request timeout does not run while the browser is open', async () => {
+    const started = performance.now();
+    const r = await cli(['call', server.mcpUrl, 'get_user_profile', '--timeout', '1', '--credentials', credentials], { ...browserEnv, FAKE_BROWSER_DELAY_MS: '3000' }, 30_000, {
+      pty: true,
+    });
+    const elapsedMs = performance.now() - started;
+    assert.equal(r.code, 0, r.stdout);
+    assert.doesNotMatch(r.stdout, /did not finish initializing|did not answer/);
+    assert.match(r.stdout, /"login": ?"octo-demo"/);
+    assert.ok(elapsedMs >= 3000, `the browser step took its 3 s (run took ${Math.round(elapsedMs)} ms)`);
+    assert.equal(fs.readFileSync(visits, 'utf8').trim().split('\n')[1], 'page 200 signed-in');
+  });
+
+  it('a sign-in longer than --sign-in-timeout fails and blames the sign-in, with the flag that controls it', async () => {
+    const r = await cli(
+      ['tools', server.mcpUrl, '--timeout', '30', '--sign-in-timeout', '1', '--credentials', credentials],
+      { ...browserEnv, FAKE_BROWSER_DELAY_MS: '3000' },
+      30_000,
+      { pty: true },
+    );
+    assert.equal(r.code, 3, r.stdout);
+    assert.match(r.stdout, /mcp-lens: Sign-in failed: The sign-in to http:\/\/127\.0\.0\.1:\d+\/mcp timed out after 1 s\./);
+    assert.match(r.stdout, /hint: .*--sign-in-timeout <seconds>/);
+    assert.doesNotMatch(r.stdout, /server did not|did not answer/);
+    assert.ok(!fs.existsSync(credentials) || storedTokens(credentials).length === 0, 'no tokens from a timed-out sign-in');
+  });
+
+  it('--sign-in-timeout must be a positive number of seconds', async () => {
+    const r = await cli(['tools', server.mcpUrl, '--sign-in-timeout', 'soon']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--sign-in-timeout must be a positive number of seconds \(got "soon"\)/);
+  });
+
   it('--no-browser prints the URL instead of opening a browser, and finishes when it is visited', async () => {
     const p = await startCli(['tools', server.mcpUrl, '--no-browser', '--credentials', credentials], browserEnv, { pty: true });
     await p.waitFor(/open this URL in a browser:\n\n {2}(http:\/\/\S+)\n/, 'stdout');
