@@ -32,6 +32,7 @@ import { describeZod, discover, discoverAuthorizationServer, endpoints } from '.
 import { OAuthFlowError, cancelReason } from './errors.js';
 import { flowStep, onFlowPause, recordFlowExchange, recordMcpExchange, withFlowStepper, type FlowStepper } from './flowSteps.js';
 import { AuthHttpClient, anySignal } from './http.js';
+import { preflightAuthorization } from './preflight.js';
 import { maskUrl } from './redact.js';
 import { authKeys, readJson, writeJson } from './store.js';
 import type {
@@ -142,6 +143,10 @@ export interface AuthorizedFetchOptions {
 interface ClientChoice {
   info: OAuthClientInformationMixed;
   source: ClientSource;
+  /** Registered during this sign-in (RFC 7591), so the authorization server knows it. */
+  registeredNow?: boolean;
+  /** The stored registration the authorization server had forgotten, replaced by `info`. */
+  forgottenClientId?: string;
 }
 
 const DEFAULTS = { clientName: 'MCP Lens', timeoutMs: 5 * 60_000, discoveryTtlMs: 60 * 60_000, refreshSkewMs: 60_000, maxAuthorizations: 3 };
@@ -410,6 +415,19 @@ export class OAuthEngine {
         fetchFn: this.http.fetchFor('refresh', { noRedirects: true }),
       });
     } catch (error) {
+      if (error instanceof OAuthError && error.errorCode === 'invalid_client' && tokens.clientSource === 'dynamic-registration') {
+        // RFC 6749 §5.2 invalid_client: the server forgot the registration (an in-memory server that
+        // restarted). Its tokens are of no use either; without the registration, the next sign-in
+        // registers again instead of sending the browser to a client the server does not know.
+        this.logger.warn(`The authorization server ${tokens.issuer} no longer knows the client ${tokens.clientId}; its registration and the tokens for ${resource} were deleted, and the next sign-in registers again.`);
+        await this.deleteTokens(resource, tokens.issuer);
+        const current = await readJson<StoredClient>(this.options.store, authKeys.client(tokens.issuer));
+        if (current?.clientId === tokens.clientId) await this.options.store.delete(authKeys.client(tokens.issuer));
+        throw new AuthRequiredError(`The authorization server no longer knows the client ${tokens.clientId} that signed in to ${resource}; sign in again (MCP Lens registers again).`, {
+          resourceUrl: resource,
+          error: error.errorCode,
+        });
+      }
       if (error instanceof OAuthError && !(error instanceof ServerError)) {
         this.logger.warn(`The authorization server refused to refresh the token for ${resource} (${error.errorCode}); a new sign-in is needed.`);
         await this.deleteTokens(resource, tokens.issuer);
@@ -527,7 +545,7 @@ export class OAuthEngine {
       try {
         let client: ClientChoice;
         try {
-          client = await flowStep('registration', () => this.chooseClient(disc, prepared.redirectUri, opts.preRegistered, stored, scope, signal));
+          client = await flowStep('registration', () => this.settleClient(resource, disc, prepared.redirectUri, opts.preRegistered, stored, scope, signal));
         } catch (error) {
           if (error instanceof OAuthFlowError && error.code === 'redirect-rejected') {
             this.logger.warn(`${strategy.name}: ${error.message} Trying the next redirect method.`);
@@ -570,6 +588,57 @@ export class OAuthEngine {
   }
 
   /**
+   * The client of this sign-in (`chooseClient`), checked with the authorization server before the
+   * browser opens (./preflight.ts, RFC 6749 §4.1.2.1): a stored dynamic registration the server
+   * has forgotten (an in-memory server that restarted) is dropped and registered again — once: the
+   * new registration is not checked again, so this never loops. A pre-registered client the
+   * server does not know fails at once with what to fix, instead of waiting for a callback that
+   * never comes. A Client ID Metadata Document URL is not checked: the server would fetch our
+   * document for nothing, and there is no registration to renew.
+   */
+  private async settleClient(
+    resource: string,
+    disc: DiscoveryState,
+    redirectUri: string,
+    preRegistered: PreRegisteredClient | undefined,
+    stored: StoredClient | undefined,
+    scope: string | undefined,
+    signal: AbortSignal,
+  ): Promise<ClientChoice> {
+    const client = await this.chooseClient(disc, redirectUri, preRegistered, stored, scope, signal);
+    if (client.registeredNow || (client.source !== 'dynamic-registration' && client.source !== 'pre-registered')) return client;
+    const base = disc.authorizationServerMetadata ? disc.issuer : new URL(resource).origin;
+    // A throw-away state and PKCE challenge: the real ones are made for the browser's request only.
+    const { authorizationUrl } = await startAuthorization(base, {
+      metadata: disc.authorizationServerMetadata,
+      clientInformation: client.info,
+      redirectUrl: redirectUri,
+      scope,
+      state: randomState(),
+      resource: disc.resourceIndicator,
+    });
+    assertAuthorizationEndpoint(authorizationUrl.href);
+    const answer = await preflightAuthorization(this.http, authorizationUrl, signal);
+    const clientId = client.info.client_id;
+    if (answer.verdict === 'unclear') {
+      this.logger.debug(`The authorization endpoint's answer to a check of the client ${clientId} says nothing about it (${answer.reason}); continuing.`);
+    }
+    if (answer.verdict !== 'forgotten') return client;
+    if (client.source === 'pre-registered') {
+      throw new OAuthFlowError(
+        'unknown-client',
+        `The authorization server ${disc.issuer} does not know the client id "${safeText(clientId, 200)}" (its authorization endpoint answered HTTP ${answer.status}: ${safeText(answer.reason)}). ` +
+          `Check the client id in the connection's settings: it must be registered there with the redirect URI ${redirectUri}. Or remove it to let MCP Lens register itself, if the server allows that.`,
+      );
+    }
+    this.logger.warn(`The authorization server ${disc.issuer} no longer knows the client ${clientId} (HTTP ${answer.status}: ${safeText(answer.reason)}); registering again.`);
+    await this.options.store.delete(authKeys.client(disc.issuer));
+    const again = await this.chooseClient(disc, redirectUri, undefined, undefined, scope, signal);
+    this.logger.info(`The authorization server ${disc.issuer} no longer knew the client ${clientId}; registered again as ${again.info.client_id}.`);
+    return { ...again, forgottenClientId: clientId };
+  }
+
+  /**
    * MCP authorization "Client Registration Approaches", in order: pre-registered credentials,
    * a Client ID Metadata Document when advertised, a stored registration for this issuer that
    * lists this redirect URI, else dynamic client registration (RFC 7591).
@@ -605,7 +674,7 @@ export class OAuthEngine {
     }
     const registered = await this.register(disc, registration, redirectUri, scope, signal);
     await writeJson(this.options.store, authKeys.client(disc.issuer), registered);
-    return { info: this.clientInfo(registered), source: 'dynamic-registration' };
+    return { info: this.clientInfo(registered), source: 'dynamic-registration', registeredNow: true };
   }
 
   private clientInfo(stored: StoredClient): OAuthClientInformationMixed {
@@ -802,13 +871,27 @@ export class OAuthEngine {
     } catch (error) {
       if (error instanceof OAuthFlowError) throw error;
       if (error instanceof OAuthError) {
+        const refused = `The token request was refused (${error.errorCode}${error.message ? `: ${safeText(error.message)}` : ''}).`;
         if (error.errorCode === 'invalid_client' && client.source === 'dynamic-registration') {
-          // The registration is no longer known to the server: forget it so the next sign-in registers again.
+          // RFC 6749 §5.2 invalid_client: the registration is no longer known to the server. The code
+          // is bound to that client, so this sign-in cannot continue; forget the registration so the
+          // next sign-in registers again.
           await this.options.store.delete(authKeys.client(disc.issuer));
+          this.logger.warn(`The authorization server ${disc.issuer} no longer knows the client ${client.info.client_id}; its registration was deleted.`);
+          throw new OAuthFlowError(
+            'unknown-client',
+            `${refused} The authorization server no longer knows the client ${safeText(client.info.client_id, 200)}; its registration was deleted, so signing in again registers MCP Lens anew.`,
+            { cause: error },
+          );
         }
-        throw new OAuthFlowError('token-request-failed', `The token request was refused (${error.errorCode}${error.message ? `: ${safeText(error.message)}` : ''}).`, {
-          cause: error,
-        });
+        if (error.errorCode === 'invalid_client' && client.source === 'pre-registered') {
+          throw new OAuthFlowError(
+            'unknown-client',
+            `${refused} Check the client id (${safeText(client.info.client_id, 200)}) and its secret in the connection's settings.`,
+            { cause: error },
+          );
+        }
+        throw new OAuthFlowError('token-request-failed', refused, { cause: error });
       }
       throw new OAuthFlowError('token-request-failed', `The token request failed: ${error instanceof Error ? safeText(error.message) : 'unknown error'}.`, { cause: error });
     }

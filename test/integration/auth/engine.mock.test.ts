@@ -295,7 +295,9 @@ describe('OAuth engine against a mock authorization server', function () {
     const h = makeHarness();
     const f = h.engine.authorizedFetch(m.mcpUrl, { interactive: true });
     assert.equal((await f(`${m.origin}/mcp/admin`, { method: 'POST', body: '{}' })).status, 200);
-    assert.equal(m.count('/authorize'), 2, '401 → sign-in, 403 → step-up');
+    assert.equal(h.browserOpens.length, 2, '401 → sign-in, 403 → step-up');
+    // Each browser visit, plus the pre-flight of the stored registration before the step-up's.
+    assert.equal(m.count('/authorize'), 3, '401 → sign-in, 403 → pre-flight + step-up');
   });
 
   it('caps sign-ins at 3 per request when the server keeps answering 403', async () => {
@@ -307,7 +309,9 @@ describe('OAuth engine against a mock authorization server', function () {
       assert.match(e.message, /Gave up after 3 sign-ins/);
       return true;
     });
-    assert.equal(m.count('/authorize'), 3);
+    assert.equal(h.browserOpens.length, 3);
+    // The three browser visits, and a pre-flight of the stored registration before the second and third.
+    assert.equal(m.count('/authorize'), 5);
   });
 
   it('user cancel (AbortSignal) and timeout leave no listener and no tokens', async () => {
