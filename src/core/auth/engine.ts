@@ -25,6 +25,7 @@ import {
   checkSigningAlgorithm,
   selectTokenEndpointAuthMethod,
   validateClientCredentials,
+  type ClientAuthMethod,
   type ClientCredentials,
   type SigningKey,
 } from './clientAuth.js';
@@ -412,6 +413,7 @@ export class OAuthEngine {
         clientInformation: client,
         refreshToken,
         resource: disc.resourceIndicator,
+        addClientAuthentication: this.clientAuthentication(client, disc.authorizationServerMetadata?.token_endpoint_auth_methods_supported),
         fetchFn: this.http.fetchFor('refresh', { noRedirects: true }),
       });
     } catch (error) {
@@ -866,6 +868,7 @@ export class OAuthEngine {
         codeVerifier,
         redirectUri,
         resource: disc.resourceIndicator,
+        addClientAuthentication: this.clientAuthentication(client.info, disc.authorizationServerMetadata?.token_endpoint_auth_methods_supported),
         fetchFn: this.http.fetchFor('token', { signal, noRedirects: true }),
       });
     } catch (error) {
@@ -1226,15 +1229,21 @@ export class OAuthEngine {
     }
     const client = await this.clientForRefresh(tokens, opts.preRegistered);
     if (!client) return undefined;
-    const method = selectClientAuthMethod(client, listed ?? []);
-    return async (headers, params) => {
-      if (method === 'client_secret_basic' && client.client_secret) {
-        headers.set('Authorization', `Basic ${Buffer.from(`${client.client_id}:${client.client_secret}`).toString('base64')}`);
-      } else {
-        params.set('client_id', client.client_id);
-        if (method === 'client_secret_post' && client.client_secret) params.set('client_secret', client.client_secret);
-      }
-    };
+    return this.clientAuthentication(client, listed);
+  }
+
+  /**
+   * How the client of a browser sign-in (stored, pre-registered or a metadata document URL)
+   * authenticates at the token and revocation endpoints: the method the SDK would choose for it
+   * (its registration's method, else what the server lists, Basic first), applied by
+   * ./clientAuth.ts like the grants without a browser — one implementation for every request, which
+   * form-encodes the id and the secret before Basic's base64 (RFC 6749 §2.3.1).
+   */
+  private clientAuthentication(client: OAuthClientInformationMixed, listed: string[] | undefined): (headers: Headers, params: URLSearchParams) => Promise<void> {
+    const chosen = selectClientAuthMethod(client, listed ?? []);
+    const method: ClientAuthMethod = (chosen === 'client_secret_basic' || chosen === 'client_secret_post') && client.client_secret ? chosen : 'none';
+    const credentials: ClientCredentials = { clientId: client.client_id, ...(client.client_secret ? { clientSecret: client.client_secret } : {}) };
+    return (headers, params) => applyClientAuthentication(method, credentials, undefined, headers, params, client.client_id, this.now());
   }
 
   private async revoke(endpoint: string, authenticate: (headers: Headers, params: URLSearchParams) => Promise<void>, token: string, hint: string): Promise<void> {
