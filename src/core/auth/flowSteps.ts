@@ -1,5 +1,5 @@
 /**
- * The steps of the interactive sign-in as the flow debugger sees them (issue 5 §1), and how the
+ * The steps of the interactive sign-in as the flow debugger sees them, and how the
  * OAuth engine reports them. There is ONE flow: the engine's `signIn` wraps each phase in
  * `flowStep(id, run)`. Without a stepper that is a plain call of `run` — nothing is recorded and
  * nothing waits. With a `FlowStepper` (passed to `signIn` or to `runAuthFlow`), the same calls
@@ -19,7 +19,7 @@ import { MASK, maskBody, maskHeaders, maskUrl } from './redact.js';
 import type { AuthChallenge, ClientSource } from './types.js';
 import { isLoopbackUrl } from './urls.js';
 
-// The eight steps of issue 5 §1, their titles and the shapes of their results are the protocol's
+// The eight steps of the flow debugger, their titles and the shapes of their results are the protocol's
 // (src/shared/protocol.ts): the host records exactly what the webview shows.
 export { FLOW_STEP_ORDER, FLOW_STEP_TITLES, type FlowStepId };
 
