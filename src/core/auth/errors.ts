@@ -15,6 +15,7 @@ export type OAuthFlowErrorCode =
   | 'pkce-unsupported'
   | 'unsupported-server'
   | 'no-client'
+  | 'unknown-client'
   | 'invalid-client-credentials'
   | 'registration-failed'
   | 'redirect-rejected'

@@ -1,5 +1,5 @@
 /**
- * The whole sign-in as the flow debugger runs it (issue 5 §1): the eight steps, from the 401 that
+ * The whole sign-in as the flow debugger runs it: the eight steps, from the 401 that
  * starts it to the MCP initialize that proves the token works. Steps 2–7 are the engine's own
  * `signIn` — the code every normal sign-in runs; a stepper only pauses between the steps and
  * records them (./flowSteps.ts). Step 1 sends the same first request a transport sends without a

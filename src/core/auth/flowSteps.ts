@@ -1,5 +1,5 @@
 /**
- * The steps of the interactive sign-in as the flow debugger sees them (issue 5 §1), and how the
+ * The steps of the interactive sign-in as the flow debugger sees them, and how the
  * OAuth engine reports them. There is ONE flow: the engine's `signIn` wraps each phase in
  * `flowStep(id, run)`. Without a stepper that is a plain call of `run` — nothing is recorded and
  * nothing waits. With a `FlowStepper` (passed to `signIn` or to `runAuthFlow`), the same calls
@@ -19,7 +19,7 @@ import { MASK, maskBody, maskHeaders, maskUrl } from './redact.js';
 import type { AuthChallenge, ClientSource } from './types.js';
 import { isLoopbackUrl } from './urls.js';
 
-// The eight steps of issue 5 §1, their titles and the shapes of their results are the protocol's
+// The eight steps of the flow debugger, their titles and the shapes of their results are the protocol's
 // (src/shared/protocol.ts): the host records exactly what the webview shows.
 export { FLOW_STEP_ORDER, FLOW_STEP_TITLES, type FlowStepId };
 
@@ -58,6 +58,8 @@ export interface ChallengeOutcome {
 export interface RegistrationOutcome {
   info: { client_id: string; client_secret?: string; redirect_uris?: string[] };
   source: ClientSource;
+  /** A stored registration the authorization server no longer knew, replaced by a new one. */
+  forgottenClientId?: string;
 }
 
 export interface CallbackOutcome {
@@ -310,6 +312,7 @@ const ERROR_SPECS: Partial<Record<OAuthFlowErrorCode, string>> = {
   'pkce-unsupported': 'OAuth 2.1 §4.1.1; MCP 2025-06-18 Authorization "Authorization Code Protection"',
   'unsupported-server': 'RFC 8414 §2',
   'no-client': 'MCP 2025-06-18 Authorization §2.4; MCP 2025-11-25 Authorization "Client Registration Approaches"',
+  'unknown-client': 'RFC 6749 §4.1.2.1; RFC 6749 §5.2 (invalid_client)',
   'registration-failed': 'RFC 7591 §3.2; MCP 2025-06-18 Authorization §2.4',
   'redirect-rejected': 'RFC 7591 §3.2.2; RFC 8252 §7.3',
   'state-mismatch': 'RFC 6749 §10.12; OAuth 2.1 §4.1.2',
@@ -465,6 +468,15 @@ const DESCRIBE: Describers = {
       'cross-app-access': 'RFC 7523 §2.1',
     };
     const checks = [pass(`Client ${clientId} from ${how[v.source]}.`, specs[v.source])];
+    if (v.forgottenClientId) {
+      checks.unshift(
+        warn(
+          `The authorization server no longer knew the stored client ${v.forgottenClientId} (its authorization endpoint refused it without redirecting); registered again as ${clientId}.`,
+          'RFC 6749 §4.1.2.1',
+          'Keep client registrations across restarts of the authorization server.',
+        ),
+      );
+    }
     if (v.source === 'dynamic-registration' && registeredNow) {
       checks.push(pass(`The redirect URI ${redirectUri ?? ''} was accepted.`, 'RFC 7591 §3.2; RFC 8252 §7.3'));
       checks.push(pass(v.info.client_secret ? 'A client secret was issued (kept in secret storage).' : 'A public client (token_endpoint_auth_method "none"), as a native app should be.', 'RFC 8252 §8.4'));

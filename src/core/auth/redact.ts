@@ -59,11 +59,28 @@ export function maskHeaders(headers: Headers | Record<string, string> | undefine
       // Keep the scheme ("Bearer", "Basic") — useful when debugging — but never the credentials.
       const scheme = /^(\w+)\s/.exec(v)?.[1];
       out[name] = scheme ? `${scheme} ${MASK}` : MASK;
+    } else if (name === 'location') {
+      // A redirect from an authorization endpoint carries the code (RFC 6749 §4.1.2).
+      out[name] = maskLocation(v);
     } else {
       out[name] = v;
     }
   }
   return out;
+}
+
+/** A Location header, absolute or relative, with secret query parameters masked. */
+function maskLocation(value: string): string {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(value)) return maskUrl(value);
+  const base = 'http://relative.invalid';
+  let url: URL;
+  try {
+    url = new URL(value, base);
+  } catch {
+    return value;
+  }
+  const masked = new URL(maskUrl(url));
+  return value.startsWith('//') ? masked.href.slice('http:'.length) : `${masked.pathname}${masked.search}${masked.hash}`;
 }
 
 function maskJsonValue(value: unknown): unknown {

@@ -104,6 +104,7 @@ export type AuthStep =
   | 'protected-resource-metadata'
   | 'authorization-server-metadata'
   | 'registration'
+  | 'authorization-preflight'
   | 'authorization'
   | 'callback'
   | 'token'

@@ -1,5 +1,5 @@
 /**
- * The token vault's view of one resource (issue 5 §3): who issued the token, to which client and
+ * The token vault's view of one resource: who issued the token, to which client and
  * how that client was obtained, the scopes, the expiry, and — when the access token is a JWT — its
  * decoded header and claims. Read from the engine's store with the engine's binding rules (tokens
  * by issuer and resource). `VaultInfo` never contains a token or a secret: only `readAccessToken`

@@ -295,7 +295,9 @@ describe('OAuth engine against a mock authorization server', function () {
     const h = makeHarness();
     const f = h.engine.authorizedFetch(m.mcpUrl, { interactive: true });
     assert.equal((await f(`${m.origin}/mcp/admin`, { method: 'POST', body: '{}' })).status, 200);
-    assert.equal(m.count('/authorize'), 2, '401 → sign-in, 403 → step-up');
+    assert.equal(h.browserOpens.length, 2, '401 → sign-in, 403 → step-up');
+    // Each browser visit, plus the pre-flight of the stored registration before the step-up's.
+    assert.equal(m.count('/authorize'), 3, '401 → sign-in, 403 → pre-flight + step-up');
   });
 
   it('caps sign-ins at 3 per request when the server keeps answering 403', async () => {
@@ -307,7 +309,9 @@ describe('OAuth engine against a mock authorization server', function () {
       assert.match(e.message, /Gave up after 3 sign-ins/);
       return true;
     });
-    assert.equal(m.count('/authorize'), 3);
+    assert.equal(h.browserOpens.length, 3);
+    // The three browser visits, and a pre-flight of the stored registration before the second and third.
+    assert.equal(m.count('/authorize'), 5);
   });
 
   it('user cancel (AbortSignal) and timeout leave no listener and no tokens', async () => {
@@ -428,6 +432,45 @@ describe('OAuth engine against a mock authorization server', function () {
     assert.equal(m.refreshTokens.size, 0);
     assert.equal((await h.engine.status(m.mcpUrl)).state, 'none');
     assertNoLeak(h, m);
+  });
+
+  // RFC 6749 §2.3.1: Basic carries the form-urlencoded id and secret; these need encoding.
+  const ODD_ID = 'a:b c+%';
+  const ODD_SECRET = 's:e c+%ret';
+  const basicParts = (header: string | string[] | undefined) => Buffer.from(String(header).replace(/^Basic /, ''), 'base64').toString('utf8');
+
+  it('signOut authenticates at the revocation endpoint with the form-encoded id and secret (client_secret_basic)', async () => {
+    const m = await mock({
+      preRegistered: { [ODD_ID]: ODD_SECRET },
+      metadataOverrides: { registration_endpoint: null, token_endpoint_auth_methods_supported: ['client_secret_post'], revocation_endpoint_auth_methods_supported: ['client_secret_basic'] },
+    });
+    const h = makeHarness();
+    const preRegistered = { clientId: ODD_ID, clientSecret: ODD_SECRET };
+    await h.engine.signIn(m.mcpUrl, { preRegistered });
+    assert.equal(m.last('/token')!.params.client_secret, ODD_SECRET, 'the token request used client_secret_post');
+    await h.engine.signOut(m.mcpUrl, { preRegistered });
+    const revokes = m.requests.filter((r) => r.path === '/revoke');
+    assert.equal(revokes.length, 2);
+    for (const r of revokes) assert.equal(basicParts(r.headers.authorization), `${encodeURIComponent(ODD_ID)}:${encodeURIComponent(ODD_SECRET)}`);
+    assert.equal(m.accessTokens.size, 0, 'the server accepted the client and revoked the access token');
+    assert.equal(m.refreshTokens.size, 0, 'the server accepted the client and revoked the refresh token');
+    assert.ok(!emitted(h).includes(ODD_SECRET));
+    assertNoLeak(h, m);
+  });
+
+  it('the code exchange and the refresh use the same form-encoded client_secret_basic', async () => {
+    const m = await mock({ preRegistered: { [ODD_ID]: ODD_SECRET }, metadataOverrides: { registration_endpoint: null, token_endpoint_auth_methods_supported: ['client_secret_basic'] } });
+    const h = makeHarness();
+    const preRegistered = { clientId: ODD_ID, clientSecret: ODD_SECRET };
+    await h.engine.signIn(m.mcpUrl, { preRegistered });
+    await h.engine.refreshNow(m.mcpUrl, { preRegistered });
+    const tokens = m.requests.filter((r) => r.path === '/token');
+    assert.deepEqual(tokens.map((r) => r.params.grant_type), ['authorization_code', 'refresh_token']);
+    for (const r of tokens) {
+      assert.equal(basicParts(r.headers.authorization), `${encodeURIComponent(ODD_ID)}:${encodeURIComponent(ODD_SECRET)}`);
+      assert.equal(r.params.client_secret, undefined, 'the secret is not also in the body');
+    }
+    assert.ok(!emitted(h).includes(ODD_SECRET));
   });
 
   it('forgetClientRegistration makes the next sign-in register again', async () => {

@@ -231,4 +231,28 @@ describe('OAuth flow debugger engine (simple-auth fixture)', function () {
       assert.equal(h.loopback.listeningCount, 0);
     });
   }
+
+  it('the registration step says when the authorization server had forgotten the stored client, and shows the pre-flight', async () => {
+    const options = { githubClientId: 'demo-client', githubClientSecret: 'demo-secret', autoApprove: true };
+    const first = (server = await startSimpleAuthServer(options));
+    const h = makeHarness({ store: new MemoryAuthStore() });
+    const old = await h.engine.signIn(first.mcpUrl);
+    // Restarted on the same port: same issuer, registrations lost (they are kept in memory).
+    await first.close();
+    server = undefined;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const s = (server = await startSimpleAuthServer({ ...options, port: Number(new URL(first.url).port) }));
+    const stepper = recordingStepper();
+    await runAuthFlow(h.engine, s.mcpUrl, { stepper, serverName: 'simple-auth', connect: initializeWith(s, h) });
+    const registration = stepper.after.find((r) => r.id === 'registration')!;
+    assert.equal(registration.status, 'warn');
+    assert.match(registration.checks[0]!.summary, new RegExp(`no longer knew the stored client ${old.clientId}.*registered again as`));
+    assert.equal(registration.checks[0]!.spec, 'RFC 6749 §4.1.2.1');
+    assert.deepEqual(
+      registration.exchanges.map((e) => `${e.request.method} ${new URL(e.request.url).pathname} ${e.response?.status ?? ''}`),
+      ['GET /authorize 400', 'POST /register 201'],
+    );
+    assert.equal(stepper.after.at(-1)!.id, 'initialize');
+    assert.notEqual(stepper.after.at(-1)!.status, 'fail');
+  });
 });

@@ -17,6 +17,14 @@ describe('auth redaction and challenge parsing', () => {
     assert.equal(h.accept, 'application/json');
   });
 
+  it('masks the code in a redirect Location, absolute or relative', () => {
+    const abs = maskHeaders(new Headers({ Location: 'http://127.0.0.1:5/callback?code=C0DE&state=s1' })).location!;
+    assert.ok(!abs.includes('C0DE'));
+    assert.match(abs, /^http:\/\/127\.0\.0\.1:5\/callback\?code=\*\*\*&state=s1$/);
+    assert.equal(maskHeaders(new Headers({ Location: '/callback?code=C0DE&x=1' })).location, '/callback?code=***&x=1');
+    assert.equal(maskHeaders(new Headers({ Location: '/login' })).location, '/login');
+  });
+
   it('masks tokens, secrets, codes and verifiers in JSON and form bodies', () => {
     const json = maskBody(JSON.stringify({ access_token: 'A', refresh_token: 'R', client_secret: 'S', nested: { id_token: 'I' }, scope: 'x' }), 'application/json')!;
     for (const s of ['"A"', '"R"', '"S"', '"I"']) assert.ok(!json.includes(s), s);
