@@ -17,6 +17,8 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import type { OutputSchemaCheck } from '../shared/protocol';
 
+export type { OutputSchemaCheck };
+
 /** A result that fails in many places still gets a readable list. */
 const MAX_ERRORS = 50;
 const MAX_MESSAGE = 500;
