@@ -16,7 +16,7 @@ import type { ConnectionStore, SavedScope } from './connectionStore';
 import { type ScopeSetting, runConnectionWizard } from './connectionWizard';
 import { type ConnectionsTreeProvider, STATE_LABELS, type TreeNode } from './connectionsTree';
 import { promptPromptArguments, promptTemplateUri, promptToolArguments } from './argumentPrompts';
-import type { ResultDocuments } from './resultDocuments';
+import { outputSchemaWarning, toolResultDocument, type ResultDocuments } from './resultDocuments';
 import { DoctorReports, createDoctorHandler } from './doctorCommand';
 
 export interface CommandContext {
@@ -305,8 +305,10 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
         return undefined;
       }
       const durationMs = Date.now() - started;
-      await ctx.results.show(connection.config.name, `tool-${name}`, { connection: connection.config.name, tool: name, arguments: args, durationMs, result });
+      await ctx.results.show(connection.config.name, `tool-${name}`, toolResultDocument(connection.config.name, name, args, durationMs, result));
       if (result.isError) void vscode.window.showWarningMessage(`${name} returned an error result (isError: true).`);
+      const schemaWarning = outputSchemaWarning(name, result);
+      if (schemaWarning) void vscode.window.showWarningMessage(schemaWarning);
       return result;
     },
 

@@ -16,6 +16,7 @@ const TEST_MODULES: Array<[file: string, load: () => Promise<unknown>]> = [
   ['connection.test.ts', () => import('./connection.test')],
   ['doctor.test.ts', () => import('./doctor.test')],
   ['authDebugger.test.ts', () => import('./authDebugger.test')],
+  ['outputSchema.test.ts', () => import('./outputSchema.test')],
 ];
 
 export async function run(): Promise<void> {
