@@ -6,8 +6,9 @@
  * the connection calls tools without the SDK's check and attaches this verdict instead.
  *
  * The validator is Ajv, configured like the SDK's own (`AjvJsonSchemaValidator`: formats, all
- * errors, not strict), so a verdict here is the one an SDK-based client would reach, and every
- * error comes with the instance path the webview's form validator does not know of for every keyword.
+ * errors, not strict), so a verdict here is the one an SDK-based client would reach; unlike the
+ * webview's form validator (a subset for argument forms), it covers every keyword and reports a
+ * schema that is itself invalid, with a JSON Pointer for every error.
  * Ajv is part of the SDK's dependencies and already in the engine bundle; this module is reached
  * only through ./sdk, so it loads lazily with the SDK.
  */
