@@ -4,7 +4,7 @@
  * allow-listed MIME type within a size limit, and links are never anchors: a resource link gets
  * a "Read" button that asks the server for it over MCP, so nothing navigates.
  */
-import type { JsonObject, ToolView } from '../src/shared/protocol';
+import type { JsonObject, OutputSchemaCheck, ToolView } from '../src/shared/protocol';
 import { button, clip, h, icon } from './dom';
 import {
   INLINE_AUDIO_TYPES,
@@ -19,7 +19,6 @@ import {
   tryParseJson,
 } from './format';
 import { jsonTree, lazyText } from './jsonTree';
-import { formatPath, validate, type Schema } from './jsonSchema';
 
 export interface ResultContext {
   /** Reads a resource over MCP (for resource links); resolves with a ReadResourceResult. */
@@ -154,18 +153,49 @@ export function contentBlock(item: unknown, ctx: ResultContext): HTMLElement {
   return h('div', { class: 'content-block', dataset: { type: clip(type ?? 'unknown', 40) } }, body);
 }
 
-/** The outcome of checking `structuredContent` against the tool's `outputSchema` (MCP 2025-06-18 tools §output schema). */
-export function structuredCheck(result: JsonObject, tool: ToolView | undefined): { ok: boolean; messages: string[] } | undefined {
-  const schema = tool?.outputSchema;
-  if (!schema) return undefined;
-  if (result.isError === true) return undefined;
-  if (result.structuredContent === undefined) return { ok: false, messages: ['The tool declares an output schema but returned no structuredContent.'] };
-  const errors = validate(schema as Schema, result.structuredContent, { maxErrors: 20 });
-  return { ok: errors.length === 0, messages: errors.map((e) => `${formatPath(e.path)}: ${e.message}`) };
+/**
+ * The core's verdict on `structuredContent` against the tool's `outputSchema` (MCP 2025-06-18 tools,
+ * "Output Schema"), read from the result's `outputSchemaCheck`. The core is its one owner: the
+ * webview shows it and never validates again. Undefined when the result carries none (no schema, isError).
+ */
+export function structuredCheck(result: JsonObject): OutputSchemaCheck | undefined {
+  const c = result.outputSchemaCheck;
+  if (!isObject(c) || typeof c.ok !== 'boolean') return undefined;
+  const status = c.status === 'valid' || c.status === 'invalid' || c.status === 'missing' || c.status === 'bad-schema' ? c.status : c.ok ? 'valid' : 'invalid';
+  const errors = (Array.isArray(c.errors) ? c.errors : []).filter((e): e is JsonObject => isObject(e)).map((e) => ({ path: str(e.path) ?? '', message: str(e.message) ?? '' }));
+  return { ok: c.ok, status, message: str(c.message) ?? '', errors };
 }
 
-/** A whole tool result: status line, content blocks, structured content with its schema check. */
-export function toolResult(result: JsonObject, tool: ToolView | undefined, durationMs: number, ctx: ResultContext): HTMLElement {
+const CHECK_LABELS: Record<OutputSchemaCheck['status'], string> = {
+  valid: 'matches outputSchema',
+  invalid: 'does not match outputSchema',
+  missing: 'no structuredContent although the tool declares an outputSchema',
+  'bad-schema': 'outputSchema is not a valid JSON Schema',
+};
+
+/** The mark and, when the check failed, the summary and each validation error (path and message) as text. */
+function schemaCheckView(check: OutputSchemaCheck): HTMLElement {
+  const mark = h('span', { class: `tag ${check.ok ? 'ok' : 'bad'}`, attrs: { 'data-schema-check': check.status } }, CHECK_LABELS[check.status]);
+  if (check.ok) return mark;
+  return h(
+    'div',
+    { class: 'schema-check notice warning', attrs: { role: 'status' } },
+    icon('warning'),
+    ' ',
+    mark,
+    h('div', { class: 'schema-check-message' }, clip(check.message, 2000)),
+    check.errors.length
+      ? h(
+          'ul',
+          { class: 'schema-errors' },
+          ...check.errors.map((e) => h('li', null, h('code', { class: 'schema-error-path' }, clip(e.path || '(root)', 500)), ' ', h('span', { class: 'schema-error-message' }, clip(e.message, 1000)))),
+        )
+      : null,
+  );
+}
+
+/** A whole tool result: status line, content blocks, structured content, and the core's outputSchema verdict. */
+export function toolResult(result: JsonObject, _tool: ToolView | undefined, durationMs: number, ctx: ResultContext): HTMLElement {
   const isError = result.isError === true;
   const copy = button('Copy', () => ctx.copy(JSON.stringify(result, null, 2)), 'secondary', { 'data-action': 'copy-result' }, 'copy');
   const header = h(
@@ -178,23 +208,21 @@ export function toolResult(result: JsonObject, tool: ToolView | undefined, durat
     copy,
   );
   const blocks = Array.isArray(result.content) ? result.content : [];
+  const check = structuredCheck(result);
   const section = h('div', { class: `tool-result${isError ? ' error' : ''}`, attrs: { 'data-status': isError ? 'error' : 'ok' } }, header);
+  // A failed check comes first, so the mark is seen before a long result.
+  if (check && !check.ok) section.appendChild(schemaCheckView(check));
   blocks.forEach((b) => section.appendChild(contentBlock(b, ctx)));
   if (!blocks.length && result.structuredContent === undefined) section.appendChild(h('div', { class: 'muted' }, 'The result has no content.'));
   if (result.structuredContent !== undefined) {
-    const check = structuredCheck(result, tool);
     section.appendChild(
       h(
         'div',
         { class: 'structured' },
-        h('div', { class: 'content-meta' }, h('strong', null, 'structuredContent'), check ? h('span', { class: `tag ${check.ok ? 'ok' : 'bad'}`, attrs: { 'data-schema-check': check.ok ? 'valid' : 'invalid' } }, check.ok ? 'matches outputSchema' : 'does not match outputSchema') : null),
-        check && !check.ok ? h('ul', { class: 'schema-errors' }, ...check.messages.map((m) => h('li', null, m))) : null,
+        h('div', { class: 'content-meta' }, h('strong', null, 'structuredContent'), check?.ok ? schemaCheckView(check) : null),
         jsonTree(result.structuredContent, 2),
       ),
     );
-  } else {
-    const check = structuredCheck(result, tool);
-    if (check && !check.ok) section.appendChild(h('div', { class: 'notice warning', attrs: { 'data-schema-check': 'missing' } }, icon('warning'), ` ${check.messages[0]}`));
   }
   return section;
 }

@@ -490,7 +490,8 @@ Sign-in without a browser (machine-to-machine; needs --client-id, no person, wor
 
 Exit codes:
   0  success
-  1  failure (connection error, server error, a tool result with isError)
+  1  failure (connection error, server error, a tool result with isError or
+     with structuredContent that does not match the tool's outputSchema)
   2  usage error (unknown command or option, bad JSON arguments)
   3  authorization required (a sign-in is needed and could not happen)
   130 interrupted (Ctrl+C; a running call is cancelled first)

@@ -13,6 +13,7 @@ import type {
   ResourceTemplate,
   Tool,
 } from '@modelcontextprotocol/sdk/types.js';
+import type { OutputSchemaCheck } from '../core/outputSchema';
 
 /** Replaces terminal control characters (except newline and tab) with a visible escape. */
 export function safeText(text: string): string {
@@ -165,6 +166,18 @@ export function formatToolResult(result: CallToolResult): string {
   }
   if (parts.length === 0) return '(no content)\n';
   return `${parts.join('\n')}\n`;
+}
+
+/** Why a call failed its tool's outputSchema check: the verdict, then one line per validation error. */
+export function formatOutputSchemaCheck(tool: string, check: OutputSchemaCheck): string {
+  const lines = [`mcp-lens: the result of "${safeText(tool)}" fails the tool's output schema: ${safeText(check.message)}`];
+  for (const e of check.errors) lines.push(`  ${safeText(e.path || '(root)')}: ${safeText(e.message)}`);
+  lines.push(
+    check.status === 'bad-schema'
+      ? "hint: Fix the tool's outputSchema on the server; the result is shown as the server sent it."
+      : "hint: Fix the tool on the server so that its structuredContent matches its outputSchema; the result is shown as the server sent it.",
+  );
+  return `${lines.join('\n')}\n`;
 }
 
 export function formatReadResult(result: ReadResourceResult): string {

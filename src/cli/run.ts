@@ -5,7 +5,7 @@
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { EXIT, parseArgs, type RunRequest, UsageError, usageText } from './args';
 import type { CliIo } from './output';
-import { formatPromptResult, formatPrompts, formatReadResult, formatResources, formatToolResult, formatTools, safeText } from './format';
+import { formatOutputSchemaCheck, formatPromptResult, formatPrompts, formatReadResult, formatResources, formatToolResult, formatTools, safeText } from './format';
 import { untilAborted } from '../core/abort';
 import { ConnectionManager } from '../core/manager';
 import type { Connection } from '../core/connection';
@@ -158,6 +158,11 @@ async function execute(request: RunRequest, conn: Connection, io: CliIo, interru
         return EXIT.failure;
       }
       if (!json) io.stdout(formatToolResult(result));
+      if (result.outputSchemaCheck && !result.outputSchemaCheck.ok) {
+        // The result is shown above; a result that breaks the tool's own outputSchema is still a failure (MCP tools, "Output Schema").
+        io.stderr(formatOutputSchemaCheck(request.name ?? '', result.outputSchemaCheck));
+        return EXIT.failure;
+      }
       return EXIT.ok;
     }
   }

@@ -27,6 +27,7 @@ import { silentLogger, type Logger } from './logger';
 import type { Sdk } from './sdk';
 import { RequestDeadlines, type Deadline } from './requestDeadlines';
 import type { ProcessStdioTransport } from './stdioTransport';
+import type { OutputSchemaCheck } from '../shared/protocol';
 import { TraceBuffer, TracingTransport, redact } from './trace';
 
 export type ConnectionState = 'disconnected' | 'connecting' | 'connected' | 'auth-required' | 'error';
@@ -224,9 +225,24 @@ export class Connection {
     );
   }
 
-  async callTool(name: string, args: Record<string, unknown>, options: RequestOptions = {}): Promise<CallToolResult> {
+  /**
+   * Calls a tool. The result carries `outputSchemaCheck` when the tool declares an outputSchema:
+   * the SDK's `callTool` would throw on a mismatch and hide the result, so the request goes out as
+   * a plain `tools/call` and the core checks structuredContent once (./outputSchema).
+   */
+  async callTool(name: string, args: Record<string, unknown>, options: RequestOptions = {}): Promise<CallToolResult & { outputSchemaCheck?: OutputSchemaCheck }> {
     const client = this.requireClient();
-    return this.run('tools/call', () => this.timed(options, (o) => client.callTool({ name, arguments: args }, this.sdk!.CallToolResultSchema, o)), options.signal) as Promise<CallToolResult>;
+    const tool = this.tools.find((t) => t.name === name);
+    if (tool?.execution?.taskSupport === 'required') {
+      // MCP 2025-11-25 tasks: such a tool must be called as a task, which MCP Lens does not do yet (the SDK refuses the same way).
+      throw new ConnectionError('protocol', `The tool "${name}" requires task-based execution (execution.taskSupport: "required"), which MCP Lens does not support yet.`, 'Call it from a client that supports MCP tasks.');
+    }
+    const result = await this.run('tools/call', () => this.timed(options, (o) => client.request({ method: 'tools/call', params: { name, arguments: args } }, this.sdk!.CallToolResultSchema, o)), options.signal);
+    // The verdict is ours: a field of that name sent by the server is not kept (the trace has the raw message).
+    const { outputSchemaCheck: _fromServer, ...plain } = result as CallToolResult & { outputSchemaCheck?: unknown };
+    const check = this.sdk!.checkOutputSchema(tool?.outputSchema, plain);
+    if (check && !check.ok) this.logger.warn(`[${this.currentConfig.name}] ${name}: ${check.message}`);
+    return check ? { ...plain, outputSchemaCheck: check } : plain;
   }
 
   async readResource(uri: string, options: RequestOptions = {}): Promise<ReadResourceResult> {
@@ -465,7 +481,9 @@ export class Connection {
       let result: { nextCursor?: string };
       switch (kind) {
         case 'tools': {
-          const r = await this.timed({}, (o) => client.listTools(params, o));
+          // Not client.listTools: it compiles every outputSchema for the SDK's own output check and
+          // throws on one that is not a valid schema, losing the whole list; ./outputSchema reports that per call.
+          const r = await this.timed({}, (o) => client.request({ method: 'tools/list', params }, this.sdk!.ListToolsResultSchema, o));
           items.push(...r.tools);
           result = r;
           break;

@@ -12,6 +12,7 @@ export { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 export {
   CallToolResultSchema,
   ErrorCode,
+  ListToolsResultSchema,
   LoggingMessageNotificationSchema,
   McpError,
   PromptListChangedNotificationSchema,
@@ -20,5 +21,6 @@ export {
   ToolListChangedNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 export { ProcessStdioTransport } from './stdioTransport';
+export { checkOutputSchema } from './outputSchema';
 
 export type Sdk = typeof import('./sdk');

@@ -4,6 +4,8 @@
  * with JSON highlighting and folding, and they never touch the disk.
  */
 import * as vscode from 'vscode';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { OutputSchemaCheck } from '../shared/protocol';
 
 export const RESULT_SCHEME = 'mcp-lens-result';
 
@@ -65,4 +67,22 @@ export class ResultDocuments extends ReadOnlyDocuments {
     if (options.reveal !== false) await vscode.window.showTextDocument(doc, { preview: false, preserveFocus: false });
     return doc;
   }
+}
+
+/**
+ * The Call Tool document. The core's verdict on the outputSchema (also inside `result`) is repeated
+ * before the result, so a mismatch is seen before a long result is scrolled through.
+ */
+export function toolResultDocument(connection: string, tool: string, args: unknown, durationMs: number, result: CallToolResult & { outputSchemaCheck?: OutputSchemaCheck }): Record<string, unknown> {
+  const check = result.outputSchemaCheck;
+  return { connection, tool, arguments: args, durationMs, ...(check ? { outputSchemaCheck: check } : {}), result };
+}
+
+/** The warning for a result that fails its tool's outputSchema check, or undefined when it passes (or has none). */
+export function outputSchemaWarning(tool: string, result: CallToolResult & { outputSchemaCheck?: OutputSchemaCheck }): string | undefined {
+  const check = result.outputSchemaCheck;
+  if (!check || check.ok) return undefined;
+  const first = check.errors[0];
+  const detail = first ? ` First: ${first.path || '(root)'} ${first.message}.` : '';
+  return `${tool}: ${check.message}${detail} The result document lists every error; fix the tool on the server.`;
 }

@@ -248,6 +248,22 @@ export interface FocusTarget {
 // ---- results ------------------------------------------------------------------------------
 
 /** A tool result as the server sent it (CallToolResult): rendered by the webview as data, never HTML. */
+/**
+ * MCP Lens's verdict on a tool result's `structuredContent` against the tool's `outputSchema`
+ * (MCP 2025-06-18 tools, "Output Schema"), made once in the core and attached to the result as
+ * `outputSchemaCheck`. It is the inspector's own field, not server data; results of tools without
+ * an outputSchema, and `isError` results (whose structured content the spec does not constrain), carry none.
+ */
+export interface OutputSchemaCheck {
+  ok: boolean;
+  /** `invalid`: structuredContent breaks the schema; `missing`: no structuredContent; `bad-schema`: the outputSchema itself is not a usable JSON Schema. */
+  status: 'valid' | 'invalid' | 'missing' | 'bad-schema';
+  /** One sentence saying what was found. */
+  message: string;
+  /** Each validation error: `path` is a JSON Pointer (RFC 6901) into structuredContent (or into the schema for `bad-schema`), `''` for the root. */
+  errors: Array<{ path: string; message: string }>;
+}
+
 export interface ToolCallOutcome {
   result: JsonObject;
   durationMs: number;

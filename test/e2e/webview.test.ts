@@ -92,7 +92,7 @@ describe('inspector webview (harness, Chromium)', function () {
     await filter.fill('weather data');
     assert.deepEqual(await page.locator('[data-role="tool-list"] .item:not([hidden])').evaluateAll((els) => els.map((e) => (e as unknown as { dataset: Record<string, string> }).dataset.name)), ['weather']);
     await filter.fill('');
-    assert.equal(await page.locator('[data-role="tool-list"] .item:not([hidden])').count(), 8);
+    assert.equal(await page.locator('[data-role="tool-list"] .item:not([hidden])').count(), 9);
     await o.close();
   });
 
@@ -260,7 +260,17 @@ describe('inspector webview (harness, Chromium)', function () {
     await selectTool(page, 'badWeather');
     await page.locator('[data-action="run"]').click();
     await page.locator('[data-schema-check="invalid"]').waitFor();
-    assert.match(await page.locator('.schema-errors').innerText(), /temperature: Expected a number, got a string/);
+    // The core's verdict is shown as given, with the result itself: the mark, then each error (path and message).
+    assert.equal(await page.locator('[data-schema-check="invalid"]').innerText(), 'does not match outputSchema');
+    assert.match(await page.locator('.schema-check').innerText(), /structuredContent does not match the tool's outputSchema \(2 errors\)/);
+    assert.deepEqual(await page.locator('.schema-errors li').allInnerTexts(), ['/temperature must be number', '/humidity is not allowed (additionalProperties)']);
+    assert.match(await page.locator('.tool-result .structured').innerText(), /temperature: "hot"[\s\S]*humidity: 90/);
+    assert.match(await page.locator('.tool-result').innerText(), /^hot$/m);
+    await selectTool(page, 'missingWeather');
+    await page.locator('[data-action="run"]').click();
+    await page.locator('[data-schema-check="missing"]').waitFor();
+    assert.match(await page.locator('.schema-check').innerText(), /declares an outputSchema but returned no structuredContent/);
+    assert.match(await page.locator('.tool-result').innerText(), /no structure here/);
     await selectTool(page, 'failing');
     await page.locator('[data-action="run"]').click();
     await page.locator('.tool-result[data-status="error"]').waitFor();
@@ -406,6 +416,7 @@ describe('inspector webview (harness, Chromium)', function () {
     assert.ok((await page.locator('[data-role="tool-title"]').innerText()).includes('<script>window.__pwned'), 'the title shows as literal text');
     assert.ok(((await page.locator('[data-role="tool-list"] .item').first().textContent()) ?? '').includes('<script>window.__pwned'));
     assert.ok((await page.locator('.tool-result').innerText()).includes('<script>window.__pwned'), 'result text is literal');
+    assert.ok((await page.locator('.schema-errors').innerText()).includes(`/${XSS.img} must be one of`), 'schema errors are literal text');
     // Links never navigate: a resource link with a javascript: URI only offers "Read" over MCP.
     assert.equal(await page.locator('a[href]').count(), 0);
     await page.locator('.tool-result [data-action="read-link"]').click();

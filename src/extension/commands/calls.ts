@@ -8,7 +8,8 @@ import { ConnectionError } from '../../core/errors';
 import type { Connection } from '../../core/connection';
 import { promptPromptArguments, promptTemplateUri, promptToolArguments } from '../argumentPrompts';
 import { COMMANDS } from '../commands';
-import { isTreeNode, stepUpScope, type CommandDeps, type HandlerTable } from './shared';
+import { outputSchemaWarning, toolResultDocument } from '../resultDocuments';
+import { inertText, isTreeNode, stepUpScope, type CommandDeps, type HandlerTable } from './shared';
 
 /** Sign-ins one tool call may trigger for more scope before giving up. */
 const MAX_STEP_UPS = 3;
@@ -91,8 +92,10 @@ export function callCommands(deps: CommandDeps): HandlerTable<CallCommand> {
         return undefined;
       }
       const durationMs = Date.now() - started;
-      await deps.results.show(connection.config.name, `tool-${name}`, { connection: connection.config.name, tool: name, arguments: args, durationMs, result });
+      await deps.results.show(connection.config.name, `tool-${name}`, toolResultDocument(connection.config.name, name, args, durationMs, result));
       if (result.isError) void vscode.window.showWarningMessage(`${name} returned an error result (isError: true).`);
+      const schemaWarning = outputSchemaWarning(name, result);
+      if (schemaWarning) void vscode.window.showWarningMessage(inertText(schemaWarning));
       return result;
     },
     [COMMANDS.readResource]: async (arg, uriArg): Promise<ReadResourceResult | undefined> => {

@@ -76,6 +76,12 @@ function mainDetails(): ConnectionDetails {
       inputSchema: { type: 'object', properties: {} },
       outputSchema: { type: 'object', properties: { temperature: { type: 'number' } }, required: ['temperature'] },
     },
+    {
+      name: 'missingWeather',
+      description: 'Declares an output schema but returns no structured content.',
+      inputSchema: { type: 'object', properties: {} },
+      outputSchema: { type: 'object', properties: { temperature: { type: 'number' } }, required: ['temperature'] },
+    },
     { name: 'media', description: 'Returns every content type.', inputSchema: { type: 'object', properties: {} } },
     { name: 'failing', description: 'Always reports an error.', inputSchema: { type: 'object', properties: {} } },
   ];
@@ -142,8 +148,35 @@ export function baseFixture(): HarnessFixture {
       createUser: { result: '$echo' },
       deleteAll: { result: { content: [{ type: 'text', text: 'Deleted 3 records.' }] } },
       slowTask: { hang: true, progress: true },
-      weather: { result: { content: [{ type: 'text', text: '{"temperature":21.5,"conditions":"sunny"}' }], structuredContent: { temperature: 21.5, conditions: 'sunny' } } },
-      badWeather: { result: { content: [{ type: 'text', text: 'hot' }], structuredContent: { temperature: 'hot' } } },
+      // The outputSchemaCheck values are what the core (src/core/outputSchema.ts) attaches; the webview only shows them.
+      weather: {
+        result: {
+          content: [{ type: 'text', text: '{"temperature":21.5,"conditions":"sunny"}' }],
+          structuredContent: { temperature: 21.5, conditions: 'sunny' },
+          outputSchemaCheck: { ok: true, status: 'valid', message: "structuredContent matches the tool's outputSchema.", errors: [] },
+        },
+      },
+      badWeather: {
+        result: {
+          content: [{ type: 'text', text: 'hot' }],
+          structuredContent: { temperature: 'hot', humidity: 90 },
+          outputSchemaCheck: {
+            ok: false,
+            status: 'invalid',
+            message: "structuredContent does not match the tool's outputSchema (2 errors).",
+            errors: [
+              { path: '/temperature', message: 'must be number' },
+              { path: '/humidity', message: 'is not allowed (additionalProperties)' },
+            ],
+          },
+        },
+      },
+      missingWeather: {
+        result: {
+          content: [{ type: 'text', text: 'no structure here' }],
+          outputSchemaCheck: { ok: false, status: 'missing', message: 'The tool declares an outputSchema but returned no structuredContent (MCP tools, "Output Schema": it must return structured results).', errors: [] },
+        },
+      },
       media: {
         result: {
           content: [
@@ -237,6 +270,7 @@ export function hostileFixture(): HarnessFixture {
         { type: XSS.img, foo: XSS.script },
       ],
       structuredContent: { [XSS.img]: XSS.script },
+      outputSchemaCheck: { ok: false, status: 'invalid', message: all, errors: [{ path: `/${XSS.img}`, message: `must be one of ["${XSS.script}"]` }] },
     },
   };
   f.resources[XSS.js] = { contents: [{ uri: XSS.js, mimeType: 'text/html', text: all }] };

@@ -6,8 +6,9 @@ import { strict as assert } from 'node:assert';
 import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
 import { formatCommandLine } from '../../../src/core/config';
-import { everythingStdioCommand, freePort, startEverything, type RunningServer } from '../../support/everything';
+import { REPO_ROOT, everythingStdioCommand, freePort, startEverything, type RunningServer } from '../../support/everything';
 import { cli, cliBundle, processesWithMarker, startCli } from './harness';
 import { version } from '../../../package.json';
 
@@ -238,6 +239,43 @@ describe('cli: mcp-lens', function () {
       assert.equal(r.code, 0, r.stderr);
       const text = (JSON.parse(r.stdout) as { content: Array<{ text: string }> }).content[0].text;
       assert.equal((JSON.parse(text) as Record<string, string>).MCP_LENS_CLI_TEST, 'some value');
+    });
+  });
+
+  describe('results that break their outputSchema', () => {
+    const fixture = () => ['--stdio', formatCommandLine([process.execPath, '--import', 'tsx', path.join(REPO_ROOT, 'test/fixtures/outputSchemaStdioServer.ts')])];
+
+    it('prints the result, then each validation error, and exits 1 (human)', async () => {
+      const r = await cli(['call', ...fixture(), 'weather_bad']);
+      assert.equal(r.code, 1, r.stderr);
+      assert.equal(r.stdout, 'hot <b>and</b> humid\n', 'the result is shown as the server sent it');
+      assert.match(r.stderr, /^mcp-lens: the result of "weather_bad" fails the tool's output schema: structuredContent does not match the tool's outputSchema \(3 errors\)\.$/m);
+      assert.match(r.stderr, /^ {2}\/temperature: must be number$/m);
+      assert.match(r.stderr, /^ {2}\/conditions: is required$/m);
+      assert.match(r.stderr, /^ {2}\/humidity: is not allowed \(additionalProperties\)$/m);
+      assert.match(r.stderr, /^hint: Fix the tool on the server/m);
+    });
+
+    it('prints the raw result with the verdict, and exits 1 (--json)', async () => {
+      const r = await cli(['call', ...fixture(), 'weather_bad', '--json']);
+      assert.equal(r.code, 1, r.stderr);
+      const result = JSON.parse(r.stdout) as { structuredContent: unknown; outputSchemaCheck: { ok: boolean; status: string; errors: Array<{ path: string }> } };
+      assert.deepEqual(result.structuredContent, { temperature: 'hot', humidity: 90 });
+      assert.equal(result.outputSchemaCheck.ok, false);
+      assert.equal(result.outputSchemaCheck.status, 'invalid');
+      assert.deepEqual(result.outputSchemaCheck.errors.map((e) => e.path).sort(), ['/conditions', '/humidity', '/temperature']);
+      assert.match(r.stderr, /fails the tool's output schema/);
+    });
+
+    it('exits 1 when the structuredContent is missing, and 0 when it matches', async () => {
+      const missing = await cli(['call', ...fixture(), 'weather_missing']);
+      assert.equal(missing.code, 1);
+      assert.equal(missing.stdout, 'no structure here\n');
+      assert.match(missing.stderr, /declares an outputSchema but returned no structuredContent/);
+      const ok = await cli(['call', ...fixture(), 'weather_ok']);
+      assert.equal(ok.code, 0, ok.stderr);
+      assert.equal(ok.stdout, '21.5 °C, sunny\n');
+      assert.equal(ok.stderr, '');
     });
   });
 

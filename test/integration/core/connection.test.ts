@@ -177,6 +177,51 @@ describe('core: connections to the real server-everything', function () {
     assert.ok(connection.prompts.length >= 1);
   });
 
+  it('shows a result whose structuredContent breaks the outputSchema, with the verdict and each error', async () => {
+    const connection = manager.add({
+      id: id(),
+      name: 'output-schema',
+      transport: 'stdio',
+      command: process.execPath,
+      args: ['--import', 'tsx', path.join(repoRoot, 'test/fixtures/outputSchemaStdioServer.ts')],
+      cwd: repoRoot,
+    });
+    await connection.connect();
+    // The listing survives a tool whose outputSchema is not a valid JSON Schema.
+    assert.deepEqual(connection.tools.map((t) => t.name), ['weather_ok', 'weather_bad', 'weather_missing', 'weather_broken_schema', 'weather_error']);
+
+    const ok = await connection.callTool('weather_ok', {});
+    assert.deepEqual(ok.outputSchemaCheck, { ok: true, status: 'valid', message: "structuredContent matches the tool's outputSchema.", errors: [] });
+
+    const bad = await connection.callTool('weather_bad', {});
+    assert.deepEqual(bad.structuredContent, { temperature: 'hot', humidity: 90 }, 'the result is returned as the server sent it');
+    assert.equal(firstText(bad), 'hot <b>and</b> humid');
+    assert.equal(bad.outputSchemaCheck?.ok, false);
+    assert.equal(bad.outputSchemaCheck?.status, 'invalid');
+    assert.match(bad.outputSchemaCheck?.message ?? '', /does not match the tool's outputSchema \(3 errors\)/);
+    assert.deepEqual(
+      [...(bad.outputSchemaCheck?.errors ?? [])].sort((a, b) => a.path.localeCompare(b.path)),
+      [
+        { path: '/conditions', message: 'is required' },
+        { path: '/humidity', message: 'is not allowed (additionalProperties)' },
+        { path: '/temperature', message: 'must be number' },
+      ],
+    );
+
+    const missing = await connection.callTool('weather_missing', {});
+    assert.equal(missing.outputSchemaCheck?.status, 'missing');
+    assert.match(missing.outputSchemaCheck?.message ?? '', /declares an outputSchema but returned no structuredContent/);
+
+    const broken = await connection.callTool('weather_broken_schema', {});
+    assert.equal(broken.outputSchemaCheck?.status, 'bad-schema');
+    assert.ok(broken.outputSchemaCheck?.errors.some((e) => e.path === '/properties/temperature/type'), JSON.stringify(broken.outputSchemaCheck));
+
+    const failed = await connection.callTool('weather_error', {});
+    assert.equal(failed.isError, true);
+    assert.equal(failed.outputSchemaCheck, undefined, 'isError results are not checked against the outputSchema');
+    assert.equal(connection.status.state, 'connected');
+  });
+
   it('merges the environment for stdio servers and streams stderr', async () => {
     const stderr: string[] = [];
     const connection = manager.add({ id: id(), name: 'env', transport: 'stdio', ...everythingStdioCommand(), env: { MCP_LENS_TEST_VAR: 'from-config' } });

@@ -4,6 +4,7 @@ import {
   columns,
   describeParameters,
   formatContentBlock,
+  formatOutputSchemaCheck,
   formatPromptResult,
   formatPrompts,
   formatReadResult,
@@ -79,6 +80,27 @@ describe('cli: human output', () => {
     assert.equal(
       formatPromptResult({ messages: [{ role: 'user', content: { type: 'text', text: "What's weather in Paris?" } }] }),
       "user: What's weather in Paris?\n",
+    );
+  });
+
+  it('lists each outputSchema error on its own line, with terminal control characters made visible', () => {
+    assert.equal(
+      formatOutputSchemaCheck('weather', {
+        ok: false,
+        status: 'invalid',
+        message: "structuredContent does not match the tool's outputSchema (2 errors).",
+        errors: [
+          { path: '', message: 'must be object' },
+          { path: '/x\u001b[31m', message: 'must be number' },
+        ],
+      }),
+      [
+        `mcp-lens: the result of "weather" fails the tool's output schema: structuredContent does not match the tool's outputSchema (2 errors).`,
+        '  (root): must be object',
+        '  /x\\x1b[31m: must be number',
+        "hint: Fix the tool on the server so that its structuredContent matches its outputSchema; the result is shown as the server sent it.",
+        '',
+      ].join('\n'),
     );
   });
 });

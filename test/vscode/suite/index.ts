@@ -17,6 +17,7 @@ const TEST_MODULES: Array<[file: string, load: () => Promise<unknown>]> = [
   ['doctor.test.ts', () => import('./doctor.test')],
   ['authDebugger.test.ts', () => import('./authDebugger.test')],
   ['signInTimeout.test.ts', () => import('./signInTimeout.test')],
+  ['outputSchema.test.ts', () => import('./outputSchema.test')],
 ];
 
 export async function run(): Promise<void> {
