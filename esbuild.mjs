@@ -55,29 +55,56 @@ const node = { ...common, platform: 'node', format: 'cjs', target: 'node18' };
 const lazyEngine = {
   name: 'lazy-engine',
   setup(build) {
-    build.onResolve({ filter: /^(\.\/sdk|\.\.\/\.\.\/core\/auth\/engine|\.\.\/\.\.\/core\/auth\/flow|\.\.\/core\/doctor\/index)$/ }, (args) =>
-      args.kind === 'require-call' ? { path: './engine.js', external: true } : undefined,
+    build.onResolve(
+      { filter: /^(\.\/sdk|\.\.\/\.\.\/core\/auth\/engine|\.\.\/\.\.\/core\/auth\/flow|\.\.\/core\/doctor\/index)$/ },
+      (args) => (args.kind === 'require-call' ? { path: './engine.js', external: true } : undefined),
     );
     // Guard: nothing reached statically from activate() may pull the SDK back in.
     build.onEnd((result) => {
       const inputs = Object.keys(result.metafile?.outputs['dist/extension.js']?.inputs ?? {});
       const eager = inputs.filter((i) => /@modelcontextprotocol\/sdk\/dist\/.*\/(types|client\/index)\.js$/.test(i));
-      if (eager.length) result.errors.push({ text: `dist/extension.js bundles the SDK eagerly (${eager.join(', ')}): load it through src/core/lazy.ts` });
+      if (eager.length)
+        result.errors.push({
+          text: `dist/extension.js bundles the SDK eagerly (${eager.join(', ')}): load it through src/core/lazy.ts`,
+        });
     });
   },
 };
 
 const configs = [
-  { ...node, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist', external: ['vscode'], metafile: true, plugins: [...common.plugins, lazyEngine] },
+  {
+    ...node,
+    entryPoints: { extension: 'src/extension/extension.ts' },
+    outdir: 'dist',
+    external: ['vscode'],
+    metafile: true,
+    plugins: [...common.plugins, lazyEngine],
+  },
   { ...node, entryPoints: { engine: 'src/core/lazy.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
-  { ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: { webview: 'webview/main.ts' }, outdir: 'dist' },
+  {
+    ...common,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    entryPoints: { webview: 'webview/main.ts' },
+    outdir: 'dist',
+  },
 ];
 if (!production) {
   // The mocha suite that runs inside a real extension host (code-server or @vscode/test-electron).
-  configs.push({ ...node, entryPoints: { 'test/suite/index': 'test/vscode/suite/index.ts' }, outdir: 'out', external: ['vscode', 'mocha'] });
+  configs.push({
+    ...node,
+    entryPoints: { 'test/suite/index': 'test/vscode/suite/index.ts' },
+    outdir: 'out',
+    external: ['vscode', 'mocha'],
+  });
   // The CLI with the test-only sign-in stand-in, for the MCP conformance suite (scripts/conformance.mjs).
-  configs.push({ ...node, entryPoints: { 'test/cliWithTestOpener': 'test/support/cliWithTestOpener.ts' }, outdir: 'out' });
+  configs.push({
+    ...node,
+    entryPoints: { 'test/cliWithTestOpener': 'test/support/cliWithTestOpener.ts' },
+    outdir: 'out',
+  });
 }
 
 const contexts = await Promise.all(configs.map((c) => esbuild.context(c)));

@@ -6,14 +6,27 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'dist-vsix/**', '.tools/**', '.test-output/**', '.vscode-test/**', 'node_modules/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'out/**',
+      'dist-vsix/**',
+      '.tools/**',
+      '.test-output/**',
+      '.vscode-test/**',
+      'node_modules/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     languageOptions: { ecmaVersion: 2022, sourceType: 'module', globals: { ...globals.node } },
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
       eqeqeq: ['error', 'always', { null: 'ignore' }],
       'no-var': 'error',
       'prefer-const': 'error',
@@ -28,10 +41,24 @@ export default tseslint.config(
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
-          paths: [{ name: 'vscode', message: 'src/core and src/cli never import vscode: they run in plain Node (CLI, tests) too. Put VS Code code in src/extension.' }],
+          paths: [
+            {
+              name: 'vscode',
+              message:
+                'src/core and src/cli never import vscode: they run in plain Node (CLI, tests) too. Put VS Code code in src/extension.',
+            },
+          ],
           patterns: [
-            { group: ['**/extension', '**/extension/**'], message: 'src/core and src/cli never import src/extension (the VS Code adapters depend on the core, not the other way round).' },
-            { group: ['**/test/**', '**/webview/**'], message: 'Shipped code never imports tests or the webview; tests inject what they need through a test entry (test/support).' },
+            {
+              group: ['**/extension', '**/extension/**'],
+              message:
+                'src/core and src/cli never import src/extension (the VS Code adapters depend on the core, not the other way round).',
+            },
+            {
+              group: ['**/test/**', '**/webview/**'],
+              message:
+                'Shipped code never imports tests or the webview; tests inject what they need through a test entry (test/support).',
+            },
           ],
         },
       ],
@@ -47,14 +74,28 @@ export default tseslint.config(
             {
               regex: '^@modelcontextprotocol/sdk/(?!shared/uriTemplate\\.js$)',
               allowTypeImports: true,
-              message: 'src/extension loads the SDK only lazily (src/core/lazy.ts): a value import puts it in dist/extension.js and slows activation (esbuild.mjs refuses that build). `import type` is fine.',
+              message:
+                'src/extension loads the SDK only lazily (src/core/lazy.ts): a value import puts it in dist/extension.js and slows activation (esbuild.mjs refuses that build). `import type` is fine.',
             },
             {
-              group: ['**/core/sdk', '**/core/lazy', '**/core/auth/engine', '**/core/auth/flow', '**/core/doctor/index', '**/core/doctor/diagnose', '**/core/doctor/checks/*'],
+              group: [
+                '**/core/sdk',
+                '**/core/lazy',
+                '**/core/auth/engine',
+                '**/core/auth/flow',
+                '**/core/doctor/index',
+                '**/core/doctor/diagnose',
+                '**/core/doctor/checks/*',
+              ],
               allowTypeImports: true,
-              message: 'These core modules pull in the SDK: load them from src/extension with a lazy `require` (see src/core/lazy.ts and esbuild.mjs), so activation stays light. `import type` is fine.',
+              message:
+                'These core modules pull in the SDK: load them from src/extension with a lazy `require` (see src/core/lazy.ts and esbuild.mjs), so activation stays light. `import type` is fine.',
             },
-            { group: ['**/cli', '**/cli/**', '**/test/**', '**/webview/**'], message: 'src/extension never imports the CLI, tests or the webview code (the webview is a separate browser bundle; talk to it through src/shared/protocol.ts).' },
+            {
+              group: ['**/cli', '**/cli/**', '**/test/**', '**/webview/**'],
+              message:
+                'src/extension never imports the CLI, tests or the webview code (the webview is a separate browser bundle; talk to it through src/shared/protocol.ts).',
+            },
           ],
         },
       ],
@@ -65,7 +106,15 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
-        { patterns: [{ regex: '^(?!\\./)', message: 'src/shared imports nothing outside src/shared: the host and the browser webview both load it unchanged.' }] },
+        {
+          patterns: [
+            {
+              regex: '^(?!\\./)',
+              message:
+                'src/shared imports nothing outside src/shared: the host and the browser webview both load it unchanged.',
+            },
+          ],
+        },
       ],
     },
   },
@@ -76,15 +125,24 @@ export default tseslint.config(
         'error',
         {
           paths: [
-            { name: 'vscode', message: 'The webview is a browser page: it has no vscode module. Talk to the host through src/shared/protocol.ts (webview/rpc.ts).' },
+            {
+              name: 'vscode',
+              message:
+                'The webview is a browser page: it has no vscode module. Talk to the host through src/shared/protocol.ts (webview/rpc.ts).',
+            },
             ...builtinModules.map((name) => ({ name, message: 'The webview runs in the browser: no Node built-ins.' })),
           ],
           patterns: [
             { group: ['node:*'], message: 'The webview runs in the browser: no Node built-ins.' },
-            { regex: '^\\.\\./src/(?!shared/)', message: 'The webview imports only src/shared (and its own files): src/core and src/extension are host code, with Node, the SDK and secrets.' },
+            {
+              regex: '^\\.\\./src/(?!shared/)',
+              message:
+                'The webview imports only src/shared (and its own files): src/core and src/extension are host code, with Node, the SDK and secrets.',
+            },
             {
               regex: '^@modelcontextprotocol/sdk/(?!shared/uriTemplate\\.js$)',
-              message: 'The webview does not load the MCP SDK (Node code, and weight in dist/webview.js); only the dependency-free RFC 6570 UriTemplate is allowed.',
+              message:
+                'The webview does not load the MCP SDK (Node code, and weight in dist/webview.js); only the dependency-free RFC 6570 UriTemplate is allowed.',
             },
           ],
         },

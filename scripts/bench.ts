@@ -60,28 +60,46 @@ async function ours(config: ConnectionConfig): Promise<{ target: EchoTarget; con
   const connectMs = performance.now() - started;
   return {
     connectMs,
-    target: { label: 'MCP Lens engine', call: (message) => connection.callTool('echo', { message }), close: () => connection.dispose() },
+    target: {
+      label: 'MCP Lens engine',
+      call: (message) => connection.callTool('echo', { message }),
+      close: () => connection.dispose(),
+    },
   };
 }
 
 async function bare(kind: 'stdio' | 'http', url?: string): Promise<{ target: EchoTarget; connectMs: number }> {
   const client = new Client({ name: 'bench-bare', version: '1.0.0' });
   const { command, args: commandArgs } = everythingStdioCommand();
-  const transport = kind === 'stdio' ? new StdioClientTransport({ command, args: commandArgs, stderr: 'ignore' }) : new StreamableHTTPClientTransport(new URL(url!));
+  const transport =
+    kind === 'stdio'
+      ? new StdioClientTransport({ command, args: commandArgs, stderr: 'ignore' })
+      : new StreamableHTTPClientTransport(new URL(url!));
   const started = performance.now();
   await client.connect(transport);
   const connectMs = performance.now() - started;
   return {
     connectMs,
-    target: { label: 'bare SDK Client', call: (message) => client.callTool({ name: 'echo', arguments: { message } }), close: () => client.close() },
+    target: {
+      label: 'bare SDK Client',
+      call: (message) => client.callTool({ name: 'echo', arguments: { message } }),
+      close: () => client.close(),
+    },
   };
 }
 
-async function compare(name: string, makeOurs: () => ReturnType<typeof ours>, makeBare: () => ReturnType<typeof bare>): Promise<void> {
+async function compare(
+  name: string,
+  makeOurs: () => ReturnType<typeof ours>,
+  makeBare: () => ReturnType<typeof bare>,
+): Promise<void> {
   // Connect time: the median of three connects each, alternating, so a cold server penalizes neither.
   const connects: [number[], number[]] = [[], []];
   for (let i = 0; i < 3; i++) {
-    for (const [make, into] of [[makeOurs, connects[0]], [makeBare, connects[1]]] as const) {
+    for (const [make, into] of [
+      [makeOurs, connects[0]],
+      [makeBare, connects[1]],
+    ] as const) {
       const side = await make();
       into.push(side.connectMs);
       await side.target.close();
@@ -95,8 +113,19 @@ async function compare(name: string, makeOurs: () => ReturnType<typeof ours>, ma
   for (const t of [a.target, b.target]) await sample(t, WARMUP, []);
   for (let round = 0; round < ROUNDS; round++) {
     // Alternate who goes first, so neither always runs on a warmer machine.
-    const order = round % 2 === 0 ? [[a, samplesA], [b, samplesB]] : [[b, samplesB], [a, samplesA]];
-    for (const [side, into] of order as Array<[typeof a, number[]]>) await sample(side.target, Math.ceil(CALLS / ROUNDS), into);
+    const order =
+      round % 2 === 0
+        ? [
+            [a, samplesA],
+            [b, samplesB],
+          ]
+        : [
+            [b, samplesB],
+            [a, samplesA],
+          ];
+    for (const [side, into] of order as Array<[typeof a, number[]]>) {
+      await sample(side.target, Math.ceil(CALLS / ROUNDS), into);
+    }
   }
   await a.target.close();
   await b.target.close();
@@ -125,12 +154,24 @@ function size(file: string): string {
  * fixture with its consent auto-approved.
  */
 async function benchOAuth(): Promise<void> {
-  const server = await startSimpleAuthServer({ githubClientId: 'bench', githubClientSecret: 'bench-secret', autoApprove: true });
+  const server = await startSimpleAuthServer({
+    githubClientId: 'bench',
+    githubClientSecret: 'bench-secret',
+    autoApprove: true,
+  });
   try {
     const store = new MemoryAuthStore();
-    const makeEngine = () => new OAuthEngine({ store, openBrowser: headlessAutoApproveOpener(), redirectStrategies: [new LoopbackRedirect()] });
+    const makeEngine = () =>
+      new OAuthEngine({
+        store,
+        openBrowser: headlessAutoApproveOpener(),
+        redirectStrategies: [new LoopbackRedirect()],
+      });
     const connectWith = async (engine: OAuthEngine) => {
-      const connection = new Connection({ id: 'oauth', name: 'oauth', transport: 'streamable-http', url: server.mcpUrl }, { fetchFor: () => engine.authorizedFetch(server.mcpUrl, { interactive: true }) });
+      const connection = new Connection(
+        { id: 'oauth', name: 'oauth', transport: 'streamable-http', url: server.mcpUrl },
+        { fetchFor: () => engine.authorizedFetch(server.mcpUrl, { interactive: true }) },
+      );
       await connection.connect();
       const text = JSON.stringify(await connection.callTool('get_user_profile', {}));
       await connection.dispose();
@@ -142,13 +183,29 @@ async function benchOAuth(): Promise<void> {
     const started = performance.now();
     await connectWith(makeEngine());
     const firstMs = performance.now() - started;
-    const first = { oauth: count(oauthPaths), register: count(/^\/register$/), authorize: count(/^\/authorize$/), discovery: count(/^\/\.well-known\//), all: server.stats.all.length };
+    const first = {
+      oauth: count(oauthPaths),
+      register: count(/^\/register$/),
+      authorize: count(/^\/authorize$/),
+      discovery: count(/^\/\.well-known\//),
+      all: server.stats.all.length,
+    };
     server.stats.reset();
     await connectWith(makeEngine());
-    const second = { oauth: count(oauthPaths), register: count(/^\/register$/), authorize: count(/^\/authorize$/), discovery: count(/^\/\.well-known\//), all: server.stats.all.length };
+    const second = {
+      oauth: count(oauthPaths),
+      register: count(/^\/register$/),
+      authorize: count(/^\/authorize$/),
+      discovery: count(/^\/\.well-known\//),
+      all: server.stats.all.length,
+    };
     const times: number[] = [];
     for (let i = 0; i < 5; i++) {
-      const fresh = new OAuthEngine({ store: new MemoryAuthStore(), openBrowser: headlessAutoApproveOpener(), redirectStrategies: [new LoopbackRedirect()] });
+      const fresh = new OAuthEngine({
+        store: new MemoryAuthStore(),
+        openBrowser: headlessAutoApproveOpener(),
+        redirectStrategies: [new LoopbackRedirect()],
+      });
       const t = performance.now();
       await fresh.signIn(server.mcpUrl);
       times.push(performance.now() - t);
@@ -159,19 +216,33 @@ async function benchOAuth(): Promise<void> {
     const recorded: number[] = [];
     let steps = 0;
     for (let i = 0; i < 5; i++) {
-      const fresh = new OAuthEngine({ store: new MemoryAuthStore(), openBrowser: headlessAutoApproveOpener(), redirectStrategies: [new LoopbackRedirect()] });
+      const fresh = new OAuthEngine({
+        store: new MemoryAuthStore(),
+        openBrowser: headlessAutoApproveOpener(),
+        redirectStrategies: [new LoopbackRedirect()],
+      });
       const results: FlowStepResult[] = [];
       const t = performance.now();
-      await fresh.signIn(server.mcpUrl, { stepper: { beforeStep: async () => undefined, afterStep: (r) => void results.push(r) } });
+      await fresh.signIn(server.mcpUrl, {
+        stepper: { beforeStep: async () => undefined, afterStep: (r) => void results.push(r) },
+      });
       recorded.push(performance.now() - t);
       steps = results.length;
     }
     recorded.sort((a, b) => a - b);
     console.log('OAuth against the simple-auth fixture (consent auto-approved, headless browser)');
-    console.log(`  first connect:  ${first.all} HTTP requests at the fixture, ${first.oauth} of them OAuth (${first.discovery} discovery, ${first.register} registration, ${first.authorize} authorization), ${firstMs.toFixed(0)} ms including MCP`);
-    console.log(`  second connect (new engine, same store): ${second.all} HTTP requests, ${second.oauth} OAuth (${second.discovery} discovery, ${second.register} registration, ${second.authorize} authorization: no browser)`);
-    console.log(`  headless sign-in alone: median ${times[2].toFixed(0)} ms, min ${times[0].toFixed(0)} ms, max ${times[4].toFixed(0)} ms (5 runs)`);
-    console.log(`  the same, recorded by the flow debugger (${steps} steps, no pauses): median ${recorded[2].toFixed(0)} ms, min ${recorded[0].toFixed(0)} ms, max ${recorded[4].toFixed(0)} ms (5 runs)`);
+    console.log(
+      `  first connect:  ${first.all} HTTP requests at the fixture, ${first.oauth} of them OAuth (${first.discovery} discovery, ${first.register} registration, ${first.authorize} authorization), ${firstMs.toFixed(0)} ms including MCP`,
+    );
+    console.log(
+      `  second connect (new engine, same store): ${second.all} HTTP requests, ${second.oauth} OAuth (${second.discovery} discovery, ${second.register} registration, ${second.authorize} authorization: no browser)`,
+    );
+    console.log(
+      `  headless sign-in alone: median ${times[2].toFixed(0)} ms, min ${times[0].toFixed(0)} ms, max ${times[4].toFixed(0)} ms (5 runs)`,
+    );
+    console.log(
+      `  the same, recorded by the flow debugger (${steps} steps, no pauses): median ${recorded[2].toFixed(0)} ms, min ${recorded[0].toFixed(0)} ms, max ${recorded[4].toFixed(0)} ms (5 runs)`,
+    );
   } finally {
     await server.close();
   }
@@ -179,10 +250,18 @@ async function benchOAuth(): Promise<void> {
 
 async function main(): Promise<void> {
   console.log(`MCP Lens benchmark — node ${process.version}, ${new Date().toISOString()}`);
-  await compare('stdio', () => ours({ id: 'bench', name: 'bench', transport: 'stdio', ...everythingStdioCommand() }), () => bare('stdio'));
+  await compare(
+    'stdio',
+    () => ours({ id: 'bench', name: 'bench', transport: 'stdio', ...everythingStdioCommand() }),
+    () => bare('stdio'),
+  );
   const http = await startEverything('streamableHttp');
   try {
-    await compare('Streamable HTTP', () => ours({ id: 'bench-http', name: 'bench-http', transport: 'streamable-http', url: http.url }), () => bare('http', http.url));
+    await compare(
+      'Streamable HTTP',
+      () => ours({ id: 'bench-http', name: 'bench-http', transport: 'streamable-http', url: http.url }),
+      () => bare('http', http.url),
+    );
   } finally {
     await http.stop();
   }
@@ -199,7 +278,9 @@ async function main(): Promise<void> {
   if (args.includes('--skip-vscode')) return;
   const activation = path.join(REPO_ROOT, 'scripts', 'benchActivation.mjs');
   if (existsSync(path.join(REPO_ROOT, '.tools', 'cs')) && existsSync(activation)) {
-    const { measureActivation } = (await import(pathToFileURL(activation).href)) as { measureActivation: () => Promise<unknown> };
+    const { measureActivation } = (await import(pathToFileURL(activation).href)) as {
+      measureActivation: () => Promise<unknown>;
+    };
     console.log('activation inside code-server (target ≤ 50 ms)');
     console.log(`  ${JSON.stringify(await measureActivation())}`);
   } else {

@@ -49,7 +49,9 @@ function readSelfMeasured(userDataDir) {
 }
 
 function readActivationEvent(userDataDir) {
-  const pattern = new RegExp(`_doActivateExtension ${EXTENSION_ID.replace('.', '\\.')}, startup: (\\w+), activationEvent: '([^']*)'`);
+  const pattern = new RegExp(
+    `_doActivateExtension ${EXTENSION_ID.replace('.', '\\.')}, startup: (\\w+), activationEvent: '([^']*)'`,
+  );
   for (const file of findFiles(path.join(userDataDir, 'logs'), /^remoteexthost\.log$/)) {
     const m = pattern.exec(fs.readFileSync(file, 'utf8'));
     if (m) return { startup: m[1] === 'true', activationEvent: m[2] };
@@ -77,11 +79,19 @@ export async function measureActivation({ vsixPath = DEFAULT_VSIX, timeoutMs = 6
     const workbenchMs = Date.now() - t0;
 
     await runCommand(page, 'MCP Lens: Show Log', { timeoutMs });
-    const selfMeasuredMs = await poll(() => readSelfMeasured(server.userDataDir), timeoutMs, '"MCP Lens activated in" in the log');
+    const selfMeasuredMs = await poll(
+      () => readSelfMeasured(server.userDataDir),
+      timeoutMs,
+      '"MCP Lens activated in" in the log',
+    );
     // Page load → activation observed: includes the extension host start and palette retries until the
     // command is registered, so it is a "time until usable" figure, not activation cost.
     const loadToActivatedMs = Date.now() - t0;
-    const activation = await poll(() => readActivationEvent(server.userDataDir), timeoutMs, 'the exthost activation line');
+    const activation = await poll(
+      () => readActivationEvent(server.userDataDir),
+      timeoutMs,
+      'the exthost activation line',
+    );
 
     await runCommand(page, 'Developer: Show Running Extensions', { timeoutMs });
     const row = page.locator('.runtime-extensions-editor .monaco-list-row', { hasText: 'MCP Lens' }).first();

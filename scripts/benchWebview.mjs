@@ -22,14 +22,35 @@ import { require as tsxRequire } from 'tsx/cjs/api';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const BUDGETS = { keystrokeMs: 100, longTaskMs: 200 };
 
-const WORDS = ['database', 'query', 'file', 'search', 'index', 'user', 'account', 'image', 'render', 'network', 'cache', 'token', 'report', 'export', 'schedule', 'message'];
+const WORDS = [
+  'database',
+  'query',
+  'file',
+  'search',
+  'index',
+  'user',
+  'account',
+  'image',
+  'render',
+  'network',
+  'cache',
+  'token',
+  'report',
+  'export',
+  'schedule',
+  'message',
+];
 
 function manyTools(n) {
   return Array.from({ length: n }, (_, i) => ({
     name: `tool_${i}`,
     title: `Tool ${i} ${WORDS[i % WORDS.length]}`,
     description: `Does ${WORDS[(i * 7) % WORDS.length]} work on ${WORDS[(i * 3) % WORDS.length]} ${WORDS[(i * 5) % WORDS.length]} items, number ${i}.`,
-    inputSchema: { type: 'object', properties: { q: { type: 'string' }, limit: { type: 'integer', minimum: 1 } }, required: ['q'] },
+    inputSchema: {
+      type: 'object',
+      properties: { q: { type: 'string' }, limit: { type: 'integer', minimum: 1 } },
+      required: ['q'],
+    },
     annotations: i % 10 === 0 ? { readOnlyHint: true } : undefined,
   }));
 }
@@ -53,13 +74,24 @@ function median(xs) {
 async function bundleSizes() {
   const devFile = path.join(ROOT, 'dist/webview.js');
   const dev = fs.readFileSync(devFile);
-  const prod = await esbuild.build({ entryPoints: [path.join(ROOT, 'webview/main.ts')], bundle: true, minify: true, format: 'iife', target: 'es2022', platform: 'browser', write: false, logLevel: 'silent' });
+  const prod = await esbuild.build({
+    entryPoints: [path.join(ROOT, 'webview/main.ts')],
+    bundle: true,
+    minify: true,
+    format: 'iife',
+    target: 'es2022',
+    platform: 'browser',
+    write: false,
+    logLevel: 'silent',
+  });
   const min = prod.outputFiles[0].contents;
   return { devBytes: dev.length, minifiedBytes: min.length, minifiedGzipBytes: gzipSync(min).length };
 }
 
 export async function benchWebview() {
-  if (!fs.existsSync(path.join(ROOT, 'dist/webview.js'))) throw new Error('dist/webview.js is missing: run node esbuild.mjs');
+  if (!fs.existsSync(path.join(ROOT, 'dist/webview.js'))) {
+    throw new Error('dist/webview.js is missing: run node esbuild.mjs');
+  }
   const { startHarness, CHROMIUM_ARGS } = tsxRequire('../test/e2e/webviewHarness/server.ts', import.meta.url);
   const { baseFixture } = tsxRequire('../test/e2e/webviewHarness/fixtures.ts', import.meta.url);
   const harness = await startHarness();
@@ -87,7 +119,9 @@ export async function benchWebview() {
       new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, duration: e.duration }); }).observe({ type: 'longtask', buffered: true });
     `);
     await page.goto(harness.url);
-    await page.waitForFunction('document.querySelectorAll("[data-role=tool-list] .item").length === 2002', undefined, { timeout: 60_000 });
+    await page.waitForFunction('document.querySelectorAll("[data-role=tool-list] .item").length === 2002', undefined, {
+      timeout: 60_000,
+    });
     const listReadyMs = await page.evaluate('performance.now()');
     const loadLongTasks = await page.evaluate('window.__longTasks.map((t) => Math.round(t.duration))');
 
@@ -130,7 +164,12 @@ export async function benchWebview() {
       const shownMs = (await page.evaluate('performance.now()')) - t0;
       await page.waitForTimeout(300); // let trailing tasks (history, state save) finish and be observed
       const longTasks = await page.evaluate('window.__longTasks.map((t) => Math.round(t.duration))');
-      big[name] = { bytes: name === 'bigJson' ? JSON5MB.length : TEXT5MB.length, shownMs: Math.round(shownMs), longTasksMs: longTasks, maxLongTaskMs: Math.max(0, ...longTasks) };
+      big[name] = {
+        bytes: name === 'bigJson' ? JSON5MB.length : TEXT5MB.length,
+        shownMs: Math.round(shownMs),
+        longTasksMs: longTasks,
+        maxLongTaskMs: Math.max(0, ...longTasks),
+      };
     }
     await context.close();
 
@@ -147,13 +186,17 @@ export async function benchWebview() {
         toNextFrameMedianMs: +median(frame).toFixed(2),
         toNextFrameMaxMs: +Math.max(...frame).toFixed(2),
         visibleAfterQuery: keystrokes[query.length - 1].visible,
-        perKeySyncMs: process.env.BENCH_VERBOSE ? keystrokes.map((k) => `${k.value}:${k.syncMs.toFixed(1)}/${k.visible}`) : undefined,
+        perKeySyncMs: process.env.BENCH_VERBOSE
+          ? keystrokes.map((k) => `${k.value}:${k.syncMs.toFixed(1)}/${k.visible}`)
+          : undefined,
       },
       typing: { keys: 'network cache'.length, totalMs: typedMs, longTasksMs: typingLongTasks },
       bigResult: big,
       bundle: await bundleSizes(),
     };
-    result.withinBudget = result.keystroke.toNextFrameMaxMs < BUDGETS.keystrokeMs && Object.values(big).every((b) => b.maxLongTaskMs <= BUDGETS.longTaskMs);
+    result.withinBudget =
+      result.keystroke.toNextFrameMaxMs < BUDGETS.keystrokeMs &&
+      Object.values(big).every((b) => b.maxLongTaskMs <= BUDGETS.longTaskMs);
     return result;
   } finally {
     await browser.close();

@@ -8,5 +8,9 @@ export interface PackageJsonLike {
   activationEvents?: string[];
 }
 export function commandIdsFromSource(source: string): string[];
-export function checkCommands(input: { packageJson: PackageJsonLike; commandIds: string[]; category?: string }): string[];
+export function checkCommands(input: {
+  packageJson: PackageJsonLike;
+  commandIds: string[];
+  category?: string;
+}): string[];
 export function checkRepository(root?: string): { commandIds: string[]; problems: string[] };

@@ -38,7 +38,9 @@ export function checkCommands({ packageJson, commandIds, category = 'MCP Lens' }
       continue;
     }
     if (!c.title) problems.push(`${id} has no title`);
-    if (c.category !== category) problems.push(`${id} has category ${JSON.stringify(c.category)}, expected "${category}"`);
+    if (c.category !== category) {
+      problems.push(`${id} has category ${JSON.stringify(c.category)}, expected "${category}"`);
+    }
     if (!c.icon) problems.push(`${id} has no icon`);
   }
   for (const id of contributed.keys()) {
@@ -50,15 +52,21 @@ export function checkCommands({ packageJson, commandIds, category = 'MCP Lens' }
   // contributed view); an older engine range would leave the commands without an activation event.
   const engine = /^\D*(\d+)\.(\d+)/.exec(String(packageJson.engines?.vscode ?? ''));
   if (!engine || Number(engine[1]) < 1 || (Number(engine[1]) === 1 && Number(engine[2]) < 74)) {
-    problems.push(`engines.vscode is ${JSON.stringify(packageJson.engines?.vscode)}: it must be ^1.74.0 or later, where VS Code generates the onCommand/onView activation events`);
+    problems.push(
+      `engines.vscode is ${JSON.stringify(packageJson.engines?.vscode)}: it must be ^1.74.0 or later, where VS Code generates the onCommand/onView activation events`,
+    );
   }
   for (const event of events) {
     const id = /^onCommand:(.+)$/.exec(event)?.[1];
-    if (id && registered.has(id)) problems.push(`activationEvents lists ${event}, which VS Code generates from contributes.commands; remove it`);
+    if (id && registered.has(id)) {
+      problems.push(`activationEvents lists ${event}, which VS Code generates from contributes.commands; remove it`);
+    }
   }
   for (const [menu, entries] of Object.entries(contributes.menus ?? {})) {
     for (const entry of entries) {
-      if (entry.command && !contributed.has(entry.command)) problems.push(`menu ${menu} names unknown command ${entry.command}`);
+      if (entry.command && !contributed.has(entry.command)) {
+        problems.push(`menu ${menu} names unknown command ${entry.command}`);
+      }
     }
   }
   for (const welcome of contributes.viewsWelcome ?? []) {

@@ -187,20 +187,22 @@ function runCodeServerCli(args, env, timeoutMs = 120000) {
  */
 export async function startCodeServer(options) {
   assertToolsInstalled();
-  const {
-    workspace,
-    extensionDevelopmentPath,
-    vsixPath,
-    userSettings = {},
-    readyTimeoutMs = 60000,
-  } = options ?? {};
+  const { workspace, extensionDevelopmentPath, vsixPath, userSettings = {}, readyTimeoutMs = 60000 } = options ?? {};
   if (!workspace) throw new Error('startCodeServer: `workspace` is required');
   const dir =
-    options.dir ?? path.join(TEST_OUTPUT_DIR, `code-server-${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`);
+    options.dir ??
+    path.join(TEST_OUTPUT_DIR, `code-server-${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`);
   const xdg = path.join(dir, 'xdg');
   const userDataDir = path.join(dir, 'user-data');
   const extensionsDir = path.join(dir, 'extensions');
-  for (const d of [path.join(xdg, 'config'), path.join(xdg, 'data'), path.join(xdg, 'cache'), path.join(userDataDir, 'User'), extensionsDir, workspace]) {
+  for (const d of [
+    path.join(xdg, 'config'),
+    path.join(xdg, 'data'),
+    path.join(xdg, 'cache'),
+    path.join(userDataDir, 'User'),
+    extensionsDir,
+    workspace,
+  ]) {
     fs.mkdirSync(d, { recursive: true });
   }
   fs.writeFileSync(
@@ -225,7 +227,9 @@ export async function startCodeServer(options) {
 
   const common = ['--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
   if (vsixPath) {
-    if (!fs.existsSync(vsixPath)) throw new Error(`startCodeServer: ${vsixPath} does not exist (run \`npm run package\`)`);
+    if (!fs.existsSync(vsixPath)) {
+      throw new Error(`startCodeServer: ${vsixPath} does not exist (run \`npm run package\`)`);
+    }
     runCodeServerCli([...common, '--install-extension', vsixPath, '--force'], env);
   }
 
@@ -234,14 +238,17 @@ export async function startCodeServer(options) {
   const logFile = path.join(dir, 'code-server.log');
   const logFd = fs.openSync(logFile, 'a');
   const args = [
-    '--bind-addr', `127.0.0.1:${port}`,
-    '--auth', 'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--auth',
+    'none',
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-workspace-trust',
     '--disable-getting-started-override',
     // Without this the test payload (extensionTestsPath) in the URL is silently ignored.
-    '--vscode-option', 'enable-smoke-test-driver',
+    '--vscode-option',
+    'enable-smoke-test-driver',
     ...common,
     workspace,
   ];
@@ -319,9 +326,12 @@ export async function openWorkbench(page, url, folder, options = {}) {
   try {
     await page.locator('.monaco-workbench .part.statusbar').waitFor({ state: 'visible', timeout: timeoutMs });
   } catch (e) {
-    throw new Error(`The workbench at ${target} did not render within ${timeoutMs} ms: ${e instanceof Error ? e.message : e}`, {
-      cause: e,
-    });
+    throw new Error(
+      `The workbench at ${target} did not render within ${timeoutMs} ms: ${e instanceof Error ? e.message : e}`,
+      {
+        cause: e,
+      },
+    );
   }
 }
 
@@ -358,7 +368,10 @@ export async function runCommand(page, title, { timeoutMs = 20000 } = {}) {
       break;
     } catch {
       if (opened) {
-        shown = await page.locator('.quick-input-list .monaco-list-row .label-name').allInnerTexts().catch(() => []);
+        shown = await page
+          .locator('.quick-input-list .monaco-list-row .label-name')
+          .allInnerTexts()
+          .catch(() => []);
       }
       if (Date.now() > deadline) {
         await page.keyboard.press('Escape');

@@ -48,7 +48,11 @@ function parseOptions(argv) {
     if (arg === '--scenario') options.scenarios.push(argv[++i]);
     else if (arg === '--jobs') options.jobs = Math.max(1, Number(argv[++i]) || 1);
     else if (arg === '--verbose') options.verbose = true;
-    else fail(`unknown argument ${arg}. Usage: node scripts/conformance.mjs [--scenario auth/NAME ...] [--jobs N] [--verbose]`);
+    else {
+      fail(
+        `unknown argument ${arg}. Usage: node scripts/conformance.mjs [--scenario auth/NAME ...] [--jobs N] [--verbose]`,
+      );
+    }
   }
   return options;
 }
@@ -59,22 +63,34 @@ function checkPrerequisites() {
   if (!existsSync(CONFORMANCE)) fail('@modelcontextprotocol/conformance is not installed. Run `npm install`.');
   const probe = spawnSync('unshare', ['-n', 'sh', '-c', 'ip link set lo up'], { encoding: 'utf8' });
   if (probe.error || probe.status !== 0) {
-    fail(`\`unshare -n\` does not work here (${probe.error?.message ?? probe.stderr.trim()}). It needs root or unprivileged user namespaces, and iproute2.`);
+    fail(
+      `\`unshare -n\` does not work here (${probe.error?.message ?? probe.stderr.trim()}). It needs root or unprivileged user namespaces, and iproute2.`,
+    );
   }
-  const newest = ['src/cli', 'src/core', 'test/support'].flatMap((d) => walk(join(ROOT, d))).reduce((m, f) => Math.max(m, statSync(f).mtimeMs), 0);
+  const newest = ['src/cli', 'src/core', 'test/support']
+    .flatMap((d) => walk(join(ROOT, d)))
+    .reduce((m, f) => Math.max(m, statSync(f).mtimeMs), 0);
   const fresh = () => existsSync(CLI) && statSync(CLI).mtimeMs >= newest;
   if (!fresh()) {
-    console.log('conformance: out/test/cliWithTestOpener.js is missing or older than its sources; building (node esbuild.mjs)…');
+    console.log(
+      'conformance: out/test/cliWithTestOpener.js is missing or older than its sources; building (node esbuild.mjs)…',
+    );
     const build = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: ROOT, stdio: 'inherit' });
     // esbuild.mjs builds every bundle at once; only the CLI matters here.
     if (!fresh()) fail('the build did not produce a current out/test/cliWithTestOpener.js.');
-    if (build.status !== 0) console.log('conformance: another bundle failed to build; the CLI test entry is current, continuing.');
+    if (build.status !== 0) {
+      console.log('conformance: another bundle failed to build; the CLI test entry is current, continuing.');
+    }
   }
 }
 
 function walk(dir) {
   const out = [];
-  for (const entry of spawnSync('find', [dir, '-type', 'f', '-name', '*.ts'], { encoding: 'utf8' }).stdout.split('\n')) if (entry) out.push(entry);
+  for (const entry of spawnSync('find', [dir, '-type', 'f', '-name', '*.ts'], { encoding: 'utf8' }).stdout.split(
+    '\n',
+  )) {
+    if (entry) out.push(entry);
+  }
   return out;
 }
 
@@ -106,10 +122,17 @@ function runScenario(scenario, verbose) {
     '20',
     'test-tool',
   ].join(' ');
-  const inner = ['ip link set lo up', `exec ${q(NODE24)} ${q(CONFORMANCE)} client --command ${q(clientCommand)} --scenario ${q(scenario)} --timeout ${SCENARIO_TIMEOUT_MS} -o ${q(outDir)}`].join(' && ');
+  const inner = [
+    'ip link set lo up',
+    `exec ${q(NODE24)} ${q(CONFORMANCE)} client --command ${q(clientCommand)} --scenario ${q(scenario)} --timeout ${SCENARIO_TIMEOUT_MS} -o ${q(outDir)}`,
+  ].join(' && ');
   const started = Date.now();
   return new Promise((resolvePromise) => {
-    const child = spawn('unshare', ['-n', 'sh', '-c', inner], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } });
+    const child = spawn('unshare', ['-n', 'sh', '-c', inner], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+    });
     let output = '';
     child.stdout.on('data', (c) => (output += c));
     child.stderr.on('data', (c) => (output += c));
@@ -121,7 +144,18 @@ function runScenario(scenario, verbose) {
       const warnings = checks.filter((c) => c.status === 'WARNING');
       const summary = /Passed:\s*(\d+)\/(\d+),\s*(\d+) failed/.exec(output);
       const passed = code === 0 && checks.length > 0 && failures.length === 0 && /OVERALL: PASSED/.test(output);
-      resolvePromise({ scenario, passed, code, checks, failures, warnings, summary: summary?.[0], output, ms: Date.now() - started, clientLog: readClientLog(outDir) });
+      resolvePromise({
+        scenario,
+        passed,
+        code,
+        checks,
+        failures,
+        warnings,
+        summary: summary?.[0],
+        output,
+        ms: Date.now() - started,
+        clientLog: readClientLog(outDir),
+      });
       if (!verbose) rmSync(work, { recursive: true, force: true });
       else console.log(`  (${scenario}: output kept in ${work})`);
     });
@@ -158,7 +192,9 @@ async function main() {
   const all = listAuthScenarios();
   const scenarios = options.scenarios.length ? options.scenarios : all;
   for (const s of scenarios) if (!all.includes(s)) fail(`unknown scenario ${s}. Known: ${all.join(', ')}`);
-  console.log(`conformance: ${scenarios.length} client auth scenarios against mcp-lens (its test entry, out/test/cliWithTestOpener.js), ${options.jobs} at a time, each in unshare -n\n`);
+  console.log(
+    `conformance: ${scenarios.length} client auth scenarios against mcp-lens (its test entry, out/test/cliWithTestOpener.js), ${options.jobs} at a time, each in unshare -n\n`,
+  );
 
   const results = [];
   const queue = [...scenarios];
@@ -171,11 +207,23 @@ async function main() {
         const expected = EXPECTED_FAILURES[scenario];
         const mark = r.passed ? 'PASS' : expected ? 'FAIL (expected)' : 'FAIL';
         const warn = r.warnings.length ? `, ${r.warnings.length} warning(s)` : '';
-        console.log(`${mark.padEnd(16)} ${scenario.padEnd(45)} ${r.summary ?? `exit ${r.code}`}${warn} (${(r.ms / 1000).toFixed(1)} s)`);
+        console.log(
+          `${mark.padEnd(16)} ${scenario.padEnd(45)} ${r.summary ?? `exit ${r.code}`}${warn} (${(r.ms / 1000).toFixed(1)} s)`,
+        );
         if (!r.passed) {
-          for (const f of r.failures) console.log(`                 ✗ ${f.id}: ${f.description}${f.errorMessage ? ` — ${f.errorMessage}` : ''}`);
+          for (const f of r.failures) {
+            console.log(`                 ✗ ${f.id}: ${f.description}${f.errorMessage ? ` — ${f.errorMessage}` : ''}`);
+          }
           if (expected) console.log(`                 reason: ${expected}`);
-          else if (r.clientLog) console.log(r.clientLog.split('\n').slice(-6).map((l) => `                 | ${l}`).join('\n'));
+          else if (r.clientLog) {
+            console.log(
+              r.clientLog
+                .split('\n')
+                .slice(-6)
+                .map((l) => `                 | ${l}`)
+                .join('\n'),
+            );
+          }
         } else if (options.verbose) {
           for (const w of r.warnings) console.log(`                 ! ${w.id}: ${w.description}`);
         }
@@ -187,11 +235,23 @@ async function main() {
   const failed = results.length - passed;
   const unexpected = results.filter((r) => !r.passed && !EXPECTED_FAILURES[r.scenario]);
   console.log(`\n${passed} passed, ${failed} failed`);
-  if (failed > unexpected.length) console.log(`(${failed - unexpected.length} expected: ${results.filter((r) => !r.passed && EXPECTED_FAILURES[r.scenario]).map((r) => r.scenario).join(', ')})`);
+  if (failed > unexpected.length) {
+    console.log(
+      `(${failed - unexpected.length} expected: ${results
+        .filter((r) => !r.passed && EXPECTED_FAILURES[r.scenario])
+        .map((r) => r.scenario)
+        .join(', ')})`,
+    );
+  }
   if (process.env.MCP_LENS_TALLY) {
     // For `npm test`: a scenario listed in EXPECTED_FAILURES (with its reason, printed above) counts as
     // pending, not passed; any other failure is a failure.
-    const tally = { suite: 'conformance', passes: passed, failures: unexpected.length, pending: failed - unexpected.length };
+    const tally = {
+      suite: 'conformance',
+      passes: passed,
+      failures: unexpected.length,
+      pending: failed - unexpected.length,
+    };
     appendFileSync(process.env.MCP_LENS_TALLY, JSON.stringify(tally) + '\n');
   }
   process.exit(unexpected.length ? 1 : 0);

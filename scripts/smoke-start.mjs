@@ -205,7 +205,13 @@ async function checkWorkbench(url) {
         .first()
         .waitFor({ state: 'visible', timeout: 60000 })
         .catch(async () => {
-          throw new Error(`"${name}" did not connect within 60 s (row: ${JSON.stringify(await row(name).innerText().catch(() => '?'))})`);
+          throw new Error(
+            `"${name}" did not connect within 60 s (row: ${JSON.stringify(
+              await row(name)
+                .innerText()
+                .catch(() => '?'),
+            )})`,
+          );
         });
     }
     const shown = await view.locator('.monaco-list-row').allInnerTexts();
@@ -229,16 +235,24 @@ async function stopAndCheck(ports) {
   process.kill(-child.pid, 'SIGINT');
   const t0 = Date.now();
   if (!(await waitForExit(child, 60000))) throw new Error('npm start did not exit within 60 s of SIGINT');
-  log(`npm start exited (${child.exitCode ?? child.signalCode}) ${((Date.now() - t0) / 1000).toFixed(1)} s after SIGINT`);
+  log(
+    `npm start exited (${child.exitCode ?? child.signalCode}) ${((Date.now() - t0) / 1000).toFixed(1)} s after SIGINT`,
+  );
   const problems = [];
   // npm re-raises the signal its script got, so after Ctrl+C it dies of SIGINT (the shell shows 130), as a
   // well-behaved program should; scripts/start.mjs itself exits 0 once its cleanup is done, and says so if a
   // cleanup step failed.
   const stoppedByCtrlC = child.signalCode === 'SIGINT' || child.exitCode === 0 || child.exitCode === 130;
-  if (!stoppedByCtrlC) problems.push(`npm start exited with ${child.exitCode ?? child.signalCode} after SIGINT, expected SIGINT, 130 or 0`);
+  if (!stoppedByCtrlC) {
+    problems.push(
+      `npm start exited with ${child.exitCode ?? child.signalCode} after SIGINT, expected SIGINT, 130 or 0`,
+    );
+  }
   const stopping = output.lastIndexOf('[start] SIGINT: stopping');
   if (stopping < 0) problems.push('scripts/start.mjs never reported the SIGINT ("[start] SIGINT: stopping")');
-  else if (output.includes('[start] cleanup:', stopping)) problems.push(`npm start's cleanup failed: ${output.slice(stopping).trim()}`);
+  else if (output.includes('[start] cleanup:', stopping)) {
+    problems.push(`npm start's cleanup failed: ${output.slice(stopping).trim()}`);
+  }
   // npm may return before scripts/start.mjs has finished stopping its servers (killGroup allows each group 5 s
   // for SIGTERM, then SIGKILLs it), so allow 15 s for everything to go before calling anything a leftover.
   let left = stillAlive(recorded);
@@ -250,7 +264,9 @@ async function stopAndCheck(ports) {
   }
   const leftovers = new Map([...left, ...strays]);
   if (leftovers.size) {
-    problems.push(`${leftovers.size} processes left after npm start exited: ${[...leftovers].map(([pid, r]) => `${pid} ${r.cmd}`).join('; ')}`);
+    problems.push(
+      `${leftovers.size} processes left after npm start exited: ${[...leftovers].map(([pid, r]) => `${pid} ${r.cmd}`).join('; ')}`,
+    );
   }
   for (const port of ports) {
     if (await portOpen(port)) problems.push(`127.0.0.1:${port} still accepts connections after npm start exited`);
@@ -299,7 +315,10 @@ async function main() {
 
 let timer;
 const timeout = new Promise((_, reject) => {
-  timer = setTimeout(() => reject(new Error(`timed out after ${TIMEOUT_MS} ms (MCP_LENS_SMOKE_TIMEOUT_MS)`)), TIMEOUT_MS);
+  timer = setTimeout(
+    () => reject(new Error(`timed out after ${TIMEOUT_MS} ms (MCP_LENS_SMOKE_TIMEOUT_MS)`)),
+    TIMEOUT_MS,
+  );
 });
 let interrupted = false;
 for (const signal of ['SIGINT', 'SIGTERM']) {
@@ -319,7 +338,9 @@ try {
   clearTimeout(timer);
   if (!interrupted) {
     await cleanup();
-    console.error(`[start-smoke] FAIL: ${e instanceof Error ? e.message : e} (${seconds()} s; npm start's output: ${LOG_FILE})`);
+    console.error(
+      `[start-smoke] FAIL: ${e instanceof Error ? e.message : e} (${seconds()} s; npm start's output: ${LOG_FILE})`,
+    );
     process.exit(1);
   }
 }

@@ -17,7 +17,15 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { ROOT, TOOLS_DIR, assertToolsInstalled, cleanEnv, freePort, killGroup, startCodeServer } from './codeServer.mjs';
+import {
+  ROOT,
+  TOOLS_DIR,
+  assertToolsInstalled,
+  cleanEnv,
+  freePort,
+  killGroup,
+  startCodeServer,
+} from './codeServer.mjs';
 
 const VSIX = path.join(ROOT, 'dist-vsix/mcp-lens.vsix');
 const EVERYTHING = path.join(ROOT, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js');
@@ -50,7 +58,9 @@ function assertDependenciesInstalled() {
   ];
   const missing = needed.filter(([, file]) => !fs.existsSync(path.join(ROOT, file))).map(([name]) => name);
   if (missing.length) {
-    throw new Error(`missing from node_modules: ${missing.join(', ')}. Run \`npm install\` (or \`npm ci\`) in ${ROOT} first.`);
+    throw new Error(
+      `missing from node_modules: ${missing.join(', ')}. Run \`npm install\` (or \`npm ci\`) in ${ROOT} first.`,
+    );
   }
 }
 
@@ -74,8 +84,12 @@ async function waitForPort(port, child, timeoutMs) {
       socket.once('error', () => resolve(false));
     });
     if (open) return;
-    if (child.exitCode !== null) throw new Error(`a demo server exited (${child.exitCode}) before listening on ${port}`);
-    if (Date.now() > deadline) throw new Error(`a demo server did not listen on 127.0.0.1:${port} within ${timeoutMs} ms`);
+    if (child.exitCode !== null) {
+      throw new Error(`a demo server exited (${child.exitCode}) before listening on ${port}`);
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`a demo server did not listen on 127.0.0.1:${port} within ${timeoutMs} ms`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -97,13 +111,26 @@ async function startEverything() {
 /** The simple-auth demo: an MCP server that is its own OAuth server, in front of a local GitHub stand-in. */
 async function startGitHubDemo() {
   const port = (await portIsFree(8000)) ? 8000 : await freePort();
-  const child = spawn(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), path.join(ROOT, 'test/fixtures/simpleAuth/main.ts'), '--port', String(port), '--quiet'], {
-    cwd: ROOT,
-    // The demo's own OAuth app at the stand-in; with a real GitHub app these come from github.com.
-    env: cleanEnv({ MCP_GITHUB_GITHUB_CLIENT_ID: 'mcp-lens-demo', MCP_GITHUB_GITHUB_CLIENT_SECRET: 'mcp-lens-demo-secret' }),
-    stdio: ['ignore', 'ignore', 'pipe'],
-    detached: true,
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'),
+      path.join(ROOT, 'test/fixtures/simpleAuth/main.ts'),
+      '--port',
+      String(port),
+      '--quiet',
+    ],
+    {
+      cwd: ROOT,
+      // The demo's own OAuth app at the stand-in; with a real GitHub app these come from github.com.
+      env: cleanEnv({
+        MCP_GITHUB_GITHUB_CLIENT_ID: 'mcp-lens-demo',
+        MCP_GITHUB_GITHUB_CLIENT_SECRET: 'mcp-lens-demo-secret',
+      }),
+      stdio: ['ignore', 'ignore', 'pipe'],
+      detached: true,
+    },
+  );
   child.stderr.on('data', (d) => process.stderr.write(`[github-demo] ${d}`));
   await waitForPort(port, child, 30000);
   return { url: `http://127.0.0.1:${port}/mcp`, pgid: child.pid };

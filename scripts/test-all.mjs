@@ -46,7 +46,12 @@ const tallyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mcp-lens-tally-'));
 /** Runs a command in its own process group (so a timeout can kill everything it started). */
 function run(cmd, env) {
   return new Promise((resolve) => {
-    const child = spawn(cmd[0], cmd.slice(1), { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'], detached: true });
+    const child = spawn(cmd[0], cmd.slice(1), {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'inherit', 'inherit'],
+      detached: true,
+    });
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
@@ -96,7 +101,9 @@ for (const stage of STAGES) {
     results.push({ name: stage.name, passes: 0, failures: 1, pending: 0, seconds: '0.0', code: 130, timedOut: false });
     continue;
   }
-  console.log(`\n========== ${stage.name}: ${stage.cmd.map((c) => (c === NODE ? 'node' : path.isAbsolute(c) ? path.relative(ROOT, c) : c)).join(' ')} ==========`);
+  console.log(
+    `\n========== ${stage.name}: ${stage.cmd.map((c) => (c === NODE ? 'node' : path.isAbsolute(c) ? path.relative(ROOT, c) : c)).join(' ')} ==========`,
+  );
   const tallyFile = path.join(tallyDir, `${stage.name}.jsonl`);
   const started = Date.now();
   // No npm_config_* (npm run sets them; they would leak into nested npm/node-gyp calls); PATH passes through.
@@ -119,7 +126,9 @@ for (const stage of STAGES) {
   }
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   results.push({ name: stage.name, passes, failures, pending, seconds, code, timedOut });
-  console.log(`[test-all] ${stage.name}: ${passes} passed, ${failures} failed${pending ? `, ${pending} pending` : ''} (${seconds} s)`);
+  console.log(
+    `[test-all] ${stage.name}: ${passes} passed, ${failures} failed${pending ? `, ${pending} pending` : ''} (${seconds} s)`,
+  );
 }
 fs.rmSync(tallyDir, { recursive: true, force: true });
 

@@ -13,7 +13,10 @@ const mochaArgs = process.argv.slice(2).filter((a) => a !== '--no-build');
 
 function tally(passes, failures) {
   if (process.env.MCP_LENS_TALLY) {
-    fs.appendFileSync(process.env.MCP_LENS_TALLY, JSON.stringify({ suite: 'e2e', passes, failures, pending: 0 }) + '\n');
+    fs.appendFileSync(
+      process.env.MCP_LENS_TALLY,
+      JSON.stringify({ suite: 'e2e', passes, failures, pending: 0 }) + '\n',
+    );
   }
 }
 

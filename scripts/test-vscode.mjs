@@ -39,7 +39,10 @@ const verbose = Boolean(process.env.MCP_LENS_VERBOSE);
 function report(passes, failures) {
   console.log(`vscode: ${passes} passed, ${failures} failed`);
   if (process.env.MCP_LENS_TALLY) {
-    fs.appendFileSync(process.env.MCP_LENS_TALLY, JSON.stringify({ suite: 'vscode', passes, failures, pending: 0 }) + '\n');
+    fs.appendFileSync(
+      process.env.MCP_LENS_TALLY,
+      JSON.stringify({ suite: 'vscode', passes, failures, pending: 0 }) + '\n',
+    );
   }
 }
 

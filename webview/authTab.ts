@@ -6,7 +6,17 @@
  * trace: eight steps, each with its checks, spec citations, timing and masked HTTP exchanges.
  * Every server string is text (dom.ts).
  */
-import { FLOW_STEP_ORDER, FLOW_STEP_TITLES, type ClientSourceView, type FlowCheckStatus, type FlowExchangeView, type FlowStepId, type FlowStepView, type FlowTraceView, type VaultView } from '../src/shared/protocol';
+import {
+  FLOW_STEP_ORDER,
+  FLOW_STEP_TITLES,
+  type ClientSourceView,
+  type FlowCheckStatus,
+  type FlowExchangeView,
+  type FlowStepId,
+  type FlowStepView,
+  type FlowTraceView,
+  type VaultView,
+} from '../src/shared/protocol';
 import type { AppContext, Tab } from './context';
 import { button, clip, h, icon, setChildren } from './dom';
 import { formatDuration, formatTime } from './format';
@@ -38,7 +48,13 @@ const SOURCE_LABELS: Record<ClientSourceView, string> = {
   'client-credentials': 'client credentials',
   'cross-app-access': 'cross-app access',
 };
-const TRACE_STATES: Record<FlowTraceView['state'], string> = { running: 'Running…', paused: 'Paused', succeeded: 'Signed in', failed: 'Failed', cancelled: 'Cancelled' };
+const TRACE_STATES: Record<FlowTraceView['state'], string> = {
+  running: 'Running…',
+  paused: 'Paused',
+  succeeded: 'Signed in',
+  failed: 'Failed',
+  cancelled: 'Cancelled',
+};
 
 /** "in 4 min 05 s" / "expired 12 s ago", to the second. */
 export function countdown(expiresAt: number, now = Date.now()): string {
@@ -47,14 +63,24 @@ export function countdown(expiresAt: number, now = Date.now()): string {
   const hours = Math.floor(abs / 3600);
   const minutes = Math.floor((abs % 3600) / 60);
   const seconds = abs % 60;
-  const text = hours ? `${hours} h ${String(minutes).padStart(2, '0')} min` : minutes ? `${minutes} min ${String(seconds).padStart(2, '0')} s` : `${seconds} s`;
+  const text = hours
+    ? `${hours} h ${String(minutes).padStart(2, '0')} min`
+    : minutes
+      ? `${minutes} min ${String(seconds).padStart(2, '0')} s`
+      : `${seconds} s`;
   return left >= 0 ? `in ${text}` : `expired ${text} ago`;
 }
 
 export class AuthTab implements Tab {
   readonly element = h('div', { class: 'detail auth-tab', attrs: { 'data-role': 'auth' } });
-  private readonly vaultEl = h('section', { class: 'vault', attrs: { 'data-role': 'vault', 'aria-label': 'Token vault' } });
-  private readonly debuggerEl = h('section', { class: 'flow-debugger', attrs: { 'data-role': 'debugger', 'aria-label': 'Sign-in debugger' } });
+  private readonly vaultEl = h('section', {
+    class: 'vault',
+    attrs: { 'data-role': 'vault', 'aria-label': 'Token vault' },
+  });
+  private readonly debuggerEl = h('section', {
+    class: 'flow-debugger',
+    attrs: { 'data-role': 'debugger', 'aria-label': 'Sign-in debugger' },
+  });
   private vault?: VaultView | null;
   private trace?: FlowTraceView | null;
   private shownFor?: string;
@@ -90,7 +116,14 @@ export class AuthTab implements Tab {
       return;
     }
     if (c.transport === 'stdio') {
-      setChildren(this.element, h('div', { class: 'empty', attrs: { 'data-role': 'auth-not-http' } }, 'OAuth applies to HTTP connections; this one runs a local process.'));
+      setChildren(
+        this.element,
+        h(
+          'div',
+          { class: 'empty', attrs: { 'data-role': 'auth-not-http' } },
+          'OAuth applies to HTTP connections; this one runs a local process.',
+        ),
+      );
       this.shownFor = c.id;
       return;
     }
@@ -158,7 +191,10 @@ export class AuthTab implements Tab {
     if (el && at) el.textContent = countdown(at);
   }
 
-  private async act(method: 'auth/refreshNow' | 'auth/revoke' | 'auth/forgetRegistration', done: string): Promise<void> {
+  private async act(
+    method: 'auth/refreshNow' | 'auth/revoke' | 'auth/forgetRegistration',
+    done: string,
+  ): Promise<void> {
     const c = this.app.connection();
     if (!c) return;
     this.message = { text: 'Working…', cls: 'muted' };
@@ -178,7 +214,9 @@ export class AuthTab implements Tab {
     if (!c) return;
     try {
       const { copied } = await this.app.host.request('auth/copyToken', { connectionId: c.id });
-      this.message = copied ? { text: 'The access token is on the clipboard. Treat it like a password.', cls: 'warn' } : { text: 'Not copied.', cls: 'muted' };
+      this.message = copied
+        ? { text: 'The access token is on the clipboard. Treat it like a password.', cls: 'warn' }
+        : { text: 'Not copied.', cls: 'muted' };
     } catch (e) {
       this.message = { text: (e as Error).message, cls: 'bad' };
     }
@@ -189,24 +227,51 @@ export class AuthTab implements Tab {
     const v = this.vault;
     const rows: HTMLElement[] = [];
     const row = (k: string, value: string | HTMLElement, role?: string) => {
-      rows.push(h('dt', null, k), h('dd', role ? { attrs: { 'data-field': role } } : null, typeof value === 'string' ? clip(value, 2000) : value));
+      rows.push(
+        h('dt', null, k),
+        h('dd', role ? { attrs: { 'data-field': role } } : null, typeof value === 'string' ? clip(value, 2000) : value),
+      );
     };
     if (v === undefined) {
       setChildren(this.vaultEl, h('div', { class: 'muted' }, 'Loading…'));
       return;
     }
-    const message = this.message ? h('div', { class: `vault-message ${this.message.cls}`, attrs: { 'data-role': 'vault-message', role: 'status' } }, clip(this.message.text, 500)) : null;
+    const message = this.message
+      ? h(
+          'div',
+          { class: `vault-message ${this.message.cls}`, attrs: { 'data-role': 'vault-message', role: 'status' } },
+          clip(this.message.text, 500),
+        )
+      : null;
     if (!v || v.state === 'none') {
       if (v?.issuer) row('Issuer', v.issuer, 'issuer');
-      if (v?.registration) row('Registration', `${v.registration.clientId}, registered ${formatTime(v.registration.registeredAt)}`, 'registration');
+      if (v?.registration) {
+        row(
+          'Registration',
+          `${v.registration.clientId}, registered ${formatTime(v.registration.registeredAt)}`,
+          'registration',
+        );
+      }
       setChildren(
         this.vaultEl,
-        h('div', { class: 'muted', attrs: { 'data-role': 'vault-empty' } }, 'Not signed in: no token is stored for this server.'),
+        h(
+          'div',
+          { class: 'muted', attrs: { 'data-role': 'vault-empty' } },
+          'Not signed in: no token is stored for this server.',
+        ),
         rows.length ? h('dl', { class: 'kv' }, ...rows) : null,
         h(
           'div',
           { class: 'button-row' },
-          v?.registration ? button('Forget Registration', () => void this.act('auth/forgetRegistration', 'The client registration was forgotten.'), 'secondary', { 'data-action': 'vault-forget' }, 'trash') : null,
+          v?.registration
+            ? button(
+                'Forget Registration',
+                () => void this.act('auth/forgetRegistration', 'The client registration was forgotten.'),
+                'secondary',
+                { 'data-action': 'vault-forget' },
+                'trash',
+              )
+            : null,
         ),
         message,
       );
@@ -217,26 +282,78 @@ export class AuthTab implements Tab {
     row('Obtained by', v.clientSource ? SOURCE_LABELS[v.clientSource] : 'unknown', 'client-source');
     row('Scopes', v.scopes.length ? v.scopes.join(' ') : '(none)', 'scopes');
     const expiry = v.expiresAt
-      ? h('span', { attrs: { 'data-role': 'countdown', 'data-expires-at': String(v.expiresAt) }, dataset: { expiresAt: String(v.expiresAt) } }, countdown(v.expiresAt))
+      ? h(
+          'span',
+          {
+            attrs: { 'data-role': 'countdown', 'data-expires-at': String(v.expiresAt) },
+            dataset: { expiresAt: String(v.expiresAt) },
+          },
+          countdown(v.expiresAt),
+        )
       : h('span', { class: 'muted' }, 'not given by the server');
-    row('Expires', h('span', null, expiry, v.expiresAt ? h('span', { class: 'muted' }, ` (${formatTime(v.expiresAt)})`) : null), 'expires');
+    row(
+      'Expires',
+      h('span', null, expiry, v.expiresAt ? h('span', { class: 'muted' }, ` (${formatTime(v.expiresAt)})`) : null),
+      'expires',
+    );
     if (v.obtainedAt) row('Obtained', formatTime(v.obtainedAt), 'obtained');
     row('Refresh token', v.hasRefreshToken ? 'yes (kept in secret storage)' : 'no', 'refresh');
-    row('Token format', v.tokenFormat === 'jwt' ? 'JWT (claims below, decoded by the extension, signature not shown)' : 'opaque', 'format');
-    if (v.registration) row('Registration', `${v.registration.clientId}, registered ${formatTime(v.registration.registeredAt)}; redirect ${v.registration.redirectUris.join(', ')}`, 'registration');
-    row('Revocation', v.revocationEndpoint ? `RFC 7009 at ${v.revocationEndpoint}` : 'not offered: Revoke only deletes the token here', 'revocation');
+    row(
+      'Token format',
+      v.tokenFormat === 'jwt' ? 'JWT (claims below, decoded by the extension, signature not shown)' : 'opaque',
+      'format',
+    );
+    if (v.registration) {
+      row(
+        'Registration',
+        `${v.registration.clientId}, registered ${formatTime(v.registration.registeredAt)}; redirect ${v.registration.redirectUris.join(', ')}`,
+        'registration',
+      );
+    }
+    row(
+      'Revocation',
+      v.revocationEndpoint ? `RFC 7009 at ${v.revocationEndpoint}` : 'not offered: Revoke only deletes the token here',
+      'revocation',
+    );
     setChildren(
       this.vaultEl,
       h('dl', { class: 'kv' }, ...rows),
-      v.jwt ? h('div', { class: 'jwt', attrs: { 'data-role': 'jwt' } }, h('h4', null, 'JWT header'), jsonTree(v.jwt.header, 2), h('h4', null, 'JWT claims'), jsonTree(v.jwt.payload, 2)) : null,
+      v.jwt
+        ? h(
+            'div',
+            { class: 'jwt', attrs: { 'data-role': 'jwt' } },
+            h('h4', null, 'JWT header'),
+            jsonTree(v.jwt.header, 2),
+            h('h4', null, 'JWT claims'),
+            jsonTree(v.jwt.payload, 2),
+          )
+        : null,
       h(
         'div',
         { class: 'button-row' },
-        button('Refresh Now', () => void this.act('auth/refreshNow', 'The access token was refreshed.'), 'secondary', { 'data-action': 'vault-refresh', disabled: !v.hasRefreshToken }, 'refresh'),
+        button(
+          'Refresh Now',
+          () => void this.act('auth/refreshNow', 'The access token was refreshed.'),
+          'secondary',
+          { 'data-action': 'vault-refresh', disabled: !v.hasRefreshToken },
+          'refresh',
+        ),
         button('Copy Access Token…', () => void this.copyToken(), 'secondary', { 'data-action': 'vault-copy' }, 'copy'),
-        button('Revoke', () => void this.act('auth/revoke', 'Signed out: the tokens were revoked and deleted.'), 'secondary', { 'data-action': 'vault-revoke' }, 'sign-out'),
+        button(
+          'Revoke',
+          () => void this.act('auth/revoke', 'Signed out: the tokens were revoked and deleted.'),
+          'secondary',
+          { 'data-action': 'vault-revoke' },
+          'sign-out',
+        ),
         v.registration || v.clientSource === 'dynamic-registration'
-          ? button('Forget Registration', () => void this.act('auth/forgetRegistration', 'The client registration was forgotten.'), 'secondary', { 'data-action': 'vault-forget' }, 'trash')
+          ? button(
+              'Forget Registration',
+              () => void this.act('auth/forgetRegistration', 'The client registration was forgotten.'),
+              'secondary',
+              { 'data-action': 'vault-forget' },
+              'trash',
+            )
           : null,
       ),
       message,
@@ -265,9 +382,14 @@ export class AuthTab implements Tab {
     if (!c) return;
     try {
       const { saved } = await this.app.host.request('auth/export', { connectionId: c.id, format });
-      this.debugMessage = saved ? { text: `Exported as ${format === 'markdown' ? 'Markdown' : 'JSON'} (secrets removed).`, cls: 'ok' } : undefined;
+      this.debugMessage = saved
+        ? { text: `Exported as ${format === 'markdown' ? 'Markdown' : 'JSON'} (secrets removed).`, cls: 'ok' }
+        : undefined;
     } catch (e) {
-      this.debugMessage = { text: `The trace could not be exported: ${e instanceof RequestError ? e.info.message : (e as Error).message}`, cls: 'bad' };
+      this.debugMessage = {
+        text: `The trace could not be exported: ${e instanceof RequestError ? e.info.message : (e as Error).message}`,
+        cls: 'bad',
+      };
     }
     this.renderDebugger();
   }
@@ -280,21 +402,65 @@ export class AuthTab implements Tab {
       { class: 'button-row', attrs: { 'data-role': 'debug-controls' } },
       ...(active
         ? [
-            button('Next', () => this.command('auth/debug/next'), 'primary', { 'data-action': 'debug-next', disabled: t?.state !== 'paused' }, 'debug-step-over'),
-            button('Continue', () => this.command('auth/debug/continue'), 'secondary', { 'data-action': 'debug-continue', disabled: t?.state !== 'paused' }, 'debug-continue'),
-            button('Cancel', () => this.command('auth/debug/cancel'), 'secondary', { 'data-action': 'debug-cancel' }, 'debug-stop'),
+            button(
+              'Next',
+              () => this.command('auth/debug/next'),
+              'primary',
+              { 'data-action': 'debug-next', disabled: t?.state !== 'paused' },
+              'debug-step-over',
+            ),
+            button(
+              'Continue',
+              () => this.command('auth/debug/continue'),
+              'secondary',
+              { 'data-action': 'debug-continue', disabled: t?.state !== 'paused' },
+              'debug-continue',
+            ),
+            button(
+              'Cancel',
+              () => this.command('auth/debug/cancel'),
+              'secondary',
+              { 'data-action': 'debug-cancel' },
+              'debug-stop',
+            ),
           ]
         : [
-            button('Step Through Sign-in', () => this.start('step'), 'primary', { 'data-action': 'debug-step' }, 'debug-step-into'),
+            button(
+              'Step Through Sign-in',
+              () => this.start('step'),
+              'primary',
+              { 'data-action': 'debug-step' },
+              'debug-step-into',
+            ),
             button('Run Sign-in', () => this.start('run'), 'secondary', { 'data-action': 'debug-run' }, 'run-all'),
-            t ? button('Export Markdown', () => void this.exportTrace('markdown'), 'secondary', { 'data-action': 'export-markdown' }, 'markdown') : null,
-            t ? button('Export JSON', () => void this.exportTrace('json'), 'secondary', { 'data-action': 'export-json' }, 'json') : null,
+            t
+              ? button(
+                  'Export Markdown',
+                  () => void this.exportTrace('markdown'),
+                  'secondary',
+                  { 'data-action': 'export-markdown' },
+                  'markdown',
+                )
+              : null,
+            t
+              ? button(
+                  'Export JSON',
+                  () => void this.exportTrace('json'),
+                  'secondary',
+                  { 'data-action': 'export-json' },
+                  'json',
+                )
+              : null,
           ]),
     );
     if (!t) {
       setChildren(
         this.debuggerEl,
-        h('p', { class: 'muted' }, 'Runs the sign-in one step at a time (or straight through) and shows every request, its timing and the spec checks it passed. The browser opens at the Callback step, as for a normal sign-in.'),
+        h(
+          'p',
+          { class: 'muted' },
+          'Runs the sign-in one step at a time (or straight through) and shows every request, its timing and the spec checks it passed. The browser opens at the Callback step, as for a normal sign-in.',
+        ),
         controls,
       );
       return;
@@ -304,11 +470,25 @@ export class AuthTab implements Tab {
       { class: `debug-state state-${t.state}`, attrs: { 'data-role': 'debug-state', role: 'status' } },
       `${TRACE_STATES[t.state]}${t.state === 'paused' && t.next ? ` before step ${t.next.index}: ${t.next.title}` : ''}`,
       t.error ? h('span', { class: 'bad' }, ` — ${clip(t.error, 1000)}`) : null,
-      h('span', { class: 'muted' }, ` · started ${formatTime(t.startedAt)}${t.finishedAt ? ` · ${formatDuration(t.finishedAt - t.startedAt)}` : ''}`),
+      h(
+        'span',
+        { class: 'muted' },
+        ` · started ${formatTime(t.startedAt)}${t.finishedAt ? ` · ${formatDuration(t.finishedAt - t.startedAt)}` : ''}`,
+      ),
     );
     const byId = new Map(t.steps.map((s) => [s.id, s]));
-    const list = h('ol', { class: 'flow-steps', attrs: { 'data-role': 'flow-steps' } }, ...FLOW_STEP_ORDER.map((id, i) => this.stepItem(id, i + 1, byId.get(id), t)));
-    const message = this.debugMessage ? h('div', { class: `vault-message ${this.debugMessage.cls}`, attrs: { 'data-role': 'debug-message', role: 'status' } }, clip(this.debugMessage.text, 1000)) : null;
+    const list = h(
+      'ol',
+      { class: 'flow-steps', attrs: { 'data-role': 'flow-steps' } },
+      ...FLOW_STEP_ORDER.map((id, i) => this.stepItem(id, i + 1, byId.get(id), t)),
+    );
+    const message = this.debugMessage
+      ? h(
+          'div',
+          { class: `vault-message ${this.debugMessage.cls}`, attrs: { 'data-role': 'debug-message', role: 'status' } },
+          clip(this.debugMessage.text, 1000),
+        )
+      : null;
     setChildren(this.debuggerEl, controls, message, state, list);
   }
 
@@ -360,28 +540,69 @@ export class AuthTab implements Tab {
         ? h(
             'table',
             { class: 'params', attrs: { 'data-role': 'params' } },
-            h('thead', null, h('tr', null, h('th', null, 'Parameter'), h('th', null, 'Value'), h('th', null, 'Meaning'))),
-            h('tbody', null, ...step.params.map((p) => h('tr', { attrs: { 'data-param': p.name } }, h('td', { class: 'mono' }, clip(p.name, 200)), h('td', { class: 'mono' }, clip(p.value, 2000)), h('td', null, clip(p.meaning, 500))))),
+            h(
+              'thead',
+              null,
+              h('tr', null, h('th', null, 'Parameter'), h('th', null, 'Value'), h('th', null, 'Meaning')),
+            ),
+            h(
+              'tbody',
+              null,
+              ...step.params.map((p) =>
+                h(
+                  'tr',
+                  { attrs: { 'data-param': p.name } },
+                  h('td', { class: 'mono' }, clip(p.name, 200)),
+                  h('td', { class: 'mono' }, clip(p.value, 2000)),
+                  h('td', null, clip(p.meaning, 500)),
+                ),
+              ),
+            ),
           )
         : null,
-      step.details.length ? h('ul', { class: 'step-details' }, ...step.details.map((d) => h('li', { class: 'mono' }, clip(d, 2000)))) : null,
+      step.details.length
+        ? h('ul', { class: 'step-details' }, ...step.details.map((d) => h('li', { class: 'mono' }, clip(d, 2000))))
+        : null,
       ...step.exchanges.map((e, i) => this.exchange(e, i)),
     );
   }
 
   private exchange(e: FlowExchangeView, i: number): HTMLElement {
-    const headers = (hs: Record<string, string>) => Object.entries(hs).map(([k, v]) => `${k}: ${v}`).join('\n');
+    const headers = (hs: Record<string, string>) =>
+      Object.entries(hs)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join('\n');
     const browser = !e.response && !e.error;
     return h(
       'div',
       { class: 'exchange', attrs: { 'data-role': 'exchange', 'data-index': i } },
-      h('div', { class: 'exchange-request mono' }, h('strong', null, e.request.method), ` ${clip(e.request.url, 4000)}`),
+      h(
+        'div',
+        { class: 'exchange-request mono' },
+        h('strong', null, e.request.method),
+        ` ${clip(e.request.url, 4000)}`,
+      ),
       Object.keys(e.request.headers).length ? lazyText(headers(e.request.headers), 'text-block headers') : null,
       e.request.body ? lazyText(e.request.body, 'text-block body') : null,
       e.response
-        ? h('div', { class: `exchange-response mono ${e.response.status >= 400 ? 'bad' : 'ok'}`, attrs: { 'data-status': e.response.status } }, `HTTP ${e.response.status} · ${formatDuration(e.durationMs)}`)
-        : h('div', { class: 'exchange-response muted' }, browser ? 'Opened in the system browser (no request from the extension).' : `No response: ${clip(e.error ?? '', 1000)}`),
-      e.response && Object.keys(e.response.headers).length ? lazyText(headers(e.response.headers), 'text-block headers') : null,
+        ? h(
+            'div',
+            {
+              class: `exchange-response mono ${e.response.status >= 400 ? 'bad' : 'ok'}`,
+              attrs: { 'data-status': e.response.status },
+            },
+            `HTTP ${e.response.status} · ${formatDuration(e.durationMs)}`,
+          )
+        : h(
+            'div',
+            { class: 'exchange-response muted' },
+            browser
+              ? 'Opened in the system browser (no request from the extension).'
+              : `No response: ${clip(e.error ?? '', 1000)}`,
+          ),
+      e.response && Object.keys(e.response.headers).length
+        ? lazyText(headers(e.response.headers), 'text-block headers')
+        : null,
       e.response?.body ? lazyText(e.response.body, 'text-block body') : null,
     );
   }

@@ -1,5 +1,13 @@
 /** What the tabs share: the host connection, the persisted state, the selection and the history. */
-import type { ConnectionDetails, ConnectionView, HistoryEntry, JsonObject, JsonValue, TabId, WebviewState } from '../src/shared/protocol';
+import type {
+  ConnectionDetails,
+  ConnectionView,
+  HistoryEntry,
+  JsonObject,
+  JsonValue,
+  TabId,
+  WebviewState,
+} from '../src/shared/protocol';
 import type { HostConnection } from './rpc';
 import type { ResultContext } from './results';
 

@@ -21,7 +21,11 @@ export function clip(text: string, max = 200): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props?: Props | null, ...children: Child[]): HTMLElementTagNameMap[K];
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props?: Props | null,
+  ...children: Child[]
+): HTMLElementTagNameMap[K];
 export function h(tag: string, props?: Props | null, ...children: Child[]): HTMLElement;
 export function h(tag: string, props?: Props | null, ...children: Child[]): HTMLElement {
   const el = document.createElement(tag);
@@ -49,7 +53,9 @@ export function h(tag: string, props?: Props | null, ...children: Child[]): HTML
 export function append(parent: Node, ...children: Child[]): void {
   for (const child of children) {
     if (child === null || child === undefined || child === false) continue;
-    parent.appendChild(typeof child === 'string' || typeof child === 'number' ? document.createTextNode(String(child)) : child);
+    parent.appendChild(
+      typeof child === 'string' || typeof child === 'number' ? document.createTextNode(String(child)) : child,
+    );
   }
 }
 
@@ -61,20 +67,40 @@ export function setChildren(parent: Node, ...children: Child[]): void {
 
 /** A codicon (font loaded from the codicons package through asWebviewUri). */
 export function icon(name: string, label?: string): HTMLElement {
-  return h('span', { class: `codicon codicon-${name}`, attrs: label ? { role: 'img', 'aria-label': label } : { 'aria-hidden': 'true' } });
+  return h('span', {
+    class: `codicon codicon-${name}`,
+    attrs: label ? { role: 'img', 'aria-label': label } : { 'aria-hidden': 'true' },
+  });
 }
 
 /** A toolkit icon button with a tooltip and an accessible name. */
-export function iconButton(codicon: string, label: string, onClick: (e: MouseEvent) => void, extra: Props['attrs'] = {}): HTMLElement {
-  const b = h('vscode-button', { attrs: { appearance: 'icon', 'aria-label': label, title: label, ...extra }, on: { click: onClick } }, icon(codicon));
+export function iconButton(
+  codicon: string,
+  label: string,
+  onClick: (e: MouseEvent) => void,
+  extra: Props['attrs'] = {},
+): HTMLElement {
+  const b = h(
+    'vscode-button',
+    { attrs: { appearance: 'icon', 'aria-label': label, title: label, ...extra }, on: { click: onClick } },
+    icon(codicon),
+  );
   return b;
 }
 
-export function button(text: string, onClick: (e: MouseEvent) => void, appearance: 'primary' | 'secondary' = 'secondary', extra: Props['attrs'] = {}, codicon?: string): HTMLElement {
+export function button(
+  text: string,
+  onClick: (e: MouseEvent) => void,
+  appearance: 'primary' | 'secondary' = 'secondary',
+  extra: Props['attrs'] = {},
+  codicon?: string,
+): HTMLElement {
   return h(
     'vscode-button',
     { attrs: { appearance, ...extra }, on: { click: onClick } },
-    codicon ? h('span', { class: `codicon codicon-${codicon}`, attrs: { slot: 'start', 'aria-hidden': 'true' } }) : null,
+    codicon
+      ? h('span', { class: `codicon codicon-${codicon}`, attrs: { slot: 'start', 'aria-hidden': 'true' } })
+      : null,
     text,
   );
 }
@@ -84,8 +110,20 @@ export function button(text: string, onClick: (e: MouseEvent) => void, appearanc
  * the row itself has the focus (not a button inside it). Every list of the inspector uses it, so
  * the keyboard works the same in all of them.
  */
-export function option(props: { class: string; selected: boolean; dataset: Record<string, string> }, onSelect: () => void, ...children: Child[]): HTMLElement {
-  const el = h('div', { class: props.class, attrs: { role: 'option', tabindex: 0, 'aria-selected': String(props.selected) }, dataset: props.dataset }, ...children);
+export function option(
+  props: { class: string; selected: boolean; dataset: Record<string, string> },
+  onSelect: () => void,
+  ...children: Child[]
+): HTMLElement {
+  const el = h(
+    'div',
+    {
+      class: props.class,
+      attrs: { role: 'option', tabindex: 0, 'aria-selected': String(props.selected) },
+      dataset: props.dataset,
+    },
+    ...children,
+  );
   el.addEventListener('click', onSelect);
   el.addEventListener('keydown', (e) => {
     if ((e.key === 'Enter' || e.key === ' ') && e.target === el) {

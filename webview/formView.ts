@@ -6,7 +6,15 @@
  */
 import type { JsonObject, JsonValue } from '../src/shared/protocol';
 import { clip, h, iconButton } from './dom';
-import { formatPath, isSchemaObject, pathKey, validate, type PathSegment, type Schema, type SchemaError } from './jsonSchema';
+import {
+  formatPath,
+  isSchemaObject,
+  pathKey,
+  validate,
+  type PathSegment,
+  type Schema,
+  type SchemaError,
+} from './jsonSchema';
 import {
   defaultValue,
   describeField,
@@ -39,7 +47,7 @@ export class SchemaFormView {
     initial: JsonObject | undefined,
     private readonly onChange: (value: JsonObject) => void,
   ) {
-    this.value = initial ?? ((defaultValue(schema, schema, true) as JsonObject | undefined) ?? {});
+    this.value = initial ?? (defaultValue(schema, schema, true) as JsonObject | undefined) ?? {};
     this.render();
   }
 
@@ -56,7 +64,10 @@ export class SchemaFormView {
 
   /** Every problem: schema errors and unparsable inputs. */
   errors(): SchemaError[] {
-    const local = [...this.inputErrors.entries()].map(([key, message]) => ({ path: JSON.parse(key) as PathSegment[], message }));
+    const local = [...this.inputErrors.entries()].map(([key, message]) => ({
+      path: JSON.parse(key) as PathSegment[],
+      message,
+    }));
     return [...local, ...validate(this.schema, this.value, { formats: true })];
   }
 
@@ -70,12 +81,21 @@ export class SchemaFormView {
     this.controls.clear();
     const root = describeField(this.schema, this.schema, undefined, true);
     // `{type: "object"}` with no properties and no additionalProperties schema: a tool without arguments.
-    const noArgs = (root.kind === 'object' && objectProperties(root).length === 0) || (root.kind === 'json' && (root.schema.type === 'object' || root.schema.type === undefined) && !isSchemaObject(root.schema.additionalProperties) && !isSchemaObject(root.schema.patternProperties));
+    const noArgs =
+      (root.kind === 'object' && objectProperties(root).length === 0) ||
+      (root.kind === 'json' &&
+        (root.schema.type === 'object' || root.schema.type === undefined) &&
+        !isSchemaObject(root.schema.additionalProperties) &&
+        !isSchemaObject(root.schema.patternProperties));
     const body = noArgs
       ? h('div', { class: 'muted no-args' }, 'This tool takes no arguments.')
       : root.kind === 'object'
         ? this.objectBody(root, [], 0)
-        : h('div', { class: 'muted' }, 'The input schema is not a plain object with properties; edit the arguments in the JSON mode.');
+        : h(
+            'div',
+            { class: 'muted' },
+            'The input schema is not a plain object with properties; edit the arguments in the JSON mode.',
+          );
     this.element.replaceChildren(body, this.otherErrors);
     this.refreshErrors();
   }
@@ -96,7 +116,9 @@ export class SchemaFormView {
     }
     const orphans: string[] = [];
     for (const [key, messages] of byPath) {
-      if (!this.errorSlots.has(key)) orphans.push(...messages.map((m) => `${formatPath(JSON.parse(key) as PathSegment[])}: ${m}`));
+      if (!this.errorSlots.has(key)) {
+        orphans.push(...messages.map((m) => `${formatPath(JSON.parse(key) as PathSegment[])}: ${m}`));
+      }
     }
     for (const [key, slot] of this.errorSlots) {
       const messages = byPath.get(key) ?? [];
@@ -112,7 +134,9 @@ export class SchemaFormView {
 
   private objectBody(field: FieldInfo, path: PathSegment[], depth: number): HTMLElement {
     const body = h('div', { class: 'object-fields' });
-    for (const p of objectProperties(field)) body.appendChild(this.field(p.schema, p.name, p.required, [...path, p.name], depth + 1));
+    for (const p of objectProperties(field)) {
+      body.appendChild(this.field(p.schema, p.name, p.required, [...path, p.name], depth + 1));
+    }
     return body;
   }
 
@@ -127,7 +151,9 @@ export class SchemaFormView {
       h('span', { class: 'field-name' }, clip(info.label || name, 200)),
       required ? h('span', { class: 'required', attrs: { title: 'Required', 'aria-label': 'required' } }, '*') : null,
       h('span', { class: 'field-type' }, typeLabel(info)),
-      info.constraints.length ? h('span', { class: 'field-constraints' }, clip(info.constraints.join(' · '), 300)) : null,
+      info.constraints.length
+        ? h('span', { class: 'field-constraints' }, clip(info.constraints.join(' · '), 300))
+        : null,
     );
     const errorSlot = h('div', { class: 'field-error', attrs: { role: 'alert', 'data-error-for': key } });
     this.errorSlots.set(key, errorSlot);
@@ -137,7 +163,9 @@ export class SchemaFormView {
       { class: `field kind-${info.kind}`, dataset: { path: key, kind: info.kind } },
       info.kind === 'object' || info.kind === 'array' ? null : label,
       control,
-      info.description && info.kind !== 'object' && info.kind !== 'array' ? h('div', { class: 'field-help' }, clip(info.description, 5000)) : null,
+      info.description && info.kind !== 'object' && info.kind !== 'array'
+        ? h('div', { class: 'field-help' }, clip(info.description, 5000))
+        : null,
       errorSlot,
     );
     if (info.kind === 'object' || info.kind === 'array') {
@@ -149,7 +177,13 @@ export class SchemaFormView {
     return wrapper;
   }
 
-  private control(info: FieldInfo, path: PathSegment[], current: JsonValue | undefined, id: string, depth: number): HTMLElement {
+  private control(
+    info: FieldInfo,
+    path: PathSegment[],
+    current: JsonValue | undefined,
+    id: string,
+    depth: number,
+  ): HTMLElement {
     const key = pathKey(path);
     const register = <T extends HTMLElement>(el: T): T => {
       el.id = id;
@@ -161,16 +195,35 @@ export class SchemaFormView {
       case 'string': {
         const el = register(
           info.multiline
-            ? (h('vscode-text-area', { attrs: { rows: 4, resize: 'vertical', placeholder: info.placeholder } }) as Control)
-            : (h('vscode-text-field', { attrs: { type: info.inputType === 'email' || info.inputType === 'url' || info.inputType === 'password' ? info.inputType : 'text', placeholder: info.placeholder ?? (info.format === 'date' ? 'YYYY-MM-DD' : info.format === 'time' ? 'HH:MM:SS' : undefined) } }) as Control),
+            ? (h('vscode-text-area', {
+                attrs: { rows: 4, resize: 'vertical', placeholder: info.placeholder },
+              }) as Control)
+            : (h('vscode-text-field', {
+                attrs: {
+                  type:
+                    info.inputType === 'email' || info.inputType === 'url' || info.inputType === 'password'
+                      ? info.inputType
+                      : 'text',
+                  placeholder:
+                    info.placeholder ??
+                    (info.format === 'date' ? 'YYYY-MM-DD' : info.format === 'time' ? 'HH:MM:SS' : undefined),
+                },
+              }) as Control),
         );
-        el.value = typeof current === 'string' ? current : current === undefined || current === null ? '' : JSON.stringify(current);
+        el.value =
+          typeof current === 'string'
+            ? current
+            : current === undefined || current === null
+              ? ''
+              : JSON.stringify(current);
         el.addEventListener('input', () => this.update(path, el.value === '' ? undefined : el.value));
         return el;
       }
       case 'number':
       case 'integer': {
-        const el = register(h('vscode-text-field', { attrs: { inputmode: info.kind === 'integer' ? 'numeric' : 'decimal' } }) as Control);
+        const el = register(
+          h('vscode-text-field', { attrs: { inputmode: info.kind === 'integer' ? 'numeric' : 'decimal' } }) as Control,
+        );
         el.value = typeof current === 'number' ? String(current) : '';
         el.addEventListener('input', () => {
           const parsed = parseNumberInput(el.value, info.kind === 'integer');
@@ -195,17 +248,30 @@ export class SchemaFormView {
           });
           return el;
         }
-        return this.dropdown(register, ['(not set)', 'true', 'false'], 0, (i) => this.update(path, i === 0 ? undefined : i === 1, true));
+        return this.dropdown(register, ['(not set)', 'true', 'false'], 0, (i) =>
+          this.update(path, i === 0 ? undefined : i === 1, true),
+        );
       }
       case 'enum': {
         const values = info.enumValues ?? [];
         const labels = values.map((v) => (typeof v === 'string' ? v : JSON.stringify(v)));
         const offset = 1; // "(choose…)" or "(not set)" first
-        const index = current === undefined ? -1 : values.findIndex((v) => JSON.stringify(v) === JSON.stringify(current));
-        return this.dropdown(register, [info.required ? '(choose a value)' : '(not set)', ...labels], index + offset, (i) => this.update(path, i === 0 ? undefined : values[i - offset]));
+        const index =
+          current === undefined ? -1 : values.findIndex((v) => JSON.stringify(v) === JSON.stringify(current));
+        return this.dropdown(
+          register,
+          [info.required ? '(choose a value)' : '(not set)', ...labels],
+          index + offset,
+          (i) => this.update(path, i === 0 ? undefined : values[i - offset]),
+        );
       }
       case 'const':
-        return h('div', { class: 'const-value' }, h('code', null, clip(JSON.stringify(info.enumValues?.[0] ?? null), 500)), h('span', { class: 'muted' }, ' (fixed value)'));
+        return h(
+          'div',
+          { class: 'const-value' },
+          h('code', null, clip(JSON.stringify(info.enumValues?.[0] ?? null), 500)),
+          h('span', { class: 'muted' }, ' (fixed value)'),
+        );
       case 'null':
         return h('div', { class: 'const-value' }, h('code', null, 'null'));
       case 'array':
@@ -214,7 +280,15 @@ export class SchemaFormView {
         const fieldset = h('fieldset', { class: 'object-field', dataset: { path: key } }, h('legend'));
         fieldset.appendChild(this.objectBody(info, path, depth));
         if (!info.required && current !== undefined) {
-          fieldset.appendChild(h('div', { class: 'actions' }, iconButton('clear-all', 'Remove this object (do not send it)', () => this.update(path, undefined, true), { 'data-action': 'clear-object' })));
+          fieldset.appendChild(
+            h(
+              'div',
+              { class: 'actions' },
+              iconButton('clear-all', 'Remove this object (do not send it)', () => this.update(path, undefined, true), {
+                'data-action': 'clear-object',
+              }),
+            ),
+          );
         }
         return fieldset;
       }
@@ -238,7 +312,12 @@ export class SchemaFormView {
         return box;
       }
       default: {
-        const el = register(h('vscode-text-area', { attrs: { rows: 4, resize: 'vertical', placeholder: 'JSON value' }, class: 'json-input' }) as Control);
+        const el = register(
+          h('vscode-text-area', {
+            attrs: { rows: 4, resize: 'vertical', placeholder: 'JSON value' },
+            class: 'json-input',
+          }) as Control,
+        );
         el.value = current === undefined ? '' : JSON.stringify(current, null, 2);
         el.addEventListener('input', () => {
           this.touched.add(key);
@@ -261,10 +340,19 @@ export class SchemaFormView {
     }
   }
 
-  private dropdown(register: <T extends HTMLElement>(el: T) => T, labels: string[], selectedIndex: number, onSelect: (index: number) => void): HTMLElement {
+  private dropdown(
+    register: <T extends HTMLElement>(el: T) => T,
+    labels: string[],
+    selectedIndex: number,
+    onSelect: (index: number) => void,
+  ): HTMLElement {
     const el = register(h('vscode-dropdown', { attrs: { position: 'below' } }) as Control);
     labels.forEach((text, i) => {
-      const option = h('vscode-option', { attrs: { value: String(i), selected: i === Math.max(0, selectedIndex) } }, clip(text, 200));
+      const option = h(
+        'vscode-option',
+        { attrs: { value: String(i), selected: i === Math.max(0, selectedIndex) } },
+        clip(text, 200),
+      );
       el.appendChild(option);
     });
     el.addEventListener('change', () => {
@@ -274,28 +362,65 @@ export class SchemaFormView {
     return el;
   }
 
-  private arrayControl(info: FieldInfo, path: PathSegment[], current: JsonValue | undefined, depth: number): HTMLElement {
+  private arrayControl(
+    info: FieldInfo,
+    path: PathSegment[],
+    current: JsonValue | undefined,
+    depth: number,
+  ): HTMLElement {
     const items = Array.isArray(current) ? current : [];
     const max = typeof info.schema.maxItems === 'number' ? info.schema.maxItems : Infinity;
     const fieldset = h('fieldset', { class: 'array-field', dataset: { path: pathKey(path) } }, h('legend'));
     const list = h('ol', { class: 'array-items' });
     items.forEach((_, i) => {
       const itemPath = [...path, i];
-      const remove = iconButton('trash', `Remove item ${i + 1}`, () => {
-        this.value = (removeItem(this.value, path, i) as JsonObject | undefined) ?? {};
-        this.touched.add(pathKey(path));
-        this.onChange(this.value);
-        this.render();
-      }, { 'data-action': 'remove-item' });
-      list.appendChild(h('li', { class: 'array-item' }, this.field(itemSchema(info, i), `Item ${i + 1}`, true, itemPath, depth + 1), remove));
+      const remove = iconButton(
+        'trash',
+        `Remove item ${i + 1}`,
+        () => {
+          this.value = (removeItem(this.value, path, i) as JsonObject | undefined) ?? {};
+          this.touched.add(pathKey(path));
+          this.onChange(this.value);
+          this.render();
+        },
+        { 'data-action': 'remove-item' },
+      );
+      list.appendChild(
+        h(
+          'li',
+          { class: 'array-item' },
+          this.field(itemSchema(info, i), `Item ${i + 1}`, true, itemPath, depth + 1),
+          remove,
+        ),
+      );
     });
     const add = h(
       'vscode-button',
-      { attrs: { appearance: 'secondary', 'data-action': 'add-item', disabled: items.length >= max }, on: { click: () => this.update([...path, items.length], newItemValue(itemSchema(info, items.length), this.schema, depth + 1), true) } },
+      {
+        attrs: { appearance: 'secondary', 'data-action': 'add-item', disabled: items.length >= max },
+        on: {
+          click: () =>
+            this.update(
+              [...path, items.length],
+              newItemValue(itemSchema(info, items.length), this.schema, depth + 1),
+              true,
+            ),
+        },
+      },
       h('span', { class: 'codicon codicon-add', attrs: { slot: 'start', 'aria-hidden': 'true' } }),
       'Add item',
     );
-    fieldset.append(list, h('div', { class: 'actions' }, add, items.length === 0 ? h('span', { class: 'muted' }, info.required ? ' No items yet.' : ' Not sent while empty and untouched.') : null));
+    fieldset.append(
+      list,
+      h(
+        'div',
+        { class: 'actions' },
+        add,
+        items.length === 0
+          ? h('span', { class: 'muted' }, info.required ? ' No items yet.' : ' Not sent while empty and untouched.')
+          : null,
+      ),
+    );
     return fieldset;
   }
 }
@@ -312,4 +437,3 @@ function typeLabel(info: FieldInfo): string {
       return info.kind + (info.nullable ? ' | null' : '');
   }
 }
-

@@ -23,7 +23,14 @@ export function formatTime(epochMs: number): string {
 export function formatRelative(epochMs: number, now = Date.now()): string {
   const delta = epochMs - now;
   const abs = Math.abs(delta);
-  const unit = abs < 60_000 ? `${Math.round(abs / 1000)} s` : abs < 3_600_000 ? `${Math.round(abs / 60_000)} min` : abs < 86_400_000 ? `${Math.round(abs / 3_600_000)} h` : `${Math.round(abs / 86_400_000)} d`;
+  const unit =
+    abs < 60_000
+      ? `${Math.round(abs / 1000)} s`
+      : abs < 3_600_000
+        ? `${Math.round(abs / 60_000)} min`
+        : abs < 86_400_000
+          ? `${Math.round(abs / 3_600_000)} h`
+          : `${Math.round(abs / 86_400_000)} d`;
   return delta >= 0 ? `in ${unit}` : `${unit} ago`;
 }
 
@@ -43,8 +50,26 @@ export function isBase64(data: string): boolean {
 }
 
 /** Image types shown inline. SVG is left out: it is a document format, and shown as text instead. */
-export const INLINE_IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/bmp', 'image/avif']);
-export const INLINE_AUDIO_TYPES = new Set(['audio/wav', 'audio/x-wav', 'audio/wave', 'audio/mpeg', 'audio/mp3', 'audio/ogg', 'audio/webm', 'audio/mp4', 'audio/aac', 'audio/flac']);
+export const INLINE_IMAGE_TYPES = new Set([
+  'image/png',
+  'image/jpeg',
+  'image/gif',
+  'image/webp',
+  'image/bmp',
+  'image/avif',
+]);
+export const INLINE_AUDIO_TYPES = new Set([
+  'audio/wav',
+  'audio/x-wav',
+  'audio/wave',
+  'audio/mpeg',
+  'audio/mp3',
+  'audio/ogg',
+  'audio/webm',
+  'audio/mp4',
+  'audio/aac',
+  'audio/flac',
+]);
 /** Larger images are not decoded into the page: a 50 MB image would stall the webview. */
 export const MAX_INLINE_IMAGE_BYTES = 2 * 1024 * 1024;
 export const MAX_INLINE_AUDIO_BYTES = 10 * 1024 * 1024;
@@ -52,7 +77,16 @@ export const MAX_INLINE_AUDIO_BYTES = 10 * 1024 * 1024;
 export function mediaKind(mimeType: string | undefined): 'json' | 'text' | 'image' | 'audio' | 'binary' {
   const m = (mimeType ?? '').toLowerCase().split(';')[0].trim();
   if (m === 'application/json' || m.endsWith('+json')) return 'json';
-  if (m.startsWith('text/') || m === 'application/xml' || m.endsWith('+xml') || m === 'application/javascript' || m === 'application/yaml' || m === '') return 'text';
+  if (
+    m.startsWith('text/') ||
+    m === 'application/xml' ||
+    m.endsWith('+xml') ||
+    m === 'application/javascript' ||
+    m === 'application/yaml' ||
+    m === ''
+  ) {
+    return 'text';
+  }
   if (INLINE_IMAGE_TYPES.has(m)) return 'image';
   if (m.startsWith('audio/')) return 'audio';
   return 'binary';

@@ -11,7 +11,10 @@ const STATUS_ICON = { ok: 'pass', error: 'error', cancelled: 'circle-slash', run
 
 export class HistoryTab implements Tab {
   readonly element: HTMLElement;
-  private readonly list = h('div', { class: 'item-list', attrs: { role: 'listbox', 'aria-label': 'History', 'data-role': 'history-list' } });
+  private readonly list = h('div', {
+    class: 'item-list',
+    attrs: { role: 'listbox', 'aria-label': 'History', 'data-role': 'history-list' },
+  });
   private readonly detail = h('div', { class: 'detail', attrs: { 'data-role': 'history-detail' } });
   private readonly status = h('span', { class: 'muted' });
   private selected?: string;
@@ -21,12 +24,18 @@ export class HistoryTab implements Tab {
       'div',
       { class: 'toolbar' },
       button('Export JSON', () => void this.export(), 'secondary', { 'data-action': 'export' }, 'export'),
-      button('Clear', () => {
-        this.app.state.history = [];
-        this.app.saveState();
-        this.selected = undefined;
-        this.refresh();
-      }, 'secondary', { 'data-action': 'clear-history' }, 'clear-all'),
+      button(
+        'Clear',
+        () => {
+          this.app.state.history = [];
+          this.app.saveState();
+          this.selected = undefined;
+          this.refresh();
+        },
+        'secondary',
+        { 'data-action': 'clear-history' },
+        'clear-all',
+      ),
       this.status,
     );
     this.element = h('div', { class: 'split' }, h('div', { class: 'list-pane' }, toolbar, this.list), this.detail);
@@ -39,12 +48,28 @@ export class HistoryTab implements Tab {
         option(
           { class: `item status-${e.status}`, selected: e.id === this.selected, dataset: { id: e.id } },
           () => this.select(e.id),
-          h('div', { class: 'item-title' }, icon(STATUS_ICON[e.status]), ' ', icon(KIND_ICON[e.kind]), ' ', h('span', { class: 'item-name' }, clip(e.target, 120))),
-          h('div', { class: 'item-sub' }, `${formatTime(e.startedAt)} · ${clip(e.connectionName, 60)} · ${e.status}${e.durationMs !== undefined ? ` · ${formatDuration(e.durationMs)}` : ''}`),
+          h(
+            'div',
+            { class: 'item-title' },
+            icon(STATUS_ICON[e.status]),
+            ' ',
+            icon(KIND_ICON[e.kind]),
+            ' ',
+            h('span', { class: 'item-name' }, clip(e.target, 120)),
+          ),
+          h(
+            'div',
+            { class: 'item-sub' },
+            `${formatTime(e.startedAt)} · ${clip(e.connectionName, 60)} · ${e.status}${e.durationMs !== undefined ? ` · ${formatDuration(e.durationMs)}` : ''}`,
+          ),
         ),
       ),
     );
-    if (!entries.length) this.list.appendChild(h('div', { class: 'empty' }, 'No calls yet. Tool calls, resource reads and prompts you run appear here.'));
+    if (!entries.length) {
+      this.list.appendChild(
+        h('div', { class: 'empty' }, 'No calls yet. Tool calls, resource reads and prompts you run appear here.'),
+      );
+    }
     if (this.selected && entries.some((e) => e.id === this.selected)) this.select(this.selected);
     else setChildren(this.detail, h('div', { class: 'empty' }, entries.length ? 'Select a call.' : ''));
   }
@@ -53,22 +78,57 @@ export class HistoryTab implements Tab {
     const e = this.app.state.history.find((x) => x.id === id);
     if (!e) return;
     this.selected = id;
-    for (const el of this.list.querySelectorAll<HTMLElement>('.item')) el.setAttribute('aria-selected', String(el.dataset.id === id));
+    for (const el of this.list.querySelectorAll<HTMLElement>('.item')) {
+      el.setAttribute('aria-selected', String(el.dataset.id === id));
+    }
     const ctx = this.app.resultContext(e.connectionId);
     let result: HTMLElement | null = null;
     const stored = this.app.fullResult(e.id) ?? e.result;
     if (stored !== undefined && typeof stored === 'object' && stored !== null && !Array.isArray(stored)) {
       const r = stored as JsonObject;
-      if (r.truncated === true) result = h('div', { class: 'notice' }, icon('info'), ' The result was too large to keep across reloads. Run it again to see it.');
-      else if (e.kind === 'tool') result = toolResult(r, this.app.details()?.tools.find((t) => t.name === e.target), e.durationMs ?? 0, ctx);
-      else if (e.kind === 'resource') result = h('div', null, ...readResult(r));
+      if (r.truncated === true) {
+        result = h(
+          'div',
+          { class: 'notice' },
+          icon('info'),
+          ' The result was too large to keep across reloads. Run it again to see it.',
+        );
+      } else if (e.kind === 'tool') {
+        result = toolResult(
+          r,
+          this.app.details()?.tools.find((t) => t.name === e.target),
+          e.durationMs ?? 0,
+          ctx,
+        );
+      } else if (e.kind === 'resource') result = h('div', null, ...readResult(r));
       else result = promptMessages(r, ctx);
     }
     setChildren(
       this.detail,
-      h('div', { class: 'detail-header' }, h('h2', null, clip(e.target, 300)), h('span', { class: 'tag' }, e.kind), h('span', { class: `tag ${e.status === 'ok' ? 'ok' : e.status === 'running' ? '' : 'bad'}` }, e.status)),
-      h('div', { class: 'muted' }, `${new Date(e.startedAt).toLocaleString()} · ${clip(e.connectionName, 100)}${e.durationMs !== undefined ? ` · ${formatDuration(e.durationMs)}` : ''}`),
-      h('div', { class: 'run-bar' }, button('Run again', () => this.app.rerun(e), 'primary', { 'data-action': 'rerun', disabled: e.status === 'running' }, 'debug-rerun'), button('Copy', () => this.app.copy(JSON.stringify(e, null, 2)), 'secondary', {}, 'copy')),
+      h(
+        'div',
+        { class: 'detail-header' },
+        h('h2', null, clip(e.target, 300)),
+        h('span', { class: 'tag' }, e.kind),
+        h('span', { class: `tag ${e.status === 'ok' ? 'ok' : e.status === 'running' ? '' : 'bad'}` }, e.status),
+      ),
+      h(
+        'div',
+        { class: 'muted' },
+        `${new Date(e.startedAt).toLocaleString()} · ${clip(e.connectionName, 100)}${e.durationMs !== undefined ? ` · ${formatDuration(e.durationMs)}` : ''}`,
+      ),
+      h(
+        'div',
+        { class: 'run-bar' },
+        button(
+          'Run again',
+          () => this.app.rerun(e),
+          'primary',
+          { 'data-action': 'rerun', disabled: e.status === 'running' },
+          'debug-rerun',
+        ),
+        button('Copy', () => this.app.copy(JSON.stringify(e, null, 2)), 'secondary', {}, 'copy'),
+      ),
       h('h3', null, 'Arguments'),
       jsonTree(e.args, 2),
       e.error ? h('div', { class: 'notice error' }, icon('error'), ` ${clip(e.error.message, 5000)}`) : null,

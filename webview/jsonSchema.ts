@@ -83,7 +83,10 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   const ao = a as Record<string, unknown>;
   const bo = b as Record<string, unknown>;
   const ak = Object.keys(ao);
-  return ak.length === Object.keys(bo).length && ak.every((k) => Object.prototype.hasOwnProperty.call(bo, k) && jsonEqual(ao[k], bo[k]));
+  return (
+    ak.length === Object.keys(bo).length &&
+    ak.every((k) => Object.prototype.hasOwnProperty.call(bo, k) && jsonEqual(ao[k], bo[k]))
+  );
 }
 
 const regexCache = new Map<string, RegExp | null>();
@@ -108,7 +111,9 @@ const FORMATS: Record<string, (s: string) => boolean> = {
   email: (s) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s),
   uri: (s) => /^[A-Za-z][A-Za-z0-9+.-]*:[^\s]*$/.test(s),
   url: (s) => /^[A-Za-z][A-Za-z0-9+.-]*:[^\s]*$/.test(s),
-  'date-time': (s) => /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})?$/.test(s) && !Number.isNaN(Date.parse(s)),
+  'date-time': (s) =>
+    /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})?$/.test(s) &&
+    !Number.isNaN(Date.parse(s)),
   date: (s) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(s)),
   time: (s) => /^\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})?$/.test(s),
   uuid: (s) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s),
@@ -127,7 +132,12 @@ export const FORMAT_NAMES: Record<string, string> = {
 };
 
 /** Validates `value` against `schema`; returns every error found (empty when valid). */
-export function validate(schema: Schema, value: unknown, options: ValidateOptions = {}, root: Schema = schema): SchemaError[] {
+export function validate(
+  schema: Schema,
+  value: unknown,
+  options: ValidateOptions = {},
+  root: Schema = schema,
+): SchemaError[] {
   const errors: SchemaError[] = [];
   const max = options.maxErrors ?? 100;
   const push = (path: PathSegment[], message: string) => {
@@ -162,7 +172,9 @@ export function validate(schema: Schema, value: unknown, options: ValidateOption
 
     if (typeof v === 'string') {
       const length = [...v].length;
-      if (typeof s.minLength === 'number' && length < s.minLength) push(path, s.minLength === 1 ? 'Must not be empty.' : `At least ${s.minLength} characters.`);
+      if (typeof s.minLength === 'number' && length < s.minLength) {
+        push(path, s.minLength === 1 ? 'Must not be empty.' : `At least ${s.minLength} characters.`);
+      }
       if (typeof s.maxLength === 'number' && length > s.maxLength) push(path, `At most ${s.maxLength} characters.`);
       if (typeof s.pattern === 'string') {
         const re = compilePattern(s.pattern);
@@ -178,10 +190,14 @@ export function validate(schema: Schema, value: unknown, options: ValidateOption
       const exMin = s.exclusiveMinimum;
       const exMax = s.exclusiveMaximum;
       if (typeof s.minimum === 'number') {
-        if (exMin === true ? v <= s.minimum : v < s.minimum) push(path, exMin === true ? `Must be greater than ${s.minimum}.` : `Must be at least ${s.minimum}.`);
+        if (exMin === true ? v <= s.minimum : v < s.minimum) {
+          push(path, exMin === true ? `Must be greater than ${s.minimum}.` : `Must be at least ${s.minimum}.`);
+        }
       }
       if (typeof s.maximum === 'number') {
-        if (exMax === true ? v >= s.maximum : v > s.maximum) push(path, exMax === true ? `Must be less than ${s.maximum}.` : `Must be at most ${s.maximum}.`);
+        if (exMax === true ? v >= s.maximum : v > s.maximum) {
+          push(path, exMax === true ? `Must be less than ${s.maximum}.` : `Must be at most ${s.maximum}.`);
+        }
       }
       if (typeof exMin === 'number' && v <= exMin) push(path, `Must be greater than ${exMin}.`);
       if (typeof exMax === 'number' && v >= exMax) push(path, `Must be less than ${exMax}.`);
@@ -192,8 +208,12 @@ export function validate(schema: Schema, value: unknown, options: ValidateOption
     }
 
     if (Array.isArray(v)) {
-      if (typeof s.minItems === 'number' && v.length < s.minItems) push(path, `At least ${s.minItems} item${s.minItems === 1 ? '' : 's'}.`);
-      if (typeof s.maxItems === 'number' && v.length > s.maxItems) push(path, `At most ${s.maxItems} item${s.maxItems === 1 ? '' : 's'}.`);
+      if (typeof s.minItems === 'number' && v.length < s.minItems) {
+        push(path, `At least ${s.minItems} item${s.minItems === 1 ? '' : 's'}.`);
+      }
+      if (typeof s.maxItems === 'number' && v.length > s.maxItems) {
+        push(path, `At most ${s.maxItems} item${s.maxItems === 1 ? '' : 's'}.`);
+      }
       if (s.uniqueItems === true) {
         for (let i = 0; i < v.length; i++) {
           for (let j = 0; j < i; j++) {
@@ -208,7 +228,9 @@ export function validate(schema: Schema, value: unknown, options: ValidateOption
       const rest = prefix ? (Array.isArray(s.items) ? s.additionalItems : s.items) : s.items;
       v.forEach((item, i) => {
         const itemSchema = prefix && i < prefix.length ? prefix[i] : rest;
-        if (typeof itemSchema === 'boolean' || isSchemaObject(itemSchema)) check(itemSchema, item, [...path, i], depth + 1);
+        if (typeof itemSchema === 'boolean' || isSchemaObject(itemSchema)) {
+          check(itemSchema, item, [...path, i], depth + 1);
+        }
       });
     }
 
@@ -216,12 +238,18 @@ export function validate(schema: Schema, value: unknown, options: ValidateOption
       const props = isSchemaObject(s.properties) ? s.properties : {};
       if (Array.isArray(s.required)) {
         for (const name of s.required) {
-          if (typeof name === 'string' && !Object.prototype.hasOwnProperty.call(v, name)) push([...path, name], 'Required.');
+          if (typeof name === 'string' && !Object.prototype.hasOwnProperty.call(v, name)) {
+            push([...path, name], 'Required.');
+          }
         }
       }
       const keys = Object.keys(v);
-      if (typeof s.minProperties === 'number' && keys.length < s.minProperties) push(path, `At least ${s.minProperties} properties.`);
-      if (typeof s.maxProperties === 'number' && keys.length > s.maxProperties) push(path, `At most ${s.maxProperties} properties.`);
+      if (typeof s.minProperties === 'number' && keys.length < s.minProperties) {
+        push(path, `At least ${s.minProperties} properties.`);
+      }
+      if (typeof s.maxProperties === 'number' && keys.length > s.maxProperties) {
+        push(path, `At most ${s.maxProperties} properties.`);
+      }
       const patterns = isSchemaObject(s.patternProperties) ? Object.entries(s.patternProperties) : [];
       for (const key of keys) {
         let matched = false;
@@ -245,17 +273,36 @@ export function validate(schema: Schema, value: unknown, options: ValidateOption
       }
     }
 
-    if (Array.isArray(s.allOf)) for (const sub of s.allOf) if (typeof sub === 'boolean' || isSchemaObject(sub)) check(sub, v, path, depth + 1);
+    if (Array.isArray(s.allOf)) {
+      for (const sub of s.allOf) if (typeof sub === 'boolean' || isSchemaObject(sub)) check(sub, v, path, depth + 1);
+    }
     if (Array.isArray(s.anyOf)) {
-      const ok = s.anyOf.some((sub) => (typeof sub === 'boolean' || isSchemaObject(sub)) && validate(sub, v, { ...options, maxErrors: 1 }, root).length === 0);
+      const ok = s.anyOf.some(
+        (sub) =>
+          (typeof sub === 'boolean' || isSchemaObject(sub)) &&
+          validate(sub, v, { ...options, maxErrors: 1 }, root).length === 0,
+      );
       if (!ok) push(path, 'Does not match any of the allowed shapes (anyOf).');
     }
     if (Array.isArray(s.oneOf)) {
-      const matches = s.oneOf.filter((sub) => (typeof sub === 'boolean' || isSchemaObject(sub)) && validate(sub, v, { ...options, maxErrors: 1 }, root).length === 0).length;
-      if (matches !== 1) push(path, matches === 0 ? 'Does not match any of the allowed shapes (oneOf).' : 'Matches more than one of the exclusive shapes (oneOf).');
+      const matches = s.oneOf.filter(
+        (sub) =>
+          (typeof sub === 'boolean' || isSchemaObject(sub)) &&
+          validate(sub, v, { ...options, maxErrors: 1 }, root).length === 0,
+      ).length;
+      if (matches !== 1) {
+        push(
+          path,
+          matches === 0
+            ? 'Does not match any of the allowed shapes (oneOf).'
+            : 'Matches more than one of the exclusive shapes (oneOf).',
+        );
+      }
     }
     if (s.not !== undefined && (typeof s.not === 'boolean' || isSchemaObject(s.not))) {
-      if (validate(s.not, v, { ...options, maxErrors: 1 }, root).length === 0) push(path, 'Matches a shape that is not allowed (not).');
+      if (validate(s.not, v, { ...options, maxErrors: 1 }, root).length === 0) {
+        push(path, 'Matches a shape that is not allowed (not).');
+      }
     }
     if (isSchemaObject(s.if) || typeof s.if === 'boolean') {
       const cond = validate(s.if as Schema, v, { ...options, maxErrors: 1 }, root).length === 0;

@@ -34,7 +34,11 @@ function primitive(value: unknown): HTMLElement {
   if (typeof value === 'string') {
     if (value.length <= STRING_INLINE) return h('span', { class: 'json-string' }, JSON.stringify(value));
     const span = h('span', { class: 'json-string' }, JSON.stringify(value.slice(0, STRING_INLINE)).slice(0, -1) + '…"');
-    const expand = h('button', { class: 'link-button', attrs: { type: 'button' } }, `(${formatBytes(value.length)} string: show all)`);
+    const expand = h(
+      'button',
+      { class: 'link-button', attrs: { type: 'button' } },
+      `(${formatBytes(value.length)} string: show all)`,
+    );
     expand.addEventListener('click', () => {
       expand.replaceWith(lazyText(value, 'text-block json-long-string'));
       span.remove();
@@ -72,7 +76,9 @@ function node(value: unknown, key: string | undefined, depth: number, openDepth:
   const build = () => {
     if (built) return;
     built = true;
-    const entries: Array<[string, unknown]> = Array.isArray(value) ? value.map((v, i) => [String(i), v]) : Object.entries(value);
+    const entries: Array<[string, unknown]> = Array.isArray(value)
+      ? value.map((v, i) => [String(i), v])
+      : Object.entries(value);
     let shown = 0;
     const more = h('button', { class: 'link-button', attrs: { type: 'button' } });
     const page = () => {

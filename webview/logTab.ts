@@ -16,14 +16,28 @@ export class LogTab implements Tab {
   private entries: TraceEntryView[] = [];
   private entriesFor?: string;
   private selected?: number;
-  private readonly direction = h('vscode-dropdown', { attrs: { 'aria-label': 'Direction', 'data-role': 'log-direction' } },
+  private readonly direction = h(
+    'vscode-dropdown',
+    { attrs: { 'aria-label': 'Direction', 'data-role': 'log-direction' } },
     h('vscode-option', { attrs: { value: 'all' } }, 'Both directions'),
     h('vscode-option', { attrs: { value: 'out' } }, '→ Sent'),
-    h('vscode-option', { attrs: { value: 'in' } }, '← Received')) as HTMLElement & { value: string };
-  private readonly method = h('vscode-dropdown', { attrs: { 'aria-label': 'Method', 'data-role': 'log-method' } }) as HTMLElement & { value: string };
-  private readonly errorsOnly = h('vscode-checkbox', { attrs: { 'data-role': 'log-errors' } }, 'Errors only') as HTMLElement & { checked: boolean };
-  private readonly search = h('vscode-text-field', { attrs: { placeholder: 'Search', 'aria-label': 'Search the log', 'data-role': 'log-search' } }) as HTMLElement & { value: string };
-  private readonly list = h('div', { class: 'log-list', attrs: { role: 'listbox', 'aria-label': 'Protocol trace', 'data-role': 'log-list' } });
+    h('vscode-option', { attrs: { value: 'in' } }, '← Received'),
+  ) as HTMLElement & { value: string };
+  private readonly method = h('vscode-dropdown', {
+    attrs: { 'aria-label': 'Method', 'data-role': 'log-method' },
+  }) as HTMLElement & { value: string };
+  private readonly errorsOnly = h(
+    'vscode-checkbox',
+    { attrs: { 'data-role': 'log-errors' } },
+    'Errors only',
+  ) as HTMLElement & { checked: boolean };
+  private readonly search = h('vscode-text-field', {
+    attrs: { placeholder: 'Search', 'aria-label': 'Search the log', 'data-role': 'log-search' },
+  }) as HTMLElement & { value: string };
+  private readonly list = h('div', {
+    class: 'log-list',
+    attrs: { role: 'listbox', 'aria-label': 'Protocol trace', 'data-role': 'log-list' },
+  });
   private readonly count = h('span', { class: 'muted' });
   private readonly detail = h('div', { class: 'detail log-detail', attrs: { 'data-role': 'log-detail' } });
   private methods = new Set<string>();
@@ -44,7 +58,9 @@ export class LogTab implements Tab {
       this.entries.push(...entries);
       if (this.entries.length > MAX_ENTRIES) this.entries.splice(0, this.entries.length - MAX_ENTRIES);
       let newMethod = false;
-      for (const e of entries) if (e.method && !this.methods.has(e.method)) newMethod = this.methods.add(e.method) !== undefined;
+      for (const e of entries) {
+        if (e.method && !this.methods.has(e.method)) newMethod = this.methods.add(e.method) !== undefined;
+      }
       if (newMethod) this.renderMethods();
       const frag = document.createDocumentFragment();
       for (const e of entries) if (this.matches(e)) frag.appendChild(this.row(e));
@@ -106,7 +122,11 @@ export class LogTab implements Tab {
     const frag = document.createDocumentFragment();
     for (const e of this.entries) if (this.matches(e)) frag.appendChild(this.row(e));
     this.list.replaceChildren(frag);
-    if (!this.entries.length) this.list.appendChild(h('div', { class: 'empty' }, this.entriesFor ? 'No messages yet.' : 'Select a connection.'));
+    if (!this.entries.length) {
+      this.list.appendChild(
+        h('div', { class: 'empty' }, this.entriesFor ? 'No messages yet.' : 'Select a connection.'),
+      );
+    }
     this.updateCount();
   }
 
@@ -117,10 +137,18 @@ export class LogTab implements Tab {
 
   private row(e: TraceEntryView): HTMLElement {
     return option(
-      { class: `log-row dir-${e.direction}${isError(e) ? ' is-error' : ''}`, selected: e.seq === this.selected, dataset: { seq: String(e.seq) } },
+      {
+        class: `log-row dir-${e.direction}${isError(e) ? ' is-error' : ''}`,
+        selected: e.seq === this.selected,
+        dataset: { seq: String(e.seq) },
+      },
       () => void this.select(e),
       h('span', { class: 'log-time mono' }, formatTime(e.time)),
-      h('span', { class: 'log-dir', attrs: { title: e.direction === 'out' ? 'sent' : 'received' } }, e.direction === 'out' ? '→' : '←'),
+      h(
+        'span',
+        { class: 'log-dir', attrs: { title: e.direction === 'out' ? 'sent' : 'received' } },
+        e.direction === 'out' ? '→' : '←',
+      ),
       h('span', { class: `log-kind kind-${e.kind}` }, e.kind),
       h('span', { class: 'log-method mono' }, clip(e.method ?? '', 80)),
       h('span', { class: 'log-id mono' }, e.id !== undefined ? `#${clip(String(e.id), 40)}` : ''),
@@ -133,27 +161,59 @@ export class LogTab implements Tab {
     const connection = this.app.connection();
     if (!connection) return;
     this.selected = e.seq;
-    for (const el of this.list.querySelectorAll<HTMLElement>('.log-row')) el.setAttribute('aria-selected', String(el.dataset.seq === String(e.seq)));
+    for (const el of this.list.querySelectorAll<HTMLElement>('.log-row')) {
+      el.setAttribute('aria-selected', String(el.dataset.seq === String(e.seq)));
+    }
     const body = h('div', null, h('vscode-progress-ring'));
     const status = h('span', { class: 'muted', attrs: { 'data-role': 'log-copy-status' } });
     const isHttp = connection.transport !== 'stdio';
     const curl =
       isHttp && e.direction === 'out' && (e.kind === 'request' || e.kind === 'notification')
-        ? button('Copy as curl', async () => {
-            try {
-              const { curl: text } = await this.app.host.request('trace/curl', { connectionId: connection.id, seq: e.seq });
-              this.app.copy(text);
-              status.textContent = ' Copied. Secret headers are $VARIABLES: set them in your shell.';
-            } catch (err) {
-              status.textContent = ` ${clip((err as Error).message, 300)}`;
-            }
-          }, 'secondary', { 'data-action': 'copy-curl' }, 'terminal')
+        ? button(
+            'Copy as curl',
+            async () => {
+              try {
+                const { curl: text } = await this.app.host.request('trace/curl', {
+                  connectionId: connection.id,
+                  seq: e.seq,
+                });
+                this.app.copy(text);
+                status.textContent = ' Copied. Secret headers are $VARIABLES: set them in your shell.';
+              } catch (err) {
+                status.textContent = ` ${clip((err as Error).message, 300)}`;
+              }
+            },
+            'secondary',
+            { 'data-action': 'copy-curl' },
+            'terminal',
+          )
         : null;
     setChildren(
       this.detail,
-      h('div', { class: 'detail-header' }, h('h2', null, `${e.direction === 'out' ? '→' : '←'} ${e.kind} ${clip(e.method ?? '', 100)}`), e.id !== undefined ? h('span', { class: 'tag' }, `id ${clip(String(e.id), 40)}`) : null),
-      h('div', { class: 'muted' }, `${new Date(e.time).toLocaleString()} · ${formatBytes(e.size)}${e.durationMs !== undefined ? ` · ${e.durationMs} ms` : ''}`),
-      h('div', { class: 'run-bar' }, button('Copy JSON', () => void this.copyJson(connection.id, e.seq, status), 'secondary', { 'data-action': 'copy-json' }, 'copy'), curl, status),
+      h(
+        'div',
+        { class: 'detail-header' },
+        h('h2', null, `${e.direction === 'out' ? '→' : '←'} ${e.kind} ${clip(e.method ?? '', 100)}`),
+        e.id !== undefined ? h('span', { class: 'tag' }, `id ${clip(String(e.id), 40)}`) : null,
+      ),
+      h(
+        'div',
+        { class: 'muted' },
+        `${new Date(e.time).toLocaleString()} · ${formatBytes(e.size)}${e.durationMs !== undefined ? ` · ${e.durationMs} ms` : ''}`,
+      ),
+      h(
+        'div',
+        { class: 'run-bar' },
+        button(
+          'Copy JSON',
+          () => void this.copyJson(connection.id, e.seq, status),
+          'secondary',
+          { 'data-action': 'copy-json' },
+          'copy',
+        ),
+        curl,
+        status,
+      ),
       body,
     );
     try {

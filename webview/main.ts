@@ -13,7 +13,17 @@ import {
   vsCodeTextArea,
   vsCodeTextField,
 } from '@vscode/webview-ui-toolkit';
-import { TAB_IDS, type AuthStatus, type ConnectionDetails, type ConnectionView, type HistoryEntry, type JsonObject, type JsonValue, type TabId, type WebviewState } from '../src/shared/protocol';
+import {
+  TAB_IDS,
+  type AuthStatus,
+  type ConnectionDetails,
+  type ConnectionView,
+  type HistoryEntry,
+  type JsonObject,
+  type JsonValue,
+  type TabId,
+  type WebviewState,
+} from '../src/shared/protocol';
 import { MAX_HISTORY, MAX_HISTORY_RESULT_CHARS, type AppContext, type Tab } from './context';
 import { AuthTab } from './authTab';
 import { clip, h, icon, iconButton, option, setChildren } from './dom';
@@ -27,13 +37,54 @@ import { HostConnection } from './rpc';
 import { ServerTab } from './serverTab';
 import { ToolsTab } from './toolsTab';
 
-provideVSCodeDesignSystem().register(vsCodeButton(), vsCodeCheckbox(), vsCodeDropdown(), vsCodeOption(), vsCodeProgressRing(), vsCodeTextArea(), vsCodeTextField());
+provideVSCodeDesignSystem().register(
+  vsCodeButton(),
+  vsCodeCheckbox(),
+  vsCodeDropdown(),
+  vsCodeOption(),
+  vsCodeProgressRing(),
+  vsCodeTextArea(),
+  vsCodeTextField(),
+);
 
-const TAB_LABELS: Record<TabId, string> = { tools: 'Tools', resources: 'Resources', prompts: 'Prompts', history: 'History', log: 'Log', server: 'Server', auth: 'Auth' };
-const TAB_ICONS: Record<TabId, string> = { tools: 'tools', resources: 'files', prompts: 'comment-discussion', history: 'history', log: 'output', server: 'server', auth: 'key' };
-const STATE_LABELS: Record<ConnectionView['state'], string> = { disconnected: 'Disconnected', connecting: 'Connecting…', connected: 'Connected', 'auth-required': 'Sign-in required', error: 'Error' };
-const STATE_ICONS: Record<ConnectionView['state'], string> = { disconnected: 'circle-outline', connecting: 'loading', connected: 'pass-filled', 'auth-required': 'lock', error: 'error' };
-const TRANSPORT_LABELS: Record<ConnectionView['transport'], string> = { 'streamable-http': 'Streamable HTTP', sse: 'SSE', auto: 'HTTP (auto)', stdio: 'stdio' };
+const TAB_LABELS: Record<TabId, string> = {
+  tools: 'Tools',
+  resources: 'Resources',
+  prompts: 'Prompts',
+  history: 'History',
+  log: 'Log',
+  server: 'Server',
+  auth: 'Auth',
+};
+const TAB_ICONS: Record<TabId, string> = {
+  tools: 'tools',
+  resources: 'files',
+  prompts: 'comment-discussion',
+  history: 'history',
+  log: 'output',
+  server: 'server',
+  auth: 'key',
+};
+const STATE_LABELS: Record<ConnectionView['state'], string> = {
+  disconnected: 'Disconnected',
+  connecting: 'Connecting…',
+  connected: 'Connected',
+  'auth-required': 'Sign-in required',
+  error: 'Error',
+};
+const STATE_ICONS: Record<ConnectionView['state'], string> = {
+  disconnected: 'circle-outline',
+  connecting: 'loading',
+  connected: 'pass-filled',
+  'auth-required': 'lock',
+  error: 'error',
+};
+const TRANSPORT_LABELS: Record<ConnectionView['transport'], string> = {
+  'streamable-http': 'Streamable HTTP',
+  sse: 'SSE',
+  auto: 'HTTP (auto)',
+  stdio: 'stdio',
+};
 
 function loadState(raw: unknown): WebviewState {
   const fresh: WebviewState = { version: 1, tab: 'tools', drafts: {}, history: [] };
@@ -49,7 +100,9 @@ function loadState(raw: unknown): WebviewState {
     selectedPrompt: typeof s.selectedPrompt === 'string' ? s.selectedPrompt : undefined,
     drafts: typeof s.drafts === 'object' && s.drafts !== null ? s.drafts : {},
     // A call that was running when the page went away has no outcome: say so instead of "running" forever.
-    history: Array.isArray(s.history) ? s.history.map((e) => (e.status === 'running' ? { ...e, status: 'cancelled' as const } : e)) : [],
+    history: Array.isArray(s.history)
+      ? s.history.map((e) => (e.status === 'running' ? { ...e, status: 'cancelled' as const } : e))
+      : [],
   };
 }
 
@@ -64,9 +117,17 @@ function authText(auth: AuthStatus): { text: string; icon: string; cls: string }
         cls: 'ok',
       };
     case 'expired':
-      return { text: `Token expired${auth.expiresAt ? ` ${formatRelative(auth.expiresAt)}` : ''}`, icon: 'watch', cls: 'warn' };
+      return {
+        text: `Token expired${auth.expiresAt ? ` ${formatRelative(auth.expiresAt)}` : ''}`,
+        icon: 'watch',
+        cls: 'warn',
+      };
     case 'sign-in-required':
-      return { text: auth.message ? `Sign-in required: ${auth.message}` : 'Sign-in required', icon: 'lock', cls: 'bad' };
+      return {
+        text: auth.message ? `Sign-in required: ${auth.message}` : 'Sign-in required',
+        icon: 'lock',
+        cls: 'bad',
+      };
   }
 }
 
@@ -84,7 +145,10 @@ class App implements AppContext {
   private readonly detailsById = new Map<string, ConnectionDetails>();
   /** Full results of this session's history (state keeps only bounded copies). */
   private readonly fullResults = new Map<string, JsonValue>();
-  private readonly connList = h('div', { class: 'conn-list', attrs: { role: 'listbox', 'aria-label': 'Connections', 'data-role': 'connections' } });
+  private readonly connList = h('div', {
+    class: 'conn-list',
+    attrs: { role: 'listbox', 'aria-label': 'Connections', 'data-role': 'connections' },
+  });
   private readonly header = h('div', { class: 'main-header', attrs: { 'data-role': 'main-header' } });
   private readonly tabBar = h('div', { class: 'tab-bar', attrs: { role: 'tablist' } });
   private readonly tabBody = h('div', { class: 'tab-body' });
@@ -105,7 +169,10 @@ class App implements AppContext {
     for (const id of TAB_IDS) {
       const tab = h(
         'button',
-        { class: 'tab', attrs: { role: 'tab', type: 'button', id: `tab-${id}`, 'aria-controls': `panel-${id}`, 'data-tab': id } },
+        {
+          class: 'tab',
+          attrs: { role: 'tab', type: 'button', id: `tab-${id}`, 'aria-controls': `panel-${id}`, 'data-tab': id },
+        },
         icon(TAB_ICONS[id]),
         ` ${TAB_LABELS[id]}`,
         h('span', { class: 'count', attrs: { 'data-count-for': id } }),
@@ -113,14 +180,28 @@ class App implements AppContext {
       tab.addEventListener('click', () => this.showTab(id));
       tab.addEventListener('keydown', (e) => {
         const i = TAB_IDS.indexOf(id);
-        const next = e.key === 'ArrowRight' ? TAB_IDS[(i + 1) % TAB_IDS.length] : e.key === 'ArrowLeft' ? TAB_IDS[(i + TAB_IDS.length - 1) % TAB_IDS.length] : undefined;
+        const next =
+          e.key === 'ArrowRight'
+            ? TAB_IDS[(i + 1) % TAB_IDS.length]
+            : e.key === 'ArrowLeft'
+              ? TAB_IDS[(i + TAB_IDS.length - 1) % TAB_IDS.length]
+              : undefined;
         if (next) {
           this.showTab(next);
           this.tabBar.querySelector<HTMLElement>(`[data-tab="${next}"]`)?.focus();
         }
       });
       this.tabBar.appendChild(tab);
-      this.tabBody.appendChild(h('div', { class: 'tab-panel', attrs: { role: 'tabpanel', id: `panel-${id}`, 'aria-labelledby': `tab-${id}`, 'data-panel': id } }, this.tabs[id].element));
+      this.tabBody.appendChild(
+        h(
+          'div',
+          {
+            class: 'tab-panel',
+            attrs: { role: 'tabpanel', id: `panel-${id}`, 'aria-labelledby': `tab-${id}`, 'data-panel': id },
+          },
+          this.tabs[id].element,
+        ),
+      );
     }
     const root = h(
       'div',
@@ -150,7 +231,9 @@ class App implements AppContext {
       if (d.connectionId === this.state.selectedConnectionId) this.refreshTabs();
     });
     this.host.on('focus', (f) => {
-      if (f.connectionId !== this.state.selectedConnectionId && this.connections.some((c) => c.id === f.connectionId)) this.selectConnection(f.connectionId);
+      if (f.connectionId !== this.state.selectedConnectionId && this.connections.some((c) => c.id === f.connectionId)) {
+        this.selectConnection(f.connectionId);
+      }
       this.applyFocus(f.tab, f.item);
     });
     this.host.ready();
@@ -193,7 +276,14 @@ class App implements AppContext {
 
   resultContext(connectionId: string): ResultContext {
     return {
-      readResource: async (uri) => (await this.host.request('resources/read', { connectionId, uri, callId: `link-${Date.now()}-${Math.random().toString(36).slice(2)}` })).result,
+      readResource: async (uri) =>
+        (
+          await this.host.request('resources/read', {
+            connectionId,
+            uri,
+            callId: `link-${Date.now()}-${Math.random().toString(36).slice(2)}`,
+          })
+        ).result,
       copy: (text) => this.copy(text),
     };
   }
@@ -239,7 +329,9 @@ class App implements AppContext {
     this.state.selectedConnectionId = id;
     this.saveState();
     this.host.command('view/select', { connectionId: id ?? null });
-    for (const el of this.connList.querySelectorAll<HTMLElement>('.conn')) el.setAttribute('aria-selected', String(el.dataset.id === id));
+    for (const el of this.connList.querySelectorAll<HTMLElement>('.conn')) {
+      el.setAttribute('aria-selected', String(el.dataset.id === id));
+    }
     this.renderHeader();
     this.refreshTabs();
   }
@@ -284,7 +376,14 @@ class App implements AppContext {
       setChildren(
         this.connList,
         h('div', { class: 'empty' }, 'No connections yet.'),
-        h('vscode-button', { attrs: { appearance: 'primary', 'data-action': 'add-connection' }, on: { click: () => this.host.command('connection/add', {}) } }, 'Add MCP Connection'),
+        h(
+          'vscode-button',
+          {
+            attrs: { appearance: 'primary', 'data-action': 'add-connection' },
+            on: { click: () => this.host.command('connection/add', {}) },
+          },
+          'Add MCP Connection',
+        ),
       );
       return;
     }
@@ -294,25 +393,55 @@ class App implements AppContext {
   private connectionRow(c: ConnectionView): HTMLElement {
     const auth = authText(c.auth);
     const connected = c.state === 'connected' || c.state === 'connecting';
-    const act = (method: 'connection/connect' | 'connection/disconnect' | 'connection/signIn' | 'connection/signOut' | 'connection/edit') => (e: MouseEvent) => {
-      e.stopPropagation();
-      this.host.command(method, { connectionId: c.id });
-    };
+    const act =
+      (
+        method:
+          | 'connection/connect'
+          | 'connection/disconnect'
+          | 'connection/signIn'
+          | 'connection/signOut'
+          | 'connection/edit',
+      ) =>
+      (e: MouseEvent) => {
+        e.stopPropagation();
+        this.host.command(method, { connectionId: c.id });
+      };
     const actions = h(
       'div',
       { class: 'conn-actions' },
-      connected ? iconButton('debug-disconnect', 'Disconnect', act('connection/disconnect'), { 'data-action': 'disconnect' }) : iconButton('plug', 'Connect', act('connection/connect'), { 'data-action': 'connect' }),
-      c.auth.state === 'sign-in-required' || c.auth.state === 'expired' ? iconButton('sign-in', 'Sign in', act('connection/signIn'), { 'data-action': 'sign-in' }) : null,
-      c.auth.state === 'signed-in' || c.auth.state === 'expired' ? iconButton('sign-out', 'Sign out', act('connection/signOut'), { 'data-action': 'sign-out' }) : null,
+      connected
+        ? iconButton('debug-disconnect', 'Disconnect', act('connection/disconnect'), { 'data-action': 'disconnect' })
+        : iconButton('plug', 'Connect', act('connection/connect'), { 'data-action': 'connect' }),
+      c.auth.state === 'sign-in-required' || c.auth.state === 'expired'
+        ? iconButton('sign-in', 'Sign in', act('connection/signIn'), { 'data-action': 'sign-in' })
+        : null,
+      c.auth.state === 'signed-in' || c.auth.state === 'expired'
+        ? iconButton('sign-out', 'Sign out', act('connection/signOut'), { 'data-action': 'sign-out' })
+        : null,
       c.editable ? iconButton('edit', 'Edit connection', act('connection/edit'), { 'data-action': 'edit' }) : null,
     );
     return option(
       { class: `conn state-${c.state}`, selected: c.id === this.state.selectedConnectionId, dataset: { id: c.id } },
       () => this.selectConnection(c.id),
-      h('div', { class: 'conn-title' }, icon(STATE_ICONS[c.state], STATE_LABELS[c.state]), ' ', h('span', { class: 'conn-name' }, clip(c.name, 100))),
+      h(
+        'div',
+        { class: 'conn-title' },
+        icon(STATE_ICONS[c.state], STATE_LABELS[c.state]),
+        ' ',
+        h('span', { class: 'conn-name' }, clip(c.name, 100)),
+      ),
       h('div', { class: 'conn-sub' }, `${TRANSPORT_LABELS[c.transport]} · ${STATE_LABELS[c.state]}`),
-      auth ? h('div', { class: `conn-auth ${auth.cls}`, attrs: { 'data-auth': c.auth.state } }, icon(auth.icon), ` ${clip(auth.text, 200)}`) : null,
-      c.message && (c.state === 'error' || c.state === 'auth-required') ? h('div', { class: 'conn-message', title: c.message }, clip(c.message, 300)) : null,
+      auth
+        ? h(
+            'div',
+            { class: `conn-auth ${auth.cls}`, attrs: { 'data-auth': c.auth.state } },
+            icon(auth.icon),
+            ` ${clip(auth.text, 200)}`,
+          )
+        : null,
+      c.message && (c.state === 'error' || c.state === 'auth-required')
+        ? h('div', { class: 'conn-message', title: c.message }, clip(c.message, 300))
+        : null,
       actions,
     );
   }

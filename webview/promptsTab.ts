@@ -10,8 +10,13 @@ import { matchesFilter } from './schemaForm';
 
 export class PromptsTab implements Tab {
   readonly element: HTMLElement;
-  private readonly search = h('vscode-text-field', { attrs: { placeholder: 'Filter prompts', 'aria-label': 'Filter prompts' } }) as HTMLElement & { value: string };
-  private readonly list = h('div', { class: 'item-list', attrs: { role: 'listbox', 'aria-label': 'Prompts', 'data-role': 'prompt-list' } });
+  private readonly search = h('vscode-text-field', {
+    attrs: { placeholder: 'Filter prompts', 'aria-label': 'Filter prompts' },
+  }) as HTMLElement & { value: string };
+  private readonly list = h('div', {
+    class: 'item-list',
+    attrs: { role: 'listbox', 'aria-label': 'Prompts', 'data-role': 'prompt-list' },
+  });
   private readonly detail = h('div', { class: 'detail', attrs: { 'data-role': 'prompt-detail' } });
   private prompts: PromptView[] = [];
   private selected?: string;
@@ -30,7 +35,18 @@ export class PromptsTab implements Tab {
       if (want !== this.selected) this.select(want);
     } else {
       this.selected = undefined;
-      setChildren(this.detail, h('div', { class: 'empty' }, this.prompts.length ? 'Select a prompt.' : this.app.connection()?.state === 'connected' ? 'This server offers no prompts.' : 'Connect to see the prompts.'));
+      setChildren(
+        this.detail,
+        h(
+          'div',
+          { class: 'empty' },
+          this.prompts.length
+            ? 'Select a prompt.'
+            : this.app.connection()?.state === 'connected'
+              ? 'This server offers no prompts.'
+              : 'Connect to see the prompts.',
+        ),
+      );
     }
   }
 
@@ -41,7 +57,9 @@ export class PromptsTab implements Tab {
   rerun(entry: HistoryEntry, args: JsonObject): void {
     this.select(entry.target);
     if (this.selected !== entry.target) return;
-    this.values = Object.fromEntries(Object.entries(args).filter((e): e is [string, string] => typeof e[1] === 'string'));
+    this.values = Object.fromEntries(
+      Object.entries(args).filter((e): e is [string, string] => typeof e[1] === 'string'),
+    );
     const prompt = this.prompts.find((p) => p.name === entry.target);
     if (prompt) this.showPrompt(prompt);
     void this.get();
@@ -56,7 +74,13 @@ export class PromptsTab implements Tab {
           option(
             { class: 'item', selected: p.name === this.selected, dataset: { name: clip(p.name, 1000) } },
             () => this.select(p.name),
-            h('div', { class: 'item-title' }, icon('comment-discussion'), ' ', h('span', { class: 'item-name' }, clip(p.title ?? p.name, 120))),
+            h(
+              'div',
+              { class: 'item-title' },
+              icon('comment-discussion'),
+              ' ',
+              h('span', { class: 'item-name' }, clip(p.title ?? p.name, 120)),
+            ),
             p.description ? h('div', { class: 'item-desc' }, clip(p.description, 160)) : null,
           ),
         ),
@@ -70,13 +94,17 @@ export class PromptsTab implements Tab {
     this.selected = name;
     this.app.state.selectedPrompt = name;
     this.app.saveState();
-    for (const el of this.list.querySelectorAll<HTMLElement>('.item')) el.setAttribute('aria-selected', String(el.dataset.name === name));
+    for (const el of this.list.querySelectorAll<HTMLElement>('.item')) {
+      el.setAttribute('aria-selected', String(el.dataset.name === name));
+    }
     this.showPrompt(prompt);
   }
 
   private showPrompt(p: PromptView): void {
     const fields = p.arguments.map((a) => {
-      const field = h('vscode-text-field', { attrs: { 'data-arg': clip(a.name, 200) } }) as HTMLElement & { value: string };
+      const field = h('vscode-text-field', { attrs: { 'data-arg': clip(a.name, 200) } }) as HTMLElement & {
+        value: string;
+      };
       field.value = this.values[a.name] ?? '';
       const error = h('div', { class: 'field-error', attrs: { role: 'alert' } });
       field.addEventListener('input', () => {
@@ -87,7 +115,13 @@ export class PromptsTab implements Tab {
       return h(
         'div',
         { class: 'field', dataset: { arg: clip(a.name, 200) } },
-        h('label', { class: 'field-label' }, h('span', { class: 'field-name' }, clip(a.name, 200)), a.required ? h('span', { class: 'required', attrs: { 'aria-label': 'required' } }, '*') : null, h('span', { class: 'field-type' }, 'string')),
+        h(
+          'label',
+          { class: 'field-label' },
+          h('span', { class: 'field-name' }, clip(a.name, 200)),
+          a.required ? h('span', { class: 'required', attrs: { 'aria-label': 'required' } }, '*') : null,
+          h('span', { class: 'field-type' }, 'string'),
+        ),
         field,
         a.description ? h('div', { class: 'field-help' }, clip(a.description, 5000)) : null,
         error,
@@ -98,8 +132,17 @@ export class PromptsTab implements Tab {
       h('div', { class: 'detail-header' }, h('h2', null, clip(p.title ?? p.name, 300))),
       p.title ? h('div', { class: 'mono muted' }, clip(p.name, 500)) : null,
       p.description ? h('div', { class: 'description' }, clip(p.description, 20000)) : null,
-      h('div', { class: 'schema-form' }, ...(fields.length ? fields : [h('div', { class: 'muted' }, 'This prompt takes no arguments.')])),
-      h('div', { class: 'run-bar' }, button('Get prompt', () => void this.get(), 'primary', { 'data-action': 'get' }, 'play'), h('span', { class: 'muted', attrs: { 'data-role': 'run-status' } })),
+      h(
+        'div',
+        { class: 'schema-form' },
+        ...(fields.length ? fields : [h('div', { class: 'muted' }, 'This prompt takes no arguments.')]),
+      ),
+      h(
+        'div',
+        { class: 'run-bar' },
+        button('Get prompt', () => void this.get(), 'primary', { 'data-action': 'get' }, 'play'),
+        h('span', { class: 'muted', attrs: { 'data-role': 'run-status' } }),
+      ),
       h('div', { class: 'result-slot', attrs: { 'data-role': 'result' } }),
     );
   }
@@ -111,23 +154,47 @@ export class PromptsTab implements Tab {
     // Required arguments (prompts/get: `required` on PromptArgument) are checked before asking the server.
     const missing = prompt.arguments.filter((a) => a.required && !(a.name in this.values));
     for (const a of missing) {
-      const slot = [...this.detail.querySelectorAll<HTMLElement>('.field')].find((f) => f.dataset.arg === clip(a.name, 200))?.querySelector('.field-error');
+      const slot = [...this.detail.querySelectorAll<HTMLElement>('.field')]
+        .find((f) => f.dataset.arg === clip(a.name, 200))
+        ?.querySelector('.field-error');
       if (slot) slot.textContent = 'Required.';
     }
     if (missing.length) return;
     const args = { ...this.values };
     const slot = this.detail.querySelector<HTMLElement>('[data-role="result"]');
     slot?.replaceChildren(h('vscode-progress-ring'));
-    const entry: HistoryEntry = { id: newId(), kind: 'prompt', connectionId: connection.id, connectionName: connection.name, target: prompt.name, args, startedAt: Date.now(), status: 'running' };
+    const entry: HistoryEntry = {
+      id: newId(),
+      kind: 'prompt',
+      connectionId: connection.id,
+      connectionName: connection.name,
+      target: prompt.name,
+      args,
+      startedAt: Date.now(),
+      status: 'running',
+    };
     this.app.addHistory(entry);
     const started = performance.now();
     try {
-      const outcome = await this.app.host.request('prompts/get', { connectionId: connection.id, name: prompt.name, args, callId: entry.id });
+      const outcome = await this.app.host.request('prompts/get', {
+        connectionId: connection.id,
+        name: prompt.name,
+        args,
+        callId: entry.id,
+      });
       entry.status = 'ok';
       entry.durationMs = outcome.durationMs;
       entry.result = outcome.result;
       slot?.replaceChildren(
-        h('div', { class: 'result-header is-ok' }, icon('pass'), h('span', null, 'Prompt'), h('span', { class: 'duration' }, formatDuration(outcome.durationMs)), h('span', { class: 'spacer' }), button('Copy', () => this.app.copy(JSON.stringify(outcome.result, null, 2)), 'secondary', {}, 'copy')),
+        h(
+          'div',
+          { class: 'result-header is-ok' },
+          icon('pass'),
+          h('span', null, 'Prompt'),
+          h('span', { class: 'duration' }, formatDuration(outcome.durationMs)),
+          h('span', { class: 'spacer' }),
+          button('Copy', () => this.app.copy(JSON.stringify(outcome.result, null, 2)), 'secondary', {}, 'copy'),
+        ),
         promptMessages(outcome.result, this.app.resultContext(connection.id)),
       );
     } catch (e) {
@@ -135,7 +202,14 @@ export class PromptsTab implements Tab {
       entry.status = 'error';
       entry.error = info;
       entry.durationMs = performance.now() - started;
-      slot?.replaceChildren(h('div', { class: 'notice error', attrs: { 'data-role': 'call-error' } }, icon('error'), ` ${clip(info.message, 5000)}`));
+      slot?.replaceChildren(
+        h(
+          'div',
+          { class: 'notice error', attrs: { 'data-role': 'call-error' } },
+          icon('error'),
+          ` ${clip(info.message, 5000)}`,
+        ),
+      );
     } finally {
       this.app.updateHistory(entry);
     }

@@ -13,12 +13,19 @@ import { readResult } from './results';
 import { RequestError } from './rpc';
 import { matchesFilter } from './schemaForm';
 
-type Item = { kind: 'resource'; key: string; resource: ResourceView } | { kind: 'template'; key: string; template: ResourceTemplateView };
+type Item =
+  | { kind: 'resource'; key: string; resource: ResourceView }
+  | { kind: 'template'; key: string; template: ResourceTemplateView };
 
 export class ResourcesTab implements Tab {
   readonly element: HTMLElement;
-  private readonly search = h('vscode-text-field', { attrs: { placeholder: 'Filter resources', 'aria-label': 'Filter resources' } }) as HTMLElement & { value: string };
-  private readonly list = h('div', { class: 'item-list', attrs: { role: 'listbox', 'aria-label': 'Resources', 'data-role': 'resource-list' } });
+  private readonly search = h('vscode-text-field', {
+    attrs: { placeholder: 'Filter resources', 'aria-label': 'Filter resources' },
+  }) as HTMLElement & { value: string };
+  private readonly list = h('div', {
+    class: 'item-list',
+    attrs: { role: 'listbox', 'aria-label': 'Resources', 'data-role': 'resource-list' },
+  });
   private readonly detail = h('div', { class: 'detail', attrs: { 'data-role': 'resource-detail' } });
   private items: Item[] = [];
   private selected?: string;
@@ -41,7 +48,11 @@ export class ResourcesTab implements Tab {
     const d = this.app.details();
     this.items = [
       ...(d?.resources ?? []).map((resource): Item => ({ kind: 'resource', key: `r:${resource.uri}`, resource })),
-      ...(d?.resourceTemplates ?? []).map((template): Item => ({ kind: 'template', key: `t:${template.uriTemplate}`, template })),
+      ...(d?.resourceTemplates ?? []).map((template): Item => ({
+        kind: 'template',
+        key: `t:${template.uriTemplate}`,
+        template,
+      })),
     ];
     this.renderList();
     const want = this.selected ?? this.app.state.selectedResource;
@@ -49,7 +60,18 @@ export class ResourcesTab implements Tab {
       if (want !== this.selected) this.select(want);
     } else {
       this.selected = undefined;
-      setChildren(this.detail, h('div', { class: 'empty' }, this.items.length ? 'Select a resource or a template.' : this.app.connection()?.state === 'connected' ? 'This server offers no resources.' : 'Connect to see the resources.'));
+      setChildren(
+        this.detail,
+        h(
+          'div',
+          { class: 'empty' },
+          this.items.length
+            ? 'Select a resource or a template.'
+            : this.app.connection()?.state === 'connected'
+              ? 'This server offers no resources.'
+              : 'Connect to see the resources.',
+        ),
+      );
     }
   }
 
@@ -68,17 +90,35 @@ export class ResourcesTab implements Tab {
 
   private renderList(): void {
     const q = this.search.value ?? '';
-    const visible = this.items.filter((i) => !q || matchesFilter(i.kind === 'resource' ? `${i.resource.name} ${i.resource.title ?? ''} ${i.resource.uri}`.toLowerCase() : `${i.template.name} ${i.template.title ?? ''} ${i.template.uriTemplate}`.toLowerCase(), q));
+    const visible = this.items.filter(
+      (i) =>
+        !q ||
+        matchesFilter(
+          i.kind === 'resource'
+            ? `${i.resource.name} ${i.resource.title ?? ''} ${i.resource.uri}`.toLowerCase()
+            : `${i.template.name} ${i.template.title ?? ''} ${i.template.uriTemplate}`.toLowerCase(),
+          q,
+        ),
+    );
     const resources = visible.filter((i) => i.kind === 'resource');
     const templates = visible.filter((i) => i.kind === 'template');
     const row = (i: Item) => {
-      const title = i.kind === 'resource' ? (i.resource.title ?? i.resource.name) : (i.template.title ?? i.template.name);
+      const title =
+        i.kind === 'resource' ? (i.resource.title ?? i.resource.name) : (i.template.title ?? i.template.name);
       const sub = i.kind === 'resource' ? i.resource.uri : i.template.uriTemplate;
       return option(
         { class: 'item', selected: i.key === this.selected, dataset: { key: clip(i.key, 2000) } },
         () => this.select(i.key),
-        h('div', { class: 'item-title' }, icon(i.kind === 'resource' ? 'file' : 'symbol-parameter'), ' ', h('span', { class: 'item-name' }, clip(title, 120)),
-          i.kind === 'resource' && this.subscribed.get(this.app.connection()?.id ?? '')?.has(i.resource.uri) ? h('span', { class: 'tag', title: 'Subscribed' }, 'subscribed') : null),
+        h(
+          'div',
+          { class: 'item-title' },
+          icon(i.kind === 'resource' ? 'file' : 'symbol-parameter'),
+          ' ',
+          h('span', { class: 'item-name' }, clip(title, 120)),
+          i.kind === 'resource' && this.subscribed.get(this.app.connection()?.id ?? '')?.has(i.resource.uri)
+            ? h('span', { class: 'tag', title: 'Subscribed' }, 'subscribed')
+            : null,
+        ),
         h('div', { class: 'item-sub mono' }, clip(sub, 160)),
       );
     };
@@ -96,7 +136,9 @@ export class ResourcesTab implements Tab {
     this.selected = key;
     this.app.state.selectedResource = key;
     this.app.saveState();
-    for (const el of this.list.querySelectorAll<HTMLElement>('.item')) el.setAttribute('aria-selected', String(el.dataset.key === key));
+    for (const el of this.list.querySelectorAll<HTMLElement>('.item')) {
+      el.setAttribute('aria-selected', String(el.dataset.key === key));
+    }
     if (item.kind === 'resource') this.showResource(item.resource);
     else this.showTemplate(item.template);
   }
@@ -111,13 +153,31 @@ export class ResourcesTab implements Tab {
     const connectionId = this.app.connection()?.id ?? '';
     const subs = this.subscribed.get(connectionId) ?? new Set<string>();
     const isSubscribed = subs.has(r.uri);
-    const subButton = button(isSubscribed ? 'Unsubscribe' : 'Subscribe', () => void this.toggleSubscription(r.uri), 'secondary', { 'data-action': 'subscribe' }, isSubscribed ? 'bell-slash' : 'bell');
+    const subButton = button(
+      isSubscribed ? 'Unsubscribe' : 'Subscribe',
+      () => void this.toggleSubscription(r.uri),
+      'secondary',
+      { 'data-action': 'subscribe' },
+      isSubscribed ? 'bell-slash' : 'bell',
+    );
     setChildren(
       this.detail,
-      h('div', { class: 'detail-header' }, h('h2', null, clip(r.title ?? r.name, 300)), r.mimeType ? h('span', { class: 'tag' }, clip(r.mimeType, 80)) : null, r.size !== undefined ? h('span', { class: 'tag' }, formatBytes(r.size)) : null),
+      h(
+        'div',
+        { class: 'detail-header' },
+        h('h2', null, clip(r.title ?? r.name, 300)),
+        r.mimeType ? h('span', { class: 'tag' }, clip(r.mimeType, 80)) : null,
+        r.size !== undefined ? h('span', { class: 'tag' }, formatBytes(r.size)) : null,
+      ),
       h('div', { class: 'uri mono' }, clip(r.uri, 5000)),
       r.description ? h('div', { class: 'description' }, clip(r.description, 20000)) : null,
-      h('div', { class: 'run-bar' }, button('Read', () => void this.read(r.uri, true), 'primary', { 'data-action': 'read' }, 'go-to-file'), this.canSubscribe() ? subButton : null, h('span', { class: 'muted', attrs: { 'data-role': 'updated' } })),
+      h(
+        'div',
+        { class: 'run-bar' },
+        button('Read', () => void this.read(r.uri, true), 'primary', { 'data-action': 'read' }, 'go-to-file'),
+        this.canSubscribe() ? subButton : null,
+        h('span', { class: 'muted', attrs: { 'data-role': 'updated' } }),
+      ),
       h('div', { class: 'result-slot', attrs: { 'data-role': 'result' } }),
     );
   }
@@ -128,7 +188,12 @@ export class ResourcesTab implements Tab {
       this.detail,
       h('div', { class: 'detail-header' }, h('h2', null, 'Resource')),
       h('div', { class: 'uri mono' }, clip(uri, 5000)),
-      h('div', { class: 'run-bar' }, button('Read', () => void this.read(uri, true), 'primary', { 'data-action': 'read' }, 'go-to-file'), h('span', { class: 'muted', attrs: { 'data-role': 'updated' } })),
+      h(
+        'div',
+        { class: 'run-bar' },
+        button('Read', () => void this.read(uri, true), 'primary', { 'data-action': 'read' }, 'go-to-file'),
+        h('span', { class: 'muted', attrs: { 'data-role': 'updated' } }),
+      ),
       h('div', { class: 'result-slot', attrs: { 'data-role': 'result' } }),
     );
   }
@@ -155,7 +220,11 @@ export class ResourcesTab implements Tab {
       preview.textContent = expand();
     };
     const fields = names.map((name) => {
-      const field = h('vscode-text-field', { attrs: { 'data-var': clip(name, 200), placeholder: clip(name, 200) } }, h('span', null, clip(name, 200))) as HTMLElement & { value: string };
+      const field = h(
+        'vscode-text-field',
+        { attrs: { 'data-var': clip(name, 200), placeholder: clip(name, 200) } },
+        h('span', null, clip(name, 200)),
+      ) as HTMLElement & { value: string };
       field.addEventListener('input', () => {
         if (field.value === '') delete values[name];
         else values[name] = field.value;
@@ -166,14 +235,26 @@ export class ResourcesTab implements Tab {
     update();
     setChildren(
       this.detail,
-      h('div', { class: 'detail-header' }, h('h2', null, clip(t.title ?? t.name, 300)), h('span', { class: 'tag' }, 'template'), t.mimeType ? h('span', { class: 'tag' }, clip(t.mimeType, 80)) : null),
+      h(
+        'div',
+        { class: 'detail-header' },
+        h('h2', null, clip(t.title ?? t.name, 300)),
+        h('span', { class: 'tag' }, 'template'),
+        t.mimeType ? h('span', { class: 'tag' }, clip(t.mimeType, 80)) : null,
+      ),
       h('div', { class: 'uri mono' }, clip(t.uriTemplate, 5000)),
       t.description ? h('div', { class: 'description' }, clip(t.description, 20000)) : null,
-      problem ? h('div', { class: 'notice error' }, icon('error'), ` The template is not valid: ${clip(problem, 500)}`) : null,
+      problem
+        ? h('div', { class: 'notice error' }, icon('error'), ` The template is not valid: ${clip(problem, 500)}`)
+        : null,
       h('div', { class: 'schema-form' }, ...fields),
       h('div', { class: 'field-help' }, 'Expands to:'),
       preview,
-      h('div', { class: 'run-bar' }, button('Read', () => void this.read(expand(), true), 'primary', { 'data-action': 'read' }, 'go-to-file')),
+      h(
+        'div',
+        { class: 'run-bar' },
+        button('Read', () => void this.read(expand(), true), 'primary', { 'data-action': 'read' }, 'go-to-file'),
+      ),
       h('div', { class: 'result-slot', attrs: { 'data-role': 'result' } }),
     );
   }
@@ -210,7 +291,16 @@ export class ResourcesTab implements Tab {
     const slot = this.detail.querySelector<HTMLElement>('[data-role="result"]');
     slot?.replaceChildren(h('vscode-progress-ring'));
     const callId = newId();
-    const entry: HistoryEntry = { id: callId, kind: 'resource', connectionId: connection.id, connectionName: connection.name, target: uri, args: { uri }, startedAt: Date.now(), status: 'running' };
+    const entry: HistoryEntry = {
+      id: callId,
+      kind: 'resource',
+      connectionId: connection.id,
+      connectionName: connection.name,
+      target: uri,
+      args: { uri },
+      startedAt: Date.now(),
+      status: 'running',
+    };
     if (record) this.app.addHistory(entry);
     const started = performance.now();
     try {
@@ -218,13 +308,31 @@ export class ResourcesTab implements Tab {
       entry.status = 'ok';
       entry.durationMs = outcome.durationMs;
       entry.result = outcome.result;
-      slot?.replaceChildren(h('div', { class: 'result-header is-ok' }, icon('pass'), h('span', null, 'Read'), h('span', { class: 'duration' }, formatDuration(outcome.durationMs)), h('span', { class: 'spacer' }), button('Copy', () => this.app.copy(JSON.stringify(outcome.result, null, 2)), 'secondary', {}, 'copy')), ...readResult(outcome.result));
+      slot?.replaceChildren(
+        h(
+          'div',
+          { class: 'result-header is-ok' },
+          icon('pass'),
+          h('span', null, 'Read'),
+          h('span', { class: 'duration' }, formatDuration(outcome.durationMs)),
+          h('span', { class: 'spacer' }),
+          button('Copy', () => this.app.copy(JSON.stringify(outcome.result, null, 2)), 'secondary', {}, 'copy'),
+        ),
+        ...readResult(outcome.result),
+      );
     } catch (e) {
       const info = e instanceof RequestError ? e.info : { message: (e as Error).message, code: 'failed' };
       entry.status = 'error';
       entry.error = info;
       entry.durationMs = performance.now() - started;
-      slot?.replaceChildren(h('div', { class: 'notice error', attrs: { 'data-role': 'call-error' } }, icon('error'), ` ${clip(info.message, 5000)}`));
+      slot?.replaceChildren(
+        h(
+          'div',
+          { class: 'notice error', attrs: { 'data-role': 'call-error' } },
+          icon('error'),
+          ` ${clip(info.message, 5000)}`,
+        ),
+      );
     } finally {
       if (record) this.app.updateHistory(entry);
     }

@@ -52,11 +52,25 @@ export function textContent(text: string): HTMLElement {
 function imageElement(data: string, mimeType: string): HTMLElement {
   const mime = mimeType.toLowerCase();
   const bytes = base64Bytes(data);
-  if (!INLINE_IMAGE_TYPES.has(mime)) return h('div', { class: 'notice' }, icon('file-media'), ` ${clip(mimeType, 100)} image (${formatBytes(bytes)}): this type is not shown inline.`);
-  if (bytes > MAX_INLINE_IMAGE_BYTES) {
-    return h('div', { class: 'notice' }, icon('file-media'), ` ${mime} image of ${formatBytes(bytes)}: larger than the ${formatBytes(MAX_INLINE_IMAGE_BYTES)} preview limit, not shown.`);
+  if (!INLINE_IMAGE_TYPES.has(mime)) {
+    return h(
+      'div',
+      { class: 'notice' },
+      icon('file-media'),
+      ` ${clip(mimeType, 100)} image (${formatBytes(bytes)}): this type is not shown inline.`,
+    );
   }
-  if (!isBase64(data)) return h('div', { class: 'notice error' }, icon('warning'), ' The image data is not valid base64.');
+  if (bytes > MAX_INLINE_IMAGE_BYTES) {
+    return h(
+      'div',
+      { class: 'notice' },
+      icon('file-media'),
+      ` ${mime} image of ${formatBytes(bytes)}: larger than the ${formatBytes(MAX_INLINE_IMAGE_BYTES)} preview limit, not shown.`,
+    );
+  }
+  if (!isBase64(data)) {
+    return h('div', { class: 'notice error' }, icon('warning'), ' The image data is not valid base64.');
+  }
   const img = h('img', { class: 'result-image', attrs: { alt: `${mime} image, ${formatBytes(bytes)}` } });
   img.src = `data:${mime};base64,${data.replace(/\s+/g, '')}`;
   return h('figure', { class: 'media' }, img, h('figcaption', null, `${mime} · ${formatBytes(bytes)}`));
@@ -65,9 +79,25 @@ function imageElement(data: string, mimeType: string): HTMLElement {
 function audioElement(data: string, mimeType: string): HTMLElement {
   const mime = mimeType.toLowerCase();
   const bytes = base64Bytes(data);
-  if (!INLINE_AUDIO_TYPES.has(mime)) return h('div', { class: 'notice' }, icon('unmute'), ` ${clip(mimeType, 100)} audio (${formatBytes(bytes)}): this type is not played inline.`);
-  if (bytes > MAX_INLINE_AUDIO_BYTES) return h('div', { class: 'notice' }, icon('unmute'), ` ${mime} audio of ${formatBytes(bytes)}: larger than the ${formatBytes(MAX_INLINE_AUDIO_BYTES)} limit, not played.`);
-  if (!isBase64(data)) return h('div', { class: 'notice error' }, icon('warning'), ' The audio data is not valid base64.');
+  if (!INLINE_AUDIO_TYPES.has(mime)) {
+    return h(
+      'div',
+      { class: 'notice' },
+      icon('unmute'),
+      ` ${clip(mimeType, 100)} audio (${formatBytes(bytes)}): this type is not played inline.`,
+    );
+  }
+  if (bytes > MAX_INLINE_AUDIO_BYTES) {
+    return h(
+      'div',
+      { class: 'notice' },
+      icon('unmute'),
+      ` ${mime} audio of ${formatBytes(bytes)}: larger than the ${formatBytes(MAX_INLINE_AUDIO_BYTES)} limit, not played.`,
+    );
+  }
+  if (!isBase64(data)) {
+    return h('div', { class: 'notice error' }, icon('warning'), ' The audio data is not valid base64.');
+  }
   const audio = h('audio', { attrs: { controls: true, preload: 'metadata' } });
   audio.src = `data:${mime};base64,${data.replace(/\s+/g, '')}`;
   return h('figure', { class: 'media' }, audio, h('figcaption', null, `${mime} · ${formatBytes(bytes)}`));
@@ -79,7 +109,14 @@ export function resourceContents(item: Record<string, unknown>): HTMLElement {
   const mimeType = str(item.mimeType);
   const text = str(item.text);
   const blob = str(item.blob);
-  const head = h('div', { class: 'content-meta' }, icon('file'), ' ', h('span', { class: 'uri' }, clip(uri, 500)), mimeType ? h('span', { class: 'tag' }, clip(mimeType, 80)) : null);
+  const head = h(
+    'div',
+    { class: 'content-meta' },
+    icon('file'),
+    ' ',
+    h('span', { class: 'uri' }, clip(uri, 500)),
+    mimeType ? h('span', { class: 'tag' }, clip(mimeType, 80)) : null,
+  );
   let body: HTMLElement;
   if (text !== undefined) {
     const kind = mediaKind(mimeType);
@@ -88,7 +125,14 @@ export function resourceContents(item: Record<string, unknown>): HTMLElement {
     const kind = mediaKind(mimeType);
     if (kind === 'image') body = imageElement(blob, mimeType ?? '');
     else if (kind === 'audio') body = audioElement(blob, mimeType ?? '');
-    else body = h('div', { class: 'notice' }, icon('file-binary'), ` Binary content, ${formatBytes(base64Bytes(blob))}${mimeType ? ` (${clip(mimeType, 80)})` : ''}.`);
+    else {
+      body = h(
+        'div',
+        { class: 'notice' },
+        icon('file-binary'),
+        ` Binary content, ${formatBytes(base64Bytes(blob))}${mimeType ? ` (${clip(mimeType, 80)})` : ''}.`,
+      );
+    }
   } else body = jsonTree(item, 1);
   return h('div', { class: 'resource-contents' }, head, body);
 }
@@ -118,7 +162,14 @@ function resourceLink(item: Record<string, unknown>, ctx: ResultContext): HTMLEl
   return h(
     'div',
     { class: 'resource-link' },
-    h('div', { class: 'content-meta' }, icon('link'), ' ', h('strong', null, clip(name, 300)), str(item.mimeType) ? h('span', { class: 'tag' }, clip(str(item.mimeType) ?? '', 80)) : null),
+    h(
+      'div',
+      { class: 'content-meta' },
+      icon('link'),
+      ' ',
+      h('strong', null, clip(name, 300)),
+      str(item.mimeType) ? h('span', { class: 'tag' }, clip(str(item.mimeType) ?? '', 80)) : null,
+    ),
     h('div', { class: 'uri' }, clip(uri, 2000)),
     str(item.description) ? h('div', { class: 'muted' }, clip(str(item.description) ?? '', 2000)) : null,
     h('div', { class: 'actions' }, read),
@@ -148,7 +199,12 @@ export function contentBlock(item: unknown, ctx: ResultContext): HTMLElement {
       body = isObject(item.resource) ? resourceContents(item.resource) : jsonTree(item, 1);
       break;
     default:
-      body = h('div', null, h('div', { class: 'content-meta' }, h('span', { class: 'tag' }, clip(type ?? 'unknown', 60))), jsonTree(item, 1));
+      body = h(
+        'div',
+        null,
+        h('div', { class: 'content-meta' }, h('span', { class: 'tag' }, clip(type ?? 'unknown', 60))),
+        jsonTree(item, 1),
+      );
   }
   return h('div', { class: 'content-block', dataset: { type: clip(type ?? 'unknown', 40) } }, body);
 }
@@ -161,8 +217,15 @@ export function contentBlock(item: unknown, ctx: ResultContext): HTMLElement {
 export function structuredCheck(result: JsonObject): OutputSchemaCheck | undefined {
   const c = result.outputSchemaCheck;
   if (!isObject(c) || typeof c.ok !== 'boolean') return undefined;
-  const status = c.status === 'valid' || c.status === 'invalid' || c.status === 'missing' || c.status === 'bad-schema' ? c.status : c.ok ? 'valid' : 'invalid';
-  const errors = (Array.isArray(c.errors) ? c.errors : []).filter((e): e is JsonObject => isObject(e)).map((e) => ({ path: str(e.path) ?? '', message: str(e.message) ?? '' }));
+  const status =
+    c.status === 'valid' || c.status === 'invalid' || c.status === 'missing' || c.status === 'bad-schema'
+      ? c.status
+      : c.ok
+        ? 'valid'
+        : 'invalid';
+  const errors = (Array.isArray(c.errors) ? c.errors : [])
+    .filter((e): e is JsonObject => isObject(e))
+    .map((e) => ({ path: str(e.path) ?? '', message: str(e.message) ?? '' }));
   return { ok: c.ok, status, message: str(c.message) ?? '', errors };
 }
 
@@ -175,7 +238,11 @@ const CHECK_LABELS: Record<OutputSchemaCheck['status'], string> = {
 
 /** The mark and, when the check failed, the summary and each validation error (path and message) as text. */
 function schemaCheckView(check: OutputSchemaCheck): HTMLElement {
-  const mark = h('span', { class: `tag ${check.ok ? 'ok' : 'bad'}`, attrs: { 'data-schema-check': check.status } }, CHECK_LABELS[check.status]);
+  const mark = h(
+    'span',
+    { class: `tag ${check.ok ? 'ok' : 'bad'}`, attrs: { 'data-schema-check': check.status } },
+    CHECK_LABELS[check.status],
+  );
   if (check.ok) return mark;
   return h(
     'div',
@@ -188,16 +255,35 @@ function schemaCheckView(check: OutputSchemaCheck): HTMLElement {
       ? h(
           'ul',
           { class: 'schema-errors' },
-          ...check.errors.map((e) => h('li', null, h('code', { class: 'schema-error-path' }, clip(e.path || '(root)', 500)), ' ', h('span', { class: 'schema-error-message' }, clip(e.message, 1000)))),
+          ...check.errors.map((e) =>
+            h(
+              'li',
+              null,
+              h('code', { class: 'schema-error-path' }, clip(e.path || '(root)', 500)),
+              ' ',
+              h('span', { class: 'schema-error-message' }, clip(e.message, 1000)),
+            ),
+          ),
         )
       : null,
   );
 }
 
 /** A whole tool result: status line, content blocks, structured content, and the core's outputSchema verdict. */
-export function toolResult(result: JsonObject, _tool: ToolView | undefined, durationMs: number, ctx: ResultContext): HTMLElement {
+export function toolResult(
+  result: JsonObject,
+  _tool: ToolView | undefined,
+  durationMs: number,
+  ctx: ResultContext,
+): HTMLElement {
   const isError = result.isError === true;
-  const copy = button('Copy', () => ctx.copy(JSON.stringify(result, null, 2)), 'secondary', { 'data-action': 'copy-result' }, 'copy');
+  const copy = button(
+    'Copy',
+    () => ctx.copy(JSON.stringify(result, null, 2)),
+    'secondary',
+    { 'data-action': 'copy-result' },
+    'copy',
+  );
   const header = h(
     'div',
     { class: `result-header ${isError ? 'is-error' : 'is-ok'}` },
@@ -209,17 +295,28 @@ export function toolResult(result: JsonObject, _tool: ToolView | undefined, dura
   );
   const blocks = Array.isArray(result.content) ? result.content : [];
   const check = structuredCheck(result);
-  const section = h('div', { class: `tool-result${isError ? ' error' : ''}`, attrs: { 'data-status': isError ? 'error' : 'ok' } }, header);
+  const section = h(
+    'div',
+    { class: `tool-result${isError ? ' error' : ''}`, attrs: { 'data-status': isError ? 'error' : 'ok' } },
+    header,
+  );
   // A failed check comes first, so the mark is seen before a long result.
   if (check && !check.ok) section.appendChild(schemaCheckView(check));
   blocks.forEach((b) => section.appendChild(contentBlock(b, ctx)));
-  if (!blocks.length && result.structuredContent === undefined) section.appendChild(h('div', { class: 'muted' }, 'The result has no content.'));
+  if (!blocks.length && result.structuredContent === undefined) {
+    section.appendChild(h('div', { class: 'muted' }, 'The result has no content.'));
+  }
   if (result.structuredContent !== undefined) {
     section.appendChild(
       h(
         'div',
         { class: 'structured' },
-        h('div', { class: 'content-meta' }, h('strong', null, 'structuredContent'), check?.ok ? schemaCheckView(check) : null),
+        h(
+          'div',
+          { class: 'content-meta' },
+          h('strong', null, 'structuredContent'),
+          check?.ok ? schemaCheckView(check) : null,
+        ),
         jsonTree(result.structuredContent, 2),
       ),
     );
@@ -243,7 +340,12 @@ export function promptMessages(result: JsonObject, ctx: ResultContext): HTMLElem
     str(result.description) ? h('div', { class: 'muted' }, clip(str(result.description) ?? '', 5000)) : null,
     ...messages.map((m) => {
       const role = isObject(m) ? (str(m.role) ?? '?') : '?';
-      return h('div', { class: `prompt-message role-${role === 'user' || role === 'assistant' ? role : 'other'}` }, h('div', { class: 'role' }, icon(role === 'assistant' ? 'hubot' : 'account'), ` ${clip(role, 40)}`), contentBlock(isObject(m) ? m.content : m, ctx));
+      return h(
+        'div',
+        { class: `prompt-message role-${role === 'user' || role === 'assistant' ? role : 'other'}` },
+        h('div', { class: 'role' }, icon(role === 'assistant' ? 'hubot' : 'account'), ` ${clip(role, 40)}`),
+        contentBlock(isObject(m) ? m.content : m, ctx),
+      );
     }),
     messages.length ? null : h('div', { class: 'muted' }, 'The prompt returned no messages.'),
   );

@@ -5,9 +5,18 @@
  * test/unit/webview/ check it in plain Node. Schemas are untrusted: depth and size are bounded.
  */
 import type { JsonObject, JsonValue } from '../src/shared/protocol';
-import { isSchemaObject, jsonType, resolveRef, validate, type PathSegment, type Schema, type SchemaObject } from './jsonSchema';
+import {
+  isSchemaObject,
+  jsonType,
+  resolveRef,
+  validate,
+  type PathSegment,
+  type Schema,
+  type SchemaObject,
+} from './jsonSchema';
 
-export type FieldKind = 'string' | 'number' | 'integer' | 'boolean' | 'enum' | 'const' | 'null' | 'array' | 'object' | 'choice' | 'json';
+export type FieldKind =
+  'string' | 'number' | 'integer' | 'boolean' | 'enum' | 'const' | 'null' | 'array' | 'object' | 'choice' | 'json';
 
 export interface ChoiceOption {
   label: string;
@@ -40,7 +49,8 @@ export const MAX_FORM_DEPTH = 10;
 /** Objects with more properties than this show the first ones; the raw JSON mode edits the rest. */
 export const MAX_FORM_PROPERTIES = 200;
 
-const MULTILINE_NAME = /(text|content|body|code|script|message|prompt|query|sql|markdown|html|json|yaml|template|notes?|comment)s?$/i;
+const MULTILINE_NAME =
+  /(text|content|body|code|script|message|prompt|query|sql|markdown|html|json|yaml|template|notes?|comment)s?$/i;
 
 export function asSchemaObject(schema: Schema): SchemaObject {
   if (schema === true) return {};
@@ -90,7 +100,13 @@ function optionLabel(option: Schema, root: Schema, index: number): string {
 }
 
 /** Works out which control fits a schema, with its label, help and constraints. */
-export function describeField(schema: Schema, root: Schema, name: string | undefined, required: boolean, depth = 0): FieldInfo {
+export function describeField(
+  schema: Schema,
+  root: Schema,
+  name: string | undefined,
+  required: boolean,
+  depth = 0,
+): FieldInfo {
   let s = asSchemaObject(resolveRef(schema, root));
   let nullable = false;
   // `allOf` of object parts is common (composition); merge it so the form shows every property.
@@ -110,7 +126,12 @@ export function describeField(schema: Schema, root: Schema, name: string | undef
     nullable = choice.nullable;
     if (choice.options.length === 1) {
       const inner = describeField(choice.options[0], root, name, required, depth + 1);
-      const merged = { ...inner, nullable: true, description: inner.description ?? base.description, label: base.label || inner.label };
+      const merged = {
+        ...inner,
+        nullable: true,
+        description: inner.description ?? base.description,
+        label: base.label || inner.label,
+      };
       return merged;
     }
     if (choice.options.length > 1) {
@@ -145,26 +166,75 @@ export function describeField(schema: Schema, root: Schema, name: string | undef
     case 'string': {
       const format = typeof s.format === 'string' ? s.format : undefined;
       if (format) constraints.push(`format: ${format}`);
-      if (typeof s.minLength === 'number' && typeof s.maxLength === 'number') constraints.push(`${s.minLength} – ${s.maxLength} characters`);
-      else if (typeof s.minLength === 'number' && s.minLength > 0) constraints.push(`at least ${s.minLength} characters`);
-      else if (typeof s.maxLength === 'number') constraints.push(`at most ${s.maxLength} characters`);
+      if (typeof s.minLength === 'number' && typeof s.maxLength === 'number') {
+        constraints.push(`${s.minLength} – ${s.maxLength} characters`);
+      } else if (typeof s.minLength === 'number' && s.minLength > 0) {
+        constraints.push(`at least ${s.minLength} characters`);
+      } else if (typeof s.maxLength === 'number') constraints.push(`at most ${s.maxLength} characters`);
       if (typeof s.pattern === 'string') constraints.push(`pattern: ${s.pattern}`);
-      const inputType = format === 'email' ? 'email' : format === 'uri' || format === 'url' ? 'url' : format === 'date' ? 'date' : format === 'time' ? 'time' : format === 'date-time' ? 'datetime-local' : format === 'password' || s.writeOnly === true ? 'password' : 'text';
+      const inputType =
+        format === 'email'
+          ? 'email'
+          : format === 'uri' || format === 'url'
+            ? 'url'
+            : format === 'date'
+              ? 'date'
+              : format === 'time'
+                ? 'time'
+                : format === 'date-time'
+                  ? 'datetime-local'
+                  : format === 'password' || s.writeOnly === true
+                    ? 'password'
+                    : 'text';
       const multiline =
         !format &&
-        (typeof s.contentMediaType === 'string' || (typeof s.maxLength === 'number' && s.maxLength > 300) || (name !== undefined && MULTILINE_NAME.test(name)) || (typeof s.maxLength !== 'number' && typeof s.description === 'string' && /multi-?line|paragraph|long text/i.test(s.description)));
-      const placeholder = format === 'date-time' ? '2025-01-31T12:00:00Z' : format === 'email' ? 'name@example.com' : format === 'uri' || format === 'url' ? 'https://' : format === 'uuid' ? '00000000-0000-0000-0000-000000000000' : undefined;
+        (typeof s.contentMediaType === 'string' ||
+          (typeof s.maxLength === 'number' && s.maxLength > 300) ||
+          (name !== undefined && MULTILINE_NAME.test(name)) ||
+          (typeof s.maxLength !== 'number' &&
+            typeof s.description === 'string' &&
+            /multi-?line|paragraph|long text/i.test(s.description)));
+      const placeholder =
+        format === 'date-time'
+          ? '2025-01-31T12:00:00Z'
+          : format === 'email'
+            ? 'name@example.com'
+            : format === 'uri' || format === 'url'
+              ? 'https://'
+              : format === 'uuid'
+                ? '00000000-0000-0000-0000-000000000000'
+                : undefined;
       // `datetime-local` cannot hold a time zone, which date-time requires (RFC 3339): keep a text box with a placeholder.
-      return { ...base, kind: 'string', schema: s, nullable, format, inputType: inputType === 'datetime-local' ? 'text' : inputType, multiline, placeholder };
+      return {
+        ...base,
+        kind: 'string',
+        schema: s,
+        nullable,
+        format,
+        inputType: inputType === 'datetime-local' ? 'text' : inputType,
+        multiline,
+        placeholder,
+      };
     }
     case 'number':
     case 'integer': {
-      const min = typeof s.minimum === 'number' ? s.minimum : typeof s.exclusiveMinimum === 'number' ? s.exclusiveMinimum : undefined;
-      const max = typeof s.maximum === 'number' ? s.maximum : typeof s.exclusiveMaximum === 'number' ? s.exclusiveMaximum : undefined;
+      const min =
+        typeof s.minimum === 'number'
+          ? s.minimum
+          : typeof s.exclusiveMinimum === 'number'
+            ? s.exclusiveMinimum
+            : undefined;
+      const max =
+        typeof s.maximum === 'number'
+          ? s.maximum
+          : typeof s.exclusiveMaximum === 'number'
+            ? s.exclusiveMaximum
+            : undefined;
       const exMin = typeof s.exclusiveMinimum === 'number' || s.exclusiveMinimum === true;
       const exMax = typeof s.exclusiveMaximum === 'number' || s.exclusiveMaximum === true;
-      if (min !== undefined && max !== undefined) constraints.push(`${min}${exMin ? ' (exclusive)' : ''} – ${max}${exMax ? ' (exclusive)' : ''}`);
-      else if (min !== undefined) constraints.push(exMin ? `> ${min}` : `≥ ${min}`);
+      if (min !== undefined && max !== undefined) {
+        constraints.push(`${min}${exMin ? ' (exclusive)' : ''} – ${max}${exMax ? ' (exclusive)' : ''}`);
+      } else if (min !== undefined) constraints.push(exMin ? `> ${min}` : `≥ ${min}`);
       else if (max !== undefined) constraints.push(exMax ? `< ${max}` : `≤ ${max}`);
       if (typeof s.multipleOf === 'number') constraints.push(`multiple of ${s.multipleOf}`);
       if (type === 'integer') constraints.unshift('whole number');
@@ -175,14 +245,18 @@ export function describeField(schema: Schema, root: Schema, name: string | undef
     case 'null':
       return { ...base, kind: 'null', schema: s, nullable: true };
     case 'array': {
-      if (typeof s.minItems === 'number' && s.minItems > 0) constraints.push(`at least ${s.minItems} item${s.minItems === 1 ? '' : 's'}`);
+      if (typeof s.minItems === 'number' && s.minItems > 0) {
+        constraints.push(`at least ${s.minItems} item${s.minItems === 1 ? '' : 's'}`);
+      }
       if (typeof s.maxItems === 'number') constraints.push(`at most ${s.maxItems} item${s.maxItems === 1 ? '' : 's'}`);
       if (s.uniqueItems === true) constraints.push('unique items');
       return { ...base, kind: 'array', schema: s, nullable };
     }
     case 'object': {
       // A map (no fixed properties) is edited as JSON: keys are data, not labels.
-      if (!isSchemaObject(s.properties) || Object.keys(s.properties).length === 0) return { ...base, kind: 'json', schema: s, nullable };
+      if (!isSchemaObject(s.properties) || Object.keys(s.properties).length === 0) {
+        return { ...base, kind: 'json', schema: s, nullable };
+      }
       return { ...base, kind: 'object', schema: s, nullable };
     }
     default:
@@ -194,7 +268,9 @@ function mergeAllOf(s: SchemaObject, root: Schema): SchemaObject {
   const { allOf, ...rest } = s;
   const out: SchemaObject = { ...rest };
   const props: Record<string, unknown> = isSchemaObject(rest.properties) ? { ...rest.properties } : {};
-  const required = new Set<string>(Array.isArray(rest.required) ? rest.required.filter((r): r is string => typeof r === 'string') : []);
+  const required = new Set<string>(
+    Array.isArray(rest.required) ? rest.required.filter((r): r is string => typeof r === 'string') : [],
+  );
   for (const part of allOf as unknown[]) {
     const p = resolveRef(part as Schema, root);
     if (!isSchemaObject(p)) continue;
@@ -214,10 +290,16 @@ function mergeAllOf(s: SchemaObject, root: Schema): SchemaObject {
 export function objectProperties(field: FieldInfo): Array<{ name: string; schema: Schema; required: boolean }> {
   const s = field.schema;
   const props = isSchemaObject(s.properties) ? s.properties : {};
-  const required = new Set(Array.isArray(s.required) ? s.required.filter((r): r is string => typeof r === 'string') : []);
+  const required = new Set(
+    Array.isArray(s.required) ? s.required.filter((r): r is string => typeof r === 'string') : [],
+  );
   return Object.entries(props)
     .slice(0, MAX_FORM_PROPERTIES)
-    .map(([name, schema]) => ({ name, schema: typeof schema === 'boolean' || isSchemaObject(schema) ? schema : true, required: required.has(name) }));
+    .map(([name, schema]) => ({
+      name,
+      schema: typeof schema === 'boolean' || isSchemaObject(schema) ? schema : true,
+      required: required.has(name),
+    }));
 }
 
 /** The schema of item `index` of an array field (tuple `prefixItems`/`items[]` first, then `items`). */
@@ -264,7 +346,9 @@ export function defaultValue(schema: Schema, root: Schema, required: boolean, de
     case 'null':
       return required ? null : undefined;
     case 'choice':
-      return required && field.options?.length ? defaultValue(field.options[0].schema, root, true, depth + 1) : undefined;
+      return required && field.options?.length
+        ? defaultValue(field.options[0].schema, root, true, depth + 1)
+        : undefined;
     default:
       return undefined;
   }
@@ -315,7 +399,9 @@ export function matchOption(options: readonly ChoiceOption[], value: unknown, ro
       if (!isSchemaObject(s) || !isSchemaObject(s.properties)) continue;
       for (const [key, p] of Object.entries(s.properties)) {
         const ps = resolveRef(p as Schema, root);
-        if (isSchemaObject(ps) && 'const' in ps && key in v && JSON.stringify(v[key]) === JSON.stringify(ps.const)) return i;
+        if (isSchemaObject(ps) && 'const' in ps && key in v && JSON.stringify(v[key]) === JSON.stringify(ps.const)) {
+          return i;
+        }
       }
     }
   }
@@ -324,7 +410,8 @@ export function matchOption(options: readonly ChoiceOption[], value: unknown, ro
   let bestErrors = Infinity;
   for (let i = 0; i < options.length; i++) {
     const s = resolveRef(options[i].schema, root);
-    const typeOk = !isSchemaObject(s) || s.type === undefined || s.type === type || (s.type === 'number' && type === 'integer');
+    const typeOk =
+      !isSchemaObject(s) || s.type === undefined || s.type === type || (s.type === 'number' && type === 'integer');
     if (!typeOk) continue;
     const n = validate(options[i].schema, value, { maxErrors: 50 }, root).length;
     if (n < bestErrors) {
@@ -341,7 +428,9 @@ export type NumberParse = { ok: true; value: number | undefined } | { ok: false;
 export function parseNumberInput(text: string, integer: boolean): NumberParse {
   const t = text.trim();
   if (t === '') return { ok: true, value: undefined };
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) return { ok: false, error: integer ? 'Enter a whole number.' : 'Enter a number.' };
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) {
+    return { ok: false, error: integer ? 'Enter a whole number.' : 'Enter a number.' };
+  }
   const n = Number(t);
   if (!Number.isFinite(n)) return { ok: false, error: 'The number is too large.' };
   if (integer && !Number.isInteger(n)) return { ok: false, error: 'Enter a whole number.' };
@@ -354,13 +443,23 @@ export function getAt(root: JsonValue | undefined, path: readonly PathSegment[])
   let node: JsonValue | undefined = root;
   for (const seg of path) {
     if (node === null || typeof node !== 'object') return undefined;
-    node = Array.isArray(node) ? (typeof seg === 'number' ? node[seg] : undefined) : Object.prototype.hasOwnProperty.call(node, seg) ? (node as JsonObject)[seg] : undefined;
+    node = Array.isArray(node)
+      ? typeof seg === 'number'
+        ? node[seg]
+        : undefined
+      : Object.prototype.hasOwnProperty.call(node, seg)
+        ? (node as JsonObject)[seg]
+        : undefined;
   }
   return node;
 }
 
 /** Sets (or, with `undefined`, deletes) the value at `path`, creating objects/arrays on the way. */
-export function setAt(root: JsonValue | undefined, path: readonly PathSegment[], value: JsonValue | undefined): JsonValue | undefined {
+export function setAt(
+  root: JsonValue | undefined,
+  path: readonly PathSegment[],
+  value: JsonValue | undefined,
+): JsonValue | undefined {
   if (path.length === 0) return value;
   const [head, ...rest] = path;
   if (typeof head === 'number') {
@@ -377,13 +476,26 @@ export function setAt(root: JsonValue | undefined, path: readonly PathSegment[],
   return obj;
 }
 
-export function removeItem(root: JsonValue | undefined, arrayPath: readonly PathSegment[], index: number): JsonValue | undefined {
+export function removeItem(
+  root: JsonValue | undefined,
+  arrayPath: readonly PathSegment[],
+  index: number,
+): JsonValue | undefined {
   const arr = getAt(root, arrayPath);
   if (!Array.isArray(arr)) return root;
-  return setAt(root, arrayPath, arr.filter((_, i) => i !== index));
+  return setAt(
+    root,
+    arrayPath,
+    arr.filter((_, i) => i !== index),
+  );
 }
 
-export function moveItem(root: JsonValue | undefined, arrayPath: readonly PathSegment[], from: number, to: number): JsonValue | undefined {
+export function moveItem(
+  root: JsonValue | undefined,
+  arrayPath: readonly PathSegment[],
+  from: number,
+  to: number,
+): JsonValue | undefined {
   const arr = getAt(root, arrayPath);
   if (!Array.isArray(arr) || to < 0 || to >= arr.length) return root;
   const copy = [...arr];
@@ -400,12 +512,19 @@ export function parseArgsJson(text: string): { ok: true; value: JsonObject } | {
   } catch (e) {
     return { ok: false, error: `Not valid JSON: ${(e as Error).message}` };
   }
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) return { ok: false, error: 'The arguments must be a JSON object ({ … }).' };
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) {
+    return { ok: false, error: 'The arguments must be a JSON object ({ … }).' };
+  }
   return { ok: true, value: v as JsonObject };
 }
 
 /** Text the tool filter matches against: name, title, description (lowercased once). */
-export function toolSearchText(tool: { name: string; title?: string; description?: string; annotations?: { title?: string } }): string {
+export function toolSearchText(tool: {
+  name: string;
+  title?: string;
+  description?: string;
+  annotations?: { title?: string };
+}): string {
   return [tool.name, tool.title, tool.annotations?.title, tool.description].filter(Boolean).join('\n').toLowerCase();
 }
 

@@ -30,9 +30,13 @@ export class ServerTab implements Tab {
         ...row('Status', c.state + (c.message ? `: ${c.message}` : '')),
       ),
       h('h3', null, 'Capabilities'),
-      s?.capabilities ? jsonTree(s.capabilities, 2) : h('div', { class: 'muted' }, c.state === 'connected' ? 'None.' : 'Known after connecting.'),
+      s?.capabilities
+        ? jsonTree(s.capabilities, 2)
+        : h('div', { class: 'muted' }, c.state === 'connected' ? 'None.' : 'Known after connecting.'),
       h('h3', null, 'Instructions'),
-      s?.instructions ? lazyText(s.instructions, 'text-block instructions') : h('div', { class: 'muted' }, 'The server gave no instructions.'),
+      s?.instructions
+        ? lazyText(s.instructions, 'text-block instructions')
+        : h('div', { class: 'muted' }, 'The server gave no instructions.'),
     );
   }
 }

@@ -24,8 +24,15 @@ interface Row {
 
 export class ToolsTab implements Tab {
   readonly element: HTMLElement;
-  private readonly search = h('vscode-text-field', { attrs: { placeholder: 'Filter tools', 'aria-label': 'Filter tools', 'data-role': 'tool-filter' } }, h('span', { class: 'codicon codicon-search', attrs: { slot: 'start' } })) as HTMLElement & { value: string };
-  private readonly list = h('div', { class: 'item-list', attrs: { role: 'listbox', 'aria-label': 'Tools', 'data-role': 'tool-list' } });
+  private readonly search = h(
+    'vscode-text-field',
+    { attrs: { placeholder: 'Filter tools', 'aria-label': 'Filter tools', 'data-role': 'tool-filter' } },
+    h('span', { class: 'codicon codicon-search', attrs: { slot: 'start' } }),
+  ) as HTMLElement & { value: string };
+  private readonly list = h('div', {
+    class: 'item-list',
+    attrs: { role: 'listbox', 'aria-label': 'Tools', 'data-role': 'tool-list' },
+  });
   private readonly count = h('div', { class: 'list-count muted' });
   private readonly detail = h('div', { class: 'detail', attrs: { 'data-role': 'tool-detail' } });
   private rows: Row[] = [];
@@ -38,7 +45,12 @@ export class ToolsTab implements Tab {
   private renderedJson?: string;
 
   constructor(private readonly app: AppContext) {
-    this.element = h('div', { class: 'split' }, h('div', { class: 'list-pane' }, this.search, this.count, this.list), this.detail);
+    this.element = h(
+      'div',
+      { class: 'split' },
+      h('div', { class: 'list-pane' }, this.search, this.count, this.list),
+      this.detail,
+    );
     this.search.addEventListener('input', () => this.applyFilter());
     app.host.on('call/progress', (p) => {
       if (this.running?.callId !== p.callId) return;
@@ -50,7 +62,9 @@ export class ToolsTab implements Tab {
           bar.value = Math.min(p.progress, p.total);
         } else bar.removeAttribute('value');
       }
-      if (text) text.textContent = `${p.progress}${p.total ? ` / ${p.total}` : ''}${p.message ? ` — ${clip(p.message, 300)}` : ''}`;
+      if (text) {
+        text.textContent = `${p.progress}${p.total ? ` / ${p.total}` : ''}${p.message ? ` — ${clip(p.message, 300)}` : ''}`;
+      }
     });
   }
 
@@ -95,9 +109,27 @@ export class ToolsTab implements Tab {
       const el = option(
         { class: 'item', selected: false, dataset: { name: clip(tool.name, 1000) } },
         () => this.select(tool.name),
-        h('div', { class: 'item-title' }, icon('tools'), ' ', h('span', { class: 'item-name' }, clip(tool.title ?? ann.title ?? tool.name, 120)),
-          ann.readOnlyHint ? h('span', { class: 'tag ok', title: 'readOnlyHint: the tool does not modify its environment' }, 'read-only') : null,
-          ann.destructiveHint === true && ann.readOnlyHint !== true ? h('span', { class: 'tag bad', title: 'destructiveHint: the tool may perform destructive updates' }, 'destructive') : null),
+        h(
+          'div',
+          { class: 'item-title' },
+          icon('tools'),
+          ' ',
+          h('span', { class: 'item-name' }, clip(tool.title ?? ann.title ?? tool.name, 120)),
+          ann.readOnlyHint
+            ? h(
+                'span',
+                { class: 'tag ok', title: 'readOnlyHint: the tool does not modify its environment' },
+                'read-only',
+              )
+            : null,
+          ann.destructiveHint === true && ann.readOnlyHint !== true
+            ? h(
+                'span',
+                { class: 'tag bad', title: 'destructiveHint: the tool may perform destructive updates' },
+                'destructive',
+              )
+            : null,
+        ),
         tool.title || ann.title ? h('div', { class: 'item-sub mono' }, clip(tool.name, 120)) : null,
         tool.description ? h('div', { class: 'item-desc' }, clip(tool.description, 160)) : null,
       );
@@ -120,11 +152,23 @@ export class ToolsTab implements Tab {
       }
       if (visible) shown++;
     }
-    this.count.textContent = this.rows.length === 0 ? 'No tools.' : q ? `${shown} of ${this.rows.length} tools` : `${this.rows.length} tools`;
+    this.count.textContent =
+      this.rows.length === 0 ? 'No tools.' : q ? `${shown} of ${this.rows.length} tools` : `${this.rows.length} tools`;
   }
 
   private renderEmptyDetail(): void {
-    setChildren(this.detail, h('div', { class: 'empty' }, this.rows.length ? 'Select a tool to see its form.' : this.app.connection()?.state === 'connected' ? 'This server offers no tools.' : 'Connect to see the tools.'));
+    setChildren(
+      this.detail,
+      h(
+        'div',
+        { class: 'empty' },
+        this.rows.length
+          ? 'Select a tool to see its form.'
+          : this.app.connection()?.state === 'connected'
+            ? 'This server offers no tools.'
+            : 'Connect to see the tools.',
+      ),
+    );
   }
 
   private draftKey(name: string): string {
@@ -140,7 +184,12 @@ export class ToolsTab implements Tab {
     this.app.saveState();
     for (const r of this.rows) r.el.setAttribute('aria-selected', String(r.tool.name === name));
     const draftValue = this.app.state.drafts[this.draftKey(name)];
-    const draft = keepDraft && this.form ? this.form.getValue() : draftValue && typeof draftValue === 'object' && !Array.isArray(draftValue) ? (draftValue as JsonObject) : undefined;
+    const draft =
+      keepDraft && this.form
+        ? this.form.getValue()
+        : draftValue && typeof draftValue === 'object' && !Array.isArray(draftValue)
+          ? (draftValue as JsonObject)
+          : undefined;
     this.renderDetail(tool, draft);
   }
 
@@ -148,7 +197,10 @@ export class ToolsTab implements Tab {
     this.renderedJson = JSON.stringify(tool);
     const ann = tool.annotations ?? {};
     const schema = (tool.inputSchema ?? { type: 'object' }) as Schema;
-    const json = h('vscode-text-area', { class: 'json-args', attrs: { rows: 10, resize: 'vertical', 'aria-label': 'Arguments as JSON', 'data-role': 'json-args' } }) as HTMLElement & { value: string };
+    const json = h('vscode-text-area', {
+      class: 'json-args',
+      attrs: { rows: 10, resize: 'vertical', 'aria-label': 'Arguments as JSON', 'data-role': 'json-args' },
+    }) as HTMLElement & { value: string };
     const jsonError = h('div', { class: 'field-error', attrs: { role: 'alert', 'data-role': 'json-error' } });
     this.form = new SchemaFormView(schema, draft, (value) => {
       this.app.state.drafts[this.draftKey(tool.name)] = value;
@@ -170,7 +222,15 @@ export class ToolsTab implements Tab {
     const formPane = h('div', { class: 'mode-pane', attrs: { 'data-mode': 'form' } }, this.form.element);
     const jsonPane = h('div', { class: 'mode-pane', attrs: { 'data-mode': 'json' } }, json, jsonError);
     const modeButtons = (['form', 'json'] as const).map((m) =>
-      h('button', { class: 'segment', attrs: { type: 'button', 'aria-pressed': String(this.mode === m), 'data-mode-button': m }, on: { click: () => setMode(m) } }, m === 'form' ? 'Form' : 'JSON'),
+      h(
+        'button',
+        {
+          class: 'segment',
+          attrs: { type: 'button', 'aria-pressed': String(this.mode === m), 'data-mode-button': m },
+          on: { click: () => setMode(m) },
+        },
+        m === 'form' ? 'Form' : 'JSON',
+      ),
     );
     const setMode = (m: 'form' | 'json') => {
       if (m === 'form' && this.mode === 'json') {
@@ -191,26 +251,47 @@ export class ToolsTab implements Tab {
     jsonPane.hidden = this.mode !== 'json';
 
     const runButton = button('Run', () => void this.run(false), 'primary', { 'data-action': 'run' }, 'play');
-    const cancelButton = button('Cancel', () => this.cancel(), 'secondary', { 'data-action': 'cancel', hidden: true }, 'stop-circle');
+    const cancelButton = button(
+      'Cancel',
+      () => this.cancel(),
+      'secondary',
+      { 'data-action': 'cancel', hidden: true },
+      'stop-circle',
+    );
     const badges = h(
       'div',
       { class: 'badges' },
       ann.readOnlyHint === true ? h('span', { class: 'tag ok' }, 'read-only') : null,
       ann.destructiveHint === true && ann.readOnlyHint !== true ? h('span', { class: 'tag bad' }, 'destructive') : null,
       ann.idempotentHint === true ? h('span', { class: 'tag' }, 'idempotent') : null,
-      ann.openWorldHint === true ? h('span', { class: 'tag' }, 'open world') : ann.openWorldHint === false ? h('span', { class: 'tag' }, 'closed world') : null,
+      ann.openWorldHint === true
+        ? h('span', { class: 'tag' }, 'open world')
+        : ann.openWorldHint === false
+          ? h('span', { class: 'tag' }, 'closed world')
+          : null,
       tool.outputSchema ? h('span', { class: 'tag' }, 'output schema') : null,
     );
     setChildren(
       this.detail,
-      h('div', { class: 'detail-header' }, h('h2', { attrs: { 'data-role': 'tool-title' } }, clip(tool.title ?? ann.title ?? tool.name, 300)), badges),
+      h(
+        'div',
+        { class: 'detail-header' },
+        h('h2', { attrs: { 'data-role': 'tool-title' } }, clip(tool.title ?? ann.title ?? tool.name, 300)),
+        badges,
+      ),
       tool.title || ann.title ? h('div', { class: 'mono muted' }, clip(tool.name, 500)) : null,
       tool.description ? h('div', { class: 'description' }, clip(tool.description, 20000)) : null,
       h('div', { class: 'mode-switch', attrs: { role: 'group', 'aria-label': 'Input mode' } }, ...modeButtons),
       formPane,
       jsonPane,
       h('div', { class: 'confirm-slot', attrs: { 'data-role': 'confirm' } }),
-      h('div', { class: 'run-bar' }, runButton, cancelButton, h('div', { class: 'run-status', attrs: { 'data-role': 'run-status' } })),
+      h(
+        'div',
+        { class: 'run-bar' },
+        runButton,
+        cancelButton,
+        h('div', { class: 'run-status', attrs: { 'data-role': 'run-status' } }),
+      ),
       h('div', { class: 'result-slot', attrs: { 'data-role': 'result' } }),
     );
   }
@@ -249,8 +330,13 @@ export class ToolsTab implements Tab {
       if (problems.length) {
         this.form?.showAllErrors();
         confirmSlot?.replaceChildren(
-          h('div', { class: 'notice warning', attrs: { 'data-role': 'validation-summary' } }, icon('warning'), ` ${problems.length} problem${problems.length === 1 ? '' : 's'} in the arguments (first: ${clip(formatPath(problems[0].path), 100)}: ${clip(problems[0].message, 200)}). `,
-            button('Run anyway', () => void this.run(skipChecks, true), 'secondary', { 'data-action': 'run-anyway' })),
+          h(
+            'div',
+            { class: 'notice warning', attrs: { 'data-role': 'validation-summary' } },
+            icon('warning'),
+            ` ${problems.length} problem${problems.length === 1 ? '' : 's'} in the arguments (first: ${clip(formatPath(problems[0].path), 100)}: ${clip(problems[0].message, 200)}). `,
+            button('Run anyway', () => void this.run(skipChecks, true), 'secondary', { 'data-action': 'run-anyway' }),
+          ),
         );
         return;
       }
@@ -259,9 +345,14 @@ export class ToolsTab implements Tab {
     // MCP tool annotations are hints (spec: tools §annotations); a tool that says it is destructive gets a second step.
     if (!skipChecks && ann.destructiveHint === true && ann.readOnlyHint !== true) {
       confirmSlot?.replaceChildren(
-        h('div', { class: 'notice warning confirm', attrs: { 'data-role': 'destructive-confirm' } }, icon('warning'), ` “${clip(tool.title ?? tool.name, 100)}” says it may make destructive changes. Run it? `,
+        h(
+          'div',
+          { class: 'notice warning confirm', attrs: { 'data-role': 'destructive-confirm' } },
+          icon('warning'),
+          ` “${clip(tool.title ?? tool.name, 100)}” says it may make destructive changes. Run it? `,
           button('Run', () => void this.run(true, true), 'primary', { 'data-action': 'confirm-run' }),
-          button('Cancel', () => confirmSlot.replaceChildren(), 'secondary', { 'data-action': 'confirm-cancel' })),
+          button('Cancel', () => confirmSlot.replaceChildren(), 'secondary', { 'data-action': 'confirm-cancel' }),
+        ),
       );
       return;
     }
@@ -270,7 +361,16 @@ export class ToolsTab implements Tab {
 
   private async execute(tool: ToolView, connectionId: string, connectionName: string, args: JsonObject): Promise<void> {
     const callId = newId();
-    const entry: HistoryEntry = { id: callId, kind: 'tool', connectionId, connectionName, target: tool.name, args, startedAt: Date.now(), status: 'running' };
+    const entry: HistoryEntry = {
+      id: callId,
+      kind: 'tool',
+      connectionId,
+      connectionName,
+      target: tool.name,
+      args,
+      startedAt: Date.now(),
+      status: 'running',
+    };
     this.running = { callId, entry };
     this.app.addHistory(entry);
     const runButton = this.detail.querySelector<HTMLElement>('[data-action="run"]');
@@ -279,7 +379,11 @@ export class ToolsTab implements Tab {
     const resultSlot = this.detail.querySelector<HTMLElement>('[data-role="result"]');
     runButton?.setAttribute('disabled', '');
     cancelButton?.removeAttribute('hidden');
-    status?.replaceChildren(h('vscode-progress-ring'), h('span', { class: 'run-progress-text muted' }, 'Running…'), h('progress', { class: 'run-progress' }));
+    status?.replaceChildren(
+      h('vscode-progress-ring'),
+      h('span', { class: 'run-progress-text muted' }, 'Running…'),
+      h('progress', { class: 'run-progress' }),
+    );
     resultSlot?.replaceChildren();
     const started = performance.now();
     try {
@@ -288,15 +392,32 @@ export class ToolsTab implements Tab {
       entry.status = outcome.result.isError === true ? 'error' : 'ok';
       entry.result = outcome.result;
       status?.replaceChildren(h('span', { class: 'muted' }, `Finished in ${formatDuration(outcome.durationMs)}`));
-      resultSlot?.replaceChildren(toolResult(outcome.result, tool, outcome.durationMs, this.app.resultContext(connectionId)));
+      resultSlot?.replaceChildren(
+        toolResult(outcome.result, tool, outcome.durationMs, this.app.resultContext(connectionId)),
+      );
     } catch (e) {
       const info = e instanceof RequestError ? e.info : { message: (e as Error).message, code: 'failed' };
       entry.durationMs = performance.now() - started;
       entry.status = info.code === 'cancelled' ? 'cancelled' : 'error';
       entry.error = info;
-      status?.replaceChildren(h('span', { class: 'muted' }, entry.status === 'cancelled' ? 'Cancelled.' : `Failed after ${formatDuration(entry.durationMs)}`));
+      status?.replaceChildren(
+        h(
+          'span',
+          { class: 'muted' },
+          entry.status === 'cancelled' ? 'Cancelled.' : `Failed after ${formatDuration(entry.durationMs)}`,
+        ),
+      );
       resultSlot?.replaceChildren(
-        h('div', { class: `notice ${entry.status === 'cancelled' ? 'warning' : 'error'}`, attrs: { 'data-role': 'call-error', 'data-code': clip(info.code, 40) } }, icon(entry.status === 'cancelled' ? 'circle-slash' : 'error'), ` ${clip(info.message, 5000)}`, info.hint ? h('div', { class: 'muted' }, clip(info.hint, 1000)) : null),
+        h(
+          'div',
+          {
+            class: `notice ${entry.status === 'cancelled' ? 'warning' : 'error'}`,
+            attrs: { 'data-role': 'call-error', 'data-code': clip(info.code, 40) },
+          },
+          icon(entry.status === 'cancelled' ? 'circle-slash' : 'error'),
+          ` ${clip(info.message, 5000)}`,
+          info.hint ? h('div', { class: 'muted' }, clip(info.hint, 1000)) : null,
+        ),
       );
     } finally {
       this.running = undefined;

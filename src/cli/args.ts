@@ -71,7 +71,10 @@ export interface RunRequest {
 export type ParsedArgs = RunRequest | { kind: 'help'; topic?: string } | { kind: 'version' };
 
 export class UsageError extends Error {
-  constructor(message: string, readonly hint: string = 'Run `mcp-lens --help` for usage.') {
+  constructor(
+    message: string,
+    readonly hint: string = 'Run `mcp-lens --help` for usage.',
+  ) {
     super(message);
     this.name = 'UsageError';
   }
@@ -107,7 +110,13 @@ const OPTIONS: Record<string, OptionSpec> = {
   '--version': { takesValue: false },
 };
 
-const SHORT: Record<string, string> = { '-H': '--header', '-e': '--env', '-h': '--help', '-V': '--version', '-t': '--transport' };
+const SHORT: Record<string, string> = {
+  '-H': '--header',
+  '-e': '--env',
+  '-h': '--help',
+  '-V': '--version',
+  '-t': '--transport',
+};
 
 const TRANSPORTS: Record<string, HttpTransportKind> = {
   auto: 'auto',
@@ -153,7 +162,9 @@ function tokenize(argv: string[]): { opts: Map<string, string[]>; positionals: s
       throw new UsageError(`${name} takes no value.`);
     }
     const list = opts.get(name) ?? [];
-    if (list.length > 0 && !spec.repeatable && spec.takesValue) throw new UsageError(`${name} is given more than once.`);
+    if (list.length > 0 && !spec.repeatable && spec.takesValue) {
+      throw new UsageError(`${name} is given more than once.`);
+    }
     list.push(value);
     opts.set(name, list);
   }
@@ -190,7 +201,11 @@ export function parseArgs(argv: string[]): ParsedArgs {
       if (e instanceof CommandLineError) throw new UsageError(`--stdio: ${e.message}`);
       throw e;
     }
-    if (words.length === 0) throw new UsageError('--stdio needs a command line, for example --stdio "npx -y @modelcontextprotocol/server-everything".');
+    if (words.length === 0) {
+      throw new UsageError(
+        '--stdio needs a command line, for example --stdio "npx -y @modelcontextprotocol/server-everything".',
+      );
+    }
     const env: Record<string, string> = {};
     for (const assignment of opts.get('--env') ?? []) {
       const parsed = parseEnvAssignment(assignment);
@@ -218,7 +233,9 @@ export function parseArgs(argv: string[]): ParsedArgs {
     if (rest.length > 1 && !isHttpUrl(rest[0]) && isHttpUrl(rest[last])) targetIndex = last;
     const url = rest[targetIndex];
     if (url === undefined) {
-      throw new UsageError(`"${command}" needs a target: a server URL (http:// or https://) or --stdio "<command line>".`);
+      throw new UsageError(
+        `"${command}" needs a target: a server URL (http:// or https://) or --stdio "<command line>".`,
+      );
     }
     const problem = validateServerUrl(url);
     if (problem) throw new UsageError(`Invalid target: ${problem}`);
@@ -293,7 +310,9 @@ export function parseArgs(argv: string[]): ParsedArgs {
   const port = one('--callback-port');
   if (port !== undefined) {
     const n = Number(port);
-    if (!/^\d+$/.test(port) || n < 1 || n > 65535) throw new UsageError(`--callback-port must be a port number from 1 to 65535 (got "${port}").`);
+    if (!/^\d+$/.test(port) || n < 1 || n > 65535) {
+      throw new UsageError(`--callback-port must be a port number from 1 to 65535 (got "${port}").`);
+    }
     options.callbackPort = n;
   }
   parseGrantOptions(opts, options, config.transport === 'stdio');
@@ -302,11 +321,17 @@ export function parseArgs(argv: string[]): ParsedArgs {
   const request: RunRequest = { kind: 'run', command, config, options };
   const expect = (names: string[], optional: string[] = []): string[] => {
     if (operands.length < names.length) {
-      throw new UsageError(`"${command}" needs ${names.map((n) => `<${n}>`).join(' ')} after the target.`, `Usage: ${usageLine(command)}`);
+      throw new UsageError(
+        `"${command}" needs ${names.map((n) => `<${n}>`).join(' ')} after the target.`,
+        `Usage: ${usageLine(command)}`,
+      );
     }
     if (operands.length > names.length + optional.length) {
       const extra = operands.slice(names.length + optional.length);
-      throw new UsageError(`Unexpected argument${extra.length > 1 ? 's' : ''}: ${extra.map((e) => JSON.stringify(e)).join(' ')}.`, `Usage: ${usageLine(command)}`);
+      throw new UsageError(
+        `Unexpected argument${extra.length > 1 ? 's' : ''}: ${extra.map((e) => JSON.stringify(e)).join(' ')}.`,
+        `Usage: ${usageLine(command)}`,
+      );
     }
     return operands;
   };
@@ -342,10 +367,14 @@ function parseGrantOptions(opts: Map<string, string[]>, options: CliOptions, std
   const one = (name: string): string | undefined => opts.get(name)?.[0];
   const clientCredentials = opts.has('--client-credentials');
   const crossApp = opts.has('--cross-app-access');
-  if (clientCredentials && crossApp) throw new UsageError('--client-credentials and --cross-app-access cannot be used together.');
+  if (clientCredentials && crossApp) {
+    throw new UsageError('--client-credentials and --cross-app-access cannot be used together.');
+  }
   const grantFlag = clientCredentials ? '--client-credentials' : crossApp ? '--cross-app-access' : undefined;
   for (const name of ['--private-key-file', '--client-auth', '--signing-alg']) {
-    if (opts.has(name) && !grantFlag) throw new UsageError(`${name} applies to --client-credentials or --cross-app-access.`);
+    if (opts.has(name) && !grantFlag) {
+      throw new UsageError(`${name} applies to --client-credentials or --cross-app-access.`);
+    }
   }
   for (const name of ['--idp-token-endpoint', '--idp-issuer', '--idp-client-id']) {
     if (opts.has(name) && !crossApp) throw new UsageError(`${name} applies to --cross-app-access.`);
@@ -353,7 +382,9 @@ function parseGrantOptions(opts: Map<string, string[]>, options: CliOptions, std
   if (!grantFlag) return;
   if (stdio) throw new UsageError(`${grantFlag} applies to an HTTP target, not to --stdio.`);
   if (options.clientId === undefined) {
-    throw new UsageError(`${grantFlag} needs --client-id (the client's secret in MCP_LENS_CLIENT_SECRET, or its key in --private-key-file).`);
+    throw new UsageError(
+      `${grantFlag} needs --client-id (the client's secret in MCP_LENS_CLIENT_SECRET, or its key in --private-key-file).`,
+    );
   }
   options.grant = clientCredentials ? 'client-credentials' : 'cross-app-access';
   const keyFile = one('--private-key-file');
@@ -363,15 +394,25 @@ function parseGrantOptions(opts: Map<string, string[]>, options: CliOptions, std
   }
   const method = one('--client-auth');
   if (method !== undefined) {
-    if (!(CLIENT_AUTH as readonly string[]).includes(method)) throw new UsageError(`--client-auth must be ${CLIENT_AUTH.join(', ')} (got "${method}").`);
+    if (!(CLIENT_AUTH as readonly string[]).includes(method)) {
+      throw new UsageError(`--client-auth must be ${CLIENT_AUTH.join(', ')} (got "${method}").`);
+    }
     options.clientAuth = method as CliOptions['clientAuth'];
-    if (method === 'private_key_jwt' && keyFile === undefined) throw new UsageError('--client-auth private_key_jwt needs --private-key-file.');
-    if (method !== 'private_key_jwt' && keyFile !== undefined) throw new UsageError(`--private-key-file is used with private_key_jwt, not with ${method}.`);
+    if (method === 'private_key_jwt' && keyFile === undefined) {
+      throw new UsageError('--client-auth private_key_jwt needs --private-key-file.');
+    }
+    if (method !== 'private_key_jwt' && keyFile !== undefined) {
+      throw new UsageError(`--private-key-file is used with private_key_jwt, not with ${method}.`);
+    }
   }
   const alg = one('--signing-alg');
   if (alg !== undefined) {
     if (keyFile === undefined) throw new UsageError('--signing-alg applies to --private-key-file.');
-    if (!/^(RS|PS|ES)(256|384|512)$|^EdDSA$|^Ed25519$/.test(alg)) throw new UsageError(`--signing-alg must be an asymmetric JWS algorithm such as ES256, RS256, PS256 or EdDSA (got "${alg}").`);
+    if (!/^(RS|PS|ES)(256|384|512)$|^EdDSA$|^Ed25519$/.test(alg)) {
+      throw new UsageError(
+        `--signing-alg must be an asymmetric JWS algorithm such as ES256, RS256, PS256 or EdDSA (got "${alg}").`,
+      );
+    }
     options.signingAlg = alg;
   }
   if (crossApp) {
@@ -382,9 +423,13 @@ function parseGrantOptions(opts: Map<string, string[]>, options: CliOptions, std
       if (name === '--idp-token-endpoint') options.idpTokenEndpoint = value.trim();
       else options.idpIssuer = value.trim();
     }
-    if (!options.idpTokenEndpoint && !options.idpIssuer) throw new UsageError('--cross-app-access needs --idp-token-endpoint or --idp-issuer.');
+    if (!options.idpTokenEndpoint && !options.idpIssuer) {
+      throw new UsageError('--cross-app-access needs --idp-token-endpoint or --idp-issuer.');
+    }
     const idpClientId = one('--idp-client-id');
-    if (idpClientId === undefined || !idpClientId.trim()) throw new UsageError('--cross-app-access needs --idp-client-id (the client at the identity provider).');
+    if (idpClientId === undefined || !idpClientId.trim()) {
+      throw new UsageError('--cross-app-access needs --idp-client-id (the client at the identity provider).');
+    }
     options.idpClientId = idpClientId;
   }
 }
@@ -399,11 +444,17 @@ function parseJsonObject(text: string | undefined, what: string): Record<string,
   try {
     value = JSON.parse(text);
   } catch (e) {
-    throw new UsageError(`${what} are not valid JSON: ${(e as Error).message}.`, `Pass a JSON object, for example '{"message": "hi"}' (quote it for the shell).`);
+    throw new UsageError(
+      `${what} are not valid JSON: ${(e as Error).message}.`,
+      `Pass a JSON object, for example '{"message": "hi"}' (quote it for the shell).`,
+    );
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     const got = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
-    throw new UsageError(`${what} must be a JSON object, not ${got}.`, `Pass a JSON object, for example '{"message": "hi"}'.`);
+    throw new UsageError(
+      `${what} must be a JSON object, not ${got}.`,
+      `Pass a JSON object, for example '{"message": "hi"}'.`,
+    );
   }
   return value as Record<string, unknown>;
 }
@@ -414,7 +465,11 @@ function promptArguments(args: Record<string, unknown>): Record<string, string> 
   for (const [key, value] of Object.entries(args)) {
     if (typeof value === 'string') out[key] = value;
     else if (typeof value === 'number' || typeof value === 'boolean') out[key] = String(value);
-    else throw new UsageError(`Prompt argument "${key}" must be a string (prompt arguments are strings), not ${value === null ? 'null' : Array.isArray(value) ? 'an array' : `an ${typeof value}`}.`);
+    else {
+      throw new UsageError(
+        `Prompt argument "${key}" must be a string (prompt arguments are strings), not ${value === null ? 'null' : Array.isArray(value) ? 'an array' : `an ${typeof value}`}.`,
+      );
+    }
   }
   return out;
 }

@@ -11,7 +11,13 @@ import * as path from 'node:path';
 import type { HttpConnectionConfig } from '../core/config';
 import { parseCommandLine } from '../core/config';
 import type { ConnectionOptions, FetchHooks } from '../core/connection';
-import { FileAuthStore, LoopbackRedirect, OAuthEngine, OAuthFlowError, validateClientCredentials } from '../core/auth/index';
+import {
+  FileAuthStore,
+  LoopbackRedirect,
+  OAuthEngine,
+  OAuthFlowError,
+  validateClientCredentials,
+} from '../core/auth/index';
 import type { ClientCredentials, MachineGrant, PreRegisteredClient } from '../core/auth/types';
 import type { Logger } from '../core/logger';
 import type { RunRequest } from './args';
@@ -42,9 +48,14 @@ export interface CliAuth {
 /**
  * `~/.config/mcp-lens/credentials.json` (or under $XDG_CONFIG_HOME; %APPDATA% on Windows).
  */
-export function defaultCredentialsPath(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home = os.homedir()): string {
+export function defaultCredentialsPath(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+  home = os.homedir(),
+): string {
   if (platform === 'win32' && env.APPDATA) return path.join(env.APPDATA, 'mcp-lens', 'credentials.json');
-  const base = env.XDG_CONFIG_HOME && path.isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : path.join(home, '.config');
+  const base =
+    env.XDG_CONFIG_HOME && path.isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : path.join(home, '.config');
   return path.join(base, 'mcp-lens', 'credentials.json');
 }
 
@@ -76,7 +87,11 @@ export function canSignIn(request: RunRequest, io: CliIo, standIn?: SignInStandI
  * in `sensible-browser`; `%s` is replaced by the URL, otherwise the URL is appended), then the
  * platform's opener.
  */
-export function browserCommands(url: string, env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): Array<{ command: string; args: string[] }> {
+export function browserCommands(
+  url: string,
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): Array<{ command: string; args: string[] }> {
   const commands: Array<{ command: string; args: string[] }> = [];
   for (const entry of (env.BROWSER ?? '').split(platform === 'win32' ? ';' : ':')) {
     if (!entry.trim()) continue;
@@ -93,8 +108,9 @@ export function browserCommands(url: string, env: NodeJS.ProcessEnv = process.en
   }
   if (platform === 'darwin') commands.push({ command: 'open', args: [url] });
   // `start` is a cmd builtin; its first quoted argument is a window title.
-  else if (platform === 'win32') commands.push({ command: 'cmd', args: ['/c', 'start', '""', url.replace(/&/g, '^&')] });
-  else commands.push({ command: 'xdg-open', args: [url] });
+  else if (platform === 'win32') {
+    commands.push({ command: 'cmd', args: ['/c', 'start', '""', url.replace(/&/g, '^&')] });
+  } else commands.push({ command: 'xdg-open', args: [url] });
   return commands;
 }
 
@@ -140,7 +156,9 @@ export function machineGrant(
     try {
       privateKey = readFile(options.privateKeyFile);
     } catch (e) {
-      throw new GrantConfigError(`Could not read the private key file ${options.privateKeyFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`);
+      throw new GrantConfigError(
+        `Could not read the private key file ${options.privateKeyFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`,
+      );
     }
   }
   const secret = env[CLIENT_SECRET_ENV] || undefined;
@@ -155,13 +173,17 @@ export function machineGrant(
     try {
       validateClientCredentials(client);
     } catch (e) {
-      if (e instanceof OAuthFlowError) throw new GrantConfigError(`--private-key-file ${options.privateKeyFile}: ${e.message}`);
+      if (e instanceof OAuthFlowError) {
+        throw new GrantConfigError(`--private-key-file ${options.privateKeyFile}: ${e.message}`);
+      }
       throw e;
     }
   }
   if (options.grant === 'client-credentials') {
     if (privateKey === undefined && !secret) {
-      throw new GrantConfigError(`${flag} needs the client's secret in ${CLIENT_SECRET_ENV} or its private key in --private-key-file.`);
+      throw new GrantConfigError(
+        `${flag} needs the client's secret in ${CLIENT_SECRET_ENV} or its private key in --private-key-file.`,
+      );
     }
     return { type: 'client_credentials', client };
   }
@@ -180,7 +202,11 @@ export function machineGrant(
   };
 }
 
-export function preRegisteredClient(request: RunRequest, env: NodeJS.ProcessEnv, standIn?: SignInStandIn): PreRegisteredClient | undefined {
+export function preRegisteredClient(
+  request: RunRequest,
+  env: NodeJS.ProcessEnv,
+  standIn?: SignInStandIn,
+): PreRegisteredClient | undefined {
   if (request.options.clientId) {
     const secret = env[CLIENT_SECRET_ENV];
     return { clientId: request.options.clientId, ...(secret ? { clientSecret: secret } : {}) };
@@ -212,10 +238,14 @@ export function createCliAuth(io: CliIo, logger?: Logger, standIn?: SignInStandI
           return;
         }
         if (options.noBrowser) {
-          io.stderr(`To sign in to ${serverName}, open this URL in a browser:\n\n  ${url}\n\nWaiting for the sign-in to finish (Ctrl+C to cancel)…\n`);
+          io.stderr(
+            `To sign in to ${serverName}, open this URL in a browser:\n\n  ${url}\n\nWaiting for the sign-in to finish (Ctrl+C to cancel)…\n`,
+          );
           return;
         }
-        io.stderr(`Opening your browser to sign in to ${serverName}…\nIf it does not open, visit:\n\n  ${url}\n\nWaiting for the sign-in to finish (Ctrl+C to cancel)…\n`);
+        io.stderr(
+          `Opening your browser to sign in to ${serverName}…\nIf it does not open, visit:\n\n  ${url}\n\nWaiting for the sign-in to finish (Ctrl+C to cancel)…\n`,
+        );
         try {
           await openInBrowser(url, io.env);
         } catch (e) {
@@ -249,8 +279,12 @@ export function createCliAuth(io: CliIo, logger?: Logger, standIn?: SignInStandI
       };
     },
     authRequiredHint(request) {
-      if (request.options.nonInteractive) return 'Run the command again without --non-interactive, in a terminal, to sign in.';
-      if (!io.interactive) return 'Run the command in a terminal to sign in: it opens your browser (or prints a URL with --no-browser).';
+      if (request.options.nonInteractive) {
+        return 'Run the command again without --non-interactive, in a terminal, to sign in.';
+      }
+      if (!io.interactive) {
+        return 'Run the command in a terminal to sign in: it opens your browser (or prints a URL with --no-browser).';
+      }
       return 'Run the command again to sign in.';
     },
   };

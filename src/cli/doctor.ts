@@ -5,7 +5,15 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { validateServerUrl, parseHeaderLine } from '../core/config';
-import { DoctorCancelled, checkLine, diagnose, statusLine, toJson, toMarkdown, type DoctorOptions } from '../core/doctor/index';
+import {
+  DoctorCancelled,
+  checkLine,
+  diagnose,
+  statusLine,
+  toJson,
+  toMarkdown,
+  type DoctorOptions,
+} from '../core/doctor/index';
 import { EXIT, UsageError } from './args';
 import { safeText } from './format';
 import type { CliIo } from './output';
@@ -52,7 +60,14 @@ Exit codes: 0 no check failed (warnings allowed), 1 a check failed, 2 usage erro
 
 /** Parses the arguments after `doctor`. Throws UsageError. */
 export function parseDoctorArgs(argv: string[]): DoctorRequest {
-  const request: DoctorRequest = { url: '', json: false, transport: 'auto', headers: {}, probeRegistration: true, help: false };
+  const request: DoctorRequest = {
+    url: '',
+    json: false,
+    transport: 'auto',
+    headers: {},
+    probeRegistration: true,
+    help: false,
+  };
   const positionals: string[] = [];
   const seen = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
@@ -111,7 +126,9 @@ export function parseDoctorArgs(argv: string[]): DoctorRequest {
       case '--timeout': {
         const text = value();
         const seconds = Number(text);
-        if (!text.trim() || !Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`--timeout must be a positive number of seconds (got "${text}").`, doctorUsage());
+        if (!text.trim() || !Number.isFinite(seconds) || seconds <= 0) {
+          throw new UsageError(`--timeout must be a positive number of seconds (got "${text}").`, doctorUsage());
+        }
         request.timeoutMs = Math.round(seconds * 1000);
         break;
       }
@@ -126,12 +143,24 @@ export function parseDoctorArgs(argv: string[]): DoctorRequest {
     }
   }
   if (request.help) return request;
-  if (positionals.length === 0) throw new UsageError('"doctor" needs the URL of an MCP server (http:// or https://).', doctorUsage());
-  if (positionals.length > 1) throw new UsageError(`Unexpected argument${positionals.length > 2 ? 's' : ''}: ${positionals.slice(1).map((p) => JSON.stringify(p)).join(' ')}.`, doctorUsage());
+  if (positionals.length === 0) {
+    throw new UsageError('"doctor" needs the URL of an MCP server (http:// or https://).', doctorUsage());
+  }
+  if (positionals.length > 1) {
+    throw new UsageError(
+      `Unexpected argument${positionals.length > 2 ? 's' : ''}: ${positionals
+        .slice(1)
+        .map((p) => JSON.stringify(p))
+        .join(' ')}.`,
+      doctorUsage(),
+    );
+  }
   const problem = validateServerUrl(positionals[0]);
   if (problem) throw new UsageError(`Invalid URL: ${problem}`, doctorUsage());
   request.url = positionals[0].trim();
-  if (request.json && request.markdownPath === '-') throw new UsageError('--json and --markdown - both write to stdout; give --markdown a file.', doctorUsage());
+  if (request.json && request.markdownPath === '-') {
+    throw new UsageError('--json and --markdown - both write to stdout; give --markdown a file.', doctorUsage());
+  }
   return request;
 }
 
@@ -184,7 +213,9 @@ export async function runDoctor(argv: string[], io: CliIo, interrupt: AbortSigna
     try {
       await writeFile(request.markdownPath, toMarkdown(report), 'utf8');
     } catch (e) {
-      io.stderr(`mcp-lens: could not write ${safeText(request.markdownPath)}: ${safeText(e instanceof Error ? e.message : String(e))}\n`);
+      io.stderr(
+        `mcp-lens: could not write ${safeText(request.markdownPath)}: ${safeText(e instanceof Error ? e.message : String(e))}\n`,
+      );
       return EXIT.failure;
     }
   }

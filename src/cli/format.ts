@@ -17,8 +17,11 @@ import type { OutputSchemaCheck } from '../core/outputSchema';
 
 /** Replaces terminal control characters (except newline and tab) with a visible escape. */
 export function safeText(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return text.replace(
+    // eslint-disable-next-line no-control-regex
+    /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g,
+    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
 }
 
 /** A one-line version of a description: the first non-empty line, whitespace collapsed. */
@@ -112,7 +115,9 @@ export function formatPrompts(prompts: Prompt[]): string {
   const width = Math.min(Math.max(...prompts.map((p) => p.name.length)), 40);
   const pad = ' '.repeat(2 + width + 2);
   for (const prompt of prompts) {
-    lines.push(`  ${safeText(prompt.name).padEnd(width)}  ${firstLine(prompt.description) || firstLine(prompt.title)}`.trimEnd());
+    lines.push(
+      `  ${safeText(prompt.name).padEnd(width)}  ${firstLine(prompt.description) || firstLine(prompt.title)}`.trimEnd(),
+    );
     for (const arg of prompt.arguments ?? []) {
       let text = `· ${safeText(arg.name)}${arg.required ? ' (required)' : ''}`;
       const description = firstLine(arg.description);
@@ -170,19 +175,23 @@ export function formatToolResult(result: CallToolResult): string {
 
 /** Why a call failed its tool's outputSchema check: the verdict, then one line per validation error. */
 export function formatOutputSchemaCheck(tool: string, check: OutputSchemaCheck): string {
-  const lines = [`mcp-lens: the result of "${safeText(tool)}" fails the tool's output schema: ${safeText(check.message)}`];
+  const lines = [
+    `mcp-lens: the result of "${safeText(tool)}" fails the tool's output schema: ${safeText(check.message)}`,
+  ];
   for (const e of check.errors) lines.push(`  ${safeText(e.path || '(root)')}: ${safeText(e.message)}`);
   lines.push(
     check.status === 'bad-schema'
       ? "hint: Fix the tool's outputSchema on the server; the result is shown as the server sent it."
-      : "hint: Fix the tool on the server so that its structuredContent matches its outputSchema; the result is shown as the server sent it.",
+      : 'hint: Fix the tool on the server so that its structuredContent matches its outputSchema; the result is shown as the server sent it.',
   );
   return `${lines.join('\n')}\n`;
 }
 
 export function formatReadResult(result: ReadResourceResult): string {
   const parts = result.contents.map((c) => {
-    if ('text' in c && typeof c.text === 'string') return result.contents.length > 1 ? `[${safeText(c.uri)}]\n${safeText(c.text)}` : safeText(c.text);
+    if ('text' in c && typeof c.text === 'string') {
+      return result.contents.length > 1 ? `[${safeText(c.uri)}]\n${safeText(c.text)}` : safeText(c.text);
+    }
     const blob = 'blob' in c && typeof c.blob === 'string' ? c.blob : '';
     return `[${safeText(c.uri)}${c.mimeType ? ` ${safeText(c.mimeType)}` : ''}, binary, ${formatBytes(base64Bytes(blob))}; use --json for the base64 data]`;
   });

@@ -5,7 +5,16 @@
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { EXIT, parseArgs, type RunRequest, UsageError, usageText } from './args';
 import type { CliIo } from './output';
-import { formatOutputSchemaCheck, formatPromptResult, formatPrompts, formatReadResult, formatResources, formatToolResult, formatTools, safeText } from './format';
+import {
+  formatOutputSchemaCheck,
+  formatPromptResult,
+  formatPrompts,
+  formatReadResult,
+  formatResources,
+  formatToolResult,
+  formatTools,
+  safeText,
+} from './format';
 import { untilAborted } from '../core/abort';
 import { ConnectionManager } from '../core/manager';
 import type { Connection } from '../core/connection';
@@ -29,7 +38,12 @@ export class Interrupted extends Error {
 }
 
 /** The whole CLI, minus process wiring: argv in, exit code out. */
-export async function run(argv: string[], io: CliIo, interrupt: AbortSignal, makeAuth?: (io: CliIo, logger?: Logger) => CliAuth): Promise<number> {
+export async function run(
+  argv: string[],
+  io: CliIo,
+  interrupt: AbortSignal,
+  makeAuth?: (io: CliIo, logger?: Logger) => CliAuth,
+): Promise<number> {
   // `doctor` takes no connection and has options of its own (src/cli/doctor.ts).
   if (argv[0] === 'doctor') return runDoctor(argv.slice(1), io, interrupt);
   let parsed;
@@ -64,7 +78,13 @@ export async function run(argv: string[], io: CliIo, interrupt: AbortSignal, mak
   }
 }
 
-async function runCommand(request: RunRequest, io: CliIo, interrupt: AbortSignal, auth: CliAuth | undefined, logger: Logger | undefined): Promise<number> {
+async function runCommand(
+  request: RunRequest,
+  io: CliIo,
+  interrupt: AbortSignal,
+  auth: CliAuth | undefined,
+  logger: Logger | undefined,
+): Promise<number> {
   const { options } = request;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const manager = new ConnectionManager({
@@ -89,7 +109,11 @@ async function runCommand(request: RunRequest, io: CliIo, interrupt: AbortSignal
     if (flowError) {
       // The sign-in ran and did not succeed: still "authorization required" for scripts (exit 3).
       io.stderr(`mcp-lens: Sign-in failed: ${safeText(flowError.message)}\n`);
-      if (flowError.code === 'timeout') io.stderr('hint: The sign-in was not finished in time. Raise its limit with --sign-in-timeout <seconds> (default 300).\n');
+      if (flowError.code === 'timeout') {
+        io.stderr(
+          'hint: The sign-in was not finished in time. Raise its limit with --sign-in-timeout <seconds> (default 300).\n',
+        );
+      }
       return EXIT.authRequired;
     }
     if (isAuthRequired(e, connection)) {
@@ -104,7 +128,13 @@ async function runCommand(request: RunRequest, io: CliIo, interrupt: AbortSignal
   }
 }
 
-async function execute(request: RunRequest, conn: Connection, io: CliIo, interrupt: AbortSignal, timeoutMs: number): Promise<number> {
+async function execute(
+  request: RunRequest,
+  conn: Connection,
+  io: CliIo,
+  interrupt: AbortSignal,
+  timeoutMs: number,
+): Promise<number> {
   const json = request.options.json;
   const print = (value: unknown) => io.stdout(`${JSON.stringify(value, null, 2)}\n`);
   switch (request.command) {
@@ -131,7 +161,10 @@ async function execute(request: RunRequest, conn: Connection, io: CliIo, interru
       return EXIT.ok;
     }
     case 'prompt': {
-      const result = await untilInterrupted(conn.getPrompt(request.name ?? '', (request.args ?? {}) as Record<string, string>, { timeoutMs }), interrupt);
+      const result = await untilInterrupted(
+        conn.getPrompt(request.name ?? '', (request.args ?? {}) as Record<string, string>, { timeoutMs }),
+        interrupt,
+      );
       if (json) print(result);
       else io.stdout(formatPromptResult(result));
       return EXIT.ok;
@@ -144,7 +177,10 @@ async function execute(request: RunRequest, conn: Connection, io: CliIo, interru
           timeoutMs,
           onProgress: json
             ? undefined
-            : (p) => io.stderr(`progress ${p.progress}${p.total !== undefined ? `/${p.total}` : ''}${p.message ? ` ${safeText(p.message)}` : ''}\n`),
+            : (p) =>
+                io.stderr(
+                  `progress ${p.progress}${p.total !== undefined ? `/${p.total}` : ''}${p.message ? ` ${safeText(p.message)}` : ''}\n`,
+                ),
         })
         .catch(async (e: unknown) => {
           if (interrupt.aborted && conn.activeTransport !== 'stdio') await delay(CANCEL_GRACE_MS);
@@ -194,9 +230,13 @@ function errorMessage(e: unknown): string {
 
 /** One clear line on stderr, a hint on the next, and the exit code that matches the failure. */
 export function reportError(io: CliIo, e: unknown): number {
-  const line = (message: string, hint?: string) => io.stderr(`mcp-lens: ${safeText(message)}\n${hint ? `hint: ${safeText(hint)}\n` : ''}`);
+  const line = (message: string, hint?: string) =>
+    io.stderr(`mcp-lens: ${safeText(message)}\n${hint ? `hint: ${safeText(hint)}\n` : ''}`);
   if (e instanceof AuthRequiredError || (e instanceof ConnectionError && e.code === 'auth-required')) {
-    const hint = e instanceof ConnectionError && e.hint ? e.hint : 'Run the command in a terminal (without --non-interactive) to sign in.';
+    const hint =
+      e instanceof ConnectionError && e.hint
+        ? e.hint
+        : 'Run the command in a terminal (without --non-interactive) to sign in.';
     line(`Authorization required: ${e.message}`, hint);
     return EXIT.authRequired;
   }
@@ -210,8 +250,10 @@ export function reportError(io: CliIo, e: unknown): number {
     const message = e.message.replace(/^MCP error -?\d+: /, '');
     let hint: string | undefined;
     if (e.code === ErrorCode.MethodNotFound) hint = 'The server does not support this request.';
-    else if (e.code === ErrorCode.InvalidParams) hint = 'Check the name and the arguments: `mcp-lens tools|prompts|resources <target>` lists what the server offers.';
-    else if (e.code === ErrorCode.RequestTimeout) hint = 'Raise the limit with --timeout <seconds>.';
+    else if (e.code === ErrorCode.InvalidParams) {
+      hint =
+        'Check the name and the arguments: `mcp-lens tools|prompts|resources <target>` lists what the server offers.';
+    } else if (e.code === ErrorCode.RequestTimeout) hint = 'Raise the limit with --timeout <seconds>.';
     line(`The server answered with error ${e.code}: ${message}`, hint);
     return EXIT.failure;
   }
@@ -227,7 +269,12 @@ function cliHint(e: ConnectionError): string | undefined {
 
 function formatTraceLine(entry: TraceEntry): string {
   const arrow = entry.direction === 'out' ? '→' : '←';
-  const what = [entry.kind, entry.method, entry.id !== undefined ? `#${entry.id}` : undefined, entry.durationMs !== undefined ? `${entry.durationMs} ms` : undefined]
+  const what = [
+    entry.kind,
+    entry.method,
+    entry.id !== undefined ? `#${entry.id}` : undefined,
+    entry.durationMs !== undefined ? `${entry.durationMs} ms` : undefined,
+  ]
     .filter(Boolean)
     .join(' ');
   // The trace stores messages already redacted (src/core/trace.ts), so this never prints a secret.
@@ -236,7 +283,13 @@ function formatTraceLine(entry: TraceEntry): string {
 
 function stderrLogger(io: CliIo): Logger {
   const write = (level: string) => (message: string) => io.stderr(`[${level}] ${safeText(message)}\n`);
-  return { trace: write('trace'), debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
+  return {
+    trace: write('trace'),
+    debug: write('debug'),
+    info: write('info'),
+    warn: write('warn'),
+    error: write('error'),
+  };
 }
 
 export { parseArgs };

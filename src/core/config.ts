@@ -140,7 +140,9 @@ export function formatCommandLine(words: string[]): string {
 
 /** Validates a command line for a stdio server; returns a message or undefined. */
 export function validateCommandLine(input: string): string | undefined {
-  if (!input.trim()) return 'Enter the command that starts the server, for example: npx -y @modelcontextprotocol/server-everything';
+  if (!input.trim()) {
+    return 'Enter the command that starts the server, for example: npx -y @modelcontextprotocol/server-everything';
+  }
   try {
     parseCommandLine(input);
   } catch (e) {
@@ -170,7 +172,12 @@ export function parseEnvAssignment(text: string): { name: string; value: string 
 }
 
 /** A readable default name for a new connection. */
-export function defaultConnectionName(target: { transport: TransportKind; url?: string; command?: string; args?: string[] }): string {
+export function defaultConnectionName(target: {
+  transport: TransportKind;
+  url?: string;
+  command?: string;
+  args?: string[];
+}): string {
   if (target.transport === 'stdio') {
     const words = [target.command ?? '', ...(target.args ?? [])];
     // A package path names the server best: `…/node_modules/@scope/server-foo/dist/index.js` → `server-foo`.
@@ -180,7 +187,12 @@ export function defaultConnectionName(target: { transport: TransportKind; url?: 
     }
     // `npx -y @scope/server-foo` → `server-foo`; `node build/server.js` → `server`; a generic
     // entry file (`index.js`, `main.py`) is named after its project folder instead.
-    const meaningful = words.filter((w) => w && !w.startsWith('-') && !['npx', 'node', 'uvx', 'uv', 'python', 'python3', 'deno', 'bun', 'run', 'tsx'].includes(w));
+    const meaningful = words.filter(
+      (w) =>
+        w &&
+        !w.startsWith('-') &&
+        !['npx', 'node', 'uvx', 'uv', 'python', 'python3', 'deno', 'bun', 'run', 'tsx'].includes(w),
+    );
     const pick = meaningful[0] ?? words[0] ?? 'stdio server';
     const parts = pick.split(/[\\/]/).filter(Boolean);
     let base = (parts.pop() ?? pick).replace(/\.(m?js|cjs|ts|py)$/, '');

@@ -71,7 +71,9 @@ function findCause(e: unknown): Found | undefined {
     if (!current || typeof current !== 'object') continue;
     const c = current as { code?: unknown; cause?: unknown; message?: unknown; errors?: unknown; event?: unknown };
     const text = typeof c.message === 'string' ? c.message : '';
-    if (typeof c.code === 'string' && (NETWORK_CODES.includes(c.code) || CERT_CODES.includes(c.code))) return { code: c.code, text };
+    if (typeof c.code === 'string' && (NETWORK_CODES.includes(c.code) || CERT_CODES.includes(c.code))) {
+      return { code: c.code, text };
+    }
     if (typeof c.code === 'string' && /^(E[A-Z_]+|UND_ERR_\w+)$/.test(c.code)) other ??= { code: c.code, text };
     // Fetch standard, "port blocking": fetch refuses some ports without connecting (undici: "bad port").
     if (/\bbad port\b/i.test(text)) return { code: 'BAD_PORT', text };
@@ -104,28 +106,49 @@ export function networkFailure(e: unknown, url: string): ConnectionError | undef
   }
   switch (code) {
     case 'ECONNREFUSED':
-      return fail(`Nothing is listening at ${at} (connection refused).`, 'Is the server running on that port? Check the host and the port.');
+      return fail(
+        `Nothing is listening at ${at} (connection refused).`,
+        'Is the server running on that port? Check the host and the port.',
+      );
     case 'BAD_PORT':
       return fail(
         `fetch never connects to port ${at.slice(host.length + 1)} (the Fetch standard blocks it as a "bad port"), so nothing was sent to ${at}.`,
         'Run the server on another port, for example 3000, and change the URL.',
       );
     case 'ENOTFOUND':
-      return fail(`The host name ${host} does not resolve (ENOTFOUND), so ${at} could not be reached.`, 'Check the host name in the URL, and your DNS or VPN.');
+      return fail(
+        `The host name ${host} does not resolve (ENOTFOUND), so ${at} could not be reached.`,
+        'Check the host name in the URL, and your DNS or VPN.',
+      );
     case 'EAI_AGAIN':
-      return fail(`The host name ${host} could not be resolved just now (EAI_AGAIN: DNS did not answer).`, 'Check the network and DNS, then retry.');
+      return fail(
+        `The host name ${host} could not be resolved just now (EAI_AGAIN: DNS did not answer).`,
+        'Check the network and DNS, then retry.',
+      );
     case 'ECONNRESET':
-      return fail(`${at} reset the connection (ECONNRESET) before it answered.`, 'The server or a proxy in between dropped it: check the server log, then retry.');
+      return fail(
+        `${at} reset the connection (ECONNRESET) before it answered.`,
+        'The server or a proxy in between dropped it: check the server log, then retry.',
+      );
     case 'ETIMEDOUT':
     case 'UND_ERR_CONNECT_TIMEOUT':
-      return fail(`No connection to ${at} could be opened in time (${code}).`, 'The host may be down, or a firewall drops the packets: check the address and the network.');
+      return fail(
+        `No connection to ${at} could be opened in time (${code}).`,
+        'The host may be down, or a firewall drops the packets: check the address and the network.',
+      );
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
       return fail(`${at} is unreachable (${code}).`, 'Check the address and the network (VPN, proxy, firewall).');
     case 'ERR_SSL_WRONG_VERSION_NUMBER':
-      return fail(`${at} did not answer in TLS (${code}).`, 'The server probably speaks plain HTTP: use http://, or check the port.');
+      return fail(
+        `${at} did not answer in TLS (${code}).`,
+        'The server probably speaks plain HTTP: use http://, or check the port.',
+      );
     default:
-      return fail(`${at} closed the connection without a complete answer (${code}).`, 'The server may have stopped. Reconnect when it is back.');
+      return fail(
+        `${at} closed the connection without a complete answer (${code}).`,
+        'The server may have stopped. Reconnect when it is back.',
+      );
   }
 }
 
@@ -144,7 +167,10 @@ const BODY_READ_MS = 2000;
 
 /** Reads (a copy of) an error response's body, bounded in size and time, and sums it up. */
 export async function describeErrorResponse(response: Response): Promise<HttpFailure> {
-  const failure: HttpFailure = { status: response.status, statusLine: `HTTP ${response.status}${response.statusText ? ` ${oneLine(response.statusText)}` : ''}` };
+  const failure: HttpFailure = {
+    status: response.status,
+    statusLine: `HTTP ${response.status}${response.statusText ? ` ${oneLine(response.statusText)}` : ''}`,
+  };
   const type = response.headers.get('content-type') ?? '';
   if (/json|event-stream/i.test(type) || !response.body) return failure;
   const text = await readBounded(response.clone());
@@ -204,7 +230,10 @@ export function summarizeBody(text: string, html = looksLikeHtml(text)): string 
   if (!html) return truncate(oneLine(text), 120);
   const page = text.replace(/<(script|style)\b[\s\S]*?(<\/\1\s*>|$)/gi, ' ').replace(/<!--[\s\S]*?(-->|$)/g, ' ');
   const pick = (re: RegExp) => oneLine(decodeEntities(stripTags(re.exec(page)?.[1] ?? '')));
-  const summary = pick(/<title\b[^>]*>([\s\S]*?)<\/title\s*>/i) || pick(/<h[1-6]\b[^>]*>([\s\S]*?)<\/h[1-6]\s*>/i) || oneLine(decodeEntities(stripTags(page)));
+  const summary =
+    pick(/<title\b[^>]*>([\s\S]*?)<\/title\s*>/i) ||
+    pick(/<h[1-6]\b[^>]*>([\s\S]*?)<\/h[1-6]\s*>/i) ||
+    oneLine(decodeEntities(stripTags(page)));
   return truncate(summary, 120);
 }
 

@@ -19,7 +19,13 @@ import type {
   ServerCapabilities,
   Tool,
 } from '@modelcontextprotocol/sdk/types.js';
-import { isHttpConfig, validateConfig, type ConnectionConfig, type HttpConnectionConfig, type StdioConnectionConfig } from './config';
+import {
+  isHttpConfig,
+  validateConfig,
+  type ConnectionConfig,
+  type HttpConnectionConfig,
+  type StdioConnectionConfig,
+} from './config';
 import { describeErrorResponse, looksLikeHtml, networkFailure, summarizeBody, type HttpFailure } from './connectErrors';
 import { AuthRequiredError, ConnectionError } from './errors';
 import { Emitter, type Event } from './events';
@@ -199,7 +205,15 @@ export class Connection {
   async dispose(): Promise<void> {
     await this.disconnect();
     this.trace.dispose();
-    for (const e of [this.statusEmitter, this.listEmitter, this.serverLogEmitter, this.stderrEmitter, this.resourceUpdatedEmitter]) e.dispose();
+    for (const e of [
+      this.statusEmitter,
+      this.listEmitter,
+      this.serverLogEmitter,
+      this.stderrEmitter,
+      this.resourceUpdatedEmitter,
+    ]) {
+      e.dispose();
+    }
   }
 
   // ---- requests -------------------------------------------------------------------------
@@ -230,14 +244,33 @@ export class Connection {
    * the SDK's `callTool` would throw on a mismatch and hide the result, so the request goes out as
    * a plain `tools/call` and the core checks structuredContent once (./outputSchema).
    */
-  async callTool(name: string, args: Record<string, unknown>, options: RequestOptions = {}): Promise<CallToolResult & { outputSchemaCheck?: OutputSchemaCheck }> {
+  async callTool(
+    name: string,
+    args: Record<string, unknown>,
+    options: RequestOptions = {},
+  ): Promise<CallToolResult & { outputSchemaCheck?: OutputSchemaCheck }> {
     const client = this.requireClient();
     const tool = this.tools.find((t) => t.name === name);
     if (tool?.execution?.taskSupport === 'required') {
       // MCP 2025-11-25 tasks: such a tool must be called as a task, which MCP Lens does not do yet (the SDK refuses the same way).
-      throw new ConnectionError('protocol', `The tool "${name}" requires task-based execution (execution.taskSupport: "required"), which MCP Lens does not support yet.`, 'Call it from a client that supports MCP tasks.');
+      throw new ConnectionError(
+        'protocol',
+        `The tool "${name}" requires task-based execution (execution.taskSupport: "required"), which MCP Lens does not support yet.`,
+        'Call it from a client that supports MCP tasks.',
+      );
     }
-    const result = await this.run('tools/call', () => this.timed(options, (o) => client.request({ method: 'tools/call', params: { name, arguments: args } }, this.sdk!.CallToolResultSchema, o)), options.signal);
+    const result = await this.run(
+      'tools/call',
+      () =>
+        this.timed(options, (o) =>
+          client.request(
+            { method: 'tools/call', params: { name, arguments: args } },
+            this.sdk!.CallToolResultSchema,
+            o,
+          ),
+        ),
+      options.signal,
+    );
     // The verdict is ours: a field of that name sent by the server is not kept (the trace has the raw message).
     const { outputSchemaCheck: _fromServer, ...plain } = result as CallToolResult & { outputSchemaCheck?: unknown };
     const check = this.sdk!.checkOutputSchema(tool?.outputSchema, plain);
@@ -247,12 +280,24 @@ export class Connection {
 
   async readResource(uri: string, options: RequestOptions = {}): Promise<ReadResourceResult> {
     const client = this.requireClient();
-    return this.run('resources/read', () => this.timed(options, (o) => client.readResource({ uri }, o)), options.signal);
+    return this.run(
+      'resources/read',
+      () => this.timed(options, (o) => client.readResource({ uri }, o)),
+      options.signal,
+    );
   }
 
-  async getPrompt(name: string, args: Record<string, string> = {}, options: RequestOptions = {}): Promise<GetPromptResult> {
+  async getPrompt(
+    name: string,
+    args: Record<string, string> = {},
+    options: RequestOptions = {},
+  ): Promise<GetPromptResult> {
     const client = this.requireClient();
-    return this.run('prompts/get', () => this.timed(options, (o) => client.getPrompt({ name, arguments: args }, o)), options.signal);
+    return this.run(
+      'prompts/get',
+      () => this.timed(options, (o) => client.getPrompt({ name, arguments: args }, o)),
+      options.signal,
+    );
   }
 
   /** Round-trip time in milliseconds. */
@@ -312,11 +357,16 @@ export class Connection {
     } catch (e) {
       let error = this.toConnectionError(e, 'initialize');
       // A stdio server that wrote non-JSON to stdout: that is the likely cause of a timeout or a protocol error.
-      if (error.code === 'timeout' || error.code === 'protocol' || error.code === 'unknown') error = this.stdioTransport()?.explain(error) ?? error;
+      if (error.code === 'timeout' || error.code === 'protocol' || error.code === 'unknown') {
+        error = this.stdioTransport()?.explain(error) ?? error;
+      }
       if (generation === this.generation) {
         await this.teardown();
         this.clearServerState();
-        this.setStatus({ state: error.code === 'auth-required' ? 'auth-required' : 'error', message: error.fullMessage });
+        this.setStatus({
+          state: error.code === 'auth-required' ? 'auth-required' : 'error',
+          message: error.fullMessage,
+        });
         // A server that asks for a sign-in is not failing: that is a warning, not an error.
         if (error.code === 'auth-required') this.logger.warn(`[${config.name}] ${error.fullMessage}`);
         else this.logger.error(`[${config.name}] ${error.fullMessage}`);
@@ -331,7 +381,16 @@ export class Connection {
       await this.open(generation, 'streamable-http', await this.createHttpTransport(config, 'streamable-http'));
     } catch (e) {
       const status = e instanceof this.sdk!.StreamableHTTPError ? e.code : undefined;
-      if (generation !== this.generation || status === undefined || status < 400 || status >= 500 || status === 401 || status === 403) throw e;
+      if (
+        generation !== this.generation ||
+        status === undefined ||
+        status < 400 ||
+        status >= 500 ||
+        status === 401 ||
+        status === 403
+      ) {
+        throw e;
+      }
       this.logger.info(`[${config.name}] Streamable HTTP answered ${status}; trying the HTTP+SSE transport`);
       await this.teardown();
       await this.open(generation, 'sse', await this.createHttpTransport(config, 'sse'));
@@ -339,7 +398,9 @@ export class Connection {
   }
 
   private async open(generation: number, kind: ActiveTransport, raw: Transport): Promise<void> {
-    const client = new this.sdk!.Client(this.options.clientInfo ?? { name: 'mcp-lens', version: '0.1.0' }, { capabilities: {} });
+    const client = new this.sdk!.Client(this.options.clientInfo ?? { name: 'mcp-lens', version: '0.1.0' }, {
+      capabilities: {},
+    });
     const transport = new TracingTransport(raw, this.trace, () => this.secretValues);
     this.client = client;
     this.rawTransport = raw;
@@ -352,7 +413,13 @@ export class Connection {
     let deadline: Deadline | undefined;
     const timeout = new Promise<never>((_, reject) => {
       deadline = this.deadlines.start(timeoutMs, () =>
-        reject(new ConnectionError('timeout', `The server did not finish initializing within ${formatMs(timeoutMs)}.`, timeoutHint())),
+        reject(
+          new ConnectionError(
+            'timeout',
+            `The server did not finish initializing within ${formatMs(timeoutMs)}.`,
+            timeoutHint(),
+          ),
+        ),
       );
     });
     try {
@@ -375,10 +442,13 @@ export class Connection {
 
   private createStdioTransport(config: StdioConnectionConfig): Transport {
     this.secretValues = [];
-    return new this.sdk!.ProcessStdioTransport({ command: config.command, args: config.args, env: config.env, cwd: config.cwd }, (line) => {
-      this.logger.info(`[${config.name}] stderr: ${line}`);
-      this.stderrEmitter.fire(line);
-    });
+    return new this.sdk!.ProcessStdioTransport(
+      { command: config.command, args: config.args, env: config.env, cwd: config.cwd },
+      (line) => {
+        this.logger.info(`[${config.name}] stderr: ${line}`);
+        this.stderrEmitter.fire(line);
+      },
+    );
   }
 
   private async createHttpTransport(config: HttpConnectionConfig, kind: 'sse' | 'streamable-http'): Promise<Transport> {
@@ -386,7 +456,9 @@ export class Connection {
     this.secretValues = Object.values(secretHeaders);
     const headers = { ...(config.headers ?? {}), ...secretHeaders };
     const url = new URL(config.url);
-    const baseFetch: FetchLike = this.options.fetchFor?.(config, { signingIn: (signIn) => this.deadlines.hold(signIn) }) ?? ((input, init) => fetch(input, init));
+    const baseFetch: FetchLike =
+      this.options.fetchFor?.(config, { signingIn: (signIn) => this.deadlines.hold(signIn) }) ??
+      ((input, init) => fetch(input, init));
     // Remember an AuthRequiredError even when the SDK wraps or swallows it on the way up, and an
     // error response's status line and body summary, which the SDK's errors lose.
     const fetchFn: FetchLike = async (input, init) => {
@@ -406,17 +478,32 @@ export class Connection {
   }
 
   private installHandlers(client: Client): void {
-    const { ToolListChangedNotificationSchema, ResourceListChangedNotificationSchema, PromptListChangedNotificationSchema, ResourceUpdatedNotificationSchema, LoggingMessageNotificationSchema } = this.sdk!;
+    const {
+      ToolListChangedNotificationSchema,
+      ResourceListChangedNotificationSchema,
+      PromptListChangedNotificationSchema,
+      ResourceUpdatedNotificationSchema,
+      LoggingMessageNotificationSchema,
+    } = this.sdk!;
     const refresh = (kinds: ListKind[]) => () => {
       if (!this.isConnected) return;
-      this.refreshLists(kinds).catch((e) => this.logger.warn(`[${this.currentConfig.name}] refresh after list_changed failed: ${(e as Error).message}`));
+      this.refreshLists(kinds).catch((e) =>
+        this.logger.warn(`[${this.currentConfig.name}] refresh after list_changed failed: ${(e as Error).message}`),
+      );
     };
     client.setNotificationHandler(ToolListChangedNotificationSchema, refresh(['tools']));
     client.setNotificationHandler(ResourceListChangedNotificationSchema, refresh(['resources', 'resourceTemplates']));
     client.setNotificationHandler(PromptListChangedNotificationSchema, refresh(['prompts']));
-    client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => this.resourceUpdatedEmitter.fire(n.params.uri));
+    client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) =>
+      this.resourceUpdatedEmitter.fire(n.params.uri),
+    );
     client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
-      const entry: ServerLogEntry = { time: Date.now(), level: n.params.level, logger: n.params.logger, data: redact(n.params.data, this.secretValues) };
+      const entry: ServerLogEntry = {
+        time: Date.now(),
+        level: n.params.level,
+        logger: n.params.logger,
+        data: redact(n.params.data, this.secretValues),
+      };
       this.serverLog.push(entry);
       if (this.serverLog.length > SERVER_LOG_CAPACITY) this.serverLog.shift();
       this.serverLogEmitter.fire(entry);
@@ -451,9 +538,16 @@ export class Connection {
     if (!client && !raw) return;
     this.closingOnPurpose = true;
     try {
-      if (this.sdk && raw instanceof this.sdk.StreamableHTTPClientTransport && (raw as StreamableHTTPClientTransport).sessionId) {
+      if (
+        this.sdk &&
+        raw instanceof this.sdk.StreamableHTTPClientTransport &&
+        (raw as StreamableHTTPClientTransport).sessionId
+      ) {
         // Politely end the server-side session; never let a dead server stall a disconnect.
-        await Promise.race([(raw as StreamableHTTPClientTransport).terminateSession().catch(() => undefined), delay(1000)]);
+        await Promise.race([
+          (raw as StreamableHTTPClientTransport).terminateSession().catch(() => undefined),
+          delay(1000),
+        ]);
       }
       await client?.close();
       await raw?.close();
@@ -483,7 +577,9 @@ export class Connection {
         case 'tools': {
           // Not client.listTools: it compiles every outputSchema for the SDK's own output check and
           // throws on one that is not a valid schema, losing the whole list; ./outputSchema reports that per call.
-          const r = await this.timed({}, (o) => client.request({ method: 'tools/list', params }, this.sdk!.ListToolsResultSchema, o));
+          const r = await this.timed({}, (o) =>
+            client.request({ method: 'tools/list', params }, this.sdk!.ListToolsResultSchema, o),
+          );
           items.push(...r.tools);
           result = r;
           break;
@@ -543,7 +639,9 @@ export class Connection {
     const forward = () => abort.abort(caller?.reason);
     if (caller?.aborted) forward();
     else caller?.addEventListener('abort', forward, { once: true });
-    const deadline = this.deadlines.start(timeoutMs, () => abort.abort(new McpError(ErrorCode.RequestTimeout, 'Request timed out', { timeout: timeoutMs })));
+    const deadline = this.deadlines.start(timeoutMs, () =>
+      abort.abort(new McpError(ErrorCode.RequestTimeout, 'Request timed out', { timeout: timeoutMs })),
+    );
     const onProgress = options.onProgress;
     try {
       return await request({
@@ -568,12 +666,17 @@ export class Connection {
       return await request();
     } catch (e) {
       // The SDK rejects an aborted request as a RequestTimeout McpError: the signal says what really happened.
-      if (signal?.aborted) throw new ConnectionError('cancelled', `${operation} was cancelled.`, undefined, { cause: e });
+      if (signal?.aborted) {
+        throw new ConnectionError('cancelled', `${operation} was cancelled.`, undefined, { cause: e });
+      }
       const error = this.toConnectionError(e, operation);
       if (this.isFatal(error) && this.isConnected) {
         await this.teardown();
         this.clearServerState();
-        this.setStatus({ state: error.code === 'auth-required' ? 'auth-required' : 'error', message: error.fullMessage });
+        this.setStatus({
+          state: error.code === 'auth-required' ? 'auth-required' : 'error',
+          message: error.fullMessage,
+        });
         this.logger.error(`[${this.currentConfig.name}] ${error.fullMessage}`);
       }
       throw error;
@@ -614,13 +717,35 @@ export class Connection {
     if (auth) return new ConnectionError('auth-required', auth.message, 'Sign in to continue.', { cause: auth });
     // No SDK error can exist before the SDK is loaded.
     const S = this.sdk;
-    if (!S) return new ConnectionError('unknown', `${operation} failed: ${truncate((e as Error | undefined)?.message ?? String(e), 300)}`, undefined, { cause: e });
-    if (e instanceof S.UnauthorizedError || ((e instanceof S.StreamableHTTPError || e instanceof S.SseError) && e.code === 401)) {
-      return new ConnectionError('auth-required', `${where} requires authorization (HTTP 401).`, 'Sign in to continue.', { cause: e });
+    if (!S) {
+      return new ConnectionError(
+        'unknown',
+        `${operation} failed: ${truncate((e as Error | undefined)?.message ?? String(e), 300)}`,
+        undefined,
+        { cause: e },
+      );
+    }
+    if (
+      e instanceof S.UnauthorizedError ||
+      ((e instanceof S.StreamableHTTPError || e instanceof S.SseError) && e.code === 401)
+    ) {
+      return new ConnectionError(
+        'auth-required',
+        `${where} requires authorization (HTTP 401).`,
+        'Sign in to continue.',
+        { cause: e },
+      );
     }
     if (e instanceof S.StreamableHTTPError || e instanceof S.SseError) {
       const code = e.code;
-      if (code === 403) return new ConnectionError('auth-required', `${where} refused access (HTTP 403).`, 'Sign in with an account that has access.', { cause: e });
+      if (code === 403) {
+        return new ConnectionError(
+          'auth-required',
+          `${where} refused access (HTTP 403).`,
+          'Sign in with an account that has access.',
+          { cause: e },
+        );
+      }
       // The server's words may echo a credential (an error page that quotes the request): scrub them as the trace does.
       const scrub = (text: string): string => redact(text, this.secretValues) as string;
       const detail = scrub(e.message.replace(/^(Streamable HTTP|SSE) error: /, ''));
@@ -628,15 +753,27 @@ export class Connection {
         const network = networkFailure(e, where);
         if (network) return network;
       }
-      const hint = code === 404 ? 'Check the path: Streamable HTTP servers usually serve /mcp, SSE servers /sse.' : code === 405 ? 'The server may use the other transport; try "auto".' : httpStatusHint(code);
+      const hint =
+        code === 404
+          ? 'Check the path: Streamable HTTP servers usually serve /mcp, SSE servers /sse.'
+          : code === 405
+            ? 'The server may use the other transport; try "auto".'
+            : httpStatusHint(code);
       const failure = code !== undefined && this.lastHttpFailure?.status === code ? this.lastHttpFailure : undefined;
       // An error page (a proxy's HTML, say) is summed up in one line of text, never quoted raw.
       const body = detail.replace(/^Error POSTing to endpoint( \(HTTP \d+\))?: /, '');
       const pageSummary = failure?.summary ?? (looksLikeHtml(body) ? summarizeBody(body, true) : undefined);
       const summary = pageSummary === undefined ? undefined : scrub(pageSummary);
       if (code !== undefined && summary !== undefined) {
-        const what = (failure?.summary !== undefined ? failure.html : true) ? 'an HTML page' : 'a body that is not JSON';
-        return new ConnectionError('http', `${where} answered ${failure?.statusLine ?? `HTTP ${code}`} during ${operation}, with ${what}: "${summary}"`, hint, { cause: e });
+        const what = (failure?.summary !== undefined ? failure.html : true)
+          ? 'an HTML page'
+          : 'a body that is not JSON';
+        return new ConnectionError(
+          'http',
+          `${where} answered ${failure?.statusLine ?? `HTTP ${code}`} during ${operation}, with ${what}: "${summary}"`,
+          hint,
+          { cause: e },
+        );
       }
       return new ConnectionError(
         'http',
@@ -647,27 +784,56 @@ export class Connection {
     }
     if (e instanceof S.McpError) {
       if (e.code === S.ErrorCode.RequestTimeout) {
-        return new ConnectionError('timeout', `The server did not answer ${operation} within ${formatMs(this.timeoutMs())}.`, timeoutHint(), { cause: e });
+        return new ConnectionError(
+          'timeout',
+          `The server did not answer ${operation} within ${formatMs(this.timeoutMs())}.`,
+          timeoutHint(),
+          { cause: e },
+        );
       }
       if (e.code === S.ErrorCode.ConnectionClosed) {
         if (stdio?.exit) return stdio.crashError();
-        return new ConnectionError('process-exited', `The connection to ${where} closed during ${operation}.`, 'Reconnect when the server is back.', { cause: e });
+        return new ConnectionError(
+          'process-exited',
+          `The connection to ${where} closed during ${operation}.`,
+          'Reconnect when the server is back.',
+          { cause: e },
+        );
       }
-      return new ConnectionError('protocol', `The server returned an error for ${operation}: ${e.message}`, undefined, { cause: e });
+      return new ConnectionError('protocol', `The server returned an error for ${operation}: ${e.message}`, undefined, {
+        cause: e,
+      });
     }
     if (e instanceof SyntaxError) {
-      return new ConnectionError('protocol', `${where} sent a response that is not valid JSON (${e.message}).`, 'Check that the URL points at an MCP endpoint.', { cause: e });
+      return new ConnectionError(
+        'protocol',
+        `${where} sent a response that is not valid JSON (${e.message}).`,
+        'Check that the URL points at an MCP endpoint.',
+        { cause: e },
+      );
     }
     const name = (e as Error | undefined)?.name;
-    if (name === 'AbortError') return new ConnectionError('cancelled', `${operation} was cancelled.`, undefined, { cause: e });
+    if (name === 'AbortError') {
+      return new ConnectionError('cancelled', `${operation} was cancelled.`, undefined, { cause: e });
+    }
     if (name === 'ZodError') {
-      return new ConnectionError('protocol', `The server's answer to ${operation} does not match the MCP schema.`, 'The server may not implement MCP correctly.', { cause: e });
+      return new ConnectionError(
+        'protocol',
+        `The server's answer to ${operation} does not match the MCP schema.`,
+        'The server may not implement MCP correctly.',
+        { cause: e },
+      );
     }
     const network = isHttpConfig(config) ? networkFailure(e, config.url) : undefined;
     if (network) return network;
     const message = (e as Error | undefined)?.message ?? String(e);
     if (/Unexpected token|is not valid JSON|JSON at position/.test(message)) {
-      return new ConnectionError('protocol', `${where} sent a response that is not valid JSON.`, 'Check that the URL points at an MCP endpoint.', { cause: e });
+      return new ConnectionError(
+        'protocol',
+        `${where} sent a response that is not valid JSON.`,
+        'Check that the URL points at an MCP endpoint.',
+        { cause: e },
+      );
     }
     return new ConnectionError('unknown', `${operation} failed: ${truncate(message, 300)}`, undefined, { cause: e });
   }
@@ -684,14 +850,18 @@ function loadSdk(): Promise<Sdk> {
 
 /** What to do about an HTTP error status that has no more specific hint. */
 function httpStatusHint(status: number | undefined): string | undefined {
-  if (status === 502 || status === 504) return 'A proxy or gateway got no good answer from the MCP server behind it: check that the server runs.';
+  if (status === 502 || status === 504) {
+    return 'A proxy or gateway got no good answer from the MCP server behind it: check that the server runs.';
+  }
   if (status === 503) return 'The server is unavailable or overloaded: retry later.';
   if (status !== undefined && status >= 500) return "The server failed: check the server's log.";
   return undefined;
 }
 
 export function describeTarget(config: ConnectionConfig): string {
-  return config.transport === 'stdio' ? `stdio: ${[config.command, ...config.args].join(' ')}` : `${config.transport}: ${config.url}`;
+  return config.transport === 'stdio'
+    ? `stdio: ${[config.command, ...config.args].join(' ')}`
+    : `${config.transport}: ${config.url}`;
 }
 
 function timeoutHint(): string {

@@ -20,17 +20,19 @@ export const CHECK_LABEL: Record<CheckStatus, string> = { pass: 'PASS', warn: 'W
  * starts are escaped; the rest (dots, dashes, parentheses) stays readable in the plain-text editor.
  */
 export function escapeMarkdown(text: string): string {
-  return text
-    .replace(/[\r\n]+/g, ' ')
-    .replace(/\\/g, '\\\\')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/([`*[\]|~])/g, '\\$1')
-    // Intraword underscores (resource_metadata) cannot start emphasis (CommonMark §6.2); others can.
-    .replace(/(^|[^A-Za-z0-9])_|_(?=[^A-Za-z0-9]|$)/g, (m) => m.replace('_', '\\_'))
-    .replace(/^(\s*)([#+\-=])/, '$1\\$2')
-    .replace(/^(\s*)(\d+)([.)])/, '$1$2\\$3');
+  return (
+    text
+      .replace(/[\r\n]+/g, ' ')
+      .replace(/\\/g, '\\\\')
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/([`*[\]|~])/g, '\\$1')
+      // Intraword underscores (resource_metadata) cannot start emphasis (CommonMark §6.2); others can.
+      .replace(/(^|[^A-Za-z0-9])_|_(?=[^A-Za-z0-9]|$)/g, (m) => m.replace('_', '\\_'))
+      .replace(/^(\s*)([#+\-=])/, '$1\\$2')
+      .replace(/^(\s*)(\d+)([.)])/, '$1$2\\$3')
+  );
 }
 
 /** A code block whose fence is longer than any backtick run in `text` (CommonMark §4.5). */

@@ -97,26 +97,42 @@ function clip(text: string): string {
  * The verdict for one result, or undefined when there is nothing to check: no outputSchema, or an
  * `isError` result (the spec constrains structured content of successful results only).
  */
-export function checkOutputSchema(outputSchema: unknown, result: { structuredContent?: unknown; isError?: unknown }): OutputSchemaCheck | undefined {
+export function checkOutputSchema(
+  outputSchema: unknown,
+  result: { structuredContent?: unknown; isError?: unknown },
+): OutputSchemaCheck | undefined {
   if (outputSchema === undefined || outputSchema === null) return undefined;
   if (result.isError === true) return undefined;
   if (typeof outputSchema !== 'object' || Array.isArray(outputSchema)) {
-    return { ok: false, status: 'bad-schema', message: "The tool's outputSchema is not a JSON Schema object, so structuredContent could not be checked.", errors: [] };
+    return {
+      ok: false,
+      status: 'bad-schema',
+      message: "The tool's outputSchema is not a JSON Schema object, so structuredContent could not be checked.",
+      errors: [],
+    };
   }
   const structured = result.structuredContent;
   if (structured === undefined) {
     return {
       ok: false,
       status: 'missing',
-      message: 'The tool declares an outputSchema but returned no structuredContent (MCP tools, "Output Schema": it must return structured results).',
+      message:
+        'The tool declares an outputSchema but returned no structuredContent (MCP tools, "Output Schema": it must return structured results).',
       errors: [],
     };
   }
   const c = compile(outputSchema as Record<string, unknown>);
   if ('errors' in c) {
-    return { ok: false, status: 'bad-schema', message: "The tool's outputSchema is not a valid JSON Schema, so structuredContent could not be checked.", errors: c.errors };
+    return {
+      ok: false,
+      status: 'bad-schema',
+      message: "The tool's outputSchema is not a valid JSON Schema, so structuredContent could not be checked.",
+      errors: c.errors,
+    };
   }
-  if (c.validate(structured)) return { ok: true, status: 'valid', message: "structuredContent matches the tool's outputSchema.", errors: [] };
+  if (c.validate(structured)) {
+    return { ok: true, status: 'valid', message: "structuredContent matches the tool's outputSchema.", errors: [] };
+  }
   const errors = toErrors(c.validate.errors);
   const count = c.validate.errors?.length ?? errors.length;
   return {

@@ -128,7 +128,9 @@ export class ProcessStdioTransport implements Transport {
     return new Promise((resolve, reject) => {
       const stdin = this.child?.stdin;
       if (!stdin || stdin.destroyed) {
-        reject(this.exit ? this.crashError() : new ConnectionError('process-exited', 'The server process is not running.'));
+        reject(
+          this.exit ? this.crashError() : new ConnectionError('process-exited', 'The server process is not running.'),
+        );
         return;
       }
       const json = serializeMessage(message);
@@ -177,7 +179,13 @@ export class ProcessStdioTransport implements Transport {
     const size = (this.stdoutPartial?.length ?? 0) + chunk.length;
     if (size > MAX_LINE_BYTES) {
       this.stdoutPartial = undefined;
-      this.onerror?.(new ConnectionError('protocol', `The server sent more than ${MAX_LINE_BYTES} bytes without a line break.`, 'A stdio server must end every message with a line break.'));
+      this.onerror?.(
+        new ConnectionError(
+          'protocol',
+          `The server sent more than ${MAX_LINE_BYTES} bytes without a line break.`,
+          'A stdio server must end every message with a line break.',
+        ),
+      );
       return;
     }
     let buffer = this.stdoutPartial ? Buffer.concat([this.stdoutPartial, chunk]) : chunk;
@@ -205,7 +213,9 @@ export class ProcessStdioTransport implements Transport {
     if (this.nonJsonLines > REPORTED_STDOUT_LINES) return;
     const what = e instanceof SyntaxError ? 'non-JSON' : 'JSON that is not a JSON-RPC message';
     const more = this.nonJsonLines === REPORTED_STDOUT_LINES ? ' Further such lines are counted, not logged.' : '';
-    this.onerror?.(new ConnectionError('protocol', `The server wrote ${what} to stdout: ${quoteLine(line)}.${more}`, NON_JSON_HINT));
+    this.onerror?.(
+      new ConnectionError('protocol', `The server wrote ${what} to stdout: ${quoteLine(line)}.${more}`, NON_JSON_HINT),
+    );
   }
 
   /**
@@ -247,8 +257,14 @@ export class ProcessStdioTransport implements Transport {
     const tail = this.recentStderr.filter((l) => l.trim()).slice(-5);
     const stderr = tail.length ? ` Last stderr lines:\n${tail.join('\n')}` : ' It wrote nothing to stderr.';
     const problem = this.stdoutProblem;
-    const crash = new ConnectionError('process-exited', `The server process ${how}.${stderr}`, 'Check the command and the server log, then reconnect.');
-    return problem ? new ConnectionError('process-exited', `${problem} ${crash.message}`, `${NON_JSON_HINT} ${crash.hint}`) : crash;
+    const crash = new ConnectionError(
+      'process-exited',
+      `The server process ${how}.${stderr}`,
+      'Check the command and the server log, then reconnect.',
+    );
+    return problem
+      ? new ConnectionError('process-exited', `${problem} ${crash.message}`, `${NON_JSON_HINT} ${crash.hint}`)
+      : crash;
   }
 
   private spawnError(error: NodeJS.ErrnoException): ConnectionError {
@@ -263,9 +279,16 @@ export class ProcessStdioTransport implements Transport {
       );
     }
     if (error.code === 'EACCES') {
-      return new ConnectionError('spawn-failed', `Could not start "${command}": permission denied.`, 'Make the file executable, or run it through its interpreter.', { cause: error });
+      return new ConnectionError(
+        'spawn-failed',
+        `Could not start "${command}": permission denied.`,
+        'Make the file executable, or run it through its interpreter.',
+        { cause: error },
+      );
     }
-    return new ConnectionError('spawn-failed', `Could not start "${command}": ${error.message}`, undefined, { cause: error });
+    return new ConnectionError('spawn-failed', `Could not start "${command}": ${error.message}`, undefined, {
+      cause: error,
+    });
   }
 }
 

@@ -57,7 +57,8 @@ export function redact(value: unknown, secretValues: readonly string[] = []): un
     if (Array.isArray(v)) return v.map((item) => walk(item, depth + 1));
     const out: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(v as Record<string, unknown>)) {
-      out[key] = SECRET_KEY.test(key) && item !== undefined && item !== null && item !== '' ? REDACTED : walk(item, depth + 1);
+      out[key] =
+        SECRET_KEY.test(key) && item !== undefined && item !== null && item !== '' ? REDACTED : walk(item, depth + 1);
     }
     return out;
   };
@@ -65,7 +66,10 @@ export function redact(value: unknown, secretValues: readonly string[] = []): un
 }
 
 /** Redacts header values by name (case-insensitive) and by known secret values. */
-export function redactHeaders(headers: Record<string, string>, secretValues: readonly string[] = []): Record<string, string> {
+export function redactHeaders(
+  headers: Record<string, string>,
+  secretValues: readonly string[] = [],
+): Record<string, string> {
   return redact(headers, secretValues) as Record<string, string>;
 }
 
@@ -195,7 +199,9 @@ function mayHoldSecret(json: string, secretValues: readonly string[]): boolean {
 /** Classifies a JSON-RPC message for the trace. */
 function classify(message: JSONRPCMessage): { kind: TraceKind; method?: string; id?: string | number } {
   const m = message as { id?: string | number; method?: string; error?: unknown };
-  if (m.method !== undefined) return { kind: m.id !== undefined ? 'request' : 'notification', method: m.method, id: m.id };
+  if (m.method !== undefined) {
+    return { kind: m.id !== undefined ? 'request' : 'notification', method: m.method, id: m.id };
+  }
   return { kind: m.error !== undefined ? 'error' : 'response', id: m.id };
 }
 

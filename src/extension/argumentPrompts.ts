@@ -9,9 +9,13 @@ import { runSteps, showInputStep, showPickStep } from './quickInput';
 import { type ArgumentField, argumentFields, defaultText, parseArgumentText } from './schemaArgs';
 
 function fieldPrompt(field: ArgumentField): string {
-  const parts = [`${field.name} (${field.kind === 'json' ? field.jsonType ?? 'JSON' : field.kind}${field.required ? ', required' : ', optional'})`];
+  const parts = [
+    `${field.name} (${field.kind === 'json' ? (field.jsonType ?? 'JSON') : field.kind}${field.required ? ', required' : ', optional'})`,
+  ];
   // Server text goes into a plain-text prompt; clip it so one long description cannot flood the box.
-  if (field.description) parts.push(field.description.length > 300 ? `${field.description.slice(0, 300)}…` : field.description);
+  if (field.description) {
+    parts.push(field.description.length > 300 ? `${field.description.slice(0, 300)}…` : field.description);
+  }
   if (!field.required) parts.push('Leave empty to omit.');
   return parts.join(' — ');
 }
@@ -25,13 +29,15 @@ export async function promptToolArguments(tool: Tool): Promise<Record<string, un
     const position = { title, step: index + 1, totalSteps: fields.length, canGoBack: index > 0 };
     delete values[field.name];
     if (field.kind === 'boolean' || field.kind === 'enum') {
-      const options = field.kind === 'boolean' ? [true, false] : field.enumValues ?? [];
+      const options = field.kind === 'boolean' ? [true, false] : (field.enumValues ?? []);
       const items: Array<vscode.QuickPickItem & { value?: unknown; skip?: boolean }> = options.map((value) => ({
         label: typeof value === 'string' ? value : JSON.stringify(value),
         value,
         description: JSON.stringify(value) === JSON.stringify(field.default) ? 'default' : undefined,
       }));
-      if (!field.required) items.push({ label: '$(circle-slash) Omit', skip: true, description: 'do not send this argument' });
+      if (!field.required) {
+        items.push({ label: '$(circle-slash) Omit', skip: true, description: 'do not send this argument' });
+      }
       const active = items.find((i) => i.description === 'default');
       const picked = await showPickStep({ ...position, items, activeItem: active, placeholder: fieldPrompt(field) });
       if (!picked.skip) values[field.name] = picked.value;

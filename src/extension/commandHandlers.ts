@@ -24,5 +24,8 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     ...callCommands(deps),
     ...authCommands(deps),
   };
-  return [doctorReports, ...Object.entries(handlers).map(([id, handler]) => vscode.commands.registerCommand(id, handler))];
+  return [
+    doctorReports,
+    ...Object.entries(handlers).map(([id, handler]) => vscode.commands.registerCommand(id, handler)),
+  ];
 }

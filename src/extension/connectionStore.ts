@@ -78,8 +78,12 @@ export class ConnectionStore {
    */
   async save(config: ConnectionConfig, scope: SavedScope, secretValues: Record<string, string> = {}): Promise<void> {
     const existing = this.get(config.id);
-    if (existing?.scope === 'settings') throw new Error(`"${config.name}" comes from the mcpLens.connections setting; edit it in settings.`);
-    const others = this.list().filter((c) => c.config.id !== config.id).map((c) => c.config);
+    if (existing?.scope === 'settings') {
+      throw new Error(`"${config.name}" comes from the mcpLens.connections setting; edit it in settings.`);
+    }
+    const others = this.list()
+      .filter((c) => c.config.id !== config.id)
+      .map((c) => c.config);
     const problems = validateConfig(config, others);
     if (problems.length) throw new Error(problems.join(' '));
 
@@ -92,12 +96,17 @@ export class ConnectionStore {
     }
     // Secrets the previous version had but this one does not list any more.
     if (existing && isHttpConfig(existing.config)) {
-      const keep = new Set(isHttpConfig(clean) ? clean.secretHeaders ?? [] : []);
+      const keep = new Set(isHttpConfig(clean) ? (clean.secretHeaders ?? []) : []);
       for (const name of existing.config.secretHeaders ?? []) {
         if (!keep.has(name)) await this.secrets.delete(secretHeaderKey(clean.id, name));
       }
     }
-    if (existing && existing.scope !== scope) await this.write(existing.scope, this.saved(existing.scope).filter((c) => c.id !== config.id));
+    if (existing && existing.scope !== scope) {
+      await this.write(
+        existing.scope,
+        this.saved(existing.scope).filter((c) => c.id !== config.id),
+      );
+    }
     const list = this.saved(scope);
     const index = list.findIndex((c) => c.id === config.id);
     if (index >= 0) list[index] = clean;
@@ -110,12 +119,17 @@ export class ConnectionStore {
   async remove(id: string): Promise<void> {
     const existing = this.get(id);
     if (!existing) return;
-    if (existing.scope === 'settings') throw new Error(`"${existing.config.name}" comes from the mcpLens.connections setting; remove it there.`);
+    if (existing.scope === 'settings') {
+      throw new Error(`"${existing.config.name}" comes from the mcpLens.connections setting; remove it there.`);
+    }
     if (isHttpConfig(existing.config)) {
       for (const name of existing.config.secretHeaders ?? []) await this.secrets.delete(secretHeaderKey(id, name));
       await this.secrets.delete(oauthClientSecretKey(id));
     }
-    await this.write(existing.scope, this.saved(existing.scope).filter((c) => c.id !== id));
+    await this.write(
+      existing.scope,
+      this.saved(existing.scope).filter((c) => c.id !== id),
+    );
     this.onDidChangeEmitter.fire();
   }
 

@@ -49,10 +49,18 @@ interface TransportItem extends vscode.QuickPickItem {
 }
 
 const TRANSPORT_ITEMS: TransportItem[] = [
-  { transport: 'streamable-http', label: TRANSPORT_LABELS['streamable-http'], detail: 'The current MCP HTTP transport: one endpoint, POST with JSON or SSE responses.' },
+  {
+    transport: 'streamable-http',
+    label: TRANSPORT_LABELS['streamable-http'],
+    detail: 'The current MCP HTTP transport: one endpoint, POST with JSON or SSE responses.',
+  },
   { transport: 'sse', label: TRANSPORT_LABELS.sse, detail: 'The older HTTP+SSE transport (protocol 2024-11-05).' },
   { transport: 'auto', label: TRANSPORT_LABELS.auto, detail: 'Try Streamable HTTP first, fall back to SSE.' },
-  { transport: 'stdio', label: TRANSPORT_LABELS.stdio, detail: 'Start a local process and talk over its stdin/stdout.' },
+  {
+    transport: 'stdio',
+    label: TRANSPORT_LABELS.stdio,
+    detail: 'Start a local process and talk over its stdin/stdout.',
+  },
 ];
 
 export interface WizardOptions {
@@ -89,7 +97,8 @@ export async function runConnectionWizard(options: WizardOptions): Promise<Wizar
   } else if (editing) {
     for (const [n, v] of Object.entries(editing.env ?? {})) env.push({ name: n, value: v });
   }
-  let scope: SavedScope = existing?.scope ?? (options.scopeSetting === 'workspace' && options.hasWorkspace ? 'workspace' : 'user');
+  let scope: SavedScope =
+    existing?.scope ?? (options.scopeSetting === 'workspace' && options.hasWorkspace ? 'workspace' : 'user');
 
   const position = (index: number): StepPosition => ({ title, step: index + 1, totalSteps, canGoBack: index > 0 });
   const suggestedName = (): string => {
@@ -160,7 +169,11 @@ export async function runConnectionWizard(options: WizardOptions): Promise<Wizar
     async (index) => {
       if (!askScope) return 'skip';
       const items: Array<vscode.QuickPickItem & { scope: SavedScope }> = [
-        { scope: 'user', label: 'User', detail: 'Available in every window (kept in this profile\u2019s global state).' },
+        {
+          scope: 'user',
+          label: 'User',
+          detail: 'Available in every window (kept in this profile\u2019s global state).',
+        },
         { scope: 'workspace', label: 'Workspace', detail: 'Only in this workspace (kept in workspace state).' },
       ];
       const picked = await showPickStep({
@@ -200,16 +213,28 @@ type ListAction<T> = { action: 'done' } | { action: 'add'; secret?: boolean } | 
 async function headerStep(position: StepPosition, headers: HeaderEntry[]): Promise<void> {
   for (;;) {
     const items: Array<vscode.QuickPickItem & { act: ListAction<HeaderEntry> }> = [
-      { act: { action: 'done' }, label: '$(check) Done', detail: headers.length ? `Save with ${headers.length} header(s).` : 'No extra headers.' },
+      {
+        act: { action: 'done' },
+        label: '$(check) Done',
+        detail: headers.length ? `Save with ${headers.length} header(s).` : 'No extra headers.',
+      },
       { act: { action: 'add' }, label: '$(add) Add header…', detail: 'Name: value, sent with every request.' },
-      { act: { action: 'add', secret: true }, label: '$(lock) Add secret header…', detail: 'Kept in secret storage, e.g. Authorization: Bearer …' },
+      {
+        act: { action: 'add', secret: true },
+        label: '$(lock) Add secret header…',
+        detail: 'Kept in secret storage, e.g. Authorization: Bearer …',
+      },
       ...headers.map((h) => ({
         act: { action: 'remove', entry: h } as ListAction<HeaderEntry>,
         label: `$(close) ${h.name}: ${h.secret ? '••••••' : h.value}`,
         description: h.secret ? 'secret · select to remove' : 'select to remove',
       })),
     ];
-    const picked = await showPickStep({ ...position, items, placeholder: 'Optional HTTP headers. Pick Done when finished.' });
+    const picked = await showPickStep({
+      ...position,
+      items,
+      placeholder: 'Optional HTTP headers. Pick Done when finished.',
+    });
     if (picked.act.action === 'done') return;
     if (picked.act.action === 'remove') {
       headers.splice(headers.indexOf(picked.act.entry), 1);
@@ -229,12 +254,18 @@ async function headerStep(position: StepPosition, headers: HeaderEntry[]): Promi
           const parsed = parseHeaderLine(v);
           if (typeof parsed === 'string') return parsed;
           if (!parsed.value) return `The ${parsed.name} header needs a value after the colon.`;
-          if (headers.some((h) => h.name.toLowerCase() === parsed.name.toLowerCase())) return `${parsed.name} is already added; remove it first to change it.`;
+          if (headers.some((h) => h.name.toLowerCase() === parsed.name.toLowerCase())) {
+            return `${parsed.name} is already added; remove it first to change it.`;
+          }
           return undefined;
         },
       });
       const parsed = parseHeaderLine(line) as { name: string; value: string };
-      headers.push({ name: parsed.name, value: parsed.value, secret: markSecret || isSensitiveHeaderName(parsed.name) });
+      headers.push({
+        name: parsed.name,
+        value: parsed.value,
+        secret: markSecret || isSensitiveHeaderName(parsed.name),
+      });
     } catch (e) {
       // Back in the header box returns to the list rather than to the previous step.
       if (e !== InputFlowAction.back) throw e;
@@ -245,15 +276,27 @@ async function headerStep(position: StepPosition, headers: HeaderEntry[]): Promi
 async function envStep(position: StepPosition, env: EnvEntry[]): Promise<void> {
   for (;;) {
     const items: Array<vscode.QuickPickItem & { act: ListAction<EnvEntry> }> = [
-      { act: { action: 'done' }, label: '$(check) Done', detail: env.length ? `Start with ${env.length} extra variable(s).` : 'No extra environment variables.' },
-      { act: { action: 'add' }, label: '$(add) Add environment variable…', detail: 'NAME=value, merged over the inherited environment.' },
+      {
+        act: { action: 'done' },
+        label: '$(check) Done',
+        detail: env.length ? `Start with ${env.length} extra variable(s).` : 'No extra environment variables.',
+      },
+      {
+        act: { action: 'add' },
+        label: '$(add) Add environment variable…',
+        detail: 'NAME=value, merged over the inherited environment.',
+      },
       ...env.map((e) => ({
         act: { action: 'remove', entry: e } as ListAction<EnvEntry>,
         label: `$(close) ${e.name}=${e.value}`,
         description: 'select to remove',
       })),
     ];
-    const picked = await showPickStep({ ...position, items, placeholder: 'Optional environment variables. Pick Done when finished.' });
+    const picked = await showPickStep({
+      ...position,
+      items,
+      placeholder: 'Optional environment variables. Pick Done when finished.',
+    });
     if (picked.act.action === 'done') return;
     if (picked.act.action === 'remove') {
       env.splice(env.indexOf(picked.act.entry), 1);
@@ -268,7 +311,9 @@ async function envStep(position: StepPosition, env: EnvEntry[]): Promise<void> {
         validate: (v) => {
           const parsed = parseEnvAssignment(v);
           if (typeof parsed === 'string') return parsed;
-          if (env.some((e) => e.name === parsed.name)) return `${parsed.name} is already set; remove it first to change it.`;
+          if (env.some((e) => e.name === parsed.name)) {
+            return `${parsed.name} is already set; remove it first to change it.`;
+          }
           return undefined;
         },
       });

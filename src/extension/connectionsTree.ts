@@ -188,10 +188,16 @@ export class ConnectionsTreeProvider implements vscode.TreeDataProvider<TreeNode
       }
       case 'group':
         if (element.group === 'tools') return connection.tools.map((tool) => ({ kind: 'tool', connectionId, tool }));
-        if (element.group === 'prompts') return connection.prompts.map((prompt) => ({ kind: 'prompt', connectionId, prompt }));
+        if (element.group === 'prompts') {
+          return connection.prompts.map((prompt) => ({ kind: 'prompt', connectionId, prompt }));
+        }
         return [
           ...connection.resources.map((resource): TreeNode => ({ kind: 'resource', connectionId, resource })),
-          ...connection.resourceTemplates.map((template): TreeNode => ({ kind: 'resourceTemplate', connectionId, template })),
+          ...connection.resourceTemplates.map((template): TreeNode => ({
+            kind: 'resourceTemplate',
+            connectionId,
+            template,
+          })),
         ];
       default:
         return [];
@@ -222,9 +228,14 @@ export class ConnectionsTreeProvider implements vscode.TreeDataProvider<TreeNode
       case 'group': {
         const count = connection ? groupCount(connection, element.group) : 0;
         const label = { tools: 'Tools', resources: 'Resources', prompts: 'Prompts' }[element.group];
-        const item = new vscode.TreeItem(`${label} (${count})`, count ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+        const item = new vscode.TreeItem(
+          `${label} (${count})`,
+          count ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+        );
         item.id = `${base}/${element.group}`;
-        item.iconPath = new vscode.ThemeIcon({ tools: 'tools', resources: 'files', prompts: 'comment-discussion' }[element.group]);
+        item.iconPath = new vscode.ThemeIcon(
+          { tools: 'tools', resources: 'files', prompts: 'comment-discussion' }[element.group],
+        );
         item.contextValue = `group.${element.group}`;
         return item;
       }
@@ -281,7 +292,10 @@ export class ConnectionsTreeProvider implements vscode.TreeDataProvider<TreeNode
       connection.config.transport === 'auto' && connection.activeTransport
         ? `auto → ${connection.activeTransport === 'sse' ? 'SSE' : 'Streamable HTTP'}`
         : TRANSPORT_LABELS[connection.config.transport];
-    const status = (state === 'error' || state === 'auth-required') && message ? `${STATE_LABELS[state]}: ${message}` : STATE_LABELS[state];
+    const status =
+      (state === 'error' || state === 'auth-required') && message
+        ? `${STATE_LABELS[state]}: ${message}`
+        : STATE_LABELS[state];
     item.description = `${transport} · ${status}${fromSettings ? ' · settings' : ''}`;
     // connection.<state>.<editable|settings>.<http|stdio>: menus pick actions by state, origin and transport.
     item.contextValue = `connection.${state}${fromSettings ? '.settings' : '.editable'}.${isHttpConfig(connection.config) ? 'http' : 'stdio'}`;
@@ -292,7 +306,10 @@ export class ConnectionsTreeProvider implements vscode.TreeDataProvider<TreeNode
     const config = connection.config;
     if (isHttpConfig(config)) {
       md.appendText(`${TRANSPORT_LABELS[config.transport]} · ${config.url}`);
-      const headerNames = [...Object.keys(config.headers ?? {}), ...(config.secretHeaders ?? []).map((h) => `${h} (secret)`)];
+      const headerNames = [
+        ...Object.keys(config.headers ?? {}),
+        ...(config.secretHeaders ?? []).map((h) => `${h} (secret)`),
+      ];
       if (headerNames.length) md.appendText(`\nHeaders: ${headerNames.join(', ')}`);
     } else {
       // Environment values may be secrets: only the names are shown.
@@ -306,7 +323,9 @@ export class ConnectionsTreeProvider implements vscode.TreeDataProvider<TreeNode
     if (connection.serverInfo) {
       md.appendText(`\nServer: ${connection.serverInfo.name} ${connection.serverInfo.version}`);
     }
-    md.appendText(`\nSaved in: ${stored ? { user: 'user state', workspace: 'workspace state', settings: 'settings (read-only)' }[stored.scope] : 'memory'}`);
+    md.appendText(
+      `\nSaved in: ${stored ? { user: 'user state', workspace: 'workspace state', settings: 'settings (read-only)' }[stored.scope] : 'memory'}`,
+    );
     if (connection.instructions) {
       md.appendMarkdown('\n\n');
       appendHeading(md, 'Instructions');

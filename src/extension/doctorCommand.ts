@@ -20,7 +20,11 @@ const MAX_REPORTS = 20;
 
 export interface DoctorCommandDeps {
   /** The connections to offer (HTTP ones only are diagnosable). `ConnectionManager` satisfies this. */
-  manager: { list(): Connection[]; get(id: string): Connection | undefined; findByName?(name: string): Connection | undefined };
+  manager: {
+    list(): Connection[];
+    get(id: string): Connection | undefined;
+    findByName?(name: string): Connection | undefined;
+  };
   log?: Logger;
   /** For tests; default the global fetch. */
   fetch?: FetchLike;
@@ -43,14 +47,24 @@ export class DoctorReports extends ReadOnlyDocuments {
 }
 
 function isTreeNode(arg: unknown): arg is { connectionId: string } {
-  return typeof arg === 'object' && arg !== null && 'connectionId' in arg && typeof (arg as { connectionId: unknown }).connectionId === 'string';
+  return (
+    typeof arg === 'object' &&
+    arg !== null &&
+    'connectionId' in arg &&
+    typeof (arg as { connectionId: unknown }).connectionId === 'string'
+  );
 }
 
 /** A tree node, a connection id or name, a URL, or nothing (then ask). Returns the URL and a label. */
-async function resolveTarget(deps: DoctorCommandDeps, arg: unknown): Promise<{ url: string; label: string; headers?: Record<string, string> } | undefined> {
+async function resolveTarget(
+  deps: DoctorCommandDeps,
+  arg: unknown,
+): Promise<{ url: string; label: string; headers?: Record<string, string> } | undefined> {
   const fromConnection = (c: Connection | undefined) => {
     if (!c) throw new Error('That connection no longer exists.');
-    if (!isHttpConfig(c.config)) throw new Error(`"${c.config.name}" is a stdio connection; the doctor diagnoses servers over HTTP.`);
+    if (!isHttpConfig(c.config)) {
+      throw new Error(`"${c.config.name}" is a stdio connection; the doctor diagnoses servers over HTTP.`);
+    }
     return { url: c.config.url, label: c.config.name, ...(c.config.headers ? { headers: c.config.headers } : {}) };
   };
   if (isTreeNode(arg)) return fromConnection(deps.manager.get(arg.connectionId));
@@ -70,7 +84,10 @@ async function resolveTarget(deps: DoctorCommandDeps, arg: unknown): Promise<{ u
   const enterUrl: Item = { label: '$(globe) Enter a server URL…', alwaysShow: true };
   let picked: Item | undefined = enterUrl;
   if (items.length) {
-    picked = await vscode.window.showQuickPick([...items, enterUrl], { placeHolder: 'Which MCP server should be diagnosed?', matchOnDescription: true });
+    picked = await vscode.window.showQuickPick([...items, enterUrl], {
+      placeHolder: 'Which MCP server should be diagnosed?',
+      matchOnDescription: true,
+    });
     if (!picked) return undefined;
   }
   if (picked.connection) return fromConnection(picked.connection);
@@ -89,7 +106,10 @@ async function resolveTarget(deps: DoctorCommandDeps, arg: unknown): Promise<{ u
  * The command's handler, for the `Record<CommandId, Handler>` table of commandHandlers.ts.
  * Resolves with the report (undefined when the user cancelled), so tests can assert on it.
  */
-export function createDoctorHandler(deps: DoctorCommandDeps, reports: DoctorReports): (arg?: unknown) => Promise<DoctorCommandResult | undefined> {
+export function createDoctorHandler(
+  deps: DoctorCommandDeps,
+  reports: DoctorReports,
+): (arg?: unknown) => Promise<DoctorCommandResult | undefined> {
   return async (arg?: unknown) => {
     let target: Awaited<ReturnType<typeof resolveTarget>>;
     try {
@@ -102,8 +122,9 @@ export function createDoctorHandler(deps: DoctorCommandDeps, reports: DoctorRepo
     const { url, label } = target;
     deps.log?.info(`Connection doctor: diagnosing ${url}`);
     // Loaded on first use: the doctor pulls in the SDK, which activation should not pay for.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { CHECK_IDS, DoctorCancelled, checkLine, diagnose, statusLine, toMarkdown } = require('../core/doctor/index') as typeof import('../core/doctor/index');
+    const { CHECK_IDS, DoctorCancelled, checkLine, diagnose, statusLine, toMarkdown } =
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      require('../core/doctor/index') as typeof import('../core/doctor/index');
     let report: DoctorReport;
     try {
       report = await vscode.window.withProgress(
@@ -118,7 +139,10 @@ export function createDoctorHandler(deps: DoctorCommandDeps, reports: DoctorRepo
               ...(deps.fetch ? { fetch: deps.fetch } : {}),
               onCheck: (check) => {
                 deps.log?.info(`Connection doctor: ${checkLine(check)}`);
-                progress.report({ message: `${check.index}/${CHECK_IDS.length} ${check.title}: ${check.status}`, increment: 100 / CHECK_IDS.length });
+                progress.report({
+                  message: `${check.index}/${CHECK_IDS.length} ${check.title}: ${check.status}`,
+                  increment: 100 / CHECK_IDS.length,
+                });
               },
             });
           } finally {
@@ -137,7 +161,9 @@ export function createDoctorHandler(deps: DoctorCommandDeps, reports: DoctorRepo
     await vscode.window.showTextDocument(doc, { preview: false });
     const summary = `Connection doctor (${label}): ${statusLine(report)}`;
     deps.log?.info(summary);
-    const shown = report.ok ? vscode.window.showInformationMessage(summary, 'Open Preview') : vscode.window.showWarningMessage(summary, 'Open Preview');
+    const shown = report.ok
+      ? vscode.window.showInformationMessage(summary, 'Open Preview')
+      : vscode.window.showWarningMessage(summary, 'Open Preview');
     void shown.then((choice) => {
       if (choice === 'Open Preview') void vscode.commands.executeCommand('markdown.showPreviewToSide', uri);
     });

@@ -20,7 +20,11 @@ import { ResultDocuments } from './resultDocuments';
 import { UriRouter } from './uriRouter';
 
 /** A config without an id yet (one is made when saved). Distributes over the union so each variant keeps its fields. */
-export type NewConnectionConfig = ConnectionConfig extends infer C ? (C extends ConnectionConfig ? Omit<C, 'id'> & { id?: string } : never) : never;
+export type NewConnectionConfig = ConnectionConfig extends infer C
+  ? C extends ConnectionConfig
+    ? Omit<C, 'id'> & { id?: string }
+    : never
+  : never;
 
 /** What `activate` returns in development and test runs, so suites can drive the extension without UI. */
 export interface McpLensTestApi {
@@ -32,7 +36,11 @@ export interface McpLensTestApi {
   uriRouter: UriRouter;
   auth: AuthService;
   /** Saves a config (an id is made when missing), adds it to the manager and connects. */
-  addConnection(config: NewConnectionConfig, scope?: SavedScope, secretValues?: Record<string, string>): Promise<Connection>;
+  addConnection(
+    config: NewConnectionConfig,
+    scope?: SavedScope,
+    secretValues?: Record<string, string>,
+  ): Promise<Connection>;
   removeConnection(id: string): Promise<void>;
   /** A second store over the same mementos and secrets: what a reloaded window would read. */
   reopenStore(): ConnectionStore;
@@ -44,7 +52,9 @@ let manager: ConnectionManager | undefined;
 
 function traceLine(name: string, entry: TraceEntry): string {
   const arrow = entry.direction === 'out' ? '→' : '←';
-  const what = [entry.kind, entry.method, entry.id !== undefined ? `#${entry.id}` : undefined].filter(Boolean).join(' ');
+  const what = [entry.kind, entry.method, entry.id !== undefined ? `#${entry.id}` : undefined]
+    .filter(Boolean)
+    .join(' ');
   const duration = entry.durationMs !== undefined ? ` ${entry.durationMs} ms` : '';
   return `[${name}] ${arrow} ${what}${duration} (${entry.size} B)`;
 }
@@ -55,7 +65,13 @@ export function activate(context: vscode.ExtensionContext): McpLensTestApi | und
   context.subscriptions.push(log);
 
   const settings = () => vscode.workspace.getConfiguration('mcpLens');
-  const store = new ConnectionStore(context.globalState, context.workspaceState, context.secrets, () => settings().get<unknown>('connections'), log);
+  const store = new ConnectionStore(
+    context.globalState,
+    context.workspaceState,
+    context.secrets,
+    () => settings().get<unknown>('connections'),
+    log,
+  );
   context.subscriptions.push(store);
 
   const uriRouter = new UriRouter(log);
@@ -113,7 +129,11 @@ export function activate(context: vscode.ExtensionContext): McpLensTestApi | und
     }
   };
 
-  const saveConnection = async (config: ConnectionConfig, scope: SavedScope, secretValues: Record<string, string> = {}): Promise<Connection> => {
+  const saveConnection = async (
+    config: ConnectionConfig,
+    scope: SavedScope,
+    secretValues: Record<string, string> = {},
+  ): Promise<Connection> => {
     await store.save(config, scope, secretValues);
     await sync();
     const connection = connectionManager.get(config.id);
@@ -207,7 +227,14 @@ export function activate(context: vscode.ExtensionContext): McpLensTestApi | und
       return connection;
     },
     removeConnection,
-    reopenStore: () => new ConnectionStore(context.globalState, context.workspaceState, context.secrets, () => settings().get<unknown>('connections'), log),
+    reopenStore: () =>
+      new ConnectionStore(
+        context.globalState,
+        context.workspaceState,
+        context.secrets,
+        () => settings().get<unknown>('connections'),
+        log,
+      ),
   };
 }
 

@@ -56,11 +56,20 @@ export class ReadOnlyDocuments implements vscode.TextDocumentContentProvider, vs
 
 export class ResultDocuments extends ReadOnlyDocuments {
   constructor() {
-    super(RESULT_SCHEME, MAX_RESULTS, JSON.stringify({ error: 'This result is no longer kept. Run the request again.' }, null, 2));
+    super(
+      RESULT_SCHEME,
+      MAX_RESULTS,
+      JSON.stringify({ error: 'This result is no longer kept. Run the request again.' }, null, 2),
+    );
   }
 
   /** Stores `value` as pretty JSON under a readable name and opens it beside the current editor. */
-  async show(connectionName: string, label: string, value: unknown, options: { reveal?: boolean } = {}): Promise<vscode.TextDocument> {
+  async show(
+    connectionName: string,
+    label: string,
+    value: unknown,
+    options: { reveal?: boolean } = {},
+  ): Promise<vscode.TextDocument> {
     const uri = this.store(connectionName, label, 'json', JSON.stringify(value, null, 2));
     let doc = await vscode.workspace.openTextDocument(uri);
     if (doc.languageId !== 'json') doc = await vscode.languages.setTextDocumentLanguage(doc, 'json');
@@ -73,13 +82,22 @@ export class ResultDocuments extends ReadOnlyDocuments {
  * The Call Tool document. The core's verdict on the outputSchema (also inside `result`) is repeated
  * before the result, so a mismatch is seen before a long result is scrolled through.
  */
-export function toolResultDocument(connection: string, tool: string, args: unknown, durationMs: number, result: CallToolResult & { outputSchemaCheck?: OutputSchemaCheck }): Record<string, unknown> {
+export function toolResultDocument(
+  connection: string,
+  tool: string,
+  args: unknown,
+  durationMs: number,
+  result: CallToolResult & { outputSchemaCheck?: OutputSchemaCheck },
+): Record<string, unknown> {
   const check = result.outputSchemaCheck;
   return { connection, tool, arguments: args, durationMs, ...(check ? { outputSchemaCheck: check } : {}), result };
 }
 
 /** The warning for a result that fails its tool's outputSchema check, or undefined when it passes (or has none). */
-export function outputSchemaWarning(tool: string, result: CallToolResult & { outputSchemaCheck?: OutputSchemaCheck }): string | undefined {
+export function outputSchemaWarning(
+  tool: string,
+  result: CallToolResult & { outputSchemaCheck?: OutputSchemaCheck },
+): string | undefined {
   const check = result.outputSchemaCheck;
   if (!check || check.ok) return undefined;
   const first = check.errors[0];

@@ -38,7 +38,9 @@ function primaryType(schema: Schema): string | undefined {
 
 export function argumentFields(inputSchema: unknown): ArgumentField[] {
   if (!isSchema(inputSchema) || !isSchema(inputSchema.properties)) return [];
-  const required = new Set(Array.isArray(inputSchema.required) ? inputSchema.required.filter((r): r is string => typeof r === 'string') : []);
+  const required = new Set(
+    Array.isArray(inputSchema.required) ? inputSchema.required.filter((r): r is string => typeof r === 'string') : [],
+  );
   return Object.entries(inputSchema.properties).map(([name, raw]) => {
     const schema = isSchema(raw) ? raw : {};
     const field: ArgumentField = { name, kind: 'json', required: required.has(name) };
@@ -84,9 +86,15 @@ export function parseArgumentText(field: ArgumentField, text: string): ParsedArg
     case 'number': {
       const n = Number(trimmed);
       if (!Number.isFinite(n)) return { ok: false, error: `${field.name} must be a number; "${trimmed}" is not one.` };
-      if (field.kind === 'integer' && !Number.isInteger(n)) return { ok: false, error: `${field.name} must be a whole number.` };
-      if (field.minimum !== undefined && n < field.minimum) return { ok: false, error: `${field.name} must be at least ${field.minimum}.` };
-      if (field.maximum !== undefined && n > field.maximum) return { ok: false, error: `${field.name} must be at most ${field.maximum}.` };
+      if (field.kind === 'integer' && !Number.isInteger(n)) {
+        return { ok: false, error: `${field.name} must be a whole number.` };
+      }
+      if (field.minimum !== undefined && n < field.minimum) {
+        return { ok: false, error: `${field.name} must be at least ${field.minimum}.` };
+      }
+      if (field.maximum !== undefined && n > field.maximum) {
+        return { ok: false, error: `${field.name} must be at most ${field.maximum}.` };
+      }
       return { ok: true, value: n };
     }
     case 'boolean':
@@ -102,9 +110,14 @@ export function parseArgumentText(field: ArgumentField, text: string): ParsedArg
         return { ok: false, error: `${field.name} must be JSON: ${(e as Error).message}` };
       }
       if (field.kind === 'enum' && !(field.enumValues ?? []).some((v) => JSON.stringify(v) === JSON.stringify(value))) {
-        return { ok: false, error: `${field.name} must be one of ${(field.enumValues ?? []).map((v) => JSON.stringify(v)).join(', ')}.` };
+        return {
+          ok: false,
+          error: `${field.name} must be one of ${(field.enumValues ?? []).map((v) => JSON.stringify(v)).join(', ')}.`,
+        };
       }
-      if (field.jsonType === 'array' && !Array.isArray(value)) return { ok: false, error: `${field.name} must be a JSON array, like [1, 2].` };
+      if (field.jsonType === 'array' && !Array.isArray(value)) {
+        return { ok: false, error: `${field.name} must be a JSON array, like [1, 2].` };
+      }
       if (field.jsonType === 'object' && (typeof value !== 'object' || value === null || Array.isArray(value))) {
         return { ok: false, error: `${field.name} must be a JSON object, like {"key": "value"}.` };
       }

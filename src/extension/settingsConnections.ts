@@ -8,7 +8,10 @@ import { type ConnectionConfig, type HttpTransportKind, validateConfig } from '.
 
 /** Header names whose values are credentials (RFC 9110 §11.6.2, §11.7.2; RFC 6265 cookies; API-key conventions). */
 export function isSensitiveHeaderName(name: string): boolean {
-  return /^(authorization|proxy-authorization|cookie)$/i.test(name) || /(token|secret|api[-_]?key|password|passwd|session)/i.test(name);
+  return (
+    /^(authorization|proxy-authorization|cookie)$/i.test(name) ||
+    /(token|secret|api[-_]?key|password|passwd|session)/i.test(name)
+  );
 }
 
 export interface SettingsParseResult {
@@ -28,7 +31,13 @@ function stringRecord(value: unknown): Record<string, string> | undefined {
 }
 
 function slug(text: string): string {
-  return text.trim().toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'connection';
+  return (
+    text
+      .trim()
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || 'connection'
+  );
 }
 
 /**
@@ -39,7 +48,9 @@ export function parseSettingsConnections(raw: unknown, others: readonly Connecti
   const configs: ConnectionConfig[] = [];
   const warnings: string[] = [];
   if (raw === undefined || raw === null) return { configs, warnings };
-  if (!Array.isArray(raw)) return { configs, warnings: ['The mcpLens.connections setting must be an array; it was ignored.'] };
+  if (!Array.isArray(raw)) {
+    return { configs, warnings: ['The mcpLens.connections setting must be an array; it was ignored.'] };
+  }
   raw.forEach((entry: unknown, index) => {
     const where = `mcpLens.connections[${index}]`;
     if (!entry || typeof entry !== 'object' || Array.isArray(entry)) {
@@ -67,7 +78,9 @@ export function parseSettingsConnections(raw: unknown, others: readonly Connecti
         const kept: Record<string, string> = {};
         for (const [header, value] of Object.entries(headers)) {
           if (isSensitiveHeaderName(header)) {
-            warnings.push(`${where} ("${name}"): the ${header} header was ignored; secrets do not belong in settings. Add the connection with "MCP Lens: Add MCP Connection" to keep it in secret storage.`);
+            warnings.push(
+              `${where} ("${name}"): the ${header} header was ignored; secrets do not belong in settings. Add the connection with "MCP Lens: Add MCP Connection" to keep it in secret storage.`,
+            );
           } else {
             kept[header] = value;
           }
@@ -75,7 +88,9 @@ export function parseSettingsConnections(raw: unknown, others: readonly Connecti
         if (Object.keys(kept).length) config.headers = kept;
       }
     } else {
-      warnings.push(`${where} ("${name}") has transport ${JSON.stringify(e.transport)}; use streamable-http, sse, auto or stdio. It was ignored.`);
+      warnings.push(
+        `${where} ("${name}") has transport ${JSON.stringify(e.transport)}; use streamable-http, sse, auto or stdio. It was ignored.`,
+      );
       return;
     }
     const problems = validateConfig(config, [...others, ...configs]);

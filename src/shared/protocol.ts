@@ -144,8 +144,25 @@ export const TAB_IDS: readonly TabId[] = ['tools', 'resources', 'prompts', 'hist
 // ---- the OAuth flow debugger and the token vault ------------------------------------------
 
 /** The eight steps of the sign-in, in order (src/core/auth/flowSteps.ts). */
-export type FlowStepId = 'challenge' | 'resource-metadata' | 'authorization-server-metadata' | 'registration' | 'authorization' | 'callback' | 'token' | 'initialize';
-export const FLOW_STEP_ORDER: readonly FlowStepId[] = ['challenge', 'resource-metadata', 'authorization-server-metadata', 'registration', 'authorization', 'callback', 'token', 'initialize'];
+export type FlowStepId =
+  | 'challenge'
+  | 'resource-metadata'
+  | 'authorization-server-metadata'
+  | 'registration'
+  | 'authorization'
+  | 'callback'
+  | 'token'
+  | 'initialize';
+export const FLOW_STEP_ORDER: readonly FlowStepId[] = [
+  'challenge',
+  'resource-metadata',
+  'authorization-server-metadata',
+  'registration',
+  'authorization',
+  'callback',
+  'token',
+  'initialize',
+];
 export const FLOW_STEP_TITLES: Readonly<Record<FlowStepId, string>> = {
   challenge: '401 challenge',
   'resource-metadata': 'Protected resource metadata',
@@ -217,7 +234,8 @@ export interface FlowTraceView {
   error?: string;
 }
 
-export type ClientSourceView = 'pre-registered' | 'client-id-metadata-document' | 'dynamic-registration' | 'client-credentials' | 'cross-app-access';
+export type ClientSourceView =
+  'pre-registered' | 'client-id-metadata-document' | 'dynamic-registration' | 'client-credentials' | 'cross-app-access';
 
 /** What the token vault shows. Facts about the token, decoded in the host; never the token. */
 export interface VaultView {
@@ -233,7 +251,14 @@ export interface VaultView {
   hasRefreshToken: boolean;
   tokenFormat?: 'jwt' | 'opaque';
   jwt?: { header: JsonObject; payload: JsonObject };
-  registration?: { clientId: string; registeredAt: number; redirectUris: string[]; tokenEndpointAuthMethod?: string; hasClientSecret: boolean; clientSecretExpiresAt?: number };
+  registration?: {
+    clientId: string;
+    registeredAt: number;
+    redirectUris: string[];
+    tokenEndpointAuthMethod?: string;
+    hasClientSecret: boolean;
+    clientSecretExpiresAt?: number;
+  };
   revocationEndpoint?: string;
 }
 
@@ -311,11 +336,17 @@ export interface CommandMap {
 }
 
 export interface RequestMap {
-  'tools/call': { params: { connectionId: string; name: string; args: JsonObject; callId: string }; result: ToolCallOutcome };
+  'tools/call': {
+    params: { connectionId: string; name: string; args: JsonObject; callId: string };
+    result: ToolCallOutcome;
+  };
   'resources/read': { params: { connectionId: string; uri: string; callId: string }; result: ReadResourceOutcome };
   'resources/subscribe': { params: { connectionId: string; uri: string }; result: { subscribed: true } };
   'resources/unsubscribe': { params: { connectionId: string; uri: string }; result: { subscribed: false } };
-  'prompts/get': { params: { connectionId: string; name: string; args: Record<string, string>; callId: string }; result: GetPromptOutcome };
+  'prompts/get': {
+    params: { connectionId: string; name: string; args: Record<string, string>; callId: string };
+    result: GetPromptOutcome;
+  };
   'trace/list': { params: { connectionId: string }; result: { entries: TraceEntryView[] } };
   'trace/entry': { params: { connectionId: string; seq: number }; result: { message: JsonValue } };
   /** A curl command for an HTTP request in the trace; secret headers become `$ENV` placeholders. */
@@ -353,8 +384,12 @@ export type CommandMethod = keyof CommandMap;
 export type RequestMethod = keyof RequestMap;
 export type NotificationMethod = keyof NotificationMap;
 
-export type CommandMessage = { [M in CommandMethod]: { kind: 'command'; method: M; params: CommandMap[M] } }[CommandMethod];
-export type RequestMessage = { [M in RequestMethod]: { kind: 'request'; id: number; method: M; params: RequestMap[M]['params'] } }[RequestMethod];
+export type CommandMessage = {
+  [M in CommandMethod]: { kind: 'command'; method: M; params: CommandMap[M] };
+}[CommandMethod];
+export type RequestMessage = {
+  [M in RequestMethod]: { kind: 'request'; id: number; method: M; params: RequestMap[M]['params'] };
+}[RequestMethod];
 export interface ReadyMessage {
   kind: 'ready';
 }
@@ -363,7 +398,9 @@ export type WebviewToHostMessage = ReadyMessage | CommandMessage | RequestMessag
 export type ResponseMessage =
   | { kind: 'response'; id: number; ok: true; result: RequestMap[RequestMethod]['result'] }
   | { kind: 'response'; id: number; ok: false; error: ErrorInfo };
-export type NotificationMessage = { [M in NotificationMethod]: { kind: 'notification'; method: M; params: NotificationMap[M] } }[NotificationMethod];
+export type NotificationMessage = {
+  [M in NotificationMethod]: { kind: 'notification'; method: M; params: NotificationMap[M] };
+}[NotificationMethod];
 export type HostToWebviewMessage = ResponseMessage | NotificationMessage;
 
 // ---- state the webview keeps across reloads (vscode.getState/setState) ---------------------

@@ -7,7 +7,15 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { EXTENSION_ID, ROOT, TEST_OUTPUT_DIR, launchChromium, openWorkbench, runCommand, startCodeServer } from '../../scripts/codeServer.mjs';
+import {
+  EXTENSION_ID,
+  ROOT,
+  TEST_OUTPUT_DIR,
+  launchChromium,
+  openWorkbench,
+  runCommand,
+  startCodeServer,
+} from '../../scripts/codeServer.mjs';
 
 const SCREENSHOTS = path.join(TEST_OUTPUT_DIR, 'screenshots');
 const EVERYTHING = path.join(ROOT, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js');
@@ -43,7 +51,9 @@ describe('e2e: the inspector panel in code-server', function () {
 
   afterEach(async function () {
     if (this.currentTest?.state === 'failed' && page) {
-      await page.screenshot({ path: path.join(SCREENSHOTS, 'inspector-code-server-failure.png') }).catch(() => undefined);
+      await page
+        .screenshot({ path: path.join(SCREENSHOTS, 'inspector-code-server-failure.png') })
+        .catch(() => undefined);
     }
   });
 
@@ -52,7 +62,8 @@ describe('e2e: the inspector panel in code-server', function () {
     await server?.stop();
   });
 
-  const webview = () => page.frameLocator(`iframe.webview.ready[src*="extensionId=${EXTENSION_ID}"]`).frameLocator('iframe#active-frame');
+  const webview = () =>
+    page.frameLocator(`iframe.webview.ready[src*="extensionId=${EXTENSION_ID}"]`).frameLocator('iframe#active-frame');
 
   async function choose(frame, pathSegs, text) {
     const dd = frame.locator(`vscode-dropdown[data-path='${JSON.stringify(pathSegs)}']`);
@@ -66,7 +77,10 @@ describe('e2e: the inspector panel in code-server', function () {
     await frame.locator('.conn[data-id="settings:everything"]').waitFor({ timeout: 60000 });
     await frame.locator('.conn[data-id="settings:everything"]', { hasText: 'Connected' }).waitFor({ timeout: 60000 });
     await frame.locator('[data-role="tool-list"] .item[data-name="echo"]').waitFor({ timeout: 30000 });
-    assert.match((await frame.locator('[data-role="main-header"]').textContent()) ?? '', /everything[\s\S]*Connected[\s\S]*node .*index\.js stdio/);
+    assert.match(
+      (await frame.locator('[data-role="main-header"]').textContent()) ?? '',
+      /everything[\s\S]*Connected[\s\S]*node .*index\.js stdio/,
+    );
   });
 
   it('fills and runs tool forms: free text, numbers, an enum and a boolean', async () => {
@@ -102,16 +116,24 @@ describe('e2e: the inspector panel in code-server', function () {
     const frame = webview();
     await frame.locator('.conn[data-id="settings:orders"]', { hasText: 'Connected' }).click({ timeout: 60000 });
     await frame.locator('[data-role="tool-list"] .item[data-name="create_order"]').click({ timeout: 60000 });
-    const input = (segs) => frame.locator(`[data-path='${JSON.stringify(segs)}'] input, [data-path='${JSON.stringify(segs)}'] textarea`).first();
+    const input = (segs) =>
+      frame
+        .locator(`[data-path='${JSON.stringify(segs)}'] input, [data-path='${JSON.stringify(segs)}'] textarea`)
+        .first();
     await input(['customer', 'name']).fill('Ada Lovelace');
     await input(['customer', 'address', 'city']).fill('London');
     await input(['customer', 'address', 'zip']).fill('123');
     // Inline validation on the nested field: the schema's pattern is five digits.
-    await frame.locator(`[data-path='${JSON.stringify(['customer', 'address', 'zip'])}'] .field-error`).waitFor({ timeout: 10000 });
+    await frame
+      .locator(`[data-path='${JSON.stringify(['customer', 'address', 'zip'])}'] .field-error`)
+      .waitFor({ timeout: 10000 });
     await input(['customer', 'address', 'zip']).fill('12345');
     const addItem = frame.locator(`[data-path='["items"]'] [data-action="add-item"]`).first();
     // minItems: 1, so the form starts with one line item to fill.
-    assert.ok((await frame.locator(`[data-path='${JSON.stringify(['items', 0, 'sku'])}']`).count()) > 0, 'one item to start with');
+    assert.ok(
+      (await frame.locator(`[data-path='${JSON.stringify(['items', 0, 'sku'])}']`).count()) > 0,
+      'one item to start with',
+    );
     assert.equal(await frame.locator(`[data-path='${JSON.stringify(['items', 1, 'sku'])}']`).count(), 0, 'only one');
     await input(['items', 0, 'sku']).fill('PEN-1');
     await input(['items', 0, 'quantity']).fill('3');
@@ -154,10 +176,15 @@ describe('e2e: the inspector panel in code-server', function () {
 
     await frame.locator('[data-tab="history"]').click();
     const history = (await frame.locator('[data-role="history-list"]').textContent()) ?? '';
-    for (const name of ['echo', 'get-sum', 'get-annotated-message', 'get-structured-content', 'args-prompt']) assert.ok(history.includes(name), `${name} in history: ${history}`);
+    for (const name of ['echo', 'get-sum', 'get-annotated-message', 'get-structured-content', 'args-prompt']) {
+      assert.ok(history.includes(name), `${name} in history: ${history}`);
+    }
     await frame.locator('[data-tab="log"]').click();
     await frame.locator('[data-role="log-list"] .log-row').first().waitFor({ timeout: 10000 });
-    assert.ok((await frame.locator('[data-role="log-list"] .log-row').count()) >= 10, 'the trace of this session is listed');
+    assert.ok(
+      (await frame.locator('[data-role="log-list"] .log-row').count()) >= 10,
+      'the trace of this session is listed',
+    );
     await page.screenshot({ path: path.join(SCREENSHOTS, 'inspector-code-server-log.png') });
   });
 });

@@ -22,7 +22,17 @@ import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { webcrypto } from 'node:crypto';
-import { CHROMIUM, CHROMIUM_ARGS, EXTENSION_ID, ROOT, TEST_OUTPUT_DIR, findFiles, openWorkbench, runCommand, startCodeServer } from '../../scripts/codeServer.mjs';
+import {
+  CHROMIUM,
+  CHROMIUM_ARGS,
+  EXTENSION_ID,
+  ROOT,
+  TEST_OUTPUT_DIR,
+  findFiles,
+  openWorkbench,
+  runCommand,
+  startCodeServer,
+} from '../../scripts/codeServer.mjs';
 import { allFiles, searchForSecrets } from './leakSearch.mjs';
 
 // The fixture is TypeScript; mocha runs with tsx's require hook (test/.mocharc.e2e.json), which serves require().
@@ -132,14 +142,18 @@ for (const variant of VARIANTS) {
 
     async function waitForStep(step, total) {
       await quickInput().waitFor({ state: 'visible' });
-      await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Add MCP Connection' }).waitFor({ state: 'visible' });
+      await page
+        .locator('.quick-input-widget .quick-input-title', { hasText: 'Add MCP Connection' })
+        .waitFor({ state: 'visible' });
       await page.locator('.quick-input-widget', { hasText: `${step}/${total}` }).waitFor({ state: 'visible' });
     }
 
     /** Picks the quick-pick row whose label is exactly `label` (a detail may mention other labels: "… SSE responses"). */
     async function pickRow(label) {
       const exact = new RegExp(`^\\s*(?:\\$\\([a-z-]+\\)\\s*)?${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
-      const row = quickRows().filter({ has: page.locator('.label-name', { hasText: exact }) }).first();
+      const row = quickRows()
+        .filter({ has: page.locator('.label-name', { hasText: exact }) })
+        .first();
       await row.waitFor({ state: 'visible' });
       await row.click();
     }
@@ -187,20 +201,34 @@ for (const variant of VARIANTS) {
     }
 
     function connectedRow(c) {
-      return treeRows().filter({ hasText: c.name }).filter({ hasText: `${c.pick} · connected` }).first();
+      return treeRows()
+        .filter({ hasText: c.name })
+        .filter({ hasText: `${c.pick} · connected` })
+        .first();
     }
 
     it('sets the MCP Lens log channel to Trace, so the protocol trace lands in the log files searched at the end', async () => {
       await page.locator('.activitybar .action-item [aria-label^="MCP Lens"]').first().click();
-      await page.locator('.welcome-view-content .monaco-button', { hasText: 'Add MCP Connection' }).waitFor({ state: 'visible', timeout: 30000 });
+      await page
+        .locator('.welcome-view-content .monaco-button', { hasText: 'Add MCP Connection' })
+        .waitFor({ state: 'visible', timeout: 30000 });
       // The channel is listed once the extension has created it: Show Log activates the extension.
       await runCommand(page, 'MCP Lens: Show Log');
       await page.locator('.part.panel').waitFor({ state: 'visible', timeout: 30000 });
-      const channel = quickRows().filter({ has: page.locator('.label-name', { hasText: /^\s*MCP Lens\s*$/ }) }).first();
-      for (let deadline = Date.now() + 30000; ; ) {
+      const channel = quickRows()
+        .filter({ has: page.locator('.label-name', { hasText: /^\s*MCP Lens\s*$/ }) })
+        .first();
+      for (let deadline = Date.now() + 30000; ;) {
         await runCommand(page, 'Developer: Set Log Level...');
         await quickInputBox().fill('MCP Lens');
-        if (await channel.waitFor({ state: 'visible', timeout: 2000 }).then(() => true, () => false)) break;
+        if (
+          await channel.waitFor({ state: 'visible', timeout: 2000 }).then(
+            () => true,
+            () => false,
+          )
+        ) {
+          break;
+        }
         assert.ok(Date.now() < deadline, 'the MCP Lens log channel is not offered by Developer: Set Log Level...');
         await page.keyboard.press('Escape');
       }
@@ -238,7 +266,10 @@ for (const variant of VARIANTS) {
         assert.equal(openedPages.length, pagesBefore + 1, 'exactly one browser tab was opened');
         const authorize = consent.getByRole('button', { name: 'Authorize' });
         await authorize.waitFor({ state: 'visible', timeout: 30000 });
-        assert.ok(consent.url().startsWith(`${fixture.github.url}/login/oauth/authorize?`), `consent page at ${consent.url()}`);
+        assert.ok(
+          consent.url().startsWith(`${fixture.github.url}/login/oauth/authorize?`),
+          `consent page at ${consent.url()}`,
+        );
         await consent.locator('h1', { hasText: 'Authorize' }).waitFor();
         assert.match(await consent.locator('body').innerText(), new RegExp(`your account\\s+${DEMO_LOGIN}`));
         timings[`${c.short}ConsentShownMs`] = Date.now() - started;
@@ -289,7 +320,11 @@ for (const variant of VARIANTS) {
         const registered = fixture.controls.registeredClients();
         assert.equal(registered.length, 1, 'one dynamic client registration');
         assert.equal(registered[0].clientId, request.clientId);
-        assert.deepEqual(registered[0].redirectUris, [request.redirectUri], 'redirect_uri received = redirect_uri registered, byte for byte');
+        assert.deepEqual(
+          registered[0].redirectUris,
+          [request.redirectUri],
+          'redirect_uri received = redirect_uri registered, byte for byte',
+        );
         if (variant.method === 'loopback') {
           assert.match(request.redirectUri, new RegExp(`^http://127\\.0\\.0\\.1:${server.port}/proxy/\\d+/callback$`));
         } else {
@@ -337,7 +372,9 @@ for (const variant of VARIANTS) {
 
     it('shows both connections signed in, with their scopes, in the inspector panel', async () => {
       await runCommand(page, 'MCP Lens: Open Inspector', { timeoutMs: 60000 });
-      const frame = page.frameLocator(`iframe.webview.ready[src*="extensionId=${EXTENSION_ID}"]`).frameLocator('iframe#active-frame');
+      const frame = page
+        .frameLocator(`iframe.webview.ready[src*="extensionId=${EXTENSION_ID}"]`)
+        .frameLocator('iframe#active-frame');
       for (const c of CONNECTIONS) {
         const row = frame.locator('.conn', { hasText: c.name });
         await row.waitFor({ timeout: 60000 });
@@ -372,8 +409,16 @@ for (const variant of VARIANTS) {
         assert.equal(fixture.controls.authorizationRequests().length, 1, `${c.name}: no new authorization request`);
         assert.equal(since.filter((r) => r.path === '/authorize').length, 0, `${c.name}: no /authorize`);
         assert.equal(since.filter((r) => r.path === '/register').length, 0, `${c.name}: no /register`);
-        assert.equal(since.filter((r) => r.path === '/token').length, 0, `${c.name}: no token request (the access token is still valid)`);
-        assert.equal(since.filter((r) => r.status === 401).length, 0, `${c.name}: no 401 (the stored token went with the first request)`);
+        assert.equal(
+          since.filter((r) => r.path === '/token').length,
+          0,
+          `${c.name}: no token request (the access token is still valid)`,
+        );
+        assert.equal(
+          since.filter((r) => r.status === 401).length,
+          0,
+          `${c.name}: no 401 (the stored token went with the first request)`,
+        );
         timings[`${c.short}ReconnectRequests`] = since.length;
         timings[`${c.short}Reconnect`] = since.map((r) => `${r.method} ${r.path} ${r.status}`).join(', ');
         timings[`${c.short}ReconnectWellKnown`] = since.filter((r) => r.path.startsWith('/.well-known/')).length;
@@ -384,12 +429,20 @@ for (const variant of VARIANTS) {
     it('leaves no access, refresh or upstream token in the user-data folder, settings, logs, trace or browser profile', async () => {
       const secrets = [...new Set(Object.values(fixtures).flatMap((f) => f.controls.issuedTokenValues()))];
       // Per fixture: one access + one refresh token of ours and one GitHub stand-in token.
-      assert.equal(secrets.length, 3 * CONNECTIONS.length, `tokens issued: ${secrets.map((s) => s.slice(0, 4)).join(' ')}`);
+      assert.equal(
+        secrets.length,
+        3 * CONNECTIONS.length,
+        `tokens issued: ${secrets.map((s) => s.slice(0, 4)).join(' ')}`,
+      );
 
       // Positive control: the tokens are in code-server's SecretStorage, the sealed localStorage entry.
       const sealed = await page.evaluate(() => localStorage.getItem('secrets.provider'));
       assert.ok(sealed, 'code-server keeps extension secrets in localStorage["secrets.provider"]');
-      assert.equal(secrets.filter((s) => sealed.includes(s)).length, 0, 'the localStorage value is sealed, not plain text');
+      assert.equal(
+        secrets.filter((s) => sealed.includes(s)).length,
+        0,
+        'the localStorage value is sealed, not plain text',
+      );
       const serverHalf = fs.readFileSync(path.join(server.userDataDir, 'serve-web-key-half'));
       assert.equal(serverHalf.length, 32);
       const stored = await unsealCodeServerSecrets(sealed, serverHalf);
@@ -397,8 +450,12 @@ for (const variant of VARIANTS) {
       assert.ok(ours.length > 0, `MCP Lens secrets in SecretStorage (keys: ${Object.keys(stored).length})`);
       const ourText = ours.map(([, v]) => v).join('\n');
       const accessAndRefresh = secrets.filter((s) => !s.startsWith('gho_'));
-      for (const s of accessAndRefresh) assert.ok(ourText.includes(s), `a ${s.slice(0, 4)}… token the fixture issued is in SecretStorage`);
-      for (const s of secrets.filter((t) => t.startsWith('gho_'))) assert.ok(!ourText.includes(s), 'the upstream GitHub token never reaches the client');
+      for (const s of accessAndRefresh) {
+        assert.ok(ourText.includes(s), `a ${s.slice(0, 4)}… token the fixture issued is in SecretStorage`);
+      }
+      for (const s of secrets.filter((t) => t.startsWith('gho_'))) {
+        assert.ok(!ourText.includes(s), 'the upstream GitHub token never reaches the client');
+      }
 
       // The MCP Lens log (trace level: every message of the protocol trace, redacted) exists and has content.
       const mcpLensLogs = findFiles(server.userDataDir, /^MCP Lens\.log$/);
@@ -414,7 +471,9 @@ for (const variant of VARIANTS) {
       fs.writeFileSync(path.join(probeDir, 'a', 'b', 'utf16'), Buffer.from(`x${secrets[0]}y`, 'utf16le'));
       fs.writeFileSync(path.join(probeDir, 'a', 'truncated'), `token=${secrets[1].slice(0, 20)}…`);
       assert.deepEqual(
-        searchForSecrets([probeDir], secrets).hits.map((h) => path.basename(h.file)).sort(),
+        searchForSecrets([probeDir], secrets)
+          .hits.map((h) => path.basename(h.file))
+          .sort(),
         ['truncated', 'utf16'],
       );
       fs.rmSync(probeDir, { recursive: true, force: true });
@@ -429,7 +488,9 @@ for (const variant of VARIANTS) {
       // code-server keeps the workbench's storage (extension globalState/workspaceState: the saved
       // connections) in the browser's IndexedDB, not in a user-data state.vscdb as desktop VS Code does.
       // Check that the search covered it: the saved connections' URLs are there.
-      const stateFiles = allFiles(profileDir).filter((f) => f.includes(`${path.sep}IndexedDB${path.sep}`)).concat(findFiles(server.userDataDir, /^state\.vscdb/));
+      const stateFiles = allFiles(profileDir)
+        .filter((f) => f.includes(`${path.sep}IndexedDB${path.sep}`))
+        .concat(findFiles(server.userDataDir, /^state\.vscdb/));
       const stateBytes = Buffer.concat(stateFiles.map((f) => fs.readFileSync(f)));
       for (const f of Object.values(fixtures)) {
         assert.ok(
@@ -437,7 +498,10 @@ for (const variant of VARIANTS) {
           `the saved connection ${f.mcpUrl} is in the searched state storage`,
         );
       }
-      assert.ok(allFiles(server.userDataDir).some((f) => path.basename(f) === 'settings.json'), 'settings.json was searched');
+      assert.ok(
+        allFiles(server.userDataDir).some((f) => path.basename(f) === 'settings.json'),
+        'settings.json was searched',
+      );
       assert.ok(
         fs.readdirSync(profileDir).length > 0 && allFiles(profileDir).some((f) => f.includes('Local Storage')),
         'the browser profile (with Local Storage) was searched',

@@ -13,7 +13,16 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import { CHROMIUM, CHROMIUM_ARGS, EXTENSION_ID, ROOT, TEST_OUTPUT_DIR, openWorkbench, runCommand, startCodeServer } from '../../scripts/codeServer.mjs';
+import {
+  CHROMIUM,
+  CHROMIUM_ARGS,
+  EXTENSION_ID,
+  ROOT,
+  TEST_OUTPUT_DIR,
+  openWorkbench,
+  runCommand,
+  startCodeServer,
+} from '../../scripts/codeServer.mjs';
 import { searchForSecrets } from './leakSearch.mjs';
 
 const require = createRequire(import.meta.url);
@@ -41,14 +50,24 @@ describe('e2e: the token vault and the sign-in debugger in code-server', functio
     fs.rmSync(workspace, { recursive: true, force: true });
     fs.mkdirSync(workspace, { recursive: true });
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
-    fixture = await startSimpleAuthServer({ githubClientId: 'Iv1.e2e-vault', githubClientSecret: 'e2e-vault-secret', autoApprove: true, transport: 'streamable-http' });
+    fixture = await startSimpleAuthServer({
+      githubClientId: 'Iv1.e2e-vault',
+      githubClientSecret: 'e2e-vault-secret',
+      autoApprove: true,
+      transport: 'streamable-http',
+    });
     server = await startCodeServer({
       workspace,
       extensionDevelopmentPath: ROOT,
       userSettings: { 'mcpLens.connections': [{ name: NAME, transport: 'streamable-http', url: fixture.mcpUrl }] },
     });
     const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_ARGS], timeout: 60000 });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [...CHROMIUM_ARGS],
+      timeout: 60000,
+    });
     context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
     page = await context.newPage();
@@ -56,7 +75,9 @@ describe('e2e: the token vault and the sign-in debugger in code-server', functio
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && page) await page.screenshot({ path: path.join(SCREENSHOTS, 'vault-code-server-failure.png') }).catch(() => undefined);
+    if (this.currentTest?.state === 'failed' && page) {
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'vault-code-server-failure.png') }).catch(() => undefined);
+    }
   });
 
   after(async () => {
@@ -66,7 +87,8 @@ describe('e2e: the token vault and the sign-in debugger in code-server', functio
     fs.rmSync(workspace, { recursive: true, force: true });
   });
 
-  const webview = () => page.frameLocator(`iframe.webview.ready[src*="extensionId=${EXTENSION_ID}"]`).frameLocator('iframe#active-frame');
+  const webview = () =>
+    page.frameLocator(`iframe.webview.ready[src*="extensionId=${EXTENSION_ID}"]`).frameLocator('iframe#active-frame');
   const vault = () => webview().locator('[data-role="vault"]');
 
   it('opens the Auth tab of the connection from the command palette; it needs a sign-in', async () => {
@@ -94,7 +116,9 @@ describe('e2e: the token vault and the sign-in debugger in code-server', functio
     }
     await state.locator('text=/Signed in/').waitFor({ timeout: 60000 });
     assert.equal(popups.length, 1, 'the system browser opened once');
-    const statuses = await frame.locator('[data-role="flow-steps"] > li').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-step')}=${e.getAttribute('data-status')}`));
+    const statuses = await frame
+      .locator('[data-role="flow-steps"] > li')
+      .evaluateAll((els) => els.map((e) => `${e.getAttribute('data-step')}=${e.getAttribute('data-status')}`));
     assert.equal(statuses.length, 8);
     for (const s of statuses) assert.match(s, /=(pass|warn)$/, statuses.join(' '));
     await frame.locator(`.conn[data-id="${ID}"]`, { hasText: 'Connected' }).waitFor({ timeout: 60000 });
@@ -137,7 +161,9 @@ describe('e2e: the token vault and the sign-in debugger in code-server', functio
     await dialog.locator('.monaco-button', { hasText: 'Copy Token' }).click();
     await vault().locator('[data-role="vault-message"]', { hasText: 'clipboard' }).waitFor({ timeout: 30000 });
     const copied = await page.evaluate(() => navigator.clipboard.readText());
-    const accessTokens = fixture.controls.issuedTokenValues().filter((t) => t.startsWith('mcp_') && !t.startsWith('mcp_rt_') && !t.startsWith('mcp_code_'));
+    const accessTokens = fixture.controls
+      .issuedTokenValues()
+      .filter((t) => t.startsWith('mcp_') && !t.startsWith('mcp_rt_') && !t.startsWith('mcp_code_'));
     assert.equal(accessTokens.length, 2, 'one from the sign-in, one from the refresh');
     assert.equal(copied, accessTokens[accessTokens.length - 1], 'the current access token');
     // The webview never saw it.
@@ -163,7 +189,9 @@ describe('e2e: the token vault and the sign-in debugger in code-server', functio
     await frame.locator('[data-action="debug-run"]').click();
     await frame.locator('[data-role="debug-state"]', { hasText: 'Signed in' }).waitFor({ timeout: 60000 });
     assert.equal(fixture.controls.registeredClients().length, 2, 'a new dynamic registration');
-    await v.locator('[data-field="client-id"]', { hasText: fixture.controls.registeredClients()[1].clientId }).waitFor({ timeout: 30000 });
+    await v
+      .locator('[data-field="client-id"]', { hasText: fixture.controls.registeredClients()[1].clientId })
+      .waitFor({ timeout: 30000 });
     await page.screenshot({ path: path.join(SCREENSHOTS, 'vault-code-server-after-forget.png') });
   });
 
@@ -174,7 +202,12 @@ describe('e2e: the token vault and the sign-in debugger in code-server', functio
     const frame = webview();
     const row = frame.locator(`.conn[data-id="${ID}"]`);
     // The serializer brings the panel back; open it if this code-server did not restore it.
-    if (!(await row.waitFor({ timeout: 20000 }).then(() => true, () => false))) {
+    if (
+      !(await row.waitFor({ timeout: 20000 }).then(
+        () => true,
+        () => false,
+      ))
+    ) {
       await runCommand(page, 'MCP Lens: Open Inspector', { timeoutMs: 60000 });
       await row.waitFor({ timeout: 60000 });
     }
@@ -183,7 +216,9 @@ describe('e2e: the token vault and the sign-in debugger in code-server', functio
     await frame.locator('[data-role="debug-state"]', { hasText: 'Signed in' }).waitFor({ timeout: 30000 });
     assert.equal(await frame.locator('[data-role="flow-steps"] details').count(), 8);
     const html = await frame.locator('body').innerHTML();
-    for (const secret of fixture.controls.issuedTokenValues()) assert.ok(!html.includes(secret), 'no issued token in the restored trace');
+    for (const secret of fixture.controls.issuedTokenValues()) {
+      assert.ok(!html.includes(secret), 'no issued token in the restored trace');
+    }
     // Where the host kept the trace: the workspace state, which the web workbench keeps in the browser's
     // IndexedDB. Read all of it back: the trace is there, and no token, code or refresh token the fixture
     // ever issued is. Then the server's user-data folder (logs, global state): no secret either.
@@ -199,20 +234,35 @@ describe('e2e: the token vault and the sign-in debugger in code-server', functio
         for (const store of Array.from(db.objectStoreNames)) {
           const tx = db.transaction(store, 'readonly').objectStore(store);
           const [keys, values] = await Promise.all(
-            [tx.getAllKeys(), tx.getAll()].map((r) => new Promise((resolve, reject) => ((r.onsuccess = () => resolve(r.result)), (r.onerror = () => reject(r.error))))),
+            [tx.getAllKeys(), tx.getAll()].map(
+              (r) =>
+                new Promise(
+                  (resolve, reject) => ((r.onsuccess = () => resolve(r.result)), (r.onerror = () => reject(r.error))),
+                ),
+            ),
           );
-          const text = (v) => (typeof v === 'string' ? v : v instanceof Uint8Array ? new TextDecoder().decode(v) : JSON.stringify(v));
+          const text = (v) =>
+            typeof v === 'string' ? v : v instanceof Uint8Array ? new TextDecoder().decode(v) : JSON.stringify(v);
           texts.push(...keys.map(text), ...values.map(text));
         }
         db.close();
       }
       return texts.join('\n');
     });
-    assert.match(browserState, /mcpLens\.authTrace\./, 'the trace is kept in the workspace state (so the search looks where it is)');
+    assert.match(
+      browserState,
+      /mcpLens\.authTrace\./,
+      'the trace is kept in the workspace state (so the search looks where it is)',
+    );
     assert.match(browserState, /"title":"Token request"/, 'the values were read, not only the keys');
     const secrets = fixture.controls.issuedTokenValues();
     assert.ok(secrets.length >= 6);
-    for (const [i, secret] of secrets.entries()) assert.ok(!browserState.includes(secret), `issued secret #${i} (${secret.slice(0, 4)}…) is in the workbench state`);
+    for (const [i, secret] of secrets.entries()) {
+      assert.ok(
+        !browserState.includes(secret),
+        `issued secret #${i} (${secret.slice(0, 4)}…) is in the workbench state`,
+      );
+    }
     const { hits, files } = searchForSecrets([server.userDataDir], secrets);
     assert.ok(files > 0);
     assert.deepEqual(hits, [], 'no secret in user-data');

@@ -20,7 +20,10 @@ describe('inspector webview (harness, Chromium)', function () {
   let harness: Harness;
 
   before(async () => {
-    assert.ok(fs.existsSync(path.join(REPO_ROOT, 'dist/webview.js')), 'dist/webview.js is missing: run node esbuild.mjs');
+    assert.ok(
+      fs.existsSync(path.join(REPO_ROOT, 'dist/webview.js')),
+      'dist/webview.js is missing: run node esbuild.mjs',
+    );
     harness = await startHarness();
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   });
@@ -32,9 +35,16 @@ describe('inspector webview (harness, Chromium)', function () {
   const open = (fixture: HarnessFixture, viewport?: { width: number; height: number }) =>
     openHarnessPage(browser, harness, fixture, { ready: '.conn', ...(viewport ? { viewport } : {}) });
 
-  const requests = (sent: WebviewToHostMessage[], method: string) => sent.filter((m) => m.kind === 'request' && m.method === method) as Array<Extract<WebviewToHostMessage, { kind: 'request' }>>;
-  const commands = (sent: WebviewToHostMessage[], method: string) => sent.filter((m) => m.kind === 'command' && m.method === method) as Array<Extract<WebviewToHostMessage, { kind: 'command' }>>;
-  const field = (page: Page, pathSegs: Array<string | number>) => page.locator(`[data-path='${JSON.stringify(pathSegs)}']`).first();
+  const requests = (sent: WebviewToHostMessage[], method: string) =>
+    sent.filter((m) => m.kind === 'request' && m.method === method) as Array<
+      Extract<WebviewToHostMessage, { kind: 'request' }>
+    >;
+  const commands = (sent: WebviewToHostMessage[], method: string) =>
+    sent.filter((m) => m.kind === 'command' && m.method === method) as Array<
+      Extract<WebviewToHostMessage, { kind: 'command' }>
+    >;
+  const field = (page: Page, pathSegs: Array<string | number>) =>
+    page.locator(`[data-path='${JSON.stringify(pathSegs)}']`).first();
   const selectTool = async (page: Page, name: string) => {
     await page.locator(`[data-role="tool-list"] .item[data-name="${name}"]`).click();
     await page.locator('[data-role="tool-detail"] [data-action="run"]').waitFor();
@@ -42,10 +52,14 @@ describe('inspector webview (harness, Chromium)', function () {
   const chooseOption = async (page: Page, pathSegs: Array<string | number>, text: string) => {
     const dd = page.locator(`vscode-dropdown[data-path='${JSON.stringify(pathSegs)}']`);
     await dd.click();
-    await dd.locator('vscode-option', { hasText: new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) }).click();
+    await dd
+      .locator('vscode-option', { hasText: new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) })
+      .click();
   };
   const typeInto = async (page: Page, pathSegs: Array<string | number>, text: string) => {
-    const input = page.locator(`[data-path='${JSON.stringify(pathSegs)}'] input, [data-path='${JSON.stringify(pathSegs)}'] textarea`).first();
+    const input = page
+      .locator(`[data-path='${JSON.stringify(pathSegs)}'] input, [data-path='${JSON.stringify(pathSegs)}'] textarea`)
+      .first();
     await input.fill(text);
   };
 
@@ -56,7 +70,10 @@ describe('inspector webview (harness, Chromium)', function () {
     assert.equal(sent[0].kind, 'ready', 'the first message is the ready handshake');
     await assert.doesNotReject(page.locator('.conn').nth(2).waitFor());
     const main = page.locator('.conn[data-id="c-main"]');
-    assert.match(await main.innerText(), /Fixture server[\s\S]*Streamable HTTP · Connected[\s\S]*Signed in · mcp:tools mcp:resources · expires in 5[34] min/);
+    assert.match(
+      await main.innerText(),
+      /Fixture server[\s\S]*Streamable HTTP · Connected[\s\S]*Signed in · mcp:tools mcp:resources · expires in 5[34] min/,
+    );
     const auth = page.locator('.conn[data-id="c-auth"]');
     assert.match(await auth.innerText(), /Sign-in required/);
     assert.equal(await auth.locator('[data-action="sign-in"]').count(), 1);
@@ -65,7 +82,10 @@ describe('inspector webview (harness, Chromium)', function () {
     await auth.locator('[data-action="sign-in"]').click();
     await main.locator('[data-action="sign-out"]').click();
     await main.locator('[data-action="disconnect"]').click();
-    const cmds = (await o.sent()).filter((m) => m.kind === 'command' && m.method.startsWith('connection/')) as Array<{ method: string; params: unknown }>;
+    const cmds = (await o.sent()).filter((m) => m.kind === 'command' && m.method.startsWith('connection/')) as Array<{
+      method: string;
+      params: unknown;
+    }>;
     assert.deepEqual(
       cmds.map((c) => [c.method, c.params]),
       [
@@ -77,7 +97,10 @@ describe('inspector webview (harness, Chromium)', function () {
     );
     assert.match(await page.locator('[data-role="main-header"]').innerText(), /Fixture server[\s\S]*Connected/);
     // Live updates: a status change pushed by the host re-renders the list.
-    await js(page, `window.__harness.notify('connections/changed', { connections: window.__harness.fixture.connections.map((c) => (c.id === 'c-stdio' ? { ...c, state: 'connecting' } : c)) })`);
+    await js(
+      page,
+      `window.__harness.notify('connections/changed', { connections: window.__harness.fixture.connections.map((c) => (c.id === 'c-stdio' ? { ...c, state: 'connecting' } : c)) })`,
+    );
     assert.match(await page.locator('.conn[data-id="c-stdio"]').innerText(), /Connecting/);
     await o.close();
   });
@@ -87,10 +110,17 @@ describe('inspector webview (harness, Chromium)', function () {
     const { page } = o;
     const filter = page.locator('[data-role="tool-filter"] input');
     await filter.fill('user');
-    const visible = await page.locator('[data-role="tool-list"] .item:not([hidden])').evaluateAll((els) => els.map((e) => (e as unknown as { dataset: Record<string, string> }).dataset.name));
+    const visible = await page
+      .locator('[data-role="tool-list"] .item:not([hidden])')
+      .evaluateAll((els) => els.map((e) => (e as unknown as { dataset: Record<string, string> }).dataset.name));
     assert.deepEqual(visible, ['createUser']);
     await filter.fill('weather data');
-    assert.deepEqual(await page.locator('[data-role="tool-list"] .item:not([hidden])').evaluateAll((els) => els.map((e) => (e as unknown as { dataset: Record<string, string> }).dataset.name)), ['weather']);
+    assert.deepEqual(
+      await page
+        .locator('[data-role="tool-list"] .item:not([hidden])')
+        .evaluateAll((els) => els.map((e) => (e as unknown as { dataset: Record<string, string> }).dataset.name)),
+      ['weather'],
+    );
     await filter.fill('');
     assert.equal(await page.locator('[data-role="tool-list"] .item:not([hidden])').count(), 9);
     await o.close();
@@ -115,7 +145,11 @@ describe('inspector webview (harness, Chromium)', function () {
     await typeInto(page, ['tags', 1], 'delete-me');
     await addTag.click();
     await typeInto(page, ['tags', 2], 'poetry');
-    assert.equal(await field(page, ['tags']).locator('[data-action="add-item"]').getAttribute('disabled'), '', 'Add item is disabled at maxItems');
+    assert.equal(
+      await field(page, ['tags']).locator('[data-action="add-item"]').getAttribute('disabled'),
+      '',
+      'Add item is disabled at maxItems',
+    );
     await field(page, ['tags']).locator('[data-action="remove-item"]').nth(1).click();
     // Nested object.
     await typeInto(page, ['address', 'city'], 'London');
@@ -123,7 +157,11 @@ describe('inspector webview (harness, Chromium)', function () {
     await chooseOption(page, ['contact'], 'Phone');
     await typeInto(page, ['contact', 'number'], '+44 20 1234');
     await typeInto(page, ['notes'], 'line one\nline two');
-    assert.equal(await page.locator(`vscode-text-area[data-path='${JSON.stringify(['notes'])}']`).count(), 1, 'notes is multi-line');
+    assert.equal(
+      await page.locator(`vscode-text-area[data-path='${JSON.stringify(['notes'])}']`).count(),
+      1,
+      'notes is multi-line',
+    );
     await page.locator('[data-action="run"]').click();
     await page.locator('.tool-result').waitFor();
     const calls = requests(await o.sent(), 'tools/call');
@@ -159,11 +197,19 @@ describe('inspector webview (harness, Chromium)', function () {
     const summary = page.locator('[data-role="validation-summary"]');
     await summary.waitFor();
     assert.match(await summary.innerText(), /problems in the arguments/);
-    assert.match(await field(page, ['name']).locator('.field-error').innerText(), /Required/, 'after Run, untouched required fields show their error');
+    assert.match(
+      await field(page, ['name']).locator('.field-error').innerText(),
+      /Required/,
+      'after Run, untouched required fields show their error',
+    );
     assert.equal(requests(await o.sent(), 'tools/call').length, 0, 'nothing was sent');
     await summary.locator('[data-action="run-anyway"]').click();
     await page.locator('.tool-result').waitFor();
-    assert.equal(requests(await o.sent(), 'tools/call').length, 1, 'Run anyway sends the invalid arguments (to test server-side validation)');
+    assert.equal(
+      requests(await o.sent(), 'tools/call').length,
+      1,
+      'Run anyway sends the invalid arguments (to test server-side validation)',
+    );
     await o.close();
   });
 
@@ -175,21 +221,43 @@ describe('inspector webview (harness, Chromium)', function () {
     await page.locator('[data-mode-button="json"]').click();
     const json = page.locator('[data-role="json-args"] textarea');
     assert.deepEqual(JSON.parse(await json.inputValue()), { name: 'Grace', role: 'viewer', active: true });
-    await json.fill('{"name":"Grace Hopper","email":"g@navy.mil","role":"editor","tags":["cobol"],"contact":{"kind":"email","address":"g@navy.mil"}}');
+    await json.fill(
+      '{"name":"Grace Hopper","email":"g@navy.mil","role":"editor","tags":["cobol"],"contact":{"kind":"email","address":"g@navy.mil"}}',
+    );
     await json.fill('{"name": oops');
     assert.match(await page.locator('[data-role="json-error"]').innerText(), /Not valid JSON/);
     await page.locator('[data-mode-button="form"]').click();
     assert.match(await page.locator('[data-role="json-error"]').innerText(), /Fix it to go back to the form/);
-    await json.fill('{"name":"Grace Hopper","email":"g@navy.mil","role":"editor","tags":["cobol"],"contact":{"kind":"email","address":"g@navy.mil"}}');
+    await json.fill(
+      '{"name":"Grace Hopper","email":"g@navy.mil","role":"editor","tags":["cobol"],"contact":{"kind":"email","address":"g@navy.mil"}}',
+    );
     await page.locator('[data-mode-button="form"]').click();
     assert.equal(await page.locator(`[data-path='["name"]'] input`).inputValue(), 'Grace Hopper');
     assert.equal(await page.locator(`[data-path='["tags",0]'] input`).inputValue(), 'cobol');
-    assert.equal(await page.locator(`vscode-dropdown[data-path='["role"]']`).evaluate((e) => (e as unknown as { value: string }).value), '2', 'role dropdown shows editor (index 2 incl. the placeholder)');
-    assert.equal(await page.locator(`vscode-dropdown[data-path='["contact"]']`).evaluate((e) => (e as unknown as { value: string }).value), '1', 'oneOf shows the Email option');
+    assert.equal(
+      await page
+        .locator(`vscode-dropdown[data-path='["role"]']`)
+        .evaluate((e) => (e as unknown as { value: string }).value),
+      '2',
+      'role dropdown shows editor (index 2 incl. the placeholder)',
+    );
+    assert.equal(
+      await page
+        .locator(`vscode-dropdown[data-path='["contact"]']`)
+        .evaluate((e) => (e as unknown as { value: string }).value),
+      '1',
+      'oneOf shows the Email option',
+    );
     assert.equal(await page.locator(`[data-path='["contact","address"]'] input`).inputValue(), 'g@navy.mil');
     await page.locator('[data-action="run"]').click();
     await page.locator('.tool-result').waitFor();
-    assert.deepEqual((requests(await o.sent(), 'tools/call')[0].params as { args: JsonObject }).args, { name: 'Grace Hopper', email: 'g@navy.mil', role: 'editor', tags: ['cobol'], contact: { kind: 'email', address: 'g@navy.mil' } });
+    assert.deepEqual((requests(await o.sent(), 'tools/call')[0].params as { args: JsonObject }).args, {
+      name: 'Grace Hopper',
+      email: 'g@navy.mil',
+      role: 'editor',
+      tags: ['cobol'],
+      contact: { kind: 'email', address: 'g@navy.mil' },
+    });
     await o.close();
   });
 
@@ -219,13 +287,22 @@ describe('inspector webview (harness, Chromium)', function () {
     await selectTool(page, 'slowTask');
     await page.locator('[data-action="run"]').click();
     await page.locator('.run-progress-text', { hasText: '1 / 4 — step 1 of 4' }).waitFor();
-    assert.equal(await page.locator('progress.run-progress').evaluate((p) => { const bar = p as unknown as { value: number; max: number }; return `${bar.value}/${bar.max}`; }), '1/4');
+    assert.equal(
+      await page.locator('progress.run-progress').evaluate((p) => {
+        const bar = p as unknown as { value: number; max: number };
+        return `${bar.value}/${bar.max}`;
+      }),
+      '1/4',
+    );
     assert.equal(await page.locator('[data-action="run"]').getAttribute('disabled'), '');
     await page.locator('[data-action="cancel"]').click();
     await page.locator('[data-role="call-error"][data-code="cancelled"]').waitFor();
     const call = requests(await o.sent(), 'tools/call')[0];
     const cancels = commands(await o.sent(), 'call/cancel');
-    assert.deepEqual(cancels.map((c) => c.params), [{ callId: (call.params as { callId: string }).callId }]);
+    assert.deepEqual(
+      cancels.map((c) => c.params),
+      [{ callId: (call.params as { callId: string }).callId }],
+    );
     assert.equal(await page.locator('[data-action="run"]').getAttribute('disabled'), null);
     await page.locator('[data-tab="history"]').click();
     assert.match((await page.locator('[data-role="history-list"]').textContent()) ?? '', /slowTask[\s\S]*cancelled/);
@@ -241,13 +318,20 @@ describe('inspector webview (harness, Chromium)', function () {
     await result.waitFor();
     const img = result.locator('img.result-image');
     assert.match((await img.getAttribute('src')) ?? '', /^data:image\/png;base64,iVBOR/);
-    assert.equal(await img.evaluate((i) => (i as unknown as { naturalWidth: number }).naturalWidth), 2, 'the PNG decoded');
+    assert.equal(
+      await img.evaluate((i) => (i as unknown as { naturalWidth: number }).naturalWidth),
+      2,
+      'the PNG decoded',
+    );
     assert.equal(await result.locator('audio[controls]').count(), 1);
     assert.match(await result.locator('.resource-link').innerText(), /README\.md[\s\S]*file:\/\/\/project\/README\.md/);
     await result.locator('[data-action="read-link"]').click();
     await result.locator('.resource-link .resource-contents').waitFor();
     assert.match(await result.locator('.resource-link .resource-contents').innerText(), /# Project/);
-    assert.match(await result.locator('.content-block[data-type="resource"]').innerText(), /test:\/\/config\.json[\s\S]*application\/json[\s\S]*debug: true/);
+    assert.match(
+      await result.locator('.content-block[data-type="resource"]').innerText(),
+      /test:\/\/config\.json[\s\S]*application\/json[\s\S]*debug: true/,
+    );
     // Copy puts the JSON of the whole result on the clipboard (through the host).
     await result.locator('[data-action="copy-result"]').click();
     const copied = await js<string | undefined>(page, 'window.__harness.clipboard.at(-1)');
@@ -262,14 +346,23 @@ describe('inspector webview (harness, Chromium)', function () {
     await page.locator('[data-schema-check="invalid"]').waitFor();
     // The core's verdict is shown as given, with the result itself: the mark, then each error (path and message).
     assert.equal(await page.locator('[data-schema-check="invalid"]').innerText(), 'does not match outputSchema');
-    assert.match(await page.locator('.schema-check').innerText(), /structuredContent does not match the tool's outputSchema \(2 errors\)/);
-    assert.deepEqual(await page.locator('.schema-errors li').allInnerTexts(), ['/temperature must be number', '/humidity is not allowed (additionalProperties)']);
+    assert.match(
+      await page.locator('.schema-check').innerText(),
+      /structuredContent does not match the tool's outputSchema \(2 errors\)/,
+    );
+    assert.deepEqual(await page.locator('.schema-errors li').allInnerTexts(), [
+      '/temperature must be number',
+      '/humidity is not allowed (additionalProperties)',
+    ]);
     assert.match(await page.locator('.tool-result .structured').innerText(), /temperature: "hot"[\s\S]*humidity: 90/);
     assert.match(await page.locator('.tool-result').innerText(), /^hot$/m);
     await selectTool(page, 'missingWeather');
     await page.locator('[data-action="run"]').click();
     await page.locator('[data-schema-check="missing"]').waitFor();
-    assert.match(await page.locator('.schema-check').innerText(), /declares an outputSchema but returned no structuredContent/);
+    assert.match(
+      await page.locator('.schema-check').innerText(),
+      /declares an outputSchema but returned no structuredContent/,
+    );
     assert.match(await page.locator('.tool-result').innerText(), /no structure here/);
     await selectTool(page, 'failing');
     await page.locator('[data-action="run"]').click();
@@ -285,12 +378,21 @@ describe('inspector webview (harness, Chromium)', function () {
     await page.locator('[data-role="resource-list"] .item', { hasText: 'README.md' }).click();
     await page.locator('[data-role="resource-detail"] [data-action="read"]').click();
     await page.locator('[data-role="resource-detail"] .resource-contents').waitFor();
-    assert.match(await page.locator('[data-role="resource-detail"] .resource-contents').innerText(), /Hello \*\*world\*\*\. <b>not bold<\/b>/);
+    assert.match(
+      await page.locator('[data-role="resource-detail"] .resource-contents').innerText(),
+      /Hello \*\*world\*\*\. <b>not bold<\/b>/,
+    );
     await page.locator('[data-role="resource-detail"] [data-action="subscribe"]').click();
     await page.locator('[data-role="updated"]', { hasText: 'Subscribed' }).waitFor();
-    assert.deepEqual(requests(await o.sent(), 'resources/subscribe').map((r) => r.params), [{ connectionId: 'c-main', uri: 'file:///project/README.md' }]);
+    assert.deepEqual(
+      requests(await o.sent(), 'resources/subscribe').map((r) => r.params),
+      [{ connectionId: 'c-main', uri: 'file:///project/README.md' }],
+    );
     const readsBefore = requests(await o.sent(), 'resources/read').length;
-    await js(page, `window.__harness.notify('resource/updated', { connectionId: 'c-main', uri: 'file:///project/README.md' })`);
+    await js(
+      page,
+      `window.__harness.notify('resource/updated', { connectionId: 'c-main', uri: 'file:///project/README.md' })`,
+    );
     await page.locator('[data-role="updated"]', { hasText: 'Updated by the server' }).waitFor();
     assert.equal(requests(await o.sent(), 'resources/read').length, readsBefore + 1, 'an update re-reads the resource');
     await page.locator('[data-role="resource-detail"] [data-action="subscribe"]').click();
@@ -316,8 +418,16 @@ describe('inspector webview (harness, Chromium)', function () {
     await page.locator('vscode-text-field[data-arg="name"] input').fill('Ada');
     await page.locator('[data-role="prompt-detail"] [data-action="get"]').click();
     await page.locator('.prompt-messages').waitFor();
-    assert.match(await page.locator('.prompt-messages').innerText(), /user[\s\S]*Please greet Ada formally\.[\s\S]*assistant[\s\S]*Good day, Ada\./i);
-    assert.deepEqual(requests(await o.sent(), 'prompts/get')[0].params, { connectionId: 'c-main', name: 'greet', args: { name: 'Ada' }, callId: (requests(await o.sent(), 'prompts/get')[0].params as { callId: string }).callId });
+    assert.match(
+      await page.locator('.prompt-messages').innerText(),
+      /user[\s\S]*Please greet Ada formally\.[\s\S]*assistant[\s\S]*Good day, Ada\./i,
+    );
+    assert.deepEqual(requests(await o.sent(), 'prompts/get')[0].params, {
+      connectionId: 'c-main',
+      name: 'greet',
+      args: { name: 'Ada' },
+      callId: (requests(await o.sent(), 'prompts/get')[0].params as { callId: string }).callId,
+    });
     await o.close();
   });
 
@@ -330,7 +440,10 @@ describe('inspector webview (harness, Chromium)', function () {
     await page.locator('.tool-result').waitFor();
     await page.locator('[data-tab="history"]').click();
     await page.locator('[data-role="history-list"] .item').first().click();
-    assert.match(await page.locator('[data-role="history-detail"]').innerText(), /echo[\s\S]*ok[\s\S]*Arguments[\s\S]*hello history[\s\S]*Result/);
+    assert.match(
+      await page.locator('[data-role="history-detail"]').innerText(),
+      /echo[\s\S]*ok[\s\S]*Arguments[\s\S]*hello history[\s\S]*Result/,
+    );
     await page.locator('[data-role="history-detail"] [data-action="rerun"]').click();
     await page.locator('[data-panel="tools"]:not([hidden]) .tool-result').waitFor();
     const calls = requests(await o.sent(), 'tools/call');
@@ -341,13 +454,30 @@ describe('inspector webview (harness, Chromium)', function () {
     await page.waitForFunction('window.__harness.exported !== undefined');
     const exported = JSON.parse(await js<string>(page, 'window.__harness.exported'));
     assert.equal(exported.entries.length, 2);
-    assert.deepEqual(exported.entries.map((e: { target: string; status: string; durationMs: number }) => [e.target, e.status, e.durationMs]), [['echo', 'ok', 12], ['echo', 'ok', 12]]);
+    assert.deepEqual(
+      exported.entries.map((e: { target: string; status: string; durationMs: number }) => [
+        e.target,
+        e.status,
+        e.durationMs,
+      ]),
+      [
+        ['echo', 'ok', 12],
+        ['echo', 'ok', 12],
+      ],
+    );
     // The keyboard selects an entry too, as in every list: Space on the focused row.
     const items = page.locator('[data-role="history-list"] .item');
-    assert.deepEqual(await items.evaluateAll((els) => els.map((e) => e.getAttribute('aria-selected'))), ['false', 'true'], 'the entry clicked before (now second) is selected');
+    assert.deepEqual(
+      await items.evaluateAll((els) => els.map((e) => e.getAttribute('aria-selected'))),
+      ['false', 'true'],
+      'the entry clicked before (now second) is selected',
+    );
     await items.nth(0).focus();
     await page.keyboard.press('Space');
-    assert.deepEqual(await items.evaluateAll((els) => els.map((e) => e.getAttribute('aria-selected'))), ['true', 'false']);
+    assert.deepEqual(await items.evaluateAll((els) => els.map((e) => e.getAttribute('aria-selected'))), [
+      'true',
+      'false',
+    ]);
     assert.match(await page.locator('[data-role="history-detail"]').innerText(), /echo[\s\S]*hello history/);
     await o.close();
   });
@@ -377,13 +507,19 @@ describe('inspector webview (harness, Chromium)', function () {
     assert.equal(await rows.count(), 2);
     await rows.first().click();
     await page.locator('[data-role="log-detail"] .json-tree').waitFor();
-    assert.match(await page.locator('[data-role="log-detail"]').innerText(), /tools\/call[\s\S]*arguments[\s\S]*token: "\[REDACTED\]"/);
+    assert.match(
+      await page.locator('[data-role="log-detail"]').innerText(),
+      /tools\/call[\s\S]*arguments[\s\S]*token: "\[REDACTED\]"/,
+    );
     await page.locator('[data-action="copy-curl"]').click();
     await page.locator('[data-role="log-copy-status"]', { hasText: 'Copied' }).waitFor();
     const copied = await js<string | undefined>(page, 'window.__harness.clipboard.at(-1)');
     assert.match(copied ?? '', /^curl -X POST .*\$MCP_TOKEN/);
     // Live: entries pushed by the host appear at once.
-    await js(page, `window.__harness.notify('trace/added', { connectionId: 'c-main', entries: [{ seq: 6, time: Date.now(), direction: 'out', kind: 'request', method: 'tools/call', id: 2, size: 10, preview: '{}' }] })`);
+    await js(
+      page,
+      `window.__harness.notify('trace/added', { connectionId: 'c-main', entries: [{ seq: 6, time: Date.now(), direction: 'out', kind: 'request', method: 'tools/call', id: 2, size: 10, preview: '{}' }] })`,
+    );
     assert.equal(await rows.count(), 3);
     await o.close();
   });
@@ -413,10 +549,23 @@ describe('inspector webview (harness, Chromium)', function () {
     await page.locator('[data-role="tool-list"] .item').first().click();
     await page.locator('[data-action="run"]').click();
     await page.locator('.tool-result').waitFor({ timeout: 30_000 });
-    assert.ok((await page.locator('[data-role="tool-title"]').innerText()).includes('<script>window.__pwned'), 'the title shows as literal text');
-    assert.ok(((await page.locator('[data-role="tool-list"] .item').first().textContent()) ?? '').includes('<script>window.__pwned'));
-    assert.ok((await page.locator('.tool-result').innerText()).includes('<script>window.__pwned'), 'result text is literal');
-    assert.ok((await page.locator('.schema-errors').innerText()).includes(`/${XSS.img} must be one of`), 'schema errors are literal text');
+    assert.ok(
+      (await page.locator('[data-role="tool-title"]').innerText()).includes('<script>window.__pwned'),
+      'the title shows as literal text',
+    );
+    assert.ok(
+      ((await page.locator('[data-role="tool-list"] .item').first().textContent()) ?? '').includes(
+        '<script>window.__pwned',
+      ),
+    );
+    assert.ok(
+      (await page.locator('.tool-result').innerText()).includes('<script>window.__pwned'),
+      'result text is literal',
+    );
+    assert.ok(
+      (await page.locator('.schema-errors').innerText()).includes(`/${XSS.img} must be one of`),
+      'schema errors are literal text',
+    );
     // Links never navigate: a resource link with a javascript: URI only offers "Read" over MCP.
     assert.equal(await page.locator('a[href]').count(), 0);
     await page.locator('.tool-result [data-action="read-link"]').click();
@@ -441,14 +590,32 @@ describe('inspector webview (harness, Chromium)', function () {
     // Expand the 1 MB instructions fully: still text.
     await page.locator('[data-panel="server"] .show-more').click();
 
-    const verdict = await js<{ pwned?: number; violations: string[]; imgX: number; inserted: string[]; scripts: number; svg: number; scrollWidth: number; innerWidth: number; sidebar: number; mainRight: number }>(page, 'window.__harness.verdict()');
+    const verdict = await js<{
+      pwned?: number;
+      violations: string[];
+      imgX: number;
+      inserted: string[];
+      scripts: number;
+      svg: number;
+      scrollWidth: number;
+      innerWidth: number;
+      sidebar: number;
+      mainRight: number;
+    }>(page, 'window.__harness.verdict()');
     assert.equal(verdict.pwned, undefined, 'no payload ran');
     assert.deepEqual(verdict.violations, [], 'no CSP violation: nothing even tried to load or run');
     assert.equal(verdict.imgX, 0);
-    assert.deepEqual(verdict.inserted, [], 'no script, frame, object, link or anchor element was ever inserted besides the page\'s own');
+    assert.deepEqual(
+      verdict.inserted,
+      [],
+      "no script, frame, object, link or anchor element was ever inserted besides the page's own",
+    );
     assert.equal(verdict.scripts, 0, 'the app replaced the body (its own two script tags) and added none');
     assert.equal(verdict.svg, 0);
-    assert.ok(verdict.scrollWidth <= verdict.innerWidth, `no horizontal overflow (${verdict.scrollWidth} > ${verdict.innerWidth})`);
+    assert.ok(
+      verdict.scrollWidth <= verdict.innerWidth,
+      `no horizontal overflow (${verdict.scrollWidth} > ${verdict.innerWidth})`,
+    );
     assert.ok(verdict.sidebar <= 261, `sidebar keeps its width (${verdict.sidebar})`);
     assert.ok(verdict.mainRight <= verdict.innerWidth + 1);
     assert.equal(page.url(), startUrl, 'nothing navigated');

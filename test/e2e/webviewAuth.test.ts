@@ -10,7 +10,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { WebviewToHostMessage } from '../../src/shared/protocol';
-import { jwtVault, recordSuccessfulFlow, recordWrongIssuerFlow, type AuthFlowFixture } from './webviewHarness/authFlows';
+import {
+  jwtVault,
+  recordSuccessfulFlow,
+  recordWrongIssuerFlow,
+  type AuthFlowFixture,
+} from './webviewHarness/authFlows';
 import { XSS, baseFixture, type HarnessFixture } from './webviewHarness/fixtures';
 import { CHROMIUM_ARGS, REPO_ROOT, js, openHarnessPage, startHarness, type Harness } from './webviewHarness/server';
 
@@ -24,7 +29,10 @@ describe('inspector webview: Auth tab (harness, Chromium)', function () {
   let wrongIssuer: AuthFlowFixture;
 
   before(async () => {
-    assert.ok(fs.existsSync(path.join(REPO_ROOT, 'dist/webview.js')), 'dist/webview.js is missing: run node esbuild.mjs');
+    assert.ok(
+      fs.existsSync(path.join(REPO_ROOT, 'dist/webview.js')),
+      'dist/webview.js is missing: run node esbuild.mjs',
+    );
     success = await recordSuccessfulFlow();
     wrongIssuer = await recordWrongIssuerFlow();
     harness = await startHarness();
@@ -43,11 +51,19 @@ describe('inspector webview: Auth tab (harness, Chromium)', function () {
     return f;
   }
 
-  const open = (f: HarnessFixture) => openHarnessPage(browser, harness, f, { ready: '[data-role="vault"] [data-field="issuer"]', viewport: { width: 1280, height: 900 } });
+  const open = (f: HarnessFixture) =>
+    openHarnessPage(browser, harness, f, {
+      ready: '[data-role="vault"] [data-field="issuer"]',
+      viewport: { width: 1280, height: 900 },
+    });
 
   const step = (page: Page, id: string) => page.locator(`[data-role="flow-steps"] [data-step="${id}"]`);
-  const requests = (sent: WebviewToHostMessage[], method: string) => sent.filter((m) => m.kind === 'request' && m.method === method);
-  const commands = (sent: WebviewToHostMessage[]) => sent.filter((m) => m.kind === 'command' && m.method.startsWith('auth/debug/')).map((m) => (m as { method: string; params: unknown }).method);
+  const requests = (sent: WebviewToHostMessage[], method: string) =>
+    sent.filter((m) => m.kind === 'request' && m.method === method);
+  const commands = (sent: WebviewToHostMessage[]) =>
+    sent
+      .filter((m) => m.kind === 'command' && m.method.startsWith('auth/debug/'))
+      .map((m) => (m as { method: string; params: unknown }).method);
 
   it('shows the vault: issuer, client id and how it was obtained, scopes, a live countdown and the JWT claims', async () => {
     const o = await open(fixture());
@@ -55,13 +71,16 @@ describe('inspector webview: Auth tab (harness, Chromium)', function () {
     const vault = page.locator('[data-role="vault"]');
     assert.equal(await vault.locator('[data-field="issuer"]').innerText(), 'http://127.0.0.1:3001/');
     assert.equal(await vault.locator('[data-field="client-id"]').innerText(), 'dcr-7f3a');
-    assert.equal(await vault.locator('[data-field="client-source"]').innerText(), 'dynamic client registration (RFC 7591)');
+    assert.equal(
+      await vault.locator('[data-field="client-source"]').innerText(),
+      'dynamic client registration (RFC 7591)',
+    );
     assert.equal(await vault.locator('[data-field="scopes"]').innerText(), 'mcp:tools mcp:resources');
     const countdown = vault.locator('[data-role="countdown"]');
     const first = await countdown.innerText();
     assert.match(first, /^in 5[34] min \d\d s$/);
     // The page's CSP forbids eval, so poll from here rather than with waitForFunction.
-    for (let deadline = Date.now() + 3000; (await countdown.innerText()) === first; ) {
+    for (let deadline = Date.now() + 3000; (await countdown.innerText()) === first;) {
       assert.ok(Date.now() < deadline, 'the countdown did not change within 3 s');
       await page.waitForTimeout(100);
     }
@@ -75,10 +94,16 @@ describe('inspector webview: Auth tab (harness, Chromium)', function () {
   });
 
   it('reads the vault (secret storage, in the host) only while the Auth tab is shown', async () => {
-    const o = await openHarnessPage(browser, harness, { ...fixture(), focus: { connectionId: 'c-main', tab: 'tools' } }, { ready: '[data-role="tool-list"] .item' });
+    const o = await openHarnessPage(
+      browser,
+      harness,
+      { ...fixture(), focus: { connectionId: 'c-main', tab: 'tools' } },
+      { ready: '[data-role="tool-list"] .item' },
+    );
     const { page } = o;
     const vaultReads = async () => requests(await o.sent(), 'auth/vault').length;
-    const connectionsChanged = () => js(page, `window.__harness.notify('connections/changed', { connections: window.__harness.fixture.connections })`);
+    const connectionsChanged = () =>
+      js(page, `window.__harness.notify('connections/changed', { connections: window.__harness.fixture.connections })`);
     for (let i = 0; i < 3; i++) await connectionsChanged();
     await page.waitForTimeout(200);
     assert.equal(await vaultReads(), 0, 'a hidden Auth tab reads nothing');
@@ -86,7 +111,7 @@ describe('inspector webview: Auth tab (harness, Chromium)', function () {
     await page.locator('[data-role="vault"] [data-field="issuer"]').waitFor();
     assert.equal(await vaultReads(), 1, 'shown: read once');
     await connectionsChanged();
-    for (let deadline = Date.now() + 3000; (await vaultReads()) < 2; ) {
+    for (let deadline = Date.now() + 3000; (await vaultReads()) < 2;) {
       assert.ok(Date.now() < deadline, 'a visible Auth tab follows changes');
       await page.waitForTimeout(50);
     }
@@ -106,7 +131,11 @@ describe('inspector webview: Auth tab (harness, Chromium)', function () {
 
     await page.locator('[data-action="vault-copy"]').click();
     await page.locator('[data-role="vault-message"]', { hasText: 'clipboard' }).waitFor();
-    assert.deepEqual(await js(page, 'window.__harness.clipboard'), [], 'the webview never writes a token to the clipboard itself');
+    assert.deepEqual(
+      await js(page, 'window.__harness.clipboard'),
+      [],
+      'the webview never writes a token to the clipboard itself',
+    );
 
     await page.locator('[data-action="vault-revoke"]').click();
     await page.locator('[data-role="vault-empty"]').waitFor();
@@ -137,14 +166,49 @@ describe('inspector webview: Auth tab (harness, Chromium)', function () {
     assert.equal(await step(page, 'token').getAttribute('data-status'), 'pending');
 
     const expected: Record<string, { summary: RegExp; exchange?: RegExp; check: RegExp; spec: RegExp }> = {
-      challenge: { summary: /HTTP 401 with resource_metadata/, exchange: /POST http:\/\/127\.0\.0\.1:\d+\/mcp[\s\S]*HTTP 401/, check: /HTTP 401 without a token/, spec: /RFC 6750 §3/ },
-      'resource-metadata': { summary: /authorization server http:\/\/127\.0\.0\.1:\d+\//, exchange: /GET http:\/\/127\.0\.0\.1:\d+\/\.well-known\/oauth-protected-resource\/mcp[\s\S]*HTTP 200/, check: /is this server/, spec: /RFC 9728 §3\.3/ },
-      'authorization-server-metadata': { summary: /Issuer http:\/\/127\.0\.0\.1:\d+\//, exchange: /\.well-known\/oauth-authorization-server[\s\S]*HTTP 200/, check: /PKCE S256 is advertised/, spec: /RFC 8414 §3\.3/ },
-      registration: { summary: /dynamic-registration/, exchange: /POST http:\/\/127\.0\.0\.1:\d+\/register[\s\S]*HTTP 201/, check: /redirect URI http:\/\/127\.0\.0\.1:\d+\/callback was accepted/, spec: /RFC 7591 §3/ },
-      authorization: { summary: /Opens http:\/\/127\.0\.0\.1:\d+\/authorize in the system browser/, exchange: /Opened in the system browser/, check: /PKCE with S256/, spec: /RFC 8707 §2/ },
+      challenge: {
+        summary: /HTTP 401 with resource_metadata/,
+        exchange: /POST http:\/\/127\.0\.0\.1:\d+\/mcp[\s\S]*HTTP 401/,
+        check: /HTTP 401 without a token/,
+        spec: /RFC 6750 §3/,
+      },
+      'resource-metadata': {
+        summary: /authorization server http:\/\/127\.0\.0\.1:\d+\//,
+        exchange: /GET http:\/\/127\.0\.0\.1:\d+\/\.well-known\/oauth-protected-resource\/mcp[\s\S]*HTTP 200/,
+        check: /is this server/,
+        spec: /RFC 9728 §3\.3/,
+      },
+      'authorization-server-metadata': {
+        summary: /Issuer http:\/\/127\.0\.0\.1:\d+\//,
+        exchange: /\.well-known\/oauth-authorization-server[\s\S]*HTTP 200/,
+        check: /PKCE S256 is advertised/,
+        spec: /RFC 8414 §3\.3/,
+      },
+      registration: {
+        summary: /dynamic-registration/,
+        exchange: /POST http:\/\/127\.0\.0\.1:\d+\/register[\s\S]*HTTP 201/,
+        check: /redirect URI http:\/\/127\.0\.0\.1:\d+\/callback was accepted/,
+        spec: /RFC 7591 §3/,
+      },
+      authorization: {
+        summary: /Opens http:\/\/127\.0\.0\.1:\d+\/authorize in the system browser/,
+        exchange: /Opened in the system browser/,
+        check: /PKCE with S256/,
+        spec: /RFC 8707 §2/,
+      },
       callback: { summary: /Code received/, check: /state matches/, spec: /RFC 6749 §10\.12/ },
-      token: { summary: /Token issued for "user"/, exchange: /POST http:\/\/127\.0\.0\.1:\d+\/token[\s\S]*HTTP 200/, check: /refresh token was issued/, spec: /RFC 6749 §6/ },
-      initialize: { summary: /Connected to /, exchange: /authorization: Bearer \*\*\*[\s\S]*HTTP 200/, check: /Authorization header, never in the URL/, spec: /RFC 6750 §2\.1/ },
+      token: {
+        summary: /Token issued for "user"/,
+        exchange: /POST http:\/\/127\.0\.0\.1:\d+\/token[\s\S]*HTTP 200/,
+        check: /refresh token was issued/,
+        spec: /RFC 6749 §6/,
+      },
+      initialize: {
+        summary: /Connected to /,
+        exchange: /authorization: Bearer \*\*\*[\s\S]*HTTP 200/,
+        check: /Authorization header, never in the URL/,
+        spec: /RFC 6750 §2\.1/,
+      },
     };
     const ids = Object.keys(expected);
     for (const [i, id] of ids.entries()) {
@@ -159,9 +223,28 @@ describe('inspector webview: Auth tab (harness, Chromium)', function () {
       assert.match(text, new RegExp(`${i + 1}\\. `));
       assert.match(text, /\d+ ms|<1 ms|\d\.\d+ s/, `${id} shows its timing`);
       assert.match(await item.locator('[data-role="checks"]').innerText(), e.check, `${id} check`);
-      assert.match(await item.locator('[data-role="checks"] [data-role="spec"]').allInnerTexts().then((t) => t.join(' | ')), e.spec, `${id} spec`);
-      assert.ok((await item.locator('[data-role="checks"] .codicon[role="img"]').count()) >= 1, 'status icons with a label');
-      if (e.exchange) assert.match(await item.locator('[data-role="exchange"]').allInnerTexts().then((t) => t.join('\n')), e.exchange, `${id} exchange`);
+      assert.match(
+        await item
+          .locator('[data-role="checks"] [data-role="spec"]')
+          .allInnerTexts()
+          .then((t) => t.join(' | ')),
+        e.spec,
+        `${id} spec`,
+      );
+      assert.ok(
+        (await item.locator('[data-role="checks"] .codicon[role="img"]').count()) >= 1,
+        'status icons with a label',
+      );
+      if (e.exchange) {
+        assert.match(
+          await item
+            .locator('[data-role="exchange"]')
+            .allInnerTexts()
+            .then((t) => t.join('\n')),
+          e.exchange,
+          `${id} exchange`,
+        );
+      }
       // Step results open by themselves while stepping, and stay open.
       assert.equal(await item.locator('details').getAttribute('open'), '');
     }
@@ -183,7 +266,7 @@ describe('inspector webview: Auth tab (harness, Chromium)', function () {
     // Export: the host writes its own masked copy; the page only asks.
     await page.locator('[data-action="export-markdown"]').click();
     await page.locator('[data-action="export-json"]').click();
-    for (let deadline = Date.now() + 3000; (await js<string[]>(page, 'window.__harness.authExports')).length < 2; ) {
+    for (let deadline = Date.now() + 3000; (await js<string[]>(page, 'window.__harness.authExports')).length < 2;) {
       assert.ok(Date.now() < deadline, 'both exports were requested');
       await page.waitForTimeout(50);
     }
@@ -195,7 +278,12 @@ describe('inspector webview: Auth tab (harness, Chromium)', function () {
     await page.reload();
     await page.locator('[data-role="vault"] [data-field="issuer"]').waitFor();
     await page.locator('[data-role="debug-state"]', { hasText: 'Signed in' }).waitFor();
-    assert.equal(await page.locator('[data-role="flow-steps"] [data-status="pass"], [data-role="flow-steps"] [data-status="warn"]').count(), 8);
+    assert.equal(
+      await page
+        .locator('[data-role="flow-steps"] [data-status="pass"], [data-role="flow-steps"] [data-status="warn"]')
+        .count(),
+      8,
+    );
     await o.close();
   });
 
@@ -214,7 +302,13 @@ describe('inspector webview: Auth tab (harness, Chromium)', function () {
     await page.locator('[data-action="debug-cancel"]').click();
     await page.locator('[data-role="debug-state"]', { hasText: 'Cancelled' }).waitFor();
     assert.equal(await page.locator('[data-role="flow-steps"] [data-status="pending"]').count(), 8);
-    assert.deepEqual(commands(await o.sent()), ['auth/debug/start', 'auth/debug/next', 'auth/debug/continue', 'auth/debug/start', 'auth/debug/cancel']);
+    assert.deepEqual(commands(await o.sent()), [
+      'auth/debug/start',
+      'auth/debug/next',
+      'auth/debug/continue',
+      'auth/debug/start',
+      'auth/debug/cancel',
+    ]);
 
     await page.locator('[data-action="debug-run"]').click();
     await page.locator('[data-role="debug-state"]', { hasText: 'Signed in' }).waitFor();
@@ -231,20 +325,28 @@ describe('inspector webview: Auth tab (harness, Chromium)', function () {
     assert.equal(await asm.getAttribute('data-status'), 'fail');
     await asm.locator('summary').click();
     assert.match(await asm.locator('[data-check="fail"]').innerText(), /RFC 8414 §3\.3/);
-    for (const id of ['registration', 'authorization', 'callback', 'token', 'initialize']) assert.equal(await step(page, id).getAttribute('data-status'), 'pending', id);
+    for (const id of ['registration', 'authorization', 'callback', 'token', 'initialize']) {
+      assert.equal(await step(page, id).getAttribute('data-status'), 'pending', id);
+    }
     await page.screenshot({ path: path.join(SCREENSHOTS, 'auth-debugger-wrong-issuer.png'), fullPage: true });
     await o.close();
   });
 
   it('says why an export failed, and clears the message on the next run', async () => {
-    const o = await open({ ...fixture(wrongIssuer), authExportError: 'EACCES: permission denied, open /readonly/trace.md' });
+    const o = await open({
+      ...fixture(wrongIssuer),
+      authExportError: 'EACCES: permission denied, open /readonly/trace.md',
+    });
     const { page } = o;
     await page.locator('[data-action="debug-run"]').click();
     await page.locator('[data-role="debug-state"]', { hasText: 'Failed' }).waitFor();
     await page.locator('[data-action="export-markdown"]').click();
     const message = page.locator('[data-role="debug-message"]');
     await message.waitFor();
-    assert.equal(await message.innerText(), 'The trace could not be exported: EACCES: permission denied, open /readonly/trace.md');
+    assert.equal(
+      await message.innerText(),
+      'The trace could not be exported: EACCES: permission denied, open /readonly/trace.md',
+    );
     await page.locator('[data-action="debug-run"]').click();
     await page.locator('[data-role="debug-state"]', { hasText: 'Failed' }).waitFor();
     assert.equal(await message.count(), 0);
@@ -269,7 +371,10 @@ describe('inspector webview: Auth tab (harness, Chromium)', function () {
     await step(page, 'challenge').locator('summary').click();
     assert.ok((await step(page, 'challenge').innerText()).includes('<script>window.__pwned'));
     assert.equal(await page.locator('[data-role="vault"] [data-field="issuer"]').innerText(), XSS.img);
-    const verdict = await js<{ pwned?: number; violations: string[]; inserted: string[]; imgX: number; svg: number }>(page, 'window.__harness.verdict()');
+    const verdict = await js<{ pwned?: number; violations: string[]; inserted: string[]; imgX: number; svg: number }>(
+      page,
+      'window.__harness.verdict()',
+    );
     assert.equal(verdict.pwned, undefined);
     assert.deepEqual(verdict.violations, []);
     assert.deepEqual(verdict.inserted, []);

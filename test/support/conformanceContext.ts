@@ -15,7 +15,10 @@ export function conformanceClient(env: NodeJS.ProcessEnv): PreRegisteredClient |
   try {
     const context = JSON.parse(raw) as { client_id?: unknown; client_secret?: unknown };
     if (typeof context.client_id !== 'string' || !context.client_id) return undefined;
-    return { clientId: context.client_id, ...(typeof context.client_secret === 'string' ? { clientSecret: context.client_secret } : {}) };
+    return {
+      clientId: context.client_id,
+      ...(typeof context.client_secret === 'string' ? { clientSecret: context.client_secret } : {}),
+    };
   } catch {
     return undefined;
   }
@@ -40,7 +43,8 @@ export function conformanceGrant(env: NodeJS.ProcessEnv): MachineGrant | undefin
   } catch {
     return undefined;
   }
-  const text = (key: string): string | undefined => (typeof context[key] === 'string' && context[key] ? (context[key] as string) : undefined);
+  const text = (key: string): string | undefined =>
+    typeof context[key] === 'string' && context[key] ? (context[key] as string) : undefined;
   const clientId = text('client_id');
   if (!clientId) return undefined;
   const secret = text('client_secret');
@@ -63,10 +67,17 @@ export function conformanceGrant(env: NodeJS.ProcessEnv): MachineGrant | undefin
   if (pem) {
     return {
       type: 'client_credentials',
-      client: { clientId, privateKey: pem, authMethod: 'private_key_jwt', ...(text('signing_algorithm') ? { signingAlgorithm: text('signing_algorithm') } : {}) },
+      client: {
+        clientId,
+        privateKey: pem,
+        authMethod: 'private_key_jwt',
+        ...(text('signing_algorithm') ? { signingAlgorithm: text('signing_algorithm') } : {}),
+      },
     };
   }
   const name = text('name') ?? env.MCP_CONFORMANCE_SCENARIO ?? '';
-  if (name.startsWith('auth/client-credentials-') && secret) return { type: 'client_credentials', client: { clientId, clientSecret: secret } };
+  if (name.startsWith('auth/client-credentials-') && secret) {
+    return { type: 'client_credentials', client: { clientId, clientSecret: secret } };
+  }
   return undefined;
 }

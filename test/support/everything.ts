@@ -10,7 +10,14 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
-export const EVERYTHING_ENTRY = path.join(REPO_ROOT, 'node_modules', '@modelcontextprotocol', 'server-everything', 'dist', 'index.js');
+export const EVERYTHING_ENTRY = path.join(
+  REPO_ROOT,
+  'node_modules',
+  '@modelcontextprotocol',
+  'server-everything',
+  'dist',
+  'index.js',
+);
 export const LOOPBACK_PRELOAD = path.join(REPO_ROOT, 'test', 'support', 'loopbackOnly.cjs');
 
 export interface RunningServer {

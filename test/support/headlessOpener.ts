@@ -33,7 +33,9 @@ export function headlessAutoApproveOpener(options: HeadlessOpenerOptions = {}): 
   return async (start: string) => {
     let url = new URL(start);
     for (let hop = 0; hop <= max; hop++) {
-      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`Headless opener: refusing a ${url.protocol} URL.`);
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        throw new Error(`Headless opener: refusing a ${url.protocol} URL.`);
+      }
       if (!allow(url)) throw new Error(`Headless opener: refusing to contact ${url.origin} (not allowed).`);
       options.onVisit?.(url);
       const response = await doFetch(url, { redirect: 'manual', headers: { Accept: 'text/html' } });
@@ -44,12 +46,18 @@ export function headlessAutoApproveOpener(options: HeadlessOpenerOptions = {}): 
         continue;
       }
       if (hop > 0 && isCallback(url)) return; // the callback page: the flow's listener got the response
-      throw new Error(`Headless opener: ${url.origin}${url.pathname} answered HTTP ${response.status} without a redirect (the authorization needs a person).`);
+      throw new Error(
+        `Headless opener: ${url.origin}${url.pathname} answered HTTP ${response.status} without a redirect (the authorization needs a person).`,
+      );
     }
     throw new Error('Headless opener: too many redirects.');
   };
 }
 
 function isCallback(url: URL): boolean {
-  return isLoopbackUrl(url) && url.searchParams.has('state') && (url.searchParams.has('code') || url.searchParams.has('error'));
+  return (
+    isLoopbackUrl(url) &&
+    url.searchParams.has('state') &&
+    (url.searchParams.has('code') || url.searchParams.has('error'))
+  );
 }

@@ -15,11 +15,17 @@ describe('layering (README Contributing → Layout) as lint rules', function () 
   this.timeout(30_000);
 
   it('src/core and src/cli: no vscode, no src/extension, no tests', async () => {
-    const core = await layering('src/core/probe.ts', "import * as vscode from 'vscode';\nimport { COMMANDS } from '../extension/commands';\nexport const x = [vscode, COMMANDS];\n");
+    const core = await layering(
+      'src/core/probe.ts',
+      "import * as vscode from 'vscode';\nimport { COMMANDS } from '../extension/commands';\nexport const x = [vscode, COMMANDS];\n",
+    );
     assert.equal(core.length, 2, core.join('\n'));
     assert.match(core[0]!, /never import vscode/);
     assert.match(core[1]!, /never import src\/extension/);
-    const cli = await layering('src/cli/probe.ts', "import { x } from '../../test/support/everything';\nexport const y = x;\n");
+    const cli = await layering(
+      'src/cli/probe.ts',
+      "import { x } from '../../test/support/everything';\nexport const y = x;\n",
+    );
     assert.match(cli.join('\n'), /never imports tests/);
   });
 
@@ -39,7 +45,10 @@ describe('layering (README Contributing → Layout) as lint rules', function () 
   });
 
   it('src/shared imports nothing outside itself', async () => {
-    const messages = await layering('src/shared/probe.ts', "import { isHttpConfig } from '../core/config';\nimport type { TabId } from './protocol';\nexport const w = isHttpConfig;\nexport type T = TabId;\n");
+    const messages = await layering(
+      'src/shared/probe.ts',
+      "import { isHttpConfig } from '../core/config';\nimport type { TabId } from './protocol';\nexport const w = isHttpConfig;\nexport type T = TabId;\n",
+    );
     assert.equal(messages.length, 1, messages.join('\n'));
     assert.match(messages[0]!, /src\/shared imports nothing outside/);
   });
@@ -59,6 +68,9 @@ describe('layering (README Contributing → Layout) as lint rules', function () 
       ].join('\n'),
     );
     assert.equal(messages.length, 5, messages.join('\n'));
-    assert.match(messages.join('\n'), /no Node built-ins[\s\S]*no Node built-ins[\s\S]*no vscode module[\s\S]*imports only src\/shared[\s\S]*does not load the MCP SDK/);
+    assert.match(
+      messages.join('\n'),
+      /no Node built-ins[\s\S]*no Node built-ins[\s\S]*no vscode module[\s\S]*imports only src\/shared[\s\S]*does not load the MCP SDK/,
+    );
   });
 });

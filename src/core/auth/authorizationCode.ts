@@ -14,7 +14,14 @@ import { maskUrl } from './redact.js';
 import { settleClient, type ClientChoice } from './registration.js';
 import { authKeys, readJson, writeJson } from './store.js';
 import { clientAuthentication, selectScope, toInfo, toStored } from './tokens.js';
-import type { AuthChallenge, DiscoveryState, PreparedRedirect, PreRegisteredClient, StoredClient, TokenInfo } from './types.js';
+import type {
+  AuthChallenge,
+  DiscoveryState,
+  PreparedRedirect,
+  PreRegisteredClient,
+  StoredClient,
+  TokenInfo,
+} from './types.js';
 import { assertAuthorizationEndpoint, assertSecureUrl, canonicalResource } from './urls.js';
 
 export interface SignInOptions {
@@ -48,12 +55,25 @@ export function signInOnce(ctx: EngineContext, resource: string, opts: SignInOpt
 export async function signIn(ctx: EngineContext, resourceUrl: string, opts: SignInOptions = {}): Promise<TokenInfo> {
   const resource = canonicalResource(resourceUrl);
   assertSecureUrl(resource, 'MCP server URL');
-  return withFlowStepper(opts.stepper, opts.signal, () => ctx.bounded(resource, opts.signal, (signal) => runSignIn(ctx, resource, opts, signal)));
+  return withFlowStepper(opts.stepper, opts.signal, () =>
+    ctx.bounded(resource, opts.signal, (signal) => runSignIn(ctx, resource, opts, signal)),
+  );
 }
 
-async function runSignIn(ctx: EngineContext, resource: string, opts: SignInOptions, signal: AbortSignal): Promise<TokenInfo> {
+async function runSignIn(
+  ctx: EngineContext,
+  resource: string,
+  opts: SignInOptions,
+  signal: AbortSignal,
+): Promise<TokenInfo> {
   const challenge = opts.challenge ?? ctx.lastChallenge.get(resource) ?? {};
-  const disc = await ctx.loadDiscovery(resource, challenge.resourceMetadataUrl, signal, 'authorization_code', opts.rediscover);
+  const disc = await ctx.loadDiscovery(
+    resource,
+    challenge.resourceMetadataUrl,
+    signal,
+    'authorization_code',
+    opts.rediscover,
+  );
   const scope = await selectScope(ctx, resource, disc, opts, challenge);
   const state = randomState();
   const serverName = opts.serverName ?? new URL(resource).host;
@@ -62,12 +82,16 @@ async function runSignIn(ctx: EngineContext, resource: string, opts: SignInOptio
   let lastError: unknown;
   for (const strategy of ctx.options.redirectStrategies) {
     if (signal.aborted) break;
-    const stored = opts.preRegistered ? undefined : await readJson<StoredClient>(ctx.options.store, authKeys.client(disc.issuer));
+    const stored = opts.preRegistered
+      ? undefined
+      : await readJson<StoredClient>(ctx.options.store, authKeys.client(disc.issuer));
     const prepared = await strategy.prepare({ state, serverName, preferredRedirectUri: stored?.redirectUris[0] });
     try {
       let client: ClientChoice;
       try {
-        client = await flowStep('registration', () => settleClient(ctx, resource, disc, prepared.redirectUri, opts.preRegistered, stored, scope, signal));
+        client = await flowStep('registration', () =>
+          settleClient(ctx, resource, disc, prepared.redirectUri, opts.preRegistered, stored, scope, signal),
+        );
       } catch (error) {
         if (error instanceof OAuthFlowError && error.code === 'redirect-rejected') {
           ctx.logger.warn(`${strategy.name}: ${error.message} Trying the next redirect method.`);
@@ -82,7 +106,9 @@ async function runSignIn(ctx: EngineContext, resource: string, opts: SignInOptio
     }
   }
   if (signal.aborted) throw cancelReason(signal);
-  throw lastError instanceof Error ? lastError : new OAuthFlowError('redirect-rejected', 'No redirect method was accepted by the authorization server.');
+  throw lastError instanceof Error
+    ? lastError
+    : new OAuthFlowError('redirect-rejected', 'No redirect method was accepted by the authorization server.');
 }
 
 async function authorize(
@@ -93,7 +119,8 @@ async function authorize(
   prepared: PreparedRedirect,
   flow: { state: string; scope: string | undefined; serverName: string; signal: AbortSignal },
 ): Promise<TokenInfo> {
-  const metadata = disc.authorizationServerMetadata as (AuthorizationServerMetadata & { authorization_response_iss_parameter_supported?: boolean }) | undefined;
+  const metadata = disc.authorizationServerMetadata as
+    (AuthorizationServerMetadata & { authorization_response_iss_parameter_supported?: boolean }) | undefined;
   const base = disc.authorizationServerMetadata ? disc.issuer : new URL(resource).origin;
   const { authorizationUrl, codeVerifier } = await flowStep('authorization', async () => {
     const started = await startAuthorization(base, {
@@ -122,7 +149,11 @@ async function authorize(
         opening.then(
           () => callback,
           (error: unknown) => {
-            throw new OAuthFlowError('browser-failed', `Could not open the browser: ${error instanceof Error ? safeText(error.message) : 'unknown error'}.`, { cause: error });
+            throw new OAuthFlowError(
+              'browser-failed',
+              `Could not open the browser: ${error instanceof Error ? safeText(error.message) : 'unknown error'}.`,
+              { cause: error },
+            );
           },
         ),
       ]);
@@ -140,14 +171,27 @@ async function authorize(
       prepared.complete?.({ ok: false, message: error instanceof Error ? error.message : 'The sign-in failed.' });
       throw error;
     }
-    return { params, expectedIssuer: metadata?.issuer ?? disc.issuer, issRequired: metadata?.authorization_response_iss_parameter_supported === true, code: checked };
+    return {
+      params,
+      expectedIssuer: metadata?.issuer ?? disc.issuer,
+      issRequired: metadata?.authorization_response_iss_parameter_supported === true,
+      code: checked,
+    };
   });
 
   try {
-    const tokens = await flowStep('token', () => exchange(ctx, resource, disc, client, code, codeVerifier, prepared.redirectUri, flow.signal));
+    const tokens = await flowStep('token', () =>
+      exchange(ctx, resource, disc, client, code, codeVerifier, prepared.redirectUri, flow.signal),
+    );
     const stored = toStored(
       tokens,
-      { issuer: disc.issuer, resource, clientId: client.info.client_id, clientSource: client.source, obtainedAt: ctx.now() },
+      {
+        issuer: disc.issuer,
+        resource,
+        clientId: client.info.client_id,
+        clientSource: client.source,
+        obtainedAt: ctx.now(),
+      },
       flow.scope,
     );
     await writeJson(ctx.options.store, authKeys.tokens(disc.issuer, resource), stored);
@@ -173,15 +217,24 @@ function checkCallback(
   state: string,
 ): string {
   if (params.get('state') !== state) {
-    throw new OAuthFlowError('state-mismatch', 'The authorization response had a missing or unexpected state parameter; it was rejected (RFC 6749 §10.12).');
+    throw new OAuthFlowError(
+      'state-mismatch',
+      'The authorization response had a missing or unexpected state parameter; it was rejected (RFC 6749 §10.12).',
+    );
   }
   const iss = params.get('iss');
   const expectedIss = metadata?.issuer ?? disc.issuer;
   if (iss !== null && iss !== expectedIss) {
-    throw new OAuthFlowError('iss-mismatch', `The authorization response came from "${safeText(iss, 200)}", not from ${expectedIss}; it was rejected (RFC 9207).`);
+    throw new OAuthFlowError(
+      'iss-mismatch',
+      `The authorization response came from "${safeText(iss, 200)}", not from ${expectedIss}; it was rejected (RFC 9207).`,
+    );
   }
   if (iss === null && metadata?.authorization_response_iss_parameter_supported === true) {
-    throw new OAuthFlowError('iss-mismatch', `The authorization response lacks the iss parameter that ${expectedIss} promises to send; it was rejected (RFC 9207 §2.4).`);
+    throw new OAuthFlowError(
+      'iss-mismatch',
+      `The authorization response lacks the iss parameter that ${expectedIss} promises to send; it was rejected (RFC 9207 §2.4).`,
+    );
   }
   const error = params.get('error');
   if (error !== null) {
@@ -217,7 +270,11 @@ async function exchange(
       codeVerifier,
       redirectUri,
       resource: disc.resourceIndicator,
-      addClientAuthentication: clientAuthentication(ctx, client.info, disc.authorizationServerMetadata?.token_endpoint_auth_methods_supported),
+      addClientAuthentication: clientAuthentication(
+        ctx,
+        client.info,
+        disc.authorizationServerMetadata?.token_endpoint_auth_methods_supported,
+      ),
       fetchFn: ctx.http.fetchFor('token', { signal, noRedirects: true }),
     });
   } catch (error) {
@@ -229,7 +286,9 @@ async function exchange(
         // is bound to that client, so this sign-in cannot continue; forget the registration so the
         // next sign-in registers again.
         await ctx.options.store.delete(authKeys.client(disc.issuer));
-        ctx.logger.warn(`The authorization server ${disc.issuer} no longer knows the client ${client.info.client_id}; its registration was deleted.`);
+        ctx.logger.warn(
+          `The authorization server ${disc.issuer} no longer knows the client ${client.info.client_id}; its registration was deleted.`,
+        );
         throw new OAuthFlowError(
           'unknown-client',
           `${refused} The authorization server no longer knows the client ${safeText(client.info.client_id, 200)}; its registration was deleted, so signing in again registers MCP Lens anew.`,
@@ -245,10 +304,17 @@ async function exchange(
       }
       throw new OAuthFlowError('token-request-failed', refused, { cause: error });
     }
-    throw new OAuthFlowError('token-request-failed', `The token request failed: ${error instanceof Error ? safeText(error.message) : 'unknown error'}.`, { cause: error });
+    throw new OAuthFlowError(
+      'token-request-failed',
+      `The token request failed: ${error instanceof Error ? safeText(error.message) : 'unknown error'}.`,
+      { cause: error },
+    );
   }
   if (tokens.token_type.toLowerCase() !== 'bearer') {
-    throw new OAuthFlowError('token-request-failed', `The authorization server issued a "${safeText(tokens.token_type, 40)}" token; MCP uses Bearer tokens.`);
+    throw new OAuthFlowError(
+      'token-request-failed',
+      `The authorization server issued a "${safeText(tokens.token_type, 40)}" token; MCP uses Bearer tokens.`,
+    );
   }
   return tokens;
 }

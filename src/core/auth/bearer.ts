@@ -86,7 +86,9 @@ export function authorizedFetch(ctx: EngineContext, resourceUrl: string, opts: A
         authorizations++;
         const scope = error.details.error === 'insufficient_scope' ? error.details.scope : undefined;
         if (opts.grant) {
-          await ctx.once(resource, () => signInWithGrant(ctx, resource, opts.grant!, { signal: opts.signal, challenge: error.details, scope }));
+          await ctx.once(resource, () =>
+            signInWithGrant(ctx, resource, opts.grant!, { signal: opts.signal, challenge: error.details, scope }),
+          );
           continue;
         }
         const signIn = signInOnce(ctx, resource, {
@@ -112,7 +114,13 @@ function reportAuthRequired(error: AuthRequiredError, opts: AuthorizedFetchOptio
   return error;
 }
 
-async function sendAuthorized(ctx: EngineContext, resource: string, input: string | URL, init: RequestInit | undefined, opts: AuthorizedFetchOptions): Promise<Response> {
+async function sendAuthorized(
+  ctx: EngineContext,
+  resource: string,
+  input: string | URL,
+  init: RequestInit | undefined,
+  opts: AuthorizedFetchOptions,
+): Promise<Response> {
   const url = typeof input === 'string' ? input : input.href;
   const ours = new URL(url).origin === new URL(resource).origin;
   const tokens = ours ? await usableTokens(ctx, resource, opts) : undefined;
@@ -143,12 +151,15 @@ async function sendAuthorized(ctx: EngineContext, resource: string, input: strin
     if (challenge.error === 'insufficient_scope') {
       await response.body?.cancel();
       ctx.lastChallenge.set(resource, challenge);
-      throw new AuthRequiredError(`${resource} needs more permissions${challenge.scope ? ` (scope "${safeText(challenge.scope, 200)}")` : ''}.`, {
-        resourceUrl: resource,
-        resourceMetadataUrl: challenge.resourceMetadataUrl,
-        scope: challenge.scope,
-        error: 'insufficient_scope',
-      });
+      throw new AuthRequiredError(
+        `${resource} needs more permissions${challenge.scope ? ` (scope "${safeText(challenge.scope, 200)}")` : ''}.`,
+        {
+          resourceUrl: resource,
+          resourceMetadataUrl: challenge.resourceMetadataUrl,
+          scope: challenge.scope,
+          error: 'insufficient_scope',
+        },
+      );
     }
   }
   return response;
@@ -158,7 +169,12 @@ async function sendAuthorized(ctx: EngineContext, resource: string, input: strin
  * Sends with the token in the Authorization header. Redirects are followed only within the
  * origin; a redirect elsewhere is returned unfollowed, so the token never travels to another host.
  */
-async function sendWithToken(ctx: EngineContext, url: string, init: RequestInit | undefined, accessToken: string | undefined): Promise<Response> {
+async function sendWithToken(
+  ctx: EngineContext,
+  url: string,
+  init: RequestInit | undefined,
+  accessToken: string | undefined,
+): Promise<Response> {
   const baseFetch = ctx.options.fetch ?? ((u: string | URL, i?: RequestInit) => fetch(u, i));
   let current = new URL(url);
   let method = (init?.method ?? 'GET').toUpperCase();
@@ -184,10 +200,17 @@ async function sendWithToken(ctx: EngineContext, url: string, init: RequestInit 
 }
 
 /** The stored tokens for a resource, refreshed first when they expire within the skew. */
-async function usableTokens(ctx: EngineContext, resource: string, opts: AuthorizedFetchOptions): Promise<StoredTokens | undefined> {
+async function usableTokens(
+  ctx: EngineContext,
+  resource: string,
+  opts: AuthorizedFetchOptions,
+): Promise<StoredTokens | undefined> {
   const tokens = await readTokens(ctx, resource);
   if (!tokens) return undefined;
-  if (opts.grant && (tokens.clientSource !== grantSource(opts.grant) || tokens.clientId !== opts.grant.client.clientId)) {
+  if (
+    opts.grant &&
+    (tokens.clientSource !== grantSource(opts.grant) || tokens.clientId !== opts.grant.client.clientId)
+  ) {
     // Tokens of another sign-in (a person's, or another client's) are not what was asked for.
     return undefined;
   }

@@ -15,7 +15,11 @@ import { OAuthFlowError } from './errors.js';
 export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt' | 'none';
 
 /** The client authentication methods a user may ask for (`none` is chosen only when nothing else is given). */
-export const CLIENT_AUTH_METHODS: readonly ClientAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'];
+export const CLIENT_AUTH_METHODS: readonly ClientAuthMethod[] = [
+  'client_secret_basic',
+  'client_secret_post',
+  'private_key_jwt',
+];
 
 /** RFC 7523 §2.2: the `client_assertion_type` of a JWT client assertion. */
 export const JWT_CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
@@ -49,7 +53,19 @@ export interface SigningKey {
   kid?: string;
 }
 
-const SUPPORTED_ALGS = new Set(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519']);
+const SUPPORTED_ALGS = new Set([
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+  'Ed25519',
+]);
 
 /** The algorithms that fit a key, the first being the default (RFC 7518 §3.1, RFC 8037 §3.1). */
 function algorithmsFor(key: KeyObject): string[] {
@@ -85,30 +101,52 @@ export function loadSigningKey(privateKey: string | PrivateJwk, algorithm?: stri
       if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
       jwk = parsed as PrivateJwk;
     } catch {
-      throw new OAuthFlowError('invalid-client-credentials', 'The private key looks like a JWK but is not a valid JSON object.');
+      throw new OAuthFlowError(
+        'invalid-client-credentials',
+        'The private key looks like a JWK but is not a valid JSON object.',
+      );
     }
   } else if (typeof privateKey !== 'string') {
     jwk = privateKey;
   }
   if (jwk && typeof jwk.d !== 'string') {
-    throw new OAuthFlowError('invalid-client-credentials', 'The JWK is a public key; private_key_jwt needs the private key (with "d").');
+    throw new OAuthFlowError(
+      'invalid-client-credentials',
+      'The JWK is a public key; private_key_jwt needs the private key (with "d").',
+    );
   }
   let key: KeyObject;
   try {
-    key = jwk ? createPrivateKey({ key: jwk as NodeJsonWebKey, format: 'jwk' }) : createPrivateKey(privateKey as string);
+    key = jwk
+      ? createPrivateKey({ key: jwk as NodeJsonWebKey, format: 'jwk' })
+      : createPrivateKey(privateKey as string);
   } catch {
-    throw new OAuthFlowError('invalid-client-credentials', 'The private key could not be read: give a PEM private key (PKCS#8, SEC1 or PKCS#1) or a private JWK.');
+    throw new OAuthFlowError(
+      'invalid-client-credentials',
+      'The private key could not be read: give a PEM private key (PKCS#8, SEC1 or PKCS#1) or a private JWK.',
+    );
   }
   if (key.type !== 'private') throw new OAuthFlowError('invalid-client-credentials', 'The key is not a private key.');
   const fits = algorithmsFor(key);
   if (fits.length === 0) {
-    throw new OAuthFlowError('invalid-client-credentials', `Keys of type ${key.asymmetricKeyType ?? 'unknown'} cannot sign a private_key_jwt assertion; use an RSA, EC (P-256/384/521) or Ed25519 key.`);
+    throw new OAuthFlowError(
+      'invalid-client-credentials',
+      `Keys of type ${key.asymmetricKeyType ?? 'unknown'} cannot sign a private_key_jwt assertion; use an RSA, EC (P-256/384/521) or Ed25519 key.`,
+    );
   }
   const jwkAlg = typeof jwk?.alg === 'string' ? jwk.alg : undefined;
   const alg = algorithm ?? jwkAlg ?? fits[0]!;
-  if (!SUPPORTED_ALGS.has(alg)) throw new OAuthFlowError('invalid-client-credentials', `The signing algorithm "${alg}" is not supported for private_key_jwt.`);
+  if (!SUPPORTED_ALGS.has(alg)) {
+    throw new OAuthFlowError(
+      'invalid-client-credentials',
+      `The signing algorithm "${alg}" is not supported for private_key_jwt.`,
+    );
+  }
   if (!fits.includes(alg)) {
-    throw new OAuthFlowError('invalid-client-credentials', `The signing algorithm ${alg} does not fit the key (it can sign with ${fits.join(', ')}).`);
+    throw new OAuthFlowError(
+      'invalid-client-credentials',
+      `The signing algorithm ${alg} does not fit the key (it can sign with ${fits.join(', ')}).`,
+    );
   }
   const kid = typeof jwk?.kid === 'string' ? jwk.kid : undefined;
   return { key, alg, ...(kid ? { kid } : {}) };
@@ -119,10 +157,15 @@ export function loadSigningKey(privateKey: string | PrivateJwk, algorithm?: stri
  * that loads; an explicit method must match what was given.
  */
 export function validateClientCredentials(credentials: ClientCredentials): SigningKey | undefined {
-  if (!credentials.clientId) throw new OAuthFlowError('invalid-client-credentials', 'The client credentials have no client id.');
+  if (!credentials.clientId) {
+    throw new OAuthFlowError('invalid-client-credentials', 'The client credentials have no client id.');
+  }
   const method = credentials.authMethod;
   if (credentials.privateKey !== undefined && method !== undefined && method !== 'private_key_jwt') {
-    throw new OAuthFlowError('invalid-client-credentials', `A private key is used with private_key_jwt, not with ${method}.`);
+    throw new OAuthFlowError(
+      'invalid-client-credentials',
+      `A private key is used with private_key_jwt, not with ${method}.`,
+    );
   }
   if (method === 'private_key_jwt' && credentials.privateKey === undefined) {
     throw new OAuthFlowError('invalid-client-credentials', 'private_key_jwt needs a private key.');
@@ -130,7 +173,9 @@ export function validateClientCredentials(credentials: ClientCredentials): Signi
   if ((method === 'client_secret_basic' || method === 'client_secret_post') && !credentials.clientSecret) {
     throw new OAuthFlowError('invalid-client-credentials', `${method} needs a client secret.`);
   }
-  return credentials.privateKey !== undefined ? loadSigningKey(credentials.privateKey, credentials.signingAlgorithm) : undefined;
+  return credentials.privateKey !== undefined
+    ? loadSigningKey(credentials.privateKey, credentials.signingAlgorithm)
+    : undefined;
 }
 
 type Metadata = AuthorizationServerMetadata & { token_endpoint_auth_signing_alg_values_supported?: string[] };
@@ -141,8 +186,13 @@ type Metadata = AuthorizationServerMetadata & { token_endpoint_auth_signing_alg_
  * metadata omits the list, `client_secret_basic` is the default. A method the AS
  * does not list is refused here, so a secret is never sent in a form the AS did not ask for.
  */
-export function selectTokenEndpointAuthMethod(credentials: ClientCredentials, listed: string[] | undefined, opts: { allowPublic: boolean }): ClientAuthMethod {
-  const supported = (m: ClientAuthMethod) => (listed ? listed.includes(m) : m === 'client_secret_basic' || m === 'none');
+export function selectTokenEndpointAuthMethod(
+  credentials: ClientCredentials,
+  listed: string[] | undefined,
+  opts: { allowPublic: boolean },
+): ClientAuthMethod {
+  const supported = (m: ClientAuthMethod) =>
+    listed ? listed.includes(m) : m === 'client_secret_basic' || m === 'none';
   const describe = () => (listed ? listed.join(', ') || 'nothing' : 'client_secret_basic (the default when unlisted)');
   let method: ClientAuthMethod;
   if (credentials.authMethod) method = credentials.authMethod;
@@ -150,15 +200,26 @@ export function selectTokenEndpointAuthMethod(credentials: ClientCredentials, li
   else if (credentials.clientSecret) {
     if (supported('client_secret_basic')) method = 'client_secret_basic';
     else if (supported('client_secret_post')) method = 'client_secret_post';
-    else throw new OAuthFlowError('unsupported-server', `The authorization server accepts no client secret at its token endpoint (it supports: ${describe()}).`);
+    else {
+      throw new OAuthFlowError(
+        'unsupported-server',
+        `The authorization server accepts no client secret at its token endpoint (it supports: ${describe()}).`,
+      );
+    }
   } else {
     if (!opts.allowPublic) {
-      throw new OAuthFlowError('invalid-client-credentials', 'The client credentials grant is for confidential clients (RFC 6749 §4.4): give a client secret or a private key.');
+      throw new OAuthFlowError(
+        'invalid-client-credentials',
+        'The client credentials grant is for confidential clients (RFC 6749 §4.4): give a client secret or a private key.',
+      );
     }
     method = 'none';
   }
   if (!supported(method) && !(method === 'none' && !listed)) {
-    throw new OAuthFlowError('unsupported-server', `The authorization server does not support ${method} at its token endpoint (it supports: ${describe()}).`);
+    throw new OAuthFlowError(
+      'unsupported-server',
+      `The authorization server does not support ${method} at its token endpoint (it supports: ${describe()}).`,
+    );
   }
   return method;
 }
@@ -178,7 +239,13 @@ export function basicAuthorization(clientId: string, clientSecret: string): stri
  * allow and which is not ambiguous like a token endpoint shared by several issuers), a short
  * `exp`, `iat`, and a random `jti` so the AS can refuse a replay.
  */
-export async function signClientAssertion(clientId: string, key: SigningKey, audience: string, nowMs: number, lifetimeSeconds = 60): Promise<string> {
+export async function signClientAssertion(
+  clientId: string,
+  key: SigningKey,
+  audience: string,
+  nowMs: number,
+  lifetimeSeconds = 60,
+): Promise<string> {
   const iat = Math.floor(nowMs / 1000);
   return new SignJWT({})
     .setProtectedHeader({ alg: key.alg, typ: 'JWT', ...(key.kid ? { kid: key.kid } : {}) })
@@ -203,11 +270,15 @@ export async function applyClientAuthentication(
 ): Promise<void> {
   switch (method) {
     case 'client_secret_basic':
-      if (!credentials.clientSecret) throw new OAuthFlowError('invalid-client-credentials', 'client_secret_basic needs a client secret.');
+      if (!credentials.clientSecret) {
+        throw new OAuthFlowError('invalid-client-credentials', 'client_secret_basic needs a client secret.');
+      }
       headers.set('Authorization', basicAuthorization(credentials.clientId, credentials.clientSecret));
       return;
     case 'client_secret_post':
-      if (!credentials.clientSecret) throw new OAuthFlowError('invalid-client-credentials', 'client_secret_post needs a client secret.');
+      if (!credentials.clientSecret) {
+        throw new OAuthFlowError('invalid-client-credentials', 'client_secret_post needs a client secret.');
+      }
       params.set('client_id', credentials.clientId);
       params.set('client_secret', credentials.clientSecret);
       return;
@@ -229,6 +300,9 @@ export async function applyClientAuthentication(
 export function checkSigningAlgorithm(metadata: Metadata | undefined, key: SigningKey): void {
   const algs = metadata?.token_endpoint_auth_signing_alg_values_supported;
   if (algs && !algs.includes(key.alg)) {
-    throw new OAuthFlowError('unsupported-server', `The authorization server does not accept ${key.alg} client assertions (it accepts: ${algs.join(', ') || 'none'}).`);
+    throw new OAuthFlowError(
+      'unsupported-server',
+      `The authorization server does not accept ${key.alg} client assertions (it accepts: ${algs.join(', ') || 'none'}).`,
+    );
   }
 }

@@ -13,7 +13,17 @@ import { OAuthFlowError } from './errors.js';
 import { onFlowPause, recordFlowExchange } from './flowSteps.js';
 import { AuthHttpClient, anySignal } from './http.js';
 import { authKeys, readJson, writeJson } from './store.js';
-import type { AuthChallenge, AuthStore, DiscoveryPurpose, DiscoveryState, FetchLike, HttpExchange, RedirectStrategy, StoredTokens, TokenInfo } from './types.js';
+import type {
+  AuthChallenge,
+  AuthStore,
+  DiscoveryPurpose,
+  DiscoveryState,
+  FetchLike,
+  HttpExchange,
+  RedirectStrategy,
+  StoredTokens,
+  TokenInfo,
+} from './types.js';
 
 export interface OAuthEngineOptions {
   store: AuthStore;
@@ -41,7 +51,13 @@ export interface OAuthEngineOptions {
   maxAuthorizationsPerRequest?: number;
 }
 
-export const DEFAULTS = { clientName: 'MCP Lens', timeoutMs: 5 * 60_000, discoveryTtlMs: 60 * 60_000, refreshSkewMs: 60_000, maxAuthorizations: 3 };
+export const DEFAULTS = {
+  clientName: 'MCP Lens',
+  timeoutMs: 5 * 60_000,
+  discoveryTtlMs: 60 * 60_000,
+  refreshSkewMs: 60_000,
+  maxAuthorizations: 3,
+};
 
 export function randomState(): string {
   return randomBytes(32).toString('base64url');
@@ -78,7 +94,10 @@ export class EngineContext {
     }
     this.logger = options.logger ?? silentLogger;
     this.now = options.now ?? Date.now;
-    this.http = new AuthHttpClient({ fetch: options.fetch ?? ((url, init) => fetch(url, init)), onHttpExchange: (e) => this.observe(e) });
+    this.http = new AuthHttpClient({
+      fetch: options.fetch ?? ((url, init) => fetch(url, init)),
+      onHttpExchange: (e) => this.observe(e),
+    });
   }
 
   /** Every OAuth exchange goes to the engine's observer and to the flow a stepper records, if any. */
@@ -103,10 +122,17 @@ export class EngineContext {
    * Runs one sign-in bounded by the engine's timeout and the caller's signal, reporting which one
    * ended it. The timeout counts running time only: a debugger paused between steps stops it.
    */
-  async bounded<T>(resource: string, callerSignal: AbortSignal | undefined, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  async bounded<T>(
+    resource: string,
+    callerSignal: AbortSignal | undefined,
+    run: (signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
     const timeoutMs = this.options.timeoutMs ?? DEFAULTS.timeoutMs;
     const timeout = new AbortController();
-    const expire = () => timeout.abort(new OAuthFlowError('timeout', `The sign-in to ${resource} timed out after ${Math.round(timeoutMs / 1000)} s.`));
+    const expire = () =>
+      timeout.abort(
+        new OAuthFlowError('timeout', `The sign-in to ${resource} timed out after ${Math.round(timeoutMs / 1000)} s.`),
+      );
     let remaining = timeoutMs;
     let since = performance.now();
     let timer: ReturnType<typeof setTimeout> | undefined = setTimeout(expire, remaining);
@@ -150,7 +176,9 @@ export class EngineContext {
     purpose: DiscoveryPurpose = 'authorization_code',
     rediscover = false,
   ): Promise<DiscoveryState> {
-    const cached = rediscover ? undefined : await readJson<DiscoveryState>(this.options.store, authKeys.discovery(resource));
+    const cached = rediscover
+      ? undefined
+      : await readJson<DiscoveryState>(this.options.store, authKeys.discovery(resource));
     const ttl = this.options.discoveryTtlMs ?? DEFAULTS.discoveryTtlMs;
     const fresh = cached && this.now() - cached.fetchedAt < ttl;
     const sameMetadata = !resourceMetadataUrl || resourceMetadataUrl === cached?.resourceMetadataUrl;

@@ -40,7 +40,9 @@ export function protectedResourceMetadataUrls(resource: string): string[] {
   const url = new URL(resource);
   const urls: string[] = [];
   const pathPart = url.pathname.endsWith('/') ? url.pathname.slice(0, -1) : url.pathname;
-  if (pathPart && pathPart !== '/') urls.push(new URL(`/.well-known/oauth-protected-resource${pathPart}`, url.origin).href);
+  if (pathPart && pathPart !== '/') {
+    urls.push(new URL(`/.well-known/oauth-protected-resource${pathPart}`, url.origin).href);
+  }
   urls.push(new URL('/.well-known/oauth-protected-resource', url.origin).href);
   return urls;
 }
@@ -64,14 +66,20 @@ export async function discoverProtectedResource(
     if (!response.ok) {
       await response.body?.cancel();
       if (response.status >= 500) {
-        throw new OAuthFlowError('discovery-failed', `HTTP ${response.status} loading the protected resource metadata from ${candidate}.`);
+        throw new OAuthFlowError(
+          'discovery-failed',
+          `HTTP ${response.status} loading the protected resource metadata from ${candidate}.`,
+        );
       }
       continue; // 404 (or another 4xx, or an unfollowed redirect): try the next location.
     }
     const raw = await readJsonBody(response, candidate);
     const parsed = OAuthProtectedResourceMetadataSchema.safeParse(raw);
     if (!parsed.success) {
-      throw new OAuthFlowError('discovery-failed', `Invalid protected resource metadata at ${candidate}: ${describeZod(parsed.error)}`);
+      throw new OAuthFlowError(
+        'discovery-failed',
+        `Invalid protected resource metadata at ${candidate}: ${describeZod(parsed.error)}`,
+      );
     }
     const metadata = parsed.data;
     if (!resourceMatches(resource, metadata.resource)) {
@@ -83,7 +91,10 @@ export async function discoverProtectedResource(
     return { url: candidate, metadata };
   }
   if (resourceMetadataUrl) {
-    throw new OAuthFlowError('discovery-failed', `The server's resource_metadata URL ${resourceMetadataUrl} could not be loaded.`);
+    throw new OAuthFlowError(
+      'discovery-failed',
+      `The server's resource_metadata URL ${resourceMetadataUrl} could not be loaded.`,
+    );
   }
   return undefined;
 }
@@ -96,12 +107,24 @@ export async function discoverProtectedResource(
  * so they are not required (RFC 8414 §2: authorization_endpoint is required only when a grant
  * uses it) — but an authorization endpoint that is present must still be safe.
  */
-export function checkAuthorizationServerMetadata(raw: Record<string, unknown>, purpose: DiscoveryPurpose = 'authorization_code'): void {
-  if (purpose === 'authorization_code' || raw.authorization_endpoint !== undefined) assertAuthorizationEndpoint(raw.authorization_endpoint);
-  for (const field of ['token_endpoint', 'registration_endpoint', 'revocation_endpoint', 'introspection_endpoint'] as const) {
+export function checkAuthorizationServerMetadata(
+  raw: Record<string, unknown>,
+  purpose: DiscoveryPurpose = 'authorization_code',
+): void {
+  if (purpose === 'authorization_code' || raw.authorization_endpoint !== undefined) {
+    assertAuthorizationEndpoint(raw.authorization_endpoint);
+  }
+  for (const field of [
+    'token_endpoint',
+    'registration_endpoint',
+    'revocation_endpoint',
+    'introspection_endpoint',
+  ] as const) {
     const value = raw[field];
     if (value === undefined) continue;
-    if (typeof value !== 'string') throw new OAuthFlowError('discovery-failed', `The ${field} in the metadata is not a string.`);
+    if (typeof value !== 'string') {
+      throw new OAuthFlowError('discovery-failed', `The ${field} in the metadata is not a string.`);
+    }
     assertSecureUrl(value, field.replace(/_/g, ' '));
   }
   if (purpose === 'machine') return;
@@ -140,7 +163,10 @@ export async function discoverAuthorizationServer(
     if (!response.ok) {
       await response.body?.cancel();
       if (response.status >= 500) {
-        throw new OAuthFlowError('discovery-failed', `HTTP ${response.status} loading the authorization server metadata from ${url.href}.`);
+        throw new OAuthFlowError(
+          'discovery-failed',
+          `HTTP ${response.status} loading the authorization server metadata from ${url.href}.`,
+        );
       }
       continue;
     }
@@ -166,9 +192,15 @@ export async function discoverAuthorizationServer(
     const parsed =
       type === 'oauth'
         ? (purpose === 'machine' ? OAuthMetadataSchema.partial(optional) : OAuthMetadataSchema).safeParse(raw)
-        : (purpose === 'machine' ? OpenIdProviderDiscoveryMetadataSchema.partial(optional) : OpenIdProviderDiscoveryMetadataSchema).safeParse(raw);
+        : (purpose === 'machine'
+            ? OpenIdProviderDiscoveryMetadataSchema.partial(optional)
+            : OpenIdProviderDiscoveryMetadataSchema
+          ).safeParse(raw);
     if (!parsed.success) {
-      throw new OAuthFlowError('discovery-failed', `Invalid authorization server metadata at ${url.href}: ${describeZod(parsed.error)}`);
+      throw new OAuthFlowError(
+        'discovery-failed',
+        `Invalid authorization server metadata at ${url.href}: ${describeZod(parsed.error)}`,
+      );
     }
     // Keep the fields the schemas do not know (revocation_endpoint for OIDC,
     // authorization_response_iss_parameter_supported) — they were checked above or are booleans.
@@ -202,11 +234,16 @@ export async function discover(
 ): Promise<DiscoveryState> {
   assertSecureUrl(resource, 'MCP server URL');
   // Steps 2 and 3 of the flow debugger (a plain call when no stepper records the flow).
-  const prm = await flowStep('resource-metadata', () => discoverProtectedResource(http, resource, resourceMetadataUrl, signal));
+  const prm = await flowStep('resource-metadata', () =>
+    discoverProtectedResource(http, resource, resourceMetadataUrl, signal),
+  );
   if (prm) {
     const issuer = prm.metadata.authorization_servers?.[0];
     if (!issuer) {
-      throw new OAuthFlowError('discovery-failed', 'The protected resource metadata names no authorization server (authorization_servers is empty).');
+      throw new OAuthFlowError(
+        'discovery-failed',
+        'The protected resource metadata names no authorization server (authorization_servers is empty).',
+      );
     }
     const as = await flowStep('authorization-server-metadata', async () => {
       const found = await discoverAuthorizationServer(http, issuer, true, signal, purpose);
@@ -231,7 +268,9 @@ export async function discover(
     };
   }
   const origin = new URL(resource).origin;
-  const as = await flowStep('authorization-server-metadata', () => discoverAuthorizationServer(http, origin, false, signal, purpose));
+  const as = await flowStep('authorization-server-metadata', () =>
+    discoverAuthorizationServer(http, origin, false, signal, purpose),
+  );
   return {
     resource,
     resourceIndicator: resource,
@@ -244,8 +283,14 @@ export async function discover(
 }
 
 /** The endpoints to use: from the metadata, or the 2025-03-26 defaults on the server's origin. */
-export function endpoints(state: DiscoveryState): { authorization: string; token: string; registration?: string; revocation?: string } {
-  const m = state.authorizationServerMetadata as (AuthorizationServerMetadata & { revocation_endpoint?: string }) | undefined;
+export function endpoints(state: DiscoveryState): {
+  authorization: string;
+  token: string;
+  registration?: string;
+  revocation?: string;
+} {
+  const m = state.authorizationServerMetadata as
+    (AuthorizationServerMetadata & { revocation_endpoint?: string }) | undefined;
   if (m) {
     return {
       authorization: m.authorization_endpoint,

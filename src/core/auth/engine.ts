@@ -60,7 +60,11 @@ export class OAuthEngine {
    * checks as for a browser sign-in (resource, issuer, https), then one token request with the
    * client's own authentication (`client_secret_basic`, `client_secret_post` or `private_key_jwt`).
    */
-  signInWithClientCredentials(resourceUrl: string, client: ClientCredentials, opts: MachineSignInOptions = {}): Promise<TokenInfo> {
+  signInWithClientCredentials(
+    resourceUrl: string,
+    client: ClientCredentials,
+    opts: MachineSignInOptions = {},
+  ): Promise<TokenInfo> {
     return this.signInWithGrant(resourceUrl, { type: 'client_credentials', client }, opts);
   }
 
@@ -93,7 +97,10 @@ export class OAuthEngine {
   }
 
   /** Revokes the tokens (RFC 7009) where the server offers it, then deletes them locally. */
-  signOut(resourceUrl: string, opts: { preRegistered?: PreRegisteredClient; grant?: MachineGrant } = {}): Promise<void> {
+  signOut(
+    resourceUrl: string,
+    opts: { preRegistered?: PreRegisteredClient; grant?: MachineGrant } = {},
+  ): Promise<void> {
     return signOut(this.ctx, resourceUrl, opts);
   }
 

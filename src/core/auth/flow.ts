@@ -10,7 +10,15 @@ import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
 import { DoctorHttp, DoctorRequestError } from '../doctor/http.js';
 import { parseBearerChallenge, type OAuthEngine, type SignInOptions } from './engine.js';
 import { OAuthFlowError } from './errors.js';
-import { addFlowSecretHeader, flowStep, recordFlowExchange, withFlowStepper, type ChallengeOutcome, type FlowStepper, type InitializeOutcome } from './flowSteps.js';
+import {
+  addFlowSecretHeader,
+  flowStep,
+  recordFlowExchange,
+  withFlowStepper,
+  type ChallengeOutcome,
+  type FlowStepper,
+  type InitializeOutcome,
+} from './flowSteps.js';
 import type { FetchLike, TokenInfo } from './types.js';
 import { canonicalResource } from './urls.js';
 
@@ -47,10 +55,26 @@ export function runAuthFlow(engine: OAuthEngine, resourceUrl: string, opts: Auth
     for (const [name, value] of Object.entries(opts.secretHeaders ?? {})) addFlowSecretHeader(name, value);
     const challenge = await flowStep('challenge', () => probeChallenge(resourceUrl, opts));
     if (challenge.status !== 401) {
-      throw new OAuthFlowError('unsupported-server', `The server answered HTTP ${challenge.status} without a token: it does not ask for a sign-in.`);
+      throw new OAuthFlowError(
+        'unsupported-server',
+        `The server answered HTTP ${challenge.status} without a token: it does not ask for a sign-in.`,
+      );
     }
-    const { connect, transport: _transport, headers: _headers, secretHeaders: _secretHeaders, fetch: _fetch, probeTimeoutMs: _timeout, ...signIn } = opts;
-    const token = await engine.signIn(resourceUrl, { rediscover: true, ...signIn, stepper: opts.stepper, challenge: challenge.challenge });
+    const {
+      connect,
+      transport: _transport,
+      headers: _headers,
+      secretHeaders: _secretHeaders,
+      fetch: _fetch,
+      probeTimeoutMs: _timeout,
+      ...signIn
+    } = opts;
+    const token = await engine.signIn(resourceUrl, {
+      rediscover: true,
+      ...signIn,
+      stepper: opts.stepper,
+      challenge: challenge.challenge,
+    });
     const initialize = await flowStep('initialize', connect);
     return { token, initialize };
   });
@@ -71,7 +95,11 @@ async function probeChallenge(resourceUrl: string, opts: AuthFlowOptions): Promi
           jsonrpc: '2.0',
           id: 0,
           method: 'initialize',
-          params: { protocolVersion: LATEST_PROTOCOL_VERSION, capabilities: {}, clientInfo: { name: 'mcp-lens', version: '0.1.0' } },
+          params: {
+            protocolVersion: LATEST_PROTOCOL_VERSION,
+            capabilities: {},
+            clientInfo: { name: 'mcp-lens', version: '0.1.0' },
+          },
         }),
       };
   try {

@@ -31,8 +31,21 @@ function sanitizeExchange(e: FlowExchange): FlowExchange {
     return masked?.replace(/(^|&)state=[^&]*/g, `$1state=${encodeURIComponent(MASK)}`);
   };
   return {
-    request: { method: e.request.method, url: url(e.request.url), headers: maskHeaders(e.request.headers), ...(e.request.body !== undefined ? { body: body(e.request.body, e.request.headers) } : {}) },
-    ...(e.response ? { response: { status: e.response.status, headers: maskHeaders(e.response.headers), ...(e.response.body !== undefined ? { body: body(e.response.body, e.response.headers) } : {}) } } : {}),
+    request: {
+      method: e.request.method,
+      url: url(e.request.url),
+      headers: maskHeaders(e.request.headers),
+      ...(e.request.body !== undefined ? { body: body(e.request.body, e.request.headers) } : {}),
+    },
+    ...(e.response
+      ? {
+          response: {
+            status: e.response.status,
+            headers: maskHeaders(e.response.headers),
+            ...(e.response.body !== undefined ? { body: body(e.response.body, e.response.headers) } : {}),
+          },
+        }
+      : {}),
     ...(e.error ? { error: e.error } : {}),
     durationMs: e.durationMs,
   };
@@ -44,33 +57,53 @@ export function sanitizeTrace(trace: FlowTrace): FlowTrace {
     ...trace,
     steps: trace.steps.map((s) => ({
       ...s,
-      params: s.params?.map((p) => (p.name === 'state' || /^(code|code_verifier|client_secret|access_token|refresh_token)$/.test(p.name) ? { ...p, value: MASK } : p)),
+      params: s.params?.map((p) =>
+        p.name === 'state' || /^(code|code_verifier|client_secret|access_token|refresh_token)$/.test(p.name)
+          ? { ...p, value: MASK }
+          : p,
+      ),
       exchanges: s.exchanges.map(sanitizeExchange),
     })),
   };
 }
 
-const STATE_LABEL: Record<FlowTraceState, string> = { running: 'running', paused: 'paused', succeeded: 'signed in', failed: 'failed', cancelled: 'cancelled' };
+const STATE_LABEL: Record<FlowTraceState, string> = {
+  running: 'running',
+  paused: 'paused',
+  succeeded: 'signed in',
+  failed: 'failed',
+  cancelled: 'cancelled',
+};
 
 export function flowTraceToMarkdown(raw: FlowTrace): string {
   const trace = sanitizeTrace(raw);
   const out: string[] = ['# MCP Lens OAuth flow', ''];
   out.push(`- **Server:** ${escapeMarkdown(trace.serverName)} (\`${trace.resource.replace(/`/g, '%60')}\`)`);
-  out.push(`- **Run:** ${new Date(trace.startedAt).toISOString()}${trace.finishedAt ? ` (${trace.finishedAt - trace.startedAt} ms)` : ''}, ${trace.mode === 'step' ? 'step by step' : 'straight through'}`);
+  out.push(
+    `- **Run:** ${new Date(trace.startedAt).toISOString()}${trace.finishedAt ? ` (${trace.finishedAt - trace.startedAt} ms)` : ''}, ${trace.mode === 'step' ? 'step by step' : 'straight through'}`,
+  );
   out.push(`- **Result:** ${STATE_LABEL[trace.state]}${trace.error ? ` — ${escapeMarkdown(trace.error)}` : ''}`, '');
   out.push('| # | Step | Result | Time | Summary |', '|---|---|---|---|---|');
-  for (const s of trace.steps) out.push(`| ${s.index} | ${escapeMarkdown(s.title)} | ${ICON[s.status]} ${s.status.toUpperCase()} | ${s.durationMs} ms | ${escapeMarkdown(s.summary)} |`);
+  for (const s of trace.steps) {
+    out.push(
+      `| ${s.index} | ${escapeMarkdown(s.title)} | ${ICON[s.status]} ${s.status.toUpperCase()} | ${s.durationMs} ms | ${escapeMarkdown(s.summary)} |`,
+    );
+  }
   out.push('');
   for (const s of trace.steps) {
     out.push(`## ${s.index}. ${escapeMarkdown(s.title)} — ${ICON[s.status]} ${s.status.toUpperCase()}`, '');
     out.push(escapeMarkdown(s.summary), '');
     for (const c of s.checks) {
-      out.push(`- ${ICON[c.status]} ${escapeMarkdown(c.summary)}${c.spec ? ` _(${escapeMarkdown(c.spec)})_` : ''}${c.fix ? ` **Fix:** ${escapeMarkdown(c.fix)}` : ''}`);
+      out.push(
+        `- ${ICON[c.status]} ${escapeMarkdown(c.summary)}${c.spec ? ` _(${escapeMarkdown(c.spec)})_` : ''}${c.fix ? ` **Fix:** ${escapeMarkdown(c.fix)}` : ''}`,
+      );
     }
     if (s.checks.length) out.push('');
     if (s.params?.length) {
       out.push('| Parameter | Value | Meaning |', '|---|---|---|');
-      for (const p of s.params) out.push(`| ${escapeMarkdown(p.name)} | ${escapeMarkdown(p.value)} | ${escapeMarkdown(p.meaning)} |`);
+      for (const p of s.params) {
+        out.push(`| ${escapeMarkdown(p.name)} | ${escapeMarkdown(p.value)} | ${escapeMarkdown(p.meaning)} |`);
+      }
       out.push('');
     }
     for (const d of s.details) out.push(`- ${escapeMarkdown(d)}`);
@@ -84,4 +117,3 @@ export function flowTraceToMarkdown(raw: FlowTrace): string {
 export function flowTraceToJson(trace: FlowTrace): string {
   return `${JSON.stringify(sanitizeTrace(trace), null, 2)}\n`;
 }
-

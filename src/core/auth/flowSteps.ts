@@ -12,8 +12,22 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { untilAborted } from '../abort.js';
-import type { AuthorizationServerMetadata, OAuthProtectedResourceMetadata, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
-import { FLOW_STEP_ORDER, FLOW_STEP_TITLES, type FlowCheckStatus as CheckStatus, type FlowCheckView, type FlowExchangeView, type FlowParamView, type FlowStepId, type FlowStepRef, type FlowStepView } from '../../shared/protocol.js';
+import type {
+  AuthorizationServerMetadata,
+  OAuthProtectedResourceMetadata,
+  OAuthTokens,
+} from '@modelcontextprotocol/sdk/shared/auth.js';
+import {
+  FLOW_STEP_ORDER,
+  FLOW_STEP_TITLES,
+  type FlowCheckStatus as CheckStatus,
+  type FlowCheckView,
+  type FlowExchangeView,
+  type FlowParamView,
+  type FlowStepId,
+  type FlowStepRef,
+  type FlowStepView,
+} from '../../shared/protocol.js';
 import { OAuthFlowError, cancelReason, type OAuthFlowErrorCode } from './errors.js';
 import { MASK, maskBody, maskHeaders, maskUrl } from './redact.js';
 import type { AuthChallenge, ClientSource } from './types.js';
@@ -175,8 +189,17 @@ export async function recordMcpExchange(
     text = '(event stream)';
   }
   recordFlowExchange({
-    request: { method: init.method, url: maskUrl(url), headers: maskHeaders(init.headers), ...(requestBody !== undefined ? { body: maskBody(requestBody, init.headers.get('content-type')) } : {}) },
-    response: { status: response.status, headers: maskHeaders(response.headers), ...(text !== undefined ? { body: maskBody(text, type) } : {}) },
+    request: {
+      method: init.method,
+      url: maskUrl(url),
+      headers: maskHeaders(init.headers),
+      ...(requestBody !== undefined ? { body: maskBody(requestBody, init.headers.get('content-type')) } : {}),
+    },
+    response: {
+      status: response.status,
+      headers: maskHeaders(response.headers),
+      ...(text !== undefined ? { body: maskBody(text, type) } : {}),
+    },
     durationMs: Math.round(durationMs),
   });
 }
@@ -185,7 +208,11 @@ export async function recordMcpExchange(
  * Runs `run` with a recorder for `stepper`, unless this stepper already records the current
  * context (`runAuthFlow` wraps `signIn`: one recorder for the eight steps).
  */
-export function withFlowStepper<T>(stepper: FlowStepper | undefined, signal: AbortSignal | undefined, run: () => Promise<T>): Promise<T> {
+export function withFlowStepper<T>(
+  stepper: FlowStepper | undefined,
+  signal: AbortSignal | undefined,
+  run: () => Promise<T>,
+): Promise<T> {
   if (!stepper) return run();
   const current = flowScope.getStore();
   if (current?.stepper === stepper) return run();
@@ -213,12 +240,19 @@ class FlowRecorder {
     const { error, durationMs } = exchange;
     const request = { ...exchange.request, headers: this.maskNamed(exchange.request.headers) };
     const response = exchange.response && { ...exchange.response, headers: this.maskNamed(exchange.response.headers) };
-    this.current.exchanges.push({ request, ...(response ? { response } : {}), ...(error ? { error } : {}), durationMs: Math.round(durationMs) });
+    this.current.exchanges.push({
+      request,
+      ...(response ? { response } : {}),
+      ...(error ? { error } : {}),
+      durationMs: Math.round(durationMs),
+    });
   }
 
   private maskNamed(headers: Record<string, string>): Record<string, string> {
     if (this.secretHeaderNames.size === 0) return headers;
-    return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, this.secretHeaderNames.has(k.toLowerCase()) ? MASK : v]));
+    return Object.fromEntries(
+      Object.entries(headers).map(([k, v]) => [k, this.secretHeaderNames.has(k.toLowerCase()) ? MASK : v]),
+    );
   }
 
   async step<K extends FlowStepId, V extends FlowStepValues[K]>(id: K, run: () => Promise<V>): Promise<V> {
@@ -256,7 +290,13 @@ class FlowRecorder {
     }
   }
 
-  private emit(info: FlowStepInfo, d: Description, exchanges: FlowExchange[], startedAt: number, durationMs: number): void {
+  private emit(
+    info: FlowStepInfo,
+    d: Description,
+    exchanges: FlowExchange[],
+    startedAt: number,
+    durationMs: number,
+  ): void {
     const status = d.status ?? worst(d.checks);
     const result: FlowStepResult = {
       ...info,
@@ -299,7 +339,12 @@ function safeDescribe<K extends FlowStepId>(id: K, value: FlowStepValues[K], ctx
   try {
     return (DESCRIBE[id] as (v: FlowStepValues[K], c: DescribeContext) => Description)(value, ctx);
   } catch (error) {
-    return { status: 'pass', summary: 'Done.', checks: [], details: [`(could not describe the step: ${error instanceof Error ? error.message : String(error)})`] };
+    return {
+      status: 'pass',
+      summary: 'Done.',
+      checks: [],
+      details: [`(could not describe the step: ${error instanceof Error ? error.message : String(error)})`],
+    };
   }
 }
 
@@ -329,20 +374,35 @@ function specForError(error: unknown): string | undefined {
 }
 
 function tried(exchanges: FlowExchange[]): string[] {
-  return exchanges.map((e) => `${e.request.method} ${e.request.url} → ${e.response ? `HTTP ${e.response.status}` : (e.error ?? 'no answer')}`);
+  return exchanges.map(
+    (e) =>
+      `${e.request.method} ${e.request.url} → ${e.response ? `HTTP ${e.response.status}` : (e.error ?? 'no answer')}`,
+  );
 }
 
 const pass = (summary: string, spec?: string): FlowCheck => ({ status: 'pass', summary, ...(spec ? { spec } : {}) });
-const warn = (summary: string, spec?: string, fix?: string): FlowCheck => ({ status: 'warn', summary, ...(spec ? { spec } : {}), ...(fix ? { fix } : {}) });
-const fail = (summary: string, spec?: string, fix?: string): FlowCheck => ({ status: 'fail', summary, ...(spec ? { spec } : {}), ...(fix ? { fix } : {}) });
+const warn = (summary: string, spec?: string, fix?: string): FlowCheck => ({
+  status: 'warn',
+  summary,
+  ...(spec ? { spec } : {}),
+  ...(fix ? { fix } : {}),
+});
+const fail = (summary: string, spec?: string, fix?: string): FlowCheck => ({
+  status: 'fail',
+  summary,
+  ...(spec ? { spec } : {}),
+  ...(fix ? { fix } : {}),
+});
 
 const PARAM_MEANINGS: Record<string, string> = {
   response_type: 'The authorization code grant (OAuth 2.1 §4.1.1).',
   client_id: 'Who asks: the client identifier from step 4.',
   redirect_uri: 'Where the browser brings the code back; it must match the registration exactly (RFC 8252 §7.3).',
-  scope: 'The permissions asked for: the challenge\'s scope, else the resource\'s scopes_supported (MCP "Scope Selection Strategy").',
+  scope:
+    'The permissions asked for: the challenge\'s scope, else the resource\'s scopes_supported (MCP "Scope Selection Strategy").',
   state: 'A random value checked on the callback against cross-site request forgery (RFC 6749 §10.12). Masked here.',
-  code_challenge: 'The SHA-256 of the secret code verifier; the token request proves possession of it (PKCE, RFC 7636 §4.2).',
+  code_challenge:
+    'The SHA-256 of the secret code verifier; the token request proves possession of it (PKCE, RFC 7636 §4.2).',
   code_challenge_method: 'S256: the only PKCE method MCP allows (OAuth 2.1 §4.1.1).',
   resource: 'The MCP server the token is for (RFC 8707 §2): the token cannot be replayed elsewhere.',
   prompt: 'Asks the authorization server to show (or skip) its consent page.',
@@ -373,7 +433,9 @@ const DESCRIBE: Describers = {
         ),
       );
     } else if (!/^\s*Bearer\b/i.test(v.wwwAuthenticate) && !/,\s*Bearer\b/i.test(v.wwwAuthenticate)) {
-      checks.push(warn('The WWW-Authenticate header has no Bearer challenge.', 'RFC 6750 §3', 'Use the Bearer scheme.'));
+      checks.push(
+        warn('The WWW-Authenticate header has no Bearer challenge.', 'RFC 6750 §3', 'Use the Bearer scheme.'),
+      );
     } else if (v.challenge.resourceMetadataUrl) {
       checks.push(pass(`resource_metadata points to ${v.challenge.resourceMetadataUrl}.`, 'RFC 9728 §5.1'));
     } else {
@@ -385,16 +447,25 @@ const DESCRIBE: Describers = {
         ),
       );
     }
-    if (v.challenge.scope) checks.push(pass(`The challenge asks for the scope "${v.challenge.scope}".`, 'RFC 6750 §3; MCP "Scope Selection Strategy"'));
+    if (v.challenge.scope) {
+      checks.push(
+        pass(`The challenge asks for the scope "${v.challenge.scope}".`, 'RFC 6750 §3; MCP "Scope Selection Strategy"'),
+      );
+    }
     const details = v.wwwAuthenticate ? [`WWW-Authenticate: ${v.wwwAuthenticate}`] : [];
-    return { summary: `HTTP 401${v.challenge.resourceMetadataUrl ? ' with resource_metadata' : ''}${v.challenge.scope ? `, scope "${v.challenge.scope}"` : ''}.`, details, checks };
+    return {
+      summary: `HTTP 401${v.challenge.resourceMetadataUrl ? ' with resource_metadata' : ''}${v.challenge.scope ? `, scope "${v.challenge.scope}"` : ''}.`,
+      details,
+      checks,
+    };
   },
 
   'resource-metadata': (v, ctx) => {
     const details = tried(ctx.exchanges);
     if (!v) {
       return {
-        summary: 'No protected resource metadata: the server is treated as a 2025-03-26 server, its origin as the authorization server.',
+        summary:
+          'No protected resource metadata: the server is treated as a 2025-03-26 server, its origin as the authorization server.',
         details,
         checks: [
           warn(
@@ -412,7 +483,11 @@ const DESCRIBE: Describers = {
       pass(`authorization_servers names ${m.authorization_servers?.[0] ?? '(none)'}.`, 'RFC 9728 §2'),
     ];
     if (m.scopes_supported?.length) details.push(`scopes_supported: ${m.scopes_supported.join(' ')}`);
-    return { summary: `Resource ${m.resource}, authorization server ${m.authorization_servers?.[0] ?? '(none)'}.`, details, checks };
+    return {
+      summary: `Resource ${m.resource}, authorization server ${m.authorization_servers?.[0] ?? '(none)'}.`,
+      details,
+      checks,
+    };
   },
 
   'authorization-server-metadata': (v, ctx) => {
@@ -420,7 +495,8 @@ const DESCRIBE: Describers = {
     const answered = ctx.exchanges.find((e) => e.response && e.response.status >= 200 && e.response.status < 300);
     if (!v) {
       return {
-        summary: 'No authorization server metadata: the 2025-03-26 default endpoints /authorize, /token and /register are used.',
+        summary:
+          'No authorization server metadata: the 2025-03-26 default endpoints /authorize, /token and /register are used.',
         details,
         checks: [
           warn(
@@ -433,17 +509,39 @@ const DESCRIBE: Describers = {
     }
     const m = v.metadata as AuthorizationServerMetadata & { authorization_response_iss_parameter_supported?: boolean };
     const checks: FlowCheck[] = [
-      pass(`Answered at ${answered?.request.url ?? '(unknown)'} after ${ctx.exchanges.length} request${ctx.exchanges.length === 1 ? '' : 's'}.`, 'MCP 2025-06-18 Authorization §2.3.2; RFC 8414 §3'),
+      pass(
+        `Answered at ${answered?.request.url ?? '(unknown)'} after ${ctx.exchanges.length} request${ctx.exchanges.length === 1 ? '' : 's'}.`,
+        'MCP 2025-06-18 Authorization §2.3.2; RFC 8414 §3',
+      ),
       pass(`issuer "${m.issuer}" is the authorization server it was asked for.`, 'RFC 8414 §3.3'),
-      pass('PKCE S256 is advertised (code_challenge_methods_supported).', 'OAuth 2.1 §4.1.1; MCP 2025-06-18 Authorization "Authorization Code Protection"'),
+      pass(
+        'PKCE S256 is advertised (code_challenge_methods_supported).',
+        'OAuth 2.1 §4.1.1; MCP 2025-06-18 Authorization "Authorization Code Protection"',
+      ),
       pass('Every endpoint is https or loopback.', 'OAuth 2.1 §1.5; RFC 9700 §2.6'),
     ];
-    if (m.registration_endpoint) checks.push(pass('Dynamic client registration is offered.', 'RFC 7591; MCP 2025-06-18 Authorization §2.4'));
-    if ((m as { client_id_metadata_document_supported?: boolean }).client_id_metadata_document_supported) {
-      checks.push(pass('Client ID Metadata Documents are supported.', 'MCP 2025-11-25 Authorization "Client ID Metadata Documents"'));
+    if (m.registration_endpoint) {
+      checks.push(pass('Dynamic client registration is offered.', 'RFC 7591; MCP 2025-06-18 Authorization §2.4'));
     }
-    if (m.authorization_response_iss_parameter_supported) checks.push(pass('The callback will carry iss (checked in step 6).', 'RFC 9207 §3'));
-    else checks.push(warn('authorization_response_iss_parameter_supported is not advertised: mix-up attacks are harder to detect.', 'RFC 9207 §3', 'Send iss with the authorization response and advertise it.'));
+    if ((m as { client_id_metadata_document_supported?: boolean }).client_id_metadata_document_supported) {
+      checks.push(
+        pass(
+          'Client ID Metadata Documents are supported.',
+          'MCP 2025-11-25 Authorization "Client ID Metadata Documents"',
+        ),
+      );
+    }
+    if (m.authorization_response_iss_parameter_supported) {
+      checks.push(pass('The callback will carry iss (checked in step 6).', 'RFC 9207 §3'));
+    } else {
+      checks.push(
+        warn(
+          'authorization_response_iss_parameter_supported is not advertised: mix-up attacks are harder to detect.',
+          'RFC 9207 §3',
+          'Send iss with the authorization response and advertise it.',
+        ),
+      );
+    }
     details.push(`authorization_endpoint: ${m.authorization_endpoint}`, `token_endpoint: ${m.token_endpoint}`);
     if (m.registration_endpoint) details.push(`registration_endpoint: ${m.registration_endpoint}`);
     return { summary: `Issuer ${m.issuer}.`, details, checks };
@@ -456,7 +554,9 @@ const DESCRIBE: Describers = {
     const how: Record<ClientSource, string> = {
       'pre-registered': 'the pre-registered client given in the connection settings',
       'client-id-metadata-document': 'a Client ID Metadata Document URL',
-      'dynamic-registration': registeredNow ? 'dynamic client registration, just now' : 'the dynamic registration stored for this authorization server',
+      'dynamic-registration': registeredNow
+        ? 'dynamic client registration, just now'
+        : 'the dynamic registration stored for this authorization server',
       'client-credentials': 'client credentials',
       'cross-app-access': 'cross-app access',
     };
@@ -479,10 +579,21 @@ const DESCRIBE: Describers = {
     }
     if (v.source === 'dynamic-registration' && registeredNow) {
       checks.push(pass(`The redirect URI ${redirectUri ?? ''} was accepted.`, 'RFC 7591 §3.2; RFC 8252 §7.3'));
-      checks.push(pass(v.info.client_secret ? 'A client secret was issued (kept in secret storage).' : 'A public client (token_endpoint_auth_method "none"), as a native app should be.', 'RFC 8252 §8.4'));
+      checks.push(
+        pass(
+          v.info.client_secret
+            ? 'A client secret was issued (kept in secret storage).'
+            : 'A public client (token_endpoint_auth_method "none"), as a native app should be.',
+          'RFC 8252 §8.4',
+        ),
+      );
     }
     ctx.secret(v.info.client_secret);
-    return { summary: `Client id ${clientId} (${v.source}).`, details: redirectUri ? [`redirect_uri: ${redirectUri}`] : [], checks };
+    return {
+      summary: `Client id ${clientId} (${v.source}).`,
+      details: redirectUri ? [`redirect_uri: ${redirectUri}`] : [],
+      checks,
+    };
   },
 
   authorization: (v, ctx) => {
@@ -491,15 +602,35 @@ const DESCRIBE: Describers = {
     ctx.secret(url.searchParams.get('state'));
     const params: FlowParam[] = [];
     for (const [name, value] of url.searchParams) {
-      params.push({ name, value: name === 'state' ? MASK : value, meaning: PARAM_MEANINGS[name] ?? 'An extra parameter of the authorization server.' });
+      params.push({
+        name,
+        value: name === 'state' ? MASK : value,
+        meaning: PARAM_MEANINGS[name] ?? 'An extra parameter of the authorization server.',
+      });
     }
     const has = (n: string) => url.searchParams.has(n);
     const checks: FlowCheck[] = [
-      url.protocol === 'https:' || isLoopbackUrl(url) ? pass('The authorization endpoint is https (or loopback).', 'OAuth 2.1 §1.5') : fail('The authorization endpoint is not https.', 'OAuth 2.1 §1.5'),
-      url.searchParams.get('code_challenge_method') === 'S256' && has('code_challenge') ? pass('PKCE with S256.', 'OAuth 2.1 §4.1.1; RFC 7636 §4.2') : fail('No PKCE S256 challenge.', 'OAuth 2.1 §4.1.1'),
-      has('state') ? pass('A fresh random state, checked on the callback.', 'RFC 6749 §10.12') : fail('No state.', 'RFC 6749 §10.12'),
-      has('resource') ? pass(`Resource indicator ${url.searchParams.get('resource') ?? ''}.`, 'RFC 8707 §2; MCP 2025-06-18 Authorization §2.5.1') : fail('No resource indicator.', 'RFC 8707 §2'),
-      has('scope') ? pass(`Scope "${url.searchParams.get('scope') ?? ''}".`, 'MCP "Scope Selection Strategy"') : pass('No scope: neither the challenge nor the resource metadata named one.', 'MCP "Scope Selection Strategy"'),
+      url.protocol === 'https:' || isLoopbackUrl(url)
+        ? pass('The authorization endpoint is https (or loopback).', 'OAuth 2.1 §1.5')
+        : fail('The authorization endpoint is not https.', 'OAuth 2.1 §1.5'),
+      url.searchParams.get('code_challenge_method') === 'S256' && has('code_challenge')
+        ? pass('PKCE with S256.', 'OAuth 2.1 §4.1.1; RFC 7636 §4.2')
+        : fail('No PKCE S256 challenge.', 'OAuth 2.1 §4.1.1'),
+      has('state')
+        ? pass('A fresh random state, checked on the callback.', 'RFC 6749 §10.12')
+        : fail('No state.', 'RFC 6749 §10.12'),
+      has('resource')
+        ? pass(
+            `Resource indicator ${url.searchParams.get('resource') ?? ''}.`,
+            'RFC 8707 §2; MCP 2025-06-18 Authorization §2.5.1',
+          )
+        : fail('No resource indicator.', 'RFC 8707 §2'),
+      has('scope')
+        ? pass(`Scope "${url.searchParams.get('scope') ?? ''}".`, 'MCP "Scope Selection Strategy"')
+        : pass(
+            'No scope: neither the challenge nor the resource metadata named one.',
+            'MCP "Scope Selection Strategy"',
+          ),
     ];
     return {
       summary: `Opens ${url.origin}${url.pathname} in the system browser.`,
@@ -514,9 +645,20 @@ const DESCRIBE: Describers = {
     ctx.secret(p.get('code'));
     ctx.secret(p.get('state'));
     const iss = p.get('iss');
-    const checks: FlowCheck[] = [pass('state matches the one sent.', 'RFC 6749 §10.12'), pass('An authorization code arrived (masked).', 'RFC 6749 §4.1.2')];
+    const checks: FlowCheck[] = [
+      pass('state matches the one sent.', 'RFC 6749 §10.12'),
+      pass('An authorization code arrived (masked).', 'RFC 6749 §4.1.2'),
+    ];
     if (iss !== null) checks.push(pass(`iss "${iss}" is the expected issuer.`, 'RFC 9207 §2.4'));
-    else if (!v.issRequired) checks.push(warn('No iss parameter (the authorization server does not promise one).', 'RFC 9207 §2.4', 'Send iss with the authorization response (RFC 9207).'));
+    else if (!v.issRequired) {
+      checks.push(
+        warn(
+          'No iss parameter (the authorization server does not promise one).',
+          'RFC 9207 §2.4',
+          'Send iss with the authorization response (RFC 9207).',
+        ),
+      );
+    }
     const details = [`code: ${MASK}`, `state: ${MASK}`, `iss: ${iss ?? '(absent)'}`];
     return { summary: `Code received${iss ? ` from ${iss}` : ''}.`, details, checks };
   },
@@ -529,16 +671,30 @@ const DESCRIBE: Describers = {
     checks.push(
       v.expires_in !== undefined
         ? pass(`It expires in ${v.expires_in} s.`, 'RFC 6749 §5.1')
-        : warn('expires_in is missing: the client cannot refresh before expiry.', 'RFC 6749 §5.1', 'Return expires_in with every access token.'),
+        : warn(
+            'expires_in is missing: the client cannot refresh before expiry.',
+            'RFC 6749 §5.1',
+            'Return expires_in with every access token.',
+          ),
     );
     checks.push(
       v.refresh_token
         ? pass('A refresh token was issued (kept in secret storage).', 'RFC 6749 §6; OAuth 2.1 §4.3')
-        : warn('No refresh token: a new browser sign-in is needed when the token expires.', 'RFC 6749 §6', 'Issue a refresh token to public clients with rotation (OAuth 2.1 §4.3.1).'),
+        : warn(
+            'No refresh token: a new browser sign-in is needed when the token expires.',
+            'RFC 6749 §6',
+            'Issue a refresh token to public clients with rotation (OAuth 2.1 §4.3.1).',
+          ),
     );
-    if (ctx.exchanges.every((e) => !e.response || e.response.status < 300 || e.response.status >= 400)) checks.push(pass('No redirect from the token endpoint.', 'RFC 9700 §4.11'));
+    if (ctx.exchanges.every((e) => !e.response || e.response.status < 300 || e.response.status >= 400)) {
+      checks.push(pass('No redirect from the token endpoint.', 'RFC 9700 §4.11'));
+    }
     const details = [`token_type: ${v.token_type}`, `scope: ${v.scope ?? '(as requested)'}`];
-    return { summary: `Token issued${v.scope ? ` for "${v.scope}"` : ''}${v.expires_in !== undefined ? `, valid ${v.expires_in} s` : ''}.`, details, checks };
+    return {
+      summary: `Token issued${v.scope ? ` for "${v.scope}"` : ''}${v.expires_in !== undefined ? `, valid ${v.expires_in} s` : ''}.`,
+      details,
+      checks,
+    };
   },
 
   initialize: (v, ctx) => {
@@ -547,11 +703,23 @@ const DESCRIBE: Describers = {
     const checks: FlowCheck[] = [];
     checks.push(
       withToken.length
-        ? pass('The token went in the Authorization header, never in the URL.', 'RFC 6750 §2.1; MCP 2025-06-18 Authorization §2.6.1')
+        ? pass(
+            'The token went in the Authorization header, never in the URL.',
+            'RFC 6750 §2.1; MCP 2025-06-18 Authorization §2.6.1',
+          )
         : warn('No request with the token was seen in this step.', 'MCP 2025-06-18 Authorization §2.6.1'),
     );
     if (refused) checks.push(warn('The server refused a request with the token at first.', 'RFC 6750 §3.1'));
-    checks.push(pass(`initialize succeeded: ${v.serverName ?? 'server'} ${v.serverVersion ?? ''}`.trim() + (v.protocolVersion ? `, protocol ${v.protocolVersion}.` : '.'), 'MCP 2025-06-18 Lifecycle §Initialization'));
-    return { summary: `Connected to ${v.serverName ?? 'the server'}${v.transport ? ` over ${v.transport}` : ''}.`, checks };
+    checks.push(
+      pass(
+        `initialize succeeded: ${v.serverName ?? 'server'} ${v.serverVersion ?? ''}`.trim() +
+          (v.protocolVersion ? `, protocol ${v.protocolVersion}.` : '.'),
+        'MCP 2025-06-18 Lifecycle §Initialization',
+      ),
+    );
+    return {
+      summary: `Connected to ${v.serverName ?? 'the server'}${v.transport ? ` over ${v.transport}` : ''}.`,
+      checks,
+    };
   },
 };

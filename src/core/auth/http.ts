@@ -65,7 +65,10 @@ export class AuthHttpClient {
         method: (init?.method ?? 'GET').toUpperCase(),
         url: maskUrl(url),
         headers: maskHeaders(headers),
-        body: init?.body instanceof URLSearchParams ? maskParams(init.body) : maskBody(reqBody, headers.get('content-type')),
+        body:
+          init?.body instanceof URLSearchParams
+            ? maskParams(init.body)
+            : maskBody(reqBody, headers.get('content-type')),
       };
       this.counts.set(step, (this.counts.get(step) ?? 0) + 1);
       const started = performance.now();
@@ -73,7 +76,12 @@ export class AuthHttpClient {
       try {
         response = await this.options.fetch(url, { ...init, redirect: 'manual', ...(signal ? { signal } : {}) });
       } catch (error) {
-        this.emit({ step, request, error: error instanceof Error ? error.message : String(error), durationMs: performance.now() - started });
+        this.emit({
+          step,
+          request,
+          error: error instanceof Error ? error.message : String(error),
+          durationMs: performance.now() - started,
+        });
         if (signal?.aborted) throw new OAuthFlowError('cancelled', 'The sign-in was cancelled.', { cause: error });
         throw error;
       }
@@ -88,7 +96,11 @@ export class AuthHttpClient {
       this.emit({
         step,
         request,
-        response: { status: response.status, headers: maskHeaders(response.headers), body: maskBody(text, response.headers.get('content-type')) },
+        response: {
+          status: response.status,
+          headers: maskHeaders(response.headers),
+          body: maskBody(text, response.headers.get('content-type')),
+        },
         durationMs: performance.now() - started,
       });
       if (opts.noRedirects && isRedirect(response.status)) {

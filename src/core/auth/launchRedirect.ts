@@ -22,17 +22,25 @@ export interface LaunchRedirect {
 
 export async function startLaunchRedirect(target: string, timeoutMs = 5 * 60_000): Promise<LaunchRedirect> {
   const protocol = new URL(target).protocol;
-  if (protocol !== 'http:' && protocol !== 'https:') throw new Error(`Refusing to open a ${protocol} URL in the browser.`);
+  if (protocol !== 'http:' && protocol !== 'https:') {
+    throw new Error(`Refusing to open a ${protocol} URL in the browser.`);
+  }
   const path = `/mcp-lens/launch/${randomBytes(16).toString('hex')}`;
   let markUsed!: (used: boolean) => void;
   const used = new Promise<boolean>((resolve) => (markUsed = resolve));
   let done = false;
   const server = http.createServer((req, res) => {
-    const headers = { 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer', 'Content-Type': 'text/plain; charset=utf-8' };
+    const headers = {
+      'Cache-Control': 'no-store',
+      'Referrer-Policy': 'no-referrer',
+      'Content-Type': 'text/plain; charset=utf-8',
+    };
     // code-server's forwarder strips its /proxy/PORT prefix; match on the path suffix regardless.
     const requestPath = (req.url ?? '').split('?')[0];
     if (done || req.method !== 'GET' || !requestPath.endsWith(path)) {
-      res.writeHead(done ? 410 : 404, headers).end(done ? 'This sign-in link was already used. Start the sign-in again from MCP Lens.' : 'Not found.');
+      res
+        .writeHead(done ? 410 : 404, headers)
+        .end(done ? 'This sign-in link was already used. Start the sign-in again from MCP Lens.' : 'Not found.');
       return;
     }
     res.writeHead(302, { ...headers, Location: target }).end('Redirecting to the sign-in page…');

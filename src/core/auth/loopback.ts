@@ -38,7 +38,11 @@ export function escapeHtml(text: string): string {
  * The page shown in the browser after the callback. Everything interpolated is escaped; the CSP
  * allows only this page's nonce'd style and script (which closes the tab where the browser lets it).
  */
-export function renderCallbackPage(kind: 'success' | 'failure', serverName: string, detail?: string): { html: string; csp: string } {
+export function renderCallbackPage(
+  kind: 'success' | 'failure',
+  serverName: string,
+  detail?: string,
+): { html: string; csp: string } {
   const nonce = randomBytes(16).toString('base64');
   const title = kind === 'success' ? 'Signed in' : 'Sign-in failed';
   const heading =
@@ -49,7 +53,8 @@ export function renderCallbackPage(kind: 'success' | 'failure', serverName: stri
     kind === 'success'
       ? '<p>MCP Lens received the authorization. You can close this tab and return to MCP Lens.</p>'
       : `<p class="detail">${escapeHtml(detail ?? 'The authorization response was not accepted.')}</p><p>Return to MCP Lens to try again.</p>`;
-  const script = kind === 'success' ? `<script nonce="${nonce}">setTimeout(function () { window.close(); }, 1500);</script>` : '';
+  const script =
+    kind === 'success' ? `<script nonce="${nonce}">setTimeout(function () { window.close(); }, 1500);</script>` : '';
   const html = `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>MCP Lens — ${title}</title>
@@ -85,7 +90,12 @@ class LoopbackListener {
     server.on('request', (req, res) => this.handle(req, res));
   }
 
-  static async listen(port: number, dedicated: boolean, pageHoldMs: number, onEmpty: () => void): Promise<LoopbackListener> {
+  static async listen(
+    port: number,
+    dedicated: boolean,
+    pageHoldMs: number,
+    onEmpty: () => void,
+  ): Promise<LoopbackListener> {
     const server = http.createServer();
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -98,7 +108,13 @@ class LoopbackListener {
     return new LoopbackListener(server, actual, dedicated, pageHoldMs, onEmpty);
   }
 
-  private send(res: http.ServerResponse, status: number, kind: 'success' | 'failure', serverName: string, detail?: string): void {
+  private send(
+    res: http.ServerResponse,
+    status: number,
+    kind: 'success' | 'failure',
+    serverName: string,
+    detail?: string,
+  ): void {
     if (res.headersSent || res.writableEnded) return;
     const page = renderCallbackPage(kind, serverName, detail);
     res.writeHead(status, {
@@ -124,14 +140,23 @@ class LoopbackListener {
     const flow = state ? this.flows.get(state) : undefined;
     if (!flow || flow.settled) {
       // RFC 6749 §10.12 / MCP checklist: a callback with a missing, unknown or already used state is dropped.
-      this.send(res, 400, 'failure', 'the MCP server', 'This sign-in response does not belong to a sign-in in progress (unknown, expired or already used state). It was ignored.');
+      this.send(
+        res,
+        400,
+        'failure',
+        'the MCP server',
+        'This sign-in response does not belong to a sign-in in progress (unknown, expired or already used state). It was ignored.',
+      );
       if (this.dedicated) {
         // A dedicated listener serves one flow: the browser that was sent for it came back wrong.
         for (const pending of this.flows.values()) {
           if (!pending.settled) {
             pending.settled = true;
             pending.reject(
-              new OAuthFlowError('state-mismatch', 'The authorization response had a missing or unexpected state parameter; it was rejected (RFC 6749 §10.12).'),
+              new OAuthFlowError(
+                'state-mismatch',
+                'The authorization response had a missing or unexpected state parameter; it was rejected (RFC 6749 §10.12).',
+              ),
             );
           }
         }
@@ -140,7 +165,10 @@ class LoopbackListener {
     }
     flow.settled = true;
     flow.response = res;
-    flow.holdTimer = setTimeout(() => this.finish(flow, { ok: false, message: 'MCP Lens did not finish the sign-in in time.' }), this.pageHoldMs);
+    flow.holdTimer = setTimeout(
+      () => this.finish(flow, { ok: false, message: 'MCP Lens did not finish the sign-in in time.' }),
+      this.pageHoldMs,
+    );
     flow.holdTimer.unref?.();
     flow.resolve(new URLSearchParams(params));
   }
@@ -199,7 +227,13 @@ export class LoopbackRedirect implements RedirectStrategy {
     });
     // Avoid an unhandled rejection when nobody is waiting yet; waitForCallback re-observes it.
     received.catch(() => undefined);
-    const flow: PendingFlow = { state: request.state, serverName: request.serverName, resolve: resolveFn, reject: rejectFn, settled: false };
+    const flow: PendingFlow = {
+      state: request.state,
+      serverName: request.serverName,
+      resolve: resolveFn,
+      reject: rejectFn,
+      settled: false,
+    };
     listener.flows.set(request.state, flow);
 
     let redirectUri = `http://${LOOPBACK_HOST}:${listener.port}${CALLBACK_PATH}`;
@@ -266,7 +300,9 @@ function portOf(uri: string | undefined): number | undefined {
   if (!uri) return undefined;
   try {
     const url = new URL(uri);
-    if (url.protocol !== 'http:' || url.hostname !== LOOPBACK_HOST || url.pathname !== CALLBACK_PATH || !url.port) return undefined;
+    if (url.protocol !== 'http:' || url.hostname !== LOOPBACK_HOST || url.pathname !== CALLBACK_PATH || !url.port) {
+      return undefined;
+    }
     return Number(url.port);
   } catch {
     return undefined;

@@ -4,7 +4,11 @@
  * grant), with the client's own authentication (./clientAuth.ts).
  */
 import { parseErrorResponse } from '@modelcontextprotocol/sdk/client/auth.js';
-import { OAuthTokensSchema, type AuthorizationServerMetadata, type OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
+import {
+  OAuthTokensSchema,
+  type AuthorizationServerMetadata,
+  type OAuthTokens,
+} from '@modelcontextprotocol/sdk/shared/auth.js';
 import {
   applyClientAuthentication,
   checkSigningAlgorithm,
@@ -42,7 +46,9 @@ function grantSource(grant: MachineGrant): ClientSource {
   return grant.type === 'client_credentials' ? 'client-credentials' : 'cross-app-access';
 }
 
-export type MachineMetadata = AuthorizationServerMetadata & { token_endpoint_auth_signing_alg_values_supported?: string[] };
+export type MachineMetadata = AuthorizationServerMetadata & {
+  token_endpoint_auth_signing_alg_values_supported?: string[];
+};
 
 /**
  * Obtains and stores tokens for a resource with a grant that needs no browser. Rejects with
@@ -50,13 +56,21 @@ export type MachineMetadata = AuthorizationServerMetadata & { token_endpoint_aut
  * logged or put into an exchange. No refresh token is kept: the grant itself runs again when
  * the access token expires, which needs no person either.
  */
-export async function signInWithGrant(ctx: EngineContext, resourceUrl: string, grant: MachineGrant, opts: MachineSignInOptions = {}): Promise<TokenInfo> {
+export async function signInWithGrant(
+  ctx: EngineContext,
+  resourceUrl: string,
+  grant: MachineGrant,
+  opts: MachineSignInOptions = {},
+): Promise<TokenInfo> {
   const resource = canonicalResource(resourceUrl);
   assertSecureUrl(resource, 'MCP server URL');
   // Credentials that cannot work are refused before any request.
   const signingKey = validateClientCredentials(grant.client);
-  const idpSigningKey = grant.type === 'cross_app_access' ? validateClientCredentials(grant.identityProvider.client) : undefined;
-  return ctx.bounded(resource, opts.signal, (signal) => runGrant(ctx, resource, grant, signingKey, idpSigningKey, opts, signal));
+  const idpSigningKey =
+    grant.type === 'cross_app_access' ? validateClientCredentials(grant.identityProvider.client) : undefined;
+  return ctx.bounded(resource, opts.signal, (signal) =>
+    runGrant(ctx, resource, grant, signingKey, idpSigningKey, opts, signal),
+  );
 }
 
 async function runGrant(
@@ -75,12 +89,17 @@ async function runGrant(
   // RFC 8414 §2: an AS that lists its grant types and leaves this one out would refuse it; say so before sending credentials.
   const grantTypes = metadata?.grant_types_supported;
   if (grantTypes && !grantTypes.includes(grantType)) {
-    throw new OAuthFlowError('unsupported-server', `The authorization server ${disc.issuer} does not offer the ${grantType} grant (it lists: ${grantTypes.join(', ') || 'nothing'}).`);
+    throw new OAuthFlowError(
+      'unsupported-server',
+      `The authorization server ${disc.issuer} does not offer the ${grantType} grant (it lists: ${grantTypes.join(', ') || 'nothing'}).`,
+    );
   }
   const scope = await selectScope(ctx, resource, disc, { scope: opts.scope ?? grant.scope }, challenge, false);
   const tokenEndpoint = endpoints(disc).token;
   assertSecureUrl(tokenEndpoint, 'token endpoint');
-  const method = selectTokenEndpointAuthMethod(grant.client, metadata?.token_endpoint_auth_methods_supported, { allowPublic: grant.type === 'cross_app_access' });
+  const method = selectTokenEndpointAuthMethod(grant.client, metadata?.token_endpoint_auth_methods_supported, {
+    allowPublic: grant.type === 'cross_app_access',
+  });
   if (method === 'private_key_jwt' && signingKey) checkSigningAlgorithm(metadata, signingKey);
   // RFC 7523 §3: the assertion's audience identifies the AS — its issuer, or the token endpoint without metadata.
   const audience = metadata?.issuer ?? tokenEndpoint;
@@ -88,17 +107,28 @@ async function runGrant(
   const params = new URLSearchParams({ grant_type: grantType });
   if (grant.type === 'cross_app_access') {
     ctx.logger.info(`Exchanging the identity provider's ID token for an identity assertion grant for ${resource}.`);
-    params.set('assertion', await exchangeForIdJag(ctx, disc, grant.identityProvider, idpSigningKey, audience, scope, signal));
+    params.set(
+      'assertion',
+      await exchangeForIdJag(ctx, disc, grant.identityProvider, idpSigningKey, audience, scope, signal),
+    );
   }
   if (scope) params.set('scope', scope);
   params.set('resource', disc.resourceIndicator);
-  ctx.logger.info(`Requesting a token for ${resource} from ${disc.issuer} (${grantType}, ${method}${scope ? `, scope "${scope}"` : ''}).`);
+  ctx.logger.info(
+    `Requesting a token for ${resource} from ${disc.issuer} (${grantType}, ${method}${scope ? `, scope "${scope}"` : ''}).`,
+  );
   const headers = new Headers({ 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' });
   await applyClientAuthentication(method, grant.client, signingKey, headers, params, audience, ctx.now());
   const tokens = await postTokenRequest(ctx, 'token', tokenEndpoint, headers, params, signal, grant.client.clientId);
   const stored = toStored(
     { ...tokens, refresh_token: undefined },
-    { issuer: disc.issuer, resource, clientId: grant.client.clientId, clientSource: grantSource(grant), obtainedAt: ctx.now() },
+    {
+      issuer: disc.issuer,
+      resource,
+      clientId: grant.client.clientId,
+      clientSource: grantSource(grant),
+      obtainedAt: ctx.now(),
+    },
     scope,
   );
   await writeJson(ctx.options.store, authKeys.tokens(disc.issuer, resource), stored);
@@ -124,14 +154,26 @@ async function exchangeForIdJag(
   let endpoint = idp.tokenEndpoint;
   let idpMetadata: MachineMetadata | undefined;
   if (!endpoint) {
-    if (!idp.issuer) throw new OAuthFlowError('token-exchange-failed', "The identity provider's token endpoint or issuer is needed for cross-app access.");
+    if (!idp.issuer) {
+      throw new OAuthFlowError(
+        'token-exchange-failed',
+        "The identity provider's token endpoint or issuer is needed for cross-app access.",
+      );
+    }
     const found = await discoverAuthorizationServer(ctx.http, idp.issuer, true, signal, 'machine');
-    if (!found) throw new OAuthFlowError('token-exchange-failed', `The identity provider ${idp.issuer} publishes no metadata, so its token endpoint is unknown.`);
+    if (!found) {
+      throw new OAuthFlowError(
+        'token-exchange-failed',
+        `The identity provider ${idp.issuer} publishes no metadata, so its token endpoint is unknown.`,
+      );
+    }
     idpMetadata = found.metadata;
     endpoint = found.metadata.token_endpoint;
   }
   assertSecureUrl(endpoint, "identity provider's token endpoint");
-  const method = selectTokenEndpointAuthMethod(idp.client, idpMetadata?.token_endpoint_auth_methods_supported, { allowPublic: true });
+  const method = selectTokenEndpointAuthMethod(idp.client, idpMetadata?.token_endpoint_auth_methods_supported, {
+    allowPublic: true,
+  });
   if (method === 'private_key_jwt' && idpSigningKey) checkSigningAlgorithm(idpMetadata, idpSigningKey);
   const params = new URLSearchParams({
     grant_type: GRANT.tokenExchange,
@@ -143,11 +185,27 @@ async function exchangeForIdJag(
   });
   if (scope) params.set('scope', scope);
   const headers = new Headers({ 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' });
-  await applyClientAuthentication(method, idp.client, idpSigningKey, headers, params, idpMetadata?.issuer ?? idp.issuer ?? endpoint, ctx.now());
-  const response = await ctx.http.fetchFor('token-exchange', { signal, noRedirects: true })(endpoint, { method: 'POST', headers, body: params });
+  await applyClientAuthentication(
+    method,
+    idp.client,
+    idpSigningKey,
+    headers,
+    params,
+    idpMetadata?.issuer ?? idp.issuer ?? endpoint,
+    ctx.now(),
+  );
+  const response = await ctx.http.fetchFor('token-exchange', { signal, noRedirects: true })(endpoint, {
+    method: 'POST',
+    headers,
+    body: params,
+  });
   if (!response.ok) {
     const error = await parseErrorResponse(response);
-    throw new OAuthFlowError('token-exchange-failed', `The identity provider refused the token exchange (${describeOAuthError(error)}).`, { cause: error });
+    throw new OAuthFlowError(
+      'token-exchange-failed',
+      `The identity provider refused the token exchange (${describeOAuthError(error)}).`,
+      { cause: error },
+    );
   }
   let body: unknown;
   try {
@@ -155,7 +213,10 @@ async function exchangeForIdJag(
   } catch {
     throw new OAuthFlowError('token-exchange-failed', "The identity provider's token exchange answer is not JSON.");
   }
-  const answer = (body && typeof body === 'object' ? body : {}) as { access_token?: unknown; issued_token_type?: unknown };
+  const answer = (body && typeof body === 'object' ? body : {}) as {
+    access_token?: unknown;
+    issued_token_type?: unknown;
+  };
   // RFC 8693 §2.2.1: issued_token_type is required; anything but an ID-JAG is not what was asked for.
   if (answer.issued_token_type !== GRANT.idJag) {
     throw new OAuthFlowError(
@@ -164,18 +225,40 @@ async function exchangeForIdJag(
     );
   }
   if (typeof answer.access_token !== 'string' || !answer.access_token) {
-    throw new OAuthFlowError('token-exchange-failed', 'The identity provider answered the token exchange without a token.');
+    throw new OAuthFlowError(
+      'token-exchange-failed',
+      'The identity provider answered the token exchange without a token.',
+    );
   }
   return answer.access_token;
 }
 
 /** POSTs a token request (redirects refused, RFC 9700 §4.11) and parses the answer (RFC 6749 §5.1/§5.2). */
-async function postTokenRequest(ctx: EngineContext, step: AuthStep, endpoint: string, headers: Headers, params: URLSearchParams, signal: AbortSignal, clientId: string): Promise<OAuthTokens> {
-  const response = await ctx.http.fetchFor(step, { signal, noRedirects: true })(endpoint, { method: 'POST', headers, body: params });
+async function postTokenRequest(
+  ctx: EngineContext,
+  step: AuthStep,
+  endpoint: string,
+  headers: Headers,
+  params: URLSearchParams,
+  signal: AbortSignal,
+  clientId: string,
+): Promise<OAuthTokens> {
+  const response = await ctx.http.fetchFor(step, { signal, noRedirects: true })(endpoint, {
+    method: 'POST',
+    headers,
+    body: params,
+  });
   if (!response.ok) {
     const error = await parseErrorResponse(response);
-    const hint = error.errorCode === 'invalid_client' ? ` Check the client id (${safeText(clientId, 100)}) and its secret or key.` : '';
-    throw new OAuthFlowError('token-request-failed', `The token request was refused (${describeOAuthError(error)}).${hint}`, { cause: error });
+    const hint =
+      error.errorCode === 'invalid_client'
+        ? ` Check the client id (${safeText(clientId, 100)}) and its secret or key.`
+        : '';
+    throw new OAuthFlowError(
+      'token-request-failed',
+      `The token request was refused (${describeOAuthError(error)}).${hint}`,
+      { cause: error },
+    );
   }
   let json: unknown;
   try {
@@ -184,9 +267,14 @@ async function postTokenRequest(ctx: EngineContext, step: AuthStep, endpoint: st
     throw new OAuthFlowError('token-request-failed', 'The token endpoint answered with something that is not JSON.');
   }
   const parsed = OAuthTokensSchema.safeParse(json);
-  if (!parsed.success) throw new OAuthFlowError('token-request-failed', `The token response is not valid: ${describeZod(parsed.error)}`);
+  if (!parsed.success) {
+    throw new OAuthFlowError('token-request-failed', `The token response is not valid: ${describeZod(parsed.error)}`);
+  }
   if (parsed.data.token_type.toLowerCase() !== 'bearer') {
-    throw new OAuthFlowError('token-request-failed', `The authorization server issued a "${safeText(parsed.data.token_type, 40)}" token; MCP uses Bearer tokens.`);
+    throw new OAuthFlowError(
+      'token-request-failed',
+      `The authorization server issued a "${safeText(parsed.data.token_type, 40)}" token; MCP uses Bearer tokens.`,
+    );
   }
   return parsed.data;
 }

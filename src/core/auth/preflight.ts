@@ -32,13 +32,20 @@ const UNKNOWN_WORDS = /not found|unknown|invalid|not registered|no such|does not
 
 /** One line of server text for a message: bounded, no control characters. */
 function oneLine(text: string, max = 200): string {
-  // eslint-disable-next-line no-control-regex
-  const clean = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const clean = text
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return clean.length > max ? `${clean.slice(0, max)}…` : clean;
 }
 
 /** Reads what a refusal says: the OAuth error object (RFC 6749 §5.2 shape) or the page's text. */
-export function describeRefusal(status: number, body: string, contentType: string | null): { unknownClient: boolean; reason: string } {
+export function describeRefusal(
+  status: number,
+  body: string,
+  contentType: string | null,
+): { unknownClient: boolean; reason: string } {
   let error: string | undefined;
   let description: string | undefined;
   if ((contentType ?? '').includes('json') || body.trimStart().startsWith('{')) {
@@ -54,8 +61,12 @@ export function describeRefusal(status: number, body: string, contentType: strin
     }
   }
   // An HTML page is read as its text only.
-  const text = error !== undefined || description !== undefined ? `${error ?? ''} ${description ?? ''}` : body.replace(/<[^>]*>/g, ' ');
-  const reason = oneLine(error !== undefined ? `${error}${description ? `: ${description}` : ''}` : text) || `HTTP ${status}`;
+  const text =
+    error !== undefined || description !== undefined
+      ? `${error ?? ''} ${description ?? ''}`
+      : body.replace(/<[^>]*>/g, ' ');
+  const reason =
+    oneLine(error !== undefined ? `${error}${description ? `: ${description}` : ''}` : text) || `HTTP ${status}`;
   if (status !== 400 && status !== 401) return { unknownClient: false, reason };
   if (error !== undefined && UNKNOWN_CLIENT_ERRORS.has(error)) return { unknownClient: true, reason };
   return { unknownClient: CLIENT_WORD.test(text) && UNKNOWN_WORDS.test(text), reason };
@@ -66,10 +77,17 @@ export function describeRefusal(status: number, body: string, contentType: strin
  * real request is spent) without following redirects, and judges the answer as described above.
  * Only a cancel is thrown; a failed request is `unclear`.
  */
-export async function preflightAuthorization(http: AuthHttpClient, authorizationUrl: URL, signal: AbortSignal): Promise<PreflightVerdict> {
+export async function preflightAuthorization(
+  http: AuthHttpClient,
+  authorizationUrl: URL,
+  signal: AbortSignal,
+): Promise<PreflightVerdict> {
   let response: Response;
   try {
-    response = await http.fetchFor('authorization-preflight', { signal })(authorizationUrl.href, { method: 'GET', headers: { Accept: 'application/json, text/html;q=0.9' } });
+    response = await http.fetchFor('authorization-preflight', { signal })(authorizationUrl.href, {
+      method: 'GET',
+      headers: { Accept: 'application/json, text/html;q=0.9' },
+    });
   } catch (error) {
     if (signal.aborted) throw error;
     return { verdict: 'unclear', reason: error instanceof Error ? oneLine(error.message) : 'no answer' };

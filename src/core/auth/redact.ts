@@ -80,7 +80,9 @@ function maskLocation(value: string): string {
     return value;
   }
   const masked = new URL(maskUrl(url));
-  return value.startsWith('//') ? masked.href.slice('http:'.length) : `${masked.pathname}${masked.search}${masked.hash}`;
+  return value.startsWith('//')
+    ? masked.href.slice('http:'.length)
+    : `${masked.pathname}${masked.search}${masked.hash}`;
 }
 
 function maskJsonValue(value: unknown): unknown {

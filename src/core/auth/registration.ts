@@ -5,7 +5,10 @@
  * (./preflight.ts), and registered again when the server has forgotten it.
  */
 import { startAuthorization } from '@modelcontextprotocol/sdk/client/auth.js';
-import { OAuthClientInformationFullSchema, type OAuthClientInformationMixed } from '@modelcontextprotocol/sdk/shared/auth.js';
+import {
+  OAuthClientInformationFullSchema,
+  type OAuthClientInformationMixed,
+} from '@modelcontextprotocol/sdk/shared/auth.js';
 import { DEFAULTS, randomState, safeText, type EngineContext } from './context.js';
 import { endpoints } from './discovery.js';
 import { OAuthFlowError } from './errors.js';
@@ -43,7 +46,9 @@ export async function settleClient(
   signal: AbortSignal,
 ): Promise<ClientChoice> {
   const client = await chooseClient(ctx, disc, redirectUri, preRegistered, stored, scope, signal);
-  if (client.registeredNow || (client.source !== 'dynamic-registration' && client.source !== 'pre-registered')) return client;
+  if (client.registeredNow || (client.source !== 'dynamic-registration' && client.source !== 'pre-registered')) {
+    return client;
+  }
   const base = disc.authorizationServerMetadata ? disc.issuer : new URL(resource).origin;
   // A throw-away state and PKCE challenge: the real ones are made for the browser's request only.
   const { authorizationUrl } = await startAuthorization(base, {
@@ -58,7 +63,9 @@ export async function settleClient(
   const answer = await preflightAuthorization(ctx.http, authorizationUrl, signal);
   const clientId = client.info.client_id;
   if (answer.verdict === 'unclear') {
-    ctx.logger.debug(`The authorization endpoint's answer to a check of the client ${clientId} says nothing about it (${answer.reason}); continuing.`);
+    ctx.logger.debug(
+      `The authorization endpoint's answer to a check of the client ${clientId} says nothing about it (${answer.reason}); continuing.`,
+    );
   }
   if (answer.verdict !== 'forgotten') return client;
   if (client.source === 'pre-registered') {
@@ -68,10 +75,14 @@ export async function settleClient(
         `Check the client id in the connection's settings: it must be registered there with the redirect URI ${redirectUri}. Or remove it to let MCP Lens register itself, if the server allows that.`,
     );
   }
-  ctx.logger.warn(`The authorization server ${disc.issuer} no longer knows the client ${clientId} (HTTP ${answer.status}: ${safeText(answer.reason)}); registering again.`);
+  ctx.logger.warn(
+    `The authorization server ${disc.issuer} no longer knows the client ${clientId} (HTTP ${answer.status}: ${safeText(answer.reason)}); registering again.`,
+  );
   await ctx.options.store.delete(authKeys.client(disc.issuer));
   const again = await chooseClient(ctx, disc, redirectUri, undefined, undefined, scope, signal);
-  ctx.logger.info(`The authorization server ${disc.issuer} no longer knew the client ${clientId}; registered again as ${again.info.client_id}.`);
+  ctx.logger.info(
+    `The authorization server ${disc.issuer} no longer knew the client ${clientId}; registered again as ${again.info.client_id}.`,
+  );
   return { ...again, forgottenClientId: clientId };
 }
 
@@ -91,7 +102,10 @@ export async function chooseClient(
 ): Promise<ClientChoice> {
   if (preRegistered) {
     return {
-      info: { client_id: preRegistered.clientId, ...(preRegistered.clientSecret ? { client_secret: preRegistered.clientSecret } : {}) },
+      info: {
+        client_id: preRegistered.clientId,
+        ...(preRegistered.clientSecret ? { client_secret: preRegistered.clientSecret } : {}),
+      },
       source: 'pre-registered',
     };
   }
@@ -116,16 +130,23 @@ export async function chooseClient(
 }
 
 export function clientInfo(stored: StoredClient): OAuthClientInformationMixed {
-    return {
-      client_id: stored.clientId,
-      ...(stored.clientSecret ? { client_secret: stored.clientSecret } : {}),
-      ...(stored.tokenEndpointAuthMethod ? { token_endpoint_auth_method: stored.tokenEndpointAuthMethod } : {}),
-      redirect_uris: stored.redirectUris,
-    };
-  }
+  return {
+    client_id: stored.clientId,
+    ...(stored.clientSecret ? { client_secret: stored.clientSecret } : {}),
+    ...(stored.tokenEndpointAuthMethod ? { token_endpoint_auth_method: stored.tokenEndpointAuthMethod } : {}),
+    redirect_uris: stored.redirectUris,
+  };
+}
 
 /** RFC 7591 §3.1, as a public native client (2026: `application_type: "native"` for loopback). */
-async function register(ctx: EngineContext, disc: DiscoveryState, endpoint: string, redirectUri: string, scope: string | undefined, signal: AbortSignal): Promise<StoredClient> {
+async function register(
+  ctx: EngineContext,
+  disc: DiscoveryState,
+  endpoint: string,
+  redirectUri: string,
+  scope: string | undefined,
+  signal: AbortSignal,
+): Promise<StoredClient> {
   assertSecureUrl(endpoint, 'registration endpoint');
   const redirect = new URL(redirectUri);
   const native = isLoopbackUrl(redirect) || !['http:', 'https:'].includes(redirect.protocol);
@@ -161,7 +182,12 @@ async function register(ctx: EngineContext, disc: DiscoveryState, endpoint: stri
     );
   }
   const parsed = OAuthClientInformationFullSchema.safeParse(json);
-  if (!parsed.success) throw new OAuthFlowError('registration-failed', 'The registration response is not a valid client information document.');
+  if (!parsed.success) {
+    throw new OAuthFlowError(
+      'registration-failed',
+      'The registration response is not a valid client information document.',
+    );
+  }
   const info = parsed.data;
   return {
     issuer: disc.issuer,

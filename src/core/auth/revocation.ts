@@ -17,7 +17,11 @@ import { assertSecureUrl, canonicalResource } from './urls.js';
  * first, as that also ends the grant on most servers — then deletes them locally, whatever the
  * server answered.
  */
-export async function signOut(ctx: EngineContext, resourceUrl: string, opts: { preRegistered?: PreRegisteredClient; grant?: MachineGrant } = {}): Promise<void> {
+export async function signOut(
+  ctx: EngineContext,
+  resourceUrl: string,
+  opts: { preRegistered?: PreRegisteredClient; grant?: MachineGrant } = {},
+): Promise<void> {
   const resource = canonicalResource(resourceUrl);
   const tokens = await readTokens(ctx, resource);
   ctx.lastChallenge.delete(resource);
@@ -34,7 +38,9 @@ export async function signOut(ctx: EngineContext, resourceUrl: string, opts: { p
       for (const [token, hint] of toRevoke) await revoke(ctx, revocation, authenticate, token, hint);
     }
   } catch (error) {
-    ctx.logger.warn(`Revoking the tokens of ${resource} failed (${error instanceof Error ? safeText(error.message) : 'unknown error'}); they are deleted locally.`);
+    ctx.logger.warn(
+      `Revoking the tokens of ${resource} failed (${error instanceof Error ? safeText(error.message) : 'unknown error'}); they are deleted locally.`,
+    );
   } finally {
     await ctx.options.store.delete(authKeys.tokens(tokens.issuer, resource));
   }
@@ -52,7 +58,8 @@ async function revocationAuthentication(
   disc: DiscoveryState | undefined,
   opts: { preRegistered?: PreRegisteredClient; grant?: MachineGrant },
 ): Promise<((headers: Headers, params: URLSearchParams) => Promise<void>) | undefined> {
-  const m = disc?.authorizationServerMetadata as (AuthorizationServerMetadata & { revocation_endpoint_auth_methods_supported?: string[] }) | undefined;
+  const m = disc?.authorizationServerMetadata as
+    (AuthorizationServerMetadata & { revocation_endpoint_auth_methods_supported?: string[] }) | undefined;
   const listed = m?.revocation_endpoint_auth_methods_supported ?? m?.token_endpoint_auth_methods_supported;
   if (tokens.clientSource === 'client-credentials' || tokens.clientSource === 'cross-app-access') {
     const credentials = opts.grant?.client;
@@ -60,18 +67,29 @@ async function revocationAuthentication(
     const signingKey = validateClientCredentials(credentials);
     const method = selectTokenEndpointAuthMethod(credentials, listed, { allowPublic: true });
     const audience = m?.issuer ?? endpoints(disc).token;
-    return (headers, params) => applyClientAuthentication(method, credentials, signingKey, headers, params, audience, ctx.now());
+    return (headers, params) =>
+      applyClientAuthentication(method, credentials, signingKey, headers, params, audience, ctx.now());
   }
   const client = await clientForRefresh(ctx, tokens, opts.preRegistered);
   if (!client) return undefined;
   return clientAuthentication(ctx, client, listed);
 }
 
-async function revoke(ctx: EngineContext, endpoint: string, authenticate: (headers: Headers, params: URLSearchParams) => Promise<void>, token: string, hint: string): Promise<void> {
+async function revoke(
+  ctx: EngineContext,
+  endpoint: string,
+  authenticate: (headers: Headers, params: URLSearchParams) => Promise<void>,
+  token: string,
+  hint: string,
+): Promise<void> {
   const params = new URLSearchParams({ token, token_type_hint: hint });
   const headers = new Headers({ 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' });
   await authenticate(headers, params);
-  const response = await ctx.http.fetchFor('revocation', { noRedirects: true })(endpoint, { method: 'POST', headers, body: params });
+  const response = await ctx.http.fetchFor('revocation', { noRedirects: true })(endpoint, {
+    method: 'POST',
+    headers,
+    body: params,
+  });
   await response.body?.cancel();
   if (!response.ok) {
     ctx.logger.warn(`The revocation endpoint answered HTTP ${response.status} for the ${hint.replace('_', ' ')}.`);

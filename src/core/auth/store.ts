@@ -70,11 +70,13 @@ export class FileAuthStore implements AuthStore {
   }
 
   private update(change: (data: Record<string, string>) => void): Promise<void> {
-    const next = this.queue.catch(() => undefined).then(async () => {
-      const data = await this.read();
-      change(data);
-      await this.write(data);
-    });
+    const next = this.queue
+      .catch(() => undefined)
+      .then(async () => {
+        const data = await this.read();
+        change(data);
+        await this.write(data);
+      });
     this.queue = next;
     return next;
   }

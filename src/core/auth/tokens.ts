@@ -12,7 +12,15 @@ import { safeText, splitScope, type EngineContext } from './context.js';
 import { OAuthFlowError } from './errors.js';
 import { clientInfo } from './registration.js';
 import { authKeys, readJson, writeJson } from './store.js';
-import type { AuthChallenge, AuthStatus, DiscoveryState, PreRegisteredClient, StoredClient, StoredTokens, TokenInfo } from './types.js';
+import type {
+  AuthChallenge,
+  AuthStatus,
+  DiscoveryState,
+  PreRegisteredClient,
+  StoredClient,
+  StoredTokens,
+  TokenInfo,
+} from './types.js';
 import { canonicalResource } from './urls.js';
 
 export async function readTokens(ctx: EngineContext, resource: string): Promise<StoredTokens | undefined> {
@@ -28,7 +36,11 @@ export async function deleteTokens(ctx: EngineContext, resource: string, issuer?
   if (iss) await ctx.options.store.delete(authKeys.tokens(iss, resource));
 }
 
-export function toStored(tokens: OAuthTokens, base: Omit<StoredTokens, 'accessToken' | 'tokenType'> | StoredTokens, requestedScope: string | undefined): StoredTokens {
+export function toStored(
+  tokens: OAuthTokens,
+  base: Omit<StoredTokens, 'accessToken' | 'tokenType'> | StoredTokens,
+  requestedScope: string | undefined,
+): StoredTokens {
   const obtainedAt = base.obtainedAt;
   return {
     issuer: base.issuer,
@@ -77,12 +89,19 @@ export async function status(ctx: EngineContext, resourceUrl: string): Promise<A
  * "Refresh now". The same single-flight refresh as before expiry; a refusal deletes the tokens
  * and throws `AuthRequiredError`.
  */
-export async function refreshNow(ctx: EngineContext, resourceUrl: string, opts: { preRegistered?: PreRegisteredClient } = {}): Promise<TokenInfo> {
+export async function refreshNow(
+  ctx: EngineContext,
+  resourceUrl: string,
+  opts: { preRegistered?: PreRegisteredClient } = {},
+): Promise<TokenInfo> {
   const resource = canonicalResource(resourceUrl);
   const tokens = await readTokens(ctx, resource);
   if (!tokens) throw new AuthRequiredError(`${resource} requires sign-in.`, { resourceUrl: resource });
   if (!tokens.refreshToken) {
-    throw new OAuthFlowError('token-request-failed', `The authorization server issued no refresh token for ${resource}; sign in again to get a new access token.`);
+    throw new OAuthFlowError(
+      'token-request-failed',
+      `The authorization server issued no refresh token for ${resource}; sign in again to get a new access token.`,
+    );
   }
   return toInfo(await refreshTokens(ctx, resource, tokens, opts.preRegistered));
 }
@@ -92,7 +111,12 @@ export async function refreshNow(ctx: EngineContext, resourceUrl: string, opts: 
  * refresh token stored when the server rotates it. A refusal (invalid_grant…) deletes the tokens
  * and throws `AuthRequiredError`; a transient failure keeps them and rethrows.
  */
-export function refreshTokens(ctx: EngineContext, resource: string, tokens: StoredTokens, preRegistered: PreRegisteredClient | undefined): Promise<StoredTokens> {
+export function refreshTokens(
+  ctx: EngineContext,
+  resource: string,
+  tokens: StoredTokens,
+  preRegistered: PreRegisteredClient | undefined,
+): Promise<StoredTokens> {
   const key = authKeys.tokens(tokens.issuer, resource);
   const running = ctx.refreshing.get(key);
   if (running) return running;
@@ -101,18 +125,27 @@ export function refreshTokens(ctx: EngineContext, resource: string, tokens: Stor
   return job;
 }
 
-async function doRefresh(ctx: EngineContext, resource: string, tokens: StoredTokens, preRegistered: PreRegisteredClient | undefined): Promise<StoredTokens> {
+async function doRefresh(
+  ctx: EngineContext,
+  resource: string,
+  tokens: StoredTokens,
+  preRegistered: PreRegisteredClient | undefined,
+): Promise<StoredTokens> {
   const refreshToken = tokens.refreshToken;
   if (!refreshToken) throw new AuthRequiredError(`${resource} requires sign-in.`, { resourceUrl: resource });
   const disc = await ctx.loadDiscovery(resource, undefined, undefined);
   if (disc.issuer !== tokens.issuer) {
     // The resource moved to another authorization server: its tokens must not be used there.
     await deleteTokens(ctx, resource, tokens.issuer);
-    throw new AuthRequiredError(`${resource} now uses another authorization server; sign in again.`, { resourceUrl: resource });
+    throw new AuthRequiredError(`${resource} now uses another authorization server; sign in again.`, {
+      resourceUrl: resource,
+    });
   }
   const client = await clientForRefresh(ctx, tokens, preRegistered);
   if (!client) {
-    throw new AuthRequiredError(`The client registration used to sign in to ${resource} is gone; sign in again.`, { resourceUrl: resource });
+    throw new AuthRequiredError(`The client registration used to sign in to ${resource} is gone; sign in again.`, {
+      resourceUrl: resource,
+    });
   }
   ctx.logger.info(`Refreshing the access token for ${resource}.`);
   let fresh: OAuthTokens;
@@ -122,32 +155,52 @@ async function doRefresh(ctx: EngineContext, resource: string, tokens: StoredTok
       clientInformation: client,
       refreshToken,
       resource: disc.resourceIndicator,
-      addClientAuthentication: clientAuthentication(ctx, client, disc.authorizationServerMetadata?.token_endpoint_auth_methods_supported),
+      addClientAuthentication: clientAuthentication(
+        ctx,
+        client,
+        disc.authorizationServerMetadata?.token_endpoint_auth_methods_supported,
+      ),
       fetchFn: ctx.http.fetchFor('refresh', { noRedirects: true }),
     });
   } catch (error) {
-    if (error instanceof OAuthError && error.errorCode === 'invalid_client' && tokens.clientSource === 'dynamic-registration') {
+    if (
+      error instanceof OAuthError &&
+      error.errorCode === 'invalid_client' &&
+      tokens.clientSource === 'dynamic-registration'
+    ) {
       // RFC 6749 §5.2 invalid_client: the server forgot the registration (an in-memory server that
       // restarted). Its tokens are of no use either; without the registration, the next sign-in
       // registers again instead of sending the browser to a client the server does not know.
-      ctx.logger.warn(`The authorization server ${tokens.issuer} no longer knows the client ${tokens.clientId}; its registration and the tokens for ${resource} were deleted, and the next sign-in registers again.`);
+      ctx.logger.warn(
+        `The authorization server ${tokens.issuer} no longer knows the client ${tokens.clientId}; its registration and the tokens for ${resource} were deleted, and the next sign-in registers again.`,
+      );
       await deleteTokens(ctx, resource, tokens.issuer);
       const current = await readJson<StoredClient>(ctx.options.store, authKeys.client(tokens.issuer));
       if (current?.clientId === tokens.clientId) await ctx.options.store.delete(authKeys.client(tokens.issuer));
-      throw new AuthRequiredError(`The authorization server no longer knows the client ${tokens.clientId} that signed in to ${resource}; sign in again (MCP Lens registers again).`, {
-        resourceUrl: resource,
-        error: error.errorCode,
-      });
+      throw new AuthRequiredError(
+        `The authorization server no longer knows the client ${tokens.clientId} that signed in to ${resource}; sign in again (MCP Lens registers again).`,
+        {
+          resourceUrl: resource,
+          error: error.errorCode,
+        },
+      );
     }
     if (error instanceof OAuthError && !(error instanceof ServerError)) {
-      ctx.logger.warn(`The authorization server refused to refresh the token for ${resource} (${error.errorCode}); a new sign-in is needed.`);
+      ctx.logger.warn(
+        `The authorization server refused to refresh the token for ${resource} (${error.errorCode}); a new sign-in is needed.`,
+      );
       await deleteTokens(ctx, resource, tokens.issuer);
-      throw new AuthRequiredError(`The sign-in for ${resource} has expired or was revoked (${error.errorCode}); sign in again.`, {
-        resourceUrl: resource,
-        error: error.errorCode,
-      });
+      throw new AuthRequiredError(
+        `The sign-in for ${resource} has expired or was revoked (${error.errorCode}); sign in again.`,
+        {
+          resourceUrl: resource,
+          error: error.errorCode,
+        },
+      );
     }
-    ctx.logger.warn(`Refreshing the token for ${resource} failed: ${error instanceof Error ? safeText(error.message) : 'unknown error'}.`);
+    ctx.logger.warn(
+      `Refreshing the token for ${resource} failed: ${error instanceof Error ? safeText(error.message) : 'unknown error'}.`,
+    );
     throw error;
   }
   const stored = toStored(fresh, { ...tokens, obtainedAt: ctx.now() }, tokens.scope);
@@ -155,11 +208,18 @@ async function doRefresh(ctx: EngineContext, resource: string, tokens: StoredTok
   return stored;
 }
 
-export async function clientForRefresh(ctx: EngineContext, tokens: StoredTokens, preRegistered: PreRegisteredClient | undefined): Promise<OAuthClientInformationMixed | undefined> {
+export async function clientForRefresh(
+  ctx: EngineContext,
+  tokens: StoredTokens,
+  preRegistered: PreRegisteredClient | undefined,
+): Promise<OAuthClientInformationMixed | undefined> {
   switch (tokens.clientSource) {
     case 'pre-registered':
       return preRegistered && preRegistered.clientId === tokens.clientId
-        ? { client_id: preRegistered.clientId, ...(preRegistered.clientSecret ? { client_secret: preRegistered.clientSecret } : {}) }
+        ? {
+            client_id: preRegistered.clientId,
+            ...(preRegistered.clientSecret ? { client_secret: preRegistered.clientSecret } : {}),
+          }
         : undefined;
     case 'client-id-metadata-document':
       return { client_id: tokens.clientId };
@@ -181,11 +241,20 @@ export async function clientForRefresh(ctx: EngineContext, tokens: StoredTokens,
  * ./clientAuth.ts like the grants without a browser — one implementation for every request, which
  * form-encodes the id and the secret before Basic's base64 (RFC 6749 §2.3.1).
  */
-export function clientAuthentication(ctx: EngineContext, client: OAuthClientInformationMixed, listed: string[] | undefined): (headers: Headers, params: URLSearchParams) => Promise<void> {
+export function clientAuthentication(
+  ctx: EngineContext,
+  client: OAuthClientInformationMixed,
+  listed: string[] | undefined,
+): (headers: Headers, params: URLSearchParams) => Promise<void> {
   const chosen = selectClientAuthMethod(client, listed ?? []);
-  const method: ClientAuthMethod = (chosen === 'client_secret_basic' || chosen === 'client_secret_post') && client.client_secret ? chosen : 'none';
-  const credentials: ClientCredentials = { clientId: client.client_id, ...(client.client_secret ? { clientSecret: client.client_secret } : {}) };
-  return (headers, params) => applyClientAuthentication(method, credentials, undefined, headers, params, client.client_id, ctx.now());
+  const method: ClientAuthMethod =
+    (chosen === 'client_secret_basic' || chosen === 'client_secret_post') && client.client_secret ? chosen : 'none';
+  const credentials: ClientCredentials = {
+    clientId: client.client_id,
+    ...(client.client_secret ? { clientSecret: client.client_secret } : {}),
+  };
+  return (headers, params) =>
+    applyClientAuthentication(method, credentials, undefined, headers, params, client.client_id, ctx.now());
 }
 
 /**
@@ -209,6 +278,8 @@ export async function selectScope(
   }
   if (scopes.length === 0) return undefined;
   const asScopes = disc.authorizationServerMetadata?.scopes_supported;
-  if (offlineAccess && asScopes?.includes('offline_access') && !scopes.includes('offline_access')) scopes.push('offline_access');
+  if (offlineAccess && asScopes?.includes('offline_access') && !scopes.includes('offline_access')) {
+    scopes.push('offline_access');
+  }
   return scopes.join(' ');
 }

@@ -2,7 +2,10 @@
  * Shared types of the OAuth engine. Nothing here imports `vscode`: the extension, the CLI and the
  * tests plug their own storage, browser opener and redirect strategies into the same engine.
  */
-import type { AuthorizationServerMetadata, OAuthProtectedResourceMetadata } from '@modelcontextprotocol/sdk/shared/auth.js';
+import type {
+  AuthorizationServerMetadata,
+  OAuthProtectedResourceMetadata,
+} from '@modelcontextprotocol/sdk/shared/auth.js';
 import type { ClientCredentials } from './clientAuth.js';
 import type { RecordedExchange } from '../markdown.js';
 
@@ -189,7 +192,8 @@ export interface StoredTokens {
  * How the client was identified when the tokens were issued. `client-credentials` and
  * `cross-app-access` are the grants without a browser (the engine keeps no secret or key for them).
  */
-export type ClientSource = 'pre-registered' | 'client-id-metadata-document' | 'dynamic-registration' | 'client-credentials' | 'cross-app-access';
+export type ClientSource =
+  'pre-registered' | 'client-id-metadata-document' | 'dynamic-registration' | 'client-credentials' | 'cross-app-access';
 
 /** The stored form of a dynamic client registration (RFC 7591 §3.2.1), per issuer. */
 export interface StoredClient {

@@ -28,7 +28,14 @@ export interface VaultInfo {
   tokenFormat?: 'jwt' | 'opaque';
   jwt?: DecodedJwt;
   /** The stored dynamic registration (RFC 7591) with this issuer, when there is one. */
-  registration?: { clientId: string; registeredAt: number; redirectUris: string[]; tokenEndpointAuthMethod?: string; hasClientSecret: boolean; clientSecretExpiresAt?: number };
+  registration?: {
+    clientId: string;
+    registeredAt: number;
+    redirectUris: string[];
+    tokenEndpointAuthMethod?: string;
+    hasClientSecret: boolean;
+    clientSecretExpiresAt?: number;
+  };
   /** Whether the authorization server offers RFC 7009 revocation (otherwise revoke only deletes locally). */
   revocationEndpoint?: string;
 }
@@ -57,13 +64,20 @@ export function decodeJwt(token: string): DecodedJwt | undefined {
   return { header, payload };
 }
 
-async function readBound(store: AuthStore, resourceUrl: string): Promise<{ resource: string; disc?: DiscoveryState; tokens?: StoredTokens }> {
+async function readBound(
+  store: AuthStore,
+  resourceUrl: string,
+): Promise<{ resource: string; disc?: DiscoveryState; tokens?: StoredTokens }> {
   const resource = canonicalResource(resourceUrl);
   const disc = await readJson<DiscoveryState>(store, authKeys.discovery(resource));
   if (!disc) return { resource };
   const tokens = await readJson<StoredTokens>(store, authKeys.tokens(disc.issuer, resource));
   // Bound to issuer and resource by key, and checked again (as the engine does).
-  return { resource, disc, tokens: tokens && tokens.issuer === disc.issuer && tokens.resource === resource ? tokens : undefined };
+  return {
+    resource,
+    disc,
+    tokens: tokens && tokens.issuer === disc.issuer && tokens.resource === resource ? tokens : undefined,
+  };
 }
 
 export async function readVault(store: AuthStore, resourceUrl: string, now = Date.now()): Promise<VaultInfo> {

@@ -10,7 +10,12 @@
  * loopback redirect URI (unless `probeRegistration: false`).
  */
 import { DoctorCancelled, DoctorHttp, DoctorRequestError, type SentResponse } from './http.js';
-import { checkAuthorizationServer, checkPkce, checkRefresh, checkTokenEndpointAuth } from './checks/authorizationServer.js';
+import {
+  checkAuthorizationServer,
+  checkPkce,
+  checkRefresh,
+  checkTokenEndpointAuth,
+} from './checks/authorizationServer.js';
 import { checkChallenge } from './checks/challenge.js';
 import type { Check, CheckContext, Findings, Verdict } from './checks/context.js';
 import { checkInvalidToken } from './checks/invalidToken.js';
@@ -19,7 +24,16 @@ import { checkRegistration } from './checks/registration.js';
 import { checkResourceMetadata } from './checks/resourceMetadata.js';
 import { checkHttp, checkInitialize, checkTransport } from './checks/transport.js';
 import { checkUrl } from './checks/url.js';
-import { CHECK_IDS, CHECK_TITLES, type CheckId, type CheckStatus, type DoctorCheckResult, type DoctorExchange, type DoctorOptions, type DoctorReport } from './types.js';
+import {
+  CHECK_IDS,
+  CHECK_TITLES,
+  type CheckId,
+  type CheckStatus,
+  type DoctorCheckResult,
+  type DoctorExchange,
+  type DoctorOptions,
+  type DoctorReport,
+} from './types.js';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 
@@ -90,7 +104,10 @@ export async function diagnose(url: string, options: DoctorOptions = {}): Promis
             fix: 'Make sure the endpoint is reachable from the client and answers within the time limit.',
           };
         } else {
-          verdict = { status: 'fail', summary: `The check could not run: ${error instanceof Error ? error.message : String(error)}` };
+          verdict = {
+            status: 'fail',
+            summary: `The check could not run: ${error instanceof Error ? error.message : String(error)}`,
+          };
         }
       }
     }
@@ -127,10 +144,16 @@ export async function diagnose(url: string, options: DoctorOptions = {}): Promis
 function skipReason(id: CheckId, found: Findings): string | undefined {
   const index = CHECK_IDS.indexOf(id);
   if (index <= CHECK_IDS.indexOf('initialize')) return undefined;
-  if (found.init?.kind === 'initialized') return 'The server does not require authorization: initialize succeeded without a token.';
-  if (found.init?.kind !== 'auth-required') return 'Skipped: initialize did not succeed, so the authorization checks do not apply.';
+  if (found.init?.kind === 'initialized') {
+    return 'The server does not require authorization: initialize succeeded without a token.';
+  }
+  if (found.init?.kind !== 'auth-required') {
+    return 'Skipped: initialize did not succeed, so the authorization checks do not apply.';
+  }
   if (id === 'challenge' || id === 'resource-metadata' || id === 'invalid-token') return undefined;
-  if (found.prmUnusable) return 'Skipped: no usable protected resource metadata, so the authorization server is unknown.';
+  if (found.prmUnusable) {
+    return 'Skipped: no usable protected resource metadata, so the authorization server is unknown.';
+  }
   if (id === 'authorization-server-metadata') return undefined;
   if (!found.asMetadata) {
     if (id === 'registration' && found.prm === undefined && found.issuer) return undefined; // 2025-03-26 default /register

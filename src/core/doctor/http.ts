@@ -55,7 +55,11 @@ export class DoctorHttp {
    * exchange is complete on return. With `stream`, an SSE answer's body is left open for the caller
    * (the exchange body then shows what `SseReader` consumed, via `appendBody`).
    */
-  async send(url: string, init: RequestInit & { headers?: Record<string, string> }, opts: { stream?: boolean } = {}): Promise<SentResponse> {
+  async send(
+    url: string,
+    init: RequestInit & { headers?: Record<string, string> },
+    opts: { stream?: boolean } = {},
+  ): Promise<SentResponse> {
     const headers = new Headers(init.headers);
     const body = typeof init.body === 'string' ? init.body : undefined;
     const exchange: DoctorExchange = {
@@ -68,7 +72,10 @@ export class DoctorHttp {
       durationMs: 0,
     };
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new Error(`No answer within ${this.timeoutMs} ms.`)), this.timeoutMs);
+    const timer = setTimeout(
+      () => controller.abort(new Error(`No answer within ${this.timeoutMs} ms.`)),
+      this.timeoutMs,
+    );
     const signal = anySignal(this.signal, controller.signal);
     const started = performance.now();
     try {
@@ -150,7 +157,7 @@ export class SseReader {
   raw = '';
   private done = false;
   /** A read that outlived a timeout; the next call waits for it instead of losing its chunk. */
-  private pending?: ReturnType<ReadableStreamDefaultReader<Uint8Array>["read"]>;
+  private pending?: ReturnType<ReadableStreamDefaultReader<Uint8Array>['read']>;
 
   constructor(body: ReadableStream<Uint8Array>) {
     this.reader = body.getReader();

@@ -31,7 +31,12 @@ export async function resolveHost(
 }
 
 /** Connects to the first address that accepts, in order; returns it and the time taken. */
-export async function tcpConnect(addresses: string[], port: number, timeoutMs: number, signal?: AbortSignal): Promise<{ address: string; durationMs: number; errors: string[] }> {
+export async function tcpConnect(
+  addresses: string[],
+  port: number,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<{ address: string; durationMs: number; errors: string[] }> {
   const errors: string[] = [];
   for (const address of addresses) {
     const started = performance.now();

@@ -27,7 +27,9 @@ export function toMarkdown(report: DoctorReport, opts: { exchanges?: boolean } =
   out.push(`- **Result:** ${statusLine(report)}`, '');
   out.push('| # | Check | Result | Summary |', '|---|---|---|---|');
   for (const c of report.checks) {
-    out.push(`| ${c.index} | ${escapeMarkdown(c.title)} | ${ICON[c.status]} ${LABEL[c.status]} | ${escapeMarkdown(c.summary)} |`);
+    out.push(
+      `| ${c.index} | ${escapeMarkdown(c.title)} | ${ICON[c.status]} ${LABEL[c.status]} | ${escapeMarkdown(c.summary)} |`,
+    );
   }
   out.push('');
   for (const c of report.checks) {

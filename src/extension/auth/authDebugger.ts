@@ -22,7 +22,10 @@ import type { AuthService } from './authService';
 export const TRACE_KEY = (connectionId: string) => `mcpLens.authTrace.${connectionId}`;
 
 /** What the debugger and the vault need of the AuthService (a narrow seam, so the session logic can be tested alone). */
-export type DebuggerAuth = Pick<AuthService, 'debugSignIn' | 'vault' | 'refreshNow' | 'signOut' | 'forgetClientRegistration' | 'copyAccessToken'>;
+export type DebuggerAuth = Pick<
+  AuthService,
+  'debugSignIn' | 'vault' | 'refreshNow' | 'signOut' | 'forgetClientRegistration' | 'copyAccessToken'
+>;
 
 interface Session {
   mode: FlowMode;
@@ -33,7 +36,9 @@ interface Session {
 
 function httpConfig(connection: Connection): HttpConnectionConfig {
   const config = connection.config;
-  if (!isHttpConfig(config)) throw new Error(`"${config.name}" is a stdio connection: OAuth applies to HTTP connections.`);
+  if (!isHttpConfig(config)) {
+    throw new Error(`"${config.name}" is a stdio connection: OAuth applies to HTTP connections.`);
+  }
   return config;
 }
 
@@ -50,7 +55,9 @@ export function toVaultView(connectionId: string, v: VaultInfo): VaultView {
     ...(v.obtainedAt !== undefined ? { obtainedAt: v.obtainedAt } : {}),
     ...(v.expiresAt !== undefined ? { expiresAt: v.expiresAt } : {}),
     ...(v.tokenFormat ? { tokenFormat: v.tokenFormat } : {}),
-    ...(v.jwt ? { jwt: { header: toJson(v.jwt.header) as JsonObject, payload: toJson(v.jwt.payload) as JsonObject } } : {}),
+    ...(v.jwt
+      ? { jwt: { header: toJson(v.jwt.header) as JsonObject, payload: toJson(v.jwt.payload) as JsonObject } }
+      : {}),
     ...(v.registration ? { registration: v.registration } : {}),
     ...(v.revocationEndpoint ? { revocationEndpoint: v.revocationEndpoint } : {}),
   };
@@ -66,7 +73,9 @@ export class AuthDebugger implements InspectorAuthTools, vscode.Disposable {
     private readonly memento: vscode.Memento,
     private readonly logger: Logger,
     /** The connection's header values kept in secret storage: the first request sends them, as the transport does. */
-    private readonly secretHeadersFor: (config: HttpConnectionConfig) => Promise<Record<string, string>> = async () => ({}),
+    private readonly secretHeadersFor: (
+      config: HttpConnectionConfig,
+    ) => Promise<Record<string, string>> = async () => ({}),
   ) {}
 
   /**
@@ -80,7 +89,9 @@ export class AuthDebugger implements InspectorAuthTools, vscode.Disposable {
   }
 
   dispose(): void {
-    for (const s of this.sessions.values()) s.abort.abort(new OAuthFlowError('cancelled', 'The sign-in was cancelled.'));
+    for (const s of this.sessions.values()) {
+      s.abort.abort(new OAuthFlowError('cancelled', 'The sign-in was cancelled.'));
+    }
     this.sessions.clear();
     this.changed.dispose();
   }
@@ -120,7 +131,14 @@ export class AuthDebugger implements InspectorAuthTools, vscode.Disposable {
     const session: Session = {
       mode,
       abort: new AbortController(),
-      trace: { resource: config.url, serverName: config.name, mode, state: 'running', startedAt: Date.now(), steps: [] },
+      trace: {
+        resource: config.url,
+        serverName: config.name,
+        mode,
+        state: 'running',
+        startedAt: Date.now(),
+        steps: [],
+      },
     };
     this.sessions.set(connection.id, session);
     const publish = () => this.changed.fire({ connectionId: connection.id, trace: session.trace });
@@ -139,18 +157,29 @@ export class AuthDebugger implements InspectorAuthTools, vscode.Disposable {
         });
       },
       afterStep: (result: FlowStepResult) => {
-        session.trace = { ...session.trace, steps: [...session.trace.steps.filter((s) => s.id !== result.id), result], next: undefined };
+        session.trace = {
+          ...session.trace,
+          steps: [...session.trace.steps.filter((s) => s.id !== result.id), result],
+          next: undefined,
+        };
         publish();
       },
     };
-    this.logger.info(`[${config.name}] debugging the sign-in (${mode === 'step' ? 'step by step' : 'straight through'}).`);
+    this.logger.info(
+      `[${config.name}] debugging the sign-in (${mode === 'step' ? 'step by step' : 'straight through'}).`,
+    );
     void this.secretHeadersFor(config)
       .then((secretHeaders) => this.auth.debugSignIn(connection, stepper, session.abort.signal, secretHeaders))
       .then(
         () => this.finish(connection.id, session, 'succeeded'),
         (error: unknown) => {
           const cancelled = error instanceof OAuthFlowError && error.code === 'cancelled';
-          this.finish(connection.id, session, cancelled ? 'cancelled' : 'failed', cancelled ? undefined : error instanceof Error ? error.message : String(error));
+          this.finish(
+            connection.id,
+            session,
+            cancelled ? 'cancelled' : 'failed',
+            cancelled ? undefined : error instanceof Error ? error.message : String(error),
+          );
         },
       );
   }
@@ -185,16 +214,32 @@ export class AuthDebugger implements InspectorAuthTools, vscode.Disposable {
     if (!target) return false;
     const text = markdown ? flowTraceToMarkdown(trace) : flowTraceToJson(trace);
     await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
-    void vscode.window.showInformationMessage(`The sign-in trace of ${trace.serverName} was exported to ${target.fsPath} (secrets removed).`, 'Open').then((choice) => {
-      if (choice === 'Open') void vscode.window.showTextDocument(target);
-    });
+    void vscode.window
+      .showInformationMessage(
+        `The sign-in trace of ${trace.serverName} was exported to ${target.fsPath} (secrets removed).`,
+        'Open',
+      )
+      .then((choice) => {
+        if (choice === 'Open') void vscode.window.showTextDocument(target);
+      });
     return true;
   }
 
-  private finish(connectionId: string, session: Session, state: 'succeeded' | 'failed' | 'cancelled', error?: string): void {
+  private finish(
+    connectionId: string,
+    session: Session,
+    state: 'succeeded' | 'failed' | 'cancelled',
+    error?: string,
+  ): void {
     const current = this.sessions.get(connectionId) === session;
     if (current) this.sessions.delete(connectionId);
-    session.trace = sanitizeTrace({ ...session.trace, state, finishedAt: Date.now(), next: undefined, ...(error ? { error } : {}) });
+    session.trace = sanitizeTrace({
+      ...session.trace,
+      state,
+      finishedAt: Date.now(),
+      next: undefined,
+      ...(error ? { error } : {}),
+    });
     // Only the session still registered is kept: a connection removed meanwhile keeps nothing.
     if (current) void this.memento.update(TRACE_KEY(connectionId), session.trace);
     this.changed.fire({ connectionId, trace: session.trace });

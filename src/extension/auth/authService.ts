@@ -22,7 +22,6 @@ import { UriHandlerRedirect } from './uriHandlerRedirect';
 
 export type RedirectMethod = 'auto' | 'uri-handler' | 'loopback';
 
-
 /** `vscode.SecretStorage` names its setter `store`; the engine's interface says `set`. */
 class SecretAuthStore implements AuthStore {
   constructor(private readonly secrets: vscode.SecretStorage) {}
@@ -95,9 +94,16 @@ export class AuthService implements vscode.Disposable {
         async (progress, token) => {
           progress.report({ message: 'Complete the sign-in in your browser.' });
           const abort = new AbortController();
-          const cancel = token.onCancellationRequested(() => abort.abort(new OAuthFlowError('cancelled', 'You cancelled the sign-in.')));
+          const cancel = token.onCancellationRequested(() =>
+            abort.abort(new OAuthFlowError('cancelled', 'You cancelled the sign-in.')),
+          );
           try {
-            return await this.engine().signIn(config.url, { signal: abort.signal, preRegistered, serverName: config.name, scope });
+            return await this.engine().signIn(config.url, {
+              signal: abort.signal,
+              preRegistered,
+              serverName: config.name,
+              scope,
+            });
           } finally {
             cancel.dispose();
           }
@@ -110,12 +116,18 @@ export class AuthService implements vscode.Disposable {
       }
       if (e instanceof OAuthFlowError && e.code === 'timeout') {
         // The engine says how long it waited; only the adapter knows which setting sets that.
-        throw new OAuthFlowError('timeout', `${e.message} Finish the sign-in sooner, or raise the limit with the setting mcpLens.oauth.signInTimeoutSeconds.`, { cause: e });
+        throw new OAuthFlowError(
+          'timeout',
+          `${e.message} Finish the sign-in sooner, or raise the limit with the setting mcpLens.oauth.signInTimeoutSeconds.`,
+          { cause: e },
+        );
       }
       throw e;
     }
     this.statusEmitter.fire(config.url);
-    this.logger.info(`[${config.name}] signed in with ${info.issuer} (client ${info.clientId}, scopes: ${info.scopes.join(' ') || 'none'}).`);
+    this.logger.info(
+      `[${config.name}] signed in with ${info.issuer} (client ${info.clientId}, scopes: ${info.scopes.join(' ') || 'none'}).`,
+    );
     await connection.reconnect();
     return true;
   }
@@ -125,7 +137,12 @@ export class AuthService implements vscode.Disposable {
    * the 401 that starts it and the reconnect that ends it — the same browser, redirect and
    * reconnect as `signIn`. The stepper pauses it; `signal` cancels it.
    */
-  async debugSignIn(connection: Connection, stepper: FlowStepper, signal: AbortSignal, secretHeaders: Record<string, string> = {}): Promise<AuthFlowOutcome> {
+  async debugSignIn(
+    connection: Connection,
+    stepper: FlowStepper,
+    signal: AbortSignal,
+    secretHeaders: Record<string, string> = {},
+  ): Promise<AuthFlowOutcome> {
     const config = connection.config;
     if (!isHttpConfig(config)) throw new Error(`"${config.name}" is a stdio connection: it does not use OAuth.`);
     const preRegistered = await this.preRegisteredClient(config);
@@ -180,7 +197,8 @@ export class AuthService implements vscode.Disposable {
       `Copy the access token of ${config.name}?`,
       {
         modal: true,
-        detail: 'Anyone who gets this token can act as you on this server until it expires. It is copied to the clipboard as it is: do not paste it into chats, issues or logs, and clear the clipboard when you are done.',
+        detail:
+          'Anyone who gets this token can act as you on this server until it expires. It is copied to the clipboard as it is: do not paste it into chats, issues or logs, and clear the clipboard when you are done.',
       },
       'Copy Token',
     );
@@ -266,15 +284,22 @@ export class AuthService implements vscode.Disposable {
       useExternalUri: true,
       externalize: async (uri) => (await vscode.env.asExternalUri(vscode.Uri.parse(uri))).toString(true),
     });
-    const environment: RedirectEnvironment = vscode.env.uiKind === vscode.UIKind.Web ? 'web' : vscode.env.remoteName ? 'remote' : 'desktop';
-    const flows: { method: Exclude<RedirectMethod, 'auto'>; strategy: RedirectStrategy; worksIn: RedirectEnvironment[] }[] = [
+    const environment: RedirectEnvironment =
+      vscode.env.uiKind === vscode.UIKind.Web ? 'web' : vscode.env.remoteName ? 'remote' : 'desktop';
+    const flows: {
+      method: Exclude<RedirectMethod, 'auto'>;
+      strategy: RedirectStrategy;
+      worksIn: RedirectEnvironment[];
+    }[] = [
       // No port to open; the URI goes through VS Code (desktop: the OS hands vscode:// to VS Code;
       // web and remote: the workbench's /callback page forwards it to the extension).
       { method: 'uri-handler', strategy: this.uriHandler, worksIn: ['desktop', 'remote', 'web'] },
       // RFC 8252 §7.3: for servers that only accept http(s) loopback redirect URIs.
       { method: 'loopback', strategy: loopback, worksIn: ['desktop', 'remote', 'web'] },
     ];
-    return flows.filter((f) => f.worksIn.includes(environment) && (method === 'auto' || method === f.method)).map((f) => f.strategy);
+    return flows
+      .filter((f) => f.worksIn.includes(environment) && (method === 'auto' || method === f.method))
+      .map((f) => f.strategy);
   }
 }
 

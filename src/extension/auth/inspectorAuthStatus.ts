@@ -13,7 +13,10 @@ import { COMMANDS } from '../commands';
 import type { AuthStatusProvider } from '../inspector/authStatus';
 import type { AuthService } from './authService';
 
-export function inspectorAuthStatus(auth: AuthService, manager: ConnectionManager): AuthStatusProvider & vscode.Disposable {
+export function inspectorAuthStatus(
+  auth: AuthService,
+  manager: ConnectionManager,
+): AuthStatusProvider & vscode.Disposable {
   const changed = new Emitter<string>();
   const subscription = auth.onDidChangeStatus((resourceUrl) => {
     for (const connection of manager.list()) {
@@ -25,11 +28,21 @@ export function inspectorAuthStatus(auth: AuthService, manager: ConnectionManage
     async getStatus(connection: Connection): Promise<AuthStatus> {
       const config = connection.config;
       if (!isHttpConfig(config)) return { state: 'not-needed' };
-      if (connection.status.state === 'auth-required') return { state: 'sign-in-required', message: connection.status.message };
+      if (connection.status.state === 'auth-required') {
+        return { state: 'sign-in-required', message: connection.status.message };
+      }
       const status = await auth.status(config);
       const scopes = status.scopes ?? [];
-      if (status.state === 'signed-in') return { state: 'signed-in', scopes, ...(status.expiresAt !== undefined ? { expiresAt: status.expiresAt } : {}) };
-      if (status.state === 'expired') return { state: 'expired', scopes, ...(status.expiresAt !== undefined ? { expiresAt: status.expiresAt } : {}) };
+      if (status.state === 'signed-in') {
+        return {
+          state: 'signed-in',
+          scopes,
+          ...(status.expiresAt !== undefined ? { expiresAt: status.expiresAt } : {}),
+        };
+      }
+      if (status.state === 'expired') {
+        return { state: 'expired', scopes, ...(status.expiresAt !== undefined ? { expiresAt: status.expiresAt } : {}) };
+      }
       return { state: 'not-needed' };
     },
     async signIn(connection: Connection): Promise<void> {

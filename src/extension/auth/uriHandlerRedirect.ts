@@ -36,7 +36,10 @@ export class UriHandlerRedirect implements RedirectStrategy, vscode.Disposable {
     const fresh = toRedirectUri(await vscode.env.asExternalUri(local));
     // code-server's callback URL carries a new `vscode-reqid` at every call, but any of them
     // reaches this handler: keep the registered one so the registration stays valid.
-    const redirectUri = request.preferredRedirectUri && sameEndpoint(request.preferredRedirectUri, fresh) ? request.preferredRedirectUri : fresh;
+    const redirectUri =
+      request.preferredRedirectUri && sameEndpoint(request.preferredRedirectUri, fresh)
+        ? request.preferredRedirectUri
+        : fresh;
     let waiter!: Waiter;
     const received = new Promise<CallbackParams>((resolve, reject) => (waiter = { resolve, reject }));
     this.waiters.set(request.state, waiter);
@@ -55,7 +58,9 @@ export class UriHandlerRedirect implements RedirectStrategy, vscode.Disposable {
 
   dispose(): void {
     this.route.dispose();
-    for (const waiter of this.waiters.values()) waiter.reject(new OAuthFlowError('cancelled', 'MCP Lens was closed during the sign-in.'));
+    for (const waiter of this.waiters.values()) {
+      waiter.reject(new OAuthFlowError('cancelled', 'MCP Lens was closed during the sign-in.'));
+    }
     this.waiters.clear();
   }
 
@@ -66,7 +71,9 @@ export class UriHandlerRedirect implements RedirectStrategy, vscode.Disposable {
     if (!state || !waiter) {
       // RFC 6749 §10.12: a response that does not belong to a flow we started is dropped.
       this.logger.warn('Ignored an OAuth callback whose state is missing, unknown or already used.');
-      void vscode.window.showWarningMessage('MCP Lens ignored a sign-in response that does not belong to a sign-in in progress (it may be stale or a duplicate).');
+      void vscode.window.showWarningMessage(
+        'MCP Lens ignored a sign-in response that does not belong to a sign-in in progress (it may be stale or a duplicate).',
+      );
       return;
     }
     this.waiters.delete(state);
@@ -90,7 +97,12 @@ function sameEndpoint(a: string, b: string): boolean {
   try {
     const x = new URL(a);
     const y = new URL(b);
-    return x.protocol === y.protocol && x.host === y.host && x.pathname === y.pathname && x.searchParams.get('vscode-authority') === y.searchParams.get('vscode-authority');
+    return (
+      x.protocol === y.protocol &&
+      x.host === y.host &&
+      x.pathname === y.pathname &&
+      x.searchParams.get('vscode-authority') === y.searchParams.get('vscode-authority')
+    );
   } catch {
     return false;
   }

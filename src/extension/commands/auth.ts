@@ -16,33 +16,49 @@ export function authCommands(deps: CommandDeps): HandlerTable<AuthCommand> {
   return {
     // The inspector's Auth tab for one HTTP connection: its token vault and the sign-in debugger.
     [COMMANDS.openTokenVault]: async (arg) => {
-      const connection = httpConnection(await resolveConnection(arg, 'Connection whose tokens to show', (c) => isHttpConfig(c.config)));
-      if (connection) await vscode.commands.executeCommand(COMMANDS.openInspector, { connectionId: connection.id, tab: 'auth' });
+      const connection = httpConnection(
+        await resolveConnection(arg, 'Connection whose tokens to show', (c) => isHttpConfig(c.config)),
+      );
+      if (connection) {
+        await vscode.commands.executeCommand(COMMANDS.openInspector, { connectionId: connection.id, tab: 'auth' });
+      }
     },
 
     [COMMANDS.signIn]: async (arg) => {
-      const connection = httpConnection(await resolveConnection(arg, 'Connection to sign in to', (c) => isHttpConfig(c.config)));
+      const connection = httpConnection(
+        await resolveConnection(arg, 'Connection to sign in to', (c) => isHttpConfig(c.config)),
+      );
       if (connection) await signIn(connection);
     },
 
     [COMMANDS.signOut]: async (arg) => {
-      const connection = httpConnection(await resolveConnection(arg, 'Connection to sign out of', (c) => isHttpConfig(c.config)));
+      const connection = httpConnection(
+        await resolveConnection(arg, 'Connection to sign out of', (c) => isHttpConfig(c.config)),
+      );
       if (!connection) return;
       try {
         await deps.auth.signOut(connection.config);
         await connection.disconnect();
-        void vscode.window.showInformationMessage(`Signed out of ${connection.config.name}. Its tokens were revoked where the server allows it, and deleted.`);
+        void vscode.window.showInformationMessage(
+          `Signed out of ${connection.config.name}. Its tokens were revoked where the server allows it, and deleted.`,
+        );
       } catch (e) {
         await showError(`Signing out of ${connection.config.name} failed`, e);
       }
     },
 
     [COMMANDS.forgetClientRegistration]: async (arg) => {
-      const connection = httpConnection(await resolveConnection(arg, 'Connection whose client registration to forget', (c) => isHttpConfig(c.config)));
+      const connection = httpConnection(
+        await resolveConnection(arg, 'Connection whose client registration to forget', (c) => isHttpConfig(c.config)),
+      );
       if (!connection) return;
       const answer = await vscode.window.showWarningMessage(
         `Forget the OAuth client registration used for "${connection.config.name}"?`,
-        { modal: true, detail: 'MCP Lens registers again at the next sign-in. The tokens issued to this registration are deleted too.' },
+        {
+          modal: true,
+          detail:
+            'MCP Lens registers again at the next sign-in. The tokens issued to this registration are deleted too.',
+        },
         'Forget',
       );
       if (answer !== 'Forget') return;
@@ -51,11 +67,19 @@ export function authCommands(deps: CommandDeps): HandlerTable<AuthCommand> {
     },
 
     [COMMANDS.configureOAuthClient]: async (arg) => {
-      const connection = httpConnection(await resolveConnection(arg, 'Connection to configure', (c) => isHttpConfig(c.config) && store.get(c.id)?.scope !== 'settings'));
+      const connection = httpConnection(
+        await resolveConnection(
+          arg,
+          'Connection to configure',
+          (c) => isHttpConfig(c.config) && store.get(c.id)?.scope !== 'settings',
+        ),
+      );
       if (!connection) return;
       const stored = store.get(connection.id);
       if (!stored || stored.scope === 'settings') {
-        void vscode.window.showInformationMessage(`"${connection.config.name}" comes from the mcpLens.connections setting; add it with Add MCP Connection to configure OAuth.`);
+        void vscode.window.showInformationMessage(
+          `"${connection.config.name}" comes from the mcpLens.connections setting; add it with Add MCP Connection to configure OAuth.`,
+        );
         return;
       }
       const redirectUri = await deps.auth.redirectUriForPreRegistration();
@@ -80,7 +104,10 @@ export function authCommands(deps: CommandDeps): HandlerTable<AuthCommand> {
       const config: HttpConnectionConfig = { ...connection.config, oauthClientId: clientId.trim() || undefined };
       await deps.auth.setClientSecret(connection.id, secret || undefined);
       await deps.saveConnection(config, stored.scope, {});
-      const copy = await vscode.window.showInformationMessage(`"${connection.config.name}" now signs in as client ${clientId.trim() || '(dynamic registration)'}. Redirect URI to register: ${redirectUri}`, 'Copy Redirect URI');
+      const copy = await vscode.window.showInformationMessage(
+        `"${connection.config.name}" now signs in as client ${clientId.trim() || '(dynamic registration)'}. Redirect URI to register: ${redirectUri}`,
+        'Copy Redirect URI',
+      );
       if (copy) await vscode.env.clipboard.writeText(redirectUri);
     },
   };

@@ -3,7 +3,15 @@
  * read a resource, get a prompt. Each asks for what it was not given and opens the result as a document.
  */
 import * as vscode from 'vscode';
-import type { CallToolResult, GetPromptResult, Prompt, ReadResourceResult, Resource, ResourceTemplate, Tool } from '@modelcontextprotocol/sdk/types.js';
+import type {
+  CallToolResult,
+  GetPromptResult,
+  Prompt,
+  ReadResourceResult,
+  Resource,
+  ResourceTemplate,
+  Tool,
+} from '@modelcontextprotocol/sdk/types.js';
 import { ConnectionError } from '../../core/errors';
 import type { Connection } from '../../core/connection';
 import { promptPromptArguments, promptTemplateUri, promptToolArguments } from '../argumentPrompts';
@@ -15,22 +23,31 @@ import { inertText, isTreeNode, stepUpScope, type CommandDeps, type HandlerTable
 const MAX_STEP_UPS = 3;
 
 /** Runs a request with a cancellable progress notification; Cancel aborts it (the SDK sends notifications/cancelled). */
-function withRequestProgress<T>(title: string, run: (signal: AbortSignal, onProgress: (p: { progress: number; total?: number; message?: string }) => void) => Promise<T>): Thenable<T> {
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
-    const controller = new AbortController();
-    const sub = token.onCancellationRequested(() => controller.abort());
-    let reported = 0;
-    return run(controller.signal, (p) => {
-      // VS Code progress increments are cumulative percentages; servers report absolute progress.
-      let increment: number | undefined;
-      if (p.total && p.total > 0) {
-        const percent = Math.min(100, (p.progress / p.total) * 100);
-        increment = Math.max(0, percent - reported);
-        reported = percent;
-      }
-      progress.report({ message: p.message ?? (p.total ? `${p.progress}/${p.total}` : `${p.progress}`), increment });
-    }).finally(() => sub.dispose());
-  });
+function withRequestProgress<T>(
+  title: string,
+  run: (
+    signal: AbortSignal,
+    onProgress: (p: { progress: number; total?: number; message?: string }) => void,
+  ) => Promise<T>,
+): Thenable<T> {
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+    (progress, token) => {
+      const controller = new AbortController();
+      const sub = token.onCancellationRequested(() => controller.abort());
+      let reported = 0;
+      return run(controller.signal, (p) => {
+        // VS Code progress increments are cumulative percentages; servers report absolute progress.
+        let increment: number | undefined;
+        if (p.total && p.total > 0) {
+          const percent = Math.min(100, (p.progress / p.total) * 100);
+          increment = Math.max(0, percent - reported);
+          reported = percent;
+        }
+        progress.report({ message: p.message ?? (p.total ? `${p.progress}/${p.total}` : `${p.progress}`), increment });
+      }).finally(() => sub.dispose());
+    },
+  );
 }
 
 async function pickTool(connection: Connection): Promise<Tool | undefined> {
@@ -39,12 +56,16 @@ async function pickTool(connection: Connection): Promise<Tool | undefined> {
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(
-    connection.tools.map((tool) => ({ label: tool.name, description: tool.title, detail: tool.description?.split('\n', 1)[0], tool })),
+    connection.tools.map((tool) => ({
+      label: tool.name,
+      description: tool.title,
+      detail: tool.description?.split('\n', 1)[0],
+      tool,
+    })),
     { placeHolder: `Tool of ${connection.config.name} to call`, matchOnDescription: true, matchOnDetail: true },
   );
   return picked?.tool;
 }
-
 
 type CallCommand = typeof COMMANDS.callTool | typeof COMMANDS.readResource | typeof COMMANDS.getPrompt;
 
@@ -55,19 +76,26 @@ export function callCommands(deps: CommandDeps): HandlerTable<CallCommand> {
       const connection = await resolveConnection(arg, 'Connection whose tool to call');
       if (!connection || !(await ensureConnected(connection))) return undefined;
       let tool: Tool | undefined;
-      if (isTreeNode(arg) && arg.kind === 'tool') tool = connection.tools.find((t) => t.name === arg.tool.name) ?? arg.tool;
-      else if (typeof toolNameArg === 'string') {
+      if (isTreeNode(arg) && arg.kind === 'tool') {
+        tool = connection.tools.find((t) => t.name === arg.tool.name) ?? arg.tool;
+      } else if (typeof toolNameArg === 'string') {
         tool = connection.tools.find((t) => t.name === toolNameArg);
         if (!tool) throw new Error(`${connection.config.name} has no tool "${toolNameArg}".`);
       } else tool = await pickTool(connection);
       if (!tool) return undefined;
-      const args = argsArg !== undefined && typeof argsArg === 'object' && argsArg !== null ? (argsArg as Record<string, unknown>) : await promptToolArguments(tool);
+      const args =
+        argsArg !== undefined && typeof argsArg === 'object' && argsArg !== null
+          ? (argsArg as Record<string, unknown>)
+          : await promptToolArguments(tool);
       if (!args) return undefined;
       const name = tool.name;
       const started = Date.now();
       let result: CallToolResult;
       try {
-        const call = () => withRequestProgress(`${connection.config.name}: calling ${name}`, (signal, onProgress) => connection.callTool(name, args, { signal, onProgress }));
+        const call = () =>
+          withRequestProgress(`${connection.config.name}: calling ${name}`, (signal, onProgress) =>
+            connection.callTool(name, args, { signal, onProgress }),
+          );
         // Step-up (MCP authorization, "Scope Challenge Handling"): a 403 insufficient_scope asks for
         // a sign-in with more scope, then the call is retried, at most MAX_STEP_UPS times.
         for (let stepUps = 0; ; stepUps++) {
@@ -77,8 +105,16 @@ export function callCommands(deps: CommandDeps): HandlerTable<CallCommand> {
           } catch (e) {
             const scope = e instanceof ConnectionError && e.code === 'auth-required' ? stepUpScope(e) : undefined;
             if (!scope) throw e;
-            if (stepUps >= MAX_STEP_UPS) throw new ConnectionError('auth-required', `${name} still needs more permissions after ${stepUps} sign-ins (scope "${scope}").`, 'Check which scopes your account may be granted.');
-            log.info(`[${connection.config.name}] ${name} needs the scope "${scope}": signing in again (step-up ${stepUps + 1}/${MAX_STEP_UPS}).`);
+            if (stepUps >= MAX_STEP_UPS) {
+              throw new ConnectionError(
+                'auth-required',
+                `${name} still needs more permissions after ${stepUps} sign-ins (scope "${scope}").`,
+                'Check which scopes your account may be granted.',
+              );
+            }
+            log.info(
+              `[${connection.config.name}] ${name} needs the scope "${scope}": signing in again (step-up ${stepUps + 1}/${MAX_STEP_UPS}).`,
+            );
             if (!(await signIn(connection, scope))) return undefined;
           }
         }
@@ -92,7 +128,11 @@ export function callCommands(deps: CommandDeps): HandlerTable<CallCommand> {
         return undefined;
       }
       const durationMs = Date.now() - started;
-      await deps.results.show(connection.config.name, `tool-${name}`, toolResultDocument(connection.config.name, name, args, durationMs, result));
+      await deps.results.show(
+        connection.config.name,
+        `tool-${name}`,
+        toolResultDocument(connection.config.name, name, args, durationMs, result),
+      );
       if (result.isError) void vscode.window.showWarningMessage(`${name} returned an error result (isError: true).`);
       const schemaWarning = outputSchemaWarning(name, result);
       if (schemaWarning) void vscode.window.showWarningMessage(inertText(schemaWarning));
@@ -108,11 +148,23 @@ export function callCommands(deps: CommandDeps): HandlerTable<CallCommand> {
       else {
         type Item = vscode.QuickPickItem & { resource?: Resource; template?: ResourceTemplate; manual?: boolean };
         const items: Item[] = [
-          ...connection.resources.map((resource): Item => ({ label: resource.name, description: resource.uri, resource })),
-          ...connection.resourceTemplates.map((template): Item => ({ label: template.name, description: template.uriTemplate, detail: 'template: fill in its variables', template })),
+          ...connection.resources.map((resource): Item => ({
+            label: resource.name,
+            description: resource.uri,
+            resource,
+          })),
+          ...connection.resourceTemplates.map((template): Item => ({
+            label: template.name,
+            description: template.uriTemplate,
+            detail: 'template: fill in its variables',
+            template,
+          })),
           { label: '$(edit) Enter a URI…', manual: true },
         ];
-        const picked = await vscode.window.showQuickPick(items, { placeHolder: `Resource of ${connection.config.name} to read`, matchOnDescription: true });
+        const picked = await vscode.window.showQuickPick(items, {
+          placeHolder: `Resource of ${connection.config.name} to read`,
+          matchOnDescription: true,
+        });
         if (!picked) return undefined;
         if (picked.resource) uri = picked.resource.uri;
         else if (picked.template) uri = await promptTemplateUri(picked.template);
@@ -126,7 +178,9 @@ export function callCommands(deps: CommandDeps): HandlerTable<CallCommand> {
                 new URL(v);
                 return undefined;
               } catch {
-                return v ? `"${v}" is not a URI (it needs a scheme, like file:///path or test://static/resource/1).` : 'Enter a URI.';
+                return v
+                  ? `"${v}" is not a URI (it needs a scheme, like file:///path or test://static/resource/1).`
+                  : 'Enter a URI.';
               }
             },
           });
@@ -138,7 +192,11 @@ export function callCommands(deps: CommandDeps): HandlerTable<CallCommand> {
         const result = await withRequestProgress(`${connection.config.name}: reading ${target}`, (signal, onProgress) =>
           connection.readResource(target, { signal, onProgress }),
         );
-        await deps.results.show(connection.config.name, 'resource', { connection: connection.config.name, uri: target, result });
+        await deps.results.show(connection.config.name, 'resource', {
+          connection: connection.config.name,
+          uri: target,
+          result,
+        });
         return result;
       } catch (e) {
         if (e instanceof ConnectionError && e.code === 'cancelled') return undefined;
@@ -160,20 +218,34 @@ export function callCommands(deps: CommandDeps): HandlerTable<CallCommand> {
           return undefined;
         }
         const picked = await vscode.window.showQuickPick(
-          connection.prompts.map((p) => ({ label: p.name, description: p.title, detail: p.description?.split('\n', 1)[0], prompt: p })),
+          connection.prompts.map((p) => ({
+            label: p.name,
+            description: p.title,
+            detail: p.description?.split('\n', 1)[0],
+            prompt: p,
+          })),
           { placeHolder: `Prompt of ${connection.config.name}` },
         );
         prompt = picked?.prompt;
       }
       if (!prompt) return undefined;
-      const args = argsArg !== undefined && typeof argsArg === 'object' && argsArg !== null ? (argsArg as Record<string, string>) : await promptPromptArguments(prompt);
+      const args =
+        argsArg !== undefined && typeof argsArg === 'object' && argsArg !== null
+          ? (argsArg as Record<string, string>)
+          : await promptPromptArguments(prompt);
       if (!args) return undefined;
       const name = prompt.name;
       try {
-        const result = await withRequestProgress(`${connection.config.name}: getting prompt ${name}`, (signal, onProgress) =>
-          connection.getPrompt(name, args, { signal, onProgress }),
+        const result = await withRequestProgress(
+          `${connection.config.name}: getting prompt ${name}`,
+          (signal, onProgress) => connection.getPrompt(name, args, { signal, onProgress }),
         );
-        await deps.results.show(connection.config.name, `prompt-${name}`, { connection: connection.config.name, prompt: name, arguments: args, result });
+        await deps.results.show(connection.config.name, `prompt-${name}`, {
+          connection: connection.config.name,
+          prompt: name,
+          arguments: args,
+          result,
+        });
         return result;
       } catch (e) {
         if (e instanceof ConnectionError && e.code === 'cancelled') return undefined;

@@ -33,7 +33,9 @@ export function connectionCommands(deps: CommandDeps): HandlerTable<ConnectionCo
         return undefined;
       }
       log.info(`Added connection "${result.config.name}" (${result.scope} scope)`);
-      await deps.revealConnection(connection.id).catch((e) => log.warn(`Could not reveal the new connection: ${errorText(e)}`));
+      await deps
+        .revealConnection(connection.id)
+        .catch((e) => log.warn(`Could not reveal the new connection: ${errorText(e)}`));
       await connectInteractive(connection);
       return connection.id;
     },
@@ -42,7 +44,11 @@ export function connectionCommands(deps: CommandDeps): HandlerTable<ConnectionCo
       if (connection) await connectInteractive(connection);
     },
     [COMMANDS.disconnect]: async (arg) => {
-      const connection = await resolveConnection(arg, 'Connection to disconnect', (c) => c.status.state === 'connected' || c.status.state === 'connecting');
+      const connection = await resolveConnection(
+        arg,
+        'Connection to disconnect',
+        (c) => c.status.state === 'connected' || c.status.state === 'connecting',
+      );
       if (connection) await connection.disconnect();
     },
     [COMMANDS.reconnect]: async (arg) => {
@@ -50,11 +56,17 @@ export function connectionCommands(deps: CommandDeps): HandlerTable<ConnectionCo
       if (connection) await connectInteractive(connection, 'reconnect');
     },
     [COMMANDS.editConnection]: async (arg) => {
-      const connection = await resolveConnection(arg, 'Connection to edit', (c) => store.get(c.id)?.scope !== 'settings');
+      const connection = await resolveConnection(
+        arg,
+        'Connection to edit',
+        (c) => store.get(c.id)?.scope !== 'settings',
+      );
       if (!connection) return;
       const stored = store.get(connection.id);
       if (!stored || stored.scope === 'settings') {
-        void vscode.window.showInformationMessage(`"${connection.config.name}" comes from the mcpLens.connections setting; edit it in settings.json.`);
+        void vscode.window.showInformationMessage(
+          `"${connection.config.name}" comes from the mcpLens.connections setting; edit it in settings.json.`,
+        );
         return;
       }
       const result = await runConnectionWizard({
@@ -72,10 +84,16 @@ export function connectionCommands(deps: CommandDeps): HandlerTable<ConnectionCo
       }
     },
     [COMMANDS.removeConnection]: async (arg) => {
-      const connection = await resolveConnection(arg, 'Connection to remove', (c) => store.get(c.id)?.scope !== 'settings');
+      const connection = await resolveConnection(
+        arg,
+        'Connection to remove',
+        (c) => store.get(c.id)?.scope !== 'settings',
+      );
       if (!connection) return;
       if (store.get(connection.id)?.scope === 'settings') {
-        void vscode.window.showInformationMessage(`"${connection.config.name}" comes from the mcpLens.connections setting; remove it there.`);
+        void vscode.window.showInformationMessage(
+          `"${connection.config.name}" comes from the mcpLens.connections setting; remove it there.`,
+        );
         return;
       }
       const answer = await vscode.window.showWarningMessage(
@@ -90,7 +108,9 @@ export function connectionCommands(deps: CommandDeps): HandlerTable<ConnectionCo
     [COMMANDS.refresh]: async (arg) => {
       const targets = isTreeNode(arg) || typeof arg === 'string' ? [await resolveConnection(arg, '')] : manager.list();
       let kinds: ListKind[] | undefined;
-      if (isTreeNode(arg) && arg.kind === 'group') kinds = arg.group === 'resources' ? ['resources', 'resourceTemplates'] : [arg.group];
+      if (isTreeNode(arg) && arg.kind === 'group') {
+        kinds = arg.group === 'resources' ? ['resources', 'resourceTemplates'] : [arg.group];
+      }
       await Promise.all(
         targets.map(async (c) => {
           if (!c || c.status.state !== 'connected') return;

@@ -22,7 +22,11 @@ export interface CommandContext {
   log: vscode.LogOutputChannel;
   auth: AuthService;
   /** Saves a config and brings the manager in line with the store. */
-  saveConnection(config: ConnectionConfig, scope: SavedScope, secretValues: Record<string, string>): Promise<Connection>;
+  saveConnection(
+    config: ConnectionConfig,
+    scope: SavedScope,
+    secretValues: Record<string, string>,
+  ): Promise<Connection>;
   removeConnection(id: string): Promise<void>;
   /** Shows a connection in the Connections view (opening the view if needed). */
   revealConnection(id: string): Promise<void>;
@@ -38,7 +42,11 @@ export type HttpConnection = Connection & { config: HttpConnectionConfig };
 export interface CommandDeps extends CommandContext {
   showError(prefix: string, e: unknown): Promise<void>;
   /** A connection from a node, an id, or a pick (only the ones `filter` allows). */
-  resolveConnection(arg: unknown, placeHolder: string, filter?: (c: Connection) => boolean): Promise<Connection | undefined>;
+  resolveConnection(
+    arg: unknown,
+    placeHolder: string,
+    filter?: (c: Connection) => boolean,
+  ): Promise<Connection | undefined>;
   connectInteractive(connection: Connection, how?: 'connect' | 'reconnect'): Promise<boolean>;
   ensureConnected(connection: Connection): Promise<boolean>;
   signIn(connection: Connection, scope?: string): Promise<boolean>;
@@ -67,7 +75,9 @@ export function isTreeNode(arg: unknown): arg is TreeNode {
 /** The scope a 403 `insufficient_scope` challenge asks for (MCP authorization: step-up), if any. */
 export function stepUpScope(e: ConnectionError): string | undefined {
   const cause = e.cause;
-  return cause instanceof AuthRequiredError && cause.details.error === 'insufficient_scope' ? cause.details.scope : undefined;
+  return cause instanceof AuthRequiredError && cause.details.error === 'insufficient_scope'
+    ? cause.details.scope
+    : undefined;
 }
 
 export function commandDeps(ctx: CommandContext): CommandDeps {
@@ -81,7 +91,11 @@ export function commandDeps(ctx: CommandContext): CommandDeps {
   }
 
   /** A connection from a node, an id, or a pick (only the ones `filter` allows). */
-  async function resolveConnection(arg: unknown, placeHolder: string, filter: (c: Connection) => boolean = () => true): Promise<Connection | undefined> {
+  async function resolveConnection(
+    arg: unknown,
+    placeHolder: string,
+    filter: (c: Connection) => boolean = () => true,
+  ): Promise<Connection | undefined> {
     if (isTreeNode(arg)) return manager.get(arg.connectionId);
     if (typeof arg === 'string') {
       const found = manager.get(arg) ?? manager.findByName(arg);
@@ -90,7 +104,10 @@ export function commandDeps(ctx: CommandContext): CommandDeps {
     }
     const candidates = manager.list().filter(filter);
     if (!candidates.length) {
-      const choice = await vscode.window.showInformationMessage('There is no matching MCP connection.', 'Add MCP Connection');
+      const choice = await vscode.window.showInformationMessage(
+        'There is no matching MCP connection.',
+        'Add MCP Connection',
+      );
       if (choice) await vscode.commands.executeCommand(COMMANDS.addConnection);
       return undefined;
     }
@@ -107,7 +124,10 @@ export function commandDeps(ctx: CommandContext): CommandDeps {
    * at once: the user is at the keyboard. (Background connects never open a browser; they leave the
    * connection in `auth-required` with a Sign In action.)
    */
-  async function connectInteractive(connection: Connection, how: 'connect' | 'reconnect' = 'connect'): Promise<boolean> {
+  async function connectInteractive(
+    connection: Connection,
+    how: 'connect' | 'reconnect' = 'connect',
+  ): Promise<boolean> {
     try {
       await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `Connecting to ${connection.config.name}…` },
@@ -115,7 +135,9 @@ export function commandDeps(ctx: CommandContext): CommandDeps {
       );
       return true;
     } catch (e) {
-      if (e instanceof ConnectionError && e.code === 'auth-required' && isHttpConfig(connection.config)) return signIn(connection, stepUpScope(e));
+      if (e instanceof ConnectionError && e.code === 'auth-required' && isHttpConfig(connection.config)) {
+        return signIn(connection, stepUpScope(e));
+      }
       await showError(`Could not connect to ${connection.config.name}`, e);
       return false;
     }
@@ -139,7 +161,9 @@ export function commandDeps(ctx: CommandContext): CommandDeps {
   function httpConnection(connection: Connection | undefined): HttpConnection | undefined {
     if (!connection) return undefined;
     if (!isHttpConfig(connection.config)) {
-      void vscode.window.showInformationMessage(`"${connection.config.name}" is a stdio connection: it does not use OAuth.`);
+      void vscode.window.showInformationMessage(
+        `"${connection.config.name}" is a stdio connection: it does not use OAuth.`,
+      );
       return undefined;
     }
     return connection as HttpConnection;

@@ -45,7 +45,9 @@ function attr(value: string): string {
 export function inspectorHtml(o: InspectorHtmlOptions): string {
   if (!/^[A-Za-z0-9+/=_-]{16,}$/.test(o.nonce)) throw new Error('The nonce must be at least 16 base64/hex characters.');
   const styles = o.styleUris.map((u) => `  <link rel="stylesheet" href="${attr(u)}">`).join('\n');
-  const scripts = [...(o.preScriptUris ?? []), o.scriptUri].map((u) => `  <script nonce="${o.nonce}" src="${attr(u)}"></script>`).join('\n');
+  const scripts = [...(o.preScriptUris ?? []), o.scriptUri]
+    .map((u) => `  <script nonce="${o.nonce}" src="${attr(u)}"></script>`)
+    .join('\n');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

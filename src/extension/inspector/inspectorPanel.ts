@@ -74,7 +74,12 @@ export class InspectorPanel implements vscode.Disposable {
       if (focus) existing.focus(focus);
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(INSPECTOR_VIEW_TYPE, 'MCP Inspector', vscode.ViewColumn.Active, InspectorPanel.options(deps.extensionUri));
+    const panel = vscode.window.createWebviewPanel(
+      INSPECTOR_VIEW_TYPE,
+      'MCP Inspector',
+      vscode.ViewColumn.Active,
+      InspectorPanel.options(deps.extensionUri),
+    );
     const created = new InspectorPanel(panel, deps);
     if (focus) created.focus(focus);
     return created;
@@ -107,7 +112,8 @@ export class InspectorPanel implements vscode.Disposable {
     InspectorPanel.current = this;
     panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'icon.svg');
     const webview = panel.webview;
-    const asUri = (...segments: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(deps.extensionUri, ...segments)).toString();
+    const asUri = (...segments: string[]) =>
+      webview.asWebviewUri(vscode.Uri.joinPath(deps.extensionUri, ...segments)).toString();
     webview.html = inspectorHtml({
       cspSource: webview.cspSource,
       nonce: newNonce(),
@@ -117,14 +123,18 @@ export class InspectorPanel implements vscode.Disposable {
     this.disposables.add(webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw)));
     this.disposables.add(panel.onDidDispose(() => this.dispose()));
     // A hidden webview is destroyed (no retainContextWhenHidden); it sends `ready` again when shown.
-    this.disposables.add(panel.onDidChangeViewState(() => {
-      if (!panel.visible) this.ready = false;
-    }));
+    this.disposables.add(
+      panel.onDidChangeViewState(() => {
+        if (!panel.visible) this.ready = false;
+      }),
+    );
     this.disposables.add(
       deps.manager.onDidChange(({ connection, kind }) => {
         if (kind === 'added' || kind === 'removed') this.watchConnections();
         this.scheduleConnectionsChanged();
-        if (connection.id === this.selectedId && (kind === 'list' || kind === 'status' || kind === 'config')) this.scheduleDetails();
+        if (connection.id === this.selectedId && (kind === 'list' || kind === 'status' || kind === 'config')) {
+          this.scheduleDetails();
+        }
       }),
     );
     if (deps.auth?.onDidChange) this.disposables.add(deps.auth.onDidChange(() => this.scheduleConnectionsChanged()));
@@ -173,7 +183,9 @@ export class InspectorPanel implements vscode.Disposable {
   }
 
   private async connectionViews() {
-    return Promise.all(this.deps.manager.list().map(async (c) => toConnectionView(c, await this.authOf(c), this.deps.isEditable(c.id))));
+    return Promise.all(
+      this.deps.manager.list().map(async (c) => toConnectionView(c, await this.authOf(c), this.deps.isEditable(c.id))),
+    );
   }
 
   private scheduleConnectionsChanged(): void {
@@ -200,7 +212,9 @@ export class InspectorPanel implements vscode.Disposable {
     this.connectionSubscriptions.dispose();
     this.connectionSubscriptions = new DisposableStore();
     for (const c of this.deps.manager.list()) {
-      this.connectionSubscriptions.add(c.onResourceUpdated((uri) => this.post('resource/updated', { connectionId: c.id, uri })));
+      this.connectionSubscriptions.add(
+        c.onResourceUpdated((uri) => this.post('resource/updated', { connectionId: c.id, uri })),
+      );
     }
   }
 
@@ -236,7 +250,14 @@ export class InspectorPanel implements vscode.Disposable {
     const checked = validateWebviewMessage(raw);
     if (!checked.ok) {
       this.deps.log.warn(`[inspector] rejected a message from the webview: ${checked.error}`);
-      if (checked.id !== undefined) this.reply({ kind: 'response', id: checked.id, ok: false, error: { code: 'invalid-message', message: checked.error } });
+      if (checked.id !== undefined) {
+        this.reply({
+          kind: 'response',
+          id: checked.id,
+          ok: false,
+          error: { code: 'invalid-message', message: checked.error },
+        });
+      }
       return;
     }
     const message = checked.message;
@@ -248,7 +269,9 @@ export class InspectorPanel implements vscode.Disposable {
       return;
     }
     if (message.kind === 'command') {
-      await this.command(message).catch((e) => this.deps.log.warn(`[inspector] ${message.method}: ${(e as Error).message}`));
+      await this.command(message).catch((e) =>
+        this.deps.log.warn(`[inspector] ${message.method}: ${(e as Error).message}`),
+      );
       return;
     }
     await this.request(message);
@@ -267,7 +290,9 @@ export class InspectorPanel implements vscode.Disposable {
         return;
       case 'connection/connect':
         // The status (and its message) shows the outcome in the list.
-        await this.connection(message.params.connectionId).connect().catch(() => undefined);
+        await this.connection(message.params.connectionId)
+          .connect()
+          .catch(() => undefined);
         return;
       case 'connection/disconnect':
         await this.connection(message.params.connectionId).disconnect();
@@ -280,13 +305,17 @@ export class InspectorPanel implements vscode.Disposable {
         const c = this.connection(message.params.connectionId);
         const action = message.method === 'connection/signIn' ? this.deps.auth?.signIn : this.deps.auth?.signOut;
         if (!action) {
-          void vscode.window.showWarningMessage('Sign-in is not available in the inspector yet: no OAuth engine is connected to it.');
+          void vscode.window.showWarningMessage(
+            'Sign-in is not available in the inspector yet: no OAuth engine is connected to it.',
+          );
           return;
         }
         try {
           await action.call(this.deps.auth, c);
         } catch (e) {
-          void vscode.window.showErrorMessage(`${message.method === 'connection/signIn' ? 'Sign-in' : 'Sign-out'} failed: ${errorInfo(e).message}`);
+          void vscode.window.showErrorMessage(
+            `${message.method === 'connection/signIn' ? 'Sign-in' : 'Sign-out'} failed: ${errorInfo(e).message}`,
+          );
         }
         this.scheduleConnectionsChanged();
         return;
@@ -325,7 +354,10 @@ export class InspectorPanel implements vscode.Disposable {
   }
 
   /** Runs a vault action, then answers with the vault as it is now (the list's auth status follows through onDidChange). */
-  private async vaultAfter(connectionId: string, action: (tools: InspectorAuthTools, c: Connection) => Promise<unknown>): Promise<{ vault: VaultView | null }> {
+  private async vaultAfter(
+    connectionId: string,
+    action: (tools: InspectorAuthTools, c: Connection) => Promise<unknown>,
+  ): Promise<{ vault: VaultView | null }> {
     const c = this.connection(connectionId);
     const tools = this.authTools();
     await action(tools, c);
@@ -334,18 +366,27 @@ export class InspectorPanel implements vscode.Disposable {
   }
 
   private readonly handlers: Handlers = {
-    'auth/vault': async ({ connectionId }) => ({ vault: this.deps.authTools ? await this.deps.authTools.vault(this.connection(connectionId)) : null }),
+    'auth/vault': async ({ connectionId }) => ({
+      vault: this.deps.authTools ? await this.deps.authTools.vault(this.connection(connectionId)) : null,
+    }),
     'auth/trace': async ({ connectionId }) => ({ trace: this.deps.authTools?.trace(connectionId) ?? null }),
     'auth/refreshNow': ({ connectionId }) => this.vaultAfter(connectionId, (t, c) => t.refreshNow(c)),
     'auth/revoke': ({ connectionId }) => this.vaultAfter(connectionId, (t, c) => t.revoke(c)),
     'auth/forgetRegistration': ({ connectionId }) => this.vaultAfter(connectionId, (t, c) => t.forgetRegistration(c)),
-    'auth/copyToken': async ({ connectionId }) => ({ copied: await this.authTools().copyToken(this.connection(connectionId)) }),
-    'auth/export': async ({ connectionId, format }) => ({ saved: await this.authTools().exportTrace(connectionId, format) }),
+    'auth/copyToken': async ({ connectionId }) => ({
+      copied: await this.authTools().copyToken(this.connection(connectionId)),
+    }),
+    'auth/export': async ({ connectionId, format }) => ({
+      saved: await this.authTools().exportTrace(connectionId, format),
+    }),
     'tools/call': async ({ connectionId, name, args, callId }) => {
       const c = this.connection(connectionId);
       return this.withCall(callId, async (signal) => {
         const started = performance.now();
-        const result = await c.callTool(name, args, { signal, onProgress: (p) => this.post('call/progress', { callId, ...p }) });
+        const result = await c.callTool(name, args, {
+          signal,
+          onProgress: (p) => this.post('call/progress', { callId, ...p }),
+        });
         return { result: toJson(result) as JsonObject, durationMs: performance.now() - started };
       });
     },
@@ -373,10 +414,19 @@ export class InspectorPanel implements vscode.Disposable {
         return { result: toJson(result) as JsonObject, durationMs: performance.now() - started };
       });
     },
-    'trace/list': async ({ connectionId }) => ({ entries: this.connection(connectionId).trace.entries().map(toTraceView) }),
+    'trace/list': async ({ connectionId }) => ({
+      entries: this.connection(connectionId).trace.entries().map(toTraceView),
+    }),
     'trace/entry': async ({ connectionId, seq }) => {
-      const entry = this.connection(connectionId).trace.entries().find((e) => e.seq === seq);
-      if (!entry) throw new ConnectionError('invalid-config', 'That message is no longer in the trace (it keeps the latest ones).');
+      const entry = this.connection(connectionId)
+        .trace.entries()
+        .find((e) => e.seq === seq);
+      if (!entry) {
+        throw new ConnectionError(
+          'invalid-config',
+          'That message is no longer in the trace (it keeps the latest ones).',
+        );
+      }
       return { message: toJson(entry.message) };
     },
     'trace/curl': async ({ connectionId, seq }) => {
@@ -385,13 +435,26 @@ export class InspectorPanel implements vscode.Disposable {
       if (!isHttpConfig(config)) throw new ConnectionError('invalid-config', 'Copy as curl is for HTTP connections.');
       const entry = c.trace.entries().find((e) => e.seq === seq);
       if (!entry) throw new ConnectionError('invalid-config', 'That message is no longer in the trace.');
-      if (entry.direction !== 'out') throw new ConnectionError('invalid-config', 'Only messages sent to the server can be replayed.');
+      if (entry.direction !== 'out') {
+        throw new ConnectionError('invalid-config', 'Only messages sent to the server can be replayed.');
+      }
       const auth = await this.authOf(c);
-      const active = c.activeTransport === 'sse' || c.activeTransport === 'streamable-http' ? c.activeTransport : undefined;
-      return { curl: buildCurl(config, entry.message, { protocolVersion: c.protocolVersion, activeTransport: active, oauth: auth.state === 'signed-in' || auth.state === 'expired' }) };
+      const active =
+        c.activeTransport === 'sse' || c.activeTransport === 'streamable-http' ? c.activeTransport : undefined;
+      return {
+        curl: buildCurl(config, entry.message, {
+          protocolVersion: c.protocolVersion,
+          activeTransport: active,
+          oauth: auth.state === 'signed-in' || auth.state === 'expired',
+        }),
+      };
     },
     'history/export': async ({ json }) => {
-      const target = await vscode.window.showSaveDialog({ filters: { JSON: ['json'] }, saveLabel: 'Export History', defaultUri: defaultExportUri() });
+      const target = await vscode.window.showSaveDialog({
+        filters: { JSON: ['json'] },
+        saveLabel: 'Export History',
+        defaultUri: defaultExportUri(),
+      });
       if (!target) return { saved: false };
       await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(json));
       return { saved: true };
@@ -438,7 +501,17 @@ export function focusFromArgument(arg: unknown, manager: ConnectionManager): Foc
     return c ? { connectionId: c.id } : undefined;
   }
   if (typeof arg !== 'object' || arg === null) return undefined;
-  const a = arg as { kind?: unknown; connectionId?: unknown; tab?: unknown; item?: unknown; group?: unknown; tool?: { name?: unknown }; resource?: { uri?: unknown }; template?: { uriTemplate?: unknown }; prompt?: { name?: unknown } };
+  const a = arg as {
+    kind?: unknown;
+    connectionId?: unknown;
+    tab?: unknown;
+    item?: unknown;
+    group?: unknown;
+    tool?: { name?: unknown };
+    resource?: { uri?: unknown };
+    template?: { uriTemplate?: unknown };
+    prompt?: { name?: unknown };
+  };
   if (typeof a.connectionId !== 'string' || !manager.get(a.connectionId)) return undefined;
   const connectionId = a.connectionId;
   switch (a.kind) {
@@ -447,7 +520,11 @@ export function focusFromArgument(arg: unknown, manager: ConnectionManager): Foc
     case 'resource':
       return { connectionId, tab: 'resources', item: typeof a.resource?.uri === 'string' ? a.resource.uri : undefined };
     case 'resourceTemplate':
-      return { connectionId, tab: 'resources', item: typeof a.template?.uriTemplate === 'string' ? a.template.uriTemplate : undefined };
+      return {
+        connectionId,
+        tab: 'resources',
+        item: typeof a.template?.uriTemplate === 'string' ? a.template.uriTemplate : undefined,
+      };
     case 'prompt':
       return { connectionId, tab: 'prompts', item: typeof a.prompt?.name === 'string' ? a.prompt.name : undefined };
     case 'group':
@@ -456,7 +533,11 @@ export function focusFromArgument(arg: unknown, manager: ConnectionManager): Foc
       return { connectionId };
     default: {
       const tabs: readonly TabId[] = TAB_IDS;
-      return { connectionId, tab: tabs.includes(a.tab as TabId) ? (a.tab as TabId) : undefined, item: typeof a.item === 'string' ? a.item : undefined };
+      return {
+        connectionId,
+        tab: tabs.includes(a.tab as TabId) ? (a.tab as TabId) : undefined,
+        item: typeof a.item === 'string' ? a.item : undefined,
+      };
     }
   }
 }

@@ -3,7 +3,13 @@
  * src/shared/protocol.ts. It lives in the host, not in the shared file, so the webview bundle does
  * not ship it.
  */
-import type { CommandMessage, CommandMethod, RequestMessage, RequestMethod, WebviewToHostMessage } from '../../shared/protocol';
+import type {
+  CommandMessage,
+  CommandMethod,
+  RequestMessage,
+  RequestMethod,
+  WebviewToHostMessage,
+} from '../../shared/protocol';
 
 /**
  * A webview is a web page: anything that runs in it (a bug, an injected script) can post any
@@ -21,10 +27,17 @@ const MAX_EXPORT = 64 * 1024 * 1024;
 const str =
   (max = MAX_STRING, min = 0): Check =>
   (v, p) =>
-    typeof v !== 'string' ? `${p} must be a string` : v.length > max ? `${p} is too long` : v.length < min ? `${p} is empty` : undefined;
+    typeof v !== 'string'
+      ? `${p} must be a string`
+      : v.length > max
+        ? `${p} is too long`
+        : v.length < min
+          ? `${p} is empty`
+          : undefined;
 const id = str(MAX_ID, 1);
 const nullableId: Check = (v, p) => (v === null ? undefined : id(v, p));
-const int: Check = (v, p) => (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? undefined : `${p} must be a non-negative integer`);
+const int: Check = (v, p) =>
+  typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? undefined : `${p} must be a non-negative integer`;
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
@@ -139,24 +152,32 @@ export function validateWebviewMessage(raw: unknown): ValidationResult {
   if (!isPlainObject(raw)) return { ok: false, error: 'message must be an object' };
   const kind = raw.kind;
   if (kind === 'ready') {
-    return Object.keys(raw).length === 1 ? { ok: true, message: { kind: 'ready' } } : { ok: false, error: 'ready has unknown fields' };
+    return Object.keys(raw).length === 1
+      ? { ok: true, message: { kind: 'ready' } }
+      : { ok: false, error: 'ready has unknown fields' };
   }
   if (kind === 'command') {
     const extra = Object.keys(raw).find((k) => k !== 'kind' && k !== 'method' && k !== 'params');
     if (extra) return { ok: false, error: `command has an unknown field "${extra}"` };
     const method = raw.method;
-    if (typeof method !== 'string' || !has(COMMAND_CHECKS, method)) return { ok: false, error: `unknown command ${describe(method)}` };
+    if (typeof method !== 'string' || !has(COMMAND_CHECKS, method)) {
+      return { ok: false, error: `unknown command ${describe(method)}` };
+    }
     const error = COMMAND_CHECKS[method](raw.params, 'params');
     if (error) return { ok: false, error: `${method}: ${error}` };
     return { ok: true, message: { kind: 'command', method, params: raw.params } as CommandMessage };
   }
   if (kind === 'request') {
     const requestId = raw.id;
-    if (typeof requestId !== 'number' || !Number.isSafeInteger(requestId) || requestId < 0) return { ok: false, error: 'request id must be a non-negative integer' };
+    if (typeof requestId !== 'number' || !Number.isSafeInteger(requestId) || requestId < 0) {
+      return { ok: false, error: 'request id must be a non-negative integer' };
+    }
     const extra = Object.keys(raw).find((k) => k !== 'kind' && k !== 'method' && k !== 'params' && k !== 'id');
     if (extra) return { ok: false, error: `request has an unknown field "${extra}"`, id: requestId };
     const method = raw.method;
-    if (typeof method !== 'string' || !has(REQUEST_CHECKS, method)) return { ok: false, error: `unknown request ${describe(method)}`, id: requestId };
+    if (typeof method !== 'string' || !has(REQUEST_CHECKS, method)) {
+      return { ok: false, error: `unknown request ${describe(method)}`, id: requestId };
+    }
     const error = REQUEST_CHECKS[method](raw.params, 'params');
     if (error) return { ok: false, error: `${method}: ${error}`, id: requestId };
     return { ok: true, message: { kind: 'request', id: requestId, method, params: raw.params } as RequestMessage };

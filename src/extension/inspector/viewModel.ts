@@ -24,7 +24,8 @@ import {
 } from '../../shared/protocol';
 
 /** Names of flags, headers, query parameters and variables whose values are credentials. */
-const SECRET_NAME = /(^|[-_.])(auth|authorization|token|access[-_]?token|refresh[-_]?token|api[-_]?key|apikey|key|secret|client[-_]?secret|password|passwd|pwd|cookie|session|sig|signature|credentials?|bearer|private[-_]?key)$/i;
+const SECRET_NAME =
+  /(^|[-_.])(auth|authorization|token|access[-_]?token|refresh[-_]?token|api[-_]?key|apikey|key|secret|client[-_]?secret|password|passwd|pwd|cookie|session|sig|signature|credentials?|bearer|private[-_]?key)$/i;
 
 export function isSecretName(name: string): boolean {
   return SECRET_NAME.test(name.replace(/^-+/, ''));
@@ -52,7 +53,12 @@ export function displayCommand(command: string, args: readonly string[]): string
     const eq = arg.indexOf('=');
     if (eq > 0 && isSecretName(arg.slice(0, eq))) {
       out.push(`${arg.slice(0, eq)}=…`);
-    } else if (/^-{1,2}[A-Za-z]/.test(arg) && isSecretName(arg) && i + 1 < args.length && !args[i + 1].startsWith('-')) {
+    } else if (
+      /^-{1,2}[A-Za-z]/.test(arg) &&
+      isSecretName(arg) &&
+      i + 1 < args.length &&
+      !args[i + 1].startsWith('-')
+    ) {
       out.push(arg, '…');
       i++;
     } else out.push(/^(Bearer|Basic)\s/i.test(arg) ? '…' : arg);
@@ -66,7 +72,9 @@ export function displayTarget(config: ConnectionConfig): string {
 
 /** The default auth status when no OAuth engine is wired: a 401/403 means a sign-in is needed. */
 export function defaultAuthStatus(connection: Connection): AuthStatus {
-  return connection.status.state === 'auth-required' ? { state: 'sign-in-required', message: connection.status.message } : { state: 'not-needed' };
+  return connection.status.state === 'auth-required'
+    ? { state: 'sign-in-required', message: connection.status.message }
+    : { state: 'not-needed' };
 }
 
 export function toConnectionView(connection: Connection, auth: AuthStatus, editable: boolean): ConnectionView {
@@ -82,7 +90,12 @@ export function toConnectionView(connection: Connection, auth: AuthStatus, edita
     auth,
     editable,
     activeTransport: connection.activeTransport,
-    counts: { tools: connection.tools.length, resources: connection.resources.length, resourceTemplates: connection.resourceTemplates.length, prompts: connection.prompts.length },
+    counts: {
+      tools: connection.tools.length,
+      resources: connection.resources.length,
+      resourceTemplates: connection.resourceTemplates.length,
+      prompts: connection.prompts.length,
+    },
   };
 }
 
@@ -119,17 +132,36 @@ export function toToolView(tool: Tool): ToolView {
     inputSchema: jsonObject(tool.inputSchema),
     outputSchema: tool.outputSchema ? jsonObject(tool.outputSchema) : undefined,
     annotations: a
-      ? { title: optString(a.title), readOnlyHint: optBool(a.readOnlyHint), destructiveHint: optBool(a.destructiveHint), idempotentHint: optBool(a.idempotentHint), openWorldHint: optBool(a.openWorldHint) }
+      ? {
+          title: optString(a.title),
+          readOnlyHint: optBool(a.readOnlyHint),
+          destructiveHint: optBool(a.destructiveHint),
+          idempotentHint: optBool(a.idempotentHint),
+          openWorldHint: optBool(a.openWorldHint),
+        }
       : undefined,
   };
 }
 
 export function toResourceView(r: Resource): ResourceView {
-  return { uri: r.uri, name: r.name, title: optString(r.title), description: optString(r.description), mimeType: optString(r.mimeType), size: typeof r.size === 'number' ? r.size : undefined };
+  return {
+    uri: r.uri,
+    name: r.name,
+    title: optString(r.title),
+    description: optString(r.description),
+    mimeType: optString(r.mimeType),
+    size: typeof r.size === 'number' ? r.size : undefined,
+  };
 }
 
 export function toTemplateView(t: ResourceTemplate): ResourceTemplateView {
-  return { uriTemplate: t.uriTemplate, name: t.name, title: optString(t.title), description: optString(t.description), mimeType: optString(t.mimeType) };
+  return {
+    uriTemplate: t.uriTemplate,
+    name: t.name,
+    title: optString(t.title),
+    description: optString(t.description),
+    mimeType: optString(t.mimeType),
+  };
 }
 
 export function toPromptView(p: Prompt): PromptView {
@@ -137,7 +169,11 @@ export function toPromptView(p: Prompt): PromptView {
     name: p.name,
     title: optString(p.title),
     description: optString(p.description),
-    arguments: (p.arguments ?? []).map((a) => ({ name: a.name, description: optString(a.description), required: optBool(a.required) })),
+    arguments: (p.arguments ?? []).map((a) => ({
+      name: a.name,
+      description: optString(a.description),
+      required: optBool(a.required),
+    })),
   };
 }
 
@@ -180,7 +216,10 @@ export function toTraceView(entry: TraceEntry): TraceEntryView {
 }
 
 function envName(prefix: string, name: string): string {
-  return `${prefix}_${name.toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^_+|_+$/g, '')}`;
+  return `${prefix}_${name
+    .toUpperCase()
+    .replace(/[^A-Z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')}`;
 }
 
 function sq(s: string): string {
@@ -226,9 +265,16 @@ export function buildCurl(config: HttpConnectionConfig, message: unknown, option
       url = sq(config.url);
     }
   }
-  const lines = [`curl -sS -X POST ${url}`, `-H 'Content-Type: application/json'`, `-H 'Accept: application/json, text/event-stream'`];
-  const isInitialize = typeof message === 'object' && message !== null && (message as { method?: unknown }).method === 'initialize';
-  if (options.protocolVersion && !isInitialize) lines.push(`-H ${sq(`MCP-Protocol-Version: ${options.protocolVersion}`)}`);
+  const lines = [
+    `curl -sS -X POST ${url}`,
+    `-H 'Content-Type: application/json'`,
+    `-H 'Accept: application/json, text/event-stream'`,
+  ];
+  const isInitialize =
+    typeof message === 'object' && message !== null && (message as { method?: unknown }).method === 'initialize';
+  if (options.protocolVersion && !isInitialize) {
+    lines.push(`-H ${sq(`MCP-Protocol-Version: ${options.protocolVersion}`)}`);
+  }
   if (transport === 'streamable-http' && !isInitialize) lines.push(`-H "Mcp-Session-Id: $MCP_SESSION_ID"`);
   const secretNames = new Set((config.secretHeaders ?? []).map((n) => n.toLowerCase()));
   let hasAuthorization = false;

@@ -25,7 +25,12 @@ export interface AuthFlowFixture {
 async function record(mcpUrl: string): Promise<{ steps: FlowStepView[]; secrets?: string[] }> {
   const loopback = new LoopbackRedirect({ pageHoldMs: 1000 });
   const opener = headlessAutoApproveOpener();
-  const engine = new OAuthEngine({ store: new MemoryAuthStore(), openBrowser: (u) => opener(u), redirectStrategies: [loopback], timeoutMs: 20_000 });
+  const engine = new OAuthEngine({
+    store: new MemoryAuthStore(),
+    openBrowser: (u) => opener(u),
+    redirectStrategies: [loopback],
+    timeoutMs: 20_000,
+  });
   const steps: FlowStepResult[] = [];
   const clients: Client[] = [];
   await runAuthFlow(engine, mcpUrl, {
@@ -33,7 +38,9 @@ async function record(mcpUrl: string): Promise<{ steps: FlowStepView[]; secrets?
     stepper: { beforeStep: async () => undefined, afterStep: (r) => void steps.push(r) },
     connect: async () => {
       const client = new Client({ name: 'mcp-lens-harness', version: '0.0.0' });
-      await client.connect(new StreamableHTTPClientTransport(new URL(mcpUrl), { fetch: engine.authorizedFetch(mcpUrl) }));
+      await client.connect(
+        new StreamableHTTPClientTransport(new URL(mcpUrl), { fetch: engine.authorizedFetch(mcpUrl) }),
+      );
       clients.push(client);
       const v = client.getServerVersion();
       return { serverName: v?.name, serverVersion: v?.version, transport: 'streamable-http' };
@@ -45,11 +52,20 @@ async function record(mcpUrl: string): Promise<{ steps: FlowStepView[]; secrets?
 
 /** A successful sign-in to simple-auth: eight steps. Also returns every token the server issued (for leak checks). */
 export async function recordSuccessfulFlow(): Promise<AuthFlowFixture & { issuedTokens: string[] }> {
-  const server = await startSimpleAuthServer({ githubClientId: 'harness-client', githubClientSecret: 'harness-secret', autoApprove: true });
+  const server = await startSimpleAuthServer({
+    githubClientId: 'harness-client',
+    githubClientSecret: 'harness-secret',
+    autoApprove: true,
+  });
   try {
     const { steps } = await record(server.mcpUrl);
     if (steps.length !== 8) throw new Error(`expected 8 recorded steps, got ${steps.map((s) => s.id).join(', ')}`);
-    return { resource: server.mcpUrl, serverName: 'Fixture server', steps, issuedTokens: server.controls.issuedTokenValues() };
+    return {
+      resource: server.mcpUrl,
+      serverName: 'Fixture server',
+      steps,
+      issuedTokens: server.controls.issuedTokenValues(),
+    };
   } finally {
     await server.close();
   }
@@ -84,8 +100,23 @@ export function jwtVault(connectionId: string, resource: string): VaultView {
     expiresAt: now + 54 * 60_000,
     hasRefreshToken: true,
     tokenFormat: 'jwt',
-    jwt: { header: { alg: 'RS256', typ: 'at+jwt', kid: 'key-1' }, payload: { iss: 'http://127.0.0.1:3001/', sub: 'octo-demo', aud: resource, scope: 'mcp:tools mcp:resources', exp: Math.floor(now / 1000) + 3240 } },
-    registration: { clientId: 'dcr-7f3a', registeredAt: now - 86_400_000, redirectUris: ['http://127.0.0.1:53117/callback'], tokenEndpointAuthMethod: 'none', hasClientSecret: false },
+    jwt: {
+      header: { alg: 'RS256', typ: 'at+jwt', kid: 'key-1' },
+      payload: {
+        iss: 'http://127.0.0.1:3001/',
+        sub: 'octo-demo',
+        aud: resource,
+        scope: 'mcp:tools mcp:resources',
+        exp: Math.floor(now / 1000) + 3240,
+      },
+    },
+    registration: {
+      clientId: 'dcr-7f3a',
+      registeredAt: now - 86_400_000,
+      redirectUris: ['http://127.0.0.1:53117/callback'],
+      tokenEndpointAuthMethod: 'none',
+      hasClientSecret: false,
+    },
     revocationEndpoint: 'http://127.0.0.1:3001/revoke',
   };
 }

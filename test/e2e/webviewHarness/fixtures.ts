@@ -8,7 +8,10 @@ import type { ConnectionDetails, ConnectionView, JsonObject, TraceEntryView } fr
 export interface HarnessFixture {
   connections: ConnectionView[];
   details: Record<string, ConnectionDetails>;
-  tools: Record<string, { result?: JsonObject | '$echo'; hang?: boolean; progress?: boolean; delayMs?: number; durationMs?: number }>;
+  tools: Record<
+    string,
+    { result?: JsonObject | '$echo'; hang?: boolean; progress?: boolean; delayMs?: number; durationMs?: number }
+  >;
   resources: Record<string, JsonObject>;
   prompts: Record<string, JsonObject>;
   trace: Record<string, TraceEntryView[]>;
@@ -24,10 +27,16 @@ export interface HarnessFixture {
 }
 
 // 2x2 PNG (red/green/blue/white) and a 44-byte silent WAV, base64.
-export const PNG_2x2 = 'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP4z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==';
+export const PNG_2x2 =
+  'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP4z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==';
 export const WAV_SILENT = 'UklGRiQAAABXQVZFZm10IBAAAAABAAEAQB8AAEAfAAABAAgAZGF0YQAAAAA=';
 
-const counts = (d: Omit<ConnectionDetails, 'connectionId' | 'server'>) => ({ tools: d.tools.length, resources: d.resources.length, resourceTemplates: d.resourceTemplates.length, prompts: d.prompts.length });
+const counts = (d: Omit<ConnectionDetails, 'connectionId' | 'server'>) => ({
+  tools: d.tools.length,
+  resources: d.resources.length,
+  resourceTemplates: d.resourceTemplates.length,
+  prompts: d.prompts.length,
+});
 
 export const createUserSchema: JsonObject = {
   type: 'object',
@@ -35,20 +44,39 @@ export const createUserSchema: JsonObject = {
     name: { type: 'string', title: 'Full name', description: 'The name shown to other users.', minLength: 2 },
     email: { type: 'string', format: 'email', description: 'Where to send the invitation.' },
     age: { type: 'integer', minimum: 0, maximum: 150 },
-    role: { type: 'string', enum: ['viewer', 'editor', 'admin'], default: 'viewer', description: 'What the user may do.' },
+    role: {
+      type: 'string',
+      enum: ['viewer', 'editor', 'admin'],
+      default: 'viewer',
+      description: 'What the user may do.',
+    },
     active: { type: 'boolean', default: true },
     tags: { type: 'array', items: { type: 'string' }, maxItems: 3, description: 'Free-form labels.' },
     address: {
       type: 'object',
       description: 'Postal address.',
-      properties: { street: { type: 'string' }, city: { type: 'string' }, zip: { type: 'string', pattern: '^[0-9]{5}$' } },
+      properties: {
+        street: { type: 'string' },
+        city: { type: 'string' },
+        zip: { type: 'string', pattern: '^[0-9]{5}$' },
+      },
       required: ['city'],
     },
     contact: {
       description: 'How to reach the user.',
       oneOf: [
-        { title: 'Email', type: 'object', properties: { kind: { const: 'email' }, address: { type: 'string', format: 'email' } }, required: ['kind', 'address'] },
-        { title: 'Phone', type: 'object', properties: { kind: { const: 'phone' }, number: { type: 'string', pattern: '^\\+?[0-9 ]+$' } }, required: ['kind', 'number'] },
+        {
+          title: 'Email',
+          type: 'object',
+          properties: { kind: { const: 'email' }, address: { type: 'string', format: 'email' } },
+          required: ['kind', 'address'],
+        },
+        {
+          title: 'Phone',
+          type: 'object',
+          properties: { kind: { const: 'phone' }, number: { type: 'string', pattern: '^\\+?[0-9 ]+$' } },
+          required: ['kind', 'number'],
+        },
       ],
     },
     birthday: { type: 'string', format: 'date' },
@@ -59,15 +87,44 @@ export const createUserSchema: JsonObject = {
 
 function mainDetails(): ConnectionDetails {
   const tools: ConnectionDetails['tools'] = [
-    { name: 'echo', title: 'Echo', description: 'Echoes back the arguments it receives.', inputSchema: { type: 'object', properties: { message: { type: 'string', description: 'Text to echo.' } }, required: ['message'] }, annotations: { readOnlyHint: true } },
-    { name: 'createUser', title: 'Create user', description: 'Creates a user account and sends an invitation.', inputSchema: createUserSchema, annotations: { idempotentHint: false, openWorldHint: true } },
-    { name: 'deleteAll', description: 'Deletes every record. There is no undo.', inputSchema: { type: 'object', properties: {} }, annotations: { destructiveHint: true } },
-    { name: 'slowTask', description: 'Runs for a long time and reports progress.', inputSchema: { type: 'object', properties: { steps: { type: 'integer', minimum: 1, default: 4 } } } },
+    {
+      name: 'echo',
+      title: 'Echo',
+      description: 'Echoes back the arguments it receives.',
+      inputSchema: {
+        type: 'object',
+        properties: { message: { type: 'string', description: 'Text to echo.' } },
+        required: ['message'],
+      },
+      annotations: { readOnlyHint: true },
+    },
+    {
+      name: 'createUser',
+      title: 'Create user',
+      description: 'Creates a user account and sends an invitation.',
+      inputSchema: createUserSchema,
+      annotations: { idempotentHint: false, openWorldHint: true },
+    },
+    {
+      name: 'deleteAll',
+      description: 'Deletes every record. There is no undo.',
+      inputSchema: { type: 'object', properties: {} },
+      annotations: { destructiveHint: true },
+    },
+    {
+      name: 'slowTask',
+      description: 'Runs for a long time and reports progress.',
+      inputSchema: { type: 'object', properties: { steps: { type: 'integer', minimum: 1, default: 4 } } },
+    },
     {
       name: 'weather',
       description: 'Structured weather data.',
       inputSchema: { type: 'object', properties: { city: { type: 'string' } } },
-      outputSchema: { type: 'object', properties: { temperature: { type: 'number' }, conditions: { type: 'string' } }, required: ['temperature', 'conditions'] },
+      outputSchema: {
+        type: 'object',
+        properties: { temperature: { type: 'number' }, conditions: { type: 'string' } },
+        required: ['temperature', 'conditions'],
+      },
       annotations: { readOnlyHint: true },
     },
     {
@@ -86,12 +143,27 @@ function mainDetails(): ConnectionDetails {
     { name: 'failing', description: 'Always reports an error.', inputSchema: { type: 'object', properties: {} } },
   ];
   const resources: ConnectionDetails['resources'] = [
-    { uri: 'file:///project/README.md', name: 'README.md', mimeType: 'text/markdown', description: 'The project readme.' },
+    {
+      uri: 'file:///project/README.md',
+      name: 'README.md',
+      mimeType: 'text/markdown',
+      description: 'The project readme.',
+    },
     { uri: 'test://config.json', name: 'config', title: 'Configuration', mimeType: 'application/json' },
   ];
-  const resourceTemplates: ConnectionDetails['resourceTemplates'] = [{ uriTemplate: 'test://items/{id}{?verbose}', name: 'item', description: 'One item by id.' }];
+  const resourceTemplates: ConnectionDetails['resourceTemplates'] = [
+    { uriTemplate: 'test://items/{id}{?verbose}', name: 'item', description: 'One item by id.' },
+  ];
   const prompts: ConnectionDetails['prompts'] = [
-    { name: 'greet', title: 'Greeting', description: 'A friendly greeting.', arguments: [{ name: 'name', description: 'Who to greet.', required: true }, { name: 'style', description: 'formal or casual' }] },
+    {
+      name: 'greet',
+      title: 'Greeting',
+      description: 'A friendly greeting.',
+      arguments: [
+        { name: 'name', description: 'Who to greet.', required: true },
+        { name: 'style', description: 'formal or casual' },
+      ],
+    },
   ];
   return {
     connectionId: 'c-main',
@@ -104,7 +176,12 @@ function mainDetails(): ConnectionDetails {
       version: '1.2.3',
       protocolVersion: '2025-06-18',
       instructions: 'Use echo to test.\nCall createUser with a valid email.',
-      capabilities: { tools: { listChanged: true }, resources: { subscribe: true, listChanged: true }, prompts: {}, logging: {} },
+      capabilities: {
+        tools: { listChanged: true },
+        resources: { subscribe: true, listChanged: true },
+        prompts: {},
+        logging: {},
+      },
     },
   };
 }
@@ -112,18 +189,82 @@ function mainDetails(): ConnectionDetails {
 function traceFor(): { entries: TraceEntryView[]; messages: Record<number, unknown> } {
   const t0 = Date.UTC(2025, 0, 31, 12, 0, 0);
   const messages: Record<number, unknown> = {
-    1: { jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'mcp-lens', version: '0.1.0' } } },
-    2: { jsonrpc: '2.0', id: 0, result: { protocolVersion: '2025-06-18', serverInfo: { name: 'fixture-server', version: '1.2.3' }, capabilities: { tools: {} } } },
+    1: {
+      jsonrpc: '2.0',
+      id: 0,
+      method: 'initialize',
+      params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'mcp-lens', version: '0.1.0' } },
+    },
+    2: {
+      jsonrpc: '2.0',
+      id: 0,
+      result: {
+        protocolVersion: '2025-06-18',
+        serverInfo: { name: 'fixture-server', version: '1.2.3' },
+        capabilities: { tools: {} },
+      },
+    },
     3: { jsonrpc: '2.0', method: 'notifications/initialized' },
-    4: { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'echo', arguments: { message: 'hi', token: '[REDACTED]' } } },
+    4: {
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'tools/call',
+      params: { name: 'echo', arguments: { message: 'hi', token: '[REDACTED]' } },
+    },
     5: { jsonrpc: '2.0', id: 1, error: { code: -32602, message: 'Invalid params' } },
   };
   const entries: TraceEntryView[] = [
-    { seq: 1, time: t0, direction: 'out', kind: 'request', method: 'initialize', id: 0, size: 140, preview: JSON.stringify(messages[1]) },
-    { seq: 2, time: t0 + 20, direction: 'in', kind: 'response', method: 'initialize', id: 0, durationMs: 20, size: 160, preview: JSON.stringify(messages[2]) },
-    { seq: 3, time: t0 + 21, direction: 'out', kind: 'notification', method: 'notifications/initialized', size: 50, preview: JSON.stringify(messages[3]) },
-    { seq: 4, time: t0 + 40, direction: 'out', kind: 'request', method: 'tools/call', id: 1, size: 120, preview: JSON.stringify(messages[4]) },
-    { seq: 5, time: t0 + 45, direction: 'in', kind: 'error', method: 'tools/call', id: 1, durationMs: 5, size: 80, preview: JSON.stringify(messages[5]) },
+    {
+      seq: 1,
+      time: t0,
+      direction: 'out',
+      kind: 'request',
+      method: 'initialize',
+      id: 0,
+      size: 140,
+      preview: JSON.stringify(messages[1]),
+    },
+    {
+      seq: 2,
+      time: t0 + 20,
+      direction: 'in',
+      kind: 'response',
+      method: 'initialize',
+      id: 0,
+      durationMs: 20,
+      size: 160,
+      preview: JSON.stringify(messages[2]),
+    },
+    {
+      seq: 3,
+      time: t0 + 21,
+      direction: 'out',
+      kind: 'notification',
+      method: 'notifications/initialized',
+      size: 50,
+      preview: JSON.stringify(messages[3]),
+    },
+    {
+      seq: 4,
+      time: t0 + 40,
+      direction: 'out',
+      kind: 'request',
+      method: 'tools/call',
+      id: 1,
+      size: 120,
+      preview: JSON.stringify(messages[4]),
+    },
+    {
+      seq: 5,
+      time: t0 + 45,
+      direction: 'in',
+      kind: 'error',
+      method: 'tools/call',
+      id: 1,
+      durationMs: 5,
+      size: 80,
+      preview: JSON.stringify(messages[5]),
+    },
   ];
   return { entries, messages };
 }
@@ -134,9 +275,41 @@ export function baseFixture(): HarnessFixture {
   const now = Date.now();
   return {
     connections: [
-      { id: 'c-main', name: 'Fixture server', transport: 'streamable-http', target: 'http://127.0.0.1:3001/mcp', state: 'connected', since: now, auth: { state: 'signed-in', scopes: ['mcp:tools', 'mcp:resources'], expiresAt: now + 54 * 60_000 }, editable: true, activeTransport: 'streamable-http', counts: counts(d) },
-      { id: 'c-stdio', name: 'Local stdio', transport: 'stdio', target: 'node server.js', state: 'disconnected', since: now, auth: { state: 'not-needed' }, editable: true, counts: { tools: 0, resources: 0, resourceTemplates: 0, prompts: 0 } },
-      { id: 'c-auth', name: 'Protected', transport: 'sse', target: 'http://127.0.0.1:3002/sse', state: 'auth-required', message: 'http://127.0.0.1:3002/sse requires authorization (HTTP 401).', since: now, auth: { state: 'sign-in-required' }, editable: false, counts: { tools: 0, resources: 0, resourceTemplates: 0, prompts: 0 } },
+      {
+        id: 'c-main',
+        name: 'Fixture server',
+        transport: 'streamable-http',
+        target: 'http://127.0.0.1:3001/mcp',
+        state: 'connected',
+        since: now,
+        auth: { state: 'signed-in', scopes: ['mcp:tools', 'mcp:resources'], expiresAt: now + 54 * 60_000 },
+        editable: true,
+        activeTransport: 'streamable-http',
+        counts: counts(d),
+      },
+      {
+        id: 'c-stdio',
+        name: 'Local stdio',
+        transport: 'stdio',
+        target: 'node server.js',
+        state: 'disconnected',
+        since: now,
+        auth: { state: 'not-needed' },
+        editable: true,
+        counts: { tools: 0, resources: 0, resourceTemplates: 0, prompts: 0 },
+      },
+      {
+        id: 'c-auth',
+        name: 'Protected',
+        transport: 'sse',
+        target: 'http://127.0.0.1:3002/sse',
+        state: 'auth-required',
+        message: 'http://127.0.0.1:3002/sse requires authorization (HTTP 401).',
+        since: now,
+        auth: { state: 'sign-in-required' },
+        editable: false,
+        counts: { tools: 0, resources: 0, resourceTemplates: 0, prompts: 0 },
+      },
     ],
     details: {
       'c-main': d,
@@ -153,7 +326,12 @@ export function baseFixture(): HarnessFixture {
         result: {
           content: [{ type: 'text', text: '{"temperature":21.5,"conditions":"sunny"}' }],
           structuredContent: { temperature: 21.5, conditions: 'sunny' },
-          outputSchemaCheck: { ok: true, status: 'valid', message: "structuredContent matches the tool's outputSchema.", errors: [] },
+          outputSchemaCheck: {
+            ok: true,
+            status: 'valid',
+            message: "structuredContent matches the tool's outputSchema.",
+            errors: [],
+          },
         },
       },
       badWeather: {
@@ -174,7 +352,13 @@ export function baseFixture(): HarnessFixture {
       missingWeather: {
         result: {
           content: [{ type: 'text', text: 'no structure here' }],
-          outputSchemaCheck: { ok: false, status: 'missing', message: 'The tool declares an outputSchema but returned no structuredContent (MCP tools, "Output Schema": it must return structured results).', errors: [] },
+          outputSchemaCheck: {
+            ok: false,
+            status: 'missing',
+            message:
+              'The tool declares an outputSchema but returned no structuredContent (MCP tools, "Output Schema": it must return structured results).',
+            errors: [],
+          },
         },
       },
       media: {
@@ -183,20 +367,53 @@ export function baseFixture(): HarnessFixture {
             { type: 'text', text: 'Here is everything:' },
             { type: 'image', data: PNG_2x2, mimeType: 'image/png' },
             { type: 'audio', data: WAV_SILENT, mimeType: 'audio/wav' },
-            { type: 'resource_link', uri: 'file:///project/README.md', name: 'README.md', mimeType: 'text/markdown', description: 'Linked readme' },
-            { type: 'resource', resource: { uri: 'test://config.json', mimeType: 'application/json', text: '{"debug":true,"level":3,"nested":{"a":[1,2,3]}}' } },
+            {
+              type: 'resource_link',
+              uri: 'file:///project/README.md',
+              name: 'README.md',
+              mimeType: 'text/markdown',
+              description: 'Linked readme',
+            },
+            {
+              type: 'resource',
+              resource: {
+                uri: 'test://config.json',
+                mimeType: 'application/json',
+                text: '{"debug":true,"level":3,"nested":{"a":[1,2,3]}}',
+              },
+            },
           ],
         },
       },
       failing: { result: { content: [{ type: 'text', text: 'Something went wrong: disk full' }], isError: true } },
     },
     resources: {
-      'file:///project/README.md': { contents: [{ uri: 'file:///project/README.md', mimeType: 'text/markdown', text: '# Project\n\nHello **world**. <b>not bold</b>' }] },
-      'test://config.json': { contents: [{ uri: 'test://config.json', mimeType: 'application/json', text: '{"debug":true,"servers":["a","b"]}' }] },
-      'test://items/42?verbose=yes': { contents: [{ uri: 'test://items/42?verbose=yes', mimeType: 'text/plain', text: 'Item 42 (verbose)' }] },
+      'file:///project/README.md': {
+        contents: [
+          {
+            uri: 'file:///project/README.md',
+            mimeType: 'text/markdown',
+            text: '# Project\n\nHello **world**. <b>not bold</b>',
+          },
+        ],
+      },
+      'test://config.json': {
+        contents: [
+          { uri: 'test://config.json', mimeType: 'application/json', text: '{"debug":true,"servers":["a","b"]}' },
+        ],
+      },
+      'test://items/42?verbose=yes': {
+        contents: [{ uri: 'test://items/42?verbose=yes', mimeType: 'text/plain', text: 'Item 42 (verbose)' }],
+      },
     },
     prompts: {
-      greet: { description: 'A greeting', messages: [{ role: 'user', content: { type: 'text', text: 'Please greet Ada formally.' } }, { role: 'assistant', content: { type: 'text', text: 'Good day, Ada.' } }] },
+      greet: {
+        description: 'A greeting',
+        messages: [
+          { role: 'user', content: { type: 'text', text: 'Please greet Ada formally.' } },
+          { role: 'assistant', content: { type: 'text', text: 'Good day, Ada.' } },
+        ],
+      },
     },
     trace: { 'c-main': trace.entries },
     traceMessages: { 'c-main': trace.messages },
@@ -216,7 +433,9 @@ export const HUGE = 'A'.repeat(1024 * 1024);
 export function hostileFixture(): HarnessFixture {
   const f = baseFixture();
   const all = `${XSS.img}${XSS.script}${XSS.svg}`;
-  const svgDoc = Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" onload="window.__pwned=1"><script>window.__pwned=1</script></svg>`).toString('base64');
+  const svgDoc = Buffer.from(
+    `<svg xmlns="http://www.w3.org/2000/svg" onload="window.__pwned=1"><script>window.__pwned=1</script></svg>`,
+  ).toString('base64');
   const details: ConnectionDetails = {
     connectionId: 'c-evil',
     tools: [
@@ -236,12 +455,23 @@ export function hostileFixture(): HarnessFixture {
         },
         annotations: { title: XSS.img },
       },
-      ...Array.from({ length: 3 }, (_, i) => ({ name: `${XSS.script}${i}`, description: all, inputSchema: { type: 'object' } })),
+      ...Array.from({ length: 3 }, (_, i) => ({
+        name: `${XSS.script}${i}`,
+        description: all,
+        inputSchema: { type: 'object' },
+      })),
     ],
     resources: [{ uri: XSS.js, name: XSS.img, description: all, mimeType: 'text/html' }],
     resourceTemplates: [{ uriTemplate: `evil://{${'x'.repeat(10)}}/${XSS.img}`, name: XSS.script }],
-    prompts: [{ name: XSS.img, description: all, arguments: [{ name: XSS.script, description: XSS.img, required: true }] }],
-    server: { name: XSS.img, version: XSS.script, instructions: `${all}\n${XSS.js}\n${HUGE}`, capabilities: { tools: {}, resources: { subscribe: true }, prompts: {}, [XSS.img]: { [XSS.script]: XSS.js } } },
+    prompts: [
+      { name: XSS.img, description: all, arguments: [{ name: XSS.script, description: XSS.img, required: true }] },
+    ],
+    server: {
+      name: XSS.img,
+      version: XSS.script,
+      instructions: `${all}\n${XSS.js}\n${HUGE}`,
+      capabilities: { tools: {}, resources: { subscribe: true }, prompts: {}, [XSS.img]: { [XSS.script]: XSS.js } },
+    },
   };
   f.connections.unshift({
     id: 'c-evil',
@@ -270,7 +500,12 @@ export function hostileFixture(): HarnessFixture {
         { type: XSS.img, foo: XSS.script },
       ],
       structuredContent: { [XSS.img]: XSS.script },
-      outputSchemaCheck: { ok: false, status: 'invalid', message: all, errors: [{ path: `/${XSS.img}`, message: `must be one of ["${XSS.script}"]` }] },
+      outputSchemaCheck: {
+        ok: false,
+        status: 'invalid',
+        message: all,
+        errors: [{ path: `/${XSS.img}`, message: `must be one of ["${XSS.script}"]` }],
+      },
     },
   };
   f.resources[XSS.js] = { contents: [{ uri: XSS.js, mimeType: 'text/html', text: all }] };

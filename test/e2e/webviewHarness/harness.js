@@ -11,42 +11,140 @@
       kind: 'vscode-dark',
       vars: {
         'font-family': '-apple-system, BlinkMacSystemFont, "Segoe WPC", "Segoe UI", "Ubuntu", "Droid Sans", sans-serif',
-        'font-size': '13px', 'font-weight': 'normal', 'editor-font-family': '"Droid Sans Mono", "monospace", monospace', 'editor-font-size': '14px',
-        foreground: '#cccccc', 'editor-background': '#1f1f1f', 'sideBar-background': '#181818', 'sideBarTitle-foreground': '#cccccc',
-        descriptionForeground: '#9d9d9d', errorForeground: '#f85149', focusBorder: '#0078d4', 'widget-border': '#313131', 'panel-border': '#2b2b2b',
-        'panel-background': '#181818', 'panelTitle-activeBorder': '#0078d4', 'panelTitle-activeForeground': '#cccccc', 'panelTitle-inactiveForeground': '#9d9d9d',
-        'list-hoverBackground': '#2a2d2e', 'list-activeSelectionBackground': '#04395e', 'list-activeSelectionForeground': '#ffffff', 'list-inactiveSelectionBackground': '#37373d',
-        'badge-background': '#616161', 'badge-foreground': '#f8f8f8', 'button-background': '#0078d4', 'button-foreground': '#ffffff', 'button-hoverBackground': '#026ec1',
-        'button-border': '#ffffff12', 'button-secondaryBackground': '#313131', 'button-secondaryForeground': '#cccccc', 'button-secondaryHoverBackground': '#3c3c3c',
-        'input-background': '#313131', 'input-foreground': '#cccccc', 'input-placeholderForeground': '#989898', 'dropdown-background': '#313131', 'dropdown-foreground': '#cccccc',
-        'dropdown-border': '#3c3c3c', 'checkbox-background': '#313131', 'checkbox-border': '#3c3c3c', 'checkbox-foreground': '#cccccc', 'textLink-foreground': '#4daafc',
-        'textLink-activeForeground': '#4daafc', 'textCodeBlock-background': '#2b2b2b', 'textBlockQuote-background': '#2b2b2b', 'textPreformat-foreground': '#d0d0d0',
-        'progressBar-background': '#0078d4', 'inputValidation-errorBackground': '#5a1d1d', 'inputValidation-warningBackground': '#352a05', 'editorWarning-foreground': '#cca700',
-        'testing-iconPassed': '#73c991', 'charts-green': '#89d185', 'charts-blue': '#3794ff', 'charts-purple': '#b180d7', 'charts-yellow': '#cca700',
-        'tree-indentGuidesStroke': '#585858', 'debugTokenExpression-name': '#c586c0', 'debugTokenExpression-string': '#ce9178', 'debugTokenExpression-number': '#b5cea8',
-        'debugTokenExpression-boolean': '#4e94ce', 'symbolIcon-propertyForeground': '#9cdcfe', 'editorWidget-background': '#202020', 'settings-dropdownListBorder': '#454545',
-        'scrollbarSlider-background': '#79797966', 'scrollbarSlider-hoverBackground': '#646464b3', 'scrollbarSlider-activeBackground': '#bfbfbf66',
+        'font-size': '13px',
+        'font-weight': 'normal',
+        'editor-font-family': '"Droid Sans Mono", "monospace", monospace',
+        'editor-font-size': '14px',
+        foreground: '#cccccc',
+        'editor-background': '#1f1f1f',
+        'sideBar-background': '#181818',
+        'sideBarTitle-foreground': '#cccccc',
+        descriptionForeground: '#9d9d9d',
+        errorForeground: '#f85149',
+        focusBorder: '#0078d4',
+        'widget-border': '#313131',
+        'panel-border': '#2b2b2b',
+        'panel-background': '#181818',
+        'panelTitle-activeBorder': '#0078d4',
+        'panelTitle-activeForeground': '#cccccc',
+        'panelTitle-inactiveForeground': '#9d9d9d',
+        'list-hoverBackground': '#2a2d2e',
+        'list-activeSelectionBackground': '#04395e',
+        'list-activeSelectionForeground': '#ffffff',
+        'list-inactiveSelectionBackground': '#37373d',
+        'badge-background': '#616161',
+        'badge-foreground': '#f8f8f8',
+        'button-background': '#0078d4',
+        'button-foreground': '#ffffff',
+        'button-hoverBackground': '#026ec1',
+        'button-border': '#ffffff12',
+        'button-secondaryBackground': '#313131',
+        'button-secondaryForeground': '#cccccc',
+        'button-secondaryHoverBackground': '#3c3c3c',
+        'input-background': '#313131',
+        'input-foreground': '#cccccc',
+        'input-placeholderForeground': '#989898',
+        'dropdown-background': '#313131',
+        'dropdown-foreground': '#cccccc',
+        'dropdown-border': '#3c3c3c',
+        'checkbox-background': '#313131',
+        'checkbox-border': '#3c3c3c',
+        'checkbox-foreground': '#cccccc',
+        'textLink-foreground': '#4daafc',
+        'textLink-activeForeground': '#4daafc',
+        'textCodeBlock-background': '#2b2b2b',
+        'textBlockQuote-background': '#2b2b2b',
+        'textPreformat-foreground': '#d0d0d0',
+        'progressBar-background': '#0078d4',
+        'inputValidation-errorBackground': '#5a1d1d',
+        'inputValidation-warningBackground': '#352a05',
+        'editorWarning-foreground': '#cca700',
+        'testing-iconPassed': '#73c991',
+        'charts-green': '#89d185',
+        'charts-blue': '#3794ff',
+        'charts-purple': '#b180d7',
+        'charts-yellow': '#cca700',
+        'tree-indentGuidesStroke': '#585858',
+        'debugTokenExpression-name': '#c586c0',
+        'debugTokenExpression-string': '#ce9178',
+        'debugTokenExpression-number': '#b5cea8',
+        'debugTokenExpression-boolean': '#4e94ce',
+        'symbolIcon-propertyForeground': '#9cdcfe',
+        'editorWidget-background': '#202020',
+        'settings-dropdownListBorder': '#454545',
+        'scrollbarSlider-background': '#79797966',
+        'scrollbarSlider-hoverBackground': '#646464b3',
+        'scrollbarSlider-activeBackground': '#bfbfbf66',
       },
     },
     light: {
       kind: 'vscode-light',
       vars: {
         'font-family': '-apple-system, BlinkMacSystemFont, "Segoe WPC", "Segoe UI", "Ubuntu", "Droid Sans", sans-serif',
-        'font-size': '13px', 'font-weight': 'normal', 'editor-font-family': '"Droid Sans Mono", "monospace", monospace', 'editor-font-size': '14px',
-        foreground: '#3b3b3b', 'editor-background': '#ffffff', 'sideBar-background': '#f8f8f8', 'sideBarTitle-foreground': '#3b3b3b',
-        descriptionForeground: '#3b3b3b', errorForeground: '#f85149', focusBorder: '#005fb8', 'widget-border': '#e5e5e5', 'panel-border': '#e5e5e5',
-        'panel-background': '#f8f8f8', 'panelTitle-activeBorder': '#005fb8', 'panelTitle-activeForeground': '#3b3b3b', 'panelTitle-inactiveForeground': '#3b3b3b',
-        'list-hoverBackground': '#f2f2f2', 'list-activeSelectionBackground': '#e8e8e8', 'list-activeSelectionForeground': '#000000', 'list-inactiveSelectionBackground': '#e4e6f1',
-        'badge-background': '#cccccc', 'badge-foreground': '#3b3b3b', 'button-background': '#005fb8', 'button-foreground': '#ffffff', 'button-hoverBackground': '#0258a8',
-        'button-border': '#0000001a', 'button-secondaryBackground': '#e5e5e5', 'button-secondaryForeground': '#3b3b3b', 'button-secondaryHoverBackground': '#cccccc',
-        'input-background': '#ffffff', 'input-foreground': '#3b3b3b', 'input-placeholderForeground': '#767676', 'dropdown-background': '#ffffff', 'dropdown-foreground': '#3b3b3b',
-        'dropdown-border': '#cecece', 'checkbox-background': '#f8f8f8', 'checkbox-border': '#cecece', 'checkbox-foreground': '#3b3b3b', 'textLink-foreground': '#005fb8',
-        'textLink-activeForeground': '#005fb8', 'textCodeBlock-background': '#f2f2f2', 'textBlockQuote-background': '#f8f8f8', 'textPreformat-foreground': '#3b3b3b',
-        'progressBar-background': '#005fb8', 'inputValidation-errorBackground': '#f2dede', 'inputValidation-warningBackground': '#f6f5d2', 'editorWarning-foreground': '#bf8803',
-        'testing-iconPassed': '#388a34', 'charts-green': '#388a34', 'charts-blue': '#1a85ff', 'charts-purple': '#652d90', 'charts-yellow': '#bf8803',
-        'tree-indentGuidesStroke': '#a9a9a9', 'debugTokenExpression-name': '#9b46b0', 'debugTokenExpression-string': '#a31515', 'debugTokenExpression-number': '#098658',
-        'debugTokenExpression-boolean': '#0000ff', 'symbolIcon-propertyForeground': '#001080', 'editorWidget-background': '#f8f8f8', 'settings-dropdownListBorder': '#cecece',
-        'scrollbarSlider-background': '#64646466', 'scrollbarSlider-hoverBackground': '#646464b3', 'scrollbarSlider-activeBackground': '#00000099',
+        'font-size': '13px',
+        'font-weight': 'normal',
+        'editor-font-family': '"Droid Sans Mono", "monospace", monospace',
+        'editor-font-size': '14px',
+        foreground: '#3b3b3b',
+        'editor-background': '#ffffff',
+        'sideBar-background': '#f8f8f8',
+        'sideBarTitle-foreground': '#3b3b3b',
+        descriptionForeground: '#3b3b3b',
+        errorForeground: '#f85149',
+        focusBorder: '#005fb8',
+        'widget-border': '#e5e5e5',
+        'panel-border': '#e5e5e5',
+        'panel-background': '#f8f8f8',
+        'panelTitle-activeBorder': '#005fb8',
+        'panelTitle-activeForeground': '#3b3b3b',
+        'panelTitle-inactiveForeground': '#3b3b3b',
+        'list-hoverBackground': '#f2f2f2',
+        'list-activeSelectionBackground': '#e8e8e8',
+        'list-activeSelectionForeground': '#000000',
+        'list-inactiveSelectionBackground': '#e4e6f1',
+        'badge-background': '#cccccc',
+        'badge-foreground': '#3b3b3b',
+        'button-background': '#005fb8',
+        'button-foreground': '#ffffff',
+        'button-hoverBackground': '#0258a8',
+        'button-border': '#0000001a',
+        'button-secondaryBackground': '#e5e5e5',
+        'button-secondaryForeground': '#3b3b3b',
+        'button-secondaryHoverBackground': '#cccccc',
+        'input-background': '#ffffff',
+        'input-foreground': '#3b3b3b',
+        'input-placeholderForeground': '#767676',
+        'dropdown-background': '#ffffff',
+        'dropdown-foreground': '#3b3b3b',
+        'dropdown-border': '#cecece',
+        'checkbox-background': '#f8f8f8',
+        'checkbox-border': '#cecece',
+        'checkbox-foreground': '#3b3b3b',
+        'textLink-foreground': '#005fb8',
+        'textLink-activeForeground': '#005fb8',
+        'textCodeBlock-background': '#f2f2f2',
+        'textBlockQuote-background': '#f8f8f8',
+        'textPreformat-foreground': '#3b3b3b',
+        'progressBar-background': '#005fb8',
+        'inputValidation-errorBackground': '#f2dede',
+        'inputValidation-warningBackground': '#f6f5d2',
+        'editorWarning-foreground': '#bf8803',
+        'testing-iconPassed': '#388a34',
+        'charts-green': '#388a34',
+        'charts-blue': '#1a85ff',
+        'charts-purple': '#652d90',
+        'charts-yellow': '#bf8803',
+        'tree-indentGuidesStroke': '#a9a9a9',
+        'debugTokenExpression-name': '#9b46b0',
+        'debugTokenExpression-string': '#a31515',
+        'debugTokenExpression-number': '#098658',
+        'debugTokenExpression-boolean': '#0000ff',
+        'symbolIcon-propertyForeground': '#001080',
+        'editorWidget-background': '#f8f8f8',
+        'settings-dropdownListBorder': '#cecece',
+        'scrollbarSlider-background': '#64646466',
+        'scrollbarSlider-hoverBackground': '#646464b3',
+        'scrollbarSlider-activeBackground': '#00000099',
       },
     },
   };
@@ -54,14 +152,20 @@
   // Security observers: CSP violations, and every active or navigating element inserted later.
   const violations = [];
   const inserted = [];
-  document.addEventListener('securitypolicyviolation', (e) => violations.push(e.violatedDirective + ' ' + e.blockedURI));
+  document.addEventListener('securitypolicyviolation', (e) =>
+    violations.push(e.violatedDirective + ' ' + e.blockedURI),
+  );
   new MutationObserver((records) => {
     for (const r of records) {
       for (const n of r.addedNodes) {
         if (!(n instanceof Element)) continue;
         for (const el of [n, ...n.querySelectorAll('*')]) {
           if (/^(SCRIPT|IFRAME|OBJECT|EMBED|A|BASE|FORM|META|LINK|svg|STYLE)$/i.test(el.tagName)) {
-            inserted.push(el.tagName + ' ' + (el.getAttribute('src') || el.getAttribute('href') || (el.hasAttribute('nonce') ? 'nonce' : '')));
+            inserted.push(
+              el.tagName +
+                ' ' +
+                (el.getAttribute('src') || el.getAttribute('href') || (el.hasAttribute('nonce') ? 'nonce' : '')),
+            );
           }
         }
       }
@@ -73,7 +177,9 @@
       violations,
       // The toolkit's own nonce'd <style> probe (FAST canUseFocusVisible) is the only insertion allowed.
       // The page's own bundle tag is parsed after this script: the only other allowed insertion.
-      inserted: inserted.filter((t) => t !== 'STYLE nonce' && !/^SCRIPT http:\/\/127\.0\.0\.1:\d+\/dist\/webview\.js$/.test(t)),
+      inserted: inserted.filter(
+        (t) => t !== 'STYLE nonce' && !/^SCRIPT http:\/\/127\.0\.0\.1:\d+\/dist\/webview\.js$/.test(t),
+      ),
       imgX: document.querySelectorAll('img[src="x"]').length,
       scripts: document.querySelectorAll('script').length,
       svg: document.querySelectorAll('svg').length,
@@ -120,10 +226,15 @@
         if (!behaviour) return fail(m.id, { code: 'protocol', message: 'Unknown tool ' + p.name });
         if (behaviour.hang) {
           pendingCalls.set(p.callId, { id: m.id });
-          if (behaviour.progress) notify('call/progress', { callId: p.callId, progress: 1, total: 4, message: 'step 1 of 4' });
+          if (behaviour.progress) {
+            notify('call/progress', { callId: p.callId, progress: 1, total: 4, message: 'step 1 of 4' });
+          }
           return;
         }
-        const result = typeof behaviour.result === 'string' && behaviour.result === '$echo' ? { content: [{ type: 'text', text: JSON.stringify(p.args) }] } : behaviour.result;
+        const result =
+          typeof behaviour.result === 'string' && behaviour.result === '$echo'
+            ? { content: [{ type: 'text', text: JSON.stringify(p.args) }] }
+            : behaviour.result;
         const finish = () => reply(m.id, { result, durationMs: behaviour.durationMs ?? 12 });
         if (behaviour.delayMs) setTimeout(finish, behaviour.delayMs);
         else finish();
@@ -151,7 +262,9 @@
         return reply(m.id, { message: msg });
       }
       case 'trace/curl':
-        return reply(m.id, { curl: fixture.curl || "curl -X POST 'http://127.0.0.1/mcp' -H \"Authorization: Bearer $MCP_TOKEN\"" });
+        return reply(m.id, {
+          curl: fixture.curl || 'curl -X POST \'http://127.0.0.1/mcp\' -H "Authorization: Bearer $MCP_TOKEN"',
+        });
       case 'history/export':
         window.__harness.exported = p.json;
         return reply(m.id, { saved: true });
@@ -171,7 +284,17 @@
       }
       case 'auth/revoke': {
         const v = auth.vaults[p.connectionId];
-        if (v) auth.vaults[p.connectionId] = { connectionId: v.connectionId, state: 'none', resource: v.resource, issuer: v.issuer, scopes: [], hasRefreshToken: false, registration: v.registration };
+        if (v) {
+          auth.vaults[p.connectionId] = {
+            connectionId: v.connectionId,
+            state: 'none',
+            resource: v.resource,
+            issuer: v.issuer,
+            scopes: [],
+            hasRefreshToken: false,
+            registration: v.registration,
+          };
+        }
         return reply(m.id, { vault: auth.vaults[p.connectionId] || null });
       }
       case 'auth/forgetRegistration': {
@@ -213,7 +336,9 @@
   // Plays AuthDebugger: the fixture's eight recorded step results, released one per Next.
   const auth = { vaults: JSON.parse(JSON.stringify(fixture.authVaults || {})), sessions: new Map() };
   function publishTrace(connectionId, trace) {
-    if (trace.state !== 'running' && trace.state !== 'paused') sessionStorage.setItem('harness-trace-' + connectionId, JSON.stringify(trace));
+    if (trace.state !== 'running' && trace.state !== 'paused') {
+      sessionStorage.setItem('harness-trace-' + connectionId, JSON.stringify(trace));
+    }
     notify('auth/trace', { connectionId, trace });
   }
   function info(step) {
@@ -226,7 +351,12 @@
     s.done++;
     s.trace = { ...s.trace, steps: [...s.trace.steps, step], next: undefined, state: 'running' };
     if (step.status === 'fail' || s.done === flow.steps.length) {
-      s.trace = { ...s.trace, state: step.status === 'fail' ? 'failed' : 'succeeded', finishedAt: s.trace.startedAt + 1234, ...(step.status === 'fail' ? { error: step.summary } : {}) };
+      s.trace = {
+        ...s.trace,
+        state: step.status === 'fail' ? 'failed' : 'succeeded',
+        finishedAt: s.trace.startedAt + 1234,
+        ...(step.status === 'fail' ? { error: step.summary } : {}),
+      };
       auth.sessions.delete(connectionId);
       publishTrace(connectionId, s.trace);
       return false;
@@ -239,7 +369,19 @@
     const id = m.params.connectionId;
     const flow = fixture.authFlow;
     if (m.method === 'auth/debug/start') {
-      const s = { mode: m.params.mode, done: 0, trace: { resource: flow.resource, serverName: flow.serverName, mode: m.params.mode, state: 'paused', startedAt: Date.now(), steps: [], next: info(flow.steps[0]) } };
+      const s = {
+        mode: m.params.mode,
+        done: 0,
+        trace: {
+          resource: flow.resource,
+          serverName: flow.serverName,
+          mode: m.params.mode,
+          state: 'paused',
+          startedAt: Date.now(),
+          steps: [],
+          next: info(flow.steps[0]),
+        },
+      };
       auth.sessions.set(id, s);
       if (s.mode === 'run') {
         s.trace.state = 'running';
@@ -288,6 +430,19 @@
     acquired = true;
     return api;
   };
-  window.__harness = { sent, clipboard, notify, setTheme, fixture, verdict, get selected() { return selected; }, pendingCalls, authExports: [], auth };
+  window.__harness = {
+    sent,
+    clipboard,
+    notify,
+    setTheme,
+    fixture,
+    verdict,
+    get selected() {
+      return selected;
+    },
+    pendingCalls,
+    authExports: [],
+    auth,
+  };
   setTheme(fixture.theme || 'dark');
 })();

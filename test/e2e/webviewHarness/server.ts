@@ -16,7 +16,14 @@ import type { HarnessFixture } from './fixtures';
 export const REPO_ROOT = path.resolve(__dirname, '../../..');
 
 const ALLOWED = ['dist/', 'media/', 'test/e2e/webviewHarness/'];
-const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf', '.map': 'application/json', '.png': 'image/png', '.svg': 'image/svg+xml' };
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.ttf': 'font/ttf',
+  '.map': 'application/json',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+};
 
 export interface Harness {
   url: string;
@@ -41,11 +48,19 @@ export async function startHarness(): Promise<Harness> {
     }
     const rel = decodeURIComponent(url.pathname).replace(/^\/+/, '');
     const file = path.resolve(REPO_ROOT, rel);
-    if (!ALLOWED.some((p) => rel.startsWith(p)) || !file.startsWith(REPO_ROOT + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
+    if (
+      !ALLOWED.some((p) => rel.startsWith(p)) ||
+      !file.startsWith(REPO_ROOT + path.sep) ||
+      !fs.existsSync(file) ||
+      !fs.statSync(file).isFile()
+    ) {
       res.writeHead(404).end();
       return;
     }
-    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+    res.writeHead(200, {
+      'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
+      'cache-control': 'no-store',
+    });
     fs.createReadStream(file).pipe(res);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -61,7 +76,16 @@ export async function startHarness(): Promise<Harness> {
 }
 
 /** Chromium flags from docs/real-vscode-testing.md (offline, headless, no sandbox in containers). */
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
 
 /** Evaluates an expression in the page (strings keep DOM types out of these Node-typed files). */
 export function js<T = unknown>(page: Page, expression: string): Promise<T> {

@@ -19,7 +19,12 @@ describe('OAuth engine and an authorization server that forgot its client (simpl
   let server: SimpleAuthServer | undefined;
 
   async function start(port = 0): Promise<SimpleAuthServer> {
-    server = await startSimpleAuthServer({ githubClientId: 'demo-client', githubClientSecret: 'demo-secret', autoApprove: true, port });
+    server = await startSimpleAuthServer({
+      githubClientId: 'demo-client',
+      githubClientSecret: 'demo-secret',
+      autoApprove: true,
+      port,
+    });
     return server;
   }
 
@@ -52,12 +57,19 @@ describe('OAuth engine and an authorization server that forgot its client (simpl
     const store = new MemoryAuthStore();
     const h = makeHarness({ store });
     const one = await h.engine.signIn(first.mcpUrl);
-    assert.deepEqual(sequence(first).filter((l) => !l.includes('.well-known')), ['POST /register 201', 'GET /authorize 302', 'POST /token 200']);
+    assert.deepEqual(
+      sequence(first).filter((l) => !l.includes('.well-known')),
+      ['POST /register 201', 'GET /authorize 302', 'POST /token 200'],
+    );
 
     const s = await restart(first);
     const two = await h.engine.signIn(s.mcpUrl);
 
-    assert.deepEqual(sequence(s), ['GET /authorize 400', 'POST /register 201', 'GET /authorize 302', 'POST /token 200'], 'discovery is cached; one pre-flight, one registration');
+    assert.deepEqual(
+      sequence(s),
+      ['GET /authorize 400', 'POST /register 201', 'GET /authorize 302', 'POST /token 200'],
+      'discovery is cached; one pre-flight, one registration',
+    );
     assert.notEqual(two.clientId, one.clientId);
     assert.equal(s.controls.counts().clients, 1);
     assert.equal(h.browserOpens.length, 2);
@@ -68,7 +80,10 @@ describe('OAuth engine and an authorization server that forgot its client (simpl
     const preflights = h.exchanges.filter((e) => e.step === 'authorization-preflight');
     assert.equal(preflights.length, 1);
     assert.equal(preflights[0]!.response?.status, 400);
-    assert.ok(h.logs.some((l) => l.includes(`no longer knew the client ${one.clientId}; registered again as ${two.clientId}`)), h.logs.join('\n'));
+    assert.ok(
+      h.logs.some((l) => l.includes(`no longer knew the client ${one.clientId}; registered again as ${two.clientId}`)),
+      h.logs.join('\n'),
+    );
 
     // A third sign-in with the new registration: the pre-flight finds it known; nothing is registered.
     s.stats.reset();
@@ -105,15 +120,22 @@ describe('OAuth engine and an authorization server that forgot its client (simpl
     // A real browser would show the server's error page and never come back: the opener does nothing.
     const h = makeHarness({ timeoutMs: 4000, openBrowser: async (url) => void opened.push(url) });
     const started = performance.now();
-    await assert.rejects(h.engine.signIn(s.mcpUrl, { preRegistered: { clientId: 'lens-desktop-app' } }), (e: unknown) => {
-      assert.ok(e instanceof OAuthFlowError, String(e));
-      assert.equal(e.code, 'unknown-client', e.message);
-      assert.match(e.message, /does not know the client id "lens-desktop-app"/);
-      assert.match(e.message, /Check the client id in the connection's settings/);
-      return true;
-    });
+    await assert.rejects(
+      h.engine.signIn(s.mcpUrl, { preRegistered: { clientId: 'lens-desktop-app' } }),
+      (e: unknown) => {
+        assert.ok(e instanceof OAuthFlowError, String(e));
+        assert.equal(e.code, 'unknown-client', e.message);
+        assert.match(e.message, /does not know the client id "lens-desktop-app"/);
+        assert.match(e.message, /Check the client id in the connection's settings/);
+        return true;
+      },
+    );
     assert.ok(performance.now() - started < 3000, 'failed before the sign-in timeout');
     assert.deepEqual(opened, [], 'the browser was not opened');
-    assert.deepEqual(sequence(s).filter((l) => !l.includes('.well-known')), ['GET /authorize 400'], 'no registration for a pre-registered client');
+    assert.deepEqual(
+      sequence(s).filter((l) => !l.includes('.well-known')),
+      ['GET /authorize 400'],
+      'no registration for a pre-registered client',
+    );
   });
 });

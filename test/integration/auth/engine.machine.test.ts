@@ -37,7 +37,10 @@ describe('OAuth engine: grants without a browser', function () {
   let h: Harness;
 
   async function start(options: Partial<MachineAuthOptions> = {}): Promise<MachineAuthServer> {
-    const s = await MachineAuthServer.start({ clients: { svc: { method: 'client_secret_basic', secret: SECRET } }, ...options });
+    const s = await MachineAuthServer.start({
+      clients: { svc: { method: 'client_secret_basic', secret: SECRET } },
+      ...options,
+    });
     servers.push(s);
     return s;
   }
@@ -53,7 +56,9 @@ describe('OAuth engine: grants without a browser', function () {
   /** No token, key, secret, ID token or assertion in any exchange or log line. */
   function assertNoLeaks(s: MachineAuthServer, ...more: string[]): void {
     const text = emitted(h);
-    for (const secret of [...s.issuedSecrets, SECRET, ...more]) assert.ok(!text.includes(secret), `leaked ${secret.slice(0, 12)}…`);
+    for (const secret of [...s.issuedSecrets, SECRET, ...more]) {
+      assert.ok(!text.includes(secret), `leaked ${secret.slice(0, 12)}…`);
+    }
     assert.ok(!/eyJ[\w-]+\.eyJ/.test(text), 'a JWT appeared in the exchanges or logs');
   }
 
@@ -68,9 +73,18 @@ describe('OAuth engine: grants without a browser', function () {
       assert.equal(token.params.grant_type, 'client_credentials');
       assert.equal(token.params.resource, s.mcpUrl);
       assert.equal(token.params.client_secret, undefined);
-      assert.equal(token.headers.authorization, `Basic ${Buffer.from(`svc:${encodeURIComponent(SECRET)}`).toString('base64')}`);
+      assert.equal(
+        token.headers.authorization,
+        `Basic ${Buffer.from(`svc:${encodeURIComponent(SECRET)}`).toString('base64')}`,
+      );
       assert.equal(h.browserOpens.length, 0);
-      assert.deepEqual(await h.engine.status(s.mcpUrl), { state: 'signed-in', issuer: s.issuer, clientId: 'svc', scopes: [], expiresAt: info.expiresAt });
+      assert.deepEqual(await h.engine.status(s.mcpUrl), {
+        state: 'signed-in',
+        issuer: s.issuer,
+        clientId: 'svc',
+        scopes: [],
+        expiresAt: info.expiresAt,
+      });
       // The engine keeps the token, not the secret.
       const stored = await h.store.get(authKeys.tokens(s.issuer, s.mcpUrl));
       assert.ok(stored && !stored.includes(SECRET));
@@ -95,7 +109,10 @@ describe('OAuth engine: grants without a browser', function () {
       const s = await start();
       await assert.rejects(
         h.engine.signInWithClientCredentials(s.mcpUrl, { clientId: 'svc', clientSecret: 'wrong-secret' }),
-        flowError('token-request-failed', /refused \(invalid_client: Client authentication failed\.\)\. Check the client id \(svc\) and its secret or key\./),
+        flowError(
+          'token-request-failed',
+          /refused \(invalid_client: Client authentication failed\.\)\. Check the client id \(svc\) and its secret or key\./,
+        ),
       );
       assert.equal((await h.engine.status(s.mcpUrl)).state, 'none');
       assertNoLeaks(s, 'wrong-secret');
@@ -103,22 +120,35 @@ describe('OAuth engine: grants without a browser', function () {
 
     it('refuses a token endpoint that redirects, and never follows it', async () => {
       const s = await start({ tokenRedirect: true });
-      await assert.rejects(h.engine.signInWithClientCredentials(s.mcpUrl, { clientId: 'svc', clientSecret: SECRET }), flowError('token-endpoint-redirect', /redirect \(HTTP 307\)/));
+      await assert.rejects(
+        h.engine.signInWithClientCredentials(s.mcpUrl, { clientId: 'svc', clientSecret: SECRET }),
+        flowError('token-endpoint-redirect', /redirect \(HTTP 307\)/),
+      );
       assert.equal(s.count('/token-elsewhere'), 0);
       assert.equal((await h.engine.status(s.mcpUrl)).state, 'none');
     });
 
     it('says so before sending credentials when the AS does not offer the grant', async () => {
       const s = await start({ metadataOverrides: { grant_types_supported: ['authorization_code'] } });
-      await assert.rejects(h.engine.signInWithClientCredentials(s.mcpUrl, { clientId: 'svc', clientSecret: SECRET }), flowError('unsupported-server', /does not offer the client_credentials grant/));
+      await assert.rejects(
+        h.engine.signInWithClientCredentials(s.mcpUrl, { clientId: 'svc', clientSecret: SECRET }),
+        flowError('unsupported-server', /does not offer the client_credentials grant/),
+      );
       assert.equal(s.count('/token'), 0);
     });
 
     it('does not send a secret in a way the AS does not list', async () => {
       const s = await start({ metadataOverrides: { token_endpoint_auth_methods_supported: ['private_key_jwt'] } });
-      await assert.rejects(h.engine.signInWithClientCredentials(s.mcpUrl, { clientId: 'svc', clientSecret: SECRET }), flowError('unsupported-server', /accepts no client secret/));
       await assert.rejects(
-        h.engine.signInWithClientCredentials(s.mcpUrl, { clientId: 'svc', clientSecret: SECRET, authMethod: 'client_secret_post' }),
+        h.engine.signInWithClientCredentials(s.mcpUrl, { clientId: 'svc', clientSecret: SECRET }),
+        flowError('unsupported-server', /accepts no client secret/),
+      );
+      await assert.rejects(
+        h.engine.signInWithClientCredentials(s.mcpUrl, {
+          clientId: 'svc',
+          clientSecret: SECRET,
+          authMethod: 'client_secret_post',
+        }),
         flowError('unsupported-server', /does not support client_secret_post/),
       );
       assert.equal(s.count('/token'), 0);
@@ -126,12 +156,21 @@ describe('OAuth engine: grants without a browser', function () {
 
     it('refuses a client without a secret or key (client credentials are for confidential clients)', async () => {
       const s = await start();
-      await assert.rejects(h.engine.signInWithClientCredentials(s.mcpUrl, { clientId: 'svc' }), flowError('invalid-client-credentials', /confidential clients/));
+      await assert.rejects(
+        h.engine.signInWithClientCredentials(s.mcpUrl, { clientId: 'svc' }),
+        flowError('invalid-client-credentials', /confidential clients/),
+      );
       assert.equal(s.count('/token'), 0);
     });
 
     it('works with an AS that has no authorization endpoint or PKCE (none is used), but a browser sign-in there is still refused', async () => {
-      const s = await start({ metadataOverrides: { authorization_endpoint: null, code_challenge_methods_supported: null, response_types_supported: ['token'] } });
+      const s = await start({
+        metadataOverrides: {
+          authorization_endpoint: null,
+          code_challenge_methods_supported: null,
+          response_types_supported: ['token'],
+        },
+      });
       await h.engine.signInWithClientCredentials(s.mcpUrl, { clientId: 'svc', clientSecret: SECRET });
       // The discovery cached for the machine grant is not trusted for the authorization code flow.
       await assert.rejects(h.engine.signIn(s.mcpUrl), flowError('unsupported-server', /no authorization_endpoint/));
@@ -140,7 +179,10 @@ describe('OAuth engine: grants without a browser', function () {
 
     it('still refuses an insecure endpoint in the metadata', async () => {
       const s = await start({ metadataOverrides: { token_endpoint: 'http://token.example.test/token' } });
-      await assert.rejects(h.engine.signInWithClientCredentials(s.mcpUrl, { clientId: 'svc', clientSecret: SECRET }), flowError('insecure-url', /must use https/));
+      await assert.rejects(
+        h.engine.signInWithClientCredentials(s.mcpUrl, { clientId: 'svc', clientSecret: SECRET }),
+        flowError('insecure-url', /must use https/),
+      );
       assert.equal(s.count('/token'), 0);
     });
   });
@@ -179,16 +221,24 @@ describe('OAuth engine: grants without a browser', function () {
     });
 
     it('the AS refuses an assertion signed by another key (and the error says invalid_client)', async () => {
-      const s = await start({ clients: { svc: { method: 'private_key_jwt', publicKey: ecKeys().publicKey, alg: 'ES256' } } });
+      const s = await start({
+        clients: { svc: { method: 'private_key_jwt', publicKey: ecKeys().publicKey, alg: 'ES256' } },
+      });
       const pem = ecKeys().privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
-      await assert.rejects(h.engine.signInWithClientCredentials(s.mcpUrl, { clientId: 'svc', privateKey: pem }), flowError('token-request-failed', /invalid_client/));
+      await assert.rejects(
+        h.engine.signInWithClientCredentials(s.mcpUrl, { clientId: 'svc', privateKey: pem }),
+        flowError('token-request-failed', /invalid_client/),
+      );
       assert.match(s.assertionProblems.join('\n'), /signature verification failed/);
     });
 
     it('refuses an algorithm the AS does not accept, before any token request', async () => {
       const s = await start({ metadataOverrides: { token_endpoint_auth_signing_alg_values_supported: ['RS256'] } });
       const pem = ecKeys().privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
-      await assert.rejects(h.engine.signInWithClientCredentials(s.mcpUrl, { clientId: 'svc', privateKey: pem }), flowError('unsupported-server', /does not accept ES256 client assertions/));
+      await assert.rejects(
+        h.engine.signInWithClientCredentials(s.mcpUrl, { clientId: 'svc', privateKey: pem }),
+        flowError('unsupported-server', /does not accept ES256 client assertions/),
+      );
       assert.equal(s.count('/token'), 0);
     });
 
@@ -198,11 +248,19 @@ describe('OAuth engine: grants without a browser', function () {
       const cases: Array<[string | Record<string, unknown>, string | undefined, RegExp]> = [
         [publicKey.export({ format: 'jwk' }) as Record<string, unknown>, undefined, /public key/],
         ['-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----\n', undefined, /could not be read/],
-        [privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(), 'RS256', /RS256 does not fit the key \(it can sign with ES256\)/],
+        [
+          privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+          'RS256',
+          /RS256 does not fit the key \(it can sign with ES256\)/,
+        ],
       ];
       for (const [key, alg, pattern] of cases) {
         await assert.rejects(
-          h.engine.signInWithClientCredentials(s.mcpUrl, { clientId: 'svc', privateKey: key, ...(alg ? { signingAlgorithm: alg } : {}) }),
+          h.engine.signInWithClientCredentials(s.mcpUrl, {
+            clientId: 'svc',
+            privateKey: key,
+            ...(alg ? { signingAlgorithm: alg } : {}),
+          }),
           flowError('invalid-client-credentials', pattern),
         );
       }
@@ -227,46 +285,72 @@ describe('OAuth engine: grants without a browser', function () {
 
     it('runs the grant again when the token expires (no refresh token is kept)', async () => {
       const s = await start({ issueRefreshToken: true });
-      const f = h.engine.authorizedFetch(s.mcpUrl, { grant: { type: 'client_credentials', client: { clientId: 'svc', clientSecret: SECRET } } });
+      const f = h.engine.authorizedFetch(s.mcpUrl, {
+        grant: { type: 'client_credentials', client: { clientId: 'svc', clientSecret: SECRET } },
+      });
       assert.equal((await f(`${s.origin}/mcp/check`)).status, 200);
       s.expireAccessTokens();
       assert.equal((await f(`${s.origin}/mcp/check`)).status, 200);
       assert.equal(s.count('/token'), 2);
-      assert.ok(s.requests.filter((r) => r.path === '/token').every((r) => r.params.grant_type === 'client_credentials'));
+      assert.ok(
+        s.requests.filter((r) => r.path === '/token').every((r) => r.params.grant_type === 'client_credentials'),
+      );
     });
 
     it('steps up on 403 insufficient_scope with the union of scopes, capped like browser sign-ins', async () => {
       const s = await start({ requiredScope: 'mcp:read', adminScope: 'mcp:admin' });
-      const f = h.engine.authorizedFetch(s.mcpUrl, { grant: { type: 'client_credentials', client: { clientId: 'svc', clientSecret: SECRET } } });
+      const f = h.engine.authorizedFetch(s.mcpUrl, {
+        grant: { type: 'client_credentials', client: { clientId: 'svc', clientSecret: SECRET } },
+      });
       const res = await f(`${s.origin}/mcp/admin`);
       assert.equal(res.status, 200);
-      assert.deepEqual(s.requests.filter((r) => r.path === '/token').map((r) => r.params.scope), ['mcp:read', 'mcp:read mcp:admin']);
+      assert.deepEqual(
+        s.requests.filter((r) => r.path === '/token').map((r) => r.params.scope),
+        ['mcp:read', 'mcp:read mcp:admin'],
+      );
     });
 
     it('gives up after 3 grants for one request when the server keeps refusing the scope', async () => {
       const s = await start({ requiredScope: 'mcp:read', adminScope: 'mcp:admin', scopeCeiling: ['mcp:read'] });
-      const f = h.engine.authorizedFetch(s.mcpUrl, { grant: { type: 'client_credentials', client: { clientId: 'svc', clientSecret: SECRET } } });
-      await assert.rejects(f(`${s.origin}/mcp/admin`), (e: unknown) => e instanceof AuthRequiredError && /Gave up after 3 sign-ins/.test(e.message));
+      const f = h.engine.authorizedFetch(s.mcpUrl, {
+        grant: { type: 'client_credentials', client: { clientId: 'svc', clientSecret: SECRET } },
+      });
+      await assert.rejects(
+        f(`${s.origin}/mcp/admin`),
+        (e: unknown) => e instanceof AuthRequiredError && /Gave up after 3 sign-ins/.test(e.message),
+      );
       assert.equal(s.count('/token'), 3);
     });
 
     it('does not use tokens of another client while a grant is given', async () => {
-      const s = await start({ clients: { svc: { method: 'client_secret_basic', secret: SECRET }, other: { method: 'client_secret_basic', secret: 'o' } } });
+      const s = await start({
+        clients: {
+          svc: { method: 'client_secret_basic', secret: SECRET },
+          other: { method: 'client_secret_basic', secret: 'o' },
+        },
+      });
       await h.engine.signInWithClientCredentials(s.mcpUrl, { clientId: 'other', clientSecret: 'o' });
-      const res = await h.engine.authorizedFetch(s.mcpUrl, { grant: { type: 'client_credentials', client: { clientId: 'svc', clientSecret: SECRET } } })(`${s.origin}/mcp/check`);
+      const res = await h.engine.authorizedFetch(s.mcpUrl, {
+        grant: { type: 'client_credentials', client: { clientId: 'svc', clientSecret: SECRET } },
+      })(`${s.origin}/mcp/check`);
       assert.equal(((await res.json()) as { client: string }).client, 'svc');
     });
 
     it('without a grant and not interactive, the same server still throws AuthRequiredError', async () => {
       const s = await start();
-      await assert.rejects(h.engine.authorizedFetch(s.mcpUrl)(`${s.origin}/mcp/check`), (e: unknown) => e instanceof AuthRequiredError);
+      await assert.rejects(
+        h.engine.authorizedFetch(s.mcpUrl)(`${s.origin}/mcp/check`),
+        (e: unknown) => e instanceof AuthRequiredError,
+      );
       assert.equal(s.count('/token'), 0);
     });
 
     it('carries a real MCP session (SDK client over Streamable HTTP)', async () => {
       const s = await start();
       const client = new Client({ name: 'machine-test', version: '1.0.0' });
-      const fetch = h.engine.authorizedFetch(s.mcpUrl, { grant: { type: 'client_credentials', client: { clientId: 'svc', clientSecret: SECRET } } });
+      const fetch = h.engine.authorizedFetch(s.mcpUrl, {
+        grant: { type: 'client_credentials', client: { clientId: 'svc', clientSecret: SECRET } },
+      });
       await client.connect(new StreamableHTTPClientTransport(new URL(s.mcpUrl), { fetch }));
       const result = await client.callTool({ name: 'whoami', arguments: {} });
       assert.deepEqual(result.content, [{ type: 'text', text: 'client=svc sub=svc' }]);
@@ -290,7 +374,11 @@ describe('OAuth engine: grants without a browser', function () {
       return {
         type: 'cross_app_access',
         client: { clientId: 'xaa-client', clientSecret: SECRET },
-        identityProvider: { tokenEndpoint: s.idpTokenEndpoint, idToken: idToken ?? (await s.idToken()), client: { clientId: s.idpClientId } },
+        identityProvider: {
+          tokenEndpoint: s.idpTokenEndpoint,
+          idToken: idToken ?? (await s.idToken()),
+          client: { clientId: s.idpClientId },
+        },
       };
     }
     const clients: MachineAuthOptions['clients'] = { 'xaa-client': { method: 'client_secret_basic', secret: SECRET } };
@@ -320,7 +408,10 @@ describe('OAuth engine: grants without a browser', function () {
       const s = await start({ clients });
       const grant = await grantFor(s);
       if (grant.type !== 'cross_app_access') throw new Error('unreachable');
-      await h.engine.signInWithCrossAppAccess(s.mcpUrl, { client: grant.client, identityProvider: { ...grant.identityProvider, tokenEndpoint: undefined, issuer: s.idpIssuer } });
+      await h.engine.signInWithCrossAppAccess(s.mcpUrl, {
+        client: grant.client,
+        identityProvider: { ...grant.identityProvider, tokenEndpoint: undefined, issuer: s.idpIssuer },
+      });
       assert.equal(s.count('/.well-known/oauth-authorization-server/idp'), 1);
       assert.equal(s.count('/idp/token'), 1);
     });
@@ -328,16 +419,25 @@ describe('OAuth engine: grants without a browser', function () {
     it('reports an IdP refusal (a bad ID token) without the token, and asks the AS nothing', async () => {
       const s = await start({ clients });
       const forged = await s.idToken('mallory', 'someone-else');
-      await assert.rejects(h.engine.signInWithGrant(s.mcpUrl, await grantFor(s, forged)), flowError('token-exchange-failed', /refused the token exchange \(invalid_grant: The ID token is not valid\.\)/));
+      await assert.rejects(
+        h.engine.signInWithGrant(s.mcpUrl, await grantFor(s, forged)),
+        flowError('token-exchange-failed', /refused the token exchange \(invalid_grant: The ID token is not valid\.\)/),
+      );
       assert.equal(s.count('/token'), 0);
       assertNoLeaks(s);
     });
 
     it('refuses an answer that is not an ID-JAG, and an IdP token endpoint that redirects', async () => {
       const s = await start({ clients, idpIssuedTokenType: 'urn:ietf:params:oauth:token-type:access_token' });
-      await assert.rejects(h.engine.signInWithGrant(s.mcpUrl, await grantFor(s)), flowError('token-exchange-failed', /not an identity assertion grant/));
+      await assert.rejects(
+        h.engine.signInWithGrant(s.mcpUrl, await grantFor(s)),
+        flowError('token-exchange-failed', /not an identity assertion grant/),
+      );
       const r = await start({ clients, idpTokenRedirect: true });
-      await assert.rejects(h.engine.signInWithGrant(r.mcpUrl, await grantFor(r)), flowError('token-endpoint-redirect', /identity provider's token endpoint answered with a redirect/));
+      await assert.rejects(
+        h.engine.signInWithGrant(r.mcpUrl, await grantFor(r)),
+        flowError('token-endpoint-redirect', /identity provider's token endpoint answered with a redirect/),
+      );
       assert.equal(r.count('/idp/token-elsewhere'), 0);
       assert.equal(s.count('/token') + r.count('/token'), 0);
     });
@@ -345,7 +445,10 @@ describe('OAuth engine: grants without a browser', function () {
     it('the AS refuses the ID-JAG for a client it was not issued to', async () => {
       const s = await start({ clients: { ...clients, intruder: { method: 'client_secret_basic', secret: 'i' } } });
       const grant = await grantFor(s);
-      await assert.rejects(h.engine.signInWithGrant(s.mcpUrl, { ...grant, client: { clientId: 'intruder', clientSecret: 'i' } }), flowError('token-request-failed', /invalid_grant/));
+      await assert.rejects(
+        h.engine.signInWithGrant(s.mcpUrl, { ...grant, client: { clientId: 'intruder', clientSecret: 'i' } }),
+        flowError('token-request-failed', /invalid_grant/),
+      );
       assert.match(s.assertionProblems.join('\n'), /ID-JAG client_id xaa-client is not intruder/);
     });
   });

@@ -159,7 +159,12 @@ describe('OAuth engine against a mock authorization server', function () {
   }
 
   it('refuses plain-http non-loopback endpoints before contacting them', async () => {
-    const m = await mock({ metadataOverrides: { token_endpoint: 'http://example.com/token', registration_endpoint: 'http://example.com/register' } });
+    const m = await mock({
+      metadataOverrides: {
+        token_endpoint: 'http://example.com/token',
+        registration_endpoint: 'http://example.com/register',
+      },
+    });
     const h = makeHarness();
     await rejectsWith(h.engine.signIn(m.mcpUrl), 'insecure-url', /https/);
     assert.ok(!h.contacted.some((u) => u.includes('example.com')), 'example.com was contacted');
@@ -170,7 +175,9 @@ describe('OAuth engine against a mock authorization server', function () {
       fetch: async (url, init) => {
         h2.contacted.push(String(url));
         if (String(url) === m2.prmUrl) {
-          return new Response(JSON.stringify({ resource: m2.mcpUrl, authorization_servers: ['http://example.com'] }), { headers: { 'Content-Type': 'application/json' } });
+          return new Response(JSON.stringify({ resource: m2.mcpUrl, authorization_servers: ['http://example.com'] }), {
+            headers: { 'Content-Type': 'application/json' },
+          });
         }
         return fetch(url, init);
       },
@@ -194,12 +201,18 @@ describe('OAuth engine against a mock authorization server', function () {
   });
 
   it('checks RFC 9207 iss: exact match accepted, mismatch rejected, missing rejected when promised', async () => {
-    const ok = await mock({ iss: 'correct', metadataOverrides: { authorization_response_iss_parameter_supported: true } });
+    const ok = await mock({
+      iss: 'correct',
+      metadataOverrides: { authorization_response_iss_parameter_supported: true },
+    });
     await makeHarness().engine.signIn(ok.mcpUrl);
     const wrong = await mock({ iss: 'wrong' });
     await rejectsWith(makeHarness().engine.signIn(wrong.mcpUrl), 'iss-mismatch');
     assert.equal(wrong.count('/token'), 0);
-    const missing = await mock({ iss: 'none', metadataOverrides: { authorization_response_iss_parameter_supported: true } });
+    const missing = await mock({
+      iss: 'none',
+      metadataOverrides: { authorization_response_iss_parameter_supported: true },
+    });
     await rejectsWith(makeHarness().engine.signIn(missing.mcpUrl), 'iss-mismatch', /lacks the iss/);
     assert.equal(missing.count('/token'), 0);
   });
@@ -251,8 +264,14 @@ describe('OAuth engine against a mock authorization server', function () {
     await h.engine.signIn(m.mcpUrl);
     m.expireAccessTokens();
     const f = h.engine.authorizedFetch(m.mcpUrl);
-    const results = await Promise.all([f(m.mcpUrl, { method: 'POST', body: '1' }), f(m.mcpUrl, { method: 'POST', body: '2' })]);
-    assert.deepEqual(results.map((r) => r.status), [200, 200]);
+    const results = await Promise.all([
+      f(m.mcpUrl, { method: 'POST', body: '1' }),
+      f(m.mcpUrl, { method: 'POST', body: '2' }),
+    ]);
+    assert.deepEqual(
+      results.map((r) => r.status),
+      [200, 200],
+    );
     assert.equal(m.requests.filter((r) => r.path === '/token' && r.params.grant_type === 'refresh_token').length, 1);
   });
 
@@ -269,7 +288,10 @@ describe('OAuth engine against a mock authorization server', function () {
     assert.equal((await h.engine.status(m.mcpUrl)).state, 'none');
     assert.equal(h.browserOpens.length, 1, 'no surprise browser tab');
     // interactive mode signs in again and retries
-    const res = await h.engine.authorizedFetch(m.mcpUrl, { interactive: true })(m.mcpUrl, { method: 'POST', body: '{}' });
+    const res = await h.engine.authorizedFetch(m.mcpUrl, { interactive: true })(m.mcpUrl, {
+      method: 'POST',
+      body: '{}',
+    });
     assert.equal(res.status, 200);
     assert.equal(h.browserOpens.length, 2);
   });
@@ -369,7 +391,13 @@ describe('OAuth engine against a mock authorization server', function () {
   });
 
   it('uses pre-registered credentials (client_secret_basic), never DCR', async () => {
-    const m = await mock({ preRegistered: { 'pre-client': 'pre-secret' }, metadataOverrides: { registration_endpoint: null, token_endpoint_auth_methods_supported: ['client_secret_basic'] } });
+    const m = await mock({
+      preRegistered: { 'pre-client': 'pre-secret' },
+      metadataOverrides: {
+        registration_endpoint: null,
+        token_endpoint_auth_methods_supported: ['client_secret_basic'],
+      },
+    });
     const h = makeHarness();
     await h.engine.signIn(m.mcpUrl, { preRegistered: { clientId: 'pre-client', clientSecret: 'pre-secret' } });
     assert.equal(m.count('/register'), 0);
@@ -437,12 +465,17 @@ describe('OAuth engine against a mock authorization server', function () {
   // RFC 6749 §2.3.1: Basic carries the form-urlencoded id and secret; these need encoding.
   const ODD_ID = 'a:b c+%';
   const ODD_SECRET = 's:e c+%ret';
-  const basicParts = (header: string | string[] | undefined) => Buffer.from(String(header).replace(/^Basic /, ''), 'base64').toString('utf8');
+  const basicParts = (header: string | string[] | undefined) =>
+    Buffer.from(String(header).replace(/^Basic /, ''), 'base64').toString('utf8');
 
   it('signOut authenticates at the revocation endpoint with the form-encoded id and secret (client_secret_basic)', async () => {
     const m = await mock({
       preRegistered: { [ODD_ID]: ODD_SECRET },
-      metadataOverrides: { registration_endpoint: null, token_endpoint_auth_methods_supported: ['client_secret_post'], revocation_endpoint_auth_methods_supported: ['client_secret_basic'] },
+      metadataOverrides: {
+        registration_endpoint: null,
+        token_endpoint_auth_methods_supported: ['client_secret_post'],
+        revocation_endpoint_auth_methods_supported: ['client_secret_basic'],
+      },
     });
     const h = makeHarness();
     const preRegistered = { clientId: ODD_ID, clientSecret: ODD_SECRET };
@@ -451,7 +484,12 @@ describe('OAuth engine against a mock authorization server', function () {
     await h.engine.signOut(m.mcpUrl, { preRegistered });
     const revokes = m.requests.filter((r) => r.path === '/revoke');
     assert.equal(revokes.length, 2);
-    for (const r of revokes) assert.equal(basicParts(r.headers.authorization), `${encodeURIComponent(ODD_ID)}:${encodeURIComponent(ODD_SECRET)}`);
+    for (const r of revokes) {
+      assert.equal(
+        basicParts(r.headers.authorization),
+        `${encodeURIComponent(ODD_ID)}:${encodeURIComponent(ODD_SECRET)}`,
+      );
+    }
     assert.equal(m.accessTokens.size, 0, 'the server accepted the client and revoked the access token');
     assert.equal(m.refreshTokens.size, 0, 'the server accepted the client and revoked the refresh token');
     assert.ok(!emitted(h).includes(ODD_SECRET));
@@ -459,15 +497,27 @@ describe('OAuth engine against a mock authorization server', function () {
   });
 
   it('the code exchange and the refresh use the same form-encoded client_secret_basic', async () => {
-    const m = await mock({ preRegistered: { [ODD_ID]: ODD_SECRET }, metadataOverrides: { registration_endpoint: null, token_endpoint_auth_methods_supported: ['client_secret_basic'] } });
+    const m = await mock({
+      preRegistered: { [ODD_ID]: ODD_SECRET },
+      metadataOverrides: {
+        registration_endpoint: null,
+        token_endpoint_auth_methods_supported: ['client_secret_basic'],
+      },
+    });
     const h = makeHarness();
     const preRegistered = { clientId: ODD_ID, clientSecret: ODD_SECRET };
     await h.engine.signIn(m.mcpUrl, { preRegistered });
     await h.engine.refreshNow(m.mcpUrl, { preRegistered });
     const tokens = m.requests.filter((r) => r.path === '/token');
-    assert.deepEqual(tokens.map((r) => r.params.grant_type), ['authorization_code', 'refresh_token']);
+    assert.deepEqual(
+      tokens.map((r) => r.params.grant_type),
+      ['authorization_code', 'refresh_token'],
+    );
     for (const r of tokens) {
-      assert.equal(basicParts(r.headers.authorization), `${encodeURIComponent(ODD_ID)}:${encodeURIComponent(ODD_SECRET)}`);
+      assert.equal(
+        basicParts(r.headers.authorization),
+        `${encodeURIComponent(ODD_ID)}:${encodeURIComponent(ODD_SECRET)}`,
+      );
       assert.equal(r.params.client_secret, undefined, 'the secret is not also in the body');
     }
     assert.ok(!emitted(h).includes(ODD_SECRET));

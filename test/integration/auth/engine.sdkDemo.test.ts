@@ -79,7 +79,11 @@ for (const strict of [false, true]) {
       let caught: unknown;
       let reported: AuthRequiredError | undefined;
       await client
-        .connect(new StreamableHTTPClientTransport(new URL(demo.mcpUrl), { fetch: h.engine.authorizedFetch(demo.mcpUrl, { onAuthRequired: (e) => (reported = e) }) }))
+        .connect(
+          new StreamableHTTPClientTransport(new URL(demo.mcpUrl), {
+            fetch: h.engine.authorizedFetch(demo.mcpUrl, { onAuthRequired: (e) => (reported = e) }),
+          }),
+        )
         .catch((e: unknown) => (caught = e));
       assert.ok(reported, `expected AuthRequiredError, got ${String(caught)}`);
       assert.match(reported.details.resourceMetadataUrl ?? '', /\/\.well-known\/oauth-protected-resource\/mcp$/);
@@ -95,14 +99,18 @@ for (const strict of [false, true]) {
       assert.match(token.request.body ?? '', /code_verifier=\*\*\*/);
 
       const c1 = new Client({ name: 'mcp-lens-test', version: '0.0.0' });
-      await c1.connect(new StreamableHTTPClientTransport(new URL(demo.mcpUrl), { fetch: h.engine.authorizedFetch(demo.mcpUrl) }));
+      await c1.connect(
+        new StreamableHTTPClientTransport(new URL(demo.mcpUrl), { fetch: h.engine.authorizedFetch(demo.mcpUrl) }),
+      );
       const tools = await c1.listTools();
       assert.ok(tools.tools.length > 0);
       await c1.close();
 
       const again = makeHarness({ store });
       const c2 = new Client({ name: 'mcp-lens-test', version: '0.0.0' });
-      await c2.connect(new StreamableHTTPClientTransport(new URL(demo.mcpUrl), { fetch: again.engine.authorizedFetch(demo.mcpUrl) }));
+      await c2.connect(
+        new StreamableHTTPClientTransport(new URL(demo.mcpUrl), { fetch: again.engine.authorizedFetch(demo.mcpUrl) }),
+      );
       await c2.listTools();
       await c2.close();
       assert.equal(again.exchanges.length, 0);

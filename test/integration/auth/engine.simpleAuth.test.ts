@@ -10,7 +10,12 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { AuthRequiredError } from '../../../src/core/errors.js';
 import { MemoryAuthStore, authKeys } from '../../../src/core/auth/store.js';
 import type { FetchLike, StoredTokens } from '../../../src/core/auth/types.js';
-import { startSimpleAuthServer, STEP_UP_TOOL, type SimpleAuthServer, type SimpleAuthServerOptions } from '../../fixtures/simpleAuth/server.js';
+import {
+  startSimpleAuthServer,
+  STEP_UP_TOOL,
+  type SimpleAuthServer,
+  type SimpleAuthServerOptions,
+} from '../../fixtures/simpleAuth/server.js';
 import { completeConsent } from '../../fixtures/simpleAuth/browser.js';
 import { DEMO_USER } from '../../fixtures/simpleAuth/githubStandIn.js';
 import { emitted, makeHarness } from './helpers.js';
@@ -41,7 +46,12 @@ describe('OAuth engine against the simple-auth fixture (GitHub stand-in)', funct
   let server: SimpleAuthServer | undefined;
   const clients: Client[] = [];
   async function start(options: Partial<SimpleAuthServerOptions> = {}): Promise<SimpleAuthServer> {
-    server = await startSimpleAuthServer({ githubClientId: 'demo-client', githubClientSecret: 'demo-secret', autoApprove: true, ...options });
+    server = await startSimpleAuthServer({
+      githubClientId: 'demo-client',
+      githubClientSecret: 'demo-secret',
+      autoApprove: true,
+      ...options,
+    });
     return server;
   }
   afterEach(async () => {
@@ -63,7 +73,9 @@ describe('OAuth engine against the simple-auth fixture (GitHub stand-in)', funct
 
       let caught: unknown;
       let reported: AuthRequiredError | undefined;
-      await connect(s, h.engine.authorizedFetch(s.mcpUrl, { onAuthRequired: (e) => (reported = e) })).catch((e: unknown) => (caught = e));
+      await connect(s, h.engine.authorizedFetch(s.mcpUrl, { onAuthRequired: (e) => (reported = e) })).catch(
+        (e: unknown) => (caught = e),
+      );
       // The SSE transport wraps the error in an SseError with only its message; onAuthRequired keeps it.
       const authError = transport === 'sse' ? reported : findAuthRequired(caught);
       assert.ok(authError, `expected AuthRequiredError, got ${String(caught)}`);

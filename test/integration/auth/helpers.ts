@@ -22,7 +22,9 @@ export function collectingLogger(into: string[]): Logger {
   return { trace: push('trace'), debug: push('debug'), info: push('info'), warn: push('warn'), error: push('error') };
 }
 
-export function makeHarness(overrides: Partial<OAuthEngineOptions> & { strategies?: RedirectStrategy[] } = {}): Harness {
+export function makeHarness(
+  overrides: Partial<OAuthEngineOptions> & { strategies?: RedirectStrategy[] } = {},
+): Harness {
   const exchanges: HttpExchange[] = [];
   const logs: string[] = [];
   const contacted: string[] = [];

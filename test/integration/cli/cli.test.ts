@@ -8,7 +8,13 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { formatCommandLine } from '../../../src/core/config';
-import { REPO_ROOT, everythingStdioCommand, freePort, startEverything, type RunningServer } from '../../support/everything';
+import {
+  REPO_ROOT,
+  everythingStdioCommand,
+  freePort,
+  startEverything,
+  type RunningServer,
+} from '../../support/everything';
 import { cli, cliBundle, processesWithMarker, startCli } from './harness';
 import { version } from '../../../package.json';
 
@@ -49,12 +55,32 @@ describe('cli: mcp-lens', function () {
       [[], /^mcp-lens: No command given\./, seeHelp],
       [['frobnicate', 'http://127.0.0.1:9/mcp'], /^mcp-lens: Unknown command "frobnicate"/, seeHelp],
       [['tools'], /^mcp-lens: "tools" needs a target/, seeHelp],
-      [['tools', 'ftp://127.0.0.1/x'], /^mcp-lens: Invalid target: The URL must start with http:\/\/ or https:\/\//, seeHelp],
-      [['call', 'http://127.0.0.1:9/mcp', 'echo', '{message:'], /^mcp-lens: Tool arguments are not valid JSON: /, passJson],
-      [['call', 'http://127.0.0.1:9/mcp', 'echo', '[1]'], /^mcp-lens: Tool arguments must be a JSON object, not an array\./, passJson],
-      [['call', 'http://127.0.0.1:9/mcp'], /^mcp-lens: "call" needs <tool> after the target\./, /\nUsage: mcp-lens call /],
+      [
+        ['tools', 'ftp://127.0.0.1/x'],
+        /^mcp-lens: Invalid target: The URL must start with http:\/\/ or https:\/\//,
+        seeHelp,
+      ],
+      [
+        ['call', 'http://127.0.0.1:9/mcp', 'echo', '{message:'],
+        /^mcp-lens: Tool arguments are not valid JSON: /,
+        passJson,
+      ],
+      [
+        ['call', 'http://127.0.0.1:9/mcp', 'echo', '[1]'],
+        /^mcp-lens: Tool arguments must be a JSON object, not an array\./,
+        passJson,
+      ],
+      [
+        ['call', 'http://127.0.0.1:9/mcp'],
+        /^mcp-lens: "call" needs <tool> after the target\./,
+        /\nUsage: mcp-lens call /,
+      ],
       [['tools', 'http://127.0.0.1:9/mcp', '--bogus'], /^mcp-lens: Unknown option --bogus\./, seeHelp],
-      [['tools', 'http://127.0.0.1:9/mcp', '--timeout', 'x'], /^mcp-lens: --timeout must be a positive number of seconds/, seeHelp],
+      [
+        ['tools', 'http://127.0.0.1:9/mcp', '--timeout', 'x'],
+        /^mcp-lens: --timeout must be a positive number of seconds/,
+        seeHelp,
+      ],
     ];
     for (const [args, message, hint] of usageCases) {
       it(`exits 2 for: mcp-lens ${args.join(' ') || '(nothing)'}`, async () => {
@@ -102,7 +128,10 @@ describe('cli: mcp-lens', function () {
         assert.match(r.stdout, /^ {2}echo +Echoes back the input string$/m);
         assert.match(r.stdout, /^ {2}echo +Echoes back the input string\n +· message: string \(required\)$/m);
         assert.match(r.stdout, /^ {2}get-sum +Returns the sum of two numbers$/m);
-        assert.match(r.stdout, /^ {2}get-sum +Returns the sum of two numbers\n +· a: number \(required\)\n +· b: number \(required\)$/m);
+        assert.match(
+          r.stdout,
+          /^ {2}get-sum +Returns the sum of two numbers\n +· a: number \(required\)\n +· b: number \(required\)$/m,
+        );
       });
 
       it('lists the tools (--json)', async () => {
@@ -132,12 +161,18 @@ describe('cli: mcp-lens', function () {
         const list = await cli(['resources', ...target()]);
         assert.equal(list.code, 0, list.stderr);
         assert.match(list.stdout, /^\d+ resources:$/m);
-        assert.match(list.stdout, /^ {2}demo:\/\/resource\/static\/document\/features\.md +features\.md \(text\/markdown\)$/m);
+        assert.match(
+          list.stdout,
+          /^ {2}demo:\/\/resource\/static\/document\/features\.md +features\.md \(text\/markdown\)$/m,
+        );
         assert.match(list.stdout, /^\d+ resource templates:$/m);
         assert.match(list.stdout, /^ {2}demo:\/\/resource\/dynamic\/text\/\{resourceId\} +Dynamic Text Resource/m);
 
         const json = await cli(['resources', ...target(), '--json']);
-        const parsed = JSON.parse(json.stdout) as { resources: Array<{ uri: string }>; resourceTemplates: Array<{ uriTemplate: string }> };
+        const parsed = JSON.parse(json.stdout) as {
+          resources: Array<{ uri: string }>;
+          resourceTemplates: Array<{ uriTemplate: string }>;
+        };
         assert.ok(parsed.resources.some((r) => r.uri === 'demo://resource/static/document/features.md'));
         assert.ok(parsed.resourceTemplates.some((t) => t.uriTemplate === 'demo://resource/dynamic/text/{resourceId}'));
 
@@ -163,7 +198,9 @@ describe('cli: mcp-lens', function () {
         assert.equal(prompt.stdout, "user: What's weather in Paris, Île-de-France?\n");
 
         const json = await cli(['prompt', ...target(), 'args-prompt', '{"city": "Oslo"}', '--json']);
-        assert.deepEqual((JSON.parse(json.stdout) as { messages: unknown[] }).messages, [{ role: 'user', content: { type: 'text', text: "What's weather in Oslo?" } }]);
+        assert.deepEqual((JSON.parse(json.stdout) as { messages: unknown[] }).messages, [
+          { role: 'user', content: { type: 'text', text: "What's weather in Oslo?" } },
+        ]);
       });
 
       it('reports a tool error with exit 1 and the error text', async () => {
@@ -184,7 +221,13 @@ describe('cli: mcp-lens', function () {
 
       it('Ctrl+C during a call sends notifications/cancelled and exits 130', async () => {
         const t = target();
-        const p = await startCli(['call', ...t, 'trigger-long-running-operation', '{"duration": 20, "steps": 20}', '--verbose']);
+        const p = await startCli([
+          'call',
+          ...t,
+          'trigger-long-running-operation',
+          '{"duration": 20, "steps": 20}',
+          '--verbose',
+        ]);
         await p.waitFor(/^progress 1\/20$/m);
         const interruptedAt = Date.now();
         p.child.kill('SIGINT');
@@ -243,13 +286,24 @@ describe('cli: mcp-lens', function () {
   });
 
   describe('results that break their outputSchema', () => {
-    const fixture = () => ['--stdio', formatCommandLine([process.execPath, '--import', 'tsx', path.join(REPO_ROOT, 'test/fixtures/outputSchemaStdioServer.ts')])];
+    const fixture = () => [
+      '--stdio',
+      formatCommandLine([
+        process.execPath,
+        '--import',
+        'tsx',
+        path.join(REPO_ROOT, 'test/fixtures/outputSchemaStdioServer.ts'),
+      ]),
+    ];
 
     it('prints the result, then each validation error, and exits 1 (human)', async () => {
       const r = await cli(['call', ...fixture(), 'weather_bad']);
       assert.equal(r.code, 1, r.stderr);
       assert.equal(r.stdout, 'hot <b>and</b> humid\n', 'the result is shown as the server sent it');
-      assert.match(r.stderr, /^mcp-lens: the result of "weather_bad" fails the tool's output schema: structuredContent does not match the tool's outputSchema \(3 errors\)\.$/m);
+      assert.match(
+        r.stderr,
+        /^mcp-lens: the result of "weather_bad" fails the tool's output schema: structuredContent does not match the tool's outputSchema \(3 errors\)\.$/m,
+      );
       assert.match(r.stderr, /^ {2}\/temperature: must be number$/m);
       assert.match(r.stderr, /^ {2}\/conditions: is required$/m);
       assert.match(r.stderr, /^ {2}\/humidity: is not allowed \(additionalProperties\)$/m);
@@ -259,11 +313,18 @@ describe('cli: mcp-lens', function () {
     it('prints the raw result with the verdict, and exits 1 (--json)', async () => {
       const r = await cli(['call', ...fixture(), 'weather_bad', '--json']);
       assert.equal(r.code, 1, r.stderr);
-      const result = JSON.parse(r.stdout) as { structuredContent: unknown; outputSchemaCheck: { ok: boolean; status: string; errors: Array<{ path: string }> } };
+      const result = JSON.parse(r.stdout) as {
+        structuredContent: unknown;
+        outputSchemaCheck: { ok: boolean; status: string; errors: Array<{ path: string }> };
+      };
       assert.deepEqual(result.structuredContent, { temperature: 'hot', humidity: 90 });
       assert.equal(result.outputSchemaCheck.ok, false);
       assert.equal(result.outputSchemaCheck.status, 'invalid');
-      assert.deepEqual(result.outputSchemaCheck.errors.map((e) => e.path).sort(), ['/conditions', '/humidity', '/temperature']);
+      assert.deepEqual(result.outputSchemaCheck.errors.map((e) => e.path).sort(), [
+        '/conditions',
+        '/humidity',
+        '/temperature',
+      ]);
       assert.match(r.stderr, /fails the tool's output schema/);
     });
 
@@ -285,7 +346,10 @@ describe('cli: mcp-lens', function () {
       const r = await cli(['tools', `http://127.0.0.1:${port}/mcp`]);
       assert.equal(r.code, 1);
       assert.equal(r.stdout, '');
-      assert.equal(r.stderr, `mcp-lens: Nothing is listening at 127.0.0.1:${port} (connection refused).\nhint: Is the server running on that port? Check the host and the port.\n`);
+      assert.equal(
+        r.stderr,
+        `mcp-lens: Nothing is listening at 127.0.0.1:${port} (connection refused).\nhint: Is the server running on that port? Check the host and the port.\n`,
+      );
     });
 
     it('port 1 exits 1 and says fetch blocks that port, not "fetch failed"', async () => {
@@ -304,7 +368,9 @@ describe('cli: mcp-lens', function () {
     it('an HTML 502 page exits 1 with the status line and the page title, not the HTML', async () => {
       const server = http.createServer((_req, res) => {
         res.writeHead(502, { 'Content-Type': 'text/html' });
-        res.end('<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>\n<body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>\n');
+        res.end(
+          '<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>\n<body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>\n',
+        );
       });
       await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
       try {
@@ -322,7 +388,14 @@ describe('cli: mcp-lens', function () {
     });
 
     it('a stdio server that writes non-JSON to stdout: the error says so and quotes the line', async () => {
-      const fixture = formatCommandLine([process.execPath, '--import', 'tsx', 'test/fixtures/bannerStdioServer.ts', 'Starting weather server...', '--no-newline']);
+      const fixture = formatCommandLine([
+        process.execPath,
+        '--import',
+        'tsx',
+        'test/fixtures/bannerStdioServer.ts',
+        'Starting weather server...',
+        '--no-newline',
+      ]);
       const r = await cli(['tools', '--stdio', fixture, '--timeout', '3']);
       assert.equal(r.code, 1);
       assert.match(
@@ -341,17 +414,30 @@ describe('cli: mcp-lens', function () {
       const target = stdioTarget();
       const started = Date.now();
       // --timeout covers every request, initialize too: leave the server ample time to start.
-      const r = await cli(['call', ...target.args, 'trigger-long-running-operation', '{"duration": 10, "steps": 1}', '--timeout', '2.5']);
+      const r = await cli([
+        'call',
+        ...target.args,
+        'trigger-long-running-operation',
+        '{"duration": 10, "steps": 1}',
+        '--timeout',
+        '2.5',
+      ]);
       assert.equal(r.code, 1, r.stderr);
       assert.ok(Date.now() - started < 8000, 'gives up at the timeout, not when the tool ends');
-      assert.match(r.stderr, /^mcp-lens: The server did not answer tools\/call within (2\.5 s|2500 ms)\.\nhint: .*--timeout <seconds>/m);
+      assert.match(
+        r.stderr,
+        /^mcp-lens: The server did not answer tools\/call within (2\.5 s|2500 ms)\.\nhint: .*--timeout <seconds>/m,
+      );
       // The CLI waits for the server's process tree to exit before it exits itself.
       assert.deepEqual(processesWithMarker(target.marker), []);
     });
 
     it('a 401-protected server exits 3 (authorization required)', async () => {
       const server = http.createServer((_req, res) => {
-        res.writeHead(401, { 'WWW-Authenticate': 'Bearer realm="test", error="invalid_token"', 'Content-Type': 'application/json' });
+        res.writeHead(401, {
+          'WWW-Authenticate': 'Bearer realm="test", error="invalid_token"',
+          'Content-Type': 'application/json',
+        });
         res.end(JSON.stringify({ error: 'invalid_token' }));
       });
       await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -378,7 +464,12 @@ describe('cli: mcp-lens', function () {
 
     it('after Ctrl+C during a call, no server process is left', async () => {
       const target = stdioTarget();
-      const p = await startCli(['call', ...target.args, 'trigger-long-running-operation', '{"duration": 20, "steps": 20}']);
+      const p = await startCli([
+        'call',
+        ...target.args,
+        'trigger-long-running-operation',
+        '{"duration": 20, "steps": 20}',
+      ]);
       await p.waitFor(/^progress 1\/20$/m);
       // The CLI's own command line holds the marker too; the server is another process.
       assert.ok(processesWithMarker(target.marker, [p.child.pid]).length >= 1, 'the server runs during the call');

@@ -15,7 +15,9 @@ async function main() {
   if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
   let url = new URL(start);
   for (let hop = 0; hop < 10; hop++) {
-    if (url.hostname !== '127.0.0.1' && url.hostname !== 'localhost') throw new Error(`fake browser: refusing ${url.origin}`);
+    if (url.hostname !== '127.0.0.1' && url.hostname !== 'localhost') {
+      throw new Error(`fake browser: refusing ${url.origin}`);
+    }
     const response = await fetch(url, { redirect: 'manual' });
     const location = response.headers.get('location');
     const body = await response.text();
@@ -23,7 +25,10 @@ async function main() {
       url = new URL(location, url);
       continue;
     }
-    fs.appendFileSync(visitsFile, `page ${response.status} ${body.includes('You are signed in') ? 'signed-in' : 'other'}\n`);
+    fs.appendFileSync(
+      visitsFile,
+      `page ${response.status} ${body.includes('You are signed in') ? 'signed-in' : 'other'}\n`,
+    );
     return;
   }
   throw new Error('fake browser: too many redirects');

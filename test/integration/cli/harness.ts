@@ -57,7 +57,11 @@ export interface StartOptions {
   pty?: boolean;
 }
 
-export async function startCli(args: string[], env: NodeJS.ProcessEnv = {}, start: StartOptions = {}): Promise<CliProcess> {
+export async function startCli(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  start: StartOptions = {},
+): Promise<CliProcess> {
   const bundle = await cliBundle();
   const child = start.pty
     ? spawn('script', ['-qec', formatCommandLine([process.execPath, bundle, ...args]), '/dev/null'], {
@@ -103,7 +107,9 @@ export async function startCli(args: string[], env: NodeJS.ProcessEnv = {}, star
         }, timeoutMs);
         const exited = () => {
           cleanup();
-          reject(new Error(`The CLI exited before ${pattern} appeared on ${stream}.\nstdout: ${stdout}\nstderr: ${stderr}`));
+          reject(
+            new Error(`The CLI exited before ${pattern} appeared on ${stream}.\nstdout: ${stdout}\nstderr: ${stderr}`),
+          );
         };
         const cleanup = () => {
           clearTimeout(timer);
@@ -119,13 +125,22 @@ export async function startCli(args: string[], env: NodeJS.ProcessEnv = {}, star
 }
 
 /** Runs the CLI to completion; fails the test if it takes longer than `timeoutMs`. */
-export async function cli(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 30_000, start: StartOptions = {}): Promise<CliResult> {
+export async function cli(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  timeoutMs = 30_000,
+  start: StartOptions = {},
+): Promise<CliResult> {
   const p = await startCli(args, env, start);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       p.child.kill('SIGKILL');
-      reject(new Error(`mcp-lens ${args.join(' ')} did not exit within ${timeoutMs} ms.\nstdout: ${p.stdout()}\nstderr: ${p.stderr()}`));
+      reject(
+        new Error(
+          `mcp-lens ${args.join(' ')} did not exit within ${timeoutMs} ms.\nstdout: ${p.stdout()}\nstderr: ${p.stderr()}`,
+        ),
+      );
     }, timeoutMs);
   });
   try {
@@ -153,4 +168,3 @@ export function processesWithMarker(marker: string, exclude: Array<number | unde
   }
   return pids;
 }
-

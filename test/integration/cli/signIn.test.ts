@@ -39,7 +39,12 @@ describe('cli: sign-in', function () {
   });
 
   beforeEach(async () => {
-    server = await startSimpleAuthServer({ githubClientId: 'cli-test-client', githubClientSecret: 'cli-test-secret', autoApprove: true, port: 0 });
+    server = await startSimpleAuthServer({
+      githubClientId: 'cli-test-client',
+      githubClientSecret: 'cli-test-secret',
+      autoApprove: true,
+      port: 0,
+    });
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'mcp-lens-cli-auth-'));
     credentials = path.join(work, 'nested', 'credentials.json');
     visits = path.join(work, 'browser-visits.txt');
@@ -56,21 +61,37 @@ describe('cli: sign-in', function () {
     const r = await cli(['call', server.mcpUrl, 'get_user_profile', '--credentials', credentials], browserEnv);
     assert.equal(r.code, 3, r.stderr);
     assert.equal(r.stdout, '');
-    assert.match(r.stderr, /^mcp-lens: Authorization required: .*requires sign-in\.\nhint: Run the command in a terminal to sign in/m);
+    assert.match(
+      r.stderr,
+      /^mcp-lens: Authorization required: .*requires sign-in\.\nhint: Run the command in a terminal to sign in/m,
+    );
     assert.equal(fs.readFileSync(visits, 'utf8'), '', 'no browser was started');
     assert.equal(server.stats.count({ path: '/authorize' }), 0);
     assert.equal(server.stats.count({ path: '/register' }), 0);
   });
 
   it('--non-interactive exits 3 even in a terminal', async () => {
-    const r = await cli(['tools', server.mcpUrl, '--non-interactive', '--credentials', credentials], browserEnv, 30_000, { pty: true });
+    const r = await cli(
+      ['tools', server.mcpUrl, '--non-interactive', '--credentials', credentials],
+      browserEnv,
+      30_000,
+      { pty: true },
+    );
     assert.equal(r.code, 3, r.stdout);
-    assert.match(r.stdout, /mcp-lens: Authorization required: .*\nhint: Run the command again without --non-interactive/);
+    assert.match(
+      r.stdout,
+      /mcp-lens: Authorization required: .*\nhint: Run the command again without --non-interactive/,
+    );
     assert.equal(fs.readFileSync(visits, 'utf8'), '');
   });
 
   it('in a terminal it opens $BROWSER, signs in over a loopback redirect, keeps tokens in a 0600 file, and reuses them', async () => {
-    const first = await cli(['call', server.mcpUrl, 'get_user_profile', '--credentials', credentials], browserEnv, 30_000, { pty: true });
+    const first = await cli(
+      ['call', server.mcpUrl, 'get_user_profile', '--credentials', credentials],
+      browserEnv,
+      30_000,
+      { pty: true },
+    );
     assert.equal(first.code, 0, first.stdout);
     assert.match(first.stdout, /Opening your browser to sign in to 127\.0\.0\.1:\d+…/);
     assert.match(first.stdout, /"login": ?"octo-demo"/);
@@ -92,12 +113,17 @@ describe('cli: sign-in', function () {
     assert.equal(tokens.length, 1);
     assert.ok(tokens[0].accessToken.length > 10);
     assert.ok(!first.stdout.includes(tokens[0].accessToken), 'the access token is not printed');
-    if (tokens[0].refreshToken) assert.ok(!first.stdout.includes(tokens[0].refreshToken), 'the refresh token is not printed');
+    if (tokens[0].refreshToken) {
+      assert.ok(!first.stdout.includes(tokens[0].refreshToken), 'the refresh token is not printed');
+    }
 
     // The second run needs nobody: no terminal, no browser, no registration, no authorization.
     const registrations = server.stats.count({ path: '/register' });
     const authorizations = server.stats.count({ path: '/authorize' });
-    const second = await cli(['call', server.mcpUrl, 'get_user_profile', '--credentials', credentials, '--json'], browserEnv);
+    const second = await cli(
+      ['call', server.mcpUrl, 'get_user_profile', '--credentials', credentials, '--json'],
+      browserEnv,
+    );
     assert.equal(second.code, 0, second.stderr);
     const text = (JSON.parse(second.stdout) as { content: Array<{ text: string }> }).content[0].text;
     assert.match(text, /octo-demo/);
@@ -111,9 +137,14 @@ describe('cli: sign-in', function () {
   // sign-in, which only --sign-in-timeout bounds, then starts again for the server's answer.
   it('a sign-in longer than --timeout succeeds: the request timeout does not run while the browser is open', async () => {
     const started = performance.now();
-    const r = await cli(['call', server.mcpUrl, 'get_user_profile', '--timeout', '1', '--credentials', credentials], { ...browserEnv, FAKE_BROWSER_DELAY_MS: '3000' }, 30_000, {
-      pty: true,
-    });
+    const r = await cli(
+      ['call', server.mcpUrl, 'get_user_profile', '--timeout', '1', '--credentials', credentials],
+      { ...browserEnv, FAKE_BROWSER_DELAY_MS: '3000' },
+      30_000,
+      {
+        pty: true,
+      },
+    );
     const elapsedMs = performance.now() - started;
     assert.equal(r.code, 0, r.stdout);
     assert.doesNotMatch(r.stdout, /did not finish initializing|did not answer/);
@@ -130,10 +161,16 @@ describe('cli: sign-in', function () {
       { pty: true },
     );
     assert.equal(r.code, 3, r.stdout);
-    assert.match(r.stdout, /mcp-lens: Sign-in failed: The sign-in to http:\/\/127\.0\.0\.1:\d+\/mcp timed out after 1 s\./);
+    assert.match(
+      r.stdout,
+      /mcp-lens: Sign-in failed: The sign-in to http:\/\/127\.0\.0\.1:\d+\/mcp timed out after 1 s\./,
+    );
     assert.match(r.stdout, /hint: .*--sign-in-timeout <seconds>/);
     assert.doesNotMatch(r.stdout, /server did not|did not answer/);
-    assert.ok(!fs.existsSync(credentials) || storedTokens(credentials).length === 0, 'no tokens from a timed-out sign-in');
+    assert.ok(
+      !fs.existsSync(credentials) || storedTokens(credentials).length === 0,
+      'no tokens from a timed-out sign-in',
+    );
   });
 
   it('--sign-in-timeout must be a positive number of seconds', async () => {
@@ -143,7 +180,9 @@ describe('cli: sign-in', function () {
   });
 
   it('--no-browser prints the URL instead of opening a browser, and finishes when it is visited', async () => {
-    const p = await startCli(['tools', server.mcpUrl, '--no-browser', '--credentials', credentials], browserEnv, { pty: true });
+    const p = await startCli(['tools', server.mcpUrl, '--no-browser', '--credentials', credentials], browserEnv, {
+      pty: true,
+    });
     await p.waitFor(/open this URL in a browser:\n\n {2}(http:\/\/\S+)\n/, 'stdout');
     const url = /open this URL in a browser:\n\n {2}(http:\/\/\S+)\n/.exec(p.stdout())![1];
     assert.equal(new URL(url).pathname, '/authorize');

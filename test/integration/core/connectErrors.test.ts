@@ -44,7 +44,9 @@ function collectingLogger(into: Logged[]): Logger {
 }
 
 function listen(server: net.Server): Promise<number> {
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port)));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port)),
+  );
 }
 
 function close(server: net.Server): Promise<void> {
@@ -64,8 +66,14 @@ describe('core: connect errors name the real cause', function () {
     logged.length = 0;
   });
 
-  function connection(config: Omit<HttpConnectionConfig, 'id' | 'name'> | Omit<StdioConnectionConfig, 'id' | 'name'>, timeoutMs = 5000): Connection {
-    const c = new Connection({ id: `e-${++counter}`, name: `e${counter}`, ...config } as ConnectionConfig, { requestTimeoutMs: timeoutMs, logger: collectingLogger(logged) });
+  function connection(
+    config: Omit<HttpConnectionConfig, 'id' | 'name'> | Omit<StdioConnectionConfig, 'id' | 'name'>,
+    timeoutMs = 5000,
+  ): Connection {
+    const c = new Connection({ id: `e-${++counter}`, name: `e${counter}`, ...config } as ConnectionConfig, {
+      requestTimeoutMs: timeoutMs,
+      logger: collectingLogger(logged),
+    });
     connections.push(c);
     return c;
   }
@@ -119,18 +127,51 @@ describe('core: connect errors name the real cause', function () {
         const port = await serve(net.createServer((socket) => socket.once('data', () => socket.resetAndDestroy())));
         const error = await failure(connection({ transport, url: `http://127.0.0.1:${port}/mcp` }));
         assert.equal(error.code, 'refused');
-        assert.match(error.fullMessage, new RegExp(`^127\\.0\\.0\\.1:${port} reset the connection \\(ECONNRESET\\) before it answered\\. .*check the server log`));
+        assert.match(
+          error.fullMessage,
+          new RegExp(
+            `^127\\.0\\.0\\.1:${port} reset the connection \\(ECONNRESET\\) before it answered\\. .*check the server log`,
+          ),
+        );
       });
 
       it('a self-signed TLS certificate names host:port and the reason', async () => {
         // openssl makes the certificate (as in the doctor's TLS test); without it this test fails, it does not skip.
         const dir = mkdtempSync(path.join(tmpdir(), 'mcp-lens-tls-'));
         try {
-          execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(dir, 'k.pem'), '-out', path.join(dir, 'c.pem'), '-days', '1', '-subj', '/CN=127.0.0.1'], { stdio: 'ignore' });
-          const port = await serve(https.createServer({ key: readFileSync(path.join(dir, 'k.pem')), cert: readFileSync(path.join(dir, 'c.pem')) }, (_req, res) => res.end('{}')));
+          execFileSync(
+            'openssl',
+            [
+              'req',
+              '-x509',
+              '-newkey',
+              'rsa:2048',
+              '-nodes',
+              '-keyout',
+              path.join(dir, 'k.pem'),
+              '-out',
+              path.join(dir, 'c.pem'),
+              '-days',
+              '1',
+              '-subj',
+              '/CN=127.0.0.1',
+            ],
+            { stdio: 'ignore' },
+          );
+          const port = await serve(
+            https.createServer(
+              { key: readFileSync(path.join(dir, 'k.pem')), cert: readFileSync(path.join(dir, 'c.pem')) },
+              (_req, res) => res.end('{}'),
+            ),
+          );
           const error = await failure(connection({ transport, url: `https://127.0.0.1:${port}/mcp` }));
           assert.equal(error.code, 'refused');
-          assert.match(error.message, new RegExp(`^The TLS certificate of 127\\.0\\.0\\.1:${port} was not accepted: self[- ]signed certificate \\(DEPTH_ZERO_SELF_SIGNED_CERT\\)\\.$`));
+          assert.match(
+            error.message,
+            new RegExp(
+              `^The TLS certificate of 127\\.0\\.0\\.1:${port} was not accepted: self[- ]signed certificate \\(DEPTH_ZERO_SELF_SIGNED_CERT\\)\\.$`,
+            ),
+          );
           assert.match(error.hint ?? '', /NODE_EXTRA_CA_CERTS/);
         } finally {
           rmSync(dir, { recursive: true, force: true });
@@ -141,15 +182,25 @@ describe('core: connect errors name the real cause', function () {
         const port = await serve(http.createServer((_req, res) => res.end('{}')));
         const error = await failure(connection({ transport, url: `https://127.0.0.1:${port}/mcp` }));
         assert.equal(error.code, 'refused');
-        assert.match(error.fullMessage, new RegExp(`^127\\.0\\.0\\.1:${port} did not answer in TLS \\(ERR_SSL_WRONG_VERSION_NUMBER\\)\\. .*use http://`));
+        assert.match(
+          error.fullMessage,
+          new RegExp(
+            `^127\\.0\\.0\\.1:${port} did not answer in TLS \\(ERR_SSL_WRONG_VERSION_NUMBER\\)\\. .*use http://`,
+          ),
+        );
       });
 
       it('an HTML 502 page: the status line and a one-line summary, never the HTML', async () => {
-        const port = await serve(http.createServer((_req, res) => res.writeHead(502, { 'content-type': 'text/html' }).end(HTML_502)));
+        const port = await serve(
+          http.createServer((_req, res) => res.writeHead(502, { 'content-type': 'text/html' }).end(HTML_502)),
+        );
         const url = `http://127.0.0.1:${port}/mcp`;
         const error = await failure(connection({ transport, url }));
         assert.equal(error.code, 'http');
-        assert.equal(error.message, `${url} answered HTTP 502 Bad Gateway during initialize, with an HTML page: "502 Bad Gateway"`);
+        assert.equal(
+          error.message,
+          `${url} answered HTTP 502 Bad Gateway during initialize, with an HTML page: "502 Bad Gateway"`,
+        );
         assert.match(error.hint ?? '', /proxy or gateway/);
         assert.doesNotMatch(error.fullMessage, /[<>]|alert|color|\n/, 'no markup, script or style text, one line');
       });
@@ -158,7 +209,13 @@ describe('core: connect errors name the real cause', function () {
 
   it('an HTML page without a title: its first heading, tags and entities undone, truncated', async () => {
     const heading = `Upstream &amp; friends <img src=x onerror=alert(1)> ${'very '.repeat(40)}down`;
-    const port = await serve(http.createServer((_req, res) => res.writeHead(503, 'Service Unavailable', { 'content-type': 'text/html' }).end(`<html><body>\n<h2 class="x">${heading}</h2><p>details</p></body></html>`)));
+    const port = await serve(
+      http.createServer((_req, res) =>
+        res
+          .writeHead(503, 'Service Unavailable', { 'content-type': 'text/html' })
+          .end(`<html><body>\n<h2 class="x">${heading}</h2><p>details</p></body></html>`),
+      ),
+    );
     const error = await failure(connection({ transport: 'streamable-http', url: `http://127.0.0.1:${port}/mcp` }));
     assert.equal(error.code, 'http');
     const quoted = /with an HTML page: "(.*)"$/.exec(error.message)?.[1] ?? assert.fail(error.message);
@@ -169,7 +226,13 @@ describe('core: connect errors name the real cause', function () {
   });
 
   it('a plain-text error body: status line and the text on one line', async () => {
-    const port = await serve(http.createServer((_req, res) => res.writeHead(502, { 'content-type': 'text/plain' }).end('upstream connect error or disconnect/reset before headers.\r\nreset reason: connection failure\n')));
+    const port = await serve(
+      http.createServer((_req, res) =>
+        res
+          .writeHead(502, { 'content-type': 'text/plain' })
+          .end('upstream connect error or disconnect/reset before headers.\r\nreset reason: connection failure\n'),
+      ),
+    );
     const url = `http://127.0.0.1:${port}/mcp`;
     const error = await failure(connection({ transport: 'sse', url }));
     assert.equal(
@@ -181,13 +244,20 @@ describe('core: connect errors name the real cause', function () {
   it('an error page that echoes the request credentials: the summary has them scrubbed', async () => {
     const token = 'sk-live-0123456789abcdef';
     const port = await serve(
-      http.createServer((req, res) => res.writeHead(502, { 'content-type': 'text/plain' }).end(`bad gateway for Authorization: ${String(req.headers.authorization)}`)),
+      http.createServer((req, res) =>
+        res
+          .writeHead(502, { 'content-type': 'text/plain' })
+          .end(`bad gateway for Authorization: ${String(req.headers.authorization)}`),
+      ),
     );
     const url = `http://127.0.0.1:${port}/mcp`;
     for (const transport of ['streamable-http', 'sse'] as const) {
       logged.length = 0;
       const error = await failure(connection({ transport, url, headers: { Authorization: `Bearer ${token}` } }));
-      assert.match(error.message, /answered HTTP 502 Bad Gateway during initialize, with a body that is not JSON: "bad gateway for Authorization: Bearer \[REDACTED\]"$/);
+      assert.match(
+        error.message,
+        /answered HTTP 502 Bad Gateway during initialize, with a body that is not JSON: "bad gateway for Authorization: Bearer \[REDACTED\]"$/,
+      );
       assert.ok(!JSON.stringify(logged).includes(token), 'the token is in no log line');
     }
   });
@@ -202,7 +272,9 @@ describe('core: connect errors name the real cause', function () {
         }
         // Stateless Streamable HTTP: a fresh SDK server and transport per request.
         const server = new McpServer({ name: 'gateway-fixture', version: '1.0.0' });
-        server.registerTool('hello', { description: 'Says hello.' }, async () => ({ content: [{ type: 'text', text: 'hello' }] }));
+        server.registerTool('hello', { description: 'Says hello.' }, async () => ({
+          content: [{ type: 'text', text: 'hello' }],
+        }));
         const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
         res.on('close', () => void transport.close().then(() => server.close()));
         void server.connect(transport).then(() => transport.handleRequest(req, res));
@@ -222,12 +294,23 @@ describe('core: connect errors name the real cause', function () {
     );
     assert.ok(error instanceof ConnectionError);
     assert.equal(error.code, 'http');
-    assert.equal(error.message, `${url} answered HTTP 502 Bad Gateway during tools/call, with an HTML page: "502 Bad Gateway"`);
+    assert.equal(
+      error.message,
+      `${url} answered HTTP 502 Bad Gateway during tools/call, with an HTML page: "502 Bad Gateway"`,
+    );
   });
 
   describe('a stdio server that writes non-JSON to stdout', () => {
     const banner = (args: string[], timeoutMs?: number) =>
-      connection({ transport: 'stdio', command: process.execPath, args: ['--import', 'tsx', BANNER_SERVER, ...args], cwd: REPO_ROOT }, timeoutMs);
+      connection(
+        {
+          transport: 'stdio',
+          command: process.execPath,
+          args: ['--import', 'tsx', BANNER_SERVER, ...args],
+          cwd: REPO_ROOT,
+        },
+        timeoutMs,
+      );
 
     it('a banner line before serving: it connects, and the log quotes the line and says why it is wrong', async () => {
       const c = banner([]);
@@ -239,7 +322,10 @@ describe('core: connect errors name the real cause', function () {
       );
       const warning = logged.find((l) => l.level === 'warn' && l.message.includes('stdout'));
       assert.ok(warning, JSON.stringify(logged));
-      assert.match(warning.message, /The server wrote non-JSON to stdout: "Weather MCP server v2\.1 listening on stdio"\. Make the server log to stderr/);
+      assert.match(
+        warning.message,
+        /The server wrote non-JSON to stdout: "Weather MCP server v2\.1 listening on stdio"\. Make the server log to stderr/,
+      );
     });
 
     it('a banner without a line break swallows the initialize result: the error quotes the line, truncated', async () => {
@@ -248,7 +334,8 @@ describe('core: connect errors name the real cause', function () {
       const c = banner([text, '--no-newline'], 8000);
       const error = await failure(c);
       assert.equal(error.code, 'protocol');
-      const prefix = 'The server wrote non-JSON to stdout (stdout is reserved for MCP messages; log to stderr instead); the first line was "Starting weather server ....';
+      const prefix =
+        'The server wrote non-JSON to stdout (stdout is reserved for MCP messages; log to stderr instead); the first line was "Starting weather server ....';
       assert.ok(error.message.startsWith(prefix), error.message);
       const quoted = /the first line was ("(?:[^"\\]|\\.)*")/.exec(error.message)?.[1] ?? assert.fail(error.message);
       assert.equal((JSON.parse(quoted) as string).length, 161, 'truncated to 160 characters and an ellipsis');
@@ -257,7 +344,11 @@ describe('core: connect errors name the real cause', function () {
     });
 
     it('a program that prints a line and exits: the line comes first, then the exit code', async () => {
-      const c = connection({ transport: 'stdio', command: process.execPath, args: ['-e', 'console.log("Usage: weather-server --port <n>"); process.exit(2)'] });
+      const c = connection({
+        transport: 'stdio',
+        command: process.execPath,
+        args: ['-e', 'console.log("Usage: weather-server --port <n>"); process.exit(2)'],
+      });
       const error = await failure(c);
       assert.equal(error.code, 'process-exited');
       assert.match(

@@ -8,12 +8,23 @@ import type { ConnectionConfig } from '../../../src/core/config';
 import type { Connection, ListKind, Progress } from '../../../src/core/connection';
 import { ConnectionError } from '../../../src/core/errors';
 import { ConnectionManager } from '../../../src/core/manager';
-import { EVERYTHING_ENTRY as everythingEntry, REPO_ROOT as repoRoot, everythingStdioCommand, startEverything, type RunningServer as RunningEverything } from '../../support/everything';
+import {
+  EVERYTHING_ENTRY as everythingEntry,
+  REPO_ROOT as repoRoot,
+  everythingStdioCommand,
+  startEverything,
+  type RunningServer as RunningEverything,
+} from '../../support/everything';
 
 type TextContent = { type: 'text'; text: string };
-const firstText = (result: { content?: unknown[] }) => (result.content?.find((c) => (c as TextContent).type === 'text') as TextContent | undefined)?.text ?? '';
+const firstText = (result: { content?: unknown[] }) =>
+  (result.content?.find((c) => (c as TextContent).type === 'text') as TextContent | undefined)?.text ?? '';
 
-function nextEvent<T>(subscribe: (listener: (value: T) => void) => { dispose(): void }, predicate: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+function nextEvent<T>(
+  subscribe: (listener: (value: T) => void) => { dispose(): void },
+  predicate: (value: T) => boolean,
+  timeoutMs = 10_000,
+): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       sub.dispose();
@@ -69,14 +80,22 @@ describe('core: connections to the real server-everything', function () {
         assert.match(connection.serverInfo?.name ?? '', /everything/i);
         assert.ok(connection.capabilities?.tools);
         const names = connection.tools.map((t) => t.name);
-        for (const name of ['echo', 'get-sum', 'trigger-long-running-operation']) assert.ok(names.includes(name), `${name} listed`);
+        for (const name of ['echo', 'get-sum', 'trigger-long-running-operation']) {
+          assert.ok(names.includes(name), `${name} listed`);
+        }
         assert.ok(connection.resources.length > 0, 'resources listed');
         assert.ok(connection.resourceTemplates.length > 0, 'resource templates listed');
-        assert.ok(connection.prompts.some((p) => p.name === 'args-prompt'), 'prompts listed');
+        assert.ok(
+          connection.prompts.some((p) => p.name === 'args-prompt'),
+          'prompts listed',
+        );
       });
 
       it('calls echo and get-sum', async () => {
-        assert.match(firstText(await connection.callTool('echo', { message: 'hello <b>lens</b>' })), /hello <b>lens<\/b>/);
+        assert.match(
+          firstText(await connection.callTool('echo', { message: 'hello <b>lens</b>' })),
+          /hello <b>lens<\/b>/,
+        );
         assert.match(firstText(await connection.callTool('get-sum', { a: 2, b: 40 })), /42/);
       });
 
@@ -90,20 +109,34 @@ describe('core: connections to the real server-everything', function () {
 
       it('reports progress of a long-running tool, and cancels it', async () => {
         const progress: Progress[] = [];
-        const done = await connection.callTool('trigger-long-running-operation', { duration: 1, steps: 4 }, { onProgress: (p) => progress.push(p) });
+        const done = await connection.callTool(
+          'trigger-long-running-operation',
+          { duration: 1, steps: 4 },
+          { onProgress: (p) => progress.push(p) },
+        );
         assert.match(firstText(done), /completed/i);
         assert.ok(progress.length >= 3, `got ${progress.length} progress notifications`);
         assert.equal(progress.at(-1)?.total, 4);
 
         const abort = new AbortController();
         const started = Date.now();
-        const call = connection.callTool('trigger-long-running-operation', { duration: 20, steps: 20 }, {
-          signal: abort.signal,
-          onProgress: () => abort.abort('user cancelled'),
-        });
-        await assert.rejects(call, (e: unknown) => e instanceof ConnectionError || (e as Error).name === 'AbortError' || /cancel/i.test(String(e)));
+        const call = connection.callTool(
+          'trigger-long-running-operation',
+          { duration: 20, steps: 20 },
+          {
+            signal: abort.signal,
+            onProgress: () => abort.abort('user cancelled'),
+          },
+        );
+        await assert.rejects(
+          call,
+          (e: unknown) =>
+            e instanceof ConnectionError || (e as Error).name === 'AbortError' || /cancel/i.test(String(e)),
+        );
         assert.ok(Date.now() - started < 10_000, 'cancelled long before the end');
-        const cancelled = connection.trace.entries().find((e) => e.direction === 'out' && e.method === 'notifications/cancelled');
+        const cancelled = connection.trace
+          .entries()
+          .find((e) => e.direction === 'out' && e.method === 'notifications/cancelled');
         assert.ok(cancelled, 'notifications/cancelled was sent to the server');
         // Still usable afterwards.
         assert.match(firstText(await connection.callTool('echo', { message: 'after cancel' })), /after cancel/);
@@ -111,9 +144,16 @@ describe('core: connections to the real server-everything', function () {
 
       it('refreshes the resource list on list_changed', async () => {
         const before = connection.resources.length;
-        const changed = nextEvent<ListKind>(connection.onDidChangeList, (k) => k === 'resources' && connection.resources.length > before);
+        const changed = nextEvent<ListKind>(
+          connection.onDidChangeList,
+          (k) => k === 'resources' && connection.resources.length > before,
+        );
         const data = `data:text/plain;base64,${Buffer.from('hello list_changed').toString('base64')}`;
-        await connection.callTool('gzip-file-as-resource', { name: `lc-${counter}.gz`, data, outputType: 'resourceLink' });
+        await connection.callTool('gzip-file-as-resource', {
+          name: `lc-${counter}.gz`,
+          data,
+          outputType: 'resourceLink',
+        });
         await changed;
         assert.ok(connection.resources.some((r) => r.uri.endsWith(`lc-${counter}.gz`)));
       });
@@ -122,7 +162,9 @@ describe('core: connections to the real server-everything', function () {
         await connection.callTool('echo', { message: 'traced' });
         const entries = connection.trace.entries();
         const request = entries.find((e) => e.direction === 'out' && e.method === 'tools/call');
-        const response = entries.find((e) => e.direction === 'in' && e.kind === 'response' && e.id === request?.id && e.method === 'tools/call');
+        const response = entries.find(
+          (e) => e.direction === 'in' && e.kind === 'response' && e.id === request?.id && e.method === 'tools/call',
+        );
         assert.ok(request && response);
         assert.ok(response.durationMs !== undefined && response.size > 0);
         assert.ok(entries.some((e) => e.method === 'initialize'));
@@ -188,13 +230,25 @@ describe('core: connections to the real server-everything', function () {
     });
     await connection.connect();
     // The listing survives a tool whose outputSchema is not a valid JSON Schema.
-    assert.deepEqual(connection.tools.map((t) => t.name), ['weather_ok', 'weather_bad', 'weather_missing', 'weather_broken_schema', 'weather_error']);
+    assert.deepEqual(
+      connection.tools.map((t) => t.name),
+      ['weather_ok', 'weather_bad', 'weather_missing', 'weather_broken_schema', 'weather_error'],
+    );
 
     const ok = await connection.callTool('weather_ok', {});
-    assert.deepEqual(ok.outputSchemaCheck, { ok: true, status: 'valid', message: "structuredContent matches the tool's outputSchema.", errors: [] });
+    assert.deepEqual(ok.outputSchemaCheck, {
+      ok: true,
+      status: 'valid',
+      message: "structuredContent matches the tool's outputSchema.",
+      errors: [],
+    });
 
     const bad = await connection.callTool('weather_bad', {});
-    assert.deepEqual(bad.structuredContent, { temperature: 'hot', humidity: 90 }, 'the result is returned as the server sent it');
+    assert.deepEqual(
+      bad.structuredContent,
+      { temperature: 'hot', humidity: 90 },
+      'the result is returned as the server sent it',
+    );
     assert.equal(firstText(bad), 'hot <b>and</b> humid');
     assert.equal(bad.outputSchemaCheck?.ok, false);
     assert.equal(bad.outputSchemaCheck?.status, 'invalid');
@@ -210,11 +264,17 @@ describe('core: connections to the real server-everything', function () {
 
     const missing = await connection.callTool('weather_missing', {});
     assert.equal(missing.outputSchemaCheck?.status, 'missing');
-    assert.match(missing.outputSchemaCheck?.message ?? '', /declares an outputSchema but returned no structuredContent/);
+    assert.match(
+      missing.outputSchemaCheck?.message ?? '',
+      /declares an outputSchema but returned no structuredContent/,
+    );
 
     const broken = await connection.callTool('weather_broken_schema', {});
     assert.equal(broken.outputSchemaCheck?.status, 'bad-schema');
-    assert.ok(broken.outputSchemaCheck?.errors.some((e) => e.path === '/properties/temperature/type'), JSON.stringify(broken.outputSchemaCheck));
+    assert.ok(
+      broken.outputSchemaCheck?.errors.some((e) => e.path === '/properties/temperature/type'),
+      JSON.stringify(broken.outputSchemaCheck),
+    );
 
     const failed = await connection.callTool('weather_error', {});
     assert.equal(failed.isError, true);
@@ -224,24 +284,45 @@ describe('core: connections to the real server-everything', function () {
 
   it('merges the environment for stdio servers and streams stderr', async () => {
     const stderr: string[] = [];
-    const connection = manager.add({ id: id(), name: 'env', transport: 'stdio', ...everythingStdioCommand(), env: { MCP_LENS_TEST_VAR: 'from-config' } });
+    const connection = manager.add({
+      id: id(),
+      name: 'env',
+      transport: 'stdio',
+      ...everythingStdioCommand(),
+      env: { MCP_LENS_TEST_VAR: 'from-config' },
+    });
     connection.onStderr((line) => stderr.push(line));
     await connection.connect();
     const env = JSON.parse(firstText(await connection.callTool('get-env', {}))) as Record<string, string>;
     assert.equal(env.MCP_LENS_TEST_VAR, 'from-config');
     assert.equal(env.PATH, process.env.PATH, 'the parent environment is merged, not replaced');
-    assert.ok(stderr.some((l) => /server|start/i.test(l)), `stderr streamed: ${stderr.join(' | ')}`);
+    assert.ok(
+      stderr.some((l) => /server|start/i.test(l)),
+      `stderr streamed: ${stderr.join(' | ')}`,
+    );
   });
 
   it('ends the whole stdio process tree on disconnect: no orphans', async () => {
-    const connection = manager.add({ id: id(), name: 'tree', transport: 'stdio', command: 'sh', args: ['-c', `"${process.execPath}" "${everythingEntry}" stdio; true`] });
+    const connection = manager.add({
+      id: id(),
+      name: 'tree',
+      transport: 'stdio',
+      command: 'sh',
+      args: ['-c', `"${process.execPath}" "${everythingEntry}" stdio; true`],
+    });
     await connection.connect();
     const raw = (connection as unknown as { rawTransport: { pid: number } }).rawTransport;
     const shellPid = raw.pid;
-    const children = execFileSync('pgrep', ['-P', String(shellPid)]).toString().trim().split('\n').map(Number);
+    const children = execFileSync('pgrep', ['-P', String(shellPid)])
+      .toString()
+      .trim()
+      .split('\n')
+      .map(Number);
     assert.ok(children.length >= 1, 'the shell has a node child');
     await connection.disconnect();
-    for (const pid of [shellPid, ...children]) assert.equal(await isAliveAfter(pid, 2000), false, `process ${pid} is gone`);
+    for (const pid of [shellPid, ...children]) {
+      assert.equal(await isAliveAfter(pid, 2000), false, `process ${pid} is gone`);
+    }
   });
 });
 
@@ -290,14 +371,22 @@ describe('core: failures give clear errors and leave the manager usable', functi
   }
 
   it('a malformed URL', async () => {
-    await expectFailure({ id: id(), name: 'bad url', transport: 'streamable-http', url: 'htp:/nope' }, 'invalid-config', /must start with http/);
+    await expectFailure(
+      { id: id(), name: 'bad url', transport: 'streamable-http', url: 'htp:/nope' },
+      'invalid-config',
+      /must start with http/,
+    );
   });
 
   it('connection refused', async () => {
     const url = await serve(() => undefined);
     servers.pop()!.close();
     await new Promise((r) => setTimeout(r, 50));
-    await expectFailure({ id: id(), name: 'refused', transport: 'streamable-http', url }, 'refused', /connection refused.*Is the server running/);
+    await expectFailure(
+      { id: id(), name: 'refused', transport: 'streamable-http', url },
+      'refused',
+      /connection refused.*Is the server running/,
+    );
   });
 
   it('a stdio command that does not exist', async () => {
@@ -310,14 +399,24 @@ describe('core: failures give clear errors and leave the manager usable', functi
 
   it('a stdio server that exits at start: exit code and stderr', async () => {
     await expectFailure(
-      { id: id(), name: 'crash', transport: 'stdio', command: process.execPath, args: ['-e', 'console.error("boom: missing API key"); process.exit(3)'] },
+      {
+        id: id(),
+        name: 'crash',
+        transport: 'stdio',
+        command: process.execPath,
+        args: ['-e', 'console.error("boom: missing API key"); process.exit(3)'],
+      },
       'process-exited',
       /exited with code 3.*boom: missing API key/s,
     );
   });
 
   it('a server that never answers (timeout)', async () => {
-    await expectFailure({ id: id(), name: 'hung', transport: 'streamable-http', url: await serve(() => undefined) }, 'timeout', /did not .*within 1\.5 s/);
+    await expectFailure(
+      { id: id(), name: 'hung', transport: 'streamable-http', url: await serve(() => undefined) },
+      'timeout',
+      /did not .*within 1\.5 s/,
+    );
   });
 
   it('an SSE server that never sends its endpoint event (timeout)', async () => {
@@ -340,7 +439,11 @@ describe('core: failures give clear errors and leave the manager usable', functi
     const url = await serve((_req, res) => {
       res.writeHead(404).end('not here');
     });
-    await expectFailure({ id: id(), name: '404', transport: 'streamable-http', url }, 'http', /HTTP 404.*Check the path/s);
+    await expectFailure(
+      { id: id(), name: '404', transport: 'streamable-http', url },
+      'http',
+      /HTTP 404.*Check the path/s,
+    );
   });
 
   it('a 401 without sign-in support becomes auth-required', async () => {
@@ -355,11 +458,18 @@ describe('core: failures give clear errors and leave the manager usable', functi
   it('the stdio server killed in the middle of a call', async () => {
     const connection = manager.add({ id: id(), name: 'killed', transport: 'stdio', ...everythingStdioCommand() });
     await connection.connect();
-    const call = connection.callTool('trigger-long-running-operation', { duration: 10, steps: 10 }, { timeoutMs: 30_000 });
+    const call = connection.callTool(
+      'trigger-long-running-operation',
+      { duration: 10, steps: 10 },
+      { timeoutMs: 30_000 },
+    );
     await new Promise((r) => setTimeout(r, 300));
     const pid = (connection as unknown as { rawTransport: { pid: number } }).rawTransport.pid;
     process.kill(pid, 'SIGKILL');
-    await assert.rejects(call, (e: ConnectionError) => e.code === 'process-exited' && /killed by SIGKILL/.test(e.message));
+    await assert.rejects(
+      call,
+      (e: ConnectionError) => e.code === 'process-exited' && /killed by SIGKILL/.test(e.message),
+    );
     assert.equal(connection.status.state, 'error');
     assert.match(connection.status.message ?? '', /killed by SIGKILL/);
     await connection.reconnect();
@@ -371,7 +481,11 @@ describe('core: failures give clear errors and leave the manager usable', functi
     try {
       const connection = manager.add({ id: id(), name: 'killed-http', transport: 'streamable-http', url: server.url });
       await connection.connect();
-      const call = connection.callTool('trigger-long-running-operation', { duration: 10, steps: 10 }, { timeoutMs: 5000 });
+      const call = connection.callTool(
+        'trigger-long-running-operation',
+        { duration: 10, steps: 10 },
+        { timeoutMs: 5000 },
+      );
       await new Promise((r) => setTimeout(r, 300));
       server.process.kill('SIGKILL');
       const error = await call.then(

@@ -60,7 +60,8 @@ describe('core: sign-in time does not count against the request timeout', functi
     });
     manager = new ConnectionManager({
       requestTimeoutMs: REQUEST_TIMEOUT_MS,
-      fetchFor: (config, hooks) => engine.authorizedFetch(config.url, { interactive: true, onSignIn: (signIn) => hooks.signingIn(signIn) }),
+      fetchFor: (config, hooks) =>
+        engine.authorizedFetch(config.url, { interactive: true, onSignIn: (signIn) => hooks.signingIn(signIn) }),
     });
     return manager.add({ id: `signin-${transport}`, name: 'simple-auth', transport, url: s.mcpUrl });
   }
@@ -77,7 +78,13 @@ describe('core: sign-in time does not count against the request timeout', functi
 
   for (const transport of ['streamable-http', 'sse'] as const) {
     it(`${transport}: connect signs in for 3 s with a 1 s request timeout, then a step-up 403 on a tool call signs in again`, async () => {
-      server = await startSimpleAuthServer({ githubClientId: 'timeout-client', githubClientSecret: 'timeout-secret', autoApprove: true, transport, stepUpScope: 'repo' });
+      server = await startSimpleAuthServer({
+        githubClientId: 'timeout-client',
+        githubClientSecret: 'timeout-secret',
+        autoApprove: true,
+        transport,
+        stepUpScope: 'repo',
+      });
       const connection = connectionTo(server, transport);
 
       const started = performance.now();
@@ -102,7 +109,11 @@ describe('core: sign-in time does not count against the request timeout', functi
   }
 
   it('a sign-in longer than its own limit fails, and the error blames the sign-in, not the server', async () => {
-    server = await startSimpleAuthServer({ githubClientId: 'timeout-client', githubClientSecret: 'timeout-secret', autoApprove: true });
+    server = await startSimpleAuthServer({
+      githubClientId: 'timeout-client',
+      githubClientSecret: 'timeout-secret',
+      autoApprove: true,
+    });
     const connection = connectionTo(server, 'streamable-http', 1500);
     let caught: unknown;
     await connection.connect().catch((e: unknown) => (caught = e));

@@ -16,7 +16,10 @@ let bundle: string;
 let tmp: string;
 
 async function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [bundle, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  const child = spawn(process.execPath, [bundle, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -35,9 +38,22 @@ describe('mcp-lens doctor (CLI)', function () {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mcp-lens-doctor-'));
     bundle = path.join(tmp, 'cli.js');
     const esbuild = await import('esbuild');
-    await esbuild.build({ absWorkingDir: ROOT, entryPoints: ['src/cli/main.ts'], outfile: bundle, bundle: true, platform: 'node', format: 'cjs', target: 'node18', logLevel: 'error' });
+    await esbuild.build({
+      absWorkingDir: ROOT,
+      entryPoints: ['src/cli/main.ts'],
+      outfile: bundle,
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node18',
+      logLevel: 'error',
+    });
     good = await startSimpleAuthServer({ githubClientId: 'demo', githubClientSecret: 's3cret' });
-    legacy = await startSimpleAuthServer({ githubClientId: 'demo', githubClientSecret: 's3cret', protectedResourceMetadata: false });
+    legacy = await startSimpleAuthServer({
+      githubClientId: 'demo',
+      githubClientSecret: 's3cret',
+      protectedResourceMetadata: false,
+    });
     broken = await startDefectiveServer('invalid-token-500');
   });
 
@@ -102,7 +118,14 @@ describe('mcp-lens doctor (CLI)', function () {
   });
 
   it('exit 2 on usage errors', async () => {
-    for (const args of [['doctor'], ['doctor', 'ftp://x/'], ['doctor', good.mcpUrl, '--bogus'], ['doctor', good.mcpUrl, '--transport', 'carrier-pigeon'], ['doctor', good.mcpUrl, 'extra'], ['doctor', good.mcpUrl, '--timeout', '0']]) {
+    for (const args of [
+      ['doctor'],
+      ['doctor', 'ftp://x/'],
+      ['doctor', good.mcpUrl, '--bogus'],
+      ['doctor', good.mcpUrl, '--transport', 'carrier-pigeon'],
+      ['doctor', good.mcpUrl, 'extra'],
+      ['doctor', good.mcpUrl, '--timeout', '0'],
+    ]) {
       const r = await runCli(args);
       assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
       assert.match(r.stderr, /^mcp-lens: /);

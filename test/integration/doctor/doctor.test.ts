@@ -9,7 +9,14 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { CHECK_IDS, DoctorCancelled, diagnose, toJson, toMarkdown, type DoctorCheckResult } from '../../../src/core/doctor/index.js';
+import {
+  CHECK_IDS,
+  DoctorCancelled,
+  diagnose,
+  toJson,
+  toMarkdown,
+  type DoctorCheckResult,
+} from '../../../src/core/doctor/index.js';
 import { startSimpleAuthServer, type SimpleAuthServer } from '../../fixtures/simpleAuth/server.js';
 import { DEFECTS, startDefectiveServer, type Defect } from '../../fixtures/defective/server.js';
 import { startEverything } from '../../support/everything.js';
@@ -31,11 +38,24 @@ describe('connection doctor: good fixtures report nothing false', function () {
         assert.equal(report.ok, true);
         assert.equal(report.transport, transport);
         assert.equal(report.authorizationRequired, true);
-        assert.deepEqual(seen.map((c) => c.id), [...CHECK_IDS], 'onCheck sees every check, in order');
-        assert.deepEqual(seen.map((c) => c.index), CHECK_IDS.map((_, i) => i + 1));
+        assert.deepEqual(
+          seen.map((c) => c.id),
+          [...CHECK_IDS],
+          'onCheck sees every check, in order',
+        );
+        assert.deepEqual(
+          seen.map((c) => c.index),
+          CHECK_IDS.map((_, i) => i + 1),
+        );
         assert.match(check(report, 'challenge').summary, /resource_metadata=/);
-        assert.match(check(report, 'resource-metadata').summary, new RegExp(`oauth-protected-resource/${transport === 'sse' ? 'sse' : 'mcp'}`));
-        assert.match(check(report, 'authorization-server-metadata').summary, /oauth-authorization-server \(RFC 8414\); issuer/);
+        assert.match(
+          check(report, 'resource-metadata').summary,
+          new RegExp(`oauth-protected-resource/${transport === 'sse' ? 'sse' : 'mcp'}`),
+        );
+        assert.match(
+          check(report, 'authorization-server-metadata').summary,
+          /oauth-authorization-server \(RFC 8414\); issuer/,
+        );
         // The probe registration really reached the SDK's registration handler.
         assert.ok(server.stats.all.some((e) => e.method === 'POST' && e.path === '/register' && e.status === 201));
       } finally {
@@ -45,7 +65,11 @@ describe('connection doctor: good fixtures report nothing false', function () {
   }
 
   it('simple-auth in its 2025-03-26 shape (no protected resource metadata): one warning, on check 8', async () => {
-    const server = await startSimpleAuthServer({ githubClientId: 'demo', githubClientSecret: 's3cret', protectedResourceMetadata: false });
+    const server = await startSimpleAuthServer({
+      githubClientId: 'demo',
+      githubClientSecret: 's3cret',
+      protectedResourceMetadata: false,
+    });
     try {
       const report = await diagnose(server.mcpUrl, OPTS);
       assertVerdicts(report, { 'resource-metadata': 'warn' });
@@ -57,7 +81,10 @@ describe('connection doctor: good fixtures report nothing false', function () {
       assert.equal(prm.exchanges?.length, 2, 'tries the path-aware and then the root URL');
       assert.match(check(report, 'challenge').details?.join('\n') ?? '', /No resource_metadata/);
       // The origin is the assumed authorization server, and its RFC 8414 metadata is used.
-      assert.match(check(report, 'authorization-server-metadata').summary, /issuer "http:\/\/127\.0\.0\.1:\d+\/" matches/);
+      assert.match(
+        check(report, 'authorization-server-metadata').summary,
+        /issuer "http:\/\/127\.0\.0\.1:\d+\/" matches/,
+      );
     } finally {
       await server.close();
     }
@@ -72,7 +99,10 @@ describe('connection doctor: good fixtures report nothing false', function () {
         assertVerdicts(report, Object.fromEntries(auth.map((id) => [id, 'skip'])));
         assert.equal(report.authorizationRequired, false);
         assert.equal(report.transport, mode === 'sse' ? 'sse' : 'streamable-http');
-        assert.match(check(report, 'initialize').summary, /Initialized without authorization: .*protocol 20\d\d-\d\d-\d\d/);
+        assert.match(
+          check(report, 'initialize').summary,
+          /Initialized without authorization: .*protocol 20\d\d-\d\d-\d\d/,
+        );
         assert.match(check(report, 'challenge').summary, /does not require authorization/);
       } finally {
         await server.stop();
@@ -87,7 +117,9 @@ describe('connection doctor: good fixtures report nothing false', function () {
       const h = makeHarness();
       await h.engine.signIn(server.mcpUrl);
       const client = new Client({ name: 'doctor-test', version: '0.0.0' });
-      await client.connect(new StreamableHTTPClientTransport(new URL(server.mcpUrl), { fetch: h.engine.authorizedFetch(server.mcpUrl) }));
+      await client.connect(
+        new StreamableHTTPClientTransport(new URL(server.mcpUrl), { fetch: h.engine.authorizedFetch(server.mcpUrl) }),
+      );
       const result = await client.callTool({ name: 'whoami', arguments: {} });
       assert.equal((result.content as { type: string; text: string }[])[0]?.type, 'text');
       await client.close();
@@ -109,10 +141,21 @@ describe('connection doctor: each defective fixture is reported by the right che
     'oidc-only': {},
     'dcr-rejects-loopback': { registration: 'fail' },
   };
-  assert.deepEqual(Object.keys(expected).sort(), DEFECTS.filter((d) => d !== 'none').sort(), 'every defect has an expectation');
+  assert.deepEqual(
+    Object.keys(expected).sort(),
+    DEFECTS.filter((d) => d !== 'none').sort(),
+    'every defect has an expectation',
+  );
 
-  for (const [defect, verdicts] of Object.entries(expected) as [Exclude<Defect, 'none'>, (typeof expected)[Exclude<Defect, 'none'>]][]) {
-    it(`${defect}: ${Object.entries(verdicts).map(([id, s]) => `${id} ${s}`).join(', ') || 'all pass'}`, async () => {
+  for (const [defect, verdicts] of Object.entries(expected) as [
+    Exclude<Defect, 'none'>,
+    (typeof expected)[Exclude<Defect, 'none'>],
+  ][]) {
+    it(`${defect}: ${
+      Object.entries(verdicts)
+        .map(([id, s]) => `${id} ${s}`)
+        .join(', ') || 'all pass'
+    }`, async () => {
       const server = await startDefectiveServer(defect);
       try {
         const report = await diagnose(server.mcpUrl, OPTS);
@@ -132,13 +175,43 @@ describe('connection doctor: each defective fixture is reported by the right che
   it('the findings name the defect precisely', async () => {
     const expectations: [Defect, (typeof CHECK_IDS)[number], RegExp, RegExp][] = [
       ['no-www-authenticate', 'challenge', /no WWW-Authenticate header/, /RFC 6750 §3; RFC 9728 §5\.1/],
-      ['wrong-issuer', 'authorization-server-metadata', /names the issuer "http:\/\/127\.0\.0\.1:\d+\/some-other-issuer", but it was looked up for "http:\/\/127\.0\.0\.1:\d+\/"/, /RFC 8414 §3\.3/],
+      [
+        'wrong-issuer',
+        'authorization-server-metadata',
+        /names the issuer "http:\/\/127\.0\.0\.1:\d+\/some-other-issuer", but it was looked up for "http:\/\/127\.0\.0\.1:\d+\/"/,
+        /RFC 8414 §3\.3/,
+      ],
       ['no-s256', 'pkce', /S256 is not advertised \(code_challenge_methods_supported: plain\)/, /RFC 7636/],
-      ['invalid-token-500', 'invalid-token', /HTTP 500 for an unknown token; it must be 401/, /RFC 6750 §3\.1; MCP 2025-06-18 Authorization §2\.6\.2/],
-      ['resource-mismatch', 'resource-metadata', /for the resource "http:\/\/127\.0\.0\.1:\d+\/another-mcp-server"/, /RFC 9728 §3\.3/],
-      ['prm-root-only', 'resource-metadata', /Found only at the root .*path-aware URL .*\/\.well-known\/oauth-protected-resource\/mcp answered 404/, /RFC 9728 §3\.1/],
-      ['oidc-only', 'authorization-server-metadata', /openid-configuration \(OpenID Connect Discovery\) after 1 location without it/, /OpenID Connect Discovery 1\.0 §4/],
-      ['dcr-rejects-loopback', 'registration', /rejects the loopback redirect URI http:\/\/127\.0\.0\.1:\d+\/callback \(invalid_redirect_uri/, /RFC 8252 §7\.3/],
+      [
+        'invalid-token-500',
+        'invalid-token',
+        /HTTP 500 for an unknown token; it must be 401/,
+        /RFC 6750 §3\.1; MCP 2025-06-18 Authorization §2\.6\.2/,
+      ],
+      [
+        'resource-mismatch',
+        'resource-metadata',
+        /for the resource "http:\/\/127\.0\.0\.1:\d+\/another-mcp-server"/,
+        /RFC 9728 §3\.3/,
+      ],
+      [
+        'prm-root-only',
+        'resource-metadata',
+        /Found only at the root .*path-aware URL .*\/\.well-known\/oauth-protected-resource\/mcp answered 404/,
+        /RFC 9728 §3\.1/,
+      ],
+      [
+        'oidc-only',
+        'authorization-server-metadata',
+        /openid-configuration \(OpenID Connect Discovery\) after 1 location without it/,
+        /OpenID Connect Discovery 1\.0 §4/,
+      ],
+      [
+        'dcr-rejects-loopback',
+        'registration',
+        /rejects the loopback redirect URI http:\/\/127\.0\.0\.1:\d+\/callback \(invalid_redirect_uri/,
+        /RFC 8252 §7\.3/,
+      ],
     ];
     for (const [defect, id, summary, spec] of expectations) {
       const server = await startDefectiveServer(defect);
@@ -157,8 +230,14 @@ describe('connection doctor: each defective fixture is reported by the right che
     try {
       const c = check(await diagnose(server.mcpUrl, OPTS), 'authorization-server-metadata');
       const details = c.details?.join('\n') ?? '';
-      assert.match(details, /GET http:\/\/127\.0\.0\.1:\d+\/\.well-known\/oauth-authorization-server \(RFC 8414\) → HTTP 404/);
-      assert.match(details, /GET http:\/\/127\.0\.0\.1:\d+\/\.well-known\/openid-configuration \(OpenID Connect Discovery\) → HTTP 200, issuer/);
+      assert.match(
+        details,
+        /GET http:\/\/127\.0\.0\.1:\d+\/\.well-known\/oauth-authorization-server \(RFC 8414\) → HTTP 404/,
+      );
+      assert.match(
+        details,
+        /GET http:\/\/127\.0\.0\.1:\d+\/\.well-known\/openid-configuration \(OpenID Connect Discovery\) → HTTP 200, issuer/,
+      );
       assert.equal(c.exchanges?.length, 2);
     } finally {
       await server.close();
@@ -239,8 +318,29 @@ describe('connection doctor: network failures and the report', function () {
     const https = await import('node:https');
     const dir = mkdtempSync(join(tmpdir(), 'doctor-tls-'));
     // openssl makes the self-signed certificate (.ci/run installs it); without it this test fails, it does not skip.
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem'), '-days', '1', '-subj', '/CN=127.0.0.1'], { stdio: 'ignore' });
-    const server = https.createServer({ key: readFileSync(join(dir, 'k.pem')), cert: readFileSync(join(dir, 'c.pem')) }, (_req, res) => res.end('hi'));
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        join(dir, 'k.pem'),
+        '-out',
+        join(dir, 'c.pem'),
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+      ],
+      { stdio: 'ignore' },
+    );
+    const server = https.createServer(
+      { key: readFileSync(join(dir, 'k.pem')), cert: readFileSync(join(dir, 'c.pem')) },
+      (_req, res) => res.end('hi'),
+    );
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {
       const report = await diagnose(`https://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`, OPTS);
@@ -287,7 +387,10 @@ describe('connection doctor: network failures and the report', function () {
       const md = toMarkdown(report);
       const outsideFences = withoutCodeBlocks(md);
       assert.ok(md.includes('<script>alert(2)</script>'), 'the body is shown (in a code block)');
-      assert.ok(!outsideFences.includes('<img') && !outsideFences.includes('<script'), 'no raw HTML from the server outside code blocks');
+      assert.ok(
+        !outsideFences.includes('<img') && !outsideFences.includes('<script'),
+        'no raw HTML from the server outside code blocks',
+      );
       assert.doesNotMatch(outsideFences, /(?<!\\)\]\(https:\/\/evil/, 'no live link from the server');
       assert.ok(outsideFences.includes('&lt;img'), 'the text is kept, escaped');
       // The bogus token of check 14 was sent, and is masked everywhere in the report.
@@ -306,7 +409,10 @@ describe('connection doctor: network failures and the report', function () {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {
       const controller = new AbortController();
-      const run = diagnose(`http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`, { timeoutMs: 20_000, signal: controller.signal });
+      const run = diagnose(`http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`, {
+        timeoutMs: 20_000,
+        signal: controller.signal,
+      });
       setTimeout(() => controller.abort(), 300);
       await assert.rejects(run, DoctorCancelled);
     } finally {
@@ -317,7 +423,11 @@ describe('connection doctor: network failures and the report', function () {
   it('a report of a simple-auth server in Markdown: table, fixes and masked exchanges', async () => {
     let server: SimpleAuthServer | undefined;
     try {
-      server = await startSimpleAuthServer({ githubClientId: 'demo', githubClientSecret: 's3cret', protectedResourceMetadata: false });
+      server = await startSimpleAuthServer({
+        githubClientId: 'demo',
+        githubClientSecret: 's3cret',
+        protectedResourceMetadata: false,
+      });
       const md = toMarkdown(await diagnose(server.mcpUrl, OPTS));
       assert.match(md, /^# MCP Lens connection doctor/m);
       assert.match(md, /\| 8 \| Protected resource metadata \| ⚠️ WARN \|/);

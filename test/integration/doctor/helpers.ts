@@ -18,7 +18,9 @@ export function statuses(report: DoctorReport): Record<CheckId, CheckStatus> {
  * except TLS (skipped on http) — so nothing false is reported beyond the expected findings.
  */
 export function assertVerdicts(report: DoctorReport, expected: Partial<Record<CheckId, CheckStatus>>): void {
-  const want = Object.fromEntries(report.checks.map((c) => [c.id, expected[c.id] ?? (c.id === 'tls' ? 'skip' : 'pass')]));
+  const want = Object.fromEntries(
+    report.checks.map((c) => [c.id, expected[c.id] ?? (c.id === 'tls' ? 'skip' : 'pass')]),
+  );
   const got = statuses(report);
   const describe = report.checks
     .filter((c) => c.status !== want[c.id])

@@ -22,7 +22,16 @@ function trace(): FlowTrace {
           { name: 'state', value: 'raw-state-value', meaning: 'csrf' },
           { name: 'client_id', value: 'abc', meaning: 'who' },
         ],
-        exchanges: [{ request: { method: 'GET', url: 'http://127.0.0.1:8000/authorize?client_id=abc&state=raw-state-value&code_challenge=xyz', headers: {} }, durationMs: 0 }],
+        exchanges: [
+          {
+            request: {
+              method: 'GET',
+              url: 'http://127.0.0.1:8000/authorize?client_id=abc&state=raw-state-value&code_challenge=xyz',
+              headers: {},
+            },
+            durationMs: 0,
+          },
+        ],
         checks: [{ status: 'pass', summary: 'PKCE with S256.', spec: 'OAuth 2.1 §4.1.1' }],
         startedAt: 1,
         durationMs: 3,
@@ -36,8 +45,17 @@ function trace(): FlowTrace {
         details: [],
         exchanges: [
           {
-            request: { method: 'POST', url: 'http://127.0.0.1:8000/token', headers: { authorization: 'Basic c2VjcmV0', 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=authorization_code&code=raw-code&code_verifier=raw-verifier&state=raw-state-value' },
-            response: { status: 400, headers: { 'content-type': 'application/json' }, body: '{"error":"invalid_grant","error_description":"````","access_token":"raw-token"}' },
+            request: {
+              method: 'POST',
+              url: 'http://127.0.0.1:8000/token',
+              headers: { authorization: 'Basic c2VjcmV0', 'content-type': 'application/x-www-form-urlencoded' },
+              body: 'grant_type=authorization_code&code=raw-code&code_verifier=raw-verifier&state=raw-state-value',
+            },
+            response: {
+              status: 400,
+              headers: { 'content-type': 'application/json' },
+              body: '{"error":"invalid_grant","error_description":"````","access_token":"raw-token"}',
+            },
             durationMs: 12,
           },
         ],
@@ -53,7 +71,9 @@ describe('flow debugger trace export', () => {
   it('masks state, codes, verifiers, tokens and credentials by name, whatever was stored', () => {
     const t = sanitizeTrace(trace());
     const all = JSON.stringify(t) + flowTraceToMarkdown(trace()) + flowTraceToJson(trace());
-    for (const secret of ['raw-state-value', 'raw-code', 'raw-verifier', 'raw-token', 'c2VjcmV0']) assert.ok(!all.includes(secret), `${secret} leaked`);
+    for (const secret of ['raw-state-value', 'raw-code', 'raw-verifier', 'raw-token', 'c2VjcmV0']) {
+      assert.ok(!all.includes(secret), `${secret} leaked`);
+    }
     assert.equal(t.steps[0].params?.[0].value, '***');
     assert.equal(t.steps[0].params?.[1].value, 'abc');
     assert.match(t.steps[0].exchanges[0].request.url, /code_challenge=xyz/);

@@ -30,7 +30,10 @@ describe('headlessAutoApproveOpener (test-only)', () => {
   it('follows redirects to the loopback callback and GETs it', async () => {
     hits.length = 0;
     await headlessAutoApproveOpener()(`${base}/authorize?x=1`);
-    assert.deepEqual(hits.map((h) => h.split('?')[0]), ['/authorize', '/callback']);
+    assert.deepEqual(
+      hits.map((h) => h.split('?')[0]),
+      ['/authorize', '/callback'],
+    );
   });
 
   it('fails on a page that needs a person', async () => {
@@ -40,7 +43,10 @@ describe('headlessAutoApproveOpener (test-only)', () => {
   it('never leaves loopback by default, and refuses non-http schemes', async () => {
     const seen: string[] = [];
     const spy = (u: string | URL, i?: RequestInit) => (seen.push(String(u)), fetch(u, i));
-    await assert.rejects(headlessAutoApproveOpener({ fetch: spy })(`${base}/away`), /refusing to contact http:\/\/example\.com/);
+    await assert.rejects(
+      headlessAutoApproveOpener({ fetch: spy })(`${base}/away`),
+      /refusing to contact http:\/\/example\.com/,
+    );
     assert.ok(!seen.some((u) => u.includes('example.com')));
     await assert.rejects(headlessAutoApproveOpener()('javascript:alert(1)'), /refusing a javascript: URL/);
   });

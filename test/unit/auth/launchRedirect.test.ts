@@ -2,7 +2,8 @@ import { strict as assert } from 'node:assert';
 import { startLaunchRedirect } from '../../../src/core/auth/launchRedirect';
 
 describe('auth: launch redirect for the system browser', () => {
-  const target = 'http://127.0.0.1:9/authorize?redirect_uri=http%3A%2F%2F127.0.0.1%3A8080%2Fcallback%3Fvscode-reqid%3D1%26vscode-scheme%3Dcode-oss&state=s%2B1';
+  const target =
+    'http://127.0.0.1:9/authorize?redirect_uri=http%3A%2F%2F127.0.0.1%3A8080%2Fcallback%3Fvscode-reqid%3D1%26vscode-scheme%3Dcode-oss&state=s%2B1';
 
   it('redirects once to the exact URL, byte for byte, then refuses and closes', async () => {
     const launch = await startLaunchRedirect(target);
@@ -11,7 +12,11 @@ describe('auth: launch redirect for the system browser', () => {
     assert.equal(first.status, 302);
     assert.equal(first.headers.get('location'), target);
     assert.equal(await launch.used, true);
-    await assert.rejects(fetch(launch.url, { redirect: 'manual', signal: AbortSignal.timeout(2000) }).then((r) => (r.status === 410 ? Promise.reject(new Error('gone')) : r)));
+    await assert.rejects(
+      fetch(launch.url, { redirect: 'manual', signal: AbortSignal.timeout(2000) }).then((r) =>
+        r.status === 410 ? Promise.reject(new Error('gone')) : r,
+      ),
+    );
   });
 
   it('answers through a forwarder that adds a path prefix (code-server /proxy/PORT)', async () => {

@@ -18,7 +18,10 @@ describe('LoopbackRedirect', () => {
     const html = await page.text();
     assert.equal(page.status, 200);
     assert.match(html, /You are signed in to Demo &lt;b&gt;server&lt;\/b&gt;\./);
-    assert.match(page.headers.get('content-security-policy')!, /default-src 'none'; style-src 'nonce-[^']+'; script-src 'nonce-[^']+'/);
+    assert.match(
+      page.headers.get('content-security-policy')!,
+      /default-src 'none'; style-src 'nonce-[^']+'; script-src 'nonce-[^']+'/,
+    );
     p.dispose();
     assert.equal(lb.listeningCount, 0);
   });
@@ -26,7 +29,10 @@ describe('LoopbackRedirect', () => {
   it('rejects an unknown state (dedicated listener: the flow fails with state-mismatch) and answers 400', async () => {
     const lb = new LoopbackRedirect();
     const p = await lb.prepare({ state: 'GOOD', serverName: 'x' });
-    const rejected = assert.rejects(p.waitForCallback(new AbortController().signal), (e: unknown) => e instanceof OAuthFlowError && e.code === 'state-mismatch');
+    const rejected = assert.rejects(
+      p.waitForCallback(new AbortController().signal),
+      (e: unknown) => e instanceof OAuthFlowError && e.code === 'state-mismatch',
+    );
     const res = await fetch(`${p.redirectUri}?code=C&state=EVIL`);
     assert.equal(res.status, 400);
     assert.match(await res.text(), /does not belong to a sign-in in progress/);

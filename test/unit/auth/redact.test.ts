@@ -11,7 +11,9 @@ describe('auth redaction and challenge parsing', () => {
   });
 
   it('masks Authorization and cookies but keeps the scheme', () => {
-    const h = maskHeaders(new Headers({ Authorization: 'Bearer secret-token', Cookie: 'a=b', Accept: 'application/json' }));
+    const h = maskHeaders(
+      new Headers({ Authorization: 'Bearer secret-token', Cookie: 'a=b', Accept: 'application/json' }),
+    );
     assert.equal(h.authorization, 'Bearer ***');
     assert.equal(h.cookie, '***');
     assert.equal(h.accept, 'application/json');
@@ -26,24 +28,44 @@ describe('auth redaction and challenge parsing', () => {
   });
 
   it('masks tokens, secrets, codes and verifiers in JSON and form bodies', () => {
-    const json = maskBody(JSON.stringify({ access_token: 'A', refresh_token: 'R', client_secret: 'S', nested: { id_token: 'I' }, scope: 'x' }), 'application/json')!;
+    const json = maskBody(
+      JSON.stringify({
+        access_token: 'A',
+        refresh_token: 'R',
+        client_secret: 'S',
+        nested: { id_token: 'I' },
+        scope: 'x',
+      }),
+      'application/json',
+    )!;
     for (const s of ['"A"', '"R"', '"S"', '"I"']) assert.ok(!json.includes(s), s);
     assert.match(json, /"scope":"x"/);
-    const form = maskBody('grant_type=authorization_code&code=C0DE&code_verifier=VER&client_secret=SEC&resource=https%3A%2F%2Fr', 'application/x-www-form-urlencoded')!;
+    const form = maskBody(
+      'grant_type=authorization_code&code=C0DE&code_verifier=VER&client_secret=SEC&resource=https%3A%2F%2Fr',
+      'application/x-www-form-urlencoded',
+    )!;
     for (const s of ['C0DE', 'VER', 'SEC']) assert.ok(!form.includes(s), s);
     assert.match(form, /grant_type=authorization_code/);
     assert.match(form, /resource=/);
   });
 
   it('parses WWW-Authenticate Bearer challenges (RFC 6750 §3, RFC 9728 §5.1)', () => {
-    assert.deepEqual(parseBearerChallenge('Bearer resource_metadata="https://a/.well-known/oauth-protected-resource/mcp", scope="a b"'), {
-      resourceMetadataUrl: 'https://a/.well-known/oauth-protected-resource/mcp',
-      scope: 'a b',
-    });
-    assert.deepEqual(parseBearerChallenge('Bearer error="insufficient_scope", scope="x", error_description="need \\"x\\""'), {
-      error: 'insufficient_scope',
-      scope: 'x',
-    });
+    assert.deepEqual(
+      parseBearerChallenge(
+        'Bearer resource_metadata="https://a/.well-known/oauth-protected-resource/mcp", scope="a b"',
+      ),
+      {
+        resourceMetadataUrl: 'https://a/.well-known/oauth-protected-resource/mcp',
+        scope: 'a b',
+      },
+    );
+    assert.deepEqual(
+      parseBearerChallenge('Bearer error="insufficient_scope", scope="x", error_description="need \\"x\\""'),
+      {
+        error: 'insufficient_scope',
+        scope: 'x',
+      },
+    );
     assert.deepEqual(parseBearerChallenge('Bearer error=invalid_token'), { error: 'invalid_token' });
     assert.deepEqual(parseBearerChallenge('Basic realm="x"'), {});
     assert.deepEqual(parseBearerChallenge(null), {});

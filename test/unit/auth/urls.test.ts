@@ -2,7 +2,14 @@ import * as assert from 'node:assert/strict';
 import { buildDiscoveryUrls } from '@modelcontextprotocol/sdk/client/auth.js';
 import { OAuthFlowError } from '../../../src/core/auth/errors.js';
 import { protectedResourceMetadataUrls, checkAuthorizationServerMetadata } from '../../../src/core/auth/discovery.js';
-import { assertAuthorizationEndpoint, assertSecureUrl, canonicalResource, isLoopbackHost, issuersEqual, resourceMatches } from '../../../src/core/auth/urls.js';
+import {
+  assertAuthorizationEndpoint,
+  assertSecureUrl,
+  canonicalResource,
+  isLoopbackHost,
+  issuersEqual,
+  resourceMatches,
+} from '../../../src/core/auth/urls.js';
 
 function code(fn: () => unknown): string | undefined {
   try {
@@ -16,24 +23,68 @@ function code(fn: () => unknown): string | undefined {
 describe('auth URL rules', () => {
   it('knows loopback hosts: 127.0.0.0/8, ::1, localhost — nothing else', () => {
     for (const h of ['127.0.0.1', '127.1.2.3', 'localhost', 'LOCALHOST', '[::1]']) assert.ok(isLoopbackHost(h), h);
-    for (const h of ['128.0.0.1', '127.0.0.256', 'example.com', 'localhost.example.com', '0.0.0.0', '10.0.0.1', '[::2]']) assert.ok(!isLoopbackHost(h), h);
+    for (const h of [
+      '128.0.0.1',
+      '127.0.0.256',
+      'example.com',
+      'localhost.example.com',
+      '0.0.0.0',
+      '10.0.0.1',
+      '[::2]',
+    ]) {
+      assert.ok(!isLoopbackHost(h), h);
+    }
   });
 
   it('allows https anywhere and http only on loopback', () => {
-    assert.equal(code(() => assertSecureUrl('https://as.example/token', 'token endpoint')), undefined);
-    assert.equal(code(() => assertSecureUrl('http://127.0.0.1:9/token', 'token endpoint')), undefined);
-    assert.equal(code(() => assertSecureUrl('http://localhost:9/token', 'token endpoint')), undefined);
-    assert.equal(code(() => assertSecureUrl('http://example.com/token', 'token endpoint')), 'insecure-url');
-    assert.equal(code(() => assertSecureUrl('ftp://example.com/token', 'token endpoint')), 'insecure-url');
-    assert.equal(code(() => assertSecureUrl('not a url', 'token endpoint')), 'insecure-url');
+    assert.equal(
+      code(() => assertSecureUrl('https://as.example/token', 'token endpoint')),
+      undefined,
+    );
+    assert.equal(
+      code(() => assertSecureUrl('http://127.0.0.1:9/token', 'token endpoint')),
+      undefined,
+    );
+    assert.equal(
+      code(() => assertSecureUrl('http://localhost:9/token', 'token endpoint')),
+      undefined,
+    );
+    assert.equal(
+      code(() => assertSecureUrl('http://example.com/token', 'token endpoint')),
+      'insecure-url',
+    );
+    assert.equal(
+      code(() => assertSecureUrl('ftp://example.com/token', 'token endpoint')),
+      'insecure-url',
+    );
+    assert.equal(
+      code(() => assertSecureUrl('not a url', 'token endpoint')),
+      'insecure-url',
+    );
   });
 
   it('opens only http(s) authorization endpoints', () => {
-    for (const bad of ['javascript:alert(1)', 'data:text/html,x', 'file:///etc/passwd', 'vbscript:x', 'http://example.com/authorize']) {
-      assert.equal(code(() => assertAuthorizationEndpoint(bad)), 'insecure-url', bad);
+    for (const bad of [
+      'javascript:alert(1)',
+      'data:text/html,x',
+      'file:///etc/passwd',
+      'vbscript:x',
+      'http://example.com/authorize',
+    ]) {
+      assert.equal(
+        code(() => assertAuthorizationEndpoint(bad)),
+        'insecure-url',
+        bad,
+      );
     }
-    assert.equal(code(() => assertAuthorizationEndpoint('https://as.example/authorize')), undefined);
-    assert.equal(code(() => assertAuthorizationEndpoint(undefined)), 'unsupported-server');
+    assert.equal(
+      code(() => assertAuthorizationEndpoint('https://as.example/authorize')),
+      undefined,
+    );
+    assert.equal(
+      code(() => assertAuthorizationEndpoint(undefined)),
+      'unsupported-server',
+    );
   });
 
   it('canonicalises the resource (no fragment, lower-case host)', () => {
@@ -63,7 +114,9 @@ describe('auth URL rules', () => {
       'https://a.example/.well-known/oauth-protected-resource/public/mcp',
       'https://a.example/.well-known/oauth-protected-resource',
     ]);
-    assert.deepEqual(protectedResourceMetadataUrls('https://a.example/'), ['https://a.example/.well-known/oauth-protected-resource']);
+    assert.deepEqual(protectedResourceMetadataUrls('https://a.example/'), [
+      'https://a.example/.well-known/oauth-protected-resource',
+    ]);
   });
 
   it('tries AS metadata in the checklist order (the SDK helper we build on)', () => {
@@ -77,7 +130,10 @@ describe('auth URL rules', () => {
     );
     assert.deepEqual(
       buildDiscoveryUrls('https://as.example').map((u) => u.url.href),
-      ['https://as.example/.well-known/oauth-authorization-server', 'https://as.example/.well-known/openid-configuration'],
+      [
+        'https://as.example/.well-known/oauth-authorization-server',
+        'https://as.example/.well-known/openid-configuration',
+      ],
     );
   });
 
@@ -87,10 +143,25 @@ describe('auth URL rules', () => {
       token_endpoint: 'https://as.example/token',
       code_challenge_methods_supported: ['S256'],
     };
-    assert.equal(code(() => checkAuthorizationServerMetadata(good)), undefined);
-    assert.equal(code(() => checkAuthorizationServerMetadata({ ...good, code_challenge_methods_supported: undefined })), 'pkce-unsupported');
-    assert.equal(code(() => checkAuthorizationServerMetadata({ ...good, code_challenge_methods_supported: ['plain'] })), 'pkce-unsupported');
-    assert.equal(code(() => checkAuthorizationServerMetadata({ ...good, revocation_endpoint: 'http://example.com/revoke' })), 'insecure-url');
-    assert.equal(code(() => checkAuthorizationServerMetadata({ ...good, authorization_endpoint: 'javascript:alert(1)' })), 'insecure-url');
+    assert.equal(
+      code(() => checkAuthorizationServerMetadata(good)),
+      undefined,
+    );
+    assert.equal(
+      code(() => checkAuthorizationServerMetadata({ ...good, code_challenge_methods_supported: undefined })),
+      'pkce-unsupported',
+    );
+    assert.equal(
+      code(() => checkAuthorizationServerMetadata({ ...good, code_challenge_methods_supported: ['plain'] })),
+      'pkce-unsupported',
+    );
+    assert.equal(
+      code(() => checkAuthorizationServerMetadata({ ...good, revocation_endpoint: 'http://example.com/revoke' })),
+      'insecure-url',
+    );
+    assert.equal(
+      code(() => checkAuthorizationServerMetadata({ ...good, authorization_endpoint: 'javascript:alert(1)' })),
+      'insecure-url',
+    );
   });
 });

@@ -13,12 +13,36 @@ async function seed(accessToken: string, extra: Partial<StoredTokens> = {}): Pro
     resource: RESOURCE,
     resourceIndicator: RESOURCE,
     issuer: ISSUER,
-    authorizationServerMetadata: { issuer: ISSUER, authorization_endpoint: `${ISSUER}authorize`, token_endpoint: `${ISSUER}token`, response_types_supported: ['code'], revocation_endpoint: `${ISSUER}revoke` } as DiscoveryState['authorizationServerMetadata'],
+    authorizationServerMetadata: {
+      issuer: ISSUER,
+      authorization_endpoint: `${ISSUER}authorize`,
+      token_endpoint: `${ISSUER}token`,
+      response_types_supported: ['code'],
+      revocation_endpoint: `${ISSUER}revoke`,
+    } as DiscoveryState['authorizationServerMetadata'],
     legacy: false,
     fetchedAt: 0,
   };
-  const client: StoredClient = { issuer: ISSUER, clientId: 'dcr-1', clientSecret: 'client-secret-value', redirectUris: ['http://127.0.0.1:5555/callback'], registeredAt: 1000 };
-  const tokens: StoredTokens = { accessToken, tokenType: 'Bearer', refreshToken: 'refresh-secret-value', scope: 'user repo', obtainedAt: 2000, expiresAt: 3_602_000, issuer: ISSUER, resource: RESOURCE, clientId: 'dcr-1', clientSource: 'dynamic-registration', ...extra };
+  const client: StoredClient = {
+    issuer: ISSUER,
+    clientId: 'dcr-1',
+    clientSecret: 'client-secret-value',
+    redirectUris: ['http://127.0.0.1:5555/callback'],
+    registeredAt: 1000,
+  };
+  const tokens: StoredTokens = {
+    accessToken,
+    tokenType: 'Bearer',
+    refreshToken: 'refresh-secret-value',
+    scope: 'user repo',
+    obtainedAt: 2000,
+    expiresAt: 3_602_000,
+    issuer: ISSUER,
+    resource: RESOURCE,
+    clientId: 'dcr-1',
+    clientSource: 'dynamic-registration',
+    ...extra,
+  };
   await store.set(authKeys.discovery(RESOURCE), JSON.stringify(disc));
   await store.set(authKeys.client(ISSUER), JSON.stringify(client));
   await store.set(authKeys.tokens(ISSUER, RESOURCE), JSON.stringify(tokens));
@@ -28,7 +52,10 @@ async function seed(accessToken: string, extra: Partial<StoredTokens> = {}): Pro
 describe('token vault (core)', () => {
   it('decodes a JWT header and claims, and refuses what is not a JWS compact JWT', () => {
     const jwt = `${b64({ alg: 'RS256', typ: 'at+jwt', kid: 'k1' })}.${b64({ sub: 'octo', aud: RESOURCE, exp: 1700000000, scope: 'user' })}.c2lnbmF0dXJl`;
-    assert.deepEqual(decodeJwt(jwt), { header: { alg: 'RS256', typ: 'at+jwt', kid: 'k1' }, payload: { sub: 'octo', aud: RESOURCE, exp: 1700000000, scope: 'user' } });
+    assert.deepEqual(decodeJwt(jwt), {
+      header: { alg: 'RS256', typ: 'at+jwt', kid: 'k1' },
+      payload: { sub: 'octo', aud: RESOURCE, exp: 1700000000, scope: 'user' },
+    });
     assert.equal(decodeJwt('mcp_opaque_token_value'), undefined);
     assert.equal(decodeJwt(`${b64({ typ: 'JWT' })}.${b64({ sub: 'x' })}.sig`), undefined, 'no alg: not a JWS header');
     assert.equal(decodeJwt(`${b64([1])}.${b64({ sub: 'x' })}.sig`), undefined);
@@ -52,7 +79,9 @@ describe('token vault (core)', () => {
     assert.equal(vault.registration?.hasClientSecret, true);
     assert.equal(vault.revocationEndpoint, `${ISSUER}revoke`);
     const text = JSON.stringify(vault);
-    for (const secret of [jwt, 'refresh-secret-value', 'client-secret-value', 'c2ln']) assert.ok(!text.includes(secret), `${secret} leaked`);
+    for (const secret of [jwt, 'refresh-secret-value', 'client-secret-value', 'c2ln']) {
+      assert.ok(!text.includes(secret), `${secret} leaked`);
+    }
     assert.equal(await readAccessToken(store, RESOURCE), jwt);
   });
 

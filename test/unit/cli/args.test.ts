@@ -20,7 +20,17 @@ function usageError(argv: string[], pattern: RegExp): void {
 
 describe('cli: argument parsing', () => {
   it('parses an HTTP target with transport, repeated headers and a timeout', () => {
-    const r = runRequest(['tools', 'http://127.0.0.1:3001/mcp', '--transport', 'http', '-H', 'X-One: 1', '--header=X-Two: two words', '--timeout', '2.5']);
+    const r = runRequest([
+      'tools',
+      'http://127.0.0.1:3001/mcp',
+      '--transport',
+      'http',
+      '-H',
+      'X-One: 1',
+      '--header=X-Two: two words',
+      '--timeout',
+      '2.5',
+    ]);
     assert.equal(r.command, 'tools');
     const config = r.config;
     assert.ok(config.transport !== 'stdio');
@@ -37,7 +47,18 @@ describe('cli: argument parsing', () => {
   });
 
   it('parses a stdio target with a quoted command line and environment', () => {
-    const r = runRequest(['call', '--stdio', `node "my server.js" --flag 'a b'`, '-e', 'A=1', '--env', 'B=x=y', 'echo', '{"message":"hi"}', '--json']);
+    const r = runRequest([
+      'call',
+      '--stdio',
+      `node "my server.js" --flag 'a b'`,
+      '-e',
+      'A=1',
+      '--env',
+      'B=x=y',
+      'echo',
+      '{"message":"hi"}',
+      '--json',
+    ]);
     assert.equal(r.config.transport, 'stdio');
     if (r.config.transport === 'stdio') {
       assert.equal(r.config.command, 'node');
@@ -68,7 +89,10 @@ describe('cli: argument parsing', () => {
   });
 
   it('parses read and prompt operands; prompt argument numbers become strings', () => {
-    assert.equal(runRequest(['read', 'http://h.test/mcp', 'demo://resource/static/document/a.md']).uri, 'demo://resource/static/document/a.md');
+    assert.equal(
+      runRequest(['read', 'http://h.test/mcp', 'demo://resource/static/document/a.md']).uri,
+      'demo://resource/static/document/a.md',
+    );
     const p = runRequest(['prompt', 'http://h.test/mcp', 'args-prompt', '{"city":"Paris","n":3,"b":true}']);
     assert.equal(p.name, 'args-prompt');
     assert.deepEqual(p.args, { city: 'Paris', n: '3', b: 'true' });
@@ -95,7 +119,10 @@ describe('cli: argument parsing', () => {
   describe('usage errors say what is wrong', () => {
     it('no command, unknown command, unknown option', () => {
       usageError([], /No command given/);
-      usageError(['list', 'http://h.test/mcp'], /Unknown command "list".*tools, call, resources, read, prompts, prompt/);
+      usageError(
+        ['list', 'http://h.test/mcp'],
+        /Unknown command "list".*tools, call, resources, read, prompts, prompt/,
+      );
       usageError(['tools', 'http://h.test/mcp', '--frobnicate'], /Unknown option --frobnicate/);
       usageError(['tools', 'http://h.test/mcp', '--timeout'], /--timeout needs a value/);
       usageError(['tools', 'http://h.test/mcp', '--json=yes'], /--json takes no value/);
@@ -113,13 +140,19 @@ describe('cli: argument parsing', () => {
       usageError(['tools', '--stdio', 'node s.js', '--header', 'A: b'], /--header applies to an HTTP target/);
       usageError(['tools', '--stdio', 'node s.js', '--transport', 'sse'], /--transport applies to an HTTP target/);
       usageError(['tools', 'http://h.test/mcp', '--env', 'A=b'], /--env applies to a --stdio target/);
-      usageError(['tools', 'http://h.test/mcp', '--transport', 'websocket'], /--transport must be auto, http or sse \(got "websocket"\)/);
+      usageError(
+        ['tools', 'http://h.test/mcp', '--transport', 'websocket'],
+        /--transport must be auto, http or sse \(got "websocket"\)/,
+      );
       usageError(['tools', 'http://h.test/mcp', '--header', 'no-colon'], /--header: "no-colon" is not a header/);
       usageError(['tools', '--stdio', 'node s.js', '--env', '1A=b'], /--env: "1A" is not a valid variable name/);
     });
 
     it('bad numbers', () => {
-      usageError(['tools', 'http://h.test/mcp', '--timeout', 'soon'], /--timeout must be a positive number of seconds \(got "soon"\)/);
+      usageError(
+        ['tools', 'http://h.test/mcp', '--timeout', 'soon'],
+        /--timeout must be a positive number of seconds \(got "soon"\)/,
+      );
       usageError(['tools', 'http://h.test/mcp', '--timeout', '0'], /--timeout must be a positive number/);
       usageError(['tools', 'http://h.test/mcp', '--callback-port', '70000'], /--callback-port must be a port number/);
     });
@@ -137,11 +170,17 @@ describe('cli: argument parsing', () => {
       usageError(['call', 'http://h.test/mcp', 'echo', '[1,2]'], /Tool arguments must be a JSON object, not an array/);
       usageError(['call', 'http://h.test/mcp', 'echo', 'null'], /must be a JSON object, not null/);
       usageError(['call', 'http://h.test/mcp', 'echo', '"text"'], /must be a JSON object, not a string/);
-      usageError(['prompt', 'http://h.test/mcp', 'p', '{"city":{"name":"Paris"}}'], /Prompt argument "city" must be a string/);
+      usageError(
+        ['prompt', 'http://h.test/mcp', 'p', '{"city":{"name":"Paris"}}'],
+        /Prompt argument "city" must be a string/,
+      );
     });
 
     it('sign-in options', () => {
-      usageError(['tools', 'http://h.test/mcp', '--client-metadata-url', 'http://h.test/client.json'], /must be an https URL with a path/);
+      usageError(
+        ['tools', 'http://h.test/mcp', '--client-metadata-url', 'http://h.test/client.json'],
+        /must be an https URL with a path/,
+      );
       usageError(['tools', '--stdio', 'node s.js', '--client-id', 'abc'], /--client-id applies to an HTTP target/);
       // The test-only sign-in stand-in is not an option of the shipped CLI (test/support/cliWithTestOpener.ts injects it).
       usageError(['tools', 'http://h.test/mcp', '--test-only-headless-browser'], /--test-only-headless-browser/);
@@ -151,49 +190,182 @@ describe('cli: argument parsing', () => {
 
   describe('sign-in without a browser', () => {
     it('parses --client-credentials with a key file, method and algorithm', () => {
-      const r = runRequest(['tools', 'https://h.test/mcp', '--client-credentials', '--client-id', 'svc', '--private-key-file', 'key.pem', '--client-auth', 'private_key_jwt', '--signing-alg', 'ES256']);
+      const r = runRequest([
+        'tools',
+        'https://h.test/mcp',
+        '--client-credentials',
+        '--client-id',
+        'svc',
+        '--private-key-file',
+        'key.pem',
+        '--client-auth',
+        'private_key_jwt',
+        '--signing-alg',
+        'ES256',
+      ]);
       assert.equal(r.options.grant, 'client-credentials');
       assert.equal(r.options.clientId, 'svc');
       assert.equal(r.options.privateKeyFile, 'key.pem');
       assert.equal(r.options.clientAuth, 'private_key_jwt');
       assert.equal(r.options.signingAlg, 'ES256');
-      assert.equal(runRequest(['tools', 'https://h.test/mcp', '--client-credentials', '--client-id', 'svc', '--client-auth=client_secret_post']).options.clientAuth, 'client_secret_post');
+      assert.equal(
+        runRequest([
+          'tools',
+          'https://h.test/mcp',
+          '--client-credentials',
+          '--client-id',
+          'svc',
+          '--client-auth=client_secret_post',
+        ]).options.clientAuth,
+        'client_secret_post',
+      );
     });
 
     it('parses --cross-app-access with the identity provider', () => {
-      const r = runRequest(['tools', 'https://h.test/mcp', '--cross-app-access', '--client-id', 'app', '--idp-token-endpoint', 'https://idp.test/token', '--idp-client-id', 'lens']);
+      const r = runRequest([
+        'tools',
+        'https://h.test/mcp',
+        '--cross-app-access',
+        '--client-id',
+        'app',
+        '--idp-token-endpoint',
+        'https://idp.test/token',
+        '--idp-client-id',
+        'lens',
+      ]);
       assert.equal(r.options.grant, 'cross-app-access');
       assert.equal(r.options.idpTokenEndpoint, 'https://idp.test/token');
       assert.equal(r.options.idpClientId, 'lens');
-      assert.equal(runRequest(['tools', 'https://h.test/mcp', '--cross-app-access', '--client-id', 'app', '--idp-issuer', 'https://idp.test', '--idp-client-id', 'lens']).options.idpIssuer, 'https://idp.test');
+      assert.equal(
+        runRequest([
+          'tools',
+          'https://h.test/mcp',
+          '--cross-app-access',
+          '--client-id',
+          'app',
+          '--idp-issuer',
+          'https://idp.test',
+          '--idp-client-id',
+          'lens',
+        ]).options.idpIssuer,
+        'https://idp.test',
+      );
     });
 
     it('refuses inconsistent combinations', () => {
       usageError(['tools', 'https://h.test/mcp', '--client-credentials'], /--client-credentials needs --client-id/);
-      usageError(['tools', 'https://h.test/mcp', '--client-credentials', '--cross-app-access', '--client-id', 'a'], /cannot be used together/);
-      usageError(['tools', 'https://h.test/mcp', '--client-id', 'a', '--private-key-file', 'k.pem'], /--private-key-file applies to --client-credentials or --cross-app-access/);
-      usageError(['tools', 'https://h.test/mcp', '--client-credentials', '--client-id', 'a', '--client-auth', 'basic'], /--client-auth must be client_secret_basic, client_secret_post, private_key_jwt/);
-      usageError(['tools', 'https://h.test/mcp', '--client-credentials', '--client-id', 'a', '--client-auth', 'private_key_jwt'], /private_key_jwt needs --private-key-file/);
-      usageError(['tools', 'https://h.test/mcp', '--client-credentials', '--client-id', 'a', '--client-auth', 'client_secret_basic', '--private-key-file', 'k'], /is used with private_key_jwt, not with client_secret_basic/);
-      usageError(['tools', 'https://h.test/mcp', '--client-credentials', '--client-id', 'a', '--signing-alg', 'ES256'], /--signing-alg applies to --private-key-file/);
-      usageError(['tools', 'https://h.test/mcp', '--client-credentials', '--client-id', 'a', '--private-key-file', 'k', '--signing-alg', 'HS256'], /asymmetric JWS algorithm/);
-      usageError(['tools', 'https://h.test/mcp', '--client-credentials', '--client-id', 'a', '--idp-client-id', 'x'], /--idp-client-id applies to --cross-app-access/);
-      usageError(['tools', 'https://h.test/mcp', '--cross-app-access', '--client-id', 'a', '--idp-client-id', 'x'], /needs --idp-token-endpoint or --idp-issuer/);
-      usageError(['tools', 'https://h.test/mcp', '--cross-app-access', '--client-id', 'a', '--idp-token-endpoint', 'https://idp.test/t'], /needs --idp-client-id/);
-      usageError(['tools', 'https://h.test/mcp', '--cross-app-access', '--client-id', 'a', '--idp-token-endpoint', 'ftp://idp.test/t', '--idp-client-id', 'x'], /--idp-token-endpoint must be an http\(s\) URL/);
-      usageError(['tools', '--stdio', 'node s.js', '--client-credentials'], /--client-credentials applies to an HTTP target/);
+      usageError(
+        ['tools', 'https://h.test/mcp', '--client-credentials', '--cross-app-access', '--client-id', 'a'],
+        /cannot be used together/,
+      );
+      usageError(
+        ['tools', 'https://h.test/mcp', '--client-id', 'a', '--private-key-file', 'k.pem'],
+        /--private-key-file applies to --client-credentials or --cross-app-access/,
+      );
+      usageError(
+        ['tools', 'https://h.test/mcp', '--client-credentials', '--client-id', 'a', '--client-auth', 'basic'],
+        /--client-auth must be client_secret_basic, client_secret_post, private_key_jwt/,
+      );
+      usageError(
+        ['tools', 'https://h.test/mcp', '--client-credentials', '--client-id', 'a', '--client-auth', 'private_key_jwt'],
+        /private_key_jwt needs --private-key-file/,
+      );
+      usageError(
+        [
+          'tools',
+          'https://h.test/mcp',
+          '--client-credentials',
+          '--client-id',
+          'a',
+          '--client-auth',
+          'client_secret_basic',
+          '--private-key-file',
+          'k',
+        ],
+        /is used with private_key_jwt, not with client_secret_basic/,
+      );
+      usageError(
+        ['tools', 'https://h.test/mcp', '--client-credentials', '--client-id', 'a', '--signing-alg', 'ES256'],
+        /--signing-alg applies to --private-key-file/,
+      );
+      usageError(
+        [
+          'tools',
+          'https://h.test/mcp',
+          '--client-credentials',
+          '--client-id',
+          'a',
+          '--private-key-file',
+          'k',
+          '--signing-alg',
+          'HS256',
+        ],
+        /asymmetric JWS algorithm/,
+      );
+      usageError(
+        ['tools', 'https://h.test/mcp', '--client-credentials', '--client-id', 'a', '--idp-client-id', 'x'],
+        /--idp-client-id applies to --cross-app-access/,
+      );
+      usageError(
+        ['tools', 'https://h.test/mcp', '--cross-app-access', '--client-id', 'a', '--idp-client-id', 'x'],
+        /needs --idp-token-endpoint or --idp-issuer/,
+      );
+      usageError(
+        [
+          'tools',
+          'https://h.test/mcp',
+          '--cross-app-access',
+          '--client-id',
+          'a',
+          '--idp-token-endpoint',
+          'https://idp.test/t',
+        ],
+        /needs --idp-client-id/,
+      );
+      usageError(
+        [
+          'tools',
+          'https://h.test/mcp',
+          '--cross-app-access',
+          '--client-id',
+          'a',
+          '--idp-token-endpoint',
+          'ftp://idp.test/t',
+          '--idp-client-id',
+          'x',
+        ],
+        /--idp-token-endpoint must be an http\(s\) URL/,
+      );
+      usageError(
+        ['tools', '--stdio', 'node s.js', '--client-credentials'],
+        /--client-credentials applies to an HTTP target/,
+      );
     });
 
     it('documents the options and where the secrets come from', () => {
       const text = usageText();
-      for (const option of ['--client-credentials', '--private-key-file', '--client-auth', '--signing-alg', '--cross-app-access', '--idp-token-endpoint', '--idp-client-id']) assert.match(text, new RegExp(option));
-      for (const env of ['MCP_LENS_CLIENT_SECRET', 'MCP_LENS_IDP_ID_TOKEN', 'MCP_LENS_IDP_CLIENT_SECRET']) assert.match(text, new RegExp(env));
+      for (const option of [
+        '--client-credentials',
+        '--private-key-file',
+        '--client-auth',
+        '--signing-alg',
+        '--cross-app-access',
+        '--idp-token-endpoint',
+        '--idp-client-id',
+      ]) {
+        assert.match(text, new RegExp(option));
+      }
+      for (const env of ['MCP_LENS_CLIENT_SECRET', 'MCP_LENS_IDP_ID_TOKEN', 'MCP_LENS_IDP_CLIENT_SECRET']) {
+        assert.match(text, new RegExp(env));
+      }
     });
   });
 
   it('documents every command and the exit codes in the usage text', () => {
     const text = usageText();
-    for (const command of ['tools', 'call', 'resources', 'read', 'prompts', 'prompt']) assert.match(text, new RegExp(`mcp-lens ${command} `));
+    for (const command of ['tools', 'call', 'resources', 'read', 'prompts', 'prompt']) {
+      assert.match(text, new RegExp(`mcp-lens ${command} `));
+    }
     assert.match(text, /0\s+success/);
     assert.match(text, /1\s+failure/);
     assert.match(text, /2\s+usage error/);

@@ -21,7 +21,14 @@ describe('cli: human output', () => {
   });
 
   it('aligns two columns', () => {
-    assert.deepEqual(columns([['a', 'one'], ['long-name', 'two'], ['x', '']]), ['  a          one', '  long-name  two', '  x']);
+    assert.deepEqual(
+      columns([
+        ['a', 'one'],
+        ['long-name', 'two'],
+        ['x', ''],
+      ]),
+      ['  a          one', '  long-name  two', '  x'],
+    );
   });
 
   it('describes tool parameters with type, required flag, default and enum', () => {
@@ -35,38 +42,88 @@ describe('cli: human output', () => {
       },
       required: ['message'],
     });
-    assert.deepEqual(lines, ['message: string (required) — Message to echo', 'count: number = 3', 'kind: "a"|"b"', 'tags: string[]']);
+    assert.deepEqual(lines, [
+      'message: string (required) — Message to echo',
+      'count: number = 3',
+      'kind: "a"|"b"',
+      'tags: string[]',
+    ]);
   });
 
   it('lists tools with aligned descriptions and their parameters', () => {
     const text = formatTools([
-      { name: 'echo', description: 'Echoes back', inputSchema: { type: 'object', properties: { message: { type: 'string' } }, required: ['message'] } },
+      {
+        name: 'echo',
+        description: 'Echoes back',
+        inputSchema: { type: 'object', properties: { message: { type: 'string' } }, required: ['message'] },
+      },
       { name: 'get-sum', description: 'Adds', inputSchema: { type: 'object' } },
     ]);
-    assert.equal(text, '2 tools:\n\n  echo     Echoes back\n           · message: string (required)\n  get-sum  Adds\n');
+    assert.equal(
+      text,
+      '2 tools:\n\n  echo     Echoes back\n           · message: string (required)\n  get-sum  Adds\n',
+    );
     assert.equal(formatTools([]), 'No tools.\n');
   });
 
   it('lists resources and templates, and prompts with their arguments', () => {
-    const text = formatResources([{ uri: 'demo://a', name: 'A', mimeType: 'text/plain' }], [{ uriTemplate: 'demo://t/{id}', name: 'T' }]);
+    const text = formatResources(
+      [{ uri: 'demo://a', name: 'A', mimeType: 'text/plain' }],
+      [{ uriTemplate: 'demo://t/{id}', name: 'T' }],
+    );
     assert.equal(text, '1 resource:\n\n  demo://a  A (text/plain)\n\n1 resource template:\n\n  demo://t/{id}  T\n');
     assert.equal(formatResources([], []), 'No resources.\n\nNo resource templates.\n');
-    const prompts = formatPrompts([{ name: 'args-prompt', description: 'With args', arguments: [{ name: 'city', required: true, description: 'City' }, { name: 'state' }] }]);
-    assert.equal(prompts, '1 prompt:\n\n  args-prompt  With args\n               · city (required) — City\n               · state\n');
+    const prompts = formatPrompts([
+      {
+        name: 'args-prompt',
+        description: 'With args',
+        arguments: [{ name: 'city', required: true, description: 'City' }, { name: 'state' }],
+      },
+    ]);
+    assert.equal(
+      prompts,
+      '1 prompt:\n\n  args-prompt  With args\n               · city (required) — City\n               · state\n',
+    );
   });
 
   it('prints text content and summarizes everything else', () => {
     assert.equal(base64Bytes('aGVsbG8='), 5);
     assert.equal(formatContentBlock({ type: 'text', text: 'hi' }), 'hi');
-    assert.equal(formatContentBlock({ type: 'image', mimeType: 'image/png', data: 'aGVsbG8=' }), '[image image/png, 5 bytes]');
-    assert.equal(formatContentBlock({ type: 'audio', mimeType: 'audio/wav', data: 'A'.repeat(4096) }), '[audio audio/wav, 3.0 KiB]');
-    assert.equal(formatContentBlock({ type: 'resource_link', uri: 'demo://x', name: 'X' }), '[resource link] demo://x (X)');
-    assert.equal(formatContentBlock({ type: 'resource', resource: { uri: 'demo://t', text: 'body' } }), '[resource demo://t]\nbody');
-    assert.equal(formatContentBlock({ type: 'resource', resource: { uri: 'demo://b', blob: 'aGVsbG8=', mimeType: 'application/octet-stream' } }), '[resource demo://b application/octet-stream, 5 bytes]');
+    assert.equal(
+      formatContentBlock({ type: 'image', mimeType: 'image/png', data: 'aGVsbG8=' }),
+      '[image image/png, 5 bytes]',
+    );
+    assert.equal(
+      formatContentBlock({ type: 'audio', mimeType: 'audio/wav', data: 'A'.repeat(4096) }),
+      '[audio audio/wav, 3.0 KiB]',
+    );
+    assert.equal(
+      formatContentBlock({ type: 'resource_link', uri: 'demo://x', name: 'X' }),
+      '[resource link] demo://x (X)',
+    );
+    assert.equal(
+      formatContentBlock({ type: 'resource', resource: { uri: 'demo://t', text: 'body' } }),
+      '[resource demo://t]\nbody',
+    );
+    assert.equal(
+      formatContentBlock({
+        type: 'resource',
+        resource: { uri: 'demo://b', blob: 'aGVsbG8=', mimeType: 'application/octet-stream' },
+      }),
+      '[resource demo://b application/octet-stream, 5 bytes]',
+    );
   });
 
   it('formats tool results, falling back to structured content', () => {
-    assert.equal(formatToolResult({ content: [{ type: 'text', text: 'a' }, { type: 'text', text: 'b' }] }), 'a\nb\n');
+    assert.equal(
+      formatToolResult({
+        content: [
+          { type: 'text', text: 'a' },
+          { type: 'text', text: 'b' },
+        ],
+      }),
+      'a\nb\n',
+    );
     assert.equal(formatToolResult({ content: [], structuredContent: { temp: 21 } }), '{\n  "temp": 21\n}\n');
     assert.equal(formatToolResult({ content: [] }), '(no content)\n');
   });
@@ -74,7 +131,12 @@ describe('cli: human output', () => {
   it('formats resource contents and prompt messages', () => {
     assert.equal(formatReadResult({ contents: [{ uri: 'demo://a', text: '# Title' }] }), '# Title\n');
     assert.equal(
-      formatReadResult({ contents: [{ uri: 'demo://a', text: 'A' }, { uri: 'demo://b', blob: 'aGVsbG8=', mimeType: 'image/png' }] }),
+      formatReadResult({
+        contents: [
+          { uri: 'demo://a', text: 'A' },
+          { uri: 'demo://b', blob: 'aGVsbG8=', mimeType: 'image/png' },
+        ],
+      }),
       '[demo://a]\nA\n[demo://b image/png, binary, 5 bytes; use --json for the base64 data]\n',
     );
     assert.equal(
@@ -98,7 +160,7 @@ describe('cli: human output', () => {
         `mcp-lens: the result of "weather" fails the tool's output schema: structuredContent does not match the tool's outputSchema (2 errors).`,
         '  (root): must be object',
         '  /x\\x1b[31m: must be number',
-        "hint: Fix the tool on the server so that its structuredContent matches its outputSchema; the result is shown as the server sent it.",
+        'hint: Fix the tool on the server so that its structuredContent matches its outputSchema; the result is shown as the server sent it.',
         '',
       ].join('\n'),
     );

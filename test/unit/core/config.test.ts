@@ -13,12 +13,28 @@ import {
 
 describe('config: command lines', () => {
   it('splits on whitespace and keeps quoted words whole', () => {
-    assert.deepEqual(parseCommandLine('npx -y  @modelcontextprotocol/server-everything'), ['npx', '-y', '@modelcontextprotocol/server-everything']);
-    assert.deepEqual(parseCommandLine(`node "my server.js" --name 'a b' c\\ d`), ['node', 'my server.js', '--name', 'a b', 'c d']);
+    assert.deepEqual(parseCommandLine('npx -y  @modelcontextprotocol/server-everything'), [
+      'npx',
+      '-y',
+      '@modelcontextprotocol/server-everything',
+    ]);
+    assert.deepEqual(parseCommandLine(`node "my server.js" --name 'a b' c\\ d`), [
+      'node',
+      'my server.js',
+      '--name',
+      'a b',
+      'c d',
+    ]);
   });
 
   it('handles escapes inside double quotes and empty quoted words', () => {
-    assert.deepEqual(parseCommandLine(`echo "say \\"hi\\"" '' "x\\\\y" "\\n"`), ['echo', 'say "hi"', '', 'x\\y', '\\n']);
+    assert.deepEqual(parseCommandLine(`echo "say \\"hi\\"" '' "x\\\\y" "\\n"`), [
+      'echo',
+      'say "hi"',
+      '',
+      'x\\y',
+      '\\n',
+    ]);
   });
 
   it('joins adjacent quoted parts into one word', () => {
@@ -51,7 +67,10 @@ describe('config: URLs, headers and env', () => {
   });
 
   it('parses header lines and env assignments', () => {
-    assert.deepEqual(parseHeaderLine('Authorization: Bearer abc:def'), { name: 'Authorization', value: 'Bearer abc:def' });
+    assert.deepEqual(parseHeaderLine('Authorization: Bearer abc:def'), {
+      name: 'Authorization',
+      value: 'Bearer abc:def',
+    });
     assert.match(parseHeaderLine('no colon') as string, /is not a header/);
     assert.match(parseHeaderLine('Bad Name: x') as string, /not a valid header name/);
     assert.deepEqual(parseEnvAssignment('API_URL=http://x?a=b'), { name: 'API_URL', value: 'http://x?a=b' });
@@ -60,16 +79,44 @@ describe('config: URLs, headers and env', () => {
   });
 
   it('derives readable default names', () => {
-    assert.equal(defaultConnectionName({ transport: 'stdio', command: 'npx', args: ['-y', '@modelcontextprotocol/server-everything'] }), 'server-everything');
-    assert.equal(defaultConnectionName({ transport: 'stdio', command: 'node', args: ['/srv/weather/build/index.js'] }), 'weather');
-    assert.equal(defaultConnectionName({ transport: 'stdio', command: 'node', args: ['/r/node_modules/@modelcontextprotocol/server-everything/dist/index.js', 'stdio'] }), 'server-everything');
-    assert.equal(defaultConnectionName({ transport: 'stdio', command: 'python', args: ['weather_server.py'] }), 'weather_server');
-    assert.equal(defaultConnectionName({ transport: 'streamable-http', url: 'http://127.0.0.1:8000/mcp' }), '127.0.0.1:8000');
+    assert.equal(
+      defaultConnectionName({
+        transport: 'stdio',
+        command: 'npx',
+        args: ['-y', '@modelcontextprotocol/server-everything'],
+      }),
+      'server-everything',
+    );
+    assert.equal(
+      defaultConnectionName({ transport: 'stdio', command: 'node', args: ['/srv/weather/build/index.js'] }),
+      'weather',
+    );
+    assert.equal(
+      defaultConnectionName({
+        transport: 'stdio',
+        command: 'node',
+        args: ['/r/node_modules/@modelcontextprotocol/server-everything/dist/index.js', 'stdio'],
+      }),
+      'server-everything',
+    );
+    assert.equal(
+      defaultConnectionName({ transport: 'stdio', command: 'python', args: ['weather_server.py'] }),
+      'weather_server',
+    );
+    assert.equal(
+      defaultConnectionName({ transport: 'streamable-http', url: 'http://127.0.0.1:8000/mcp' }),
+      '127.0.0.1:8000',
+    );
   });
 
   it('validates whole configs, including duplicate names', () => {
     const a: ConnectionConfig = { id: 'a', name: 'Server', transport: 'stdio', command: 'node', args: [] };
-    const b: ConnectionConfig = { id: 'b', name: ' server ', transport: 'streamable-http', url: 'http://127.0.0.1/mcp' };
+    const b: ConnectionConfig = {
+      id: 'b',
+      name: ' server ',
+      transport: 'streamable-http',
+      url: 'http://127.0.0.1/mcp',
+    };
     assert.deepEqual(validateConfig(a, [a]), []);
     assert.match(validateConfig(b, [a]).join(), /already exists/);
     assert.match(validateConfig({ ...a, command: ' ' }).join(), /command is empty/);

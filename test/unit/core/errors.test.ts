@@ -26,7 +26,7 @@ describe('core: error classes across bundles', () => {
     assert.ok(new other.AuthRequiredError('sign in') instanceof AuthRequiredError);
     assert.equal(foreign instanceof AuthRequiredError, false);
     assert.equal(new Error('x') instanceof ConnectionError, false);
-    assert.equal(({ code: 'refused' }) instanceof ConnectionError, false, 'shape alone is not enough');
+    assert.equal({ code: 'refused' } instanceof ConnectionError, false, 'shape alone is not enough');
   });
 
   it('holds for OAuthFlowError too', () => {

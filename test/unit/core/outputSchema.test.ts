@@ -13,7 +13,12 @@ describe('core: the outputSchema check (MCP tools, "Output Schema")', () => {
   it('reports a match, a mismatch with its paths, and missing structuredContent', () => {
     assert.equal(checkOutputSchema(weather, { structuredContent: { temperature: 3 } })?.status, 'valid');
     const bad = checkOutputSchema(weather, { structuredContent: { temperature: 'hot' } });
-    assert.deepEqual(bad, { ok: false, status: 'invalid', message: "structuredContent does not match the tool's outputSchema (1 error).", errors: [{ path: '/temperature', message: 'must be number' }] });
+    assert.deepEqual(bad, {
+      ok: false,
+      status: 'invalid',
+      message: "structuredContent does not match the tool's outputSchema (1 error).",
+      errors: [{ path: '/temperature', message: 'must be number' }],
+    });
     assert.equal(checkOutputSchema(weather, { content: [] } as { structuredContent?: unknown })?.status, 'missing');
   });
 
@@ -24,9 +29,15 @@ describe('core: the outputSchema check (MCP tools, "Output Schema")', () => {
   });
 
   it('follows the $schema dialect: 2020-12 prefixItems are checked', () => {
-    const schema = { $schema: 'https://json-schema.org/draft/2020-12/schema', type: 'object', properties: { pair: { type: 'array', prefixItems: [{ type: 'string' }, { type: 'number' }] } } };
+    const schema = {
+      $schema: 'https://json-schema.org/draft/2020-12/schema',
+      type: 'object',
+      properties: { pair: { type: 'array', prefixItems: [{ type: 'string' }, { type: 'number' }] } },
+    };
     assert.equal(checkOutputSchema(schema, { structuredContent: { pair: ['a', 1] } })?.ok, true);
-    assert.deepEqual(checkOutputSchema(schema, { structuredContent: { pair: ['a', 'b'] } })?.errors, [{ path: '/pair/1', message: 'must be number' }]);
+    assert.deepEqual(checkOutputSchema(schema, { structuredContent: { pair: ['a', 'b'] } })?.errors, [
+      { path: '/pair/1', message: 'must be number' },
+    ]);
   });
 
   it('says when the outputSchema itself is not a valid schema, and never throws', () => {

@@ -7,10 +7,20 @@ describe('trace: redaction', () => {
   it('redacts secret keys at any depth, and keeps protocol fields such as progressToken', () => {
     const out = redact({
       headers: { Authorization: 'Bearer abc.def', 'X-Api-Key': 'k123', Accept: 'application/json' },
-      body: { access_token: 'at', refresh_token: 'rt', client_secret: 'cs', code_verifier: 'cv', nested: [{ password: 'p' }] },
+      body: {
+        access_token: 'at',
+        refresh_token: 'rt',
+        client_secret: 'cs',
+        code_verifier: 'cv',
+        nested: [{ password: 'p' }],
+      },
       params: { _meta: { progressToken: 7 }, cursor: 'next' },
     }) as Record<string, Record<string, unknown>>;
-    assert.deepEqual(out.headers, { Authorization: '[REDACTED]', 'X-Api-Key': '[REDACTED]', Accept: 'application/json' });
+    assert.deepEqual(out.headers, {
+      Authorization: '[REDACTED]',
+      'X-Api-Key': '[REDACTED]',
+      Accept: 'application/json',
+    });
     assert.deepEqual(out.body, {
       access_token: '[REDACTED]',
       refresh_token: '[REDACTED]',
@@ -22,7 +32,10 @@ describe('trace: redaction', () => {
   });
 
   it('scrubs bearer credentials and known secret values inside strings', () => {
-    assert.equal(redact('curl -H "Authorization: Bearer eyJhbGciOi.x.y"'), 'curl -H "Authorization: [REDACTED]"'.replace('[REDACTED]', 'Bearer [REDACTED]'));
+    assert.equal(
+      redact('curl -H "Authorization: Bearer eyJhbGciOi.x.y"'),
+      'curl -H "Authorization: [REDACTED]"'.replace('[REDACTED]', 'Bearer [REDACTED]'),
+    );
     assert.equal(redact('key is s3cr3t-value!', ['s3cr3t-value']), 'key is [REDACTED]!');
   });
 
@@ -34,13 +47,26 @@ describe('trace: redaction', () => {
 });
 
 describe('trace: ring buffer', () => {
-  const entry = (n: number) => ({ time: n, direction: 'out' as const, kind: 'notification' as const, method: `m${n}`, size: 10, message: {} });
+  const entry = (n: number) => ({
+    time: n,
+    direction: 'out' as const,
+    kind: 'notification' as const,
+    method: `m${n}`,
+    size: 10,
+    message: {},
+  });
 
   it('keeps at most `capacity` entries, oldest first', () => {
     const buffer = new TraceBuffer({ capacity: 3 });
     for (let i = 1; i <= 5; i++) buffer.add(entry(i));
-    assert.deepEqual(buffer.entries().map((e) => e.method), ['m3', 'm4', 'm5']);
-    assert.deepEqual(buffer.entries().map((e) => e.seq), [3, 4, 5]);
+    assert.deepEqual(
+      buffer.entries().map((e) => e.method),
+      ['m3', 'm4', 'm5'],
+    );
+    assert.deepEqual(
+      buffer.entries().map((e) => e.seq),
+      [3, 4, 5],
+    );
   });
 
   it('is bounded in bytes too', () => {
@@ -70,18 +96,34 @@ describe('trace: tracing transport', () => {
     const transport = new TracingTransport(inner, trace, () => ['hunter2-secret']);
     const received: JSONRPCMessage[] = [];
     transport.onmessage = (m) => received.push(m);
-    await transport.send({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'login', arguments: { password: 'pw', note: 'hunter2-secret' } } });
+    await transport.send({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'tools/call',
+      params: { name: 'login', arguments: { password: 'pw', note: 'hunter2-secret' } },
+    });
     inner.onmessage?.({ jsonrpc: '2.0', id: 1, result: { content: [] } });
     inner.onmessage?.({ jsonrpc: '2.0', method: 'notifications/message', params: { level: 'info', data: 'x' } });
-    assert.deepEqual(received.map((m) => ('method' in m ? m.method : 'response')), ['notifications/message'], 'a notification is delivered at once');
+    assert.deepEqual(
+      received.map((m) => ('method' in m ? m.method : 'response')),
+      ['notifications/message'],
+      'a notification is delivered at once',
+    );
     await Promise.resolve();
     assert.equal(received.length, 2, 'the response follows one microtask later');
     const [request, response, notification] = trace.entries();
     assert.equal(request.direction, 'out');
     assert.equal(request.kind, 'request');
     assert.equal(request.method, 'tools/call');
-    assert.deepEqual((request.message as { params: { arguments: unknown } }).params.arguments, { password: '[REDACTED]', note: '[REDACTED]' });
-    assert.equal((inner.sent[0] as unknown as { params: { arguments: { password: string } } }).params.arguments.password, 'pw', 'the wire is untouched');
+    assert.deepEqual((request.message as { params: { arguments: unknown } }).params.arguments, {
+      password: '[REDACTED]',
+      note: '[REDACTED]',
+    });
+    assert.equal(
+      (inner.sent[0] as unknown as { params: { arguments: { password: string } } }).params.arguments.password,
+      'pw',
+      'the wire is untouched',
+    );
     assert.equal(response.kind, 'response');
     assert.equal(response.method, 'tools/call');
     assert.equal(response.id, 1);

@@ -64,7 +64,13 @@ describe('ConnectionStore', () => {
     assert.deepEqual((user.data.get(CONNECTIONS_STATE_KEY) as unknown[]).length, 1);
     assert.deepEqual((workspace.data.get(CONNECTIONS_STATE_KEY) as unknown[]).length, 1);
     const reopened = make();
-    assert.deepEqual(reopened.list().map((c) => [c.config.id, c.scope]), [['h1', 'user'], ['s1', 'workspace']]);
+    assert.deepEqual(
+      reopened.list().map((c) => [c.config.id, c.scope]),
+      [
+        ['h1', 'user'],
+        ['s1', 'workspace'],
+      ],
+    );
   });
 
   it('never writes a secret header value to a memento', async () => {
@@ -82,7 +88,10 @@ describe('ConnectionStore', () => {
     await store.save(http, 'user', { Authorization: 'Bearer one' });
     await store.save({ ...http, name: 'renamed' }, 'workspace');
     assert.equal(secrets.data.get(secretHeaderKey('h1', 'Authorization')), 'Bearer one');
-    assert.deepEqual(store.list().map((c) => [c.config.name, c.scope]), [['renamed', 'workspace']]);
+    assert.deepEqual(
+      store.list().map((c) => [c.config.name, c.scope]),
+      [['renamed', 'workspace']],
+    );
     await store.save({ ...http, secretHeaders: [] }, 'workspace');
     assert.equal(secrets.data.size, 0);
   });
@@ -108,7 +117,10 @@ describe('ConnectionStore', () => {
   it('merges read-only connections from settings', async () => {
     settings = [{ name: 'demo', transport: 'stdio', command: 'node', args: ['demo.js'] }];
     const store = make();
-    assert.deepEqual(store.list().map((c) => [c.config.id, c.scope]), [['settings:demo', 'settings']]);
+    assert.deepEqual(
+      store.list().map((c) => [c.config.id, c.scope]),
+      [['settings:demo', 'settings']],
+    );
     await assert.rejects(store.remove('settings:demo'), /setting/);
     settings = [];
     store.reloadSettings();

@@ -4,25 +4,65 @@ import { isSensitiveHeaderName, parseSettingsConnections } from '../../../src/ex
 describe('mcpLens.connections setting', () => {
   it('reads HTTP and stdio entries with ids derived from their names', () => {
     const { configs, warnings } = parseSettingsConnections([
-      { name: 'Everything (HTTP)', transport: 'streamable-http', url: 'http://127.0.0.1:3001/mcp', headers: { 'X-Team': 'lens' } },
-      { name: 'local', transport: 'stdio', command: 'node', args: ['server.js', 'stdio'], env: { DEBUG: '1' }, cwd: '/tmp' },
+      {
+        name: 'Everything (HTTP)',
+        transport: 'streamable-http',
+        url: 'http://127.0.0.1:3001/mcp',
+        headers: { 'X-Team': 'lens' },
+      },
+      {
+        name: 'local',
+        transport: 'stdio',
+        command: 'node',
+        args: ['server.js', 'stdio'],
+        env: { DEBUG: '1' },
+        cwd: '/tmp',
+      },
       { id: 'fixed', name: 'sse one', transport: 'sse', url: 'http://127.0.0.1:3002/sse' },
     ]);
     assert.deepEqual(warnings, []);
     assert.deepEqual(configs, [
-      { id: 'settings:everything-http', name: 'Everything (HTTP)', transport: 'streamable-http', url: 'http://127.0.0.1:3001/mcp', headers: { 'X-Team': 'lens' } },
-      { id: 'settings:local', name: 'local', transport: 'stdio', command: 'node', args: ['server.js', 'stdio'], env: { DEBUG: '1' }, cwd: '/tmp' },
+      {
+        id: 'settings:everything-http',
+        name: 'Everything (HTTP)',
+        transport: 'streamable-http',
+        url: 'http://127.0.0.1:3001/mcp',
+        headers: { 'X-Team': 'lens' },
+      },
+      {
+        id: 'settings:local',
+        name: 'local',
+        transport: 'stdio',
+        command: 'node',
+        args: ['server.js', 'stdio'],
+        env: { DEBUG: '1' },
+        cwd: '/tmp',
+      },
       { id: 'settings:fixed', name: 'sse one', transport: 'sse', url: 'http://127.0.0.1:3002/sse' },
     ]);
   });
 
   it('drops credential headers with a warning: settings are no place for secrets', () => {
     const { configs, warnings } = parseSettingsConnections([
-      { name: 'a', transport: 'auto', url: 'http://127.0.0.1:1/mcp', headers: { Authorization: 'Bearer abc', 'X-Api-Key': 'k', Cookie: 'c', Accept: 'x' } },
+      {
+        name: 'a',
+        transport: 'auto',
+        url: 'http://127.0.0.1:1/mcp',
+        headers: { Authorization: 'Bearer abc', 'X-Api-Key': 'k', Cookie: 'c', Accept: 'x' },
+      },
     ]);
-    assert.deepEqual(configs[0], { id: 'settings:a', name: 'a', transport: 'auto', url: 'http://127.0.0.1:1/mcp', headers: { Accept: 'x' } });
+    assert.deepEqual(configs[0], {
+      id: 'settings:a',
+      name: 'a',
+      transport: 'auto',
+      url: 'http://127.0.0.1:1/mcp',
+      headers: { Accept: 'x' },
+    });
     assert.equal(warnings.length, 3);
-    assert.ok(warnings.every((w) => !w.includes('Bearer abc')), 'the warning does not repeat the secret');
+    assert.ok(
+      warnings.every((w) => !w.includes('Bearer abc')),
+      'the warning does not repeat the secret',
+    );
   });
 
   it('skips invalid entries and says why', () => {
@@ -40,7 +80,10 @@ describe('mcpLens.connections setting', () => {
       ],
       saved,
     );
-    assert.deepEqual(configs.map((c) => c.name), ['twice']);
+    assert.deepEqual(
+      configs.map((c) => c.name),
+      ['twice'],
+    );
     assert.equal(warnings.length, 7);
     assert.match(warnings[0], /\[0\] is not an object/);
     assert.match(warnings[1], /has no name/);
@@ -49,12 +92,26 @@ describe('mcpLens.connections setting', () => {
     assert.match(warnings[4], /command is empty/);
     assert.match(warnings[5], /already exists/);
     assert.match(warnings[6], /already used/);
-    assert.deepEqual(parseSettingsConnections({}).warnings, ['The mcpLens.connections setting must be an array; it was ignored.']);
+    assert.deepEqual(parseSettingsConnections({}).warnings, [
+      'The mcpLens.connections setting must be an array; it was ignored.',
+    ]);
     assert.deepEqual(parseSettingsConnections(undefined), { configs: [], warnings: [] });
   });
 
   it('recognises credential header names', () => {
-    for (const name of ['Authorization', 'proxy-authorization', 'Cookie', 'X-Api-Key', 'X-Auth-Token', 'Client-Secret', 'X-Session-Id']) assert.ok(isSensitiveHeaderName(name), name);
-    for (const name of ['Accept', 'X-Team', 'Mcp-Protocol-Version', 'User-Agent']) assert.ok(!isSensitiveHeaderName(name), name);
+    for (const name of [
+      'Authorization',
+      'proxy-authorization',
+      'Cookie',
+      'X-Api-Key',
+      'X-Auth-Token',
+      'Client-Secret',
+      'X-Session-Id',
+    ]) {
+      assert.ok(isSensitiveHeaderName(name), name);
+    }
+    for (const name of ['Accept', 'X-Team', 'Mcp-Protocol-Version', 'User-Agent']) {
+      assert.ok(!isSensitiveHeaderName(name), name);
+    }
   });
 });

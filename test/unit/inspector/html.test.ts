@@ -15,18 +15,32 @@ describe('extension/inspector/html', () => {
     const nonce = newNonce();
     assert.match(nonce, /^[0-9a-f]{32}$/);
     assert.notEqual(nonce, newNonce());
-    const html = inspectorHtml({ cspSource: 'https://res.test', nonce, scriptUri: 'https://res.test/dist/webview.js', styleUris: ['https://res.test/a.css'], preScriptUris: ['https://res.test/h.js'] });
+    const html = inspectorHtml({
+      cspSource: 'https://res.test',
+      nonce,
+      scriptUri: 'https://res.test/dist/webview.js',
+      styleUris: ['https://res.test/a.css'],
+      preScriptUris: ['https://res.test/h.js'],
+    });
     const scripts = html.match(/<script[^>]*>/g) ?? [];
     assert.equal(scripts.length, 2);
     for (const s of scripts) assert.match(s, new RegExp(`nonce="${nonce}" src="https://res\\.test/`));
     assert.ok(!/<script[^>]*>[^<]+<\/script>/.test(html), 'no inline script bodies');
     assert.ok(!/\son[a-z]+=/i.test(html), 'no inline handlers');
     assert.match(html, /<meta property="csp-nonce" content="[0-9a-f]{32}">/);
-    assert.throws(() => inspectorHtml({ cspSource: 'x', nonce: "'; script-src *", scriptUri: 'x', styleUris: [] }), /nonce/);
+    assert.throws(
+      () => inspectorHtml({ cspSource: 'x', nonce: "'; script-src *", scriptUri: 'x', styleUris: [] }),
+      /nonce/,
+    );
   });
 
   it('escapes resource URIs in attributes', () => {
-    const html = inspectorHtml({ cspSource: 'https://r', nonce: newNonce(), scriptUri: 'https://r/x.js?a="><b>', styleUris: [] });
+    const html = inspectorHtml({
+      cspSource: 'https://r',
+      nonce: newNonce(),
+      scriptUri: 'https://r/x.js?a="><b>',
+      styleUris: [],
+    });
     assert.ok(html.includes('src="https://r/x.js?a=&quot;&gt;&lt;b&gt;"'));
   });
 });

@@ -11,17 +11,33 @@ describe('webview/jsonSchema validate', () => {
       tags: { type: 'array', items: { type: 'string' }, maxItems: 2, uniqueItems: true },
       role: { enum: ['a', 'b'] },
       kind: { const: 'x' },
-      nested: { type: 'object', properties: { zip: { type: 'string', pattern: '^[0-9]{5}$' } }, required: ['zip'], additionalProperties: false },
+      nested: {
+        type: 'object',
+        properties: { zip: { type: 'string', pattern: '^[0-9]{5}$' } },
+        required: ['zip'],
+        additionalProperties: false,
+      },
     },
     required: ['name'],
   };
 
   it('accepts a valid value', () => {
-    assert.deepEqual(validate(schema, { name: 'Ada', age: 36, email: 'a@b.co', tags: ['x'], role: 'a', kind: 'x', nested: { zip: '12345' } }, { formats: true }), []);
+    assert.deepEqual(
+      validate(
+        schema,
+        { name: 'Ada', age: 36, email: 'a@b.co', tags: ['x'], role: 'a', kind: 'x', nested: { zip: '12345' } },
+        { formats: true },
+      ),
+      [],
+    );
   });
 
   it('reports each problem with its path', () => {
-    const errors = validate(schema, { age: 3.5, email: 'nope', tags: ['x', 'x', 'y'], role: 'c', kind: 'y', nested: { zip: '1', extra: 1 } }, { formats: true });
+    const errors = validate(
+      schema,
+      { age: 3.5, email: 'nope', tags: ['x', 'x', 'y'], role: 'c', kind: 'y', nested: { zip: '1', extra: 1 } },
+      { formats: true },
+    );
     const byPath = errors.map((e) => `${formatPath(e.path)}: ${e.message}`);
     assert.deepEqual(byPath.sort(), [
       'age: Expected an integer, got a number.',
@@ -50,12 +66,22 @@ describe('webview/jsonSchema validate', () => {
     assert.equal(validate({ allOf: [{ minimum: 1 }, { maximum: 2 }] }, 3).length, 1);
     assert.equal(validate({ not: { type: 'null' } }, null).length, 1);
     assert.equal(validate({ if: { const: 1 }, then: { const: 2 } }, 1).length, 1);
-    assert.deepEqual(validate({ exclusiveMinimum: 0 }, 0).map((e) => e.message), ['Must be greater than 0.']);
-    assert.deepEqual(validate({ minimum: 0, exclusiveMinimum: true }, 0).map((e) => e.message), ['Must be greater than 0.'], 'draft-04 boolean form');
+    assert.deepEqual(
+      validate({ exclusiveMinimum: 0 }, 0).map((e) => e.message),
+      ['Must be greater than 0.'],
+    );
+    assert.deepEqual(
+      validate({ minimum: 0, exclusiveMinimum: true }, 0).map((e) => e.message),
+      ['Must be greater than 0.'],
+      'draft-04 boolean form',
+    );
   });
 
   it('follows local $refs and survives cycles', () => {
-    const s = { $defs: { node: { type: 'object', properties: { next: { $ref: '#/$defs/node' }, v: { type: 'number' } } } }, $ref: '#/$defs/node' };
+    const s = {
+      $defs: { node: { type: 'object', properties: { next: { $ref: '#/$defs/node' }, v: { type: 'number' } } } },
+      $ref: '#/$defs/node',
+    };
     assert.deepEqual(validate(s, { v: 1, next: { v: 2, next: { v: 3 } } }), []);
     assert.equal(validate(s, { next: { next: { v: 'x' } } })[0].path.join('.'), 'next.next.v');
     const loop = { $defs: { a: { $ref: '#/$defs/b' }, b: { $ref: '#/$defs/a' } }, $ref: '#/$defs/a' };

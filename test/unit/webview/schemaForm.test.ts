@@ -30,48 +30,93 @@ const schema = {
     active: { type: 'boolean' },
     agree: { type: 'boolean' },
     tags: { type: 'array', items: { type: 'string' }, maxItems: 3 },
-    address: { type: 'object', properties: { city: { type: 'string' }, country: { type: 'string', default: 'UK' } }, required: ['city'] },
+    address: {
+      type: 'object',
+      properties: { city: { type: 'string' }, country: { type: 'string', default: 'UK' } },
+      required: ['city'],
+    },
     contact: {
       oneOf: [
-        { title: 'Email', type: 'object', properties: { kind: { const: 'email' }, address: { type: 'string' } }, required: ['kind', 'address'] },
-        { type: 'object', properties: { kind: { const: 'phone' }, number: { type: 'string' } }, required: ['kind', 'number'] },
+        {
+          title: 'Email',
+          type: 'object',
+          properties: { kind: { const: 'email' }, address: { type: 'string' } },
+          required: ['kind', 'address'],
+        },
+        {
+          type: 'object',
+          properties: { kind: { const: 'phone' }, number: { type: 'string' } },
+          required: ['kind', 'number'],
+        },
       ],
     },
     maybe: { type: ['string', 'null'] },
     either: { type: ['string', 'number'] },
     map: { type: 'object', additionalProperties: { type: 'number' } },
     ref: { $ref: '#/$defs/point' },
-    composed: { allOf: [{ type: 'object', properties: { a: { type: 'string' } }, required: ['a'] }, { properties: { b: { type: 'number' } } }] },
+    composed: {
+      allOf: [
+        { type: 'object', properties: { a: { type: 'string' } }, required: ['a'] },
+        { properties: { b: { type: 'number' } } },
+      ],
+    },
   },
   required: ['name', 'agree', 'address'],
   $defs: { point: { type: 'object', properties: { x: { type: 'number' }, y: { type: 'number' } } } },
 };
-const field = (name: string, required = false) => describeField((schema.properties as Record<string, Schema>)[name], schema, name, required);
+const field = (name: string, required = false) =>
+  describeField((schema.properties as Record<string, Schema>)[name], schema, name, required);
 
 describe('webview/schemaForm', () => {
   it('chooses the control, label, help and constraints per schema', () => {
-    assert.deepEqual([field('name').kind, field('name').label, field('name').description], ['string', 'Full name', 'shown to others']);
+    assert.deepEqual(
+      [field('name').kind, field('name').label, field('name').description],
+      ['string', 'Full name', 'shown to others'],
+    );
     assert.deepEqual([field('email').inputType, field('email').constraints], ['email', ['format: email']]);
-    assert.equal(field('when').placeholder, '2025-01-31T12:00:00Z', 'date-time keeps a text box (time zones) with a hint');
+    assert.equal(
+      field('when').placeholder,
+      '2025-01-31T12:00:00Z',
+      'date-time keeps a text box (time zones) with a hint',
+    );
     assert.equal(field('notes').multiline, true, 'named like free text');
     assert.equal(field('name').multiline, false);
     assert.deepEqual([field('age').kind, field('age').constraints], ['integer', ['whole number', '0 – 150']]);
     assert.deepEqual(field('ratio').constraints, ['> 0']);
-    assert.deepEqual([field('role').kind, field('role').enumValues, field('role').default], ['enum', ['viewer', 'admin'], 'viewer']);
+    assert.deepEqual(
+      [field('role').kind, field('role').enumValues, field('role').default],
+      ['enum', ['viewer', 'admin'], 'viewer'],
+    );
     assert.equal(field('active').kind, 'boolean');
     assert.deepEqual([field('tags').kind, field('tags').constraints], ['array', ['at most 3 items']]);
     assert.equal(field('address').kind, 'object');
     const contact = field('contact');
     assert.equal(contact.kind, 'choice');
-    assert.deepEqual(contact.options?.map((o) => o.label), ['Email', 'kind: phone'], 'titles, else the discriminator');
+    assert.deepEqual(
+      contact.options?.map((o) => o.label),
+      ['Email', 'kind: phone'],
+      'titles, else the discriminator',
+    );
     assert.deepEqual([field('maybe').kind, field('maybe').nullable], ['string', true]);
-    assert.deepEqual(field('either').options?.map((o) => o.label), ['string', 'number']);
+    assert.deepEqual(
+      field('either').options?.map((o) => o.label),
+      ['string', 'number'],
+    );
     assert.equal(field('map').kind, 'json', 'a map is edited as JSON');
     assert.equal(field('ref').kind, 'object');
-    assert.deepEqual(objectProperties(field('ref')).map((p) => p.name), ['x', 'y']);
+    assert.deepEqual(
+      objectProperties(field('ref')).map((p) => p.name),
+      ['x', 'y'],
+    );
     const composed = field('composed');
     assert.equal(composed.kind, 'object');
-    assert.deepEqual(objectProperties(composed).map((p) => [p.name, p.required]), [['a', true], ['b', false]]);
+    assert.deepEqual(
+      objectProperties(composed).map((p) => [p.name, p.required]),
+      [
+        ['a', true],
+        ['b', false],
+      ],
+    );
   });
 
   it('starts from defaults: required objects created, required booleans false, optional fields left out', () => {
@@ -83,7 +128,13 @@ describe('webview/schemaForm', () => {
     assert.equal(newItemValue({ type: 'integer', minimum: 5 }, schema), 5);
     assert.equal(newItemValue({ enum: ['a', 'b'] }, schema), 'a');
     assert.deepEqual(newItemValue(field('contact').options![1].schema, schema), { kind: 'phone' });
-    assert.deepEqual(itemSchema(describeField({ type: 'array', prefixItems: [{ type: 'string' }], items: { type: 'number' } }, {}, 'x', true), 3), { type: 'number' });
+    assert.deepEqual(
+      itemSchema(
+        describeField({ type: 'array', prefixItems: [{ type: 'string' }], items: { type: 'number' } }, {}, 'x', true),
+        3,
+      ),
+      { type: 'number' },
+    );
   });
 
   it('matches a value to its oneOf option, also while it is half filled', () => {

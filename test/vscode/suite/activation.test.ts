@@ -15,7 +15,9 @@ describe('activation', () => {
 
   it('registers every command that package.json contributes, and no other mcpLens command', async () => {
     await activateExtension();
-    const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot(), 'package.json'), 'utf8')) as { contributes: { commands: Array<{ command: string }> } };
+    const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot(), 'package.json'), 'utf8')) as {
+      contributes: { commands: Array<{ command: string }> };
+    };
     const contributed = pkg.contributes.commands.map((c) => c.command).sort();
     // VS Code adds `mcpLens.connections.focus` and friends for the view itself; ours have one segment.
     const registered = (await vscode.commands.getCommands(true)).filter((c) => /^mcpLens\.[A-Za-z]+$/.test(c)).sort();
@@ -25,12 +27,26 @@ describe('activation', () => {
 
   it('contributes the view container, the Connections view and its welcome content', () => {
     const pkg = vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON as {
-      contributes: { viewsContainers: { activitybar: Array<{ id: string; title: string }> }; views: Record<string, Array<{ id: string; name: string }>>; viewsWelcome: Array<{ view: string; contents: string }> };
+      contributes: {
+        viewsContainers: { activitybar: Array<{ id: string; title: string }> };
+        views: Record<string, Array<{ id: string; name: string }>>;
+        viewsWelcome: Array<{ view: string; contents: string }>;
+      };
       activationEvents: string[];
     };
-    assert.deepEqual(pkg.contributes.viewsContainers.activitybar.map((c) => [c.id, c.title]), [['mcpLens', 'MCP Lens']]);
-    assert.deepEqual(pkg.contributes.views.mcpLens.map((v) => [v.id, v.name]), [['mcpLens.connections', 'Connections']]);
-    assert.ok(pkg.contributes.viewsWelcome.some((w) => w.view === 'mcpLens.connections' && w.contents.includes('(command:mcpLens.addConnection)')));
+    assert.deepEqual(
+      pkg.contributes.viewsContainers.activitybar.map((c) => [c.id, c.title]),
+      [['mcpLens', 'MCP Lens']],
+    );
+    assert.deepEqual(
+      pkg.contributes.views.mcpLens.map((v) => [v.id, v.name]),
+      [['mcpLens.connections', 'Connections']],
+    );
+    assert.ok(
+      pkg.contributes.viewsWelcome.some(
+        (w) => w.view === 'mcpLens.connections' && w.contents.includes('(command:mcpLens.addConnection)'),
+      ),
+    );
     assert.ok(!pkg.activationEvents.includes('*'));
   });
 

@@ -49,8 +49,17 @@ function stepResult(step: (typeof STEPS)[number]): FlowStepView {
     // As if an engine had recorded a secret unmasked: the debugger must mask it by name before keeping it.
     exchanges: [
       {
-        request: { method: 'POST', url: `http://127.0.0.1:1/token?state=${SECRET_STATE}`, headers: { authorization: `Bearer ${SECRET_TOKEN}`, 'content-type': 'application/json' }, body: `{"refresh_token":"${SECRET_TOKEN}"}` },
-        response: { status: 200, headers: { 'content-type': 'application/json' }, body: `{"access_token":"${SECRET_TOKEN}","token_type":"Bearer"}` },
+        request: {
+          method: 'POST',
+          url: `http://127.0.0.1:1/token?state=${SECRET_STATE}`,
+          headers: { authorization: `Bearer ${SECRET_TOKEN}`, 'content-type': 'application/json' },
+          body: `{"refresh_token":"${SECRET_TOKEN}"}`,
+        },
+        response: {
+          status: 200,
+          headers: { 'content-type': 'application/json' },
+          body: `{"access_token":"${SECRET_TOKEN}","token_type":"Bearer"}`,
+        },
         durationMs: 3,
       },
     ],
@@ -66,16 +75,32 @@ function standInAuth(): DebuggerAuth & { signals: AbortSignal[] } {
   const unused = () => Promise.reject(new Error('not used here'));
   return {
     signals,
-    debugSignIn: async (_connection: Connection, stepper: FlowStepper, signal: AbortSignal): Promise<AuthFlowOutcome> => {
+    debugSignIn: async (
+      _connection: Connection,
+      stepper: FlowStepper,
+      signal: AbortSignal,
+    ): Promise<AuthFlowOutcome> => {
       signals.push(signal);
       for (const step of STEPS) {
         await Promise.race([
           stepper.beforeStep(step),
-          new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true })),
+          new Promise((_, reject) =>
+            signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true }),
+          ),
         ]);
         stepper.afterStep(stepResult(step));
       }
-      return { token: { issuer: 'http://127.0.0.1:1', resource: 'http://127.0.0.1:1/mcp', clientId: 'c', scopes: [], obtainedAt: Date.now(), hasRefreshToken: false }, initialize: {} };
+      return {
+        token: {
+          issuer: 'http://127.0.0.1:1',
+          resource: 'http://127.0.0.1:1/mcp',
+          clientId: 'c',
+          scopes: [],
+          obtainedAt: Date.now(),
+          hasRefreshToken: false,
+        },
+        initialize: {},
+      };
     },
     vault: unused,
     refreshNow: unused,
@@ -85,7 +110,11 @@ function standInAuth(): DebuggerAuth & { signals: AbortSignal[] } {
   } as DebuggerAuth & { signals: AbortSignal[] };
 }
 
-const connection = (id: string) => ({ id, config: { id, name: `Server ${id}`, transport: 'streamable-http', url: 'http://127.0.0.1:1/mcp' } }) as unknown as Connection;
+const connection = (id: string) =>
+  ({
+    id,
+    config: { id, name: `Server ${id}`, transport: 'streamable-http', url: 'http://127.0.0.1:1/mcp' },
+  }) as unknown as Connection;
 
 describe('Sign-in debugger host (AuthDebugger)', () => {
   let memento: MemoryMemento;
@@ -107,7 +136,10 @@ describe('Sign-in debugger host (AuthDebugger)', () => {
     return new Promise((resolve, reject) => {
       const now = debug.trace(id);
       if (now && ok(now)) return resolve(now);
-      const timer = setTimeout(() => reject(new Error(`timed out; last state ${JSON.stringify(debug.trace(id)?.state)}`)), 5000);
+      const timer = setTimeout(
+        () => reject(new Error(`timed out; last state ${JSON.stringify(debug.trace(id)?.state)}`)),
+        5000,
+      );
       const sub = debug.onDidChangeTrace(({ connectionId, trace }) => {
         if (connectionId === id && ok(trace)) {
           clearTimeout(timer);
@@ -127,11 +159,17 @@ describe('Sign-in debugger host (AuthDebugger)', () => {
 
     debug.next('a');
     t = await until('a', (x) => x.state === 'paused' && x.next?.id === 'token');
-    assert.deepEqual(t.steps.map((s) => s.id), ['challenge']);
+    assert.deepEqual(
+      t.steps.map((s) => s.id),
+      ['challenge'],
+    );
 
     debug.continueRun('a');
     t = await until('a', (x) => x.state === 'succeeded');
-    assert.deepEqual(t.steps.map((s) => s.id), ['challenge', 'token', 'initialize']);
+    assert.deepEqual(
+      t.steps.map((s) => s.id),
+      ['challenge', 'token', 'initialize'],
+    );
     assert.equal(t.mode, 'run', 'Continue switched the run to straight through');
     assert.ok(t.finishedAt && t.finishedAt >= t.startedAt);
 

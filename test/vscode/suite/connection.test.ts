@@ -16,7 +16,10 @@ describe('a stdio connection to server-everything', function () {
   before(async () => {
     api = await activateExtension();
     const { command, args } = everythingStdio();
-    const connection = await api.addConnection({ name: 'everything (suite)', transport: 'stdio', command, args, env: { MCP_LENS_SUITE_MARKER: marker } }, 'workspace');
+    const connection = await api.addConnection(
+      { name: 'everything (suite)', transport: 'stdio', command, args, env: { MCP_LENS_SUITE_MARKER: marker } },
+      'workspace',
+    );
     id = connection.id;
   });
 
@@ -30,7 +33,10 @@ describe('a stdio connection to server-everything', function () {
     assert.ok(connection);
     assert.equal(connection.status.state, 'connected', connection.status.message);
     assert.equal(connection.activeTransport, 'stdio');
-    assert.ok(connection.tools.some((t) => t.name === 'echo'), `tools: ${connection.tools.map((t) => t.name).join(', ')}`);
+    assert.ok(
+      connection.tools.some((t) => t.name === 'echo'),
+      `tools: ${connection.tools.map((t) => t.name).join(', ')}`,
+    );
   });
 
   it('shows the connection, its groups with counts and its tools in the tree', async () => {
@@ -77,20 +83,28 @@ describe('a stdio connection to server-everything', function () {
       assert.deepEqual(api.tree.getChildren(node), []);
       await vscode.commands.executeCommand('mcpLens.connect', id);
       assert.equal(connection.status.state, 'connected');
-      assert.ok(changes.some((c) => c?.kind === 'connection' && c.connectionId === id), 'the connection node was refreshed');
+      assert.ok(
+        changes.some((c) => c?.kind === 'connection' && c.connectionId === id),
+        'the connection node was refreshed',
+      );
     } finally {
       sub.dispose();
     }
   });
 
   it('calls echo through the Call Tool command and opens the result as a read-only JSON document', async () => {
-    const result = await vscode.commands.executeCommand<CallToolResult>('mcpLens.callTool', id, 'echo', { message: 'hello from the suite' });
+    const result = await vscode.commands.executeCommand<CallToolResult>('mcpLens.callTool', id, 'echo', {
+      message: 'hello from the suite',
+    });
     assert.ok(result, 'the command returned the result');
     assert.equal(result.isError ?? false, false);
     const text = result.content.map((c) => (c.type === 'text' ? c.text : '')).join('');
     assert.match(text, /hello from the suite/);
 
-    const editor = await waitFor('the result editor', () => vscode.window.activeTextEditor?.document.uri.scheme === RESULT_SCHEME && vscode.window.activeTextEditor);
+    const editor = await waitFor(
+      'the result editor',
+      () => vscode.window.activeTextEditor?.document.uri.scheme === RESULT_SCHEME && vscode.window.activeTextEditor,
+    );
     const doc = editor.document;
     assert.equal(doc.languageId, 'json');
     const shown = JSON.parse(doc.getText()) as { tool: string; arguments: unknown; result: CallToolResult };
@@ -134,9 +148,20 @@ describe('a stdio connection to server-everything', function () {
   it('removes the connection and ends its process', async () => {
     const connection = api.manager.get(id)!;
     const linux = process.platform === 'linux';
-    if (linux) assert.ok(pidsWithEnv('MCP_LENS_SUITE_MARKER', marker).length > 0, 'the server process runs with the configured environment');
+    if (linux) {
+      assert.ok(
+        pidsWithEnv('MCP_LENS_SUITE_MARKER', marker).length > 0,
+        'the server process runs with the configured environment',
+      );
+    }
     await api.removeConnection(id);
-    if (linux) await waitFor('the server process to exit', () => pidsWithEnv('MCP_LENS_SUITE_MARKER', marker).length === 0, 10000);
+    if (linux) {
+      await waitFor(
+        'the server process to exit',
+        () => pidsWithEnv('MCP_LENS_SUITE_MARKER', marker).length === 0,
+        10000,
+      );
+    }
     assert.equal(api.manager.get(id), undefined);
     assert.equal(api.store.get(id), undefined);
     assert.equal(connection.status.state, 'disconnected');

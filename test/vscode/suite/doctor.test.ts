@@ -13,8 +13,9 @@ describe('Diagnose Connection', () => {
     await activateExtension();
     // A protected MCP endpoint with a defect the doctor must name: its 401 has no WWW-Authenticate.
     server = http.createServer((req, res) => {
-      if (req.url?.startsWith('/mcp')) res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":"unauthorized"}');
-      else res.writeHead(404).end();
+      if (req.url?.startsWith('/mcp')) {
+        res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":"unauthorized"}');
+      } else res.writeHead(404).end();
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`;
@@ -26,7 +27,8 @@ describe('Diagnose Connection', () => {
   });
 
   it('runs the checks on a URL and opens the Markdown report, read-only, naming the defect and the fix', async () => {
-    const result = (await vscode.commands.executeCommand('mcpLens.diagnoseConnection', url)) as DoctorCommandResult | undefined;
+    const result = (await vscode.commands.executeCommand('mcpLens.diagnoseConnection', url)) as
+      DoctorCommandResult | undefined;
     assert.ok(result, 'the command returns the report');
     const challenge = result.report.checks.find((c) => c.id === 'challenge');
     assert.equal(challenge?.status, 'fail');

@@ -28,7 +28,9 @@ export async function run(): Promise<void> {
     mocha.suite.emit(Mocha.Suite.constants.EVENT_FILE_POST_REQUIRE, globalThis, file, mocha);
   }
   const { passes, failures } = await new Promise<{ passes: number; failures: number }>((resolve) => {
-    const runner = mocha.run(() => resolve({ passes: runner.stats?.passes ?? 0, failures: runner.stats?.failures ?? 0 }));
+    const runner = mocha.run(() =>
+      resolve({ passes: runner.stats?.passes ?? 0, failures: runner.stats?.failures ?? 0 }),
+    );
   });
   // scripts/test-vscode.mjs and CI read this line to count the tests.
   console.log(`vscode: ${passes} passed, ${failures} failed`);

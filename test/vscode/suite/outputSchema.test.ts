@@ -16,7 +16,13 @@ describe('the Call Tool command with a result that breaks its outputSchema', fun
     api = await activateExtension();
     // Our fixture (low-level SDK Server) sends structuredContent that breaks the tool's own outputSchema.
     const connection = await api.addConnection(
-      { name: 'output schema (suite)', transport: 'stdio', command: 'node', args: ['--import', 'tsx', path.join(repoRoot(), 'test/fixtures/outputSchemaStdioServer.ts')], cwd: repoRoot() },
+      {
+        name: 'output schema (suite)',
+        transport: 'stdio',
+        command: 'node',
+        args: ['--import', 'tsx', path.join(repoRoot(), 'test/fixtures/outputSchemaStdioServer.ts')],
+        cwd: repoRoot(),
+      },
       'workspace',
     );
     id = connection.id;
@@ -28,17 +34,33 @@ describe('the Call Tool command with a result that breaks its outputSchema', fun
   });
 
   it('returns the result and opens it with the verdict and each validation error', async () => {
-    const result = await vscode.commands.executeCommand<CallToolResult & { outputSchemaCheck?: OutputSchemaCheck }>('mcpLens.callTool', id, 'weather_bad', {});
+    const result = await vscode.commands.executeCommand<CallToolResult & { outputSchemaCheck?: OutputSchemaCheck }>(
+      'mcpLens.callTool',
+      id,
+      'weather_bad',
+      {},
+    );
     assert.ok(result, 'the result is returned, not hidden behind an error');
     assert.deepEqual(result.structuredContent, { temperature: 'hot', humidity: 90 });
     assert.equal(result.outputSchemaCheck?.status, 'invalid');
 
-    const editor = await waitFor('the result editor', () => vscode.window.activeTextEditor?.document.uri.scheme === RESULT_SCHEME && vscode.window.activeTextEditor);
-    const shown = JSON.parse(editor.document.getText()) as { tool: string; outputSchemaCheck: OutputSchemaCheck; result: CallToolResult };
+    const editor = await waitFor(
+      'the result editor',
+      () => vscode.window.activeTextEditor?.document.uri.scheme === RESULT_SCHEME && vscode.window.activeTextEditor,
+    );
+    const shown = JSON.parse(editor.document.getText()) as {
+      tool: string;
+      outputSchemaCheck: OutputSchemaCheck;
+      result: CallToolResult;
+    };
     assert.equal(shown.tool, 'weather_bad');
     assert.equal(shown.outputSchemaCheck.ok, false);
     assert.match(shown.outputSchemaCheck.message, /does not match the tool's outputSchema \(3 errors\)/);
-    assert.deepEqual(shown.outputSchemaCheck.errors.map((e) => e.path).sort(), ['/conditions', '/humidity', '/temperature']);
+    assert.deepEqual(shown.outputSchemaCheck.errors.map((e) => e.path).sort(), [
+      '/conditions',
+      '/humidity',
+      '/temperature',
+    ]);
     assert.deepEqual(shown.result, result);
   });
 });

@@ -23,14 +23,23 @@ describe('OAuth sign-in and the request timeout', function () {
 
   before(async () => {
     api = await activateExtension();
-    server = await startSimpleAuthServer({ githubClientId: 'suite-client', githubClientSecret: 'suite-secret', autoApprove: true });
+    server = await startSimpleAuthServer({
+      githubClientId: 'suite-client',
+      githubClientSecret: 'suite-secret',
+      autoApprove: true,
+    });
     server.github.standIn!.autoApproveDelayMs = CONSENT_DELAY_MS;
     await settings().update('requestTimeoutSeconds', 1, vscode.ConfigurationTarget.Global);
     // Without tokens the background connect stops at "auth-required" and opens no browser.
-    const error = await api.addConnection({ id, name: 'simple-auth (slow sign-in)', transport: 'streamable-http', url: server.mcpUrl }, 'workspace').then(
-      () => undefined,
-      (e: unknown) => e as Error,
-    );
+    const error = await api
+      .addConnection(
+        { id, name: 'simple-auth (slow sign-in)', transport: 'streamable-http', url: server.mcpUrl },
+        'workspace',
+      )
+      .then(
+        () => undefined,
+        (e: unknown) => e as Error,
+      );
     assert.ok(error, 'the first connect needs a sign-in');
     assert.equal(api.manager.get(id)?.status.state, 'auth-required', api.manager.get(id)?.status.message);
   });
@@ -39,7 +48,9 @@ describe('OAuth sign-in and the request timeout', function () {
     await settings().update('requestTimeoutSeconds', undefined, vscode.ConfigurationTarget.Global);
     await settings().update('oauth.signInTimeoutSeconds', undefined, vscode.ConfigurationTarget.Global);
     const connection = api?.manager.get(id);
-    if (connection && connection.config.transport !== 'stdio') await api.auth.signOut(connection.config).catch(() => undefined);
+    if (connection && connection.config.transport !== 'stdio') {
+      await api.auth.signOut(connection.config).catch(() => undefined);
+    }
     if (connection) await api.removeConnection(id);
     await server?.close();
   });
@@ -51,7 +62,10 @@ describe('OAuth sign-in and the request timeout', function () {
     const elapsedMs = Date.now() - started;
     assert.equal(connection.status.state, 'connected', connection.status.message);
     assert.notEqual(signedIn, false);
-    assert.ok(elapsedMs >= CONSENT_DELAY_MS, `the consent took its ${CONSENT_DELAY_MS} ms (sign-in took ${elapsedMs} ms)`);
+    assert.ok(
+      elapsedMs >= CONSENT_DELAY_MS,
+      `the consent took its ${CONSENT_DELAY_MS} ms (sign-in took ${elapsedMs} ms)`,
+    );
     assert.equal(server.stats.count({ path: '/authorize' }), 1);
     assert.ok(connection.tools.some((t) => t.name === 'get_user_profile'));
     const result = (await connection.callTool('get_user_profile', {})) as CallToolResult;
@@ -65,7 +79,10 @@ describe('OAuth sign-in and the request timeout', function () {
     await settings().update('oauth.signInTimeoutSeconds', 10, vscode.ConfigurationTarget.Global);
     server.github.standIn!.autoApproveDelayMs = 12_000;
     await assert.rejects(api.auth.signIn(connection), (e: Error) => {
-      assert.match(e.message, /^The sign-in to http:\/\/127\.0\.0\.1:\d+\/mcp timed out after 10 s\. .*mcpLens\.oauth\.signInTimeoutSeconds/);
+      assert.match(
+        e.message,
+        /^The sign-in to http:\/\/127\.0\.0\.1:\d+\/mcp timed out after 10 s\. .*mcpLens\.oauth\.signInTimeoutSeconds/,
+      );
       assert.doesNotMatch(e.message, /server did not|did not answer/);
       return true;
     });

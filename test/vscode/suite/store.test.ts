@@ -25,7 +25,10 @@ describe('connection configs', function () {
       secretHeaders: ['Authorization'],
     };
     await api.store.save(userConfig, 'user', { Authorization: secret });
-    await api.store.save({ id: 'suite-ws-stdio', name: 'suite workspace stdio', transport: 'stdio', command: 'node', args: ['-e', '0'] }, 'workspace');
+    await api.store.save(
+      { id: 'suite-ws-stdio', name: 'suite workspace stdio', transport: 'stdio', command: 'node', args: ['-e', '0'] },
+      'workspace',
+    );
     try {
       const reopened = api.reopenStore();
       const user = reopened.get('suite-user-http');
@@ -52,14 +55,25 @@ describe('connection configs', function () {
     const config = vscode.workspace.getConfiguration('mcpLens');
     await config.update(
       'connections',
-      [{ name: 'from settings', transport: 'streamable-http', url: 'http://127.0.0.1:9/mcp', headers: { Authorization: 'Bearer nope', 'X-Team': 'lens' } }],
+      [
+        {
+          name: 'from settings',
+          transport: 'streamable-http',
+          url: 'http://127.0.0.1:9/mcp',
+          headers: { Authorization: 'Bearer nope', 'X-Team': 'lens' },
+        },
+      ],
       vscode.ConfigurationTarget.Workspace,
     );
     try {
-      const stored = await waitFor('the settings connection', () => api.store.list().find((c) => c.config.name === 'from settings'));
+      const stored = await waitFor('the settings connection', () =>
+        api.store.list().find((c) => c.config.name === 'from settings'),
+      );
       assert.equal(stored.scope, 'settings');
       assert.deepEqual((stored.config as HttpConnectionConfig).headers, { 'X-Team': 'lens' });
-      const node = await waitFor('its tree node', () => api.tree.getChildren().find((n) => n.connectionId === stored.config.id));
+      const node = await waitFor('its tree node', () =>
+        api.tree.getChildren().find((n) => n.connectionId === stored.config.id),
+      );
       const item = api.tree.getTreeItem(node);
       assert.match(String(item.contextValue), /^connection\.[a-z-]+\.settings\.(http|stdio)$/);
       assert.match(String(item.description), /settings/);
@@ -67,7 +81,10 @@ describe('connection configs', function () {
     } finally {
       await config.update('connections', undefined, vscode.ConfigurationTarget.Workspace);
     }
-    await waitFor('the settings connection to go', () => !api.manager.list().some((c) => c.config.name === 'from settings'));
+    await waitFor(
+      'the settings connection to go',
+      () => !api.manager.list().some((c) => c.config.name === 'from settings'),
+    );
   });
 
   it('escapes server text in tooltips (no HTML, no command links)', () => {

@@ -17,7 +17,12 @@ export const checkAuthorizationServer: Check = async (ctx) => {
   try {
     assertSecureUrl(issuer, 'authorization server');
   } catch (error) {
-    return { status: 'fail', summary: (error as Error).message, fix: 'Use an https issuer for the authorization server.', spec: 'OAuth 2.1 §1.5; RFC 8414 §2' };
+    return {
+      status: 'fail',
+      summary: (error as Error).message,
+      fix: 'Use an https issuer for the authorization server.',
+      spec: 'OAuth 2.1 §1.5; RFC 8414 §2',
+    };
   }
   const tried: string[] = [];
   const answered: AsMetadataFound[] = [];
@@ -27,11 +32,19 @@ export const checkAuthorizationServer: Check = async (ctx) => {
     const status = sent.response.status;
     const raw = status === 200 ? bodyObject(sent.text) : undefined;
     const label = type === 'oauth' ? 'RFC 8414' : 'OpenID Connect Discovery';
-    tried.push(`GET ${url.href} (${label}) → HTTP ${status}${status === 200 && !raw ? ' (not a JSON object)' : ''}${raw ? `, issuer "${clip(String(raw.issuer ?? ''), 120)}"` : ''}`);
+    tried.push(
+      `GET ${url.href} (${label}) → HTTP ${status}${status === 200 && !raw ? ' (not a JSON object)' : ''}${raw ? `, issuer "${clip(String(raw.issuer ?? ''), 120)}"` : ''}`,
+    );
     if (raw) answered.push({ url: url.href, type, record: raw });
     else if (answered.length === 0) missedBefore++;
     if (!raw && status >= 500 && answered.length === 0) {
-      return { status: 'fail', summary: `HTTP ${status} from ${url.href}; clients stop at a server error.`, details: tried, fix: 'Fix the server error of the metadata endpoint.', spec: 'RFC 8414 §3.2' };
+      return {
+        status: 'fail',
+        summary: `HTTP ${status} from ${url.href}; clients stop at a server error.`,
+        details: tried,
+        fix: 'Fix the server error of the metadata endpoint.',
+        spec: 'RFC 8414 §3.2',
+      };
     }
   }
   if (answered.length === 0) {
@@ -57,7 +70,8 @@ export const checkAuthorizationServer: Check = async (ctx) => {
   const variant = chosen.type === 'oauth' ? 'RFC 8414' : 'OpenID Connect Discovery';
   tried.push(`Clients use the first answer: ${chosen.url}.`);
   const advertised = typeof chosen.record.issuer === 'string' ? chosen.record.issuer : undefined;
-  const issuerOk = advertised !== undefined && (legacy ? sameOrigin(advertised, issuer) : issuersEqual(advertised, issuer));
+  const issuerOk =
+    advertised !== undefined && (legacy ? sameOrigin(advertised, issuer) : issuersEqual(advertised, issuer));
   if (!issuerOk) {
     return {
       found,
@@ -89,22 +103,37 @@ export const checkAuthorizationServer: Check = async (ctx) => {
     for (const field of ['token_endpoint', 'registration_endpoint', 'revocation_endpoint', 'introspection_endpoint']) {
       const value = chosen.record[field];
       if (value === undefined) continue;
-      if (typeof value !== 'string') throw new OAuthFlowError('discovery-failed', `The ${field} in the metadata is not a string.`);
+      if (typeof value !== 'string') {
+        throw new OAuthFlowError('discovery-failed', `The ${field} in the metadata is not a string.`);
+      }
       assertSecureUrl(value, field.replace(/_/g, ' '));
     }
   } catch (error) {
-    return { found, status: 'fail', summary: (error as Error).message, details: tried, fix: 'Serve every OAuth endpoint over https (plain http only on loopback).', spec: 'OAuth 2.1 §1.5; RFC 9700 §2.6' };
+    return {
+      found,
+      status: 'fail',
+      summary: (error as Error).message,
+      details: tried,
+      fix: 'Serve every OAuth endpoint over https (plain http only on loopback).',
+      spec: 'OAuth 2.1 §1.5; RFC 9700 §2.6',
+    };
   }
   for (const other of answered.slice(1)) {
     const iss = typeof other.record.issuer === 'string' ? other.record.issuer : '';
-    if (!issuersEqual(iss, advertised)) tried.push(`Note: ${other.url} names another issuer ("${clip(iss)}"); clients that stop at the first answer never see it.`);
+    if (!issuersEqual(iss, advertised)) {
+      tried.push(
+        `Note: ${other.url} names another issuer ("${clip(iss)}"); clients that stop at the first answer never see it.`,
+      );
+    }
   }
   const spec =
     chosen.type === 'oauth'
       ? 'RFC 8414 §3, §3.3; MCP 2025-06-18 Authorization §2.3.2'
       : 'OpenID Connect Discovery 1.0 §4; MCP 2025-11-25 Authorization "Authorization Server Metadata Discovery"';
   if (chosen.type === 'oidc') {
-    tried.push('Valid: MCP 2025-11-25 clients try OpenID Connect Discovery after RFC 8414. Clients written for 2025-06-18 only try RFC 8414.');
+    tried.push(
+      'Valid: MCP 2025-11-25 clients try OpenID Connect Discovery after RFC 8414. Clients written for 2025-06-18 only try RFC 8414.',
+    );
   }
   return {
     found,
@@ -122,7 +151,8 @@ export const checkPkce: Check = async (ctx) => {
   if (!methods) {
     return {
       status: 'fail',
-      summary: 'code_challenge_methods_supported is absent: PKCE support is unknown, and MCP clients must refuse to proceed.',
+      summary:
+        'code_challenge_methods_supported is absent: PKCE support is unknown, and MCP clients must refuse to proceed.',
       fix: 'Advertise `"code_challenge_methods_supported": ["S256"]` in the authorization server metadata (and enforce PKCE).',
       spec,
     };
@@ -148,10 +178,14 @@ export const checkTokenEndpointAuth: Check = async (ctx) => {
   const listed = stringList(ctx.found.asMetadata!.record.token_endpoint_auth_methods_supported);
   // RFC 8414 §2: when omitted, the default is client_secret_basic.
   const methods = listed ?? ['client_secret_basic'];
-  const details = [`token_endpoint_auth_methods_supported: ${listed ? listed.map((m) => clip(m, 40)).join(', ') || '(empty)' : '(absent: client_secret_basic by default)'}`];
+  const details = [
+    `token_endpoint_auth_methods_supported: ${listed ? listed.map((m) => clip(m, 40)).join(', ') || '(empty)' : '(absent: client_secret_basic by default)'}`,
+  ];
   const spec = 'RFC 8414 §2; RFC 7591 §2; OAuth 2.1 §2.4';
   if (ctx.found.registration?.tokenEndpointAuthMethod) {
-    details.push(`The probe registration was given token_endpoint_auth_method "${clip(ctx.found.registration.tokenEndpointAuthMethod, 40)}"${ctx.found.registration.clientSecretIssued ? ' and a client secret' : ''}.`);
+    details.push(
+      `The probe registration was given token_endpoint_auth_method "${clip(ctx.found.registration.tokenEndpointAuthMethod, 40)}"${ctx.found.registration.clientSecretIssued ? ' and a client secret' : ''}.`,
+    );
     if (!methods.includes(ctx.found.registration.tokenEndpointAuthMethod)) {
       return {
         status: 'warn',
@@ -162,11 +196,32 @@ export const checkTokenEndpointAuth: Check = async (ctx) => {
       };
     }
   }
-  if (methods.includes('none')) return { status: 'pass', summary: `Public clients supported ("none")${methods.length > 1 ? `; also ${methods.filter((m) => m !== 'none').map((m) => clip(m, 40)).join(', ')}` : ''}.`, details, spec };
+  if (methods.includes('none')) {
+    return {
+      status: 'pass',
+      summary: `Public clients supported ("none")${
+        methods.length > 1
+          ? `; also ${methods
+              .filter((m) => m !== 'none')
+              .map((m) => clip(m, 40))
+              .join(', ')}`
+          : ''
+      }.`,
+      details,
+      spec,
+    };
+  }
   const secretMethods = methods.filter((m) => m === 'client_secret_basic' || m === 'client_secret_post');
-  const registrationGivesSecret = ctx.found.registration?.clientSecretIssued === true || (ctx.found.registration === undefined && typeof ctx.found.asMetadata!.record.registration_endpoint === 'string');
+  const registrationGivesSecret =
+    ctx.found.registration?.clientSecretIssued === true ||
+    (ctx.found.registration === undefined && typeof ctx.found.asMetadata!.record.registration_endpoint === 'string');
   if (secretMethods.length && registrationGivesSecret) {
-    return { status: 'pass', summary: `Clients authenticate with ${secretMethods.join(' or ')}, using the secret from registration.`, details, spec };
+    return {
+      status: 'pass',
+      summary: `Clients authenticate with ${secretMethods.join(' or ')}, using the secret from registration.`,
+      details,
+      spec,
+    };
   }
   return {
     status: 'warn',
@@ -184,19 +239,27 @@ export const checkRefresh: Check = async (ctx) => {
   if (!grants) {
     return {
       status: 'warn',
-      summary: 'grant_types_supported is absent, which means authorization_code and implicit only (RFC 8414 §2): no refresh tokens, users sign in again when a token expires.',
+      summary:
+        'grant_types_supported is absent, which means authorization_code and implicit only (RFC 8414 §2): no refresh tokens, users sign in again when a token expires.',
       fix: 'Issue refresh tokens and advertise `"grant_types_supported": ["authorization_code", "refresh_token"]`.',
       spec,
     };
   }
   const details = [`grant_types_supported: ${grants.map((g) => clip(g, 60)).join(', ')}`];
   if (!grants.includes('authorization_code')) {
-    return { status: 'fail', summary: 'authorization_code is not among the grant types: MCP clients cannot sign in.', details, fix: 'Support the authorization code grant with PKCE.', spec: 'MCP 2025-06-18 Authorization §2.5; OAuth 2.1 §4.1' };
+    return {
+      status: 'fail',
+      summary: 'authorization_code is not among the grant types: MCP clients cannot sign in.',
+      details,
+      fix: 'Support the authorization code grant with PKCE.',
+      spec: 'MCP 2025-06-18 Authorization §2.5; OAuth 2.1 §4.1',
+    };
   }
   if (!grants.includes('refresh_token')) {
     return {
       status: 'warn',
-      summary: 'refresh_token is not a supported grant type: users must sign in again whenever an access token expires.',
+      summary:
+        'refresh_token is not a supported grant type: users must sign in again whenever an access token expires.',
       details,
       fix: 'Issue refresh tokens (rotated for public clients) and list "refresh_token" in grant_types_supported.',
       spec,

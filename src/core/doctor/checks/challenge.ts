@@ -29,9 +29,15 @@ export const checkChallenge: Check = async (ctx) => {
   }
   const challenge = parseBearerChallenge(header);
   const details = [`WWW-Authenticate: ${clip(header, 400)}`];
-  if (challenge.scope) details.push(`scope: ${clip(challenge.scope)} (clients request it; MCP 2025-11-25 Authorization "Scope Selection Strategy")`);
+  if (challenge.scope) {
+    details.push(
+      `scope: ${clip(challenge.scope)} (clients request it; MCP 2025-11-25 Authorization "Scope Selection Strategy")`,
+    );
+  }
   if (challenge.error) {
-    details.push(`error="${clip(challenge.error, 60)}" on a request without a token (RFC 6750 §3.1 says the error code SHOULD be omitted then; harmless, and what the MCP SDK sends).`);
+    details.push(
+      `error="${clip(challenge.error, 60)}" on a request without a token (RFC 6750 §3.1 says the error code SHOULD be omitted then; harmless, and what the MCP SDK sends).`,
+    );
   }
   if (challenge.resourceMetadataUrl) {
     try {
@@ -45,8 +51,21 @@ export const checkChallenge: Check = async (ctx) => {
         spec: 'RFC 9728 §5.1; OAuth 2.1 §1.5',
       };
     }
-    return { found: { challengeUrl: challenge.resourceMetadataUrl }, status: 'pass', summary: `Bearer challenge with resource_metadata="${clip(challenge.resourceMetadataUrl)}"${challenge.scope ? ` and scope="${clip(challenge.scope, 80)}"` : ''}.`, details, spec };
+    return {
+      found: { challengeUrl: challenge.resourceMetadataUrl },
+      status: 'pass',
+      summary: `Bearer challenge with resource_metadata="${clip(challenge.resourceMetadataUrl)}"${challenge.scope ? ` and scope="${clip(challenge.scope, 80)}"` : ''}.`,
+      details,
+      spec,
+    };
   }
-  details.push('No resource_metadata parameter: clients fall back to the well-known URLs (MCP 2025-11-25 Authorization "Protected Resource Metadata Discovery Requirements"). Clients written for 2025-06-18 expect it.');
-  return { status: 'pass', summary: `Bearer challenge without resource_metadata${challenge.scope ? `, scope="${clip(challenge.scope, 80)}"` : ''}.`, details, spec };
+  details.push(
+    'No resource_metadata parameter: clients fall back to the well-known URLs (MCP 2025-11-25 Authorization "Protected Resource Metadata Discovery Requirements"). Clients written for 2025-06-18 expect it.',
+  );
+  return {
+    status: 'pass',
+    summary: `Bearer challenge without resource_metadata${challenge.scope ? `, scope="${clip(challenge.scope, 80)}"` : ''}.`,
+    details,
+    spec,
+  };
 };

@@ -78,7 +78,11 @@ export interface CheckContext {
   /** What the earlier checks found. */
   readonly found: Readonly<Findings>;
   /** Sends a request and records the exchange under the running check. */
-  send(url: string, init: RequestInit & { headers?: Record<string, string> }, opts?: { stream?: boolean }): Promise<SentResponse>;
+  send(
+    url: string,
+    init: RequestInit & { headers?: Record<string, string> },
+    opts?: { stream?: boolean },
+  ): Promise<SentResponse>;
   /** The connection's own headers, plus `extra`. */
   mcpHeaders(extra?: Record<string, string>): Record<string, string>;
 }

@@ -17,7 +17,11 @@ export const checkInvalidToken: Check = async (ctx) => {
   if (status >= 200 && status < 300) {
     await closeStream(sent);
     const session = sent.response.headers.get('mcp-session-id');
-    if (session) await ctx.send(resource, { method: 'DELETE', headers: ctx.mcpHeaders({ ...auth, 'Mcp-Session-Id': session }) }).catch(() => undefined);
+    if (session) {
+      await ctx
+        .send(resource, { method: 'DELETE', headers: ctx.mcpHeaders({ ...auth, 'Mcp-Session-Id': session }) })
+        .catch(() => undefined);
+    }
     return {
       status: 'fail',
       summary: `The server accepted a made-up token (${what}).`,
@@ -31,7 +35,12 @@ export const checkInvalidToken: Check = async (ctx) => {
   if (status === 401) {
     if (!header || !/(^|,)\s*Bearer\b/i.test(header)) {
       if (ctx.found.challengeMissing) {
-        return { status: 'pass', summary: 'HTTP 401 for an unknown token (the missing Bearer challenge is reported by check 7).', details, spec };
+        return {
+          status: 'pass',
+          summary: 'HTTP 401 for an unknown token (the missing Bearer challenge is reported by check 7).',
+          details,
+          spec,
+        };
       }
       return {
         status: 'fail',

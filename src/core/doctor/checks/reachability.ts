@@ -41,7 +41,9 @@ export const checkDnsTcp: Check = async (ctx) => {
     return {
       stop: 'Skipped: no TCP connection.',
       status: 'fail',
-      summary: refused ? `Nothing accepts connections on port ${port} (connection refused).` : `No TCP connection to port ${port}.`,
+      summary: refused
+        ? `Nothing accepts connections on port ${port} (connection refused).`
+        : `No TCP connection to port ${port}.`,
       details: errors,
       fix: refused
         ? `Start the server, or check the port: it must listen on ${bareHost(url)}:${port}.`
@@ -71,9 +73,19 @@ export const checkTls: Check = async (ctx) => {
       };
     }
     if (tls.protocol === 'TLSv1' || tls.protocol === 'TLSv1.1') {
-      return { status: 'fail', summary: `${tls.protocol} is deprecated.`, details, fix: 'Enable TLS 1.2 or 1.3 and disable TLS 1.0/1.1.', spec: 'RFC 8996' };
+      return {
+        status: 'fail',
+        summary: `${tls.protocol} is deprecated.`,
+        details,
+        fix: 'Enable TLS 1.2 or 1.3 and disable TLS 1.0/1.1.',
+        spec: 'RFC 8996',
+      };
     }
-    return { status: 'pass', summary: `${tls.protocol ?? 'TLS'} handshake with a trusted certificate for ${bareHost(url)}.`, details };
+    return {
+      status: 'pass',
+      summary: `${tls.protocol ?? 'TLS'} handshake with a trusted certificate for ${bareHost(url)}.`,
+      details,
+    };
   } catch (error) {
     return {
       stop: 'Skipped: no TLS handshake.',

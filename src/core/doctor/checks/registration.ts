@@ -7,17 +7,29 @@ import { bodyObject, clip } from './util.js';
 // ---- 11. registration options
 export const checkRegistration: Check = async (ctx) => {
   const record = ctx.found.asMetadata?.record;
-  const endpoint = record ? (typeof record.registration_endpoint === 'string' ? record.registration_endpoint : undefined) : new URL('/register', ctx.found.issuer!).href;
+  const endpoint = record
+    ? typeof record.registration_endpoint === 'string'
+      ? record.registration_endpoint
+      : undefined
+    : new URL('/register', ctx.found.issuer!).href;
   const cimd = record?.client_id_metadata_document_supported === true;
   const details: string[] = [
     `registration_endpoint: ${endpoint ? clip(endpoint) : '(none)'}${record ? '' : ' (2025-03-26 default)'}`,
     `client_id_metadata_document_supported: ${cimd ? 'true' : 'no'}`,
   ];
   if (!endpoint) {
-    if (cimd) return { status: 'pass', summary: 'Client ID Metadata Documents are supported (no dynamic registration).', details, spec: 'MCP 2025-11-25 Authorization "Client ID Metadata Documents"' };
+    if (cimd) {
+      return {
+        status: 'pass',
+        summary: 'Client ID Metadata Documents are supported (no dynamic registration).',
+        details,
+        spec: 'MCP 2025-11-25 Authorization "Client ID Metadata Documents"',
+      };
+    }
     return {
       status: 'warn',
-      summary: 'Neither dynamic client registration nor Client ID Metadata Documents: every user must pre-register a client and enter its id.',
+      summary:
+        'Neither dynamic client registration nor Client ID Metadata Documents: every user must pre-register a client and enter its id.',
       details,
       fix: 'Offer RFC 7591 dynamic client registration (registration_endpoint) or Client ID Metadata Documents (client_id_metadata_document_supported: true).',
       spec: 'MCP 2025-06-18 Authorization §2.4; MCP 2025-11-25 Authorization "Client Registration Approaches"',
@@ -26,10 +38,21 @@ export const checkRegistration: Check = async (ctx) => {
   try {
     assertSecureUrl(endpoint, 'registration endpoint');
   } catch (error) {
-    return { status: 'fail', summary: (error as Error).message, details, fix: 'Serve the registration endpoint over https.', spec: 'OAuth 2.1 §1.5' };
+    return {
+      status: 'fail',
+      summary: (error as Error).message,
+      details,
+      fix: 'Serve the registration endpoint over https.',
+      spec: 'OAuth 2.1 §1.5',
+    };
   }
   if (ctx.options.probeRegistration === false) {
-    return { status: 'pass', summary: `Dynamic client registration offered at ${clip(endpoint)} (not probed).`, details, spec: 'RFC 7591; MCP 2025-06-18 Authorization §2.4' };
+    return {
+      status: 'pass',
+      summary: `Dynamic client registration offered at ${clip(endpoint)} (not probed).`,
+      details,
+      spec: 'RFC 7591; MCP 2025-06-18 Authorization §2.4',
+    };
   }
   // A public native client with a loopback redirect, as desktop MCP clients register (RFC 8252 §7.3, §8.4).
   const port = 20000 + (randomBytes(2).readUInt16BE(0) % 40000);
@@ -52,7 +75,8 @@ export const checkRegistration: Check = async (ctx) => {
   if ((status === 200 || status === 201) && body && typeof body.client_id === 'string') {
     const registration = {
       accepted: true,
-      tokenEndpointAuthMethod: typeof body.token_endpoint_auth_method === 'string' ? body.token_endpoint_auth_method : undefined,
+      tokenEndpointAuthMethod:
+        typeof body.token_endpoint_auth_method === 'string' ? body.token_endpoint_auth_method : undefined,
       clientSecretIssued: typeof body.client_secret === 'string',
     };
     details.push('The probe registration stays on the server (its client id is not used).');

@@ -15,18 +15,39 @@ export const checkResourceMetadata: Check = async (ctx) => {
     try {
       assertSecureUrl(candidate, 'protected resource metadata URL');
     } catch (error) {
-      return { found: { prmUnusable: true }, status: 'fail', summary: (error as Error).message, details: tried, fix: 'Serve the protected resource metadata over https.', spec: 'RFC 9728 §3; OAuth 2.1 §1.5' };
+      return {
+        found: { prmUnusable: true },
+        status: 'fail',
+        summary: (error as Error).message,
+        details: tried,
+        fix: 'Serve the protected resource metadata over https.',
+        spec: 'RFC 9728 §3; OAuth 2.1 §1.5',
+      };
     }
     const sent = await ctx.send(candidate, { method: 'GET', headers: JSON_ACCEPT });
     const status = sent.response.status;
     tried.push(`GET ${candidate} → HTTP ${status}`);
     if (status >= 500) {
-      return { found: { prmUnusable: true }, status: 'fail', summary: `HTTP ${status} from ${candidate}.`, details: tried, fix: 'Fix the server error of the metadata endpoint.', spec: 'RFC 9728 §3.2' };
+      return {
+        found: { prmUnusable: true },
+        status: 'fail',
+        summary: `HTTP ${status} from ${candidate}.`,
+        details: tried,
+        fix: 'Fix the server error of the metadata endpoint.',
+        spec: 'RFC 9728 §3.2',
+      };
     }
     if (status !== 200) continue;
     const raw = bodyObject(sent.text);
     if (!raw) {
-      return { found: { prmUnusable: true }, status: 'fail', summary: `The document at ${candidate} is not a JSON object.`, details: tried, fix: 'Answer with a JSON object (Content-Type: application/json).', spec: 'RFC 9728 §3.2' };
+      return {
+        found: { prmUnusable: true },
+        status: 'fail',
+        summary: `The document at ${candidate} is not a JSON object.`,
+        details: tried,
+        fix: 'Answer with a JSON object (Content-Type: application/json).',
+        spec: 'RFC 9728 §3.2',
+      };
     }
     const parsed = OAuthProtectedResourceMetadataSchema.safeParse(raw);
     if (!parsed.success) {
@@ -42,8 +63,13 @@ export const checkResourceMetadata: Check = async (ctx) => {
     const metadata = parsed.data;
     const prm = { url: candidate, metadata };
     const servers = metadata.authorization_servers ?? [];
-    tried.push(`resource: ${clip(metadata.resource)}`, `authorization_servers: ${servers.map((s) => clip(s)).join(', ') || '(none)'}`);
-    if (metadata.scopes_supported?.length) tried.push(`scopes_supported: ${metadata.scopes_supported.map((s) => clip(s, 60)).join(' ')}`);
+    tried.push(
+      `resource: ${clip(metadata.resource)}`,
+      `authorization_servers: ${servers.map((s) => clip(s)).join(', ') || '(none)'}`,
+    );
+    if (metadata.scopes_supported?.length) {
+      tried.push(`scopes_supported: ${metadata.scopes_supported.map((s) => clip(s, 60)).join(' ')}`);
+    }
     if (servers.length === 0) {
       return {
         found: { prm, prmUnusable: true },
@@ -55,7 +81,11 @@ export const checkResourceMetadata: Check = async (ctx) => {
       };
     }
     const found: Findings = { prm, issuer: servers[0] };
-    if (servers.length > 1) tried.push(`Clients choose one of ${servers.length} authorization servers (RFC 9728 §7.6); the doctor examines the first.`);
+    if (servers.length > 1) {
+      tried.push(
+        `Clients choose one of ${servers.length} authorization servers (RFC 9728 §7.6); the doctor examines the first.`,
+      );
+    }
     if (!resourceMatches(resource, metadata.resource)) {
       return {
         found,
@@ -67,7 +97,8 @@ export const checkResourceMetadata: Check = async (ctx) => {
       };
     }
     const exact = metadata.resource.replace(/\/$/, '') === resource.replace(/\/$/, '');
-    const rootFallback = !ctx.found.challengeUrl && wellKnown.length > 1 && candidate === wellKnown[wellKnown.length - 1];
+    const rootFallback =
+      !ctx.found.challengeUrl && wellKnown.length > 1 && candidate === wellKnown[wellKnown.length - 1];
     if (rootFallback) {
       return {
         found,
@@ -86,12 +117,21 @@ export const checkResourceMetadata: Check = async (ctx) => {
         found,
         status: 'warn',
         summary: `The metadata's resource "${clip(metadata.resource)}" covers ${resource} as a prefix, but is not identical to it.`,
-        details: [...tried, 'MCP SDK clients accept a prefix; strict RFC 9728 clients refuse anything but the identical URL.'],
+        details: [
+          ...tried,
+          'MCP SDK clients accept a prefix; strict RFC 9728 clients refuse anything but the identical URL.',
+        ],
         fix: `Set "resource" to exactly ${resource}.`,
         spec: 'RFC 9728 §3.3',
       };
     }
-    return { found, status: 'pass', summary: `Found at ${candidate}; resource matches ${resource}.`, details: tried, spec: 'RFC 9728 §3.3' };
+    return {
+      found,
+      status: 'pass',
+      summary: `Found at ${candidate}; resource matches ${resource}.`,
+      details: tried,
+      spec: 'RFC 9728 §3.3',
+    };
   }
   if (ctx.found.challengeUrl) {
     return {
@@ -108,7 +148,8 @@ export const checkResourceMetadata: Check = async (ctx) => {
   return {
     found: { issuer },
     status: 'warn',
-    summary: 'No protected resource metadata: clients fall back to 2025-03-26 behaviour and use the server\'s origin as its authorization server.',
+    summary:
+      "No protected resource metadata: clients fall back to 2025-03-26 behaviour and use the server's origin as its authorization server.",
     details: [...tried, `Assumed authorization server: ${issuer}`],
     fix: `Serve RFC 9728 metadata at ${wellKnown[0]} naming your authorization server, and advertise it with resource_metadata in the WWW-Authenticate challenge (a MUST since MCP 2025-06-18).`,
     spec: 'MCP 2025-06-18 Authorization §2.3.1; RFC 9728 §3; MCP 2025-03-26 Authorization §2.3 (back-compat)',

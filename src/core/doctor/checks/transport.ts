@@ -41,7 +41,11 @@ export const checkHttp: Check = async (ctx) => {
       spec: 'MCP 2025-06-18 Authorization §2.5.1 (Canonical Server URI); RFC 9110 §15.4',
     };
   }
-  return { found: { firstProbe }, status: 'pass', summary: `${method} ${resource} answered HTTP ${response.status} in ${firstProbe.exchange.durationMs} ms.` };
+  return {
+    found: { firstProbe },
+    status: 'pass',
+    summary: `${method} ${resource} answered HTTP ${response.status} in ${firstProbe.exchange.durationMs} ms.`,
+  };
 };
 
 // ---- 5. transport (and 6's request)
@@ -55,16 +59,31 @@ export const checkTransport: Check = async (ctx) => {
   const tried = [`POST ${resource} → HTTP ${status}`];
   if (status === 401) {
     return {
-      found: { init: { kind: 'auth-required', transport: 'streamable-http', challengeResponse: { status, headers: probe.response.headers } } },
+      found: {
+        init: {
+          kind: 'auth-required',
+          transport: 'streamable-http',
+          challengeResponse: { status, headers: probe.response.headers },
+        },
+      },
       status: 'pass',
-      summary: 'Streamable HTTP (assumed): the POST initialize answered 401, so the server wants a token before it speaks MCP.',
-      details: [...tried, 'The transport is confirmed once a client is signed in; a client falls back to SSE only on other 4xx answers.'],
+      summary:
+        'Streamable HTTP (assumed): the POST initialize answered 401, so the server wants a token before it speaks MCP.',
+      details: [
+        ...tried,
+        'The transport is confirmed once a client is signed in; a client falls back to SSE only on other 4xx answers.',
+      ],
       spec: 'MCP 2025-06-18 Transports §2.2, "Backwards Compatibility"',
     };
   }
   if (status >= 200 && status < 300) {
     const outcome = await readInitializeAnswer(ctx, resource, probe);
-    return { found: { init: { ...outcome, transport: 'streamable-http' } }, status: 'pass', summary: `Streamable HTTP: the POST initialize answered HTTP ${status} (${probe.response.headers.get('content-type') ?? 'no content type'}).`, details: tried };
+    return {
+      found: { init: { ...outcome, transport: 'streamable-http' } },
+      status: 'pass',
+      summary: `Streamable HTTP: the POST initialize answered HTTP ${status} (${probe.response.headers.get('content-type') ?? 'no content type'}).`,
+      details: tried,
+    };
   }
   if (status >= 400 && status < 500 && mode === 'auto') {
     // MCP 2025-06-18 Transports "Backwards Compatibility": a 4xx to the POST means "try the old HTTP+SSE transport".
@@ -85,14 +104,22 @@ export const checkTransport: Check = async (ctx) => {
   };
 };
 
-async function finishSse(ctx: CheckContext, resource: string, get: SentResponse, tried: string[]): Promise<CheckResult> {
+async function finishSse(
+  ctx: CheckContext,
+  resource: string,
+  get: SentResponse,
+  tried: string[],
+): Promise<CheckResult> {
   const status = get.response.status;
   tried.push(`GET ${resource} (Accept: text/event-stream) → HTTP ${status}`);
   if (status === 401) {
     return {
-      found: { init: { kind: 'auth-required', transport: 'sse', challengeResponse: { status, headers: get.response.headers } } },
+      found: {
+        init: { kind: 'auth-required', transport: 'sse', challengeResponse: { status, headers: get.response.headers } },
+      },
       status: 'pass',
-      summary: 'HTTP+SSE (2024-11-05 transport, assumed): the GET answered 401, so the server wants a token before it opens the stream.',
+      summary:
+        'HTTP+SSE (2024-11-05 transport, assumed): the GET answered 401, so the server wants a token before it opens the stream.',
       details: tried,
       spec: 'MCP 2024-11-05 Transports "HTTP with SSE"',
     };
@@ -107,7 +134,9 @@ async function finishSse(ctx: CheckContext, resource: string, get: SentResponse,
           found: { init: { kind: 'error', transport: 'sse', error: 'no endpoint event' } },
           stop: 'Skipped: the SSE stream did not announce its endpoint.',
           status: 'fail',
-          summary: first ? `The SSE stream's first event is "${clip(first.event, 40)}", not "endpoint".` : 'The SSE stream sent no endpoint event in time.',
+          summary: first
+            ? `The SSE stream's first event is "${clip(first.event, 40)}", not "endpoint".`
+            : 'The SSE stream sent no endpoint event in time.',
           details: tried,
           fix: 'Send `event: endpoint` with the POST URL as the first event of the stream.',
           spec: 'MCP 2024-11-05 Transports "HTTP with SSE"',
@@ -127,7 +156,13 @@ async function finishSse(ctx: CheckContext, resource: string, get: SentResponse,
         };
       }
       const init: InitOutcome = { ...(await initializeOverSse(ctx, reader, endpoint.href)), transport: 'sse' };
-      return { found: { init }, status: 'pass', summary: `HTTP+SSE (2024-11-05 transport): the stream announced ${endpoint.pathname}.`, details: tried, spec: 'MCP 2025-06-18 Transports "Backwards Compatibility"' };
+      return {
+        found: { init },
+        status: 'pass',
+        summary: `HTTP+SSE (2024-11-05 transport): the stream announced ${endpoint.pathname}.`,
+        details: tried,
+        spec: 'MCP 2025-06-18 Transports "Backwards Compatibility"',
+      };
     } finally {
       get.exchange.response!.body = reader.raw.slice(0, 4000);
       await reader.close();
@@ -151,8 +186,16 @@ async function initializeOverSse(ctx: CheckContext, reader: SseReader, endpoint:
     headers: ctx.mcpHeaders({ 'Content-Type': 'application/json' }),
     body: initializeRequest(1),
   });
-  if (post.response.status === 401) return { kind: 'auth-required', challengeResponse: { status: 401, headers: post.response.headers } };
-  if (post.response.status < 200 || post.response.status >= 300) return { kind: 'error', status: post.response.status, error: `HTTP ${post.response.status} from the POST endpoint` };
+  if (post.response.status === 401) {
+    return { kind: 'auth-required', challengeResponse: { status: 401, headers: post.response.headers } };
+  }
+  if (post.response.status < 200 || post.response.status >= 300) {
+    return {
+      kind: 'error',
+      status: post.response.status,
+      error: `HTTP ${post.response.status} from the POST endpoint`,
+    };
+  }
   for (;;) {
     const event = await reader.next(ctx.timeoutMs);
     if (!event) return { kind: 'error', error: 'no initialize response on the SSE stream in time' };
@@ -170,14 +213,19 @@ function interpretJsonRpc(text: string): InitOutcome | undefined {
     const e = message.error as { code?: unknown; message?: unknown };
     return { kind: 'error', error: `JSON-RPC error ${String(e.code)}: ${clip(String(e.message ?? ''))}` };
   }
-  if (message.result && typeof message.result === 'object') return { kind: 'initialized', result: message.result as Record<string, unknown> };
+  if (message.result && typeof message.result === 'object') {
+    return { kind: 'initialized', result: message.result as Record<string, unknown> };
+  }
   return { kind: 'error', error: 'a JSON-RPC response with neither result nor error' };
 }
 
 async function readInitializeAnswer(ctx: CheckContext, resource: string, sent: SentResponse): Promise<InitOutcome> {
   let outcome: InitOutcome | undefined;
   if (sent.text !== undefined) {
-    outcome = interpretJsonRpc(sent.text) ?? { kind: 'error', error: 'the answer is not a JSON-RPC response to initialize' };
+    outcome = interpretJsonRpc(sent.text) ?? {
+      kind: 'error',
+      error: 'the answer is not a JSON-RPC response to initialize',
+    };
   } else if (sent.response.body) {
     const reader = new SseReader(sent.response.body);
     try {
@@ -200,7 +248,12 @@ async function readInitializeAnswer(ctx: CheckContext, resource: string, sent: S
   const session = sent.response.headers.get('mcp-session-id');
   if (session) {
     // Leave no session behind (MCP 2025-06-18 Transports "Session Management": DELETE ends it).
-    await ctx.send(resource, { method: 'DELETE', headers: ctx.mcpHeaders({ 'Mcp-Session-Id': session, 'MCP-Protocol-Version': LATEST_PROTOCOL_VERSION }) }).catch(() => undefined);
+    await ctx
+      .send(resource, {
+        method: 'DELETE',
+        headers: ctx.mcpHeaders({ 'Mcp-Session-Id': session, 'MCP-Protocol-Version': LATEST_PROTOCOL_VERSION }),
+      })
+      .catch(() => undefined);
   }
   return outcome;
 }
@@ -211,7 +264,8 @@ export const checkInitialize: Check = async (ctx) => {
   if (init.kind === 'auth-required') {
     return {
       status: 'pass',
-      summary: 'Requires authorization: initialize without a token is answered with HTTP 401, as a protected MCP server should.',
+      summary:
+        'Requires authorization: initialize without a token is answered with HTTP 401, as a protected MCP server should.',
       spec: 'MCP 2025-06-18 Authorization §2.6.2 (Token Handling); RFC 6750 §3',
     };
   }
@@ -224,14 +278,20 @@ export const checkInitialize: Check = async (ctx) => {
       fix: forbidden
         ? 'Answer a request without a token with 401 and a WWW-Authenticate challenge, not 403 (403 means the token lacks a scope).'
         : 'Answer initialize with an InitializeResult (protocolVersion, capabilities, serverInfo).',
-      spec: forbidden ? 'RFC 6750 §3.1; MCP 2025-06-18 Authorization "Error Handling"' : 'MCP 2025-06-18 Lifecycle §Initialization',
+      spec: forbidden
+        ? 'RFC 6750 §3.1; MCP 2025-06-18 Authorization "Error Handling"'
+        : 'MCP 2025-06-18 Lifecycle §Initialization',
     };
   }
   const result = init.result ?? {};
   const info = (result.serverInfo ?? {}) as { name?: unknown; version?: unknown };
   const version = typeof result.protocolVersion === 'string' ? result.protocolVersion : undefined;
-  const capabilities = result.capabilities && typeof result.capabilities === 'object' ? Object.keys(result.capabilities) : [];
-  const details = [`serverInfo: ${clip(String(info.name ?? '?'), 80)} ${clip(String(info.version ?? ''), 40)}`, `capabilities: ${capabilities.join(', ') || '(none)'}`];
+  const capabilities =
+    result.capabilities && typeof result.capabilities === 'object' ? Object.keys(result.capabilities) : [];
+  const details = [
+    `serverInfo: ${clip(String(info.name ?? '?'), 80)} ${clip(String(info.version ?? ''), 40)}`,
+    `capabilities: ${capabilities.join(', ') || '(none)'}`,
+  ];
   if (!version || !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) {
     return {
       status: 'fail',
@@ -241,5 +301,9 @@ export const checkInitialize: Check = async (ctx) => {
       spec: 'MCP 2025-06-18 Lifecycle §Version Negotiation',
     };
   }
-  return { status: 'pass', summary: `Initialized without authorization: ${clip(String(info.name ?? 'server'), 80)}, protocol ${version}.`, details };
+  return {
+    status: 'pass',
+    summary: `Initialized without authorization: ${clip(String(info.name ?? 'server'), 80)}, protocol ${version}.`,
+    details,
+  };
 };

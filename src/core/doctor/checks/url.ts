@@ -8,7 +8,13 @@ import type { Check } from './context.js';
 export const checkUrl: Check = async (ctx) => {
   const problem = validateServerUrl(ctx.input);
   if (problem) {
-    return { stop: 'Skipped: the URL is not usable.', status: 'fail', summary: problem, fix: 'Give the full URL of the MCP endpoint, for example https://mcp.example.com/mcp.', spec: 'MCP 2025-06-18 Transports §2.2 (Streamable HTTP)' };
+    return {
+      stop: 'Skipped: the URL is not usable.',
+      status: 'fail',
+      summary: problem,
+      fix: 'Give the full URL of the MCP endpoint, for example https://mcp.example.com/mcp.',
+      spec: 'MCP 2025-06-18 Transports §2.2 (Streamable HTTP)',
+    };
   }
   const url = new URL(ctx.input.trim());
   const resource = canonicalResource(url);
@@ -35,5 +41,10 @@ export const checkUrl: Check = async (ctx) => {
       spec: 'MCP 2025-06-18 Authorization "Communication Security"; OAuth 2.1 §1.5',
     };
   }
-  return { found, status: 'pass', summary: `${url.protocol === 'https:' ? 'https' : 'http'} URL${loopback ? ' on loopback' : ''}: ${resource}`, details };
+  return {
+    found,
+    status: 'pass',
+    summary: `${url.protocol === 'https:' ? 'https' : 'http'} URL${loopback ? ' on loopback' : ''}: ${resource}`,
+    details,
+  };
 };

@@ -44,12 +44,20 @@ export function initializeRequest(id: number): string {
   });
 }
 
-export function postInitialize(ctx: CheckContext, url: string, headers: Record<string, string> = {}): Promise<SentResponse> {
+export function postInitialize(
+  ctx: CheckContext,
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<SentResponse> {
   return ctx.send(
     url,
     {
       method: 'POST',
-      headers: ctx.mcpHeaders({ 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream', ...headers }),
+      headers: ctx.mcpHeaders({
+        'Content-Type': 'application/json',
+        Accept: 'application/json, text/event-stream',
+        ...headers,
+      }),
       body: initializeRequest(1),
     },
     { stream: true },
@@ -57,7 +65,11 @@ export function postInitialize(ctx: CheckContext, url: string, headers: Record<s
 }
 
 export function sseGet(ctx: CheckContext, url: string, headers: Record<string, string> = {}): Promise<SentResponse> {
-  return ctx.send(url, { method: 'GET', headers: ctx.mcpHeaders({ Accept: 'text/event-stream', ...headers }) }, { stream: true });
+  return ctx.send(
+    url,
+    { method: 'GET', headers: ctx.mcpHeaders({ Accept: 'text/event-stream', ...headers }) },
+    { stream: true },
+  );
 }
 
 export async function closeStream(sent: SentResponse | undefined): Promise<void> {
