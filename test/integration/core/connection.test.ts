@@ -331,11 +331,16 @@ describe('core: failures give clear errors and leave the manager usable', functi
   let manager: ConnectionManager;
   const servers: http.Server[] = [];
 
+  // Short for the failures under test; long for the good connection each test ends with, whose stdio server
+  // may take more than 1.5 s to start on a loaded machine (that is not what this suite checks).
+  let requestTimeoutMs = 1500;
   beforeEach(() => {
-    manager = new ConnectionManager({ requestTimeoutMs: 1500 });
+    requestTimeoutMs = 1500;
+    manager = new ConnectionManager({ requestTimeoutMs: () => requestTimeoutMs });
   });
   afterEach(async () => {
     // After each failure the same manager still serves a good connection.
+    requestTimeoutMs = 30_000;
     const good = manager.add({ id: id(), name: `good-${counter}`, transport: 'stdio', ...everythingStdioCommand() });
     await good.connect();
     assert.equal(good.status.state, 'connected');
