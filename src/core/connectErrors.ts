@@ -180,7 +180,8 @@ export async function describeErrorResponse(response: Response): Promise<HttpFai
   return summary ? { ...failure, summary, html } : failure;
 }
 
-async function readBounded(response: Response): Promise<string | undefined> {
+/** At most 64 KiB of a response body, within 2 s: a page that never ends cannot hold anything up. */
+export async function readBounded(response: Response): Promise<string | undefined> {
   const reader = response.body?.getReader();
   if (!reader) return undefined;
   const chunks: Uint8Array[] = [];
@@ -228,13 +229,22 @@ export function looksLikeHtml(text: string): boolean {
  */
 export function summarizeBody(text: string, html = looksLikeHtml(text)): string {
   if (!html) return truncate(oneLine(text), 120);
-  const page = text.replace(/<(script|style)\b[\s\S]*?(<\/\1\s*>|$)/gi, ' ').replace(/<!--[\s\S]*?(-->|$)/g, ' ');
+  const page = withoutScripts(text);
   const pick = (re: RegExp) => oneLine(decodeEntities(stripTags(re.exec(page)?.[1] ?? '')));
   const summary =
     pick(/<title\b[^>]*>([\s\S]*?)<\/title\s*>/i) ||
     pick(/<h[1-6]\b[^>]*>([\s\S]*?)<\/h[1-6]\s*>/i) ||
     oneLine(decodeEntities(stripTags(page)));
   return truncate(summary, 120);
+}
+
+/** An HTML page's text on one line: scripts, styles, comments and tags dropped, entities undone. */
+export function pageText(html: string): string {
+  return oneLine(decodeEntities(stripTags(withoutScripts(html))));
+}
+
+function withoutScripts(html: string): string {
+  return html.replace(/<(script|style)\b[\s\S]*?(<\/\1\s*>|$)/gi, ' ').replace(/<!--[\s\S]*?(-->|$)/g, ' ');
 }
 
 function stripTags(html: string): string {

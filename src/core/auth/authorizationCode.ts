@@ -40,6 +40,11 @@ export interface SignInOptions {
   stepper?: FlowStepper;
   /** Discover again even when the cached discovery is fresh (the debugger shows discovery). */
   rediscover?: boolean;
+  /**
+   * Check a stored client with the authorization endpoint before the browser opens (./preflight.ts).
+   * Default true; false for a step-up within one request, whose client just obtained a token.
+   */
+  checkClient?: boolean;
 }
 
 /** One sign-in per resource at a time for `interactive` fetches; concurrent requests share it. */
@@ -90,7 +95,9 @@ async function runSignIn(
       let client: ClientChoice;
       try {
         client = await flowStep('registration', () =>
-          settleClient(ctx, resource, disc, prepared.redirectUri, opts.preRegistered, stored, scope, signal),
+          settleClient(ctx, resource, disc, prepared.redirectUri, opts.preRegistered, stored, scope, signal, {
+            check: opts.checkClient ?? true,
+          }),
         );
       } catch (error) {
         if (error instanceof OAuthFlowError && error.code === 'redirect-rejected') {

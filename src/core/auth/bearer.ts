@@ -97,6 +97,9 @@ export function authorizedFetch(ctx: EngineContext, resourceUrl: string, opts: A
           serverName: opts.serverName,
           challenge: error.details,
           scope,
+          // A step-up within this request: the client just obtained a token, so it is known. Checking it
+          // again would only add requests to /authorize, which count as sign-in attempts (retry limits).
+          checkClient: authorizations === 1,
         });
         opts.onSignIn?.(signIn);
         await signIn;

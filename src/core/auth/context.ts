@@ -63,8 +63,8 @@ export function randomState(): string {
   return randomBytes(32).toString('base64url');
 }
 
-export /** Text from a server shown in a message: one line, bounded, no control characters. */
-function safeText(text: string, max = 300): string {
+/** Text from a server shown in a message: one line, bounded, no control characters. */
+export function safeText(text: string, max = 300): string {
   // eslint-disable-next-line no-control-regex
   const clean = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
   return clean.length > max ? `${clean.slice(0, max)}…` : clean;

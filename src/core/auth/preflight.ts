@@ -10,13 +10,17 @@
  * and every success, goes back to the client by a redirect (or shows a login or consent page
  * first). So:
  * - 2xx (a login or consent page) or 3xx (a redirect): the client is known.
- * - 400 or 401 whose body names the client as unknown — the OAuth `error` `invalid_client` or
- *   `unauthorized_client` (RFC 6749 §5.2, §4.1.2.1), or a text such as "Client ID '…' not found"
- *   or "Invalid client_id": the client is forgotten.
- * - Anything else (another 4xx such as a redirect URI complaint, 5xx, no answer): not telling; the
- *   sign-in continues as it would without the pre-flight, so a server that dislikes the request
- *   loses nothing.
+ * - 400 or 401 whose body names the client as unknown — the OAuth `error` `invalid_client`
+ *   (RFC 6749 §5.2), or a text such as "Client ID '…' not found" or "Invalid client_id": the client
+ *   is forgotten. `unauthorized_client` is not: it means the server knows the client but will not
+ *   let it use this grant. A text about the redirect URI is not either ("redirect_uri is not
+ *   registered for this client"): the client is known, its redirect is what the server dislikes.
+ * - Anything else (another 4xx such as a redirect URI complaint, 5xx, no answer within 10 s): not
+ *   telling; the sign-in continues as it would without the pre-flight, so a server that dislikes
+ *   or ignores the request loses nothing but those seconds.
  */
+import { looksLikeHtml, pageText, readBounded, summarizeBody } from '../connectErrors.js';
+import { safeText } from './context.js';
 import type { AuthHttpClient } from './http.js';
 
 export type PreflightVerdict =
@@ -24,21 +28,14 @@ export type PreflightVerdict =
   | { verdict: 'forgotten'; status: number; reason: string }
   | { verdict: 'unclear'; status?: number; reason: string };
 
-const UNKNOWN_CLIENT_ERRORS = new Set(['invalid_client', 'unauthorized_client']);
+/** How long the authorization endpoint may take to answer the check before it counts as no answer. */
+const PREFLIGHT_TIMEOUT_MS = 10_000;
 
 /** A client is named as unknown: "Client ID 'x' not found", "Invalid client_id", "unknown client"… */
 const CLIENT_WORD = /client/i;
 const UNKNOWN_WORDS = /not found|unknown|invalid|not registered|no such|does not exist|doesn't exist/i;
-
-/** One line of server text for a message: bounded, no control characters. */
-function oneLine(text: string, max = 200): string {
-  const clean = text
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-  return clean.length > max ? `${clean.slice(0, max)}…` : clean;
-}
+/** A complaint about the redirect URI names the client too, but the client is known. */
+const REDIRECT_WORD = /redirect/i;
 
 /** Reads what a refusal says: the OAuth error object (RFC 6749 §5.2 shape) or the page's text. */
 export function describeRefusal(
@@ -60,16 +57,18 @@ export function describeRefusal(
       // not JSON after all: read it as text
     }
   }
-  // An HTML page is read as its text only.
-  const text =
-    error !== undefined || description !== undefined
-      ? `${error ?? ''} ${description ?? ''}`
-      : body.replace(/<[^>]*>/g, ' ');
+  // An HTML page is judged by its whole text and quoted by its title or heading (scripts and styles dropped).
+  const oauth = error !== undefined || description !== undefined;
+  const html = !oauth && looksLikeHtml(body);
+  const text = oauth ? `${error ?? ''} ${description ?? ''}` : html ? pageText(body) : body;
   const reason =
-    oneLine(error !== undefined ? `${error}${description ? `: ${description}` : ''}` : text) || `HTTP ${status}`;
+    safeText(
+      error !== undefined ? `${error}${description ? `: ${description}` : ''}` : summarizeBody(body, html),
+      200,
+    ) || `HTTP ${status}`;
   if (status !== 400 && status !== 401) return { unknownClient: false, reason };
-  if (error !== undefined && UNKNOWN_CLIENT_ERRORS.has(error)) return { unknownClient: true, reason };
-  return { unknownClient: CLIENT_WORD.test(text) && UNKNOWN_WORDS.test(text), reason };
+  if (error === 'invalid_client') return { unknownClient: true, reason };
+  return { unknownClient: CLIENT_WORD.test(text) && UNKNOWN_WORDS.test(text) && !REDIRECT_WORD.test(text), reason };
 }
 
 /**
@@ -83,24 +82,24 @@ export async function preflightAuthorization(
   signal: AbortSignal,
 ): Promise<PreflightVerdict> {
   let response: Response;
+  // Bounded on its own: an endpoint that hangs must not hold the browser back until the sign-in times out.
+  const bounded = AbortSignal.any([signal, AbortSignal.timeout(PREFLIGHT_TIMEOUT_MS)]);
   try {
-    response = await http.fetchFor('authorization-preflight', { signal })(authorizationUrl.href, {
+    response = await http.fetchFor('authorization-preflight', { signal: bounded })(authorizationUrl.href, {
       method: 'GET',
       headers: { Accept: 'application/json, text/html;q=0.9' },
     });
   } catch (error) {
     if (signal.aborted) throw error;
-    return { verdict: 'unclear', reason: error instanceof Error ? oneLine(error.message) : 'no answer' };
+    if (bounded.aborted) return { verdict: 'unclear', reason: `no answer within ${PREFLIGHT_TIMEOUT_MS / 1000} s` };
+    return { verdict: 'unclear', reason: error instanceof Error ? safeText(error.message, 200) : 'no answer' };
   }
   const status = response.status;
   if (status < 400) {
     await response.body?.cancel();
     return { verdict: 'known', status };
   }
-  const body = await response.text().then(
-    (text) => text.slice(0, 4000),
-    () => '',
-  );
+  const body = (await readBounded(response)) ?? '';
   const { unknownClient, reason } = describeRefusal(status, body, response.headers.get('content-type'));
   return unknownClient ? { verdict: 'forgotten', status, reason } : { verdict: 'unclear', status, reason };
 }

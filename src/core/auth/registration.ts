@@ -44,9 +44,14 @@ export async function settleClient(
   stored: StoredClient | undefined,
   scope: string | undefined,
   signal: AbortSignal,
+  { check }: { check: boolean },
 ): Promise<ClientChoice> {
   const client = await chooseClient(ctx, disc, redirectUri, preRegistered, stored, scope, signal);
-  if (client.registeredNow || (client.source !== 'dynamic-registration' && client.source !== 'pre-registered')) {
+  if (
+    !check ||
+    client.registeredNow ||
+    (client.source !== 'dynamic-registration' && client.source !== 'pre-registered')
+  ) {
     return client;
   }
   const base = disc.authorizationServerMetadata ? disc.issuer : new URL(resource).origin;

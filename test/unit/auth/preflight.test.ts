@@ -10,7 +10,23 @@ describe('auth: reading an authorization endpoint that refuses without redirecti
     );
     assert.deepEqual(sdk, { unknownClient: true, reason: 'invalid_client: Invalid client_id' });
     assert.equal(describeRefusal(401, '{"error":"invalid_client"}', 'application/json').unknownClient, true);
-    assert.equal(describeRefusal(400, '{"error":"unauthorized_client"}', 'application/json').unknownClient, true);
+  });
+
+  it('a known client is not forgotten: unauthorized_client, or a complaint about its redirect URI', () => {
+    // RFC 6749 §4.1.2.1: unauthorized_client names a client the server knows, refused this grant.
+    assert.equal(describeRefusal(400, '{"error":"unauthorized_client"}', 'application/json').unknownClient, false);
+    assert.equal(
+      describeRefusal(400, 'Invalid request: redirect_uri is not registered for this client', 'text/plain')
+        .unknownClient,
+      false,
+    );
+    const page = describeRefusal(
+      400,
+      '<html><head><title>Bad request</title><script>var client = "unknown"</script></head><body>The redirect URI does not match the client</body></html>',
+      'text/html',
+    );
+    assert.equal(page.unknownClient, false);
+    assert.equal(page.reason, 'Bad request');
   });
 
   it('a page or text saying the client is not found means forgotten; markup is read as text', () => {
