@@ -94,12 +94,7 @@ export class HistoryTab implements Tab {
           ' The result was too large to keep across reloads. Run it again to see it.',
         );
       } else if (e.kind === 'tool') {
-        result = toolResult(
-          r,
-          this.app.details()?.tools.find((t) => t.name === e.target),
-          e.durationMs ?? 0,
-          ctx,
-        );
+        result = toolResult(r, e.durationMs ?? 0, ctx);
       } else if (e.kind === 'resource') result = h('div', null, ...readResult(r));
       else result = promptMessages(r, ctx);
     }

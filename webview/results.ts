@@ -4,7 +4,7 @@
  * allow-listed MIME type within a size limit, and links are never anchors: a resource link gets
  * a "Read" button that asks the server for it over MCP, so nothing navigates.
  */
-import type { JsonObject, OutputSchemaCheck, ToolView } from '../src/shared/protocol';
+import type { JsonObject, OutputSchemaCheck } from '../src/shared/protocol';
 import { button, clip, h, icon } from './dom';
 import {
   INLINE_AUDIO_TYPES,
@@ -270,12 +270,7 @@ function schemaCheckView(check: OutputSchemaCheck): HTMLElement {
 }
 
 /** A whole tool result: status line, content blocks, structured content, and the core's outputSchema verdict. */
-export function toolResult(
-  result: JsonObject,
-  _tool: ToolView | undefined,
-  durationMs: number,
-  ctx: ResultContext,
-): HTMLElement {
+export function toolResult(result: JsonObject, durationMs: number, ctx: ResultContext): HTMLElement {
   const isError = result.isError === true;
   const copy = button(
     'Copy',

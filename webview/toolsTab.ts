@@ -392,9 +392,7 @@ export class ToolsTab implements Tab {
       entry.status = outcome.result.isError === true ? 'error' : 'ok';
       entry.result = outcome.result;
       status?.replaceChildren(h('span', { class: 'muted' }, `Finished in ${formatDuration(outcome.durationMs)}`));
-      resultSlot?.replaceChildren(
-        toolResult(outcome.result, tool, outcome.durationMs, this.app.resultContext(connectionId)),
-      );
+      resultSlot?.replaceChildren(toolResult(outcome.result, outcome.durationMs, this.app.resultContext(connectionId)));
     } catch (e) {
       const info = e instanceof RequestError ? e.info : { message: (e as Error).message, code: 'failed' };
       entry.durationMs = performance.now() - started;

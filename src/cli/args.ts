@@ -266,22 +266,10 @@ export function parseArgs(argv: string[]): ParsedArgs {
     noBrowser: opts.has('--no-browser'),
     nonInteractive: opts.has('--non-interactive'),
   };
-  const timeout = one('--timeout');
-  if (timeout !== undefined) {
-    const seconds = Number(timeout);
-    if (!timeout.trim() || !Number.isFinite(seconds) || seconds <= 0) {
-      throw new UsageError(`--timeout must be a positive number of seconds (got "${timeout}").`);
-    }
-    options.timeoutMs = Math.round(seconds * 1000);
-  }
-  const signInTimeout = one('--sign-in-timeout');
-  if (signInTimeout !== undefined) {
-    const seconds = Number(signInTimeout);
-    if (!signInTimeout.trim() || !Number.isFinite(seconds) || seconds <= 0) {
-      throw new UsageError(`--sign-in-timeout must be a positive number of seconds (got "${signInTimeout}").`);
-    }
-    options.signInTimeoutMs = Math.round(seconds * 1000);
-  }
+  const timeoutMs = timeoutOption('--timeout', one('--timeout'));
+  if (timeoutMs !== undefined) options.timeoutMs = timeoutMs;
+  const signInTimeoutMs = timeoutOption('--sign-in-timeout', one('--sign-in-timeout'));
+  if (signInTimeoutMs !== undefined) options.signInTimeoutMs = signInTimeoutMs;
   const credentials = one('--credentials');
   if (credentials !== undefined) {
     if (!credentials.trim()) throw new UsageError('--credentials needs a file path.');
@@ -557,4 +545,20 @@ Examples:
   mcp-lens read http://127.0.0.1:3001/sse --transport sse demo://resource/static/document/architecture.md
   mcp-lens prompt --stdio "node server.js" args-prompt '{"city": "Paris"}' --json
 `;
+}
+
+/** The longest delay a Node timer takes (2^31 - 1 ms, about 24.8 days): a longer one fires at once. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+/** A timeout flag in seconds, as milliseconds: positive, at least 1 ms, and within what a timer can wait. */
+function timeoutOption(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const seconds = Number(value);
+  const ms = Math.round(seconds * 1000);
+  if (!value.trim() || !Number.isFinite(seconds) || ms < 1 || ms > MAX_TIMER_MS) {
+    throw new UsageError(
+      `${flag} must be a positive number of seconds (got "${value}"), from 0.001 to ${Math.floor(MAX_TIMER_MS / 1000)}.`,
+    );
+  }
+  return ms;
 }

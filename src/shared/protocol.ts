@@ -272,7 +272,6 @@ export interface FocusTarget {
 
 // ---- results ------------------------------------------------------------------------------
 
-/** A tool result as the server sent it (CallToolResult): rendered by the webview as data, never HTML. */
 /**
  * MCP Lens's verdict on a tool result's `structuredContent` against the tool's `outputSchema`
  * (MCP 2025-06-18 tools, "Output Schema"), made once in the core and attached to the result as
@@ -289,6 +288,7 @@ export interface OutputSchemaCheck {
   errors: Array<{ path: string; message: string }>;
 }
 
+/** A tool result as the server sent it (CallToolResult): rendered by the webview as data, never HTML. */
 export interface ToolCallOutcome {
   result: JsonObject;
   durationMs: number;

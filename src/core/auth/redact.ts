@@ -25,7 +25,10 @@ export function isSecretParam(name: string): boolean {
   return SECRET_PARAMS.has(name.toLowerCase());
 }
 
-/** A URL with secret query parameters masked (and no userinfo). */
+/**
+ * A URL with secret parameters masked in its query and in its fragment (the implicit and hybrid
+ * responses carry `#access_token=…` / `#code=…`), and no userinfo.
+ */
 export function maskUrl(value: string | URL): string {
   let url: URL;
   try {
@@ -39,6 +42,10 @@ export function maskUrl(value: string | URL): string {
   }
   for (const key of [...url.searchParams.keys()]) {
     if (isSecretParam(key)) url.searchParams.set(key, MASK);
+  }
+  if (url.hash.includes('=')) {
+    const fragment = new URLSearchParams(url.hash.slice(1));
+    if ([...fragment.keys()].some(isSecretParam)) url.hash = maskParams(fragment);
   }
   return url.href;
 }

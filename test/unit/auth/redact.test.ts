@@ -27,6 +27,15 @@ describe('auth redaction and challenge parsing', () => {
     assert.equal(maskHeaders(new Headers({ Location: '/login' })).location, '/login');
   });
 
+  it('masks secrets in a fragment (implicit and hybrid responses), keeps a plain anchor', () => {
+    const out = maskHeaders(
+      new Headers({ Location: 'http://127.0.0.1:5/cb#access_token=T0KEN&token_type=Bearer&code=C0DE&state=s1' }),
+    ).location!;
+    assert.ok(!out.includes('T0KEN') && !out.includes('C0DE'), out);
+    assert.equal(out, 'http://127.0.0.1:5/cb#access_token=***&token_type=Bearer&code=***&state=s1');
+    assert.equal(maskUrl('http://127.0.0.1:5/docs#section-2'), 'http://127.0.0.1:5/docs#section-2');
+  });
+
   it('masks tokens, secrets, codes and verifiers in JSON and form bodies', () => {
     const json = maskBody(
       JSON.stringify({

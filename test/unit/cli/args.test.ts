@@ -154,6 +154,13 @@ describe('cli: argument parsing', () => {
         /--timeout must be a positive number of seconds \(got "soon"\)/,
       );
       usageError(['tools', 'http://h.test/mcp', '--timeout', '0'], /--timeout must be a positive number/);
+      // Below a millisecond rounds to 0, and past 2^31-1 ms a Node timer fires at once: both would time out at once.
+      usageError(['tools', 'http://h.test/mcp', '--timeout', '0.0001'], /from 0\.001 to 2147483\./);
+      usageError(
+        ['tools', 'http://h.test/mcp', '--sign-in-timeout', '3000000'],
+        /--sign-in-timeout must be a positive number of seconds \(got "3000000"\), from 0\.001 to 2147483\./,
+      );
+      assert.equal(runRequest(['tools', 'http://h.test/mcp', '--timeout', '2147483']).options.timeoutMs, 2_147_483_000);
       usageError(['tools', 'http://h.test/mcp', '--callback-port', '70000'], /--callback-port must be a port number/);
     });
 

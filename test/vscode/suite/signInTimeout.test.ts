@@ -4,6 +4,11 @@
  * of our simple-auth fixture, on 127.0.0.1, approves after a delay), Sign In succeeds through the
  * real browser path (openExternal → the workbench's browser tab → redirect back to the extension);
  * only `mcpLens.oauth.signInTimeoutSeconds` bounds the sign-in, and its error names that setting.
+ *
+ * The first test guards what already held in the extension before the core's request deadlines
+ * learnt to stand still (src/core/requestDeadlines.ts): the extension signs in between connect
+ * attempts, outside any request, so it passes with or without them; the CLI and core tests are the
+ * ones that fail without them. The second failed before: the error did not name the setting.
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
