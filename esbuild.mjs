@@ -20,17 +20,24 @@ copyCodicons();
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
-/** Reports build start/end in the format the `$esbuild-watch` problem matcher expects. */
+/**
+ * Reports build start/end in the format the `$esbuild-watch` problem matcher expects, once for all
+ * bundles: "finished" only when no bundle is still building, so F5's preLaunchTask does not start
+ * the extension while dist/extension.js is still being written.
+ */
+let building = 0;
 const watchReporter = {
   name: 'watch-reporter',
   setup(build) {
-    build.onStart(() => console.log('[watch] build started'));
+    build.onStart(() => {
+      if (building++ === 0) console.log('[watch] build started');
+    });
     build.onEnd((result) => {
       for (const { text, location } of result.errors) {
         console.error(`✘ [ERROR] ${text}`);
         if (location) console.error(`    ${location.file}:${location.line}:${location.column}:`);
       }
-      console.log('[watch] build finished');
+      if (--building === 0) console.log('[watch] build finished');
     });
   },
 };
