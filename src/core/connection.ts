@@ -669,7 +669,10 @@ export class Connection {
       if (signal?.aborted) {
         throw new ConnectionError('cancelled', `${operation} was cancelled.`, undefined, { cause: e });
       }
-      const error = this.toConnectionError(e, operation);
+      let error = this.toConnectionError(e, operation);
+      // A reply that never came from a stdio server that writes non-JSON to stdout was most likely
+      // swallowed by that output: say so, as connect does.
+      if (error.code === 'timeout') error = this.stdioTransport()?.explain(error) ?? error;
       if (this.isFatal(error) && this.isConnected) {
         await this.teardown();
         this.clearServerState();
@@ -786,7 +789,7 @@ export class Connection {
       if (e.code === S.ErrorCode.RequestTimeout) {
         return new ConnectionError(
           'timeout',
-          `The server did not answer ${operation} within ${formatMs(this.timeoutMs())}.`,
+          `The server did not answer ${operation} within ${formatMs(requestTimeoutOf(e) ?? this.timeoutMs())}.`,
           timeoutHint(),
           { cause: e },
         );
@@ -878,4 +881,10 @@ function truncate(s: string, n: number): string {
 
 function delay(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms).unref?.());
+}
+
+/** The timeout a RequestTimeout error was raised for (its `data.timeout`), which a request may set for itself. */
+function requestTimeoutOf(error: { data?: unknown }): number | undefined {
+  const data = error.data as { timeout?: unknown } | undefined;
+  return typeof data?.timeout === 'number' ? data.timeout : undefined;
 }

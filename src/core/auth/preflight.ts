@@ -21,7 +21,7 @@
  */
 import { looksLikeHtml, pageText, readBounded, summarizeBody } from '../connectErrors.js';
 import { safeText } from './context.js';
-import type { AuthHttpClient } from './http.js';
+import { anySignal, type AuthHttpClient } from './http.js';
 
 export type PreflightVerdict =
   | { verdict: 'known'; status: number }
@@ -81,9 +81,13 @@ export async function preflightAuthorization(
   authorizationUrl: URL,
   signal: AbortSignal,
 ): Promise<PreflightVerdict> {
+  // Bounded on its own: an endpoint that hangs must not hold the browser back until the sign-in
+  // times out. (No AbortSignal.any/timeout: older VS Code extension hosts run Node 16.)
+  const timeout = new AbortController();
+  const timer = setTimeout(() => timeout.abort(), PREFLIGHT_TIMEOUT_MS);
+  timer.unref?.();
+  const bounded = anySignal(signal, timeout.signal) ?? timeout.signal;
   let response: Response;
-  // Bounded on its own: an endpoint that hangs must not hold the browser back until the sign-in times out.
-  const bounded = AbortSignal.any([signal, AbortSignal.timeout(PREFLIGHT_TIMEOUT_MS)]);
   try {
     response = await http.fetchFor('authorization-preflight', { signal: bounded })(authorizationUrl.href, {
       method: 'GET',
@@ -91,8 +95,11 @@ export async function preflightAuthorization(
     });
   } catch (error) {
     if (signal.aborted) throw error;
-    if (bounded.aborted) return { verdict: 'unclear', reason: `no answer within ${PREFLIGHT_TIMEOUT_MS / 1000} s` };
+    if (timeout.signal.aborted)
+      return { verdict: 'unclear', reason: `no answer within ${PREFLIGHT_TIMEOUT_MS / 1000} s` };
     return { verdict: 'unclear', reason: error instanceof Error ? safeText(error.message, 200) : 'no answer' };
+  } finally {
+    clearTimeout(timer);
   }
   const status = response.status;
   if (status < 400) {

@@ -318,7 +318,7 @@ describe('core: connect errors name the real cause', function () {
       assert.equal(c.status.state, 'connected');
       assert.deepEqual(
         c.tools.map((t) => t.name),
-        ['hello'],
+        ['hello', 'debug-print'],
       );
       const warning = logged.find((l) => l.level === 'warn' && l.message.includes('stdout'));
       assert.ok(warning, JSON.stringify(logged));
@@ -340,6 +340,23 @@ describe('core: connect errors name the real cause', function () {
       const quoted = /the first line was ("(?:[^"\\]|\\.)*")/.exec(error.message)?.[1] ?? assert.fail(error.message);
       assert.equal((JSON.parse(quoted) as string).length, 161, 'truncated to 160 characters and an ellipsis');
       assert.match(error.message, /\. The server did not finish initializing within 8 s\.$/);
+      assert.match(error.hint ?? '', /^Make the server log to stderr/);
+    });
+
+    it('a tool call whose result lands on a debug line: the timeout says the reply was likely lost in that output', async () => {
+      const c = banner([]);
+      await c.connect();
+      const error = await c.callTool('debug-print', {}, { timeoutMs: 3000 }).then(
+        () => assert.fail('the call should fail'),
+        (e: unknown) => e,
+      );
+      assert.ok(error instanceof ConnectionError, String(error));
+      assert.equal(error.code, 'protocol');
+      assert.match(
+        error.message,
+        /^The server wrote non-JSON to stdout .*"Weather MCP server v2\.1 listening on stdio"/,
+      );
+      assert.match(error.message, /did not answer tools\/call within 3 s/);
       assert.match(error.hint ?? '', /^Make the server log to stderr/);
     });
 
