@@ -95,8 +95,9 @@ export async function preflightAuthorization(
     });
   } catch (error) {
     if (signal.aborted) throw error;
-    if (timeout.signal.aborted)
+    if (timeout.signal.aborted) {
       return { verdict: 'unclear', reason: `no answer within ${PREFLIGHT_TIMEOUT_MS / 1000} s` };
+    }
     return { verdict: 'unclear', reason: error instanceof Error ? safeText(error.message, 200) : 'no answer' };
   } finally {
     clearTimeout(timer);
