@@ -238,6 +238,16 @@ export type ClientSourceView =
   'pre-registered' | 'client-id-metadata-document' | 'dynamic-registration' | 'client-credentials' | 'cross-app-access';
 
 /** What the token vault shows. Facts about the token, decoded in the host; never the token. */
+/** A stored dynamic registration (RFC 7591) as the vault shows it: whether there is a secret, never the secret. */
+export interface VaultRegistrationView {
+  clientId: string;
+  registeredAt: number;
+  redirectUris: string[];
+  tokenEndpointAuthMethod?: string;
+  hasClientSecret: boolean;
+  clientSecretExpiresAt?: number;
+}
+
 export interface VaultView {
   connectionId: string;
   state: 'none' | 'signed-in' | 'expired';
@@ -251,14 +261,7 @@ export interface VaultView {
   hasRefreshToken: boolean;
   tokenFormat?: 'jwt' | 'opaque';
   jwt?: { header: JsonObject; payload: JsonObject };
-  registration?: {
-    clientId: string;
-    registeredAt: number;
-    redirectUris: string[];
-    tokenEndpointAuthMethod?: string;
-    hasClientSecret: boolean;
-    clientSecretExpiresAt?: number;
-  };
+  registration?: VaultRegistrationView;
   revocationEndpoint?: string;
 }
 

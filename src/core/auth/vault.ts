@@ -5,6 +5,7 @@
  * by issuer and resource). `VaultInfo` never contains a token or a secret: only `readAccessToken`
  * returns the token, for the explicit "copy" action. No SDK import: loaded at activation.
  */
+import type { VaultRegistrationView } from '../../shared/protocol.js';
 import { authKeys, readJson } from './store.js';
 import type { AuthStore, ClientSource, DiscoveryState, StoredClient, StoredTokens } from './types.js';
 import { canonicalResource } from './urls.js';
@@ -28,14 +29,7 @@ export interface VaultInfo {
   tokenFormat?: 'jwt' | 'opaque';
   jwt?: DecodedJwt;
   /** The stored dynamic registration (RFC 7591) with this issuer, when there is one. */
-  registration?: {
-    clientId: string;
-    registeredAt: number;
-    redirectUris: string[];
-    tokenEndpointAuthMethod?: string;
-    hasClientSecret: boolean;
-    clientSecretExpiresAt?: number;
-  };
+  registration?: VaultRegistrationView;
   /** Whether the authorization server offers RFC 7009 revocation (otherwise revoke only deletes locally). */
   revocationEndpoint?: string;
 }

@@ -4,12 +4,9 @@
  * HTML 502 page (at connect and during a request), and stdio servers that write non-JSON to stdout.
  */
 import { strict as assert } from 'node:assert';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import * as net from 'node:net';
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
@@ -18,6 +15,7 @@ import { Connection } from '../../../src/core/connection';
 import { ConnectionError } from '../../../src/core/errors';
 import type { Logger } from '../../../src/core/logger';
 import { REPO_ROOT } from '../../support/everything';
+import { selfSignedCert } from '../../support/selfSignedCert';
 
 const BANNER_SERVER = path.join(REPO_ROOT, 'test/fixtures/bannerStdioServer.ts');
 /** A proxy's error page, with markup and script that must never reach a message. */
@@ -136,46 +134,16 @@ describe('core: connect errors name the real cause', function () {
       });
 
       it('a self-signed TLS certificate names host:port and the reason', async () => {
-        // openssl makes the certificate (as in the doctor's TLS test); without it this test fails, it does not skip.
-        const dir = mkdtempSync(path.join(tmpdir(), 'mcp-lens-tls-'));
-        try {
-          execFileSync(
-            'openssl',
-            [
-              'req',
-              '-x509',
-              '-newkey',
-              'rsa:2048',
-              '-nodes',
-              '-keyout',
-              path.join(dir, 'k.pem'),
-              '-out',
-              path.join(dir, 'c.pem'),
-              '-days',
-              '1',
-              '-subj',
-              '/CN=127.0.0.1',
-            ],
-            { stdio: 'ignore' },
-          );
-          const port = await serve(
-            https.createServer(
-              { key: readFileSync(path.join(dir, 'k.pem')), cert: readFileSync(path.join(dir, 'c.pem')) },
-              (_req, res) => res.end('{}'),
-            ),
-          );
-          const error = await failure(connection({ transport, url: `https://127.0.0.1:${port}/mcp` }));
-          assert.equal(error.code, 'refused');
-          assert.match(
-            error.message,
-            new RegExp(
-              `^The TLS certificate of 127\\.0\\.0\\.1:${port} was not accepted: self[- ]signed certificate \\(DEPTH_ZERO_SELF_SIGNED_CERT\\)\\.$`,
-            ),
-          );
-          assert.match(error.hint ?? '', /NODE_EXTRA_CA_CERTS/);
-        } finally {
-          rmSync(dir, { recursive: true, force: true });
-        }
+        const port = await serve(https.createServer(selfSignedCert(), (_req, res) => res.end('{}')));
+        const error = await failure(connection({ transport, url: `https://127.0.0.1:${port}/mcp` }));
+        assert.equal(error.code, 'refused');
+        assert.match(
+          error.message,
+          new RegExp(
+            `^The TLS certificate of 127\\.0\\.0\\.1:${port} was not accepted: self[- ]signed certificate \\(DEPTH_ZERO_SELF_SIGNED_CERT\\)\\.$`,
+          ),
+        );
+        assert.match(error.hint ?? '', /NODE_EXTRA_CA_CERTS/);
       });
 
       it('https:// to a plain HTTP server: not TLS', async () => {

@@ -22,6 +22,7 @@ import { DEFECTS, startDefectiveServer, type Defect } from '../../fixtures/defec
 import { startEverything } from '../../support/everything.js';
 import { makeHarness } from '../auth/helpers.js';
 import { assertVerdicts, check, startSdkDemo, statuses } from './helpers.js';
+import { selfSignedCert } from '../../support/selfSignedCert.js';
 
 const OPTS = { timeoutMs: 5000 };
 
@@ -311,36 +312,8 @@ describe('connection doctor: network failures and the report', function () {
   });
 
   it('a loopback server with a self-signed certificate fails the TLS check', async () => {
-    const { execFileSync } = await import('node:child_process');
-    const { mkdtempSync, readFileSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
     const https = await import('node:https');
-    const dir = mkdtempSync(join(tmpdir(), 'doctor-tls-'));
-    // openssl makes the self-signed certificate (.ci/run installs it); without it this test fails, it does not skip.
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-keyout',
-        join(dir, 'k.pem'),
-        '-out',
-        join(dir, 'c.pem'),
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-      ],
-      { stdio: 'ignore' },
-    );
-    const server = https.createServer(
-      { key: readFileSync(join(dir, 'k.pem')), cert: readFileSync(join(dir, 'c.pem')) },
-      (_req, res) => res.end('hi'),
-    );
+    const server = https.createServer(selfSignedCert(), (_req, res) => res.end('hi'));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {
       const report = await diagnose(`https://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`, OPTS);
