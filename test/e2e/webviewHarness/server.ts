@@ -12,6 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { WebviewToHostMessage } from '../../../src/shared/protocol';
 import { inspectorHtml, newNonce } from '../../../src/extension/inspector/html';
 import type { HarnessFixture } from './fixtures';
+import { CHROMIUM_ARGS as CODE_SERVER_CHROMIUM_ARGS } from '../../../scripts/codeServer.mjs';
 
 export const REPO_ROOT = path.resolve(__dirname, '../../..');
 
@@ -75,17 +76,8 @@ export async function startHarness(): Promise<Harness> {
   };
 }
 
-/** Chromium flags from docs/real-vscode-testing.md (offline, headless, no sandbox in containers). */
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
+/** The one list of Chromium flags (offline, headless, no sandbox in containers), shared with the code-server tests. */
+export const CHROMIUM_ARGS = [...CODE_SERVER_CHROMIUM_ARGS];
 
 /** Evaluates an expression in the page (strings keep DOM types out of these Node-typed files). */
 export function js<T = unknown>(page: Page, expression: string): Promise<T> {
