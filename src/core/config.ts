@@ -4,6 +4,9 @@
  * secret store and are referenced here only by header name (`secretHeaders`).
  */
 
+import { PROTOCOL_CHOICES, type ProtocolChoice } from '../shared/protocol';
+
+export type { ProtocolChoice, ProtocolEra } from '../shared/protocol';
 export type HttpTransportKind = 'streamable-http' | 'sse' | 'auto';
 export type TransportKind = HttpTransportKind | 'stdio';
 
@@ -12,6 +15,8 @@ interface ConfigBase {
   id: string;
   /** Display name, unique among the saved connections. */
   name: string;
+  /** The protocol era: negotiated when absent or `auto`, else pinned (`2025`: initialize only; `2026-07-28`: server/discover only). */
+  protocol?: ProtocolChoice;
 }
 
 export interface StdioConnectionConfig extends ConfigBase {
@@ -223,6 +228,16 @@ export function validateConfig(config: ConnectionConfig, others: ConnectionConfi
   } else {
     const urlProblem = validateServerUrl(config.url);
     if (urlProblem) problems.push(urlProblem);
+  }
+  if (config.protocol !== undefined && !PROTOCOL_CHOICES.includes(config.protocol)) {
+    problems.push(
+      `Unknown protocol "${String(config.protocol)}": use ${PROTOCOL_CHOICES.map((c) => `"${c}"`).join(', ')}.`,
+    );
+  } else if (config.protocol === '2026-07-28' && config.transport === 'sse') {
+    // The HTTP+SSE transport was retired before 2026-07-28: no server speaks the modern era over it.
+    problems.push(
+      'MCP 2026-07-28 is not spoken over SSE: choose Streamable HTTP (or auto), or pin the protocol to 2025.',
+    );
   }
   return problems;
 }

@@ -31,6 +31,17 @@ export type JsonObject = { [key: string]: JsonValue };
 export type ConnectionState = 'disconnected' | 'connecting' | 'connected' | 'auth-required' | 'error';
 export type TransportKind = 'streamable-http' | 'sse' | 'auto' | 'stdio';
 
+/**
+ * The protocol era a connection speaks. `modern`: MCP 2026-07-28 and later, negotiated with
+ * `server/discover` and stateless per request (`_meta` envelope, `Mcp-Method` headers,
+ * `subscriptions/listen`, `input_required` results). `legacy`: the 2025 revisions
+ * (2024-11-05 … 2025-11-25), negotiated with `initialize`.
+ */
+export type ProtocolEra = 'modern' | 'legacy';
+/** What the user asked for: negotiate (`auto`, the default), or pin an era. SSE speaks only `2025`. */
+export type ProtocolChoice = 'auto' | '2025' | '2026-07-28';
+export const PROTOCOL_CHOICES: readonly ProtocolChoice[] = ['auto', '2025', '2026-07-28'];
+
 /** Auth status shown per connection. Scopes and expiry are facts about a token, never the token. */
 export type AuthStatus =
   | { state: 'not-needed' }
@@ -52,6 +63,11 @@ export interface ConnectionView {
   /** Whether the user can edit it (settings-defined connections are read-only). */
   editable: boolean;
   activeTransport?: 'stdio' | 'sse' | 'streamable-http';
+  /** The era the user pinned, or `auto` (also when the config says nothing). */
+  protocol?: ProtocolChoice;
+  /** The era and version negotiated by the current session (none while disconnected). */
+  era?: ProtocolEra;
+  protocolVersion?: string;
   counts: { tools: number; resources: number; resourceTemplates: number; prompts: number };
 }
 
@@ -107,6 +123,11 @@ export interface ServerView {
   version?: string;
   title?: string;
   protocolVersion?: string;
+  era?: ProtocolEra;
+  /** How the era was chosen, in one sentence (e.g. "server/discover offered 2026-07-28"; "pinned to 2025"). */
+  negotiation?: string;
+  /** The server's `server/discover` result as it was sent (modern era only). */
+  discover?: JsonObject;
   instructions?: string;
   capabilities?: JsonObject;
 }
@@ -135,6 +156,31 @@ export interface TraceEntryView {
   size: number;
   /** The start of the redacted message as JSON, for the list and search (at most TRACE_PREVIEW_CHARS). */
   preview: string;
+  /** For a message the client sent over Streamable HTTP: the MCP routing headers that went with it. */
+  http?: McpHeadersView;
+}
+
+/**
+ * The `Mcp-Method` / `Mcp-Name` headers (MCP 2026-07-28) sent with one request, checked against
+ * its JSON-RPC body: `Mcp-Method` must equal `method`; `Mcp-Name` must equal `params.name`
+ * (tools/call, prompts/get) or `params.uri` (resources/read).
+ */
+export interface McpHeadersView {
+  method?: string;
+  name?: string;
+  /** `ok`; `mismatch` (a header disagrees with the body); `missing` (a header the era requires is absent); `not-applicable` (2025 era). */
+  check: 'ok' | 'mismatch' | 'missing' | 'not-applicable';
+  /** What disagreed, in one sentence. */
+  detail?: string;
+}
+
+/** A cacheable result's freshness hints (MCP 2026-07-28 `ttlMs` / `cacheScope`), and whether MCP Lens served it from its cache. */
+export interface CacheHintView {
+  ttlMs: number;
+  cacheScope: 'public' | 'private';
+  /** When the server produced it (ms since the epoch); fresh until receivedAt + ttlMs. */
+  receivedAt: number;
+  servedFromCache: boolean;
 }
 export const TRACE_PREVIEW_CHARS = 2000;
 
@@ -295,16 +341,25 @@ export interface OutputSchemaCheck {
 export interface ToolCallOutcome {
   result: JsonObject;
   durationMs: number;
+  /** The result's `resultType` on the 2026-07-28 wire (`complete`, or `input_required` for a round that needed answers); absent on the 2025 era. */
+  resultType?: string;
+  cache?: CacheHintView;
 }
 
 export interface ReadResourceOutcome {
   result: JsonObject;
   durationMs: number;
+  /** The result's `resultType` on the 2026-07-28 wire (`complete`, or `input_required` for a round that needed answers); absent on the 2025 era. */
+  resultType?: string;
+  cache?: CacheHintView;
 }
 
 export interface GetPromptOutcome {
   result: JsonObject;
   durationMs: number;
+  /** The result's `resultType` on the 2026-07-28 wire (`complete`, or `input_required` for a round that needed answers); absent on the 2025 era. */
+  resultType?: string;
+  cache?: CacheHintView;
 }
 
 export interface ErrorInfo {
