@@ -33,7 +33,7 @@ import { silentLogger, type Logger } from './logger';
 import type { Sdk } from './sdk';
 import { RequestDeadlines, type Deadline } from './requestDeadlines';
 import type { ProcessStdioTransport } from './stdioTransport';
-import type { OutputSchemaCheck } from '../shared/protocol';
+import type { OutputSchemaCheck, ProtocolEra } from '../shared/protocol';
 import { TraceBuffer, TracingTransport, redact } from './trace';
 
 export type ConnectionState = 'disconnected' | 'connecting' | 'connected' | 'auth-required' | 'error';
@@ -114,6 +114,12 @@ export class Connection {
   capabilities?: ServerCapabilities;
   instructions?: string;
   protocolVersion?: string;
+  /** The era negotiated by the current session (see ProtocolEra); undefined while not connected. */
+  era?: ProtocolEra;
+  /** How the era was chosen, in one sentence a person can read (shown in the Server tab, the CLI and the doctor). */
+  negotiation?: string;
+  /** The server's `server/discover` result as sent (modern era only). */
+  discoverResult?: Record<string, unknown>;
   activeTransport?: ActiveTransport;
   tools: Tool[] = [];
   resources: Resource[] = [];

@@ -4,6 +4,7 @@
  * buffer (entry count and total bytes), and every message is redacted *before* it is stored,
  * so nothing downstream (log channel, webview, exports) can leak what the trace never held.
  */
+import type { McpHeadersView } from '../shared/protocol';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { Emitter, type Event } from './events';
@@ -26,6 +27,8 @@ export interface TraceEntry {
   size: number;
   /** The redacted message; large messages are replaced by a truncated preview. */
   message: unknown;
+  /** For a message sent over Streamable HTTP: its MCP routing headers, checked against the body. */
+  http?: McpHeadersView;
 }
 
 const REDACTED = '[REDACTED]';
