@@ -12,12 +12,16 @@ const PREFIX = 'mcp-lens.oauth';
 /**
  * Store keys. Registrations are per authorization server (issuer); tokens per issuer and resource,
  * so a token is never presented to a resource or an authorization server it was not issued for;
- * discovery per resource (it says which issuer the resource uses).
+ * discovery per resource (it says which issuer the resource uses). A pre-registered client id
+ * lives in the connection's settings, which cannot say which authorization server issued it: the
+ * issuer each one was first accepted by is kept here, per resource, so its credentials are never
+ * presented to another authorization server.
  */
 export const authKeys = {
   client: (issuer: string) => `${PREFIX}.client ${issuer}`,
   tokens: (issuer: string, resource: string) => `${PREFIX}.tokens ${issuer} ${resource}`,
   discovery: (resource: string) => `${PREFIX}.discovery ${resource}`,
+  preRegisteredIssuers: (resource: string) => `${PREFIX}.pre-registered ${resource}`,
 } as const;
 
 export class MemoryAuthStore implements AuthStore {

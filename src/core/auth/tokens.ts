@@ -135,8 +135,9 @@ async function doRefresh(
   if (!refreshToken) throw new AuthRequiredError(`${resource} requires sign-in.`, { resourceUrl: resource });
   const disc = await ctx.loadDiscovery(resource, undefined, undefined);
   if (disc.issuer !== tokens.issuer) {
-    // The resource moved to another authorization server: its tokens must not be used there.
-    await deleteTokens(ctx, resource, tokens.issuer);
+    // The resource moved to another authorization server: the refresh token is never sent there
+    // (a refresh goes only to the token's issuer). The tokens stay stored under their issuer, so a
+    // resource that moves back finds them again.
     throw new AuthRequiredError(`${resource} now uses another authorization server; sign in again.`, {
       resourceUrl: resource,
     });
