@@ -9,6 +9,7 @@ import { AuthRequiredError } from '../../../src/core/errors.js';
 import { OAuthFlowError } from '../../../src/core/auth/errors.js';
 import { MemoryAuthStore, authKeys } from '../../../src/core/auth/store.js';
 import type { PreparedRedirect, RedirectStrategy, StoredClient, StoredTokens } from '../../../src/core/auth/types.js';
+import { MachineAuthServer } from './fixtures/machineAuthServer.js';
 import { MockAuthServer, type MockAuthOptions, type RecordedRequest } from './fixtures/mockAuthServer.js';
 import { makeHarness } from './helpers.js';
 
@@ -186,6 +187,35 @@ describe('OAuth engine: issuer-bound credentials (MCP 2026-07-28)', function () 
       first.authorizationServer = other;
       const info = await h.engine.signIn(first.mcpUrl, { preRegistered, rediscover: true });
       assert.equal(info.issuer, other.issuer);
+    });
+  });
+
+  describe('the client of a grant without a browser is bound the same way', () => {
+    const machineServers: MachineAuthServer[] = [];
+    afterEach(async () => {
+      await Promise.all(machineServers.splice(0).map((s) => s.close()));
+    });
+
+    it('records the issuer of the first token, and refuses the client at another issuer before any token request', async () => {
+      const secret = 'svc-secret-0123456789';
+      const s = await MachineAuthServer.start({ clients: { svc: { method: 'client_secret_basic', secret } } });
+      machineServers.push(s);
+      const store = new MemoryAuthStore();
+      const h = makeHarness({ store });
+      await h.engine.signInWithClientCredentials(s.mcpUrl, { clientId: 'svc', clientSecret: secret });
+      const key = authKeys.preRegisteredIssuers(s.mcpUrl);
+      assert.deepEqual(JSON.parse((await store.get(key))!), { svc: s.issuer });
+
+      // As if the client had been used with another authorization server before this one.
+      await store.set(key, JSON.stringify({ svc: 'https://as.elsewhere.example' }));
+      const tokenRequests = s.count('/token');
+      const error = await rejectsWith(
+        h.engine.signInWithClientCredentials(s.mcpUrl, { clientId: 'svc', clientSecret: secret }),
+        'client-issuer-mismatch',
+      );
+      assert.ok(error.message.includes('https://as.elsewhere.example') && error.message.includes(s.issuer));
+      assert.equal(s.count('/token'), tokenRequests);
+      assert.ok(!h.contacted.some((u) => u.includes('elsewhere.example')));
     });
   });
 
