@@ -120,6 +120,26 @@ describe('OAuth engine: issuer-bound credentials (MCP 2026-07-28)', function () 
       assert.ok(!carried(resource.requests.filter((r) => r.path !== '/mcp')).includes(second.accessToken));
     });
 
+    it('without interactive sign-in (the extension), the move asks for a sign-in, which goes to the new server', async () => {
+      const resource = await mock();
+      const other = await mock();
+      const h = makeHarness();
+      await h.engine.signIn(resource.mcpUrl);
+      const fetch = h.engine.authorizedFetch(resource.mcpUrl);
+      assert.equal((await fetch(resource.mcpUrl, { method: 'POST', body: '{}' })).status, 200);
+      resource.authorizationServer = other;
+      let required: AuthRequiredError | undefined;
+      await fetch(resource.mcpUrl, { method: 'POST', body: '{}' }).catch((error: unknown) => {
+        if (error instanceof AuthRequiredError) required = error;
+      });
+      assert.ok(required, 'expected AuthRequiredError');
+      assert.equal((await h.engine.status(resource.mcpUrl)).state, 'none');
+      const info = await h.engine.signIn(resource.mcpUrl, { challenge: required.details });
+      assert.equal(info.issuer, other.issuer);
+      assert.equal(other.count('/register'), 1);
+      assert.equal((await fetch(resource.mcpUrl, { method: 'POST', body: '{}' })).status, 200);
+    });
+
     it('a refresh never goes to another server than the token issuer, and keeps the old tokens', async () => {
       const resource = await mock();
       const other = await mock();
