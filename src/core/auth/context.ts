@@ -187,7 +187,18 @@ export class EngineContext {
     if (cached && fresh && sameMetadata && checkedEnough) return cached;
     this.logger.info(`Discovering the authorization server of ${resource}.`);
     const state = await discover(this.http, resource, resourceMetadataUrl, this.now(), signal, purpose);
-    await writeJson(this.options.store, authKeys.discovery(resource), state);
+    return this.saveDiscovery(state);
+  }
+
+  /**
+   * Stores a new discovery, and adds its issuer to the authorization servers the resource has
+   * used: their tokens stay stored under their issuers after a move, and a sign-out deletes them all.
+   */
+  private async saveDiscovery(state: DiscoveryState): Promise<DiscoveryState> {
+    await writeJson(this.options.store, authKeys.discovery(state.resource), state);
+    const key = authKeys.issuers(state.resource);
+    const known = (await readJson<string[]>(this.options.store, key)) ?? [];
+    if (!known.includes(state.issuer)) await writeJson(this.options.store, key, [...known, state.issuer]);
     return state;
   }
 
@@ -197,7 +208,8 @@ export class EngineContext {
    * discovery (MCP 2026-07-28, SEP-2352), that server is discovered again and becomes the current
    * one, so registrations and tokens are looked up under its issuer from now on; the old server's
    * entries stay stored under theirs, untouched. Returns the current issuer, or `undefined` when
-   * nothing was cached (the sign-in discovers) or the check failed (the cached state stays).
+   * nothing was cached (the sign-in discovers) or the resource could not be asked (the cached
+   * state stays). When the new server cannot be discovered, nothing stays cached.
    */
   async revalidateIssuer(
     resource: string,
@@ -227,9 +239,6 @@ export class EngineContext {
     this.logger.info(
       `${resource} now names ${named ?? 'no authorization server'} instead of ${cached.issuer}; discovering it.`,
     );
-    // Until the new server is discovered and checked, nothing is cached: a failure here is
-    // reported by the sign-in that follows, never hidden behind the old server's state.
-    await this.options.store.delete(key);
     try {
       const purpose: DiscoveryPurpose = cached.checkedFor === 'machine' ? 'machine' : 'authorization_code';
       return (await this.loadDiscovery(resource, resourceMetadataUrl, signal, purpose, true)).issuer;
@@ -237,6 +246,9 @@ export class EngineContext {
       this.logger.warn(
         `Discovering the new authorization server of ${resource} failed (${error instanceof Error ? safeText(error.message) : 'unknown error'}).`,
       );
+      // Nothing stays cached: the sign-in that follows discovers again and reports the failure,
+      // instead of going to the server the resource left.
+      await this.options.store.delete(key);
       return named;
     }
   }

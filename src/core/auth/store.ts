@@ -15,13 +15,15 @@ const PREFIX = 'mcp-lens.oauth';
  * discovery per resource (it says which issuer the resource uses). A pre-registered client id
  * lives in the connection's settings, which cannot say which authorization server issued it: the
  * issuer each one was first accepted by is kept here, per resource, so its credentials are never
- * presented to another authorization server.
+ * presented to another authorization server. `issuers` lists every authorization server a
+ * resource has named, so a sign-out finds the tokens a resource that moved left behind.
  */
 export const authKeys = {
   client: (issuer: string) => `${PREFIX}.client ${issuer}`,
   tokens: (issuer: string, resource: string) => `${PREFIX}.tokens ${issuer} ${resource}`,
   discovery: (resource: string) => `${PREFIX}.discovery ${resource}`,
   preRegisteredIssuers: (resource: string) => `${PREFIX}.pre-registered ${resource}`,
+  issuers: (resource: string) => `${PREFIX}.issuers ${resource}`,
 } as const;
 
 export class MemoryAuthStore implements AuthStore {

@@ -140,6 +140,32 @@ describe('OAuth engine: issuer-bound credentials (MCP 2026-07-28)', function () 
       assert.equal((await fetch(resource.mcpUrl, { method: 'POST', body: '{}' })).status, 200);
     });
 
+    it('a sign-out also deletes the tokens the first server issued (locally: they are sent nowhere)', async () => {
+      const resource = await mock();
+      const other = await mock();
+      const store = new MemoryAuthStore();
+      const h = makeHarness({ store });
+      const fetch = h.engine.authorizedFetch(resource.mcpUrl, { interactive: true });
+      assert.equal((await fetch(resource.mcpUrl, { method: 'POST', body: '{}' })).status, 200);
+      const first = JSON.parse((await store.get(authKeys.tokens(resource.issuer, resource.mcpUrl)))!) as StoredTokens;
+      resource.authorizationServer = other;
+      assert.equal((await fetch(resource.mcpUrl, { method: 'POST', body: '{}' })).status, 200);
+      assert.ok(await store.get(authKeys.tokens(resource.issuer, resource.mcpUrl)));
+
+      await h.engine.signOut(resource.mcpUrl);
+      assert.equal(await store.get(authKeys.tokens(other.issuer, resource.mcpUrl)), undefined);
+      assert.equal(await store.get(authKeys.tokens(resource.issuer, resource.mcpUrl)), undefined);
+      // The new server revoked its own tokens; the first server's were not sent to it.
+      assert.ok(other.count('/revoke') > 0);
+      assert.ok(!carried(other.requests).includes(first.refreshToken!));
+      // Moving back finds nothing to use: a sign-in is needed.
+      resource.authorizationServer = resource;
+      await assert.rejects(
+        h.engine.authorizedFetch(resource.mcpUrl)(resource.mcpUrl, { method: 'POST', body: '{}' }),
+        (error: unknown) => error instanceof AuthRequiredError,
+      );
+    });
+
     it('a refresh never goes to another server than the token issuer, and keeps the old tokens', async () => {
       const resource = await mock();
       const other = await mock();
