@@ -12,16 +12,9 @@ import { OAuthFlowError, cancelReason } from './errors.js';
 import { flowStep, withFlowStepper, type FlowStepper } from './flowSteps.js';
 import { maskUrl } from './redact.js';
 import { bindPreRegisteredIssuer, settleClient, type ClientChoice } from './registration.js';
-import { authKeys, readJson, writeJson } from './store.js';
+import { authKeys, readClient, writeJson } from './store.js';
 import { clientAuthentication, selectScope, toInfo, toStored } from './tokens.js';
-import type {
-  AuthChallenge,
-  DiscoveryState,
-  PreparedRedirect,
-  PreRegisteredClient,
-  StoredClient,
-  TokenInfo,
-} from './types.js';
+import type { AuthChallenge, DiscoveryState, PreparedRedirect, PreRegisteredClient, TokenInfo } from './types.js';
 import { assertAuthorizationEndpoint, assertSecureUrl, canonicalResource } from './urls.js';
 
 export interface SignInOptions {
@@ -87,9 +80,7 @@ async function runSignIn(
   let lastError: unknown;
   for (const strategy of ctx.options.redirectStrategies) {
     if (signal.aborted) break;
-    const stored = opts.preRegistered
-      ? undefined
-      : await readJson<StoredClient>(ctx.options.store, authKeys.client(disc.issuer));
+    const stored = opts.preRegistered ? undefined : await readClient(ctx.options.store, disc.issuer);
     const prepared = await strategy.prepare({ state, serverName, preferredRedirectUri: stored?.redirectUris[0] });
     try {
       let client: ClientChoice;

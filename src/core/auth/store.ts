@@ -5,7 +5,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { AuthStore } from './types.js';
+import type { AuthStore, StoredClient } from './types.js';
 
 const PREFIX = 'mcp-lens.oauth';
 
@@ -139,4 +139,13 @@ export async function readJson<T>(store: AuthStore, key: string): Promise<T | un
 
 export async function writeJson(store: AuthStore, key: string, value: unknown): Promise<void> {
   await store.set(key, JSON.stringify(value));
+}
+
+/**
+ * The dynamic registration stored for an issuer — only when it says it was made with that issuer
+ * (bound by key, and checked again, as tokens are): a client id is never presented elsewhere.
+ */
+export async function readClient(store: AuthStore, issuer: string): Promise<StoredClient | undefined> {
+  const stored = await readJson<StoredClient>(store, authKeys.client(issuer));
+  return stored?.issuer === issuer ? stored : undefined;
 }

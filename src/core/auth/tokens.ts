@@ -11,7 +11,7 @@ import { applyClientAuthentication, type ClientAuthMethod, type ClientCredential
 import { safeText, splitScope, type EngineContext } from './context.js';
 import { OAuthFlowError } from './errors.js';
 import { clientInfo } from './registration.js';
-import { authKeys, readJson, writeJson } from './store.js';
+import { authKeys, readClient, readJson, writeJson } from './store.js';
 import type {
   AuthChallenge,
   AuthStatus,
@@ -225,7 +225,7 @@ export async function clientForRefresh(
     case 'client-id-metadata-document':
       return { client_id: tokens.clientId };
     case 'dynamic-registration': {
-      const stored = await readJson<StoredClient>(ctx.options.store, authKeys.client(tokens.issuer));
+      const stored = await readClient(ctx.options.store, tokens.issuer);
       return stored && stored.clientId === tokens.clientId ? clientInfo(stored) : undefined;
     }
     case 'client-credentials':

@@ -5,6 +5,7 @@
  * another authorization server, and the RFC 9207 `iss` rules.
  */
 import * as assert from 'node:assert/strict';
+import { createServer, type AddressInfo } from 'node:net';
 import { AuthRequiredError } from '../../../src/core/errors.js';
 import { OAuthFlowError } from '../../../src/core/auth/errors.js';
 import { MemoryAuthStore, authKeys } from '../../../src/core/auth/store.js';
@@ -22,6 +23,14 @@ async function rejectsWith(promise: Promise<unknown>, code: string): Promise<OAu
     return error;
   }
   assert.fail(`expected a rejection with ${code}`);
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }
 
 /** Every value a request carried (parameters and headers), to check that a credential never reached a server. */
@@ -164,6 +173,24 @@ describe('OAuth engine: issuer-bound credentials (MCP 2026-07-28)', function () 
         h.engine.authorizedFetch(resource.mcpUrl)(resource.mcpUrl, { method: 'POST', body: '{}' }),
         (error: unknown) => error instanceof AuthRequiredError,
       );
+    });
+
+    it('a stored registration that names another issuer than its key is never used', async () => {
+      const m = await mock();
+      const store = new MemoryAuthStore();
+      // It lists a redirect URI the loopback listener can take, so only its issuer disqualifies it.
+      const foreign: StoredClient = {
+        issuer: 'https://as.elsewhere.example',
+        clientId: 'client-of-elsewhere',
+        redirectUris: [`http://127.0.0.1:${await freePort()}/callback`],
+        registeredAt: 0,
+      };
+      await store.set(authKeys.client(m.issuer), JSON.stringify(foreign));
+      const h = makeHarness({ store });
+      const info = await h.engine.signIn(m.mcpUrl);
+      assert.notEqual(info.clientId, foreign.clientId);
+      assert.equal(m.count('/register'), 1);
+      assert.ok(!carried(m.requests).includes(foreign.clientId));
     });
 
     it('a refresh never goes to another server than the token issuer, and keeps the old tokens', async () => {
