@@ -11,17 +11,10 @@ import { endpoints } from './discovery.js';
 import { OAuthFlowError, cancelReason } from './errors.js';
 import { flowStep, withFlowStepper, type FlowStepper } from './flowSteps.js';
 import { maskUrl } from './redact.js';
-import { settleClient, type ClientChoice } from './registration.js';
-import { authKeys, readJson, writeJson } from './store.js';
+import { bindPreRegisteredIssuer, settleClient, type ClientChoice } from './registration.js';
+import { authKeys, readClient, writeJson } from './store.js';
 import { clientAuthentication, selectScope, toInfo, toStored } from './tokens.js';
-import type {
-  AuthChallenge,
-  DiscoveryState,
-  PreparedRedirect,
-  PreRegisteredClient,
-  StoredClient,
-  TokenInfo,
-} from './types.js';
+import type { AuthChallenge, DiscoveryState, PreparedRedirect, PreRegisteredClient, TokenInfo } from './types.js';
 import { assertAuthorizationEndpoint, assertSecureUrl, canonicalResource } from './urls.js';
 
 export interface SignInOptions {
@@ -87,9 +80,7 @@ async function runSignIn(
   let lastError: unknown;
   for (const strategy of ctx.options.redirectStrategies) {
     if (signal.aborted) break;
-    const stored = opts.preRegistered
-      ? undefined
-      : await readJson<StoredClient>(ctx.options.store, authKeys.client(disc.issuer));
+    const stored = opts.preRegistered ? undefined : await readClient(ctx.options.store, disc.issuer);
     const prepared = await strategy.prepare({ state, serverName, preferredRedirectUri: stored?.redirectUris[0] });
     try {
       let client: ClientChoice;
@@ -202,6 +193,9 @@ async function authorize(
       flow.scope,
     );
     await writeJson(ctx.options.store, authKeys.tokens(disc.issuer, resource), stored);
+    if (client.source === 'pre-registered') {
+      await bindPreRegisteredIssuer(ctx, resource, client.info.client_id, disc.issuer);
+    }
     ctx.lastChallenge.delete(resource);
     prepared.complete?.({ ok: true });
     ctx.logger.info(`Signed in to ${resource}.`);
@@ -214,8 +208,8 @@ async function authorize(
 
 /**
  * RFC 6749 §4.1.2 / §10.12 state, RFC 9207 `iss` (compared exactly; required when the AS says it
- * sends it). On an `iss` mismatch the response's error text is not shown: it may come from an
- * attacker's server (mix-up attack, RFC 9207 §2.4).
+ * sends it). On an `iss` mismatch neither the received `iss` nor the response's error text is
+ * shown: both may come from an attacker's server (mix-up attack, RFC 9207 §2.4).
  */
 function checkCallback(
   params: URLSearchParams,
@@ -234,7 +228,7 @@ function checkCallback(
   if (iss !== null && iss !== expectedIss) {
     throw new OAuthFlowError(
       'iss-mismatch',
-      `The authorization response came from "${safeText(iss, 200)}", not from ${expectedIss}; it was rejected (RFC 9207).`,
+      `The authorization response names another issuer than ${expectedIss}, the authorization server it was sent to; it was rejected (RFC 9207 §2.4).`,
     );
   }
   if (iss === null && metadata?.authorization_response_iss_parameter_supported === true) {

@@ -126,20 +126,36 @@ async function sendAuthorized(
 ): Promise<Response> {
   const url = typeof input === 'string' ? input : input.href;
   const ours = new URL(url).origin === new URL(resource).origin;
-  const tokens = ours ? await usableTokens(ctx, resource, opts) : undefined;
+  let tokens = ours ? await usableTokens(ctx, resource, opts) : undefined;
   let response = await sendWithToken(ctx, url, init, tokens?.accessToken);
   if (!ours) return response;
 
-  if (response.status === 401 && tokens?.refreshToken) {
-    // RFC 6750 §3.1 invalid_token: the access token was revoked or expired early. Refresh once and retry.
-    const refreshed = await refreshTokens(ctx, resource, tokens, opts.preRegistered);
-    await response.body?.cancel();
-    response = await sendWithToken(ctx, url, init, refreshed.accessToken);
+  if (response.status === 401) {
+    // The resource may have moved to another authorization server (MCP 2026-07-28, SEP-2352):
+    // ask it first, so that neither a refresh nor a sign-in goes to the server it left.
+    const refused = parseBearerChallenge(response.headers.get('www-authenticate'));
+    const issuer = await ctx.revalidateIssuer(resource, refused.resourceMetadataUrl, opts.signal);
+    if (tokens && issuer !== undefined && issuer !== tokens.issuer) {
+      ctx.logger.info(
+        `${resource} now uses the authorization server ${issuer}; the tokens from ${tokens.issuer} stay unused.`,
+      );
+      // Tokens already held from the new server (a resource that moved back) are used as they are.
+      tokens = await usableTokens(ctx, resource, opts);
+      if (tokens) {
+        await response.body?.cancel();
+        response = await sendWithToken(ctx, url, init, tokens.accessToken);
+      }
+    } else if (tokens?.refreshToken) {
+      // RFC 6750 §3.1 invalid_token: the access token was revoked or expired early. Refresh once and retry.
+      const refreshed = await refreshTokens(ctx, resource, tokens, opts.preRegistered);
+      await response.body?.cancel();
+      response = await sendWithToken(ctx, url, init, refreshed.accessToken);
+    }
   }
   if (response.status === 401) {
     const challenge = parseBearerChallenge(response.headers.get('www-authenticate'));
     // The server refuses the token we hold (even a fresh one): it is of no further use.
-    if (tokens) await deleteTokens(ctx, resource);
+    if (tokens) await deleteTokens(ctx, resource, tokens.issuer);
     await response.body?.cancel();
     ctx.lastChallenge.set(resource, challenge);
     throw new AuthRequiredError(`${resource} requires sign-in.`, {

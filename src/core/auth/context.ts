@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { isHttpsUrl } from '@modelcontextprotocol/sdk/client/auth.js';
 import type { OAuthError } from '@modelcontextprotocol/sdk/server/auth/errors.js';
 import { silentLogger, type Logger } from '../logger.js';
-import { discover } from './discovery.js';
+import { discover, discoverProtectedResource } from './discovery.js';
 import { OAuthFlowError } from './errors.js';
 import { onFlowPause, recordFlowExchange } from './flowSteps.js';
 import { AuthHttpClient, anySignal } from './http.js';
@@ -187,7 +187,69 @@ export class EngineContext {
     if (cached && fresh && sameMetadata && checkedEnough) return cached;
     this.logger.info(`Discovering the authorization server of ${resource}.`);
     const state = await discover(this.http, resource, resourceMetadataUrl, this.now(), signal, purpose);
-    await writeJson(this.options.store, authKeys.discovery(resource), state);
+    return this.saveDiscovery(state);
+  }
+
+  /**
+   * Stores a new discovery, and adds its issuer to the authorization servers the resource has
+   * used: their tokens stay stored under their issuers after a move, and a sign-out deletes them all.
+   */
+  private async saveDiscovery(state: DiscoveryState): Promise<DiscoveryState> {
+    await writeJson(this.options.store, authKeys.discovery(state.resource), state);
+    const key = authKeys.issuers(state.resource);
+    const known = (await readJson<string[]>(this.options.store, key)) ?? [];
+    if (!known.includes(state.issuer)) await writeJson(this.options.store, key, [...known, state.issuer]);
     return state;
+  }
+
+  /**
+   * Asks the resource again which authorization server it uses (its protected resource metadata:
+   * one request), after it refused a request. When it names another server than the cached
+   * discovery (MCP 2026-07-28, SEP-2352), that server is discovered again and becomes the current
+   * one, so registrations and tokens are looked up under its issuer from now on; the old server's
+   * entries stay stored under theirs, untouched. Returns the current issuer, or `undefined` when
+   * nothing was cached (the sign-in discovers) or the resource could not be asked (the cached
+   * state stays). When the new server cannot be discovered, nothing stays cached.
+   */
+  async revalidateIssuer(
+    resource: string,
+    resourceMetadataUrl: string | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<string | undefined> {
+    const key = authKeys.discovery(resource);
+    const cached = await readJson<DiscoveryState>(this.options.store, key);
+    if (!cached) return undefined;
+    let named: string | undefined;
+    try {
+      const prm = await discoverProtectedResource(
+        this.http,
+        resource,
+        resourceMetadataUrl ?? cached.resourceMetadataUrl,
+        signal,
+      );
+      // A 2025-03-26 server (no metadata) keeps its origin as the authorization server.
+      named = prm ? prm.metadata.authorization_servers?.[0] : cached.legacy ? cached.issuer : undefined;
+    } catch (error) {
+      this.logger.warn(
+        `Could not check which authorization server ${resource} uses now (${error instanceof Error ? safeText(error.message) : 'unknown error'}).`,
+      );
+      return undefined;
+    }
+    if (named === cached.issuer) return cached.issuer;
+    this.logger.info(
+      `${resource} now names ${named ?? 'no authorization server'} instead of ${cached.issuer}; discovering it.`,
+    );
+    try {
+      const purpose: DiscoveryPurpose = cached.checkedFor === 'machine' ? 'machine' : 'authorization_code';
+      return (await this.loadDiscovery(resource, resourceMetadataUrl, signal, purpose, true)).issuer;
+    } catch (error) {
+      this.logger.warn(
+        `Discovering the new authorization server of ${resource} failed (${error instanceof Error ? safeText(error.message) : 'unknown error'}).`,
+      );
+      // Nothing stays cached: the sign-in that follows discovers again and reports the failure,
+      // instead of going to the server the resource left.
+      await this.options.store.delete(key);
+      return named;
+    }
   }
 }

@@ -16,6 +16,7 @@ export type OAuthFlowErrorCode =
   | 'unsupported-server'
   | 'no-client'
   | 'unknown-client'
+  | 'client-issuer-mismatch'
   | 'invalid-client-credentials'
   | 'registration-failed'
   | 'redirect-rejected'

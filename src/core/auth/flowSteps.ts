@@ -358,6 +358,7 @@ const ERROR_SPECS: Partial<Record<OAuthFlowErrorCode, string>> = {
   'unsupported-server': 'RFC 8414 §2',
   'no-client': 'MCP 2025-06-18 Authorization §2.4; MCP 2025-11-25 Authorization "Client Registration Approaches"',
   'unknown-client': 'RFC 6749 §4.1.2.1; RFC 6749 §5.2 (invalid_client)',
+  'client-issuer-mismatch': 'RFC 6749 §2.2; MCP 2026-07-28 Authorization (credentials bound to their issuer)',
   'registration-failed': 'RFC 7591 §3.2; MCP 2025-06-18 Authorization §2.4',
   'redirect-rejected': 'RFC 7591 §3.2.2; RFC 8252 §7.3',
   'state-mismatch': 'RFC 6749 §10.12; OAuth 2.1 §4.1.2',

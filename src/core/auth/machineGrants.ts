@@ -20,6 +20,7 @@ import { describeOAuthError, safeText, type EngineContext } from './context.js';
 import { describeZod, discoverAuthorizationServer, endpoints } from './discovery.js';
 import { OAuthFlowError } from './errors.js';
 import { authKeys, writeJson } from './store.js';
+import { assertPreRegisteredIssuer, bindPreRegisteredIssuer } from './registration.js';
 import { selectScope, toInfo, toStored } from './tokens.js';
 import type { AuthChallenge, AuthStep, ClientSource, DiscoveryState, MachineGrant, TokenInfo } from './types.js';
 import { assertSecureUrl, canonicalResource } from './urls.js';
@@ -94,6 +95,8 @@ async function runGrant(
       `The authorization server ${disc.issuer} does not offer the ${grantType} grant (it lists: ${grantTypes.join(', ') || 'nothing'}).`,
     );
   }
+  // The client was registered by hand with one authorization server: never present it to another.
+  await assertPreRegisteredIssuer(ctx, disc, grant.client.clientId);
   const scope = await selectScope(ctx, resource, disc, { scope: opts.scope ?? grant.scope }, challenge, false);
   const tokenEndpoint = endpoints(disc).token;
   assertSecureUrl(tokenEndpoint, 'token endpoint');
@@ -132,6 +135,7 @@ async function runGrant(
     scope,
   );
   await writeJson(ctx.options.store, authKeys.tokens(disc.issuer, resource), stored);
+  await bindPreRegisteredIssuer(ctx, resource, grant.client.clientId, disc.issuer);
   ctx.lastChallenge.delete(resource);
   ctx.logger.info(`Signed in to ${resource} as the client ${grant.client.clientId}.`);
   return toInfo(stored);

@@ -106,6 +106,7 @@ export async function chooseClient(
   signal: AbortSignal,
 ): Promise<ClientChoice> {
   if (preRegistered) {
+    await assertPreRegisteredIssuer(ctx, disc, preRegistered.clientId);
     return {
       info: {
         client_id: preRegistered.clientId,
@@ -143,7 +144,49 @@ export function clientInfo(stored: StoredClient): OAuthClientInformationMixed {
   };
 }
 
-/** RFC 7591 §3.1, as a public native client (2026: `application_type: "native"` for loopback). */
+/**
+ * The pre-registered client ids of a resource, each with the issuer that first accepted it (a
+ * token was issued to it there). The connection's settings hold only the id, and a client id
+ * means something only to the authorization server that issued it (RFC 6749 §2.2).
+ */
+type PreRegisteredIssuers = Record<string, string>;
+
+/**
+ * Refuses to present a pre-registered client to an authorization server other than the one it was
+ * first used with: its id and secret belong to that server, and a resource whose metadata now
+ * names another one (moved, or compromised) must not collect them. Nothing is sent before this check.
+ */
+export async function assertPreRegisteredIssuer(
+  ctx: EngineContext,
+  disc: DiscoveryState,
+  clientId: string,
+): Promise<void> {
+  const bound = (
+    await readJson<PreRegisteredIssuers>(ctx.options.store, authKeys.preRegisteredIssuers(disc.resource))
+  )?.[clientId];
+  if (bound === undefined || bound === disc.issuer) return;
+  throw new OAuthFlowError(
+    'client-issuer-mismatch',
+    `The client id "${safeText(clientId, 200)}" in the connection's settings was issued by the authorization server ${bound}, ` +
+      `but ${disc.resource} now names ${disc.issuer} as its authorization server. MCP Lens does not send that client's id or secret to another authorization server. ` +
+      `If the move is expected, register a client with ${disc.issuer} and enter its client id (and secret) in the connection's settings, ` +
+      `or remove the client id to let MCP Lens register itself; "Forget client registration" also forgets which server the client id belongs to.`,
+  );
+}
+
+/** Records the issuer a pre-registered client was accepted by (its first token), unless one is recorded already. */
+export async function bindPreRegisteredIssuer(ctx: EngineContext, resource: string, clientId: string, issuer: string) {
+  const key = authKeys.preRegisteredIssuers(resource);
+  const bindings = (await readJson<PreRegisteredIssuers>(ctx.options.store, key)) ?? {};
+  if (bindings[clientId] !== undefined) return;
+  await writeJson(ctx.options.store, key, { ...bindings, [clientId]: issuer });
+}
+
+/**
+ * RFC 7591 §3.1, as a public client. `application_type` (OpenID Connect Dynamic Client
+ * Registration §2, required by MCP 2026-07-28): `native` for a loopback or private-scheme redirect
+ * (RFC 8252), `web` for any other https redirect — the same default as the MCP SDK's.
+ */
 async function register(
   ctx: EngineContext,
   disc: DiscoveryState,
@@ -161,7 +204,7 @@ async function register(
     grant_types: ['authorization_code', 'refresh_token'],
     response_types: ['code'],
     token_endpoint_auth_method: 'none',
-    ...(native ? { application_type: 'native' } : {}),
+    application_type: native ? 'native' : 'web',
     ...(scope ? { scope } : {}),
   };
   ctx.logger.info(`Registering MCP Lens with ${disc.issuer} (redirect URI ${redirectUri}).`);
@@ -212,5 +255,6 @@ export async function forgetClientRegistration(ctx: EngineContext, resourceUrl: 
   if (!disc) return;
   await ctx.options.store.delete(authKeys.client(disc.issuer));
   await ctx.options.store.delete(authKeys.tokens(disc.issuer, resource));
+  await ctx.options.store.delete(authKeys.preRegisteredIssuers(resource));
   ctx.logger.info(`Forgot the client registration with ${disc.issuer}.`);
 }

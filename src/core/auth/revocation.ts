@@ -25,6 +25,7 @@ export async function signOut(
   const resource = canonicalResource(resourceUrl);
   const tokens = await readTokens(ctx, resource);
   ctx.lastChallenge.delete(resource);
+  await deleteFormerTokens(ctx, resource, tokens?.issuer);
   if (!tokens) return;
   try {
     const disc = await readJson<DiscoveryState>(ctx.options.store, authKeys.discovery(resource));
@@ -45,6 +46,17 @@ export async function signOut(
     await ctx.options.store.delete(authKeys.tokens(tokens.issuer, resource));
   }
   ctx.logger.info(`Signed out of ${resource}.`);
+}
+
+/**
+ * Deletes (locally only) the tokens of the resource from the authorization servers it named
+ * before: their metadata is no longer at hand, and they are not sent anywhere.
+ */
+async function deleteFormerTokens(ctx: EngineContext, resource: string, current: string | undefined): Promise<void> {
+  const issuers = (await readJson<string[]>(ctx.options.store, authKeys.issuers(resource))) ?? [];
+  for (const issuer of issuers) {
+    if (issuer !== current) await ctx.options.store.delete(authKeys.tokens(issuer, resource));
+  }
 }
 
 /**

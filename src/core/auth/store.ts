@@ -5,19 +5,25 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { AuthStore } from './types.js';
+import type { AuthStore, StoredClient } from './types.js';
 
 const PREFIX = 'mcp-lens.oauth';
 
 /**
  * Store keys. Registrations are per authorization server (issuer); tokens per issuer and resource,
  * so a token is never presented to a resource or an authorization server it was not issued for;
- * discovery per resource (it says which issuer the resource uses).
+ * discovery per resource (it says which issuer the resource uses). A pre-registered client id
+ * lives in the connection's settings, which cannot say which authorization server issued it: the
+ * issuer each one was first accepted by is kept here, per resource, so its credentials are never
+ * presented to another authorization server. `issuers` lists every authorization server a
+ * resource has named, so a sign-out finds the tokens a resource that moved left behind.
  */
 export const authKeys = {
   client: (issuer: string) => `${PREFIX}.client ${issuer}`,
   tokens: (issuer: string, resource: string) => `${PREFIX}.tokens ${issuer} ${resource}`,
   discovery: (resource: string) => `${PREFIX}.discovery ${resource}`,
+  preRegisteredIssuers: (resource: string) => `${PREFIX}.pre-registered ${resource}`,
+  issuers: (resource: string) => `${PREFIX}.issuers ${resource}`,
 } as const;
 
 export class MemoryAuthStore implements AuthStore {
@@ -133,4 +139,13 @@ export async function readJson<T>(store: AuthStore, key: string): Promise<T | un
 
 export async function writeJson(store: AuthStore, key: string, value: unknown): Promise<void> {
   await store.set(key, JSON.stringify(value));
+}
+
+/**
+ * The dynamic registration stored for an issuer — only when it says it was made with that issuer
+ * (bound by key, and checked again, as tokens are): a client id is never presented elsewhere.
+ */
+export async function readClient(store: AuthStore, issuer: string): Promise<StoredClient | undefined> {
+  const stored = await readJson<StoredClient>(store, authKeys.client(issuer));
+  return stored?.issuer === issuer ? stored : undefined;
 }

@@ -11,7 +11,7 @@ import { applyClientAuthentication, type ClientAuthMethod, type ClientCredential
 import { safeText, splitScope, type EngineContext } from './context.js';
 import { OAuthFlowError } from './errors.js';
 import { clientInfo } from './registration.js';
-import { authKeys, readJson, writeJson } from './store.js';
+import { authKeys, readClient, readJson, writeJson } from './store.js';
 import type {
   AuthChallenge,
   AuthStatus,
@@ -135,8 +135,9 @@ async function doRefresh(
   if (!refreshToken) throw new AuthRequiredError(`${resource} requires sign-in.`, { resourceUrl: resource });
   const disc = await ctx.loadDiscovery(resource, undefined, undefined);
   if (disc.issuer !== tokens.issuer) {
-    // The resource moved to another authorization server: its tokens must not be used there.
-    await deleteTokens(ctx, resource, tokens.issuer);
+    // The resource moved to another authorization server: the refresh token is never sent there
+    // (a refresh goes only to the token's issuer). The tokens stay stored under their issuer, so a
+    // resource that moves back finds them again.
     throw new AuthRequiredError(`${resource} now uses another authorization server; sign in again.`, {
       resourceUrl: resource,
     });
@@ -224,7 +225,7 @@ export async function clientForRefresh(
     case 'client-id-metadata-document':
       return { client_id: tokens.clientId };
     case 'dynamic-registration': {
-      const stored = await readJson<StoredClient>(ctx.options.store, authKeys.client(tokens.issuer));
+      const stored = await readClient(ctx.options.store, tokens.issuer);
       return stored && stored.clientId === tokens.clientId ? clientInfo(stored) : undefined;
     }
     case 'client-credentials':

@@ -6,8 +6,8 @@
  * returns the token, for the explicit "copy" action. No SDK import: loaded at activation.
  */
 import type { VaultRegistrationView } from '../../shared/protocol.js';
-import { authKeys, readJson } from './store.js';
-import type { AuthStore, ClientSource, DiscoveryState, StoredClient, StoredTokens } from './types.js';
+import { authKeys, readClient, readJson } from './store.js';
+import type { AuthStore, ClientSource, DiscoveryState, StoredTokens } from './types.js';
 import { canonicalResource } from './urls.js';
 
 export interface DecodedJwt {
@@ -76,7 +76,7 @@ async function readBound(
 
 export async function readVault(store: AuthStore, resourceUrl: string, now = Date.now()): Promise<VaultInfo> {
   const { resource, disc, tokens } = await readBound(store, resourceUrl);
-  const stored = disc ? await readJson<StoredClient>(store, authKeys.client(disc.issuer)) : undefined;
+  const stored = disc ? await readClient(store, disc.issuer) : undefined;
   const metadata = disc?.authorizationServerMetadata as { revocation_endpoint?: unknown } | undefined;
   const registration = stored
     ? {
