@@ -12,6 +12,8 @@ import { redact, type TraceEntry } from '../../core/trace';
 import {
   TRACE_PREVIEW_CHARS,
   type AuthStatus,
+  type CacheHintView,
+  type McpHeadersView,
   type ConnectionDetails,
   type ConnectionView,
   type JsonObject,
@@ -90,6 +92,11 @@ export function toConnectionView(connection: Connection, auth: AuthStatus, edita
     auth,
     editable,
     activeTransport: connection.activeTransport,
+    protocol: c.protocol ?? 'auto',
+    // A version from a finished session would mislead next to a disconnected connection.
+    ...(connection.status.state === 'connected'
+      ? { era: connection.era, protocolVersion: connection.protocolVersion }
+      : {}),
     counts: {
       tools: connection.tools.length,
       resources: connection.resources.length,
@@ -189,6 +196,9 @@ export function toDetails(connection: Connection): ConnectionDetails {
       version: connection.serverInfo?.version,
       title: optString((connection.serverInfo as { title?: unknown } | undefined)?.title),
       protocolVersion: connection.protocolVersion,
+      era: connection.era,
+      negotiation: optString(connection.negotiation),
+      discover: connection.discoverResult ? jsonObject(connection.discoverResult) : undefined,
       instructions: connection.instructions,
       capabilities: connection.capabilities ? jsonObject(connection.capabilities) : undefined,
     },
@@ -212,7 +222,45 @@ export function toTraceView(entry: TraceEntry): TraceEntryView {
     durationMs: entry.durationMs,
     size: entry.size,
     preview: preview.length > TRACE_PREVIEW_CHARS ? preview.slice(0, TRACE_PREVIEW_CHARS) : preview,
+    ...(entry.http ? { http: toHeadersView(entry.http) } : {}),
   };
+}
+
+const HEADER_CHECKS: ReadonlyArray<McpHeadersView['check']> = ['ok', 'mismatch', 'missing', 'not-applicable'];
+
+/** The routing headers as plain JSON with bounded strings (header values come from our own client, but stay data). */
+function toHeadersView(http: McpHeadersView): McpHeadersView {
+  const bounded = (v: unknown, max: number) => (typeof v === 'string' ? v.slice(0, max) : undefined);
+  return {
+    method: bounded(http.method, 200),
+    name: bounded(http.name, 1000),
+    check: HEADER_CHECKS.includes(http.check) ? http.check : 'missing',
+    detail: bounded(http.detail, 1000),
+  };
+}
+
+/**
+ * The era-specific parts of a call outcome, read from the result as the server sent it:
+ * `resultType` (2026-07-28 wire) and the freshness hints `ttlMs`/`cacheScope`. `servedFromCache`
+ * and `receivedAt` come from the caller, which knows whether the request reached the wire.
+ */
+export function outcomeExtras(
+  result: unknown,
+  cache: { receivedAt: number; servedFromCache: boolean },
+): { resultType?: string; cache?: CacheHintView } {
+  const r = (typeof result === 'object' && result !== null ? result : {}) as Record<string, unknown>;
+  const out: { resultType?: string; cache?: CacheHintView } = {};
+  if (typeof r.resultType === 'string') out.resultType = r.resultType.slice(0, 100);
+  if (typeof r.ttlMs === 'number' && Number.isFinite(r.ttlMs) && r.ttlMs >= 0) {
+    out.cache = {
+      ttlMs: r.ttlMs,
+      // The spec's `public` grant is too strong to infer: anything else reads as private (as the SDK does).
+      cacheScope: r.cacheScope === 'public' ? 'public' : 'private',
+      receivedAt: cache.receivedAt,
+      servedFromCache: cache.servedFromCache,
+    };
+  }
+  return out;
 }
 
 function envName(prefix: string, name: string): string {
@@ -293,4 +341,62 @@ export function buildCurl(config: HttpConnectionConfig, message: unknown, option
   if (options.oauth && !hasAuthorization) lines.push(`-H "Authorization: Bearer $MCP_TOKEN"`);
   lines.push(`--data-raw ${sq(JSON.stringify(redact(message)))}`);
   return lines.join(' \\\n  ');
+}
+
+/** The seq of the newest trace entry (0 for none): the mark before a call, for `CacheClock.extras`. */
+export function lastTraceSeq(connection: Pick<Connection, 'trace'>): number {
+  const entries = connection.trace.entries();
+  return entries.length ? entries[entries.length - 1].seq : 0;
+}
+
+/** `params.uri` (resources/read) or `params.name` (tools/call, prompts/get) of a traced request. */
+function requestKey(message: unknown): string | undefined {
+  const params = (message as { params?: { uri?: unknown; name?: unknown } } | null)?.params;
+  const key = params?.uri ?? params?.name;
+  return typeof key === 'string' ? key : undefined;
+}
+
+/**
+ * Whether a `method` request for `key` was sent after trace entry `since`. A message the trace kept
+ * only as a truncated preview has no readable params; it counts as sent (the safe answer: a result
+ * is never called cached when it may have come from the server).
+ */
+export function requestSentSince(entries: readonly TraceEntry[], since: number, method: string, key: string): boolean {
+  return entries.some((e) => {
+    if (e.seq <= since || e.direction !== 'out' || e.kind !== 'request' || e.method !== method) return false;
+    const sentKey = requestKey(e.message);
+    return sentKey === undefined || sentKey === key;
+  });
+}
+
+const MAX_CACHE_CLOCK_ENTRIES = 1000;
+
+/**
+ * Knows when each cacheable result last came over the wire. A cache hit sends nothing, so the trace
+ * says whether a result was served from the cache, and this clock says how old that copy is.
+ */
+export class CacheClock {
+  private readonly receivedAt = new Map<string, number>();
+
+  extras(
+    connection: Pick<Connection, 'id' | 'trace'>,
+    result: unknown,
+    since: number,
+    method: string,
+    key: string,
+    now = Date.now(),
+  ): { resultType?: string; cache?: CacheHintView } {
+    const clockKey = `${connection.id}\u0000${method}\u0000${key}`;
+    const servedFromCache = !requestSentSince(connection.trace.entries(), since, method, key);
+    if (!servedFromCache) {
+      this.receivedAt.delete(clockKey);
+      this.receivedAt.set(clockKey, now);
+      if (this.receivedAt.size > MAX_CACHE_CLOCK_ENTRIES) {
+        this.receivedAt.delete(this.receivedAt.keys().next().value as string);
+      }
+    }
+    // A hit on a copy fetched before this panel existed has no known age: now is the honest lower bound.
+    const receivedAt = servedFromCache ? (this.receivedAt.get(clockKey) ?? now) : now;
+    return outcomeExtras(result, { receivedAt, servedFromCache });
+  }
 }
