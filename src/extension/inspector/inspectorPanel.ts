@@ -72,7 +72,7 @@ export class InspectorPanel implements vscode.Disposable {
   private selectedSubscriptions?: DisposableStore;
   private readonly calls = new Map<string, AbortController>();
   private traceQueue: TraceEntryView[] = [];
-  /** When each cacheable result last came over the wire, to say how long a cached copy stays fresh. */
+  /** Says, from the trace, whether a cacheable result came from the cache and how old it is. */
   private readonly cacheClock = new CacheClock();
   private traceTimer?: NodeJS.Timeout;
   private changeTimer?: NodeJS.Timeout;

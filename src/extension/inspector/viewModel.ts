@@ -369,34 +369,44 @@ export function requestSentSince(entries: readonly TraceEntry[], since: number, 
   });
 }
 
-const MAX_CACHE_CLOCK_ENTRIES = 1000;
-
 /**
- * Knows when each cacheable result last came over the wire. A cache hit sends nothing, so the trace
- * says whether a result was served from the cache, and this clock says how old that copy is.
+ * Tells a result served from the response cache from one fetched now, and dates it, from the
+ * trace alone: a cache hit sends nothing, and the copy it serves was fetched by an earlier request
+ * for the same method and key, whose response time is when it was received. Without such an
+ * earlier request in the trace (never sent, evicted, or not traced) a result is called fetched:
+ * the safe answer, since a cached copy is then never claimed that may not exist.
  */
 export class CacheClock {
-  private readonly receivedAt = new Map<string, number>();
-
   extras(
-    connection: Pick<Connection, 'id' | 'trace'>,
+    connection: Pick<Connection, 'trace'>,
     result: unknown,
     since: number,
     method: string,
     key: string,
     now = Date.now(),
   ): { resultType?: string; cache?: CacheHintView } {
-    const clockKey = `${connection.id}\u0000${method}\u0000${key}`;
-    const servedFromCache = !requestSentSince(connection.trace.entries(), since, method, key);
-    if (!servedFromCache) {
-      this.receivedAt.delete(clockKey);
-      this.receivedAt.set(clockKey, now);
-      if (this.receivedAt.size > MAX_CACHE_CLOCK_ENTRIES) {
-        this.receivedAt.delete(this.receivedAt.keys().next().value as string);
-      }
+    const entries = connection.trace.entries();
+    if (requestSentSince(entries, since, method, key)) {
+      return outcomeExtras(result, { receivedAt: now, servedFromCache: false });
     }
-    // A hit on a copy fetched before this panel existed has no known age: now is the honest lower bound.
-    const receivedAt = servedFromCache ? (this.receivedAt.get(clockKey) ?? now) : now;
-    return outcomeExtras(result, { receivedAt, servedFromCache });
+    const earlier = lastFetch(entries, since, method, key);
+    return earlier === undefined
+      ? outcomeExtras(result, { receivedAt: now, servedFromCache: false })
+      : outcomeExtras(result, { receivedAt: earlier, servedFromCache: true });
   }
+}
+
+/** When the response to the newest `method` request for `key` up to entry `since` arrived (undefined: none). */
+function lastFetch(entries: readonly TraceEntry[], since: number, method: string, key: string): number | undefined {
+  for (let i = entries.length - 1; i >= 0; i--) {
+    const e = entries[i];
+    if (e.seq > since || e.direction !== 'out' || e.kind !== 'request' || e.method !== method) continue;
+    if (requestKey(e.message) !== key) continue;
+    const response = entries.find(
+      (r) => r.seq > e.seq && r.direction === 'in' && (r.kind === 'response' || r.kind === 'error') && r.id === e.id,
+    );
+    if (response?.kind === 'error') return undefined;
+    return response?.time ?? e.time;
+  }
+  return undefined;
 }

@@ -94,43 +94,50 @@ describe('inspector views of the protocol era', () => {
     assert.equal(outcomeExtras({ ttlMs: -1 }, { receivedAt: 0, servedFromCache: false }).cache, undefined);
   });
 
-  it('tells a cache hit (nothing sent) from a fetch, and dates the hit from the last fetch', () => {
+  it('tells a cache hit (nothing sent) from a fetch, and dates the hit from the response of the last fetch', () => {
     const c = new Connection(http);
     const clock = new CacheClock();
     const result = { contents: [], ttlMs: 30000, cacheScope: 'private' };
-    let since = lastTraceSeq(c);
-    c.trace.add({
-      time: 1,
-      direction: 'out',
-      kind: 'request',
+    const read = (seq: number, uri: string) => ({
+      time: seq * 1000,
+      direction: 'out' as const,
+      kind: 'request' as const,
       method: 'resources/read',
-      id: 1,
+      id: seq,
       size: 1,
-      message: { method: 'resources/read', params: { uri: 'a://1' } },
+      message: { method: 'resources/read', params: { uri } },
     });
-    assert.deepEqual(clock.extras(c, result, since, 'resources/read', 'a://1', 1000).cache, {
+    const response = (id: number, time: number) => ({
+      time,
+      direction: 'in' as const,
+      kind: 'response' as const,
+      method: 'resources/read',
+      id,
+      size: 1,
+      message: {},
+    });
+    let since = lastTraceSeq(c);
+    c.trace.add(read(1, 'a://1'));
+    c.trace.add(response(1, 1500));
+    assert.deepEqual(clock.extras(c, result, since, 'resources/read', 'a://1', 1600).cache, {
       ttlMs: 30000,
       cacheScope: 'private',
-      receivedAt: 1000,
+      receivedAt: 1600,
       servedFromCache: false,
     });
     since = lastTraceSeq(c);
     // Another resource read on the wire meanwhile does not make this one a fetch.
-    c.trace.add({
-      time: 2,
-      direction: 'out',
-      kind: 'request',
-      method: 'resources/read',
-      id: 2,
-      size: 1,
-      message: { method: 'resources/read', params: { uri: 'a://2' } },
-    });
+    c.trace.add(read(3, 'a://2'));
     assert.deepEqual(clock.extras(c, result, since, 'resources/read', 'a://1', 13000).cache, {
       ttlMs: 30000,
       cacheScope: 'private',
-      receivedAt: 1000,
+      receivedAt: 1500,
       servedFromCache: true,
     });
+    // Nothing sent and never fetched before (e.g. a request the trace does not show): not claimed as cached.
+    since = lastTraceSeq(c);
+    assert.equal(clock.extras(c, result, since, 'resources/read', 'a://9', 14000).cache?.servedFromCache, false);
+    assert.equal(clock.extras(c, { content: [] }, since, 'tools/call', 'echo').cache, undefined);
   });
 
   it('accepts cache: use/refresh on resources/read and lists/refresh, and nothing else', () => {
