@@ -2,8 +2,11 @@
  * Log: the connection's protocol trace from the engine (already redacted by src/core/trace.ts
  * before it was stored), with filters by direction, method and errors, a search, a detail view
  * with pretty JSON, and "Copy as curl" for HTTP requests (built by the host, secrets as $VARS).
+ * On the 2026-07-28 era each request sent over HTTP carries `Mcp-Method`/`Mcp-Name` headers that
+ * must agree with its body: a row whose headers disagree (or are missing) is marked, a filter
+ * shows only those, and the detail view shows the headers and the verdict.
  */
-import type { TraceEntryView } from '../src/shared/protocol';
+import type { McpHeadersView, TraceEntryView } from '../src/shared/protocol';
 import type { AppContext, Tab } from './context';
 import { button, clip, h, icon, option, setChildren } from './dom';
 import { formatBytes, formatTime } from './format';
@@ -31,6 +34,16 @@ export class LogTab implements Tab {
     { attrs: { 'data-role': 'log-errors' } },
     'Errors only',
   ) as HTMLElement & { checked: boolean };
+  private readonly headerProblemsOnly = h(
+    'vscode-checkbox',
+    {
+      attrs: {
+        'data-role': 'log-header-problems',
+        title: 'Requests whose Mcp-Method / Mcp-Name headers disagree with the body, or are missing',
+      },
+    },
+    'Header problems only',
+  ) as HTMLElement & { checked: boolean };
   private readonly search = h('vscode-text-field', {
     attrs: { placeholder: 'Search', 'aria-label': 'Search the log', 'data-role': 'log-search' },
   }) as HTMLElement & { value: string };
@@ -46,11 +59,21 @@ export class LogTab implements Tab {
     this.element = h(
       'div',
       { class: 'log-tab' },
-      h('div', { class: 'toolbar' }, this.direction, this.method, this.errorsOnly, this.search, this.count),
+      h(
+        'div',
+        { class: 'toolbar' },
+        this.direction,
+        this.method,
+        this.errorsOnly,
+        this.headerProblemsOnly,
+        this.search,
+        this.count,
+      ),
       h('div', { class: 'split log-split' }, this.list, this.detail),
     );
     for (const el of [this.direction, this.method]) el.addEventListener('change', () => this.render());
     this.errorsOnly.addEventListener('change', () => this.render());
+    this.headerProblemsOnly.addEventListener('change', () => this.render());
     this.search.addEventListener('input', () => this.render());
     this.renderMethods();
     app.host.on('trace/added', ({ connectionId, entries }) => {
@@ -113,8 +136,12 @@ export class LogTab implements Tab {
     const method = this.method.value || 'all';
     if (method !== 'all' && e.method !== method) return false;
     if (this.errorsOnly.checked && !isError(e)) return false;
+    if (this.headerProblemsOnly.checked && !hasHeaderProblem(e)) return false;
     const q = (this.search.value ?? '').toLowerCase();
-    if (q && !`${e.method ?? ''} ${e.id ?? ''} ${e.kind} ${e.preview}`.toLowerCase().includes(q)) return false;
+    const headers = e.http ? `${e.http.method ?? ''} ${e.http.name ?? ''}` : '';
+    if (q && !`${e.method ?? ''} ${e.id ?? ''} ${e.kind} ${headers} ${e.preview}`.toLowerCase().includes(q)) {
+      return false;
+    }
     return true;
   }
 
@@ -138,7 +165,7 @@ export class LogTab implements Tab {
   private row(e: TraceEntryView): HTMLElement {
     return option(
       {
-        class: `log-row dir-${e.direction}${isError(e) ? ' is-error' : ''}`,
+        class: `log-row dir-${e.direction}${isError(e) ? ' is-error' : ''}${hasHeaderProblem(e) ? ' header-problem' : ''}`,
         selected: e.seq === this.selected,
         dataset: { seq: String(e.seq) },
       },
@@ -150,7 +177,23 @@ export class LogTab implements Tab {
         e.direction === 'out' ? '→' : '←',
       ),
       h('span', { class: `log-kind kind-${e.kind}` }, e.kind),
-      h('span', { class: 'log-method mono' }, clip(e.method ?? '', 80)),
+      h(
+        'span',
+        { class: 'log-method mono' },
+        hasHeaderProblem(e)
+          ? h(
+              'span',
+              {
+                class: 'log-header-mark',
+                title: `Mcp headers: ${e.http!.check}${e.http!.detail ? ` — ${clip(e.http!.detail, 300)}` : ''}`,
+                attrs: { 'data-role': 'log-header-mark', 'data-check': e.http!.check },
+              },
+              icon('warning', `header ${e.http!.check}`),
+              ' ',
+            )
+          : null,
+        clip(e.method ?? '', 80),
+      ),
       h('span', { class: 'log-id mono' }, e.id !== undefined ? `#${clip(String(e.id), 40)}` : ''),
       h('span', { class: 'log-duration' }, e.durationMs !== undefined ? `${e.durationMs} ms` : ''),
       h('span', { class: 'log-size' }, formatBytes(e.size)),
@@ -201,6 +244,7 @@ export class LogTab implements Tab {
         { class: 'muted' },
         `${new Date(e.time).toLocaleString()} · ${formatBytes(e.size)}${e.durationMs !== undefined ? ` · ${e.durationMs} ms` : ''}`,
       ),
+      e.http ? headersView(e.http) : null,
       h(
         'div',
         { class: 'run-bar' },
@@ -233,6 +277,46 @@ export class LogTab implements Tab {
       status.textContent = ` ${clip((err as Error).message, 300)}`;
     }
   }
+}
+
+function hasHeaderProblem(e: TraceEntryView): boolean {
+  return e.http?.check === 'mismatch' || e.http?.check === 'missing';
+}
+
+const CHECK_TEXT: Readonly<Record<McpHeadersView['check'], string>> = {
+  ok: 'ok: the headers agree with the body',
+  mismatch: 'mismatch',
+  missing: 'missing',
+  'not-applicable': 'not used on the 2025 era',
+};
+
+/** The MCP routing headers sent with a request, and whether they agree with its body. */
+function headersView(http: McpHeadersView): HTMLElement {
+  const bad = http.check === 'mismatch' || http.check === 'missing';
+  return h(
+    'div',
+    { class: 'log-http', attrs: { 'data-role': 'log-http', 'data-check': http.check } },
+    h(
+      'dl',
+      { class: 'kv' },
+      h('dt', null, 'Mcp-Method'),
+      h('dd', { class: 'mono' }, http.method !== undefined ? clip(http.method, 200) : '(not sent)'),
+      h('dt', null, 'Mcp-Name'),
+      h('dd', { class: 'mono' }, http.name !== undefined ? clip(http.name, 1000) : '(not sent)'),
+      h('dt', null, 'Check'),
+      h(
+        'dd',
+        null,
+        h(
+          'span',
+          { class: `tag ${bad ? 'bad' : http.check === 'ok' ? 'ok' : ''}`, attrs: { 'data-role': 'log-http-check' } },
+          icon(bad ? 'warning' : http.check === 'ok' ? 'pass' : 'info'),
+          ` ${CHECK_TEXT[http.check] ?? http.check}`,
+        ),
+        http.detail ? h('span', { attrs: { 'data-role': 'log-http-detail' } }, ` ${clip(http.detail, 1000)}`) : null,
+      ),
+    ),
+  );
 }
 
 function isError(e: TraceEntryView): boolean {

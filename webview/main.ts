@@ -27,6 +27,7 @@ import {
 import { MAX_HISTORY, MAX_HISTORY_RESULT_CHARS, type AppContext, type Tab } from './context';
 import { AuthTab } from './authTab';
 import { clip, h, icon, iconButton, option, setChildren } from './dom';
+import { eraBadge } from './era';
 import { formatRelative } from './format';
 import { HistoryTab } from './historyTab';
 import { LogTab } from './logTab';
@@ -366,6 +367,7 @@ class App implements AppContext {
       this.header,
       h('h1', { attrs: { 'data-role': 'connection-title' } }, clip(c.name, 200)),
       h('span', { class: `state state-${c.state}` }, icon(STATE_ICONS[c.state]), ` ${STATE_LABELS[c.state]}`),
+      eraBadge(c),
       h('span', { class: 'muted mono' }, clip(c.target, 300)),
       auth ? h('span', { class: `auth ${auth.cls}` }, icon(auth.icon), ` ${clip(auth.text, 300)}`) : null,
     );
@@ -429,6 +431,7 @@ class App implements AppContext {
         icon(STATE_ICONS[c.state], STATE_LABELS[c.state]),
         ' ',
         h('span', { class: 'conn-name' }, clip(c.name, 100)),
+        eraBadge(c),
       ),
       h('div', { class: 'conn-sub' }, `${TRANSPORT_LABELS[c.transport]} · ${STATE_LABELS[c.state]}`),
       auth

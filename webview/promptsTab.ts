@@ -3,6 +3,7 @@ import type { HistoryEntry, JsonObject, PromptView } from '../src/shared/protoco
 import type { AppContext, Tab } from './context';
 import { newId } from './context';
 import { button, clip, h, icon, option, setChildren } from './dom';
+import { outcomeMeta } from './era';
 import { formatDuration } from './format';
 import { promptMessages } from './results';
 import { RequestError } from './rpc';
@@ -192,6 +193,7 @@ export class PromptsTab implements Tab {
           icon('pass'),
           h('span', null, 'Prompt'),
           h('span', { class: 'duration' }, formatDuration(outcome.durationMs)),
+          outcomeMeta(outcome),
           h('span', { class: 'spacer' }),
           button('Copy', () => this.app.copy(JSON.stringify(outcome.result, null, 2)), 'secondary', {}, 'copy'),
         ),

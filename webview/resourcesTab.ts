@@ -4,11 +4,12 @@
  * say when. A template gets a field per RFC 6570 variable and a preview of the expanded URI.
  */
 import { UriTemplate } from '@modelcontextprotocol/sdk/shared/uriTemplate.js';
-import type { HistoryEntry, JsonObject, ResourceTemplateView, ResourceView } from '../src/shared/protocol';
+import type { CacheMode, HistoryEntry, JsonObject, ResourceTemplateView, ResourceView } from '../src/shared/protocol';
 import type { AppContext, Tab } from './context';
 import { newId } from './context';
 import { button, clip, h, icon, option, setChildren } from './dom';
 import { formatBytes, formatDuration, formatTime } from './format';
+import { outcomeMeta } from './era';
 import { readResult } from './results';
 import { RequestError } from './rpc';
 import { matchesFilter } from './schemaForm';
@@ -27,6 +28,11 @@ export class ResourcesTab implements Tab {
     attrs: { role: 'listbox', 'aria-label': 'Resources', 'data-role': 'resource-list' },
   });
   private readonly detail = h('div', { class: 'detail', attrs: { 'data-role': 'resource-detail' } });
+  /** Kept across list renders: a refresh re-renders the list, and its outcome must stay readable. */
+  private readonly listsStatus = h('span', {
+    class: 'muted',
+    attrs: { 'data-role': 'lists-status', 'aria-live': 'polite' },
+  });
   private items: Item[] = [];
   private selected?: string;
   /** Subscribed URIs per connection. */
@@ -85,7 +91,7 @@ export class ResourcesTab implements Tab {
     const known = this.items.find((i) => i.kind === 'resource' && i.resource.uri === uri);
     if (known) this.select(known.key);
     else this.showAdHoc(uri);
-    void this.read(uri, true);
+    void this.read(uri, true, entry.args.cache === 'refresh' ? 'refresh' : undefined);
   }
 
   private renderList(): void {
@@ -123,6 +129,22 @@ export class ResourcesTab implements Tab {
       );
     };
     this.list.replaceChildren(
+      ...(this.cachesResults()
+        ? [
+            h(
+              'div',
+              { class: 'list-tools' },
+              button(
+                'Refresh lists (bypass cache)',
+                () => void this.refreshLists(),
+                'secondary',
+                { 'data-action': 'lists-refresh' },
+                'refresh',
+              ),
+              this.listsStatus,
+            ),
+          ]
+        : []),
       h('div', { class: 'list-heading' }, `Resources (${resources.length})`),
       ...resources.map(row),
       h('div', { class: 'list-heading' }, `Templates (${templates.length})`),
@@ -141,6 +163,40 @@ export class ResourcesTab implements Tab {
     }
     if (item.kind === 'resource') this.showResource(item.resource);
     else this.showTemplate(item.template);
+  }
+
+  /**
+   * Only the 2026-07-28 era has cacheable results (`ttlMs`), so only there can a read be answered
+   * from the cache, and only there does bypassing it mean anything.
+   */
+  private cachesResults(): boolean {
+    const c = this.app.connection();
+    return c?.state === 'connected' && c.era === 'modern';
+  }
+
+  private refreshButton(uri: string): HTMLElement | null {
+    if (!this.cachesResults()) return null;
+    return button(
+      'Refresh (bypass cache)',
+      () => void this.read(uri, true, 'refresh'),
+      'secondary',
+      { 'data-action': 'read-refresh', title: 'Ask the server again even if a cached copy is still fresh' },
+      'refresh',
+    );
+  }
+
+  private async refreshLists(): Promise<void> {
+    const connectionId = this.app.connection()?.id;
+    if (!connectionId) return;
+    const status = this.listsStatus;
+    status.textContent = 'Refreshing…';
+    try {
+      // The new lists arrive as connection/details; this only says it is done.
+      await this.app.host.request('lists/refresh', { connectionId, cache: 'refresh' });
+      status.textContent = `Lists refreshed at ${formatTime(Date.now())}.`;
+    } catch (e) {
+      status.textContent = `Could not refresh: ${clip((e as Error).message, 300)}`;
+    }
   }
 
   private canSubscribe(): boolean {
@@ -175,6 +231,7 @@ export class ResourcesTab implements Tab {
         'div',
         { class: 'run-bar' },
         button('Read', () => void this.read(r.uri, true), 'primary', { 'data-action': 'read' }, 'go-to-file'),
+        this.refreshButton(r.uri),
         this.canSubscribe() ? subButton : null,
         h('span', { class: 'muted', attrs: { 'data-role': 'updated' } }),
       ),
@@ -285,7 +342,8 @@ export class ResourcesTab implements Tab {
     }
   }
 
-  private async read(uri: string, record: boolean): Promise<void> {
+  /** `cache: 'refresh'` asks the server even when MCP Lens holds a fresh copy (Refresh, bypass cache). */
+  private async read(uri: string, record: boolean, cache?: CacheMode): Promise<void> {
     const connection = this.app.connection();
     if (!connection) return;
     const slot = this.detail.querySelector<HTMLElement>('[data-role="result"]');
@@ -297,14 +355,19 @@ export class ResourcesTab implements Tab {
       connectionId: connection.id,
       connectionName: connection.name,
       target: uri,
-      args: { uri },
+      args: cache ? { uri, cache } : { uri },
       startedAt: Date.now(),
       status: 'running',
     };
     if (record) this.app.addHistory(entry);
     const started = performance.now();
     try {
-      const outcome = await this.app.host.request('resources/read', { connectionId: connection.id, uri, callId });
+      const outcome = await this.app.host.request('resources/read', {
+        connectionId: connection.id,
+        uri,
+        callId,
+        ...(cache ? { cache } : {}),
+      });
       entry.status = 'ok';
       entry.durationMs = outcome.durationMs;
       entry.result = outcome.result;
@@ -313,8 +376,9 @@ export class ResourcesTab implements Tab {
           'div',
           { class: 'result-header is-ok' },
           icon('pass'),
-          h('span', null, 'Read'),
+          h('span', null, cache === 'refresh' ? 'Read (cache bypassed)' : 'Read'),
           h('span', { class: 'duration' }, formatDuration(outcome.durationMs)),
+          outcomeMeta(outcome),
           h('span', { class: 'spacer' }),
           button('Copy', () => this.app.copy(JSON.stringify(outcome.result, null, 2)), 'secondary', {}, 'copy'),
         ),

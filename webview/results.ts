@@ -4,8 +4,9 @@
  * allow-listed MIME type within a size limit, and links are never anchors: a resource link gets
  * a "Read" button that asks the server for it over MCP, so nothing navigates.
  */
-import type { JsonObject, OutputSchemaCheck } from '../src/shared/protocol';
+import type { CacheHintView, JsonObject, OutputSchemaCheck } from '../src/shared/protocol';
 import { button, clip, h, icon } from './dom';
+import { outcomeMeta } from './era';
 import {
   INLINE_AUDIO_TYPES,
   INLINE_IMAGE_TYPES,
@@ -270,7 +271,12 @@ function schemaCheckView(check: OutputSchemaCheck): HTMLElement {
 }
 
 /** A whole tool result: status line, content blocks, structured content, and the core's outputSchema verdict. */
-export function toolResult(result: JsonObject, durationMs: number, ctx: ResultContext): HTMLElement {
+export function toolResult(
+  result: JsonObject,
+  durationMs: number,
+  ctx: ResultContext,
+  meta: { resultType?: string; cache?: CacheHintView } = {},
+): HTMLElement {
   const isError = result.isError === true;
   const copy = button(
     'Copy',
@@ -285,6 +291,7 @@ export function toolResult(result: JsonObject, durationMs: number, ctx: ResultCo
     icon(isError ? 'error' : 'pass'),
     h('span', { class: 'result-status' }, isError ? 'Tool returned an error (isError)' : 'Success'),
     h('span', { class: 'duration' }, formatDuration(durationMs)),
+    outcomeMeta(meta),
     h('span', { class: 'spacer' }),
     copy,
   );

@@ -392,7 +392,9 @@ export class ToolsTab implements Tab {
       entry.status = outcome.result.isError === true ? 'error' : 'ok';
       entry.result = outcome.result;
       status?.replaceChildren(h('span', { class: 'muted' }, `Finished in ${formatDuration(outcome.durationMs)}`));
-      resultSlot?.replaceChildren(toolResult(outcome.result, outcome.durationMs, this.app.resultContext(connectionId)));
+      resultSlot?.replaceChildren(
+        toolResult(outcome.result, outcome.durationMs, this.app.resultContext(connectionId), outcome),
+      );
     } catch (e) {
       const info = e instanceof RequestError ? e.info : { message: (e as Error).message, code: 'failed' };
       entry.durationMs = performance.now() - started;

@@ -2,10 +2,14 @@
  * The Add / Edit MCP Connection wizard: transport → URL or command line → name →
  * headers or environment → scope. Every input is checked as it is typed, with a message that
  * says what is wrong; Back returns to the previous step with the values kept.
+ * The protocol era is an advanced choice offered in the headers/environment list rather than a
+ * step of its own: Auto (negotiate) is right for nearly every server, so "give a URL and press
+ * Enter" keeps its four steps, and whoever needs a pin finds it next to the other options.
  */
 import * as vscode from 'vscode';
 import {
   type ConnectionConfig,
+  type ProtocolChoice,
   type TransportKind,
   TRANSPORT_LABELS,
   defaultConnectionName,
@@ -16,6 +20,7 @@ import {
   parseEnvAssignment,
   parseHeaderLine,
   validateCommandLine,
+  validateConfig,
   validateServerUrl,
 } from '../core/config';
 import type { ConnectionStore, SavedScope } from './connectionStore';
@@ -63,6 +68,34 @@ const TRANSPORT_ITEMS: TransportItem[] = [
   },
 ];
 
+/** What each protocol choice means, for the quick pick and the list item that opens it. */
+export const PROTOCOL_CHOICE_LABELS: Readonly<Record<ProtocolChoice, string>> = {
+  auto: 'Auto (negotiate, recommended)',
+  '2025': '2025 only',
+  '2026-07-28': '2026-07-28 only',
+};
+
+const PROTOCOL_CHOICE_DETAILS: Readonly<Record<ProtocolChoice, string>> = {
+  auto: 'Try MCP 2026-07-28 (server/discover) and fall back to the 2025 revisions (initialize).',
+  '2025': 'Speak only the 2025 revisions (initialize); fail rather than use 2026-07-28.',
+  '2026-07-28': 'Speak only MCP 2026-07-28 (server/discover, Mcp-Method headers); fail rather than fall back.',
+};
+
+/** Why a transport cannot carry a protocol choice, in the words `validateConfig` uses; undefined when it can. */
+export function protocolProblem(transport: TransportKind, protocol: ProtocolChoice): string | undefined {
+  const probe: ConnectionConfig =
+    transport === 'stdio'
+      ? { id: 'probe', name: 'probe', transport, command: 'probe', args: [], protocol }
+      : { id: 'probe', name: 'probe', transport, url: 'http://127.0.0.1/', protocol };
+  return validateConfig(probe, []).find((p) => /protocol|2026-07-28/i.test(p));
+}
+
+/** The protocol choice as the header/environment list keeps it between steps. */
+interface ProtocolState {
+  transport: TransportKind;
+  choice: ProtocolChoice;
+}
+
 export interface WizardOptions {
   store: ConnectionStore;
   scopeSetting: ScopeSetting;
@@ -97,6 +130,7 @@ export async function runConnectionWizard(options: WizardOptions): Promise<Wizar
   } else if (editing) {
     for (const [n, v] of Object.entries(editing.env ?? {})) env.push({ name: n, value: v });
   }
+  const protocol: ProtocolState = { transport, choice: editing?.protocol ?? 'auto' };
   let scope: SavedScope =
     existing?.scope ?? (options.scopeSetting === 'workspace' && options.hasWorkspace ? 'workspace' : 'user');
 
@@ -162,8 +196,9 @@ export async function runConnectionWizard(options: WizardOptions): Promise<Wizar
     },
     // 4. headers (HTTP) or environment (stdio)
     async (index) => {
-      if (transport === 'stdio') await envStep(position(index), env);
-      else await headerStep(position(index), headers);
+      protocol.transport = transport;
+      if (transport === 'stdio') await envStep(position(index), env, protocol);
+      else await headerStep(position(index), headers, protocol);
     },
     // 5. scope
     async (index) => {
@@ -205,19 +240,79 @@ export async function runConnectionWizard(options: WizardOptions): Promise<Wizar
     for (const h of secret) if (h.value !== undefined) secretValues[h.name] = h.value;
     if (editing && isHttpConfig(editing) && editing.oauthClientId) config.oauthClientId = editing.oauthClientId;
   }
+  // Absent means auto: a connection that never chose keeps a config without the field.
+  if (protocol.choice !== 'auto') config.protocol = protocol.choice;
   return { config, scope, secretValues };
 }
 
-type ListAction<T> = { action: 'done' } | { action: 'add'; secret?: boolean } | { action: 'remove'; entry: T };
+type ListAction<T> =
+  { action: 'done' } | { action: 'add'; secret?: boolean } | { action: 'remove'; entry: T } | { action: 'protocol' };
 
-async function headerStep(position: StepPosition, headers: HeaderEntry[]): Promise<void> {
+/** The list item that opens the protocol choice; it says the current choice, so a pin is never hidden. */
+function protocolItem<T>(protocol: ProtocolState): vscode.QuickPickItem & { act: ListAction<T> } {
+  const problem = protocolProblem(protocol.transport, protocol.choice);
+  return {
+    act: { action: 'protocol' },
+    label: `$(versions) Advanced: protocol… ${PROTOCOL_CHOICE_LABELS[protocol.choice]}`,
+    description: problem ? 'not possible with this transport' : undefined,
+    detail: problem ?? 'Which MCP protocol era to speak. Auto suits nearly every server.',
+  };
+}
+
+/** The Done item, or the reason Done cannot be taken yet (a pin this transport cannot speak). */
+function doneItem<T>(protocol: ProtocolState, ready: string): vscode.QuickPickItem & { act: ListAction<T> } {
+  const problem = protocolProblem(protocol.transport, protocol.choice);
+  return {
+    act: { action: 'done' },
+    label: problem ? '$(error) Done' : '$(check) Done',
+    detail: problem ? `Cannot save yet: ${problem}` : ready,
+  };
+}
+
+/** After Done was picked: true when the connection can be saved, else the reason is shown and the list stays. */
+function doneAllowed(protocol: ProtocolState): boolean {
+  const problem = protocolProblem(protocol.transport, protocol.choice);
+  if (problem) void vscode.window.showWarningMessage(problem);
+  return !problem;
+}
+
+/** The protocol sub-step: Back or Escape returns to the list with the choice unchanged. */
+async function protocolStep(position: StepPosition, protocol: ProtocolState): Promise<void> {
+  const items: Array<vscode.QuickPickItem & { choice: ProtocolChoice }> = (['auto', '2025', '2026-07-28'] as const).map(
+    (choice) => {
+      const problem = protocolProblem(protocol.transport, choice);
+      return {
+        choice,
+        label: `${choice === protocol.choice ? '$(check) ' : ''}${PROTOCOL_CHOICE_LABELS[choice]}`,
+        description: problem ? 'not over SSE' : undefined,
+        detail: problem ?? PROTOCOL_CHOICE_DETAILS[choice],
+      };
+    },
+  );
+  try {
+    const picked = await showPickStep({
+      ...position,
+      canGoBack: true,
+      items,
+      activeItem: items.find((i) => i.choice === protocol.choice),
+      placeholder: 'Protocol era (Auto negotiates; a pin fails rather than fall back)',
+    });
+    const problem = protocolProblem(protocol.transport, picked.choice);
+    if (problem) {
+      // Refused with the reason; the previous choice stays.
+      void vscode.window.showWarningMessage(problem);
+      return;
+    }
+    protocol.choice = picked.choice;
+  } catch (e) {
+    if (e !== InputFlowAction.back && e !== InputFlowAction.cancel) throw e;
+  }
+}
+
+async function headerStep(position: StepPosition, headers: HeaderEntry[], protocol: ProtocolState): Promise<void> {
   for (;;) {
     const items: Array<vscode.QuickPickItem & { act: ListAction<HeaderEntry> }> = [
-      {
-        act: { action: 'done' },
-        label: '$(check) Done',
-        detail: headers.length ? `Save with ${headers.length} header(s).` : 'No extra headers.',
-      },
+      doneItem(protocol, headers.length ? `Save with ${headers.length} header(s).` : 'No extra headers.'),
       { act: { action: 'add' }, label: '$(add) Add header…', detail: 'Name: value, sent with every request.' },
       {
         act: { action: 'add', secret: true },
@@ -229,13 +324,21 @@ async function headerStep(position: StepPosition, headers: HeaderEntry[]): Promi
         label: `$(close) ${h.name}: ${h.secret ? '••••••' : h.value}`,
         description: h.secret ? 'secret · select to remove' : 'select to remove',
       })),
+      protocolItem(protocol),
     ];
     const picked = await showPickStep({
       ...position,
       items,
       placeholder: 'Optional HTTP headers. Pick Done when finished.',
     });
-    if (picked.act.action === 'done') return;
+    if (picked.act.action === 'done') {
+      if (doneAllowed(protocol)) return;
+      continue;
+    }
+    if (picked.act.action === 'protocol') {
+      await protocolStep(position, protocol);
+      continue;
+    }
     if (picked.act.action === 'remove') {
       headers.splice(headers.indexOf(picked.act.entry), 1);
       continue;
@@ -273,14 +376,13 @@ async function headerStep(position: StepPosition, headers: HeaderEntry[]): Promi
   }
 }
 
-async function envStep(position: StepPosition, env: EnvEntry[]): Promise<void> {
+async function envStep(position: StepPosition, env: EnvEntry[], protocol: ProtocolState): Promise<void> {
   for (;;) {
     const items: Array<vscode.QuickPickItem & { act: ListAction<EnvEntry> }> = [
-      {
-        act: { action: 'done' },
-        label: '$(check) Done',
-        detail: env.length ? `Start with ${env.length} extra variable(s).` : 'No extra environment variables.',
-      },
+      doneItem(
+        protocol,
+        env.length ? `Start with ${env.length} extra variable(s).` : 'No extra environment variables.',
+      ),
       {
         act: { action: 'add' },
         label: '$(add) Add environment variable…',
@@ -291,13 +393,21 @@ async function envStep(position: StepPosition, env: EnvEntry[]): Promise<void> {
         label: `$(close) ${e.name}=${e.value}`,
         description: 'select to remove',
       })),
+      protocolItem(protocol),
     ];
     const picked = await showPickStep({
       ...position,
       items,
       placeholder: 'Optional environment variables. Pick Done when finished.',
     });
-    if (picked.act.action === 'done') return;
+    if (picked.act.action === 'done') {
+      if (doneAllowed(protocol)) return;
+      continue;
+    }
+    if (picked.act.action === 'protocol') {
+      await protocolStep(position, protocol);
+      continue;
+    }
     if (picked.act.action === 'remove') {
       env.splice(env.indexOf(picked.act.entry), 1);
       continue;

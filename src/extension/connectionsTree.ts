@@ -10,6 +10,7 @@ import { TRANSPORT_LABELS, formatCommandLine, isHttpConfig } from '../core/confi
 import type { Connection, ConnectionState } from '../core/connection';
 import type { ConnectionManager } from '../core/manager';
 import type { ConnectionStore } from './connectionStore';
+import type { ProtocolChoice, ProtocolEra } from '../shared/protocol';
 
 export type GroupKind = 'tools' | 'resources' | 'prompts';
 
@@ -42,6 +43,21 @@ function stateIcon(state: ConnectionState): vscode.ThemeIcon {
     case 'disconnected':
       return new vscode.ThemeIcon('debug-disconnect');
   }
+}
+
+/**
+ * The negotiated protocol in a few words: the version for the modern era ("2026-07-28"), the
+ * version and its era for the 2025 revisions ("2025-11-25 (2025 era)"). Undefined before a session.
+ */
+export function eraText(era: ProtocolEra | undefined, protocolVersion: string | undefined): string | undefined {
+  if (!era) return protocolVersion;
+  if (era === 'modern') return protocolVersion ?? '2026-07-28';
+  return protocolVersion ? `${protocolVersion} (2025 era)` : '2025 era';
+}
+
+/** A pin in a few words, or undefined for auto (the default is not worth a word in a one-line description). */
+export function pinText(protocol: ProtocolChoice | undefined): string | undefined {
+  return protocol && protocol !== 'auto' ? `pinned ${protocol}` : undefined;
 }
 
 /** Server text shown in tooltips is cut to keep hovers readable (and bounded). */
@@ -296,10 +312,17 @@ export class ConnectionsTreeProvider implements vscode.TreeDataProvider<TreeNode
       (state === 'error' || state === 'auth-required') && message
         ? `${STATE_LABELS[state]}: ${message}`
         : STATE_LABELS[state];
-    item.description = `${transport} · ${status}${fromSettings ? ' · settings' : ''}`;
+    // The negotiated version is server data (a hostile server may send anything): clipped, and only while connected.
+    const negotiated =
+      state === 'connected' ? eraText(connection.era, clipVersion(connection.protocolVersion)) : undefined;
+    const pin = pinText(connection.config.protocol);
+    const protocol = [negotiated, pin].filter(Boolean).join(' · ');
+    item.description = `${transport} · ${status}${protocol ? ` · ${protocol}` : ''}${fromSettings ? ' · settings' : ''}`;
     // connection.<state>.<editable|settings>.<http|stdio>: menus pick actions by state, origin and transport.
     item.contextValue = `connection.${state}${fromSettings ? '.settings' : '.editable'}.${isHttpConfig(connection.config) ? 'http' : 'stdio'}`;
-    item.accessibilityInformation = { label: `${connection.config.name}, ${transport}, ${status}` };
+    item.accessibilityInformation = {
+      label: `${connection.config.name}, ${transport}, ${status}${protocol ? `, protocol ${protocol}` : ''}`,
+    };
 
     const md = safeMarkdown();
     appendHeading(md, connection.config.name);
@@ -323,6 +346,13 @@ export class ConnectionsTreeProvider implements vscode.TreeDataProvider<TreeNode
     if (connection.serverInfo) {
       md.appendText(`\nServer: ${connection.serverInfo.name} ${connection.serverInfo.version}`);
     }
+    const choice = config.protocol ?? 'auto';
+    md.appendText(
+      `\nProtocol: ${choice === 'auto' ? 'auto (negotiate)' : `pinned to ${choice}`}${negotiated ? ` · speaking ${negotiated}` : ''}`,
+    );
+    if (state === 'connected' && connection.negotiation) {
+      md.appendText(`\nNegotiation: ${clip(connection.negotiation, 500)}`);
+    }
     md.appendText(
       `\nSaved in: ${stored ? { user: 'user state', workspace: 'workspace state', settings: 'settings (read-only)' }[stored.scope] : 'memory'}`,
     );
@@ -338,6 +368,10 @@ export class ConnectionsTreeProvider implements vscode.TreeDataProvider<TreeNode
   dispose(): void {
     for (const d of this.disposables) d.dispose();
   }
+}
+
+function clipVersion(version: string | undefined): string | undefined {
+  return version === undefined ? undefined : clip(version, 40);
 }
 
 function groupCount(connection: Connection, group: GroupKind): number {

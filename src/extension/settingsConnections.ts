@@ -4,7 +4,7 @@
  * come from them: header values that look like credentials are dropped with a warning.
  * No `vscode` import, so the parsing is unit-tested in plain Node.
  */
-import { type ConnectionConfig, type HttpTransportKind, validateConfig } from '../core/config';
+import { type ConnectionConfig, type HttpTransportKind, type ProtocolChoice, validateConfig } from '../core/config';
 
 /** Header names whose values are credentials (RFC 9110 §11.6.2, §11.7.2; RFC 6265 cookies; API-key conventions). */
 export function isSensitiveHeaderName(name: string): boolean {
@@ -93,6 +93,9 @@ export function parseSettingsConnections(raw: unknown, others: readonly Connecti
       );
       return;
     }
+    // Any value is passed on as written so that validateConfig refuses a bad one with its own message
+    // (the same words the CLI and the wizard use); `auto` and absent mean the same and stay as written.
+    if (e.protocol !== undefined && e.protocol !== null) config.protocol = e.protocol as ProtocolChoice;
     const problems = validateConfig(config, [...others, ...configs]);
     if (configs.some((c) => c.id === config.id) || others.some((c) => c.id === config.id)) {
       problems.push(`the id "${config.id}" is already used`);

@@ -182,6 +182,8 @@ export interface CacheHintView {
   receivedAt: number;
   servedFromCache: boolean;
 }
+/** How a cacheable request treats MCP Lens's response cache: serve a fresh copy (`use`), or ask the server (`refresh`). */
+export type CacheMode = 'use' | 'refresh';
 export const TRACE_PREVIEW_CHARS = 2000;
 
 export type TabId = 'tools' | 'resources' | 'prompts' | 'history' | 'log' | 'server' | 'auth';
@@ -398,7 +400,13 @@ export interface RequestMap {
     params: { connectionId: string; name: string; args: JsonObject; callId: string };
     result: ToolCallOutcome;
   };
-  'resources/read': { params: { connectionId: string; uri: string; callId: string }; result: ReadResourceOutcome };
+  /** `cache: 'refresh'` skips a still-fresh cached copy and asks the server again (default `use`). */
+  'resources/read': {
+    params: { connectionId: string; uri: string; callId: string; cache?: CacheMode };
+    result: ReadResourceOutcome;
+  };
+  /** Re-lists tools, resources, templates and prompts; `cache: 'refresh'` bypasses fresh cached lists. */
+  'lists/refresh': { params: { connectionId: string; cache?: CacheMode }; result: { refreshed: true } };
   'resources/subscribe': { params: { connectionId: string; uri: string }; result: { subscribed: true } };
   'resources/unsubscribe': { params: { connectionId: string; uri: string }; result: { subscribed: false } };
   'prompts/get': {

@@ -7,13 +7,14 @@
  */
 import * as vscode from 'vscode';
 import { isHttpConfig } from '../../core/config';
-import type { Connection } from '../../core/connection';
+import type { Connection, RequestOptions } from '../../core/connection';
 import { ConnectionError } from '../../core/errors';
 import { DisposableStore } from '../../core/events';
 import type { ConnectionManager } from '../../core/manager';
 import {
   TAB_IDS,
   type AuthStatus,
+  type CacheMode,
   type CommandMessage,
   type ErrorInfo,
   type FocusTarget,
@@ -33,7 +34,16 @@ import type { AuthStatusProvider } from './authStatus';
 import type { InspectorAuthTools } from './authTools';
 import { inspectorHtml, newNonce } from './html';
 import { validateWebviewMessage } from './protocolValidation';
-import { buildCurl, defaultAuthStatus, toConnectionView, toDetails, toJson, toTraceView } from './viewModel';
+import {
+  CacheClock,
+  buildCurl,
+  defaultAuthStatus,
+  lastTraceSeq,
+  toConnectionView,
+  toDetails,
+  toJson,
+  toTraceView,
+} from './viewModel';
 
 export const INSPECTOR_VIEW_TYPE = 'mcpLens.inspector';
 export const OPEN_INSPECTOR_COMMAND = COMMANDS.openInspector;
@@ -62,6 +72,8 @@ export class InspectorPanel implements vscode.Disposable {
   private selectedSubscriptions?: DisposableStore;
   private readonly calls = new Map<string, AbortController>();
   private traceQueue: TraceEntryView[] = [];
+  /** Says, from the trace, whether a cacheable result came from the cache and how old it is. */
+  private readonly cacheClock = new CacheClock();
   private traceTimer?: NodeJS.Timeout;
   private changeTimer?: NodeJS.Timeout;
   private disposed = false;
@@ -383,20 +395,41 @@ export class InspectorPanel implements vscode.Disposable {
       const c = this.connection(connectionId);
       return this.withCall(callId, async (signal) => {
         const started = performance.now();
+        const since = lastTraceSeq(c);
         const result = await c.callTool(name, args, {
           signal,
           onProgress: (p) => this.post('call/progress', { callId, ...p }),
         });
-        return { result: toJson(result) as JsonObject, durationMs: performance.now() - started };
+        return {
+          result: toJson(result) as JsonObject,
+          durationMs: performance.now() - started,
+          ...this.cacheClock.extras(c, result, since, 'tools/call', name),
+        };
       });
     },
-    'resources/read': async ({ connectionId, uri, callId }) => {
+    'resources/read': async ({ connectionId, uri, callId, cache }) => {
       const c = this.connection(connectionId);
       return this.withCall(callId, async (signal) => {
         const started = performance.now();
-        const result = await c.readResource(uri, { signal });
-        return { result: toJson(result) as JsonObject, durationMs: performance.now() - started };
+        const since = lastTraceSeq(c);
+        // `cache` reaches the core's RequestOptions (`'use' | 'refresh'`); a core without a cache ignores it.
+        const options: RequestOptions & { cache?: CacheMode } = { signal, ...(cache ? { cache } : {}) };
+        const result = await c.readResource(uri, options);
+        return {
+          result: toJson(result) as JsonObject,
+          durationMs: performance.now() - started,
+          ...this.cacheClock.extras(c, result, since, 'resources/read', uri),
+        };
       });
+    },
+    'lists/refresh': async ({ connectionId, cache }) => {
+      const c = this.connection(connectionId);
+      const refresh = c.refreshLists.bind(c) as (
+        kinds?: Parameters<Connection['refreshLists']>[0],
+        options?: { cache?: CacheMode },
+      ) => Promise<void>;
+      await refresh(undefined, cache ? { cache } : {});
+      return { refreshed: true };
     },
     'resources/subscribe': async ({ connectionId, uri }) => {
       await this.connection(connectionId).subscribeResource(uri);
@@ -410,8 +443,13 @@ export class InspectorPanel implements vscode.Disposable {
       const c = this.connection(connectionId);
       return this.withCall(callId, async (signal) => {
         const started = performance.now();
+        const since = lastTraceSeq(c);
         const result = await c.getPrompt(name, args, { signal });
-        return { result: toJson(result) as JsonObject, durationMs: performance.now() - started };
+        return {
+          result: toJson(result) as JsonObject,
+          durationMs: performance.now() - started,
+          ...this.cacheClock.extras(c, result, since, 'prompts/get', name),
+        };
       });
     },
     'trace/list': async ({ connectionId }) => ({

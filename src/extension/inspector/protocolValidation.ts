@@ -105,6 +105,11 @@ const oneOf =
   (v, p) =>
     typeof v === 'string' && values.includes(v) ? undefined : `${p} must be one of ${values.join(', ')}`;
 
+const optional =
+  (check: Check): Check =>
+  (v, p) =>
+    v === undefined ? undefined : check(v, p);
+
 const COMMAND_CHECKS: { [M in CommandMethod]: Check } = {
   'connection/add': shape({}),
   'connection/connect': connectionOnly,
@@ -123,7 +128,13 @@ const COMMAND_CHECKS: { [M in CommandMethod]: Check } = {
 
 const REQUEST_CHECKS: { [M in RequestMethod]: Check } = {
   'tools/call': shape({ connectionId: id, name: str(4096, 1), args: jsonCheck(64, true), callId: id }),
-  'resources/read': shape({ connectionId: id, uri: str(65536, 1), callId: id }),
+  'resources/read': shape({
+    connectionId: id,
+    uri: str(65536, 1),
+    callId: id,
+    cache: optional(oneOf('use', 'refresh')),
+  }),
+  'lists/refresh': shape({ connectionId: id, cache: optional(oneOf('use', 'refresh')) }),
   'resources/subscribe': shape({ connectionId: id, uri: str(65536, 1) }),
   'resources/unsubscribe': shape({ connectionId: id, uri: str(65536, 1) }),
   'prompts/get': shape({ connectionId: id, name: str(4096, 1), args: stringRecord, callId: id }),

@@ -22,6 +22,11 @@ export interface HarnessFixture {
   /** The Auth tab: vaults per connection and the recorded debugger flow the harness replays. */
   authVaults?: Record<string, import('../../../src/shared/protocol').VaultView>;
   authFlow?: { resource: string; serverName: string; steps: import('../../../src/shared/protocol').FlowStepView[] };
+  /**
+   * resultType and cache hints per call, keyed "<method> <name or uri>" (" refresh" appended for a read
+   * with cache: 'refresh'); `cache.receivedAgoMs` is turned into `receivedAt` at reply time.
+   */
+  outcomeMeta?: Record<string, JsonObject>;
   /** When set, the host refuses to export the trace with this message. */
   authExportError?: string;
 }
@@ -511,5 +516,101 @@ export function hostileFixture(): HarnessFixture {
   f.resources[XSS.js] = { contents: [{ uri: XSS.js, mimeType: 'text/html', text: all }] };
   f.prompts[XSS.img] = { description: all, messages: [{ role: XSS.img, content: { type: 'text', text: all } }] };
   f.focus = { connectionId: 'c-evil', tab: 'tools' };
+  return f;
+}
+
+/**
+ * The base fixture on the 2026-07-28 era: the main connection negotiated 2026-07-28 (with a
+ * discover result), the stdio one is pinned to 2025; the trace has requests whose Mcp headers
+ * agree, disagree and are missing; outcomes carry resultType and cache hints.
+ */
+export function eraFixture(): HarnessFixture {
+  const f = baseFixture();
+  const main = f.connections.find((c) => c.id === 'c-main')!;
+  Object.assign(main, { protocol: 'auto', era: 'modern', protocolVersion: '2026-07-28' });
+  Object.assign(
+    f.connections.find((c) => c.id === 'c-stdio')!,
+    { protocol: '2025' },
+  );
+  Object.assign(f.details['c-main'].server, {
+    protocolVersion: '2026-07-28',
+    era: 'modern',
+    negotiation: 'server/discover offered 2026-07-28; chosen (auto).',
+    discover: {
+      supportedVersions: ['2026-07-28'],
+      serverInfo: { name: 'fixture-server', version: '1.2.3' },
+      capabilities: { tools: { listChanged: true }, resources: {} },
+    },
+  });
+  const t0 = Date.UTC(2026, 7, 1, 12, 0, 0);
+  const sent = (seq: number, method: string, name: string, http: TraceEntryView['http']): TraceEntryView => ({
+    seq,
+    time: t0 + seq,
+    direction: 'out',
+    kind: 'request',
+    method,
+    id: seq,
+    size: 120,
+    preview: JSON.stringify({
+      jsonrpc: '2.0',
+      id: seq,
+      method,
+      params: { name, _meta: { protocolVersion: '2026-07-28' } },
+    }),
+    http,
+  });
+  const entries: TraceEntryView[] = [
+    sent(11, 'tools/call', 'echo', { method: 'tools/call', name: 'echo', check: 'ok' }),
+    sent(12, 'tools/call', 'echo', {
+      method: 'tools/call',
+      name: 'delete_all',
+      check: 'mismatch',
+      detail: 'Mcp-Name is "delete_all" but params.name is "echo".',
+    }),
+    sent(13, 'prompts/get', 'greet', {
+      method: 'prompts/get',
+      check: 'missing',
+      detail: 'Mcp-Name is required for prompts/get and was not sent.',
+    }),
+  ];
+  f.trace['c-main'] = [...(f.trace['c-main'] ?? []), ...entries];
+  for (const e of entries) f.traceMessages['c-main'][e.seq] = JSON.parse(e.preview);
+  f.outcomeMeta = {
+    'tools/call weather': { resultType: 'complete' },
+    'resources/read file:///project/README.md': {
+      resultType: 'complete',
+      cache: { ttlMs: 30_000, cacheScope: 'public', receivedAgoMs: 18_000, servedFromCache: true },
+    },
+    'resources/read file:///project/README.md refresh': {
+      resultType: 'complete',
+      cache: { ttlMs: 30_000, cacheScope: 'private', receivedAgoMs: 0, servedFromCache: false },
+    },
+  };
+  return f;
+}
+
+/** The era fixture with a server whose version, negotiation, discover result and header details are hostile. */
+export function hostileEraFixture(): HarnessFixture {
+  const f = eraFixture();
+  const all = `${XSS.img}${XSS.script}${XSS.svg}`;
+  const main = f.connections.find((c) => c.id === 'c-main')!;
+  main.protocolVersion = `${XSS.img}${HUGE}`;
+  main.era = 'legacy';
+  Object.assign(f.details['c-main'].server, {
+    era: 'legacy',
+    protocolVersion: `${XSS.script}${HUGE}`,
+    negotiation: `${all}${HUGE}`,
+    discover: { [XSS.img]: { [XSS.script]: [XSS.js, all], huge: HUGE }, serverInfo: { name: XSS.svg } },
+  });
+  for (const e of f.trace['c-main']) {
+    if (e.http) e.http = { method: XSS.img, name: `${XSS.script}${HUGE}`, check: 'mismatch', detail: `${all}${HUGE}` };
+  }
+  f.outcomeMeta = {
+    'tools/call weather': { resultType: `${XSS.img}${HUGE}` },
+    'resources/read file:///project/README.md': {
+      resultType: XSS.script,
+      cache: { ttlMs: 30_000, cacheScope: XSS.img, receivedAgoMs: 1000, servedFromCache: true },
+    },
+  };
   return f;
 }

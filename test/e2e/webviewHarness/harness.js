@@ -218,6 +218,23 @@
     post({ kind: 'response', id, ok: false, error });
   }
 
+  /**
+   * The era-specific parts of an outcome (resultType, cache hint) the fixture gives for one call,
+   * keyed "<method> <name or uri>" (plus " refresh" for a read that bypasses the cache). A cache
+   * hint's `receivedAgoMs` becomes `receivedAt` relative to now, so "12 s left" is stable.
+   */
+  function outcomeMeta(method, key, cache) {
+    const all = fixture.outcomeMeta || {};
+    const meta = all[method + ' ' + key + (cache === 'refresh' ? ' refresh' : '')] || all[method + ' ' + key];
+    if (!meta) return {};
+    const out = JSON.parse(JSON.stringify(meta));
+    if (out.cache && typeof out.cache.receivedAgoMs === 'number') {
+      out.cache.receivedAt = Date.now() - out.cache.receivedAgoMs;
+      delete out.cache.receivedAgoMs;
+    }
+    return out;
+  }
+
   function handleRequest(m) {
     const p = m.params;
     switch (m.method) {
@@ -235,7 +252,8 @@
           typeof behaviour.result === 'string' && behaviour.result === '$echo'
             ? { content: [{ type: 'text', text: JSON.stringify(p.args) }] }
             : behaviour.result;
-        const finish = () => reply(m.id, { result, durationMs: behaviour.durationMs ?? 12 });
+        const finish = () =>
+          reply(m.id, { result, durationMs: behaviour.durationMs ?? 12, ...outcomeMeta('tools/call', p.name) });
         if (behaviour.delayMs) setTimeout(finish, behaviour.delayMs);
         else finish();
         return;
@@ -243,7 +261,11 @@
       case 'resources/read': {
         const r = (fixture.resources || {})[p.uri];
         if (!r) return fail(m.id, { code: 'protocol', message: 'Resource not found: ' + p.uri });
-        return reply(m.id, { result: r, durationMs: 5 });
+        return reply(m.id, { result: r, durationMs: 5, ...outcomeMeta('resources/read', p.uri, p.cache) });
+      }
+      case 'lists/refresh': {
+        window.__harness.listRefreshes = (window.__harness.listRefreshes || 0) + 1;
+        return reply(m.id, { refreshed: true });
       }
       case 'resources/subscribe':
         return reply(m.id, { subscribed: true });
@@ -252,7 +274,7 @@
       case 'prompts/get': {
         const r = (fixture.prompts || {})[p.name];
         if (!r) return fail(m.id, { code: 'protocol', message: 'Unknown prompt' });
-        return reply(m.id, { result: r, durationMs: 7 });
+        return reply(m.id, { result: r, durationMs: 7, ...outcomeMeta('prompts/get', p.name) });
       }
       case 'trace/list':
         return reply(m.id, { entries: (fixture.trace || {})[p.connectionId] || [] });

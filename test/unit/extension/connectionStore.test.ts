@@ -126,4 +126,24 @@ describe('ConnectionStore', () => {
     store.reloadSettings();
     assert.deepEqual(store.list(), []);
   });
+
+  it('keeps the protocol pin across a reload, and refuses 2026-07-28 over SSE', async () => {
+    const store = make();
+    await store.save({ ...http, protocol: '2026-07-28' }, 'user', { Authorization: 'Bearer s3cret-token' });
+    await store.save(
+      { id: 's1', name: 'local', transport: 'stdio', command: 'node', args: [], protocol: '2025' },
+      'user',
+    );
+    const reopened = make();
+    assert.equal(reopened.get('h1')?.config.protocol, '2026-07-28');
+    assert.equal(reopened.get('s1')?.config.protocol, '2025');
+    await assert.rejects(
+      reopened.save(
+        { id: 'e1', name: 'old', transport: 'sse', url: 'http://127.0.0.1:1/sse', protocol: '2026-07-28' },
+        'user',
+      ),
+      /MCP 2026-07-28 is not spoken over SSE/,
+    );
+    assert.equal(reopened.get('e1'), undefined);
+  });
 });

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { type ConnectionConfig, validateConfig } from '../../../src/core/config';
 import { isSensitiveHeaderName, parseSettingsConnections } from '../../../src/extension/settingsConnections';
 
 describe('mcpLens.connections setting', () => {
@@ -113,5 +114,42 @@ describe('mcpLens.connections setting', () => {
     for (const name of ['Accept', 'X-Team', 'Mcp-Protocol-Version', 'User-Agent']) {
       assert.ok(!isSensitiveHeaderName(name), name);
     }
+  });
+
+  it('reads the protocol pin, and refuses a bad one (or 2026-07-28 over SSE) with the words of validateConfig', () => {
+    const { configs, warnings } = parseSettingsConnections([
+      { name: 'modern', transport: 'streamable-http', url: 'http://127.0.0.1:1/mcp', protocol: '2026-07-28' },
+      { name: 'legacy', transport: 'stdio', command: 'node', protocol: '2025' },
+      { name: 'negotiated', transport: 'auto', url: 'http://127.0.0.1:1/mcp', protocol: 'auto' },
+      { name: 'unset', transport: 'sse', url: 'http://127.0.0.1:1/sse' },
+      { name: 'typo', transport: 'streamable-http', url: 'http://127.0.0.1:1/mcp', protocol: '2026' },
+      { name: 'number', transport: 'stdio', command: 'node', protocol: 2025 },
+      { name: 'sse modern', transport: 'sse', url: 'http://127.0.0.1:1/sse', protocol: '2026-07-28' },
+    ]);
+    assert.deepEqual(
+      configs.map((c) => [c.name, c.protocol]),
+      [
+        ['modern', '2026-07-28'],
+        ['legacy', '2025'],
+        ['negotiated', 'auto'],
+        ['unset', undefined],
+      ],
+    );
+    assert.equal(warnings.length, 3, warnings.join('\n'));
+    const expected = (name: string, config: object) =>
+      `mcpLens.connections[${name} was ignored: ${validateConfig(config as ConnectionConfig, []).join(' ')}`;
+    assert.equal(
+      warnings[0],
+      expected('4] ("typo")', {
+        id: 'x',
+        name: 'x',
+        transport: 'streamable-http',
+        url: 'http://127.0.0.1:1/mcp',
+        protocol: '2026',
+      }),
+    );
+    assert.match(warnings[0], /Unknown protocol "2026": use "auto", "2025", "2026-07-28"\./);
+    assert.match(warnings[1], /Unknown protocol "2025"/);
+    assert.match(warnings[2], /sse modern.*MCP 2026-07-28 is not spoken over SSE/);
   });
 });
