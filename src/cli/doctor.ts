@@ -6,6 +6,7 @@
 import { writeFile } from 'node:fs/promises';
 import { validateServerUrl, parseHeaderLine } from '../core/config';
 import {
+  CHECK_IDS,
   DoctorCancelled,
   checkLine,
   diagnose,
@@ -14,7 +15,7 @@ import {
   toMarkdown,
   type DoctorOptions,
 } from '../core/doctor/index';
-import { EXIT, UsageError } from './args';
+import { EXIT, UsageError, parseProtocol } from './args';
 import { safeText } from './format';
 import type { CliIo } from './output';
 
@@ -24,6 +25,7 @@ export interface DoctorRequest {
   /** Where to write the Markdown report ('-' = stdout). */
   markdownPath?: string;
   transport: NonNullable<DoctorOptions['transport']>;
+  protocol: NonNullable<DoctorOptions['protocol']>;
   timeoutMs?: number;
   headers: Record<string, string>;
   probeRegistration: boolean;
@@ -40,16 +42,23 @@ const TRANSPORTS: Record<string, DoctorRequest['transport']> = {
 
 export function doctorUsage(): string {
   return `Usage: mcp-lens doctor <url> [--json] [--markdown FILE] [--transport auto|http|sse]
-                       [--timeout <seconds>] [-H 'Name: value'] [--no-registration-probe]
+                       [--protocol auto|2025|2026-07-28] [--timeout <seconds>] [-H 'Name: value']
+                       [--no-registration-probe]
 
-Runs 14 checks against an MCP server over HTTP, from the URL, DNS, TCP and TLS up to its OAuth setup
-(401 challenge, protected resource metadata, authorization server metadata, PKCE, registration, token
-endpoint auth, refresh) and how it answers an invalid token. Each failure says what to change and cites
-the spec.
+Runs ${CHECK_IDS.length} checks against an MCP server over HTTP, from the URL, DNS, TCP and TLS, through the
+protocol eras it speaks (server/discover for MCP 2026-07-28, initialize for the 2025 revisions: versions,
+serverInfo, whether they agree, the legacy fallback, Mcp-Method validation, cache hints) up to its OAuth
+setup (401 challenge, protected resource metadata, authorization server metadata, PKCE, registration,
+token endpoint auth, refresh) and how it answers an invalid token. Each failure says what to change and
+cites the spec. Only HTTP servers: for a stdio server, \`mcp-lens tools --stdio "<cmd>" --verbose\`
+shows the era it negotiates.
 
   --json                    print the report as JSON on stdout (no progress lines)
   --markdown FILE           also write the report as Markdown to FILE ('-' for stdout)
   --transport auto|http|sse which transport to try (default auto: Streamable HTTP, then SSE)
+  --protocol auto|2025|2026-07-28
+                            the eras to probe: auto and 2026-07-28 (default auto) probe both, to see how
+                            a modern server answers 2025 clients; 2025 sends no 2026-07-28 request
   --timeout <seconds>       limit of each network step (default 10)
   -H, --header 'Name: value'  send a header with every MCP request (repeatable)
   --no-registration-probe   do not register a throw-away client at the registration endpoint
@@ -64,6 +73,7 @@ export function parseDoctorArgs(argv: string[]): DoctorRequest {
     url: '',
     json: false,
     transport: 'auto',
+    protocol: 'auto',
     headers: {},
     probeRegistration: true,
     help: false,
@@ -123,6 +133,9 @@ export function parseDoctorArgs(argv: string[]): DoctorRequest {
         request.transport = transport;
         break;
       }
+      case '--protocol':
+        request.protocol = parseProtocol(value(), doctorUsage());
+        break;
       case '--timeout': {
         const text = value();
         const seconds = Number(text);
@@ -186,6 +199,7 @@ export async function runDoctor(argv: string[], io: CliIo, interrupt: AbortSigna
   try {
     report = await diagnose(request.url, {
       transport: request.transport,
+      protocol: request.protocol,
       ...(request.timeoutMs !== undefined ? { timeoutMs: request.timeoutMs } : {}),
       headers: request.headers,
       probeRegistration: request.probeRegistration,
