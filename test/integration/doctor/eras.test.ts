@@ -1,11 +1,15 @@
 /**
  * The connection doctor's protocol-era checks against real servers on 127.0.0.1: the SDK v2 server
- * serving both eras or 2026-07-28 only (nothing false reported), and one era defect at a time
- * (test/fixtures/defective/eras.ts): exactly the check that owns it fails or warns, with a fix.
+ * serving both eras or 2026-07-28 only (nothing false reported), one era defect at a time
+ * (test/fixtures/defective/eras.ts: exactly the check that owns it fails or warns, with a fix), and the
+ * shared eras fixtures (test/fixtures/eras), also behind OAuth.
  */
 import * as assert from 'node:assert/strict';
 import { diagnose, toMarkdown, type CheckId, type CheckStatus } from '../../../src/core/doctor/index.js';
 import { ERA_FIXTURE_NAME, startEraDefectiveServer, type EraDefect } from '../../fixtures/defective/eras.js';
+import { startErasHttpServer } from '../../fixtures/eras/erasHttpServer.js';
+import { erasServerName } from '../../fixtures/eras/erasFactory.js';
+import { startErasOAuthServer } from '../../fixtures/eras/erasOAuthServer.js';
 import { assertVerdicts, check } from './helpers.js';
 
 const OPTS = { timeoutMs: 5000 };
@@ -152,4 +156,44 @@ describe('connection doctor: protocol eras', function () {
       assert.deepEqual(report.eras?.speaks, ['legacy']);
       assert.ok(!requests.some((r) => r.includes('server/discover') || r.includes('tools/list')), requests.join('\n'));
     }));
+});
+
+describe('connection doctor: the eras fixtures (SDK v2 server)', function () {
+  this.timeout(60_000);
+
+  for (const mode of ['dual', 'modern-only'] as const) {
+    it(`${mode}: nothing false reported, the eras and the fixture's serverInfo`, async () => {
+      const server = await startErasHttpServer({ mode });
+      try {
+        const report = await diagnose(server.url, OPTS);
+        assertVerdicts(report, { ...NO_AUTH, ...MODERN_PASS });
+        assert.deepEqual(report.eras?.speaks, mode === 'dual' ? ['modern', 'legacy'] : ['modern']);
+        assert.equal(report.eras?.modernServerInfo?.name, erasServerName(mode));
+        if (mode === 'dual') assert.equal(report.eras?.agree, true);
+        // The doctor's probe is what the fixture records of a v2 client: Mcp-Method and the 2026-07-28 version.
+        assert.ok(
+          server.requests.some(
+            (r) => r.mcpMethod === 'server/discover' && r.protocolVersion === '2026-07-28' && r.status === 200,
+          ),
+        );
+      } finally {
+        await server.close();
+      }
+    });
+  }
+
+  it('an OAuth-protected 2026-07-28 server: the probe gets 401, the era checks wait for a sign-in, OAuth checks run', async () => {
+    const server = await startErasOAuthServer({ mode: 'modern-only' });
+    try {
+      const report = await diagnose(server.url, { ...OPTS, probeRegistration: false });
+      assert.equal(report.authorizationRequired, true);
+      assert.equal(check(report, 'discover').status, 'pass');
+      assert.match(check(report, 'discover').summary, /answered 401/);
+      for (const id of ['eras', 'mcp-method', 'cache-hints'] as const) assert.equal(check(report, id).status, 'skip');
+      assert.equal(check(report, 'challenge').status, 'pass');
+      assert.equal(check(report, 'resource-metadata').status, 'pass');
+    } finally {
+      await server.close();
+    }
+  });
 });
