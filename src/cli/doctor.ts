@@ -10,6 +10,7 @@ import {
   DoctorCancelled,
   checkLine,
   diagnose,
+  erasLine,
   statusLine,
   toJson,
   toMarkdown,
@@ -233,6 +234,7 @@ export async function runDoctor(argv: string[], io: CliIo, interrupt: AbortSigna
       return EXIT.failure;
     }
   }
+  if (progress && report.eras) io.stdout(`\nProtocol eras: ${safeText(erasLine(report.eras))}`);
   if (progress) io.stdout(`\n${statusLine(report)}\n`);
   return report.ok ? EXIT.ok : EXIT.failure;
 }

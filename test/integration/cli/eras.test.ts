@@ -110,6 +110,10 @@ describe('cli: both protocol eras', function () {
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.match(r.stdout, /^\S+ +5\. Server discovery \(2026-07-28\): PASS — Speaks MCP 2026-07-28/m);
     assert.match(r.stdout, /^\S+ +8\. Protocol eras: PASS — Speaks both eras/m);
+    assert.match(
+      r.stdout,
+      /^Protocol eras: 2026-07-28 \(offers 2026-07-28\) and 2025 \(2025-\S+\); both describe the same server\nOK: /m,
+    );
     const json = await cli(['doctor', dual.url, '--json', '--protocol', '2025']);
     assert.equal(json.code, 0, json.stderr);
     const report = JSON.parse(json.stdout) as { eras?: { speaks: string[] } };

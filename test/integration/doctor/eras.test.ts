@@ -60,6 +60,10 @@ describe('connection doctor: protocol eras', function () {
       assert.equal(probe?.request.headers['mcp-protocol-version'], '2026-07-28');
       assert.match(probe?.request.body ?? '', /"io\.modelcontextprotocol\/protocolVersion":"2026-07-28"/);
       assert.match(toMarkdown(report), /\| 8 \| Protocol eras \| ✅ PASS \|/);
+      assert.match(
+        toMarkdown(report),
+        /^- \*\*Protocol eras:\*\* 2026-07-28 .*offers 2026-07-28.* and 2025 .*2025-.*same server$/m,
+      );
     }));
 
   it('a 2026-07-28-only server refusing 2025 clients with -32022: nothing false reported', () =>
