@@ -12,3 +12,4 @@ export type {
   DoctorReport,
 } from './types.js';
 export { DoctorCancelled } from './http.js';
+export { diagnoseStdio } from './stdio.js';

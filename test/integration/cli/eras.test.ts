@@ -119,4 +119,12 @@ describe('cli: both protocol eras', function () {
     const report = JSON.parse(json.stdout) as { eras?: { speaks: string[] } };
     assert.deepEqual(report.eras?.speaks, ['legacy']);
   });
+
+  it('doctor --stdio probes a stdio server on both eras', async () => {
+    const r = await cli(['doctor', ...stdioTarget('dual')]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /^\S+ +1\. Server discovery \(2026-07-28\): PASS/m);
+    assert.match(r.stdout, /^\S+ +3\. Protocol eras: PASS — Speaks both eras/m);
+    assert.match(r.stdout, /^OK: 3 passed, 0 warnings, 0 failed, 0 skipped$/m);
+  });
 });

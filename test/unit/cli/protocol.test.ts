@@ -79,6 +79,22 @@ describe('cli: --protocol', () => {
   });
 });
 
+describe('cli: doctor --stdio', () => {
+  it('takes a command line instead of a URL', () => {
+    const r = parseDoctorArgs(['--stdio', 'node "my server.js" --flag', '--timeout', '2']);
+    assert.deepEqual(r.stdio, ['node', 'my server.js', '--flag']);
+    assert.equal(r.timeoutMs, 2000);
+  });
+
+  it('refuses the HTTP-only options and a URL with it', () => {
+    usageError(() => parseDoctorArgs(['--stdio', 'node s.js', 'http://127.0.0.1:1/mcp']), /either a URL or --stdio/);
+    usageError(() => parseDoctorArgs(['--stdio', 'node s.js', '--transport', 'sse']), /--transport applies to a URL/);
+    usageError(() => parseDoctorArgs(['--stdio', 'node s.js', '-H', 'A: b']), /--header applies to a URL/);
+    usageError(() => parseDoctorArgs(['--stdio', '']), /--stdio needs a command line/);
+    usageError(() => parseDoctorArgs(['--stdio', 'node "oops']), /--stdio: Unterminated double quote/);
+  });
+});
+
 describe('cli: the server line', () => {
   it('names the server, the protocol version, the era and how it was negotiated', () => {
     assert.equal(

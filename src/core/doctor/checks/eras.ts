@@ -346,7 +346,7 @@ export const checkEras: Check = async (ctx) => {
   if (eras.speaks[0] === 'modern') {
     return {
       status: 'pass',
-      summary: 'Speaks MCP 2026-07-28 only (check 7 tells how it answers 2025 clients).',
+      summary: 'Speaks MCP 2026-07-28 only (the Initialize check tells how it answers 2025 clients).',
       details,
     };
   }
