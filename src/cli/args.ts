@@ -5,6 +5,7 @@
 import {
   type ConnectionConfig,
   type HttpTransportKind,
+  type ProtocolChoice,
   CommandLineError,
   defaultConnectionName,
   newConnectionId,
@@ -13,6 +14,7 @@ import {
   parseHeaderLine,
   validateServerUrl,
 } from '../core/config';
+import { PROTOCOL_CHOICES } from '../shared/protocol';
 
 export const COMMANDS = ['tools', 'call', 'resources', 'read', 'prompts', 'prompt'] as const;
 export type CommandName = (typeof COMMANDS)[number];
@@ -85,6 +87,7 @@ type OptionSpec = { takesValue: boolean; repeatable?: boolean };
 const OPTIONS: Record<string, OptionSpec> = {
   '--stdio': { takesValue: true },
   '--transport': { takesValue: true },
+  '--protocol': { takesValue: true },
   '--header': { takesValue: true, repeatable: true },
   '--env': { takesValue: true, repeatable: true },
   '--cwd': { takesValue: true },
@@ -259,6 +262,14 @@ export function parseArgs(argv: string[]): ParsedArgs {
     operands = rest.filter((_, i) => i !== targetIndex);
   }
 
+  const protocol = parseProtocol(one('--protocol'));
+  if (protocol === '2026-07-28' && config.transport === 'sse') {
+    throw new UsageError(
+      '--protocol 2026-07-28 is not spoken over --transport sse (the HTTP+SSE transport predates it): use --transport auto or http, or --protocol 2025.',
+    );
+  }
+  if (protocol !== 'auto') config.protocol = protocol;
+
   // --- options ---
   const options: CliOptions = {
     json: opts.has('--json'),
@@ -346,6 +357,19 @@ export function parseArgs(argv: string[]): ParsedArgs {
     }
   }
   return request;
+}
+
+/**
+ * `--protocol`: which MCP era to speak. `auto` (default) negotiates (server/discover, falling back to
+ * initialize); `2025` speaks only the 2025 revisions; `2026-07-28` only the modern one.
+ */
+export function parseProtocol(value: string | undefined, hint?: string): ProtocolChoice {
+  if (value === undefined) return 'auto';
+  const choice = PROTOCOL_CHOICES.find((c) => c === value.trim().toLowerCase());
+  if (!choice) {
+    throw new UsageError(`--protocol must be ${PROTOCOL_CHOICES.join(', ')} (got "${value}").`, hint);
+  }
+  return choice;
 }
 
 const CLIENT_AUTH = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'] as const;
@@ -498,12 +522,17 @@ Target:
                               (it may also be the last argument, for harnesses that append it)
     --transport auto|http|sse   auto (default) tries Streamable HTTP, then falls back to SSE
     -H, --header 'Name: value'  send a header with every request (repeatable)
+  --protocol auto|2025|2026-07-28
+                              the MCP era to speak: auto (default) asks server/discover (2026-07-28) and
+                              falls back to initialize (2025); 2025 or 2026-07-28 speak only that era
+                              (2026-07-28 is not spoken over --transport sse). Applies to --stdio too.
   --stdio "<command line>"    start a local server and talk to it over stdin/stdout
     -e, --env NAME=value        set an environment variable for it (repeatable)
     --cwd <dir>                 its working directory
 
 Output:
-  --json                      print the raw result JSON on stdout (for scripts)
+  --json                      print the raw result JSON on stdout (for scripts); tools, resources and
+                              prompts also carry server, era, protocolVersion and negotiation
   --verbose                   print every JSON-RPC message (secrets redacted) to stderr
   --timeout <seconds>         fail a request that takes longer (default: 60); time spent signing in
                               does not count, the request's time starts again after the sign-in

@@ -4,26 +4,33 @@
  * 2 on a usage error, 130 when interrupted.
  */
 import { writeFile } from 'node:fs/promises';
-import { validateServerUrl, parseHeaderLine } from '../core/config';
+import { CommandLineError, parseCommandLine, validateServerUrl, parseHeaderLine } from '../core/config';
 import {
+  CHECK_IDS,
   DoctorCancelled,
   checkLine,
   diagnose,
+  diagnoseStdio,
+  erasLine,
   statusLine,
   toJson,
   toMarkdown,
+  type DoctorCheckResult,
   type DoctorOptions,
 } from '../core/doctor/index';
-import { EXIT, UsageError } from './args';
+import { EXIT, UsageError, parseProtocol } from './args';
 import { safeText } from './format';
 import type { CliIo } from './output';
 
 export interface DoctorRequest {
   url: string;
+  /** `--stdio`: the server's command line, split into words (then `url` is empty). */
+  stdio?: string[];
   json: boolean;
   /** Where to write the Markdown report ('-' = stdout). */
   markdownPath?: string;
   transport: NonNullable<DoctorOptions['transport']>;
+  protocol: NonNullable<DoctorOptions['protocol']>;
   timeoutMs?: number;
   headers: Record<string, string>;
   probeRegistration: boolean;
@@ -40,16 +47,27 @@ const TRANSPORTS: Record<string, DoctorRequest['transport']> = {
 
 export function doctorUsage(): string {
   return `Usage: mcp-lens doctor <url> [--json] [--markdown FILE] [--transport auto|http|sse]
-                       [--timeout <seconds>] [-H 'Name: value'] [--no-registration-probe]
+                       [--protocol auto|2025|2026-07-28] [--timeout <seconds>] [-H 'Name: value']
+                       [--no-registration-probe]
+       mcp-lens doctor --stdio "<command line>" [--json] [--markdown FILE] [--timeout <seconds>]
 
-Runs 14 checks against an MCP server over HTTP, from the URL, DNS, TCP and TLS up to its OAuth setup
-(401 challenge, protected resource metadata, authorization server metadata, PKCE, registration, token
-endpoint auth, refresh) and how it answers an invalid token. Each failure says what to change and cites
-the spec.
+Runs ${CHECK_IDS.length} checks against an MCP server over HTTP, from the URL, DNS, TCP and TLS, through the
+protocol eras it speaks (server/discover for MCP 2026-07-28, initialize for the 2025 revisions: versions,
+serverInfo, whether they agree, the legacy fallback, Mcp-Method validation, cache hints) up to its OAuth
+setup (401 challenge, protected resource metadata, authorization server metadata, PKCE, registration,
+token endpoint auth, refresh) and how it answers an invalid token. Each failure says what to change and
+cites the spec.
+
+With --stdio, the server is started twice (a fresh process per probe, ended afterwards): once for
+server/discover, once for initialize; the report says which eras it speaks and whether they agree.
 
   --json                    print the report as JSON on stdout (no progress lines)
   --markdown FILE           also write the report as Markdown to FILE ('-' for stdout)
   --transport auto|http|sse which transport to try (default auto: Streamable HTTP, then SSE)
+  --protocol auto|2025|2026-07-28
+                            the eras to probe: auto and 2026-07-28 (default auto) probe both, to see how
+                            a modern server answers 2025 clients; 2025 sends no 2026-07-28 request
+  --stdio "<command line>"  probe the protocol eras of a local stdio server instead of a URL
   --timeout <seconds>       limit of each network step (default 10)
   -H, --header 'Name: value'  send a header with every MCP request (repeatable)
   --no-registration-probe   do not register a throw-away client at the registration endpoint
@@ -64,6 +82,7 @@ export function parseDoctorArgs(argv: string[]): DoctorRequest {
     url: '',
     json: false,
     transport: 'auto',
+    protocol: 'auto',
     headers: {},
     probeRegistration: true,
     help: false,
@@ -123,6 +142,22 @@ export function parseDoctorArgs(argv: string[]): DoctorRequest {
         request.transport = transport;
         break;
       }
+      case '--stdio': {
+        const line = value();
+        let words: string[];
+        try {
+          words = parseCommandLine(line);
+        } catch (e) {
+          if (e instanceof CommandLineError) throw new UsageError(`--stdio: ${e.message}`, doctorUsage());
+          throw e;
+        }
+        if (!words.length) throw new UsageError('--stdio needs a command line.', doctorUsage());
+        request.stdio = words;
+        break;
+      }
+      case '--protocol':
+        request.protocol = parseProtocol(value(), doctorUsage());
+        break;
       case '--timeout': {
         const text = value();
         const seconds = Number(text);
@@ -143,6 +178,21 @@ export function parseDoctorArgs(argv: string[]): DoctorRequest {
     }
   }
   if (request.help) return request;
+  if (request.stdio) {
+    for (const httpOnly of ['--transport', '--protocol', '--header', '--no-registration-probe']) {
+      if (seen.has(httpOnly)) throw new UsageError(`${httpOnly} applies to a URL, not to --stdio.`, doctorUsage());
+    }
+    if (Object.keys(request.headers).length) {
+      throw new UsageError('--header applies to a URL, not to --stdio.', doctorUsage());
+    }
+    if (positionals.length) {
+      throw new UsageError('Give either a URL or --stdio "<command line>", not both.', doctorUsage());
+    }
+    if (request.json && request.markdownPath === '-') {
+      throw new UsageError('--json and --markdown - both write to stdout; give --markdown a file.', doctorUsage());
+    }
+    return request;
+  }
   if (positionals.length === 0) {
     throw new UsageError('"doctor" needs the URL of an MCP server (http:// or https://).', doctorUsage());
   }
@@ -181,25 +231,35 @@ export async function runDoctor(argv: string[], io: CliIo, interrupt: AbortSigna
     return EXIT.ok;
   }
   const progress = !request.json && request.markdownPath !== '-';
-  if (progress) io.stdout(`Diagnosing ${safeText(request.url)}\n\n`);
+  if (progress) io.stdout(`Diagnosing ${safeText(request.stdio ? request.stdio.join(' ') : request.url)}\n\n`);
+  const onCheck = progress
+    ? (check: DoctorCheckResult) => {
+        io.stdout(`${safeText(checkLine(check))}\n`);
+        if (check.status === 'fail' || check.status === 'warn') {
+          if (check.fix) io.stdout(`      fix:  ${safeText(check.fix)}\n`);
+          if (check.spec) io.stdout(`      spec: ${safeText(check.spec)}\n`);
+        }
+      }
+    : undefined;
   let report;
   try {
-    report = await diagnose(request.url, {
-      transport: request.transport,
-      ...(request.timeoutMs !== undefined ? { timeoutMs: request.timeoutMs } : {}),
-      headers: request.headers,
-      probeRegistration: request.probeRegistration,
-      signal: interrupt,
-      onCheck: progress
-        ? (check) => {
-            io.stdout(`${safeText(checkLine(check))}\n`);
-            if (check.status === 'fail' || check.status === 'warn') {
-              if (check.fix) io.stdout(`      fix:  ${safeText(check.fix)}\n`);
-              if (check.spec) io.stdout(`      spec: ${safeText(check.spec)}\n`);
-            }
-          }
-        : undefined,
-    });
+    if (request.stdio) {
+      const [command, ...args] = request.stdio;
+      report = await diagnoseStdio(
+        { command, args },
+        { ...(request.timeoutMs !== undefined ? { timeoutMs: request.timeoutMs } : {}), onCheck },
+      );
+    } else {
+      report = await diagnose(request.url, {
+        transport: request.transport,
+        protocol: request.protocol,
+        ...(request.timeoutMs !== undefined ? { timeoutMs: request.timeoutMs } : {}),
+        headers: request.headers,
+        probeRegistration: request.probeRegistration,
+        signal: interrupt,
+        onCheck,
+      });
+    }
   } catch (e) {
     if (e instanceof DoctorCancelled || interrupt.aborted) {
       io.stderr('mcp-lens: interrupted.\n');
@@ -219,6 +279,7 @@ export async function runDoctor(argv: string[], io: CliIo, interrupt: AbortSigna
       return EXIT.failure;
     }
   }
+  if (progress && report.eras) io.stdout(`\nProtocol eras: ${safeText(erasLine(report.eras))}`);
   if (progress) io.stdout(`\n${statusLine(report)}\n`);
   return report.ok ? EXIT.ok : EXIT.failure;
 }

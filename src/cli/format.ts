@@ -14,6 +14,32 @@ import type {
   Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { OutputSchemaCheck } from '../core/outputSchema';
+import type { ProtocolEra } from '../core/config';
+
+/** What the CLI says about the server it talked to: who it is, and which protocol era and version were negotiated. */
+export interface ServerDescription {
+  server?: { name?: string; version?: string };
+  era?: ProtocolEra;
+  protocolVersion?: string;
+  negotiation?: string;
+}
+
+/** One line describing the server: name and version, the era and the protocol version, and how they were chosen. */
+export function formatServerLine(description: ServerDescription): string {
+  const who =
+    [description.server?.name, description.server?.version]
+      .filter((part): part is string => typeof part === 'string' && part.trim() !== '')
+      .map((part) => safeText(part))
+      .join(' ') || 'unnamed server';
+  const era = description.era === 'modern' ? '2026-07-28 era' : description.era === 'legacy' ? '2025 era' : undefined;
+  const protocol = `MCP ${description.protocolVersion ? safeText(description.protocolVersion) : '(version unknown)'}`;
+  const how = description.negotiation ? `; ${safeText(firstLineOf(description.negotiation))}` : '';
+  return `Server: ${who} · ${protocol}${era ? ` (${era}${how})` : how ? ` (${how.slice(2)})` : ''}\n`;
+}
+
+function firstLineOf(text: string): string {
+  return text.split(/\r?\n/)[0].trim();
+}
 
 /** Replaces terminal control characters (except newline and tab) with a visible escape. */
 export function safeText(text: string): string {

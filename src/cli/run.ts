@@ -11,9 +11,11 @@ import {
   formatPrompts,
   formatReadResult,
   formatResources,
+  formatServerLine,
   formatToolResult,
   formatTools,
   safeText,
+  type ServerDescription,
 } from './format';
 import { untilAborted } from '../core/abort';
 import { ConnectionManager } from '../core/manager';
@@ -102,6 +104,7 @@ async function runCommand(
     }
     const conn = connection;
     await untilInterrupted(conn.connect(), interrupt);
+    if (options.verbose) io.stderr(formatServerLine(describeServer(conn)));
     return await execute(request, conn, io, interrupt, timeoutMs);
   } catch (e) {
     if (interrupt.aborted || e instanceof Interrupted) return reportInterrupted(io);
@@ -137,21 +140,24 @@ async function execute(
 ): Promise<number> {
   const json = request.options.json;
   const print = (value: unknown) => io.stdout(`${JSON.stringify(value, null, 2)}\n`);
+  // The listings describe the server too (last in the human output, so the list stays first for readers and greps).
+  const server = describeServer(conn);
+  const serverLine = `\n${formatServerLine(server)}`;
   switch (request.command) {
     // connect() has already listed everything, following pagination cursors.
     case 'tools': {
-      if (json) print({ tools: conn.tools });
-      else io.stdout(formatTools(conn.tools));
+      if (json) print({ ...server, tools: conn.tools });
+      else io.stdout(formatTools(conn.tools) + serverLine);
       return EXIT.ok;
     }
     case 'resources': {
-      if (json) print({ resources: conn.resources, resourceTemplates: conn.resourceTemplates });
-      else io.stdout(formatResources(conn.resources, conn.resourceTemplates));
+      if (json) print({ ...server, resources: conn.resources, resourceTemplates: conn.resourceTemplates });
+      else io.stdout(formatResources(conn.resources, conn.resourceTemplates) + serverLine);
       return EXIT.ok;
     }
     case 'prompts': {
-      if (json) print({ prompts: conn.prompts });
-      else io.stdout(formatPrompts(conn.prompts));
+      if (json) print({ ...server, prompts: conn.prompts });
+      else io.stdout(formatPrompts(conn.prompts) + serverLine);
       return EXIT.ok;
     }
     case 'read': {
@@ -202,6 +208,17 @@ async function execute(
       return EXIT.ok;
     }
   }
+}
+
+/** The server and the negotiated era, as the CLI prints them (keys absent when unknown). */
+function describeServer(conn: Connection): ServerDescription {
+  const info = conn.serverInfo;
+  return {
+    ...(info ? { server: { name: info.name, version: info.version } } : {}),
+    ...(conn.era ? { era: conn.era } : {}),
+    ...(conn.protocolVersion ? { protocolVersion: conn.protocolVersion } : {}),
+    ...(conn.negotiation ? { negotiation: conn.negotiation } : {}),
+  };
 }
 
 function isAuthRequired(e: unknown, connection: Connection | undefined): boolean {

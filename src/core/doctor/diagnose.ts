@@ -1,6 +1,7 @@
 /**
- * The connection doctor: fourteen checks, in order, against one MCP server URL — from
- * the URL and the socket up to how the server treats a bogus token. Each failure names what the
+ * The connection doctor: a fixed sequence of checks against one MCP server URL — from the URL
+ * and the socket, through the protocol eras it speaks (server/discover and initialize), up to how the
+ * server treats a bogus token. Each failure names what the
  * server's author should change and the spec section it breaks. Discovery follows the same rules
  * as the OAuth engine (src/core/auth/), whose URL builders and comparisons are reused here, but the
  * doctor tries every location and keeps going after a problem so that one run reports everything.
@@ -17,6 +18,7 @@ import {
   checkTokenEndpointAuth,
 } from './checks/authorizationServer.js';
 import { checkChallenge } from './checks/challenge.js';
+import { checkCacheHints, checkDiscover, checkEras, checkMcpMethod, erasOf } from './checks/eras.js';
 import type { Check, CheckContext, Findings, Verdict } from './checks/context.js';
 import { checkInvalidToken } from './checks/invalidToken.js';
 import { checkDnsTcp, checkTls } from './checks/reachability.js';
@@ -43,8 +45,12 @@ const CHECKS: Record<CheckId, Check> = {
   'dns-tcp': checkDnsTcp,
   tls: checkTls,
   http: checkHttp,
+  discover: checkDiscover,
   transport: checkTransport,
   initialize: checkInitialize,
+  eras: checkEras,
+  'mcp-method': checkMcpMethod,
+  'cache-hints': checkCacheHints,
   challenge: checkChallenge,
   'resource-metadata': checkResourceMetadata,
   'authorization-server-metadata': checkAuthorizationServer,
@@ -128,12 +134,14 @@ export async function diagnose(url: string, options: DoctorOptions = {}): Promis
   }
   const counts: Record<CheckStatus, number> = { pass: 0, warn: 0, fail: 0, skip: 0 };
   for (const r of results) counts[r.status]++;
+  const eras = erasOf(found);
   return {
     url,
     startedAt: startedAt.toISOString(),
     durationMs: Math.round(Date.now() - startedAt.getTime()),
     ...(found.init?.transport ? { transport: found.init.transport } : {}),
     authorizationRequired: found.init?.kind === 'auth-required',
+    ...(eras ? { eras } : {}),
     checks: results,
     counts,
     ok: counts.fail === 0,
@@ -143,9 +151,13 @@ export async function diagnose(url: string, options: DoctorOptions = {}): Promis
 /** Why a check cannot run, given what the earlier ones found. */
 function skipReason(id: CheckId, found: Findings): string | undefined {
   const index = CHECK_IDS.indexOf(id);
-  if (index <= CHECK_IDS.indexOf('initialize')) return undefined;
+  // Up to the era checks every check runs (or skips itself, as the era checks do).
+  if (index <= CHECK_IDS.indexOf('cache-hints')) return undefined;
   if (found.init?.kind === 'initialized') {
     return 'The server does not require authorization: initialize succeeded without a token.';
+  }
+  if (found.discover?.kind === 'modern' && found.init?.kind !== 'auth-required') {
+    return 'The server does not require authorization: server/discover succeeded without a token.';
   }
   if (found.init?.kind !== 'auth-required') {
     return 'Skipped: initialize did not succeed, so the authorization checks do not apply.';

@@ -58,8 +58,9 @@ export class DoctorHttp {
   async send(
     url: string,
     init: RequestInit & { headers?: Record<string, string> },
-    opts: { stream?: boolean } = {},
+    opts: { stream?: boolean; timeoutMs?: number } = {},
   ): Promise<SentResponse> {
+    const timeoutMs = opts.timeoutMs ?? this.timeoutMs;
     const headers = new Headers(init.headers);
     const body = typeof init.body === 'string' ? init.body : undefined;
     const exchange: DoctorExchange = {
@@ -72,10 +73,7 @@ export class DoctorHttp {
       durationMs: 0,
     };
     const controller = new AbortController();
-    const timer = setTimeout(
-      () => controller.abort(new Error(`No answer within ${this.timeoutMs} ms.`)),
-      this.timeoutMs,
-    );
+    const timer = setTimeout(() => controller.abort(new Error(`No answer within ${timeoutMs} ms.`)), timeoutMs);
     const signal = anySignal(this.signal, controller.signal);
     const started = performance.now();
     try {

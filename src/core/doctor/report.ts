@@ -4,7 +4,7 @@
  * longer than any backtick run inside, so a server cannot inject links, HTML or formatting.
  */
 import { CHECK_ICON as ICON, CHECK_LABEL as LABEL, escapeMarkdown, exchangesMarkdown } from '../markdown.js';
-import type { DoctorCheckResult, DoctorReport } from './types.js';
+import type { DoctorCheckResult, DoctorEras, DoctorReport } from './types.js';
 
 export function statusLine(report: DoctorReport): string {
   const c = report.counts;
@@ -24,6 +24,7 @@ export function toMarkdown(report: DoctorReport, opts: { exchanges?: boolean } =
   out.push(`- **Run:** ${report.startedAt} (${report.durationMs} ms)`);
   if (report.transport) out.push(`- **Transport:** ${report.transport === 'sse' ? 'HTTP+SSE' : 'Streamable HTTP'}`);
   out.push(`- **Authorization required:** ${report.authorizationRequired ? 'yes' : 'no'}`);
+  if (report.eras) out.push(`- **Protocol eras:** ${escapeMarkdown(erasLine(report.eras))}`);
   out.push(`- **Result:** ${statusLine(report)}`, '');
   out.push('| # | Check | Result | Summary |', '|---|---|---|---|');
   for (const c of report.checks) {
@@ -45,6 +46,15 @@ export function toMarkdown(report: DoctorReport, opts: { exchanges?: boolean } =
     if (withExchanges) out.push(...exchangesMarkdown(c.exchanges));
   }
   return `${out.join('\n').trimEnd()}\n`;
+}
+
+/** The eras in one line: which ones answered, with their versions, and whether they agree. */
+export function erasLine(eras: DoctorEras): string {
+  const parts: string[] = [];
+  if (eras.speaks.includes('modern')) parts.push(`2026-07-28 (offers ${eras.supportedVersions?.join(', ') || 'none'})`);
+  if (eras.speaks.includes('legacy')) parts.push(`2025 (${eras.legacyVersion ?? 'version unknown'})`);
+  const agreement = eras.agree === undefined ? '' : eras.agree ? '; both describe the same server' : '; they disagree';
+  return `${parts.join(' and ')}${agreement}`;
 }
 
 export function toJson(report: DoctorReport): string {

@@ -5,6 +5,7 @@
  */
 import type { FetchLike } from '../auth/types.js';
 import type { CheckStatus, RecordedExchange } from '../markdown.js';
+import type { ProtocolChoice, ProtocolEra } from '../../shared/protocol.js';
 
 export type { CheckStatus };
 
@@ -14,8 +15,12 @@ export const CHECK_IDS = [
   'dns-tcp',
   'tls',
   'http',
+  'discover',
   'transport',
   'initialize',
+  'eras',
+  'mcp-method',
+  'cache-hints',
   'challenge',
   'resource-metadata',
   'authorization-server-metadata',
@@ -33,8 +38,12 @@ export const CHECK_TITLES: Record<CheckId, string> = {
   'dns-tcp': 'DNS and TCP',
   tls: 'TLS',
   http: 'HTTP reachability',
+  discover: 'Server discovery (2026-07-28)',
   transport: 'Transport',
   initialize: 'Initialize',
+  eras: 'Protocol eras',
+  'mcp-method': 'Mcp-Method header validation',
+  'cache-hints': 'Cache hints (ttlMs, cacheScope)',
   challenge: '401 challenge (WWW-Authenticate)',
   'resource-metadata': 'Protected resource metadata',
   'authorization-server-metadata': 'Authorization server metadata',
@@ -75,10 +84,26 @@ export interface DoctorReport {
   transport?: 'streamable-http' | 'sse';
   /** True when the server answered initialize with 401 (it is protected by OAuth). */
   authorizationRequired: boolean;
+  /** What the doctor learned about the protocol eras the server speaks (absent when it could not tell). */
+  eras?: DoctorEras;
   checks: DoctorCheckResult[];
   counts: Record<CheckStatus, number>;
   /** No check failed (warnings do not count). */
   ok: boolean;
+}
+
+/** The protocol eras a server speaks, as the doctor's probes saw them. */
+export interface DoctorEras {
+  /** Eras that answered without a token: 'modern' (server/discover), 'legacy' (initialize). */
+  speaks: ProtocolEra[];
+  /** The versions server/discover offered (`supportedVersions`). */
+  supportedVersions?: string[];
+  /** The version initialize answered with. */
+  legacyVersion?: string;
+  modernServerInfo?: { name?: string; version?: string };
+  legacyServerInfo?: { name?: string; version?: string };
+  /** Both eras answered and name, version and capabilities are the same in both. */
+  agree?: boolean;
 }
 
 export interface DoctorOptions {
@@ -86,6 +111,11 @@ export interface DoctorOptions {
   /** Limit of each network step (connect, one HTTP request). Default 10 s. */
   timeoutMs?: number;
   transport?: 'auto' | 'streamable-http' | 'sse';
+  /**
+   * The eras to probe: `auto` (default) and `2026-07-28` send both server/discover and initialize (a
+   * modern server is still asked how it refuses 2025 clients); `2025` sends no 2026-07-28 request.
+   */
+  protocol?: ProtocolChoice;
   /** Called as each check completes (also for skipped checks), in order. */
   onCheck?: (result: DoctorCheckResult) => void;
   signal?: AbortSignal;

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { DoctorReport } from '../../../src/core/doctor/index.js';
+import { CHECK_IDS, type DoctorReport } from '../../../src/core/doctor/index.js';
 import { startSimpleAuthServer, type SimpleAuthServer } from '../../fixtures/simpleAuth/server.js';
 import { startDefectiveServer, type DefectiveServer } from '../../fixtures/defective/server.js';
 import { ROOT } from './helpers.js';
@@ -67,14 +67,16 @@ describe('mcp-lens doctor (CLI)', function () {
   it('exit 0 and a line per check for a good server', async () => {
     const r = await runCli(['doctor', good.mcpUrl]);
     assert.equal(r.code, 0, r.stdout + r.stderr);
-    for (let i = 1; i <= 14; i++) assert.match(r.stdout, new RegExp(`^\\S+ +${i}\\. `, 'm'));
-    assert.match(r.stdout, /OK: 13 passed, 0 warnings, 0 failed, 1 skipped/);
+    for (let i = 1; i <= CHECK_IDS.length; i++) assert.match(r.stdout, new RegExp(`^\\S+ +${i}\\. `, 'm'));
+    assert.equal(CHECK_IDS.length, 18);
+    // TLS (plain http) and the three era checks that need an unauthenticated answer skip on an OAuth server.
+    assert.match(r.stdout, /OK: 14 passed, 0 warnings, 0 failed, 4 skipped/);
   });
 
   it('exit 0 with warnings (2025-03-26 server), and the fix is printed', async () => {
     const r = await runCli(['doctor', legacy.mcpUrl]);
     assert.equal(r.code, 0, r.stdout + r.stderr);
-    assert.match(r.stdout, /8\. Protected resource metadata: WARN/);
+    assert.match(r.stdout, /12\. Protected resource metadata: WARN/);
     assert.match(r.stdout, /fix: {2}Serve RFC 9728 metadata/);
     assert.match(r.stdout, /1 warning,/);
   });
@@ -92,10 +94,10 @@ describe('mcp-lens doctor (CLI)', function () {
     const file = path.join(tmp, 'report.md');
     const r = await runCli(['doctor', '--markdown', file, broken.mcpUrl]);
     assert.equal(r.code, 1, r.stdout);
-    assert.match(r.stdout, /14\. Invalid token handling: FAIL/);
+    assert.match(r.stdout, /18\. Invalid token handling: FAIL/);
     const md = fs.readFileSync(file, 'utf8');
     assert.match(md, /^# MCP Lens connection doctor/);
-    assert.match(md, /\| 14 \| Invalid token handling \| ❌ FAIL \|/);
+    assert.match(md, /\| 18 \| Invalid token handling \| ❌ FAIL \|/);
   });
 
   it('--transport sse probes with GET only', async () => {

@@ -328,7 +328,7 @@ describe('connection doctor: network failures and the report', function () {
     }
   });
 
-  it('a plain web server that is not MCP: check 5 fails after trying both transports', async () => {
+  it('a plain web server that is not MCP: the transport check fails after trying both transports', async () => {
     const server = createHttpServer((_req, res) => {
       res.writeHead(404, { 'Content-Type': 'text/html' });
       res.end('<h1>Not found</h1>');
@@ -403,7 +403,7 @@ describe('connection doctor: network failures and the report', function () {
       });
       const md = toMarkdown(await diagnose(server.mcpUrl, OPTS));
       assert.match(md, /^# MCP Lens connection doctor/m);
-      assert.match(md, /\| 8 \| Protected resource metadata \| ⚠️ WARN \|/);
+      assert.match(md, /\| 12 \| Protected resource metadata \| ⚠️ WARN \|/);
       assert.match(md, /\*\*What to change:\*\* Serve RFC 9728 metadata/);
       assert.match(md, /<details><summary>HTTP exchanges \(\d+, secrets masked\)<\/summary>/);
       assert.match(md, /authorization: Bearer \*\*\*/);

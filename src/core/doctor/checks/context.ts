@@ -17,15 +17,34 @@ export interface Verdict {
   spec?: string;
 }
 
-/** The server's answer to the unauthenticated initialize (checks 4–6). */
+/** The server's answer to the unauthenticated initialize (checks 4–7). */
 export interface InitOutcome {
-  kind: 'initialized' | 'auth-required' | 'error';
+  /** `refused`: a server that speaks 2026-07-28 turned the 2025 initialize down (see `refusal`). */
+  kind: 'initialized' | 'auth-required' | 'error' | 'refused';
   transport?: 'streamable-http' | 'sse';
   /** The 401 (its headers carry the challenge of check 7). */
   challengeResponse?: { status: number; headers: Headers };
   result?: Record<string, unknown>;
   error?: string;
   status?: number;
+  /** How a modern server refused initialize: its JSON-RPC error code, when the body was one. */
+  refusal?: { rpcCode?: number; rpcMessage?: string; contentType?: string };
+}
+
+/** The server's answer to the unauthenticated `server/discover` probe (check 5). */
+export interface DiscoverOutcome {
+  /**
+   * `modern`: a valid DiscoverResult; `invalid`: a result that is not one; `legacy`: a JSON-RPC error or
+   * a 4xx (a 2025 server); `auth-required`: 401; `broken`: 5xx, a hang, or a body that is not JSON-RPC.
+   */
+  kind: 'modern' | 'invalid' | 'legacy' | 'auth-required' | 'broken';
+  status?: number;
+  result?: Record<string, unknown>;
+  supportedVersions?: string[];
+  serverInfo?: { name?: string; version?: string };
+  /** The 2026-07-28-era version the next probes use (one the server offered). */
+  version?: string;
+  error?: string;
 }
 
 export interface AsMetadataFound {
@@ -49,7 +68,9 @@ export interface Findings {
   connectedAddress?: string;
   /** Check 4: the first request of the transport negotiation (check 5 reads its answer). */
   firstProbe?: SentResponse;
-  /** Check 5: the answer to the unauthenticated initialize. */
+  /** Check 5: the answer to the server/discover probe (2026-07-28). */
+  discover?: DiscoverOutcome;
+  /** Check 6: the answer to the unauthenticated initialize. */
   init?: InitOutcome;
   /** Check 7: the 401 has no Bearer challenge (check 14 does not report it twice), or names its metadata. */
   challengeMissing?: boolean;
@@ -81,7 +102,7 @@ export interface CheckContext {
   send(
     url: string,
     init: RequestInit & { headers?: Record<string, string> },
-    opts?: { stream?: boolean },
+    opts?: { stream?: boolean; timeoutMs?: number },
   ): Promise<SentResponse>;
   /** The connection's own headers, plus `extra`. */
   mcpHeaders(extra?: Record<string, string>): Record<string, string>;

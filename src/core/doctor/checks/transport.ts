@@ -1,10 +1,12 @@
 /**
- * Checks 4–6 of the connection doctor: the first HTTP request, which transport answers (Streamable
- * HTTP, or the 2024-11-05 HTTP+SSE one it falls back to), and the unauthenticated initialize.
+ * Checks 4, 6 and 7 of the connection doctor: the first HTTP request, which transport answers (Streamable
+ * HTTP, or the 2024-11-05 HTTP+SSE one it falls back to), and the unauthenticated initialize — which, on a
+ * server that answered server/discover (check 5), tells how it treats 2025 clients.
  */
 import { LATEST_PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
 import { DoctorRequestError, SseReader, type SentResponse } from '../http.js';
 import type { Check, CheckContext, CheckResult, InitOutcome } from './context.js';
+import { UNSUPPORTED_PROTOCOL_VERSION } from './eras.js';
 import { bodyObject, clip, closeStream, initializeRequest, postInitialize, sseGet } from './util.js';
 
 // ---- 4. HTTP reachability
@@ -79,10 +81,22 @@ export const checkTransport: Check = async (ctx) => {
   if (status >= 200 && status < 300) {
     const outcome = await readInitializeAnswer(ctx, resource, probe);
     return {
-      found: { init: { ...outcome, transport: 'streamable-http' } },
+      found: { init: { ...outcome, transport: 'streamable-http', status } },
       status: 'pass',
       summary: `Streamable HTTP: the POST initialize answered HTTP ${status} (${probe.response.headers.get('content-type') ?? 'no content type'}).`,
       details: tried,
+    };
+  }
+  if (ctx.found.discover?.kind === 'modern') {
+    // A 2026-07-28 server: clients that negotiated never fall back to SSE; initialize tells how it treats 2025 clients.
+    const refusal = refusalOf(probe);
+    await closeStream(probe);
+    return {
+      found: { init: { kind: 'refused', transport: 'streamable-http', status, refusal } },
+      status: 'pass',
+      summary: `Streamable HTTP (2026-07-28, found by server/discover); the POST initialize answered HTTP ${status}.`,
+      details: tried,
+      spec: 'MCP 2026-07-28 Transports (Streamable HTTP)',
     };
   }
   if (status >= 400 && status < 500 && mode === 'auto') {
@@ -103,6 +117,18 @@ export const checkTransport: Check = async (ctx) => {
     spec: 'MCP 2025-06-18 Transports §2.2 (Streamable HTTP)',
   };
 };
+
+/** How a server answered a 2025 initialize it did not serve: its JSON-RPC error, when the body holds one. */
+function refusalOf(sent: SentResponse): NonNullable<InitOutcome['refusal']> {
+  const contentType = sent.response.headers.get('content-type') ?? undefined;
+  const message = bodyObject(sent.text);
+  const error = message?.error && typeof message.error === 'object' ? (message.error as Record<string, unknown>) : {};
+  return {
+    ...(contentType ? { contentType } : {}),
+    ...(typeof error.code === 'number' ? { rpcCode: error.code } : {}),
+    ...(typeof error.message === 'string' ? { rpcMessage: error.message } : {}),
+  };
+}
 
 async function finishSse(
   ctx: CheckContext,
@@ -261,6 +287,9 @@ async function readInitializeAnswer(ctx: CheckContext, resource: string, sent: S
 // ---- 6. initialize
 export const checkInitialize: Check = async (ctx) => {
   const init = ctx.found.init!;
+  if (ctx.found.discover?.kind === 'modern' && init.kind !== 'initialized' && init.kind !== 'auth-required') {
+    return legacyFallback(init);
+  }
   if (init.kind === 'auth-required') {
     return {
       status: 'pass',
@@ -307,3 +336,57 @@ export const checkInitialize: Check = async (ctx) => {
     details,
   };
 };
+
+const SPEC_LEGACY_FALLBACK = 'MCP 2026-07-28 Lifecycle, "Version Negotiation" (2025 clients); JSON-RPC 2.0 §5.1';
+const LEGACY_FALLBACK_FIX =
+  'Either serve 2025 clients too (the SDK: `createMcpHandler(factory, { legacy: "stateless" })`), or refuse initialize ' +
+  `with HTTP 400 and JSON-RPC error ${UNSUPPORTED_PROTOCOL_VERSION} (unsupported protocol version, \`data.supported\` listing ` +
+  'the versions served), so 2025 clients show a clear version error instead of a broken server.';
+
+/** A 2026-07-28 server that did not initialize: is its answer to 2025 clients the spec'd refusal? */
+function legacyFallback(init: InitOutcome): CheckResult {
+  const status = init.status;
+  const refusal = init.refusal ?? {};
+  const details = [
+    `HTTP ${status ?? '?'}, Content-Type ${refusal.contentType ?? '(none)'}`,
+    ...(refusal.rpcCode !== undefined ? [`JSON-RPC error ${refusal.rpcCode}: ${clip(refusal.rpcMessage ?? '')}`] : []),
+  ];
+  if (
+    init.kind === 'refused' &&
+    status !== undefined &&
+    status >= 400 &&
+    status < 500 &&
+    refusal.rpcCode !== undefined
+  ) {
+    if (refusal.rpcCode === UNSUPPORTED_PROTOCOL_VERSION) {
+      return {
+        status: 'pass',
+        summary: `2026-07-28 only: initialize is refused with HTTP ${status} and JSON-RPC error ${UNSUPPORTED_PROTOCOL_VERSION} (unsupported protocol version), as 2025 clients expect.`,
+        details,
+        spec: SPEC_LEGACY_FALLBACK,
+      };
+    }
+    return {
+      status: 'warn',
+      summary: `2026-07-28 only: initialize is refused with HTTP ${status} and JSON-RPC error ${refusal.rpcCode}, not ${UNSUPPORTED_PROTOCOL_VERSION} (unsupported protocol version).`,
+      details,
+      fix: LEGACY_FALLBACK_FIX,
+      spec: SPEC_LEGACY_FALLBACK,
+    };
+  }
+  const what =
+    init.kind === 'error'
+      ? `initialize answered HTTP ${status ?? '2xx'}, but ${init.error ?? 'not with an InitializeResult'}`
+      : status === 405
+        ? 'initialize answered HTTP 405 (method not allowed)'
+        : status !== undefined && status >= 500
+          ? `initialize answered HTTP ${status}`
+          : `initialize answered HTTP ${status ?? '?'} without a JSON-RPC error`;
+  return {
+    status: 'fail',
+    summary: `The server speaks 2026-07-28, but its answer to 2025 clients is broken: ${what}.`,
+    details,
+    fix: LEGACY_FALLBACK_FIX,
+    spec: SPEC_LEGACY_FALLBACK,
+  };
+}
