@@ -208,6 +208,7 @@ export class LogTab implements Tab {
       el.setAttribute('aria-selected', String(el.dataset.seq === String(e.seq)));
     }
     const body = h('div', null, h('vscode-progress-ring'));
+    const httpSlot = h('div', null, e.http ? headersView(e.http) : null);
     const status = h('span', { class: 'muted', attrs: { 'data-role': 'log-copy-status' } });
     const isHttp = connection.transport !== 'stdio';
     const curl =
@@ -244,7 +245,7 @@ export class LogTab implements Tab {
         { class: 'muted' },
         `${new Date(e.time).toLocaleString()} · ${formatBytes(e.size)}${e.durationMs !== undefined ? ` · ${e.durationMs} ms` : ''}`,
       ),
-      e.http ? headersView(e.http) : null,
+      httpSlot,
       h(
         'div',
         { class: 'run-bar' },
@@ -261,8 +262,17 @@ export class LogTab implements Tab {
       body,
     );
     try {
-      const { message } = await this.app.host.request('trace/entry', { connectionId: connection.id, seq: e.seq });
-      if (this.selected === e.seq) body.replaceChildren(jsonTree(message, 3));
+      const { message, http } = await this.app.host.request('trace/entry', {
+        connectionId: connection.id,
+        seq: e.seq,
+      });
+      if (this.selected !== e.seq) return;
+      body.replaceChildren(jsonTree(message, 3));
+      // Headers recorded after this row was listed (the transport sends after the trace records).
+      if (http && !e.http) {
+        e.http = http;
+        httpSlot.replaceChildren(headersView(http));
+      }
     } catch (err) {
       body.replaceChildren(h('div', { class: 'notice error' }, icon('error'), ` ${clip((err as Error).message, 500)}`));
     }

@@ -414,7 +414,11 @@ export interface RequestMap {
     result: GetPromptOutcome;
   };
   'trace/list': { params: { connectionId: string }; result: { entries: TraceEntryView[] } };
-  'trace/entry': { params: { connectionId: string; seq: number }; result: { message: JsonValue } };
+  /** One message in full, with its Mcp headers as now known (they may be recorded after the entry was listed). */
+  'trace/entry': {
+    params: { connectionId: string; seq: number };
+    result: { message: JsonValue; http?: McpHeadersView };
+  };
   /** A curl command for an HTTP request in the trace; secret headers become `$ENV` placeholders. */
   'trace/curl': { params: { connectionId: string; seq: number }; result: { curl: string } };
   'history/export': { params: { json: string }; result: { saved: boolean } };

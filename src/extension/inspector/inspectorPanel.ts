@@ -11,6 +11,7 @@ import type { Connection, RequestOptions } from '../../core/connection';
 import { ConnectionError } from '../../core/errors';
 import { DisposableStore } from '../../core/events';
 import type { ConnectionManager } from '../../core/manager';
+import type { TraceEntry } from '../../core/trace';
 import {
   TAB_IDS,
   type AuthStatus,
@@ -26,7 +27,6 @@ import {
   type RequestMessage,
   type RequestMethod,
   type TabId,
-  type TraceEntryView,
   type VaultView,
 } from '../../shared/protocol';
 import { COMMANDS } from '../commands';
@@ -71,7 +71,12 @@ export class InspectorPanel implements vscode.Disposable {
   private selectedId?: string;
   private selectedSubscriptions?: DisposableStore;
   private readonly calls = new Map<string, AbortController>();
-  private traceQueue: TraceEntryView[] = [];
+  /**
+   * Entries waiting for the next batch, kept as the trace's own objects: the Mcp-Method/Mcp-Name headers
+   * of an outgoing HTTP message are recorded on its entry only once the transport sends it, after the
+   * entry was added, so the view is made when the batch goes out, not when the entry arrives.
+   */
+  private traceQueue: TraceEntry[] = [];
   /** Says, from the trace, whether a cacheable result came from the cache and how old it is. */
   private readonly cacheClock = new CacheClock();
   private traceTimer?: NodeJS.Timeout;
@@ -240,12 +245,12 @@ export class InspectorPanel implements vscode.Disposable {
     const subs = new DisposableStore();
     subs.add(
       c.trace.onDidAdd((entry) => {
-        this.traceQueue.push(toTraceView(entry));
+        this.traceQueue.push(entry);
         // Batched: a busy server can send hundreds of messages a second.
         if (!this.traceTimer) {
           this.traceTimer = setTimeout(() => {
             this.traceTimer = undefined;
-            const entries = this.traceQueue;
+            const entries = this.traceQueue.map(toTraceView);
             this.traceQueue = [];
             if (entries.length && this.selectedId === c.id) this.post('trace/added', { connectionId: c.id, entries });
           }, 100);
@@ -465,7 +470,9 @@ export class InspectorPanel implements vscode.Disposable {
           'That message is no longer in the trace (it keeps the latest ones).',
         );
       }
-      return { message: toJson(entry.message) };
+      // The headers as they are now: they may have been recorded after the list row was sent.
+      const { http } = toTraceView(entry);
+      return { message: toJson(entry.message), ...(http ? { http } : {}) };
     },
     'trace/curl': async ({ connectionId, seq }) => {
       const c = this.connection(connectionId);

@@ -18,10 +18,14 @@ const TEST_MODULES: Array<[file: string, load: () => Promise<unknown>]> = [
   ['authDebugger.test.ts', () => import('./authDebugger.test')],
   ['signInTimeout.test.ts', () => import('./signInTimeout.test')],
   ['outputSchema.test.ts', () => import('./outputSchema.test')],
+  ['eras.test.ts', () => import('./eras.test')],
 ];
 
 export async function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60000 });
+  // MCP_LENS_VSCODE_GREP (in code-server's environment, which the extension host inherits) runs only the
+  // tests whose full title matches, so one new test can be run without the whole suite.
+  const grep = process.env.MCP_LENS_VSCODE_GREP;
+  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60000, ...(grep ? { grep } : {}) });
   for (const [file, load] of TEST_MODULES) {
     mocha.suite.emit(Mocha.Suite.constants.EVENT_FILE_PRE_REQUIRE, globalThis, file, mocha);
     await load();
