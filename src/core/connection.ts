@@ -224,6 +224,7 @@ export class Connection {
   /** The last HTTP error response, with its status line and body summary (the SDK keeps neither for SSE). */
   private lastHttpFailure?: HttpFailure;
   private readonly deadlines = new RequestDeadlines();
+  private readonly reportedErrors = new WeakSet<Error>();
   private readonly logger: Logger;
 
   constructor(
@@ -505,6 +506,24 @@ export class Connection {
   private async connectStdio(generation: number, config: StdioConnectionConfig): Promise<void> {
     try {
       await this.open(generation, 'stdio', this.createStdioTransport(config));
+      // A probe answer lost in non-JSON stdout output (a banner without a line break) says nothing
+      // about the era, and the session's stdout framing is not to be trusted: start again with the
+      // plain 2025 handshake, whose own answer that output may swallow as well (then it says so).
+      const stdout = this.stdioTransport()?.stdoutProblem;
+      if (
+        generation === this.generation &&
+        this.protocolChoice() === 'auto' &&
+        this.era === 'legacy' &&
+        this.probeAnswer === undefined &&
+        stdout !== undefined
+      ) {
+        this.logger.info(
+          `[${config.name}] the server/discover answer was lost in non-JSON stdout; starting the server again for initialize`,
+        );
+        await this.teardown();
+        await this.open(generation, 'stdio', this.createStdioTransport(config), { prior: { kind: 'legacy' } });
+        this.negotiation = `the server/discover answer was lost in non-JSON stdout output; restarted the server and connected with initialize: ${this.protocolVersion ?? 'unknown version'}`;
+      }
     } catch (e) {
       const exited = this.stdioTransport()?.exit;
       if (generation !== this.generation || this.protocolChoice() !== 'auto' || !exited || !this.probeClosed(e)) {
@@ -585,6 +604,9 @@ export class Connection {
     this.installHandlers(client);
     client.onclose = () => this.onTransportClosed(generation);
     client.onerror = (error) => this.onTransportError(generation, error);
+    // The SDK hears nothing from the transport while it probes the era; set on the transport, the
+    // handler also reports what goes wrong then (a banner on stdout), and the SDK chains it after.
+    transport.onerror = (error) => this.onTransportError(generation, error);
 
     const timeoutMs = this.timeoutMs();
     let deadline: Deadline | undefined;
@@ -858,6 +880,9 @@ export class Connection {
 
   private onTransportError(generation: number, error: Error): void {
     if (generation !== this.generation || this.closingOnPurpose) return;
+    // Reported to both the transport's and the client's handler: log it once.
+    if (this.reportedErrors.has(error)) return;
+    this.reportedErrors.add(error);
     const described = this.toConnectionError(error, 'transport');
     // Stream hiccups of Streamable HTTP (e.g. a GET stream the server does not offer) are not fatal.
     this.logger.warn(`[${this.currentConfig.name}] transport: ${described.fullMessage}`);
