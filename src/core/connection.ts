@@ -32,7 +32,14 @@ import {
   type HttpConnectionConfig,
   type StdioConnectionConfig,
 } from './config';
-import { describeErrorResponse, looksLikeHtml, networkFailure, summarizeBody, type HttpFailure } from './connectErrors';
+import {
+  describeErrorResponse,
+  looksLikeHtml,
+  networkFailure,
+  readBounded,
+  summarizeBody,
+  type HttpFailure,
+} from './connectErrors';
 import { AuthRequiredError, ConnectionError } from './errors';
 import { Emitter, type Event } from './events';
 import { silentLogger, type Logger } from './logger';
@@ -803,7 +810,10 @@ export class Connection {
     // error response's status line and body summary, which the SDK's errors lose. Each POST's MCP
     // routing headers are checked against its body and recorded on its trace entry.
     const fetchFn: FetchLike = async (input, init) => {
-      if (init?.method === 'POST' && typeof init.body === 'string') this.recordMcpHeaders(init.body, init.headers);
+      const sent =
+        init?.method === 'POST' && typeof init.body === 'string'
+          ? this.recordMcpHeaders(init.body, init.headers)
+          : undefined;
       let response: Response;
       try {
         response = await baseFetch(input, init);
@@ -811,7 +821,10 @@ export class Connection {
         if (e instanceof AuthRequiredError) this.lastAuthError = e;
         throw e;
       }
-      if (response.status >= 400) this.lastHttpFailure = await describeErrorResponse(response);
+      if (response.status >= 400) {
+        this.lastHttpFailure = await describeErrorResponse(response);
+        await this.readRefusal(response, sent);
+      }
       return response;
     };
     const requestInit: RequestInit = { headers };
@@ -822,21 +835,47 @@ export class Connection {
     return transport as unknown as Transport;
   }
 
-  /** Checks a POST's `Mcp-Method`/`Mcp-Name` headers against its JSON-RPC body and records them in the trace. */
-  private recordMcpHeaders(body: string, headersInit: RequestInit['headers']): void {
+  /**
+   * An HTTP error answer that carries a JSON-RPC error (a 400 with `-32022 Unsupported protocol
+   * version` and the versions the server supports, say): the SDK's error keeps only its text.
+   */
+  private async readRefusal(response: Response, sentMethod: string | undefined): Promise<void> {
+    let error: { code?: unknown; message?: unknown; data?: unknown } | undefined;
+    if (/json/i.test(response.headers.get('content-type') ?? '')) {
+      const text = await readBounded(response.clone());
+      try {
+        error = (JSON.parse(text ?? '') as { error?: typeof error }).error;
+      } catch {
+        error = undefined;
+      }
+    }
+    if (error?.code === UNSUPPORTED_PROTOCOL_VERSION) this.lastUnsupportedVersion = supportedVersionsOf(error.data);
+    if (sentMethod === 'server/discover') {
+      const words = typeof error?.message === 'string' ? `: ${truncate(error.message, 120)}` : '';
+      const code = typeof error?.code === 'number' ? ` (${error.code})` : '';
+      this.probeAnswer = `HTTP ${response.status}${words}${code}`;
+    }
+  }
+
+  /**
+   * Checks a POST's `Mcp-Method`/`Mcp-Name` headers against its JSON-RPC body and records them in
+   * the trace. Returns the JSON-RPC method sent.
+   */
+  private recordMcpHeaders(body: string, headersInit: RequestInit['headers']): string | undefined {
     let message: { id?: string | number; method?: string; params?: Record<string, unknown> };
     try {
       message = JSON.parse(body) as typeof message;
     } catch {
-      return;
+      return undefined;
     }
-    if (!message || Array.isArray(message) || typeof message.method !== 'string') return;
+    if (!message || Array.isArray(message) || typeof message.method !== 'string') return undefined;
     const headers = new Headers(headersInit);
     const meta = message.params?._meta as Record<string, unknown> | undefined;
     const modern = this.era === 'modern' || (meta !== undefined && PROTOCOL_VERSION_META_KEY in meta);
     const view = mcpHeadersView(message.method, message.params, headers, modern);
     if (message.id !== undefined) this.trace.annotate({ id: message.id }, view);
     else this.trace.annotate({ notification: message.method }, view);
+    return message.method;
   }
 
   private installHandlers(client: Client): void {
@@ -883,6 +922,15 @@ export class Connection {
     // Reported to both the transport's and the client's handler: log it once.
     if (this.reportedErrors.has(error)) return;
     this.reportedErrors.add(error);
+    // An HTTP error during the handshake fails the connect, which says so in better words.
+    const S = this.sdk;
+    if (
+      this.currentStatus.state === 'connecting' &&
+      S &&
+      (error instanceof S.SdkHttpError || error instanceof S.SseError)
+    ) {
+      return;
+    }
     const described = this.toConnectionError(error, 'transport');
     // Stream hiccups of Streamable HTTP (e.g. a GET stream the server does not offer) are not fatal.
     this.logger.warn(`[${this.currentConfig.name}] transport: ${described.fullMessage}`);
