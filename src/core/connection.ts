@@ -1192,7 +1192,8 @@ export class Connection {
   }
 
   private stdioProbeTimeoutMs(): number {
-    return Math.min(this.options.stdioProbeTimeoutMs ?? STDIO_PROBE_TIMEOUT_MS, this.timeoutMs());
+    // At most half the request timeout: the 2025 handshake after a silent probe needs time too.
+    return Math.min(this.options.stdioProbeTimeoutMs ?? STDIO_PROBE_TIMEOUT_MS, Math.ceil(this.timeoutMs() / 2));
   }
 
   private timeoutMs(): number {
