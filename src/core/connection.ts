@@ -1259,7 +1259,13 @@ export class Connection {
   private inputRequiredError(e: { code: string; message: string; data?: unknown }, operation: string) {
     const S = this.sdk!;
     const data = e.data as
-      { resultType?: unknown; lastResult?: { inputRequests?: unknown }; inputRequests?: unknown } | undefined;
+      | {
+          resultType?: unknown;
+          lastResult?: { inputRequests?: unknown };
+          inputRequests?: unknown;
+          capabilities?: unknown;
+        }
+      | undefined;
     const about =
       e.code === S.SdkErrorCode.InputRequiredRoundsExceeded ||
       (e.code === S.SdkErrorCode.UnsupportedResultType && data?.resultType === 'input_required') ||
@@ -1273,6 +1279,9 @@ export class Connection {
       else if (method === 'sampling/createMessage') kinds.add('sampling');
       else if (method === 'roots/list') kinds.add('roots');
       else if (typeof method === 'string') kinds.add(method);
+    }
+    if (Array.isArray(data?.capabilities)) {
+      for (const c of data.capabilities) if (typeof c === 'string') kinds.add(c);
     }
     if (!kinds.size) {
       for (const word of ['elicitation', 'sampling', 'roots']) if (e.message.includes(word)) kinds.add(word);
@@ -1433,6 +1442,20 @@ export class Connection {
       }
     }
     if (e instanceof S.ProtocolError) {
+      if (e.code === MISSING_REQUIRED_CLIENT_CAPABILITY) {
+        // A 2026-07-28 server that needs an input_required round (elicitation, sampling, roots)
+        // refuses at once when the client declares no such capability, as MCP Lens does for now.
+        const required = (e.data as { requiredCapabilities?: Record<string, unknown> } | undefined)
+          ?.requiredCapabilities;
+        return this.inputRequiredError(
+          {
+            code: S.SdkErrorCode.UnsupportedResultType,
+            message: e.message,
+            data: { resultType: 'input_required', capabilities: Object.keys(required ?? {}) },
+          },
+          operation,
+        )!;
+      }
       return new ConnectionError('protocol', `The server returned an error for ${operation}: ${e.message}`, undefined, {
         cause: e,
       });
@@ -1521,6 +1544,8 @@ function requestTimeoutOf(error: { data?: unknown }): number | undefined {
 
 /** JSON-RPC error code of MCP 2026-07-28: the request's protocol version is not supported. */
 const UNSUPPORTED_PROTOCOL_VERSION = -32022;
+/** JSON-RPC error code of MCP 2026-07-28: the request needs a client capability the client did not declare. */
+const MISSING_REQUIRED_CLIENT_CAPABILITY = -32021;
 const PROTOCOL_VERSION_META_KEY = 'io.modelcontextprotocol/protocolVersion';
 
 function supportedVersionsOf(data: unknown): string[] | undefined {

@@ -5,12 +5,16 @@
  */
 import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { ConnectionConfig, StdioConnectionConfig } from '../../../src/core/config';
 import { Connection } from '../../../src/core/connection';
 import { ConnectionError } from '../../../src/core/errors';
 import type { Logger } from '../../../src/core/logger';
+import { toNodeHandler } from '@modelcontextprotocol/node';
+import { McpServer, createMcpHandler } from '@modelcontextprotocol/server';
 import { ERAS_URIS, STATIC_CACHE_HINT, STATIC_RESOURCE_TEXT } from '../../fixtures/eras/erasFactory';
 import { startErasHttpServer, type ErasHttpServer } from '../../fixtures/eras/erasHttpServer';
 import { ERAS_STDIO_SERVER_PATH } from '../../fixtures/eras/erasStdioServer';
@@ -446,6 +450,56 @@ process.stdin.on('data', (chunk) => {
         messages.join(' '),
       );
       assert.ok(!messages.some((m) => m.includes('quiet')), messages.join(' '));
+    });
+
+    it('an input_required result (elicitation) fails with words that say what the server asked for', async () => {
+      // A modern-only server whose tool always asks the client for input, in-band.
+      const handler = createMcpHandler(
+        () => {
+          const server = new McpServer({ name: 'asks', version: '1.0.0' }, { capabilities: { tools: {} } });
+          server.registerTool('ask', { description: 'Asks the user for their name.' }, async () => ({
+            resultType: 'input_required' as const,
+            inputRequests: {
+              name: {
+                method: 'elicitation/create' as const,
+                params: {
+                  mode: 'form' as const,
+                  message: 'Your name?',
+                  requestedSchema: { type: 'object' as const, properties: { name: { type: 'string' as const } } },
+                },
+              },
+            },
+          }));
+          return server;
+        },
+        { legacy: 'reject' },
+      );
+      const node = toNodeHandler(handler);
+      const http: Server = createServer((req, res) => void node(req, res));
+      await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+      try {
+        const { port } = http.address() as AddressInfo;
+        const c = connection({
+          id: nextId(),
+          name: 'asks',
+          transport: 'streamable-http',
+          url: `http://127.0.0.1:${port}/mcp`,
+        });
+        await c.connect();
+        assert.equal(c.era, 'modern');
+        const error = await c.callTool('ask', {}).then(
+          () => assert.fail('the call should fail'),
+          (e: unknown) => e,
+        );
+        assert.ok(error instanceof ConnectionError, String(error));
+        assert.equal(error.code, 'protocol');
+        assert.match(error.message, /asked for elicitation .*input_required.*MCP Lens cannot answer yet/);
+        assert.equal(c.status.state, 'connected', 'the connection stays usable');
+      } finally {
+        await handler.close();
+        http.closeAllConnections();
+        await new Promise<void>((resolve) => http.close(() => resolve()));
+      }
     });
 
     it('cache hints: a read within ttl is served from the cache; an explicit refresh asks the server', async () => {
