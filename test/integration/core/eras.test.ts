@@ -10,6 +10,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { ConnectionConfig, StdioConnectionConfig } from '../../../src/core/config';
+import { OAuthEngine } from '../../../src/core/auth/engine';
+import { LoopbackRedirect } from '../../../src/core/auth/loopback';
+import { MemoryAuthStore } from '../../../src/core/auth/store';
 import { Connection } from '../../../src/core/connection';
 import { ConnectionError } from '../../../src/core/errors';
 import type { Logger } from '../../../src/core/logger';
@@ -17,7 +20,9 @@ import { toNodeHandler } from '@modelcontextprotocol/node';
 import { McpServer, createMcpHandler } from '@modelcontextprotocol/server';
 import { ERAS_URIS, STATIC_CACHE_HINT, STATIC_RESOURCE_TEXT } from '../../fixtures/eras/erasFactory';
 import { startErasHttpServer, type ErasHttpServer } from '../../fixtures/eras/erasHttpServer';
+import { startErasOAuthServer } from '../../fixtures/eras/erasOAuthServer';
 import { ERAS_STDIO_SERVER_PATH } from '../../fixtures/eras/erasStdioServer';
+import { headlessAutoApproveOpener } from '../../support/headlessOpener';
 import {
   REPO_ROOT,
   everythingStdioCommand,
@@ -465,6 +470,41 @@ process.stdin.on('data', (chunk) => {
         messages.join(' '),
       );
       assert.ok(!messages.some((m) => m.includes('quiet')), messages.join(' '));
+    });
+
+    it('OAuth through the connection: the probe meets the 401, the sign-in runs, and the session is modern', async () => {
+      const server = await startErasOAuthServer({ mode: 'modern-only' });
+      try {
+        const engine = new OAuthEngine({
+          store: new MemoryAuthStore(),
+          openBrowser: headlessAutoApproveOpener(),
+          redirectStrategies: [new LoopbackRedirect({})],
+        });
+        const c = new Connection(
+          { id: nextId(), name: 'eras-oauth', transport: 'streamable-http', url: server.url },
+          {
+            requestTimeoutMs: 20_000,
+            logger: recordingLogger(logged),
+            fetchFor: (config, hooks) =>
+              engine.authorizedFetch(config.url, {
+                interactive: true,
+                onSignIn: (signIn) => hooks.signingIn(signIn),
+              }),
+          },
+        );
+        open.push(c);
+        await c.connect();
+        assert.equal(c.era, 'modern');
+        assert.equal(c.negotiation, 'server/discover offered 2026-07-28 (auto)');
+        assert.equal(firstText(await c.callTool('echo', { text: 'signed in' })), 'echo: signed in');
+        assert.ok(
+          server.mcp.requests.some((r) => r.status === 401),
+          'the first request met the 401',
+        );
+        assert.ok(server.mcp.requests.some((r) => r.hasAuthorization && r.mcpMethod === 'tools/call'));
+      } finally {
+        await server.close();
+      }
     });
 
     it('an input_required result (elicitation) fails with words that say what the server asked for', async () => {
