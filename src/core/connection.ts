@@ -3,10 +3,16 @@
  * offers, a bounded protocol trace and status events. Everything a connection owns (client,
  * transport, child process, timers) is released as a unit by `disconnect()`.
  */
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type {
+  Client,
+  ConnectOptions,
+  McpSubscription,
+  RequestOptions as SdkRequestOptions,
+  StreamableHTTPClientTransport,
+  Transport as SdkTransport,
+} from '@modelcontextprotocol/client';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import type { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { RequestOptions as SdkRequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type {
   CallToolResult,
   GetPromptResult,
@@ -26,14 +32,21 @@ import {
   type HttpConnectionConfig,
   type StdioConnectionConfig,
 } from './config';
-import { describeErrorResponse, looksLikeHtml, networkFailure, summarizeBody, type HttpFailure } from './connectErrors';
+import {
+  describeErrorResponse,
+  looksLikeHtml,
+  networkFailure,
+  readBounded,
+  summarizeBody,
+  type HttpFailure,
+} from './connectErrors';
 import { AuthRequiredError, ConnectionError } from './errors';
 import { Emitter, type Event } from './events';
 import { silentLogger, type Logger } from './logger';
 import type { Sdk } from './sdk';
 import { RequestDeadlines, type Deadline } from './requestDeadlines';
 import type { ProcessStdioTransport } from './stdioTransport';
-import type { OutputSchemaCheck, ProtocolEra } from '../shared/protocol';
+import type { CacheHintView, McpHeadersView, OutputSchemaCheck, ProtocolChoice, ProtocolEra } from '../shared/protocol';
 import { TraceBuffer, TracingTransport, redact } from './trace';
 
 export type ConnectionState = 'disconnected' | 'connecting' | 'connected' | 'auth-required' | 'error';
@@ -61,6 +74,20 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Overrides the connection's request timeout for this request. */
   timeoutMs?: number;
+  /**
+   * For lists and resources/read on the 2026-07-28 era: `use` (the default) may serve a result
+   * that is still fresh by its `ttlMs` from the client's cache; `refresh` always asks the server
+   * (a person's explicit refresh).
+   */
+  cache?: 'use' | 'refresh';
+}
+
+/** What MCP Lens adds to a call, read or get result: the wire's `resultType` and the cache hints. */
+export interface ResultExtras {
+  /** The result's `resultType` as sent (2026-07-28 era; the SDK drops it while decoding). */
+  resultType?: string;
+  /** The result's `ttlMs`/`cacheScope` (2026-07-28 era), and whether it came from the cache. */
+  cache?: CacheHintView;
 }
 
 export interface ServerLogEntry {
@@ -102,6 +129,39 @@ const DEFAULT_TIMEOUT_MS = 60_000;
  */
 const SDK_TIMEOUT_OFF = 2_147_483_647;
 const SERVER_LOG_CAPACITY = 1000;
+/**
+ * How long a stdio server gets to answer the `server/discover` probe. A 2025 server may never
+ * answer a request before `initialize`; on stdio that silence means "2025 server", so it must not
+ * cost the whole request timeout.
+ */
+const STDIO_PROBE_TIMEOUT_MS = 3000;
+/** Before listening again after the server dropped the `subscriptions/listen` stream. */
+const RELISTEN_BACKOFF_MS = 500;
+const MODERN_VERSION = '2026-07-28';
+/** The methods whose results MCP Lens reads off the wire (resultType, ttlMs, cacheScope). */
+const OBSERVED_METHODS = new Set([
+  'tools/call',
+  'prompts/get',
+  'resources/read',
+  'tools/list',
+  'prompts/list',
+  'resources/list',
+  'resources/templates/list',
+]);
+const LIST_METHOD: Record<ListKind, string> = {
+  tools: 'tools/list',
+  resources: 'resources/list',
+  resourceTemplates: 'resources/templates/list',
+  prompts: 'prompts/list',
+};
+
+/** A result as it came over the wire, before the SDK decoded it. */
+interface RawResult {
+  resultType?: string;
+  ttlMs?: number;
+  cacheScope?: 'public' | 'private';
+  receivedAt: number;
+}
 /** A server that keeps returning cursors must not make us loop forever. */
 const MAX_LIST_PAGES = 500;
 
@@ -121,6 +181,8 @@ export class Connection {
   /** The server's `server/discover` result as sent (modern era only). */
   discoverResult?: Record<string, unknown>;
   activeTransport?: ActiveTransport;
+  /** The cache hints of the last list results (2026-07-28 era), per list. */
+  listCache: Partial<Record<ListKind, CacheHintView>> = {};
   tools: Tool[] = [];
   resources: Resource[] = [];
   resourceTemplates: ResourceTemplate[] = [];
@@ -143,6 +205,22 @@ export class Connection {
   private sdk?: Sdk;
   private client?: Client;
   private rawTransport?: Transport;
+  /** The open `subscriptions/listen` stream (2026-07-28 era). */
+  private subscription?: McpSubscription;
+  /** Resource URIs subscribed to; on the 2026-07-28 era they are part of the listen filter. */
+  private readonly subscribedUris = new Set<string>();
+  /** On the 2026-07-28 era there is no logging/setLevel: the level rides in every request's `_meta`. */
+  private logLevel?: LoggingLevel;
+  /** What the server answered to the `server/discover` probe, in words ("Method not found"). */
+  private probeAnswer?: string;
+  private probeId?: string | number;
+  /** Requests whose results are read off the wire, by JSON-RPC id. */
+  private readonly observedRequests = new Map<string | number, string>();
+  /** Per method and name/uri: how many requests went out, and the last raw result. */
+  private readonly sentCount = new Map<string, number>();
+  private readonly rawResults = new Map<string, RawResult>();
+  /** The last `-32022 Unsupported protocol version` answer, with the versions the server supports. */
+  private lastUnsupportedVersion?: string[];
   /** Incremented by every connect/disconnect, so a late result of an old attempt is ignored. */
   private generation = 0;
   private connecting?: Promise<void>;
@@ -153,6 +231,7 @@ export class Connection {
   /** The last HTTP error response, with its status line and body summary (the SDK keeps neither for SSE). */
   private lastHttpFailure?: HttpFailure;
   private readonly deadlines = new RequestDeadlines();
+  private readonly reportedErrors = new WeakSet<Error>();
   private readonly logger: Logger;
 
   constructor(
@@ -224,7 +303,11 @@ export class Connection {
 
   // ---- requests -------------------------------------------------------------------------
 
-  async refreshLists(kinds: readonly ListKind[] = LIST_KINDS): Promise<void> {
+  /**
+   * Lists what the server offers. On the 2026-07-28 era, `cache: 'use'` (the default) may serve a
+   * list that is still fresh by its `ttlMs`; an explicit refresh passes `'refresh'`.
+   */
+  async refreshLists(kinds: readonly ListKind[] = LIST_KINDS, cache: 'use' | 'refresh' = 'use'): Promise<void> {
     const client = this.requireClient();
     const caps = this.capabilities ?? {};
     await Promise.all(
@@ -235,7 +318,7 @@ export class Connection {
           return;
         }
         try {
-          this.setList(kind, await this.fetchAll(client, kind));
+          this.setList(kind, await this.fetchAll(client, kind, cache));
         } catch (e) {
           const error = this.toConnectionError(e, `${kind} list`);
           this.logger.warn(`[${this.currentConfig.name}] could not list ${kind}: ${error.fullMessage}`);
@@ -254,7 +337,7 @@ export class Connection {
     name: string,
     args: Record<string, unknown>,
     options: RequestOptions = {},
-  ): Promise<CallToolResult & { outputSchemaCheck?: OutputSchemaCheck }> {
+  ): Promise<CallToolResult & ResultExtras & { outputSchemaCheck?: OutputSchemaCheck }> {
     const client = this.requireClient();
     const tool = this.tools.find((t) => t.name === name);
     if (tool?.execution?.taskSupport === 'required') {
@@ -265,45 +348,55 @@ export class Connection {
         'Call it from a client that supports MCP tasks.',
       );
     }
+    const key = observedKey('tools/call', name);
+    const before = this.sentCount.get(key) ?? 0;
     const result = await this.run(
       'tools/call',
       () =>
         this.timed(options, (o) =>
-          client.request(
-            { method: 'tools/call', params: { name, arguments: args } },
-            this.sdk!.CallToolResultSchema,
-            o,
-          ),
+          client.request({ method: 'tools/call', params: this.withMeta({ name, arguments: args }) }, o),
         ),
       options.signal,
     );
     // The verdict is ours: a field of that name sent by the server is not kept (the trace has the raw message).
-    const { outputSchemaCheck: _fromServer, ...plain } = result as CallToolResult & { outputSchemaCheck?: unknown };
+    const { outputSchemaCheck: _fromServer, ...plain } = result as unknown as CallToolResult & {
+      outputSchemaCheck?: unknown;
+    };
     const check = this.sdk!.checkOutputSchema(tool?.outputSchema, plain);
     if (check && !check.ok) this.logger.warn(`[${this.currentConfig.name}] ${name}: ${check.message}`);
-    return check ? { ...plain, outputSchemaCheck: check } : plain;
+    const extras = this.extrasFor(key, before);
+    return { ...plain, ...extras, ...(check ? { outputSchemaCheck: check } : {}) };
   }
 
-  async readResource(uri: string, options: RequestOptions = {}): Promise<ReadResourceResult> {
+  async readResource(uri: string, options: RequestOptions = {}): Promise<ReadResourceResult & ResultExtras> {
     const client = this.requireClient();
-    return this.run(
+    const key = observedKey('resources/read', uri);
+    const before = this.sentCount.get(key) ?? 0;
+    const result = await this.run(
       'resources/read',
-      () => this.timed(options, (o) => client.readResource({ uri }, o)),
+      () =>
+        this.timed(options, (o) =>
+          client.readResource(this.withMeta({ uri }), { ...o, cacheMode: options.cache ?? 'use' }),
+        ),
       options.signal,
     );
+    return { ...(result as unknown as ReadResourceResult), ...this.extrasFor(key, before) };
   }
 
   async getPrompt(
     name: string,
     args: Record<string, string> = {},
     options: RequestOptions = {},
-  ): Promise<GetPromptResult> {
+  ): Promise<GetPromptResult & ResultExtras> {
     const client = this.requireClient();
-    return this.run(
+    const key = observedKey('prompts/get', name);
+    const before = this.sentCount.get(key) ?? 0;
+    const result = await this.run(
       'prompts/get',
-      () => this.timed(options, (o) => client.getPrompt({ name, arguments: args }, o)),
+      () => this.timed(options, (o) => client.getPrompt(this.withMeta({ name, arguments: args }), o)),
       options.signal,
     );
+    return { ...(result as unknown as GetPromptResult), ...this.extrasFor(key, before) };
   }
 
   /** Round-trip time in milliseconds. */
@@ -314,19 +407,40 @@ export class Connection {
     return performance.now() - started;
   }
 
+  /**
+   * Sets the level of the server's log messages. The 2026-07-28 era has no `logging/setLevel`:
+   * the level is kept and sent in the `_meta` of every following request instead.
+   */
   async setLoggingLevel(level: LoggingLevel): Promise<void> {
     const client = this.requireClient();
+    if (this.era === 'modern') {
+      this.logLevel = level;
+      return;
+    }
     await this.run('logging/setLevel', () => this.timed({}, (o) => client.setLoggingLevel(level, o)));
   }
 
   async subscribeResource(uri: string): Promise<void> {
     const client = this.requireClient();
+    if (this.era === 'modern') {
+      // 2026-07-28 has no resources/subscribe: the URIs are part of the subscriptions/listen filter.
+      this.subscribedUris.add(uri);
+      await this.run('subscriptions/listen', () => this.listen(client));
+      return;
+    }
     await this.run('resources/subscribe', () => this.timed({}, (o) => client.subscribeResource({ uri }, o)));
+    this.subscribedUris.add(uri);
   }
 
   async unsubscribeResource(uri: string): Promise<void> {
     const client = this.requireClient();
+    if (this.era === 'modern') {
+      this.subscribedUris.delete(uri);
+      await this.run('subscriptions/listen', () => this.listen(client));
+      return;
+    }
     await this.run('resources/unsubscribe', () => this.timed({}, (o) => client.unsubscribeResource({ uri }, o)));
+    this.subscribedUris.delete(uri);
   }
 
   // ---- connecting -----------------------------------------------------------------------
@@ -346,7 +460,7 @@ export class Connection {
     this.logger.info(`[${config.name}] connecting (${describeTarget(config)})`);
     try {
       if (config.transport === 'stdio') {
-        await this.open(generation, 'stdio', this.createStdioTransport(config));
+        await this.connectStdio(generation, config);
       } else if (config.transport === 'auto') {
         await this.connectAuto(generation, config);
       } else {
@@ -355,10 +469,20 @@ export class Connection {
       if (generation !== this.generation) return;
       await this.refreshLists();
       if (generation !== this.generation) return;
+      if (this.era === 'modern') {
+        try {
+          await this.listen(this.client!);
+        } catch (e) {
+          // Lists still work without change events: say so, and carry on.
+          const error = this.toConnectionError(e, 'subscriptions/listen');
+          this.logger.warn(`[${config.name}] no list change events: ${error.fullMessage}`);
+        }
+        if (generation !== this.generation) return;
+      }
       this.setStatus({ state: 'connected' });
       this.logger.info(
         `[${config.name}] connected to ${this.serverInfo?.name ?? 'server'} ${this.serverInfo?.version ?? ''} over ${this.activeTransport} ` +
-          `(${this.tools.length} tools, ${this.resources.length} resources, ${this.prompts.length} prompts)`,
+          `(${this.tools.length} tools, ${this.resources.length} resources, ${this.prompts.length} prompts); ${this.negotiation ?? ''}`,
       );
     } catch (e) {
       let error = this.toConnectionError(e, 'initialize');
@@ -381,19 +505,71 @@ export class Connection {
     }
   }
 
+  /**
+   * A stdio server. In auto mode, one that exits when the `server/discover` probe reaches it (some
+   * 2025 servers end on any request before `initialize`) is started once more and connected with
+   * the plain 2025 handshake.
+   */
+  private async connectStdio(generation: number, config: StdioConnectionConfig): Promise<void> {
+    try {
+      await this.open(generation, 'stdio', this.createStdioTransport(config));
+      // A probe answer lost in non-JSON stdout output (a banner without a line break) says nothing
+      // about the era, and the session's stdout framing is not to be trusted: start again with the
+      // plain 2025 handshake, whose own answer that output may swallow as well (then it says so).
+      const stdout = this.stdioTransport()?.stdoutProblem;
+      if (
+        generation === this.generation &&
+        this.protocolChoice() === 'auto' &&
+        this.era === 'legacy' &&
+        this.probeAnswer === undefined &&
+        stdout !== undefined
+      ) {
+        this.logger.info(
+          `[${config.name}] the server/discover answer was lost in non-JSON stdout; starting the server again for initialize`,
+        );
+        await this.teardown();
+        await this.open(generation, 'stdio', this.createStdioTransport(config), { prior: { kind: 'legacy' } });
+        this.negotiation = `the server/discover answer was lost in non-JSON stdout output; restarted the server and connected with initialize: ${this.protocolVersion ?? 'unknown version'}`;
+      }
+    } catch (e) {
+      const exited = this.stdioTransport()?.exit;
+      if (generation !== this.generation || this.protocolChoice() !== 'auto' || !exited || !this.probeClosed(e)) {
+        throw e;
+      }
+      this.logger.info(`[${config.name}] the server exited on server/discover; starting it again for initialize`);
+      await this.teardown();
+      await this.open(generation, 'stdio', this.createStdioTransport(config), { prior: { kind: 'legacy' } });
+      this.negotiation = `the server exited on server/discover; restarted it and connected with initialize: ${this.protocolVersion ?? 'unknown version'}`;
+    }
+  }
+
+  /** Whether a connect failed because the transport closed during the server/discover probe. */
+  private probeClosed(e: unknown): boolean {
+    const S = this.sdk!;
+    if (e instanceof S.SdkError && e.code === S.SdkErrorCode.ConnectionClosed) return true;
+    return (
+      e instanceof S.SdkError &&
+      e.code === S.SdkErrorCode.EraNegotiationFailed &&
+      /closed during the server\/discover probe/.test(e.message)
+    );
+  }
+
   /** Streamable HTTP first; on a 4xx other than 401/403, the legacy HTTP+SSE transport (spec: backwards compatibility). */
   private async connectAuto(generation: number, config: HttpConnectionConfig): Promise<void> {
     try {
       await this.open(generation, 'streamable-http', await this.createHttpTransport(config, 'streamable-http'));
     } catch (e) {
-      const status = e instanceof this.sdk!.StreamableHTTPError ? e.code : undefined;
+      const status = e instanceof this.sdk!.SdkHttpError ? e.status : undefined;
       if (
         generation !== this.generation ||
         status === undefined ||
         status < 400 ||
         status >= 500 ||
         status === 401 ||
-        status === 403
+        status === 403 ||
+        // A server that refused the protocol version answered in MCP: it is no SSE server.
+        this.lastUnsupportedVersion !== undefined ||
+        this.protocolChoice() === MODERN_VERSION
       ) {
         throw e;
       }
@@ -403,17 +579,41 @@ export class Connection {
     }
   }
 
-  private async open(generation: number, kind: ActiveTransport, raw: Transport): Promise<void> {
+  private protocolChoice(): ProtocolChoice {
+    return this.currentConfig.protocol ?? 'auto';
+  }
+
+  private async open(
+    generation: number,
+    kind: ActiveTransport,
+    raw: Transport,
+    connectOptions: Pick<ConnectOptions, 'prior'> = {},
+  ): Promise<void> {
+    const choice = this.protocolChoice();
+    // HTTP+SSE is a 2025 transport: the 2026-07-28 era has no endpoint event.
+    const mode = kind === 'sse' || choice === '2025' ? 'legacy' : choice === 'auto' ? 'auto' : { pin: choice };
     const client = new this.sdk!.Client(this.options.clientInfo ?? { name: 'mcp-lens', version: '0.1.0' }, {
       capabilities: {},
+      versionNegotiation: {
+        mode,
+        probe: kind === 'stdio' ? { timeoutMs: Math.min(STDIO_PROBE_TIMEOUT_MS, this.timeoutMs()) } : undefined,
+      },
+      listMaxPages: MAX_LIST_PAGES,
     });
     const transport = new TracingTransport(raw, this.trace, () => this.secretValues);
+    transport.observer = (direction, message) => this.observe(direction, message);
     this.client = client;
     this.rawTransport = raw;
+    this.probeAnswer = undefined;
+    this.probeId = undefined;
+    this.lastUnsupportedVersion = undefined;
     this.closingOnPurpose = false;
     this.installHandlers(client);
     client.onclose = () => this.onTransportClosed(generation);
     client.onerror = (error) => this.onTransportError(generation, error);
+    // The SDK hears nothing from the transport while it probes the era; set on the transport, the
+    // handler also reports what goes wrong then (a banner on stdout), and the SDK chains it after.
+    transport.onerror = (error) => this.onTransportError(generation, error);
 
     const timeoutMs = this.timeoutMs();
     let deadline: Deadline | undefined;
@@ -434,16 +634,157 @@ export class Connection {
       // while a sign-in runs (an SSE GET or the initialize POST may start one). On expiry the
       // caller tears the session down; initialize itself is not cancelled (MCP cancellation:
       // "The initialize request MUST NOT be cancelled by clients").
-      await Promise.race([client.connect(transport, { timeout: SDK_TIMEOUT_OFF }), timeout]);
+      await Promise.race([
+        client.connect(transport as unknown as SdkTransport, { timeout: SDK_TIMEOUT_OFF, ...connectOptions }),
+        timeout,
+      ]);
     } finally {
       deadline?.clear();
     }
     if (generation !== this.generation) return;
     this.activeTransport = kind;
-    this.serverInfo = client.getServerVersion();
-    this.capabilities = client.getServerCapabilities();
+    this.serverInfo = client.getServerVersion() as Implementation | undefined;
+    this.capabilities = client.getServerCapabilities() as ServerCapabilities | undefined;
     this.instructions = client.getInstructions();
-    this.protocolVersion = (raw as { protocolVersion?: string }).protocolVersion;
+    this.protocolVersion = client.getNegotiatedProtocolVersion();
+    this.era = client.getProtocolEra();
+    const discover = client.getDiscoverResult();
+    this.discoverResult = discover ? (JSON.parse(JSON.stringify(discover)) as Record<string, unknown>) : undefined;
+    this.negotiation = this.describeNegotiation(kind, typeof mode === 'string' ? mode : 'pin');
+  }
+
+  /** How the era was chosen, in one sentence. */
+  private describeNegotiation(kind: ActiveTransport, mode: 'auto' | 'legacy' | 'pin'): string {
+    const version = this.protocolVersion ?? 'unknown version';
+    if (mode === 'pin') return `pinned to ${MODERN_VERSION}: server/discover offered ${version}`;
+    if (mode === 'legacy') {
+      if (kind === 'sse' && this.protocolChoice() !== '2025') {
+        return `the HTTP+SSE transport speaks only the 2025 era: initialize negotiated ${version}`;
+      }
+      return `pinned to 2025: initialize negotiated ${version}`;
+    }
+    if (this.era === 'modern') return `server/discover offered ${version} (auto)`;
+    if (this.probeAnswer !== undefined) {
+      return `server/discover was refused (${this.probeAnswer}); fell back to initialize: ${version}`;
+    }
+    if (kind === 'stdio') {
+      return `server/discover got no answer within ${formatMs(Math.min(STDIO_PROBE_TIMEOUT_MS, this.timeoutMs()))}; fell back to initialize: ${version}`;
+    }
+    return `server/discover gave no 2026-07-28 offer; fell back to initialize: ${version}`;
+  }
+
+  /**
+   * Sees every message as it crosses (the TracingTransport calls this): the probe's answer, and
+   * the `resultType`/`ttlMs`/`cacheScope` of results, which the SDK drops while decoding.
+   */
+  private observe(direction: 'in' | 'out', message: JSONRPCMessage): void {
+    const m = message as {
+      id?: string | number;
+      method?: string;
+      params?: { name?: unknown; uri?: unknown };
+      result?: { resultType?: unknown; ttlMs?: unknown; cacheScope?: unknown };
+      error?: { code?: number; message?: string; data?: { supported?: unknown } };
+    };
+    if (direction === 'out') {
+      if (m.id === undefined || m.method === undefined) return;
+      if (m.method === 'server/discover') this.probeId = m.id;
+      if (OBSERVED_METHODS.has(m.method)) {
+        const key = observedKey(m.method, m.params?.name ?? m.params?.uri);
+        this.observedRequests.set(m.id, key);
+        this.sentCount.set(key, (this.sentCount.get(key) ?? 0) + 1);
+      }
+      return;
+    }
+    if (m.id === undefined || m.method !== undefined) return;
+    if (m.error?.code === UNSUPPORTED_PROTOCOL_VERSION && Array.isArray(m.error.data?.supported)) {
+      this.lastUnsupportedVersion = m.error.data.supported.filter((v): v is string => typeof v === 'string');
+    }
+    if (this.probeId !== undefined && m.id === this.probeId) {
+      this.probeId = undefined;
+      if (m.error) {
+        this.probeAnswer = `${m.error.message ?? 'an error'}${m.error.code !== undefined ? ` (${m.error.code})` : ''}`;
+      } else if (m.result) this.probeAnswer = 'a result without a 2026-07-28 offer';
+    }
+    const key = this.observedRequests.get(m.id);
+    if (key === undefined) return;
+    this.observedRequests.delete(m.id);
+    const r = m.result;
+    if (!r) return;
+    this.rawResults.set(key, {
+      resultType: typeof r.resultType === 'string' ? r.resultType : undefined,
+      ttlMs: typeof r.ttlMs === 'number' ? r.ttlMs : undefined,
+      cacheScope: r.cacheScope === 'public' || r.cacheScope === 'private' ? r.cacheScope : undefined,
+      receivedAt: Date.now(),
+    });
+  }
+
+  /** The extras of a result whose request was counted `before`: from the wire, or from the cache if none went out. */
+  private extrasFor(key: string, before: number): ResultExtras {
+    if (this.era !== 'modern') return {};
+    const servedFromCache = (this.sentCount.get(key) ?? 0) === before;
+    const raw = this.rawResults.get(key);
+    if (!raw) return {};
+    const extras: ResultExtras = {};
+    if (raw.resultType !== undefined) extras.resultType = raw.resultType;
+    if (raw.ttlMs !== undefined) {
+      extras.cache = {
+        ttlMs: raw.ttlMs,
+        cacheScope: raw.cacheScope ?? 'private',
+        receivedAt: raw.receivedAt,
+        servedFromCache,
+      };
+    }
+    return extras;
+  }
+
+  /** Adds the log level to a request's `_meta` on the 2026-07-28 era, where it has no request of its own. */
+  private withMeta<T extends object>(params: T): T {
+    if (this.era !== 'modern' || this.logLevel === undefined) return params;
+    const existing = (params as { _meta?: Record<string, unknown> })._meta;
+    return { ...params, _meta: { ...existing, [this.sdk!.LOG_LEVEL_META_KEY]: this.logLevel } };
+  }
+
+  /**
+   * Opens (or opens again, with the current filter) the `subscriptions/listen` stream for the
+   * list changes the server advertises and the subscribed resource URIs (2026-07-28 era).
+   */
+  private async listen(client: Client, retry = true): Promise<void> {
+    const caps = this.capabilities ?? {};
+    const filter: {
+      toolsListChanged?: boolean;
+      promptsListChanged?: boolean;
+      resourcesListChanged?: boolean;
+      resourceSubscriptions?: string[];
+    } = {};
+    if (caps.tools?.listChanged) filter.toolsListChanged = true;
+    if (caps.prompts?.listChanged) filter.promptsListChanged = true;
+    if (caps.resources?.listChanged) filter.resourcesListChanged = true;
+    if (this.subscribedUris.size) filter.resourceSubscriptions = [...this.subscribedUris];
+    const previous = this.subscription;
+    this.subscription = undefined;
+    await previous?.close().catch(() => undefined);
+    if (!Object.keys(filter).length) return;
+    const subscription = await this.timed({}, (o) => client.listen(filter, o));
+    if (this.client !== client) {
+      await subscription.close().catch(() => undefined);
+      return;
+    }
+    this.subscription = subscription;
+    void subscription.closed.then(async (reason) => {
+      if (reason !== 'remote' || this.subscription !== subscription || this.client !== client) return;
+      this.subscription = undefined;
+      this.logger.warn(
+        `[${this.currentConfig.name}] the server dropped the subscriptions/listen stream${retry ? '; listening again' : ''}`,
+      );
+      if (!retry) return;
+      await delay(RELISTEN_BACKOFF_MS);
+      if (this.client !== client || !this.isConnected) return;
+      await this.listen(client, false).catch((e) =>
+        this.logger.warn(
+          `[${this.currentConfig.name}] could not listen again: ${this.toConnectionError(e, 'subscriptions/listen').fullMessage}`,
+        ),
+      );
+    });
   }
 
   private createStdioTransport(config: StdioConnectionConfig): Transport {
@@ -466,8 +807,13 @@ export class Connection {
       this.options.fetchFor?.(config, { signingIn: (signIn) => this.deadlines.hold(signIn) }) ??
       ((input, init) => fetch(input, init));
     // Remember an AuthRequiredError even when the SDK wraps or swallows it on the way up, and an
-    // error response's status line and body summary, which the SDK's errors lose.
+    // error response's status line and body summary, which the SDK's errors lose. Each POST's MCP
+    // routing headers are checked against its body and recorded on its trace entry.
     const fetchFn: FetchLike = async (input, init) => {
+      const sent =
+        init?.method === 'POST' && typeof init.body === 'string'
+          ? this.recordMcpHeaders(init.body, init.headers)
+          : undefined;
       let response: Response;
       try {
         response = await baseFetch(input, init);
@@ -475,35 +821,77 @@ export class Connection {
         if (e instanceof AuthRequiredError) this.lastAuthError = e;
         throw e;
       }
-      if (response.status >= 400) this.lastHttpFailure = await describeErrorResponse(response);
+      if (response.status >= 400) {
+        this.lastHttpFailure = await describeErrorResponse(response);
+        await this.readRefusal(response, sent);
+      }
       return response;
     };
     const requestInit: RequestInit = { headers };
-    if (kind === 'sse') return new this.sdk!.SSEClientTransport(url, { requestInit, fetch: fetchFn });
-    return new this.sdk!.StreamableHTTPClientTransport(url, { requestInit, fetch: fetchFn });
+    const transport =
+      kind === 'sse'
+        ? new this.sdk!.SSEClientTransport(url, { requestInit, fetch: fetchFn })
+        : new this.sdk!.StreamableHTTPClientTransport(url, { requestInit, fetch: fetchFn });
+    return transport as unknown as Transport;
+  }
+
+  /**
+   * An HTTP error answer that carries a JSON-RPC error (a 400 with `-32022 Unsupported protocol
+   * version` and the versions the server supports, say): the SDK's error keeps only its text.
+   */
+  private async readRefusal(response: Response, sentMethod: string | undefined): Promise<void> {
+    let error: { code?: unknown; message?: unknown; data?: unknown } | undefined;
+    if (/json/i.test(response.headers.get('content-type') ?? '')) {
+      const text = await readBounded(response.clone());
+      try {
+        error = (JSON.parse(text ?? '') as { error?: typeof error }).error;
+      } catch {
+        error = undefined;
+      }
+    }
+    if (error?.code === UNSUPPORTED_PROTOCOL_VERSION) this.lastUnsupportedVersion = supportedVersionsOf(error.data);
+    if (sentMethod === 'server/discover') {
+      const words = typeof error?.message === 'string' ? `: ${truncate(error.message, 120)}` : '';
+      const code = typeof error?.code === 'number' ? ` (${error.code})` : '';
+      this.probeAnswer = `HTTP ${response.status}${words}${code}`;
+    }
+  }
+
+  /**
+   * Checks a POST's `Mcp-Method`/`Mcp-Name` headers against its JSON-RPC body and records them in
+   * the trace. Returns the JSON-RPC method sent.
+   */
+  private recordMcpHeaders(body: string, headersInit: RequestInit['headers']): string | undefined {
+    let message: { id?: string | number; method?: string; params?: Record<string, unknown> };
+    try {
+      message = JSON.parse(body) as typeof message;
+    } catch {
+      return undefined;
+    }
+    if (!message || Array.isArray(message) || typeof message.method !== 'string') return undefined;
+    const headers = new Headers(headersInit);
+    const meta = message.params?._meta as Record<string, unknown> | undefined;
+    const modern = this.era === 'modern' || (meta !== undefined && PROTOCOL_VERSION_META_KEY in meta);
+    const view = mcpHeadersView(message.method, message.params, headers, modern);
+    if (message.id !== undefined) this.trace.annotate({ id: message.id }, view);
+    else this.trace.annotate({ notification: message.method }, view);
+    return message.method;
   }
 
   private installHandlers(client: Client): void {
-    const {
-      ToolListChangedNotificationSchema,
-      ResourceListChangedNotificationSchema,
-      PromptListChangedNotificationSchema,
-      ResourceUpdatedNotificationSchema,
-      LoggingMessageNotificationSchema,
-    } = this.sdk!;
     const refresh = (kinds: ListKind[]) => () => {
       if (!this.isConnected) return;
       this.refreshLists(kinds).catch((e) =>
         this.logger.warn(`[${this.currentConfig.name}] refresh after list_changed failed: ${(e as Error).message}`),
       );
     };
-    client.setNotificationHandler(ToolListChangedNotificationSchema, refresh(['tools']));
-    client.setNotificationHandler(ResourceListChangedNotificationSchema, refresh(['resources', 'resourceTemplates']));
-    client.setNotificationHandler(PromptListChangedNotificationSchema, refresh(['prompts']));
-    client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) =>
+    client.setNotificationHandler('notifications/tools/list_changed', refresh(['tools']));
+    client.setNotificationHandler('notifications/resources/list_changed', refresh(['resources', 'resourceTemplates']));
+    client.setNotificationHandler('notifications/prompts/list_changed', refresh(['prompts']));
+    client.setNotificationHandler('notifications/resources/updated', (n) =>
       this.resourceUpdatedEmitter.fire(n.params.uri),
     );
-    client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
+    client.setNotificationHandler('notifications/message', (n) => {
       const entry: ServerLogEntry = {
         time: Date.now(),
         level: n.params.level,
@@ -531,6 +919,18 @@ export class Connection {
 
   private onTransportError(generation: number, error: Error): void {
     if (generation !== this.generation || this.closingOnPurpose) return;
+    // Reported to both the transport's and the client's handler: log it once.
+    if (this.reportedErrors.has(error)) return;
+    this.reportedErrors.add(error);
+    // An HTTP error during the handshake fails the connect, which says so in better words.
+    const S = this.sdk;
+    if (
+      this.currentStatus.state === 'connecting' &&
+      S &&
+      (error instanceof S.SdkHttpError || error instanceof S.SseError)
+    ) {
+      return;
+    }
     const described = this.toConnectionError(error, 'transport');
     // Stream hiccups of Streamable HTTP (e.g. a GET stream the server does not offer) are not fatal.
     this.logger.warn(`[${this.currentConfig.name}] transport: ${described.fullMessage}`);
@@ -539,11 +939,14 @@ export class Connection {
   private async teardown(): Promise<void> {
     const client = this.client;
     const raw = this.rawTransport;
+    const subscription = this.subscription;
     this.client = undefined;
     this.rawTransport = undefined;
+    this.subscription = undefined;
     if (!client && !raw) return;
     this.closingOnPurpose = true;
     try {
+      if (subscription) await Promise.race([subscription.close().catch(() => undefined), delay(1000)]);
       if (
         this.sdk &&
         raw instanceof this.sdk.StreamableHTTPClientTransport &&
@@ -567,43 +970,51 @@ export class Connection {
     this.capabilities = undefined;
     this.instructions = undefined;
     this.protocolVersion = undefined;
+    this.era = undefined;
+    this.negotiation = undefined;
+    this.discoverResult = undefined;
     this.activeTransport = undefined;
+    this.listCache = {};
+    this.logLevel = undefined;
+    this.subscribedUris.clear();
+    this.observedRequests.clear();
+    this.sentCount.clear();
+    this.rawResults.clear();
     for (const kind of LIST_KINDS) this.setList(kind, []);
   }
 
   // ---- helpers ------------------------------------------------------------------------------
 
-  private async fetchAll(client: Client, kind: ListKind): Promise<unknown[]> {
+  private async fetchAll(client: Client, kind: ListKind, cache: 'use' | 'refresh' = 'use'): Promise<unknown[]> {
+    if (this.era === 'modern') return this.fetchAllModern(client, kind, cache);
     const items: unknown[] = [];
     let cursor: string | undefined;
     for (let page = 0; page < MAX_LIST_PAGES; page++) {
       const params = cursor ? { cursor } : undefined;
       let result: { nextCursor?: string };
+      // Plain requests, page by page: not client.listTools, which would also feed the SDK's own
+      // output check (./outputSchema reports that per call, and one bad schema must not lose the list).
       switch (kind) {
         case 'tools': {
-          // Not client.listTools: it compiles every outputSchema for the SDK's own output check and
-          // throws on one that is not a valid schema, losing the whole list; ./outputSchema reports that per call.
-          const r = await this.timed({}, (o) =>
-            client.request({ method: 'tools/list', params }, this.sdk!.ListToolsResultSchema, o),
-          );
+          const r = await this.timed({}, (o) => client.request({ method: 'tools/list', params }, o));
           items.push(...r.tools);
           result = r;
           break;
         }
         case 'resources': {
-          const r = await this.timed({}, (o) => client.listResources(params, o));
+          const r = await this.timed({}, (o) => client.request({ method: 'resources/list', params }, o));
           items.push(...r.resources);
           result = r;
           break;
         }
         case 'resourceTemplates': {
-          const r = await this.timed({}, (o) => client.listResourceTemplates(params, o));
+          const r = await this.timed({}, (o) => client.request({ method: 'resources/templates/list', params }, o));
           items.push(...r.resourceTemplates);
           result = r;
           break;
         }
         case 'prompts': {
-          const r = await this.timed({}, (o) => client.listPrompts(params, o));
+          const r = await this.timed({}, (o) => client.request({ method: 'prompts/list', params }, o));
           items.push(...r.prompts);
           result = r;
           break;
@@ -613,6 +1024,38 @@ export class Connection {
       cursor = result.nextCursor;
     }
     this.logger.warn(`[${this.currentConfig.name}] stopped listing ${kind} after ${MAX_LIST_PAGES} pages`);
+    return items;
+  }
+
+  /**
+   * The 2026-07-28 era: the SDK's list verbs, which walk every page and honour the result's
+   * `ttlMs`/`cacheScope` (a fresh list may come from the client's cache). Its compile of each
+   * outputSchema keeps a bad one to that tool, so the list survives it.
+   */
+  private async fetchAllModern(client: Client, kind: ListKind, cache: 'use' | 'refresh'): Promise<unknown[]> {
+    const key = observedKey(LIST_METHOD[kind], undefined);
+    const before = this.sentCount.get(key) ?? 0;
+    const params = this.withMeta({});
+    const request = (o: SdkRequestOptions): Promise<unknown[]> => {
+      const options = { ...o, cacheMode: cache };
+      switch (kind) {
+        case 'tools':
+          return client.listTools(params, options).then((r) => r.tools);
+        case 'resources':
+          return client.listResources(params, options).then((r) => r.resources);
+        case 'resourceTemplates':
+          return client.listResourceTemplates(params, options).then((r) => r.resourceTemplates);
+        case 'prompts':
+          return client.listPrompts(params, options).then((r) => r.prompts);
+      }
+    };
+    const items: unknown[] = await this.timed({}, request);
+    const hint = this.extrasFor(key, before).cache;
+    if (hint) this.listCache = { ...this.listCache, [kind]: hint };
+    else if (this.listCache[kind]) {
+      const { [kind]: _dropped, ...rest } = this.listCache;
+      this.listCache = rest;
+    }
     return items;
   }
 
@@ -638,16 +1081,19 @@ export class Connection {
    */
   private async timed<T>(options: RequestOptions, request: (sdkOptions: SdkRequestOptions) => Promise<T>): Promise<T> {
     const timeoutMs = options.timeoutMs ?? this.timeoutMs();
-    const { McpError, ErrorCode } = this.sdk!;
-    // One signal for the SDK: the caller's cancel, or our deadline (no AbortSignal.any in older VS Code runtimes).
+    const { SdkError, SdkErrorCode } = this.sdk!;
+    const timedOut = () => new SdkError(SdkErrorCode.RequestTimeout, 'Request timed out', { timeout: timeoutMs });
+    // One signal for the SDK: the caller's cancel, or our deadline.
     const abort = new AbortController();
     const caller = options.signal;
     const forward = () => abort.abort(caller?.reason);
     if (caller?.aborted) forward();
     else caller?.addEventListener('abort', forward, { once: true });
-    const deadline = this.deadlines.start(timeoutMs, () =>
-      abort.abort(new McpError(ErrorCode.RequestTimeout, 'Request timed out', { timeout: timeoutMs })),
-    );
+    let expired = false;
+    const deadline = this.deadlines.start(timeoutMs, () => {
+      expired = true;
+      abort.abort(timedOut());
+    });
     const onProgress = options.onProgress;
     try {
       return await request({
@@ -661,6 +1107,10 @@ export class Connection {
             }
           : undefined,
       });
+    } catch (e) {
+      // The SDK rejects an aborted request with the abort's reason or an AbortError: ours says why.
+      if (expired && !caller?.aborted) throw timedOut();
+      throw e;
     } finally {
       deadline.clear();
       caller?.removeEventListener('abort', forward);
@@ -716,6 +1166,83 @@ export class Connection {
     this.statusEmitter.fire(next);
   }
 
+  /**
+   * The era mistakes of a pinned protocol, in words that say what to choose: a server that speaks
+   * only 2026-07-28 pinned to 2025 (it answers initialize with -32022 and the versions it
+   * supports), or a 2025-only server pinned to 2026-07-28 (it refuses server/discover).
+   */
+  private eraMistake(e: unknown, where: string, operation: string): ConnectionError | undefined {
+    const S = this.sdk!;
+    const choice = this.protocolChoice();
+    const fromError =
+      e instanceof S.ProtocolError && e.code === UNSUPPORTED_PROTOCOL_VERSION
+        ? supportedVersionsOf((e as { data?: unknown }).data)
+        : undefined;
+    const supported = fromError ?? this.lastUnsupportedVersion;
+    if (choice === '2025' && supported && supported.length && supported.every((v) => v >= MODERN_VERSION)) {
+      return new ConnectionError(
+        'protocol',
+        `${where} speaks only MCP ${supported.join(', ')} (the 2026-07-28 era): it refused the 2025 initialize during ${operation} with "Unsupported protocol version".`,
+        'Set the connection\'s protocol to "auto" or "2026-07-28".',
+        { cause: e },
+      );
+    }
+    if (choice === MODERN_VERSION) {
+      const pinRefused =
+        (e instanceof S.SdkError &&
+          e.code === S.SdkErrorCode.EraNegotiationFailed &&
+          /did not offer pinned protocol version/.test(e.message)) ||
+        (supported !== undefined && supported.length > 0 && supported.every((v) => v < MODERN_VERSION));
+      if (pinRefused) {
+        const answered =
+          supported && supported.every((v) => v < MODERN_VERSION)
+            ? `it supports ${supported.join(', ')}`
+            : `it answered server/discover with ${this.probeAnswer ?? 'no 2026-07-28 offer'}`;
+        return new ConnectionError(
+          'protocol',
+          `${where} speaks only the 2025 era of MCP (${answered}), so it cannot be used pinned to 2026-07-28.`,
+          'Set the connection\'s protocol to "auto" or "2025".',
+          { cause: e },
+        );
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * A 2026-07-28 server asked, in an `input_required` result, for input MCP Lens cannot give yet
+   * (it declares no client capabilities): say which.
+   */
+  private inputRequiredError(e: { code: string; message: string; data?: unknown }, operation: string) {
+    const S = this.sdk!;
+    const data = e.data as
+      { resultType?: unknown; lastResult?: { inputRequests?: unknown }; inputRequests?: unknown } | undefined;
+    const about =
+      e.code === S.SdkErrorCode.InputRequiredRoundsExceeded ||
+      (e.code === S.SdkErrorCode.UnsupportedResultType && data?.resultType === 'input_required') ||
+      /input[_ ]required/i.test(e.message);
+    if (!about) return undefined;
+    const requests = (data?.lastResult?.inputRequests ?? data?.inputRequests) as Record<string, unknown> | undefined;
+    const kinds = new Set<string>();
+    for (const request of Object.values(requests ?? {})) {
+      const method = (request as { method?: unknown } | undefined)?.method;
+      if (method === 'elicitation/create') kinds.add('elicitation');
+      else if (method === 'sampling/createMessage') kinds.add('sampling');
+      else if (method === 'roots/list') kinds.add('roots');
+      else if (typeof method === 'string') kinds.add(method);
+    }
+    if (!kinds.size) {
+      for (const word of ['elicitation', 'sampling', 'roots']) if (e.message.includes(word)) kinds.add(word);
+    }
+    const what = kinds.size ? [...kinds].join(' and ') : 'input from the client';
+    return new ConnectionError(
+      'protocol',
+      `The server asked for ${what} to complete ${operation} (an input_required result), which MCP Lens cannot answer yet.`,
+      'Call it from a client that supports elicitation, sampling and roots.',
+      { cause: e },
+    );
+  }
+
   /** Turns anything thrown by the SDK, fetch or the OS into a ConnectionError with words a person can act on. */
   toConnectionError(e: unknown, operation: string): ConnectionError {
     const config = this.currentConfig;
@@ -734,10 +1261,9 @@ export class Connection {
         { cause: e },
       );
     }
-    if (
-      e instanceof S.UnauthorizedError ||
-      ((e instanceof S.StreamableHTTPError || e instanceof S.SseError) && e.code === 401)
-    ) {
+    const httpStatus = e instanceof S.SdkHttpError ? e.status : e instanceof S.SseError ? e.code : undefined;
+    const isHttp = e instanceof S.SdkHttpError || e instanceof S.SseError;
+    if (e instanceof S.UnauthorizedError || (isHttp && httpStatus === 401)) {
       return new ConnectionError(
         'auth-required',
         `${where} requires authorization (HTTP 401).`,
@@ -745,16 +1271,20 @@ export class Connection {
         { cause: e },
       );
     }
-    if (e instanceof S.StreamableHTTPError || e instanceof S.SseError) {
-      const code = e.code;
-      if (code === 403) {
-        return new ConnectionError(
-          'auth-required',
-          `${where} refused access (HTTP 403).`,
-          'Sign in with an account that has access.',
-          { cause: e },
-        );
-      }
+    if (isHttp && httpStatus === 403) {
+      return new ConnectionError(
+        'auth-required',
+        `${where} refused access (HTTP 403).`,
+        'Sign in with an account that has access.',
+        { cause: e },
+      );
+    }
+    // Era mistakes come before the HTTP status: a modern-only server answers a 2025 initialize
+    // with an MCP error (on HTTP, a 400), and that status alone would give the wrong advice.
+    const eraError = this.eraMistake(e, where, operation);
+    if (eraError) return eraError;
+    if (isHttp) {
+      const code = httpStatus;
       // The server's words may echo a credential (an error page that quotes the request): scrub them as the trace does.
       const scrub = (text: string): string => redact(text, this.secretValues) as string;
       const detail = scrub(e.message.replace(/^(Streamable HTTP|SSE) error: /, ''));
@@ -791,24 +1321,66 @@ export class Connection {
         { cause: e },
       );
     }
-    if (e instanceof S.McpError) {
-      if (e.code === S.ErrorCode.RequestTimeout) {
-        return new ConnectionError(
-          'timeout',
-          `The server did not answer ${operation} within ${formatMs(requestTimeoutOf(e) ?? this.timeoutMs())}.`,
-          timeoutHint(),
-          { cause: e },
-        );
+    if (e instanceof S.SdkError) {
+      const inputRequired = this.inputRequiredError(e, operation);
+      if (inputRequired) return inputRequired;
+      switch (e.code) {
+        case S.SdkErrorCode.RequestTimeout:
+          return new ConnectionError(
+            'timeout',
+            `The server did not answer ${operation} within ${formatMs(requestTimeoutOf(e) ?? this.timeoutMs())}.`,
+            timeoutHint(),
+            { cause: e },
+          );
+        case S.SdkErrorCode.ConnectionClosed:
+        case S.SdkErrorCode.NotConnected:
+          if (stdio?.exit) return stdio.crashError();
+          return new ConnectionError(
+            'process-exited',
+            `The connection to ${where} closed during ${operation}.`,
+            'Reconnect when the server is back.',
+            { cause: e },
+          );
+        case S.SdkErrorCode.InvalidResult:
+          return new ConnectionError(
+            'protocol',
+            `The server's answer to ${operation} does not match the MCP schema.`,
+            'The server may not implement MCP correctly.',
+            { cause: e },
+          );
+        case S.SdkErrorCode.EraNegotiationFailed: {
+          // A network failure or a garbled answer under the probe is still that. (The cause, not
+          // the error: its code reads like a system error code to networkFailure.)
+          const cause = (e as { cause?: unknown }).cause;
+          const network = isHttpConfig(config) && cause ? networkFailure(cause, config.url) : undefined;
+          if (network) return network;
+          if (cause instanceof SyntaxError || /Unexpected token|is not valid JSON|JSON at position/.test(e.message)) {
+            return new ConnectionError(
+              'protocol',
+              `${where} sent a response that is not valid JSON.`,
+              'Check that the URL points at an MCP endpoint.',
+              { cause: e },
+            );
+          }
+          if (stdio?.exit) return stdio.crashError();
+          return new ConnectionError(
+            'protocol',
+            `Could not agree on a protocol version with ${where}: ${truncate(e.message, 300)}`,
+            'Set the connection\'s protocol to "auto".',
+            { cause: e },
+          );
+        }
+        default: {
+          const cause = (e as { cause?: unknown }).cause;
+          const network = isHttpConfig(config) && cause ? networkFailure(cause, config.url) : undefined;
+          if (network) return network;
+          return new ConnectionError('protocol', `${operation} failed: ${truncate(e.message, 300)}`, undefined, {
+            cause: e,
+          });
+        }
       }
-      if (e.code === S.ErrorCode.ConnectionClosed) {
-        if (stdio?.exit) return stdio.crashError();
-        return new ConnectionError(
-          'process-exited',
-          `The connection to ${where} closed during ${operation}.`,
-          'Reconnect when the server is back.',
-          { cause: e },
-        );
-      }
+    }
+    if (e instanceof S.ProtocolError) {
       return new ConnectionError('protocol', `The server returned an error for ${operation}: ${e.message}`, undefined, {
         cause: e,
       });
@@ -893,4 +1465,61 @@ function delay(ms: number): Promise<void> {
 function requestTimeoutOf(error: { data?: unknown }): number | undefined {
   const data = error.data as { timeout?: unknown } | undefined;
   return typeof data?.timeout === 'number' ? data.timeout : undefined;
+}
+
+/** JSON-RPC error code of MCP 2026-07-28: the request's protocol version is not supported. */
+const UNSUPPORTED_PROTOCOL_VERSION = -32022;
+const PROTOCOL_VERSION_META_KEY = 'io.modelcontextprotocol/protocolVersion';
+
+function supportedVersionsOf(data: unknown): string[] | undefined {
+  const supported = (data as { supported?: unknown } | undefined)?.supported;
+  return Array.isArray(supported) ? supported.filter((v): v is string => typeof v === 'string') : undefined;
+}
+
+/** The key under which a request's results are counted and kept: its method and the name or URI it names. */
+function observedKey(method: string, target: unknown): string {
+  return typeof target === 'string' ? `${method} ${target}` : method;
+}
+
+/**
+ * Checks the `Mcp-Method`/`Mcp-Name` headers of one POST against its JSON-RPC body (MCP
+ * 2026-07-28, Streamable HTTP): `Mcp-Method` must equal the method; `Mcp-Name` must equal
+ * `params.name` (tools/call, prompts/get) or `params.uri` (resources/read).
+ */
+export function mcpHeadersView(
+  method: string,
+  params: Record<string, unknown> | undefined,
+  headers: Headers,
+  modern: boolean,
+): McpHeadersView {
+  const sentMethod = headers.get('mcp-method') ?? undefined;
+  const sentName = headers.get('mcp-name') ?? undefined;
+  const view = (check: McpHeadersView['check'], detail?: string): McpHeadersView => ({
+    ...(sentMethod !== undefined ? { method: sentMethod } : {}),
+    ...(sentName !== undefined ? { name: sentName } : {}),
+    check,
+    ...(detail ? { detail } : {}),
+  });
+  if (!modern) return view('not-applicable');
+  const named =
+    method === 'tools/call' || method === 'prompts/get'
+      ? params?.name
+      : method === 'resources/read'
+        ? params?.uri
+        : undefined;
+  const expectedName = typeof named === 'string' ? named : undefined;
+  if (sentMethod === undefined) return view('missing', `No Mcp-Method header was sent for ${method}.`);
+  if (sentMethod !== method) {
+    return view('mismatch', `Mcp-Method is "${sentMethod}" but the body's method is "${method}".`);
+  }
+  if (expectedName !== undefined) {
+    const field = method === 'resources/read' ? 'params.uri' : 'params.name';
+    if (sentName === undefined) {
+      return view('missing', `No Mcp-Name header was sent for ${method} (${field} "${expectedName}").`);
+    }
+    if (sentName !== expectedName) {
+      return view('mismatch', `Mcp-Name is "${sentName}" but the body's ${field} is "${expectedName}".`);
+    }
+  }
+  return view('ok');
 }

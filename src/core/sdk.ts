@@ -4,22 +4,23 @@
  * zod schemas above all) costs about 100 ms, which would otherwise be paid by every VS Code
  * window that merely shows the MCP Lens view. Nothing may import this module statically (that
  * would evaluate it at once): use `loadSdk()` from ./connection, and `import type` for types.
+ *
+ * The client is the v2 SDK (`@modelcontextprotocol/client`), which speaks both protocol eras:
+ * the 2025 revisions (`initialize`) and 2026-07-28 (`server/discover`).
  */
-export { Client } from '@modelcontextprotocol/sdk/client/index.js';
-export { SSEClientTransport, SseError } from '@modelcontextprotocol/sdk/client/sse.js';
-export { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-export { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 export {
-  CallToolResultSchema,
-  ErrorCode,
-  ListToolsResultSchema,
-  LoggingMessageNotificationSchema,
-  McpError,
-  PromptListChangedNotificationSchema,
-  ResourceListChangedNotificationSchema,
-  ResourceUpdatedNotificationSchema,
-  ToolListChangedNotificationSchema,
-} from '@modelcontextprotocol/sdk/types.js';
+  Client,
+  SSEClientTransport,
+  SseError,
+  StreamableHTTPClientTransport,
+  UnauthorizedError,
+  SdkError,
+  SdkErrorCode,
+  SdkHttpError,
+  ProtocolError,
+  ProtocolErrorCode,
+  LOG_LEVEL_META_KEY,
+} from '@modelcontextprotocol/client';
 export { ProcessStdioTransport } from './stdioTransport';
 export { checkOutputSchema } from './outputSchema';
 

@@ -63,6 +63,14 @@ export class ProcessStdioTransport implements Transport {
     return this.child?.pid;
   }
 
+  /**
+   * The server's stderr stream (read by this transport). Also what the SDK looks for, with `pid`,
+   * to know a stdio transport (a silent stdio server is a 2025 server, not an outage).
+   */
+  get stderr(): NodeJS.ReadableStream | null {
+    return this.child?.stderr ?? null;
+  }
+
   /** The last lines the server wrote to stderr, oldest first. */
   get recentStderr(): string[] {
     return this.stderrPartial ? [...this.stderrTail, this.stderrPartial] : [...this.stderrTail];

@@ -127,6 +127,31 @@ export class TraceBuffer {
     return full;
   }
 
+  /**
+   * Records the MCP routing headers of an outgoing message on its entry: a request by its JSON-RPC
+   * id (the newest outgoing request with that id), a notification by order (the oldest outgoing
+   * notification of that method that has none yet). The headers are only known once the HTTP
+   * transport sends the message, after the trace recorded it.
+   */
+  annotate(target: { id: string | number } | { notification: string }, http: McpHeadersView): boolean {
+    const ordered = this.entries();
+    if ('id' in target) {
+      for (let i = ordered.length - 1; i >= 0; i--) {
+        const e = ordered[i];
+        if (e.direction === 'out' && e.kind === 'request' && e.id === target.id) {
+          e.http = http;
+          return true;
+        }
+      }
+      return false;
+    }
+    const entry = ordered.find(
+      (e) => e.direction === 'out' && e.kind === 'notification' && e.method === target.notification && !e.http,
+    );
+    if (entry) entry.http = http;
+    return entry !== undefined;
+  }
+
   /** Entries, oldest first. */
   entries(): TraceEntry[] {
     return [...this.items.slice(this.head), ...this.items.slice(0, this.head)];
@@ -163,6 +188,7 @@ function storedSize(entry: TraceEntry): number {
  */
 class RecordedMessage implements TraceEntry {
   seq = 0;
+  http?: McpHeadersView;
   private parsed?: unknown;
 
   constructor(
@@ -187,8 +213,10 @@ class RecordedMessage implements TraceEntry {
   }
 
   toJSON(): TraceEntry {
-    const { seq, time, direction, kind, method, id, durationMs, size } = this;
-    return { seq, time, direction, kind, method, id, durationMs, size, message: this.message };
+    const { seq, time, direction, kind, method, id, durationMs, size, http } = this;
+    const entry: TraceEntry = { seq, time, direction, kind, method, id, durationMs, size, message: this.message };
+    if (http) entry.http = http;
+    return entry;
   }
 }
 
@@ -216,6 +244,8 @@ export class TracingTransport implements Transport {
   onclose?: () => void;
   onerror?: (error: Error) => void;
   onmessage?: Transport['onmessage'];
+  /** Sees every message that crosses, as sent and received (before the SDK decodes and strips fields). */
+  observer?: (direction: TraceDirection, message: JSONRPCMessage) => void;
   /** Outstanding requests per direction, to compute durations: key `${direction}:${id}`. */
   private readonly pending = new Map<string, { time: number; method: string }>();
 
@@ -224,10 +254,23 @@ export class TracingTransport implements Transport {
     private readonly trace: TraceBuffer,
     private readonly secretValues: () => readonly string[] = () => [],
   ) {
+    // The v2 SDK tells a stdio transport (where a silent probe means a 2025 server) from an HTTP
+    // one (where silence is an outage) by shape: `'stderr' in t && 'pid' in t`. The wrapper must
+    // show the same shape as what it wraps.
+    if ('pid' in inner) {
+      const stdio = inner as Transport & { pid?: number; stderr?: unknown };
+      Object.defineProperty(this, 'pid', { get: () => stdio.pid, enumerable: true });
+      Object.defineProperty(this, 'stderr', { get: () => stdio.stderr ?? null, enumerable: true });
+    }
+    // Streamable HTTP cancels a 2026-07-28 request by closing its stream, which the SDK only does
+    // when the transport says it has one stream per request.
+    const perRequest = (inner as { hasPerRequestStream?: boolean }).hasPerRequestStream;
+    if (perRequest !== undefined) Object.defineProperty(this, 'hasPerRequestStream', { value: perRequest });
     inner.onclose = () => this.onclose?.();
     inner.onerror = (error) => this.onerror?.(error);
     inner.onmessage = (message, extra) => {
       this.record('in', message);
+      this.observer?.('in', message);
       if ('method' in message) {
         this.onmessage?.(message, extra);
       } else {
@@ -247,12 +290,17 @@ export class TracingTransport implements Transport {
     this.inner.setProtocolVersion?.(version);
   }
 
+  setSupportedProtocolVersions(versions: string[]): void {
+    (this.inner as { setSupportedProtocolVersions?: (v: string[]) => void }).setSupportedProtocolVersions?.(versions);
+  }
+
   start(): Promise<void> {
     return this.inner.start();
   }
 
   async send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
     this.record('out', message);
+    this.observer?.('out', message);
     await this.inner.send(message, options);
   }
 
