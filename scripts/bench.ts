@@ -181,55 +181,83 @@ interface Measured {
   connectMs: number;
   p50: number;
   p95: number;
+  /** This process's CPU time (user + system) per measured call. */
+  cpuPerCallUs: number;
 }
-
-const median3 = (xs: number[]) => [...xs].sort((x, y) => x - y)[1];
 
 /**
  * Measures every side against the same server: connect time (the median of three connects each,
  * alternating, so a cold server penalizes none), then `echo` latency interleaved in rounds, the
- * order rotating every round so that no side always runs on a warmer machine.
+ * order rotating every round so that no side always runs on a warmer machine. Besides wall time it
+ * counts this process's CPU time per call: the servers run in other processes, so that is the
+ * client's own work, and it is far less disturbed by a busy machine than latency is.
+ * A side that cannot connect is reported and left out rather than ending the run.
  */
 async function measure(title: string, sides: Side[]): Promise<Measured[]> {
   const connects = sides.map(() => [] as number[]);
+  const failures = sides.map(() => [] as string[]);
+  const tryOpen = async (index: number): Promise<Opened | undefined> => {
+    try {
+      return await sides[index].open();
+    } catch (e) {
+      failures[index].push(e instanceof Error ? e.message : String(e));
+      return undefined;
+    }
+  };
   for (let i = 0; i < 3; i++) {
-    for (const [index, side] of sides.entries()) {
-      const opened = await side.open();
+    for (const index of sides.keys()) {
+      const opened = await tryOpen(index);
+      if (!opened) continue;
       connects[index].push(opened.connectMs);
       await opened.target.close();
     }
   }
-  const opened: Opened[] = [];
-  for (const side of sides) opened.push(await side.open());
+  const opened: Array<Opened | undefined> = [];
+  for (const index of sides.keys()) opened.push((await tryOpen(index)) ?? (await tryOpen(index)));
   const samples = sides.map(() => [] as number[]);
+  const cpuMicros = sides.map(() => 0);
   try {
-    for (const o of opened) await sample(o.target, WARMUP, []);
+    for (const o of opened) if (o) await sample(o.target, WARMUP, []);
     const perRound = Math.ceil(CALLS / ROUNDS);
     for (let round = 0; round < ROUNDS; round++) {
       for (let k = 0; k < sides.length; k++) {
         const index = (round + k) % sides.length;
-        await sample(opened[index].target, perRound, samples[index]);
+        const o = opened[index];
+        if (!o) continue;
+        const cpu = process.cpuUsage();
+        await sample(o.target, perRound, samples[index]);
+        const used = process.cpuUsage(cpu);
+        cpuMicros[index] += used.user + used.system;
       }
     }
   } finally {
-    for (const o of opened) await o.target.close();
+    for (const o of opened) await o?.target.close();
   }
-  const measured = sides.map((side, index) => {
+  const calls = Math.max(...samples.map((s) => s.length));
+  console.log(`  echo over ${title} (${calls} calls each, ${ROUNDS} interleaved rounds, ${WARMUP} warm-up)`);
+  const measured: Measured[] = [];
+  for (const [index, side] of sides.entries()) {
+    const o = opened[index];
+    if (failures[index].length > 0) {
+      console.log(
+        `    ${side.label.padEnd(30)} ${failures[index].length} of ${connects[index].length + failures[index].length + (o ? 1 : 0)} connects FAILED: ${failures[index][0]}`,
+      );
+    }
+    if (!o || connects[index].length === 0) continue;
     const sorted = samples[index].sort((x, y) => x - y);
-    return {
+    const connectsSorted = [...connects[index]].sort((x, y) => x - y);
+    measured.push({
       side,
-      negotiated: opened[index].negotiated,
-      connectMs: median3(connects[index]),
+      negotiated: o.negotiated,
+      connectMs: connectsSorted[Math.floor((connectsSorted.length - 1) / 2)],
       p50: percentile(sorted, 50),
       p95: percentile(sorted, 95),
-    };
-  });
-  console.log(
-    `  echo over ${title} (${samples[0].length} calls each, ${ROUNDS} interleaved rounds, ${WARMUP} warm-up)`,
-  );
+      cpuPerCallUs: cpuMicros[index] / sorted.length,
+    });
+  }
   for (const m of measured) {
     console.log(
-      `    ${m.side.label.padEnd(30)} p50 ${m.p50.toFixed(3).padStart(7)} ms   p95 ${m.p95.toFixed(3).padStart(7)} ms   connect ${m.connectMs.toFixed(1).padStart(7)} ms   (${m.negotiated})`,
+      `    ${m.side.label.padEnd(30)} p50 ${m.p50.toFixed(3).padStart(7)} ms   p95 ${m.p95.toFixed(3).padStart(7)} ms   client CPU ${m.cpuPerCallUs.toFixed(0).padStart(5)} µs/call   connect ${m.connectMs.toFixed(1).padStart(7)} ms   (${m.negotiated})`,
     );
   }
   const verdict = (ratio: number) => (ratio <= GOAL ? 'ok' : 'OVER');
@@ -238,7 +266,7 @@ async function measure(title: string, sides: Side[]): Promise<Measured[]> {
       const r50 = ours.p50 / bare.p50;
       const r95 = ours.p95 / bare.p95;
       console.log(
-        `    ratio ${`${ours.side.label} / ${bare.side.label}`.padEnd(52)} p50 ${r50.toFixed(3)} ${verdict(r50).padEnd(4)}  p95 ${r95.toFixed(3)} ${verdict(r95).padEnd(4)}  (goal ≤ ${GOAL})`,
+        `    ratio ${`${ours.side.label} / ${bare.side.label}`.padEnd(52)} p50 ${r50.toFixed(3)} ${verdict(r50).padEnd(4)}  p95 ${r95.toFixed(3)} ${verdict(r95).padEnd(4)}  (goal ≤ ${GOAL})  client CPU ×${(ours.cpuPerCallUs / bare.cpuPerCallUs).toFixed(2)}`,
       );
     }
   }
@@ -276,13 +304,13 @@ async function bench2025(): Promise<void> {
     bareV2Side('bare v2 Client legacy', endpoint, 'message', 'legacy'),
   ];
   const overStdio = await measure('stdio', sides({ stdio }, stdioConfig));
-  printProbeCost('stdio', overStdio);
+  printProbeCost('stdio', overStdio, 'ours protocol 2025');
   printSdkComparison(overStdio);
   const http = await startEverything('streamableHttp');
   try {
     const config = { id: 'bench-http', name: 'bench-http', transport: 'streamable-http', url: http.url } as const;
     const overHttp = await measure('Streamable HTTP', sides({ url: http.url }, config));
-    printProbeCost('Streamable HTTP', overHttp);
+    printProbeCost('Streamable HTTP', overHttp, 'ours protocol 2025');
     printSdkComparison(overHttp);
   } finally {
     await http.stop();
@@ -305,19 +333,21 @@ async function bench2026(): Promise<void> {
     oursSide('ours protocol auto', { ...config, protocol: 'auto' }, 'text'),
     bareV2Side('bare v2 Client pin 2026-07-28', endpoint, 'text', { pin: '2026-07-28' }),
   ];
-  await measure(
+  const overStdio = await measure(
     'stdio',
     sides({ stdio }, { id: 'bench-eras', name: 'bench-eras', transport: 'stdio', cwd: REPO_ROOT, ...stdio }),
   );
+  printProbeCost('stdio', overStdio, 'ours protocol 2026-07-28');
   const http = await startErasHttpProcess('modern-only');
   try {
-    await measure(
+    const overHttp = await measure(
       'Streamable HTTP',
       sides(
         { url: http.url },
         { id: 'bench-eras-http', name: 'bench-eras-http', transport: 'streamable-http', url: http.url },
       ),
     );
+    printProbeCost('Streamable HTTP', overHttp, 'ours protocol 2026-07-28');
   } finally {
     await http.stop();
   }
@@ -327,18 +357,20 @@ async function bench2026(): Promise<void> {
 }
 
 /** What `auto` costs over pinning on a server of that era: connect time only, calls must not pay. */
-function printProbeCost(transport: string, measured: Measured[]): void {
-  const pinned = measured.find((m) => m.side.label === 'ours protocol 2025')!;
-  const auto = measured.find((m) => m.side.label === 'ours protocol auto')!;
+function printProbeCost(transport: string, measured: Measured[], pinnedLabel: string): void {
+  const pinned = measured.find((m) => m.side.label === pinnedLabel);
+  const auto = measured.find((m) => m.side.label === 'ours protocol auto');
+  if (!pinned || !auto) return;
   console.log(
-    `    auto probe cost over ${transport}: connect +${(auto.connectMs - pinned.connectMs).toFixed(1)} ms; calls p50 ×${(auto.p50 / pinned.p50).toFixed(3)}, p95 ×${(auto.p95 / pinned.p95).toFixed(3)} (auto / pinned 2025)`,
+    `    auto probe cost over ${transport}: connect +${(auto.connectMs - pinned.connectMs).toFixed(1)} ms; calls p50 ×${(auto.p50 / pinned.p50).toFixed(3)}, p95 ×${(auto.p95 / pinned.p95).toFixed(3)} (auto / ${pinnedLabel})`,
   );
 }
 
 /** Which SDK serves the 2025 era better, for the README. */
 function printSdkComparison(measured: Measured[]): void {
-  const v1 = measured.find((m) => m.side.label === 'bare v1 sdk Client')!;
-  const v2 = measured.find((m) => m.side.label === 'bare v2 Client legacy')!;
+  const v1 = measured.find((m) => m.side.label === 'bare v1 sdk Client');
+  const v2 = measured.find((m) => m.side.label === 'bare v2 Client legacy');
+  if (!v1 || !v2) return;
   console.log(
     `    bare v2 legacy / bare v1: p50 ${(v2.p50 / v1.p50).toFixed(3)}, p95 ${(v2.p95 / v1.p95).toFixed(3)}, connect ${(v2.connectMs / v1.connectMs).toFixed(3)} (below 1: v2 is faster)`,
   );
