@@ -119,6 +119,11 @@ export interface ConnectionOptions {
   /** Values of headers kept in secret storage, merged over the config's plain headers. */
   secretHeadersFor?: (config: HttpConnectionConfig) => Promise<Record<string, string>>;
   traceCapacity?: number;
+  /**
+   * How long a stdio server gets to answer the `server/discover` probe before it is taken for a
+   * 2025 server (default 5 s). The time includes the server's start-up.
+   */
+  stdioProbeTimeoutMs?: number;
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -134,7 +139,7 @@ const SERVER_LOG_CAPACITY = 1000;
  * answer a request before `initialize`; on stdio that silence means "2025 server", so it must not
  * cost the whole request timeout.
  */
-const STDIO_PROBE_TIMEOUT_MS = 3000;
+const STDIO_PROBE_TIMEOUT_MS = 5000;
 /** Before listening again after the server dropped the `subscriptions/listen` stream. */
 const RELISTEN_BACKOFF_MS = 500;
 const MODERN_VERSION = '2026-07-28';
@@ -399,10 +404,17 @@ export class Connection {
     return { ...(result as unknown as GetPromptResult), ...this.extrasFor(key, before) };
   }
 
-  /** Round-trip time in milliseconds. */
+  /**
+   * Round-trip time in milliseconds. The 2026-07-28 era has no `ping`: there the round trip is a
+   * `server/discover`, which every such server answers and which changes nothing.
+   */
   async ping(options: RequestOptions = {}): Promise<number> {
     const client = this.requireClient();
     const started = performance.now();
+    if (this.era === 'modern') {
+      await this.run('server/discover', () => this.timed(options, (o) => client.discover(o)), options.signal);
+      return performance.now() - started;
+    }
     await this.run('ping', () => this.timed(options, (o) => client.ping(o)), options.signal);
     return performance.now() - started;
   }
@@ -533,6 +545,24 @@ export class Connection {
       }
     } catch (e) {
       const exited = this.stdioTransport()?.exit;
+      const modernOnly = this.lastUnsupportedVersion?.filter((v) => v >= MODERN_VERSION) ?? [];
+      if (
+        generation === this.generation &&
+        this.protocolChoice() === 'auto' &&
+        this.probeAnswer === undefined &&
+        modernOnly.length
+      ) {
+        // The probe went unanswered (a server slow to start), the 2025 fallback was refused with the
+        // versions the server speaks: start it again, pinned to its 2026-07-28 version, and wait.
+        const waited = formatMs(this.stdioProbeTimeoutMs());
+        this.logger.info(
+          `[${config.name}] the server refused initialize and speaks ${modernOnly.join(', ')}; starting it again`,
+        );
+        await this.teardown();
+        await this.open(generation, 'stdio', this.createStdioTransport(config), {}, { pin: modernOnly[0] });
+        this.negotiation = `server/discover got no answer within ${waited}, and initialize was refused (the server speaks only ${modernOnly.join(', ')}); restarted it pinned to ${modernOnly[0]}: server/discover offered ${this.protocolVersion ?? 'unknown version'}`;
+        return;
+      }
       if (generation !== this.generation || this.protocolChoice() !== 'auto' || !exited || !this.probeClosed(e)) {
         throw e;
       }
@@ -588,15 +618,17 @@ export class Connection {
     kind: ActiveTransport,
     raw: Transport,
     connectOptions: Pick<ConnectOptions, 'prior'> = {},
+    modeOverride?: { pin: string },
   ): Promise<void> {
     const choice = this.protocolChoice();
     // HTTP+SSE is a 2025 transport: the 2026-07-28 era has no endpoint event.
-    const mode = kind === 'sse' || choice === '2025' ? 'legacy' : choice === 'auto' ? 'auto' : { pin: choice };
+    const mode =
+      modeOverride ?? (kind === 'sse' || choice === '2025' ? 'legacy' : choice === 'auto' ? 'auto' : { pin: choice });
     const client = new this.sdk!.Client(this.options.clientInfo ?? { name: 'mcp-lens', version: '0.1.0' }, {
       capabilities: {},
       versionNegotiation: {
         mode,
-        probe: kind === 'stdio' ? { timeoutMs: Math.min(STDIO_PROBE_TIMEOUT_MS, this.timeoutMs()) } : undefined,
+        probe: kind === 'stdio' ? { timeoutMs: this.stdioProbeTimeoutMs() } : undefined,
       },
       listMaxPages: MAX_LIST_PAGES,
     });
@@ -668,7 +700,7 @@ export class Connection {
       return `server/discover was refused (${this.probeAnswer}); fell back to initialize: ${version}`;
     }
     if (kind === 'stdio') {
-      return `server/discover got no answer within ${formatMs(Math.min(STDIO_PROBE_TIMEOUT_MS, this.timeoutMs()))}; fell back to initialize: ${version}`;
+      return `server/discover got no answer within ${formatMs(this.stdioProbeTimeoutMs())}; fell back to initialize: ${version}`;
     }
     return `server/discover gave no 2026-07-28 offer; fell back to initialize: ${version}`;
   }
@@ -701,6 +733,12 @@ export class Connection {
     }
     if (this.probeId !== undefined && m.id === this.probeId) {
       this.probeId = undefined;
+      if (this.era === 'legacy' && m.result) {
+        // The answer came after the fallback to initialize: the session stays 2025, but say what it offered.
+        this.logger.info(
+          `[${this.currentConfig.name}] the server answered server/discover late, after the 2025 fallback; reconnect (or pin 2026-07-28) to use the 2026-07-28 era`,
+        );
+      }
       if (m.error) {
         this.probeAnswer = `${m.error.message ?? 'an error'}${m.error.code !== undefined ? ` (${m.error.code})` : ''}`;
       } else if (m.result) this.probeAnswer = 'a result without a 2026-07-28 offer';
@@ -1153,6 +1191,11 @@ export class Connection {
     return this.sdk && raw instanceof this.sdk.ProcessStdioTransport ? raw : undefined;
   }
 
+  private stdioProbeTimeoutMs(): number {
+    // At most half the request timeout: the 2025 handshake after a silent probe needs time too.
+    return Math.min(this.options.stdioProbeTimeoutMs ?? STDIO_PROBE_TIMEOUT_MS, Math.ceil(this.timeoutMs() / 2));
+  }
+
   private timeoutMs(): number {
     const t = this.options.requestTimeoutMs;
     const value = typeof t === 'function' ? t() : t;
@@ -1216,7 +1259,13 @@ export class Connection {
   private inputRequiredError(e: { code: string; message: string; data?: unknown }, operation: string) {
     const S = this.sdk!;
     const data = e.data as
-      { resultType?: unknown; lastResult?: { inputRequests?: unknown }; inputRequests?: unknown } | undefined;
+      | {
+          resultType?: unknown;
+          lastResult?: { inputRequests?: unknown };
+          inputRequests?: unknown;
+          capabilities?: unknown;
+        }
+      | undefined;
     const about =
       e.code === S.SdkErrorCode.InputRequiredRoundsExceeded ||
       (e.code === S.SdkErrorCode.UnsupportedResultType && data?.resultType === 'input_required') ||
@@ -1230,6 +1279,9 @@ export class Connection {
       else if (method === 'sampling/createMessage') kinds.add('sampling');
       else if (method === 'roots/list') kinds.add('roots');
       else if (typeof method === 'string') kinds.add(method);
+    }
+    if (Array.isArray(data?.capabilities)) {
+      for (const c of data.capabilities) if (typeof c === 'string') kinds.add(c);
     }
     if (!kinds.size) {
       for (const word of ['elicitation', 'sampling', 'roots']) if (e.message.includes(word)) kinds.add(word);
@@ -1341,6 +1393,15 @@ export class Connection {
             'Reconnect when the server is back.',
             { cause: e },
           );
+        case S.SdkErrorCode.MethodNotSupportedByProtocolVersion:
+          return new ConnectionError(
+            'protocol',
+            `${operation} is not part of MCP ${this.protocolVersion ?? 'the protocol version'}, which this session negotiated.`,
+            this.era === 'modern'
+              ? 'Set the connection\'s protocol to "2025" to use it, if the server also speaks the 2025 era.'
+              : undefined,
+            { cause: e },
+          );
         case S.SdkErrorCode.InvalidResult:
           return new ConnectionError(
             'protocol',
@@ -1381,6 +1442,20 @@ export class Connection {
       }
     }
     if (e instanceof S.ProtocolError) {
+      if (e.code === MISSING_REQUIRED_CLIENT_CAPABILITY) {
+        // A 2026-07-28 server that needs an input_required round (elicitation, sampling, roots)
+        // refuses at once when the client declares no such capability, as MCP Lens does for now.
+        const required = (e.data as { requiredCapabilities?: Record<string, unknown> } | undefined)
+          ?.requiredCapabilities;
+        return this.inputRequiredError(
+          {
+            code: S.SdkErrorCode.UnsupportedResultType,
+            message: e.message,
+            data: { resultType: 'input_required', capabilities: Object.keys(required ?? {}) },
+          },
+          operation,
+        )!;
+      }
       return new ConnectionError('protocol', `The server returned an error for ${operation}: ${e.message}`, undefined, {
         cause: e,
       });
@@ -1469,6 +1544,8 @@ function requestTimeoutOf(error: { data?: unknown }): number | undefined {
 
 /** JSON-RPC error code of MCP 2026-07-28: the request's protocol version is not supported. */
 const UNSUPPORTED_PROTOCOL_VERSION = -32022;
+/** JSON-RPC error code of MCP 2026-07-28: the request needs a client capability the client did not declare. */
+const MISSING_REQUIRED_CLIENT_CAPABILITY = -32021;
 const PROTOCOL_VERSION_META_KEY = 'io.modelcontextprotocol/protocolVersion';
 
 function supportedVersionsOf(data: unknown): string[] | undefined {
