@@ -19,7 +19,7 @@
  *   --calls    measured calls per side and transport (default 400, plus 50 warm-up calls)
  *   --rounds   interleaved rounds those calls are split into (default 4)
  * The default run takes a few minutes on an idle 2-core machine, most of it in `sizes` (a production
- * build) and `vscode` (starting code-server); `--only eras` alone takes about a minute.
+ * build) and `vscode` (starting code-server); `--only eras` alone takes one to two minutes.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
