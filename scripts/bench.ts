@@ -59,7 +59,10 @@ type Section = (typeof SECTIONS)[number];
 const onlyIndex = args.indexOf('--only');
 const only = onlyIndex >= 0 ? (args[onlyIndex + 1] ?? '').split(',').filter(Boolean) : [...SECTIONS];
 for (const name of only) {
-  if (!SECTIONS.includes(name as Section)) throw new Error(`--only takes ${SECTIONS.join(', ')}; got "${name}"`);
+  if (!SECTIONS.includes(name as Section)) {
+    console.error(`--only takes a comma-separated list of ${SECTIONS.join(', ')}; got "${name}"`);
+    process.exit(2);
+  }
 }
 const runs = (section: Section) => only.includes(section) && !(section === 'vscode' && args.includes('--skip-vscode'));
 
@@ -266,7 +269,7 @@ async function measure(title: string, sides: Side[]): Promise<Measured[]> {
       const r50 = ours.p50 / bare.p50;
       const r95 = ours.p95 / bare.p95;
       console.log(
-        `    ratio ${`${ours.side.label} / ${bare.side.label}`.padEnd(52)} p50 ${r50.toFixed(3)} ${verdict(r50).padEnd(4)}  p95 ${r95.toFixed(3)} ${verdict(r95).padEnd(4)}  (goal ≤ ${GOAL})  client CPU ×${(ours.cpuPerCallUs / bare.cpuPerCallUs).toFixed(2)}`,
+        `    ratio ${`${ours.side.label} / ${bare.side.label}`.padEnd(60)} p50 ${r50.toFixed(3)} ${verdict(r50).padEnd(4)}  p95 ${r95.toFixed(3)} ${verdict(r95).padEnd(4)}  (goal ≤ ${GOAL})  client CPU ×${(ours.cpuPerCallUs / bare.cpuPerCallUs).toFixed(2)}`,
       );
     }
   }
