@@ -740,8 +740,12 @@ export class Connection {
         );
       }
       if (m.error) {
-        this.probeAnswer = `${m.error.message ?? 'an error'}${m.error.code !== undefined ? ` (${m.error.code})` : ''}`;
-      } else if (m.result) this.probeAnswer = 'a result without a 2026-07-28 offer';
+        const words = truncate(m.error.message ?? 'an error', 120);
+        const code = m.error.code !== undefined ? ` (${m.error.code})` : '';
+        this.probeAnswer = redact(`${words}${code}`, this.secretValues) as string;
+      } else if (m.result) {
+        this.probeAnswer = 'a result without a 2026-07-28 offer';
+      }
     }
     const key = this.observedRequests.get(m.id);
     if (key === undefined) return;
@@ -891,7 +895,8 @@ export class Connection {
     if (sentMethod === 'server/discover') {
       const words = typeof error?.message === 'string' ? `: ${truncate(error.message, 120)}` : '';
       const code = typeof error?.code === 'number' ? ` (${error.code})` : '';
-      this.probeAnswer = `HTTP ${response.status}${words}${code}`;
+      // The server's words may echo a credential: scrub them as the trace does.
+      this.probeAnswer = redact(`HTTP ${response.status}${words}${code}`, this.secretValues) as string;
     }
   }
 

@@ -241,6 +241,20 @@ describe('core: one engine speaks both protocol eras', function () {
       }
     });
 
+    it('pinned to 2026-07-28 on the HTTP+SSE transport: a config error, before any request', async () => {
+      const error = await failure(
+        connection({
+          id: nextId(),
+          name: 'sse-pinned',
+          transport: 'sse',
+          url: 'http://127.0.0.1:9/sse',
+          protocol: '2026-07-28',
+        }),
+      );
+      assert.equal(error.code, 'invalid-config');
+      assert.match(error.message, /MCP 2026-07-28 is not spoken over SSE/);
+    });
+
     describe('2025 stdio servers that do not take the probe well', () => {
       let dir: string;
       before(() => {

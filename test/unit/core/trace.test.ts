@@ -142,4 +142,32 @@ describe('trace: tracing transport', () => {
     assert.ok(entry.size > 5000);
     assert.equal((entry.message as { truncated: boolean }).truncated, true);
   });
+
+  it('records the MCP routing headers on the entry of the request (by id) and of a notification (by order)', async () => {
+    const inner = new LoopbackTransport();
+    const trace = new TraceBuffer();
+    const transport = new TracingTransport(inner, trace);
+    await transport.send({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'echo' } });
+    await transport.send({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 7 } });
+    await transport.send({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 8 } });
+    assert.ok(trace.annotate({ id: 7 }, { method: 'tools/call', name: 'echo', check: 'ok' }));
+    assert.ok(trace.annotate({ notification: 'notifications/cancelled' }, { method: 'x', check: 'mismatch' }));
+    assert.ok(trace.annotate({ notification: 'notifications/cancelled' }, { check: 'missing' }));
+    assert.ok(!trace.annotate({ id: 99 }, { check: 'ok' }), 'no entry for an unknown id');
+    const [call, first, second] = trace.entries();
+    assert.deepEqual(call.http, { method: 'tools/call', name: 'echo', check: 'ok' });
+    assert.equal(first.http?.check, 'mismatch');
+    assert.equal(second.http?.check, 'missing');
+    // Kept when the entry is serialized (exports, the webview).
+    assert.deepEqual((JSON.parse(JSON.stringify(call)) as { http?: unknown }).http, call.http);
+  });
+
+  it('looks like a stdio transport to the SDK only when it wraps one', () => {
+    const stdioLike = Object.assign(new LoopbackTransport(), { pid: 42, stderr: null });
+    const wrappedStdio = new TracingTransport(stdioLike, new TraceBuffer());
+    assert.ok('stderr' in wrappedStdio && 'pid' in wrappedStdio);
+    assert.equal((wrappedStdio as unknown as { pid: number }).pid, 42);
+    const wrappedHttp = new TracingTransport(new LoopbackTransport(), new TraceBuffer());
+    assert.ok(!('pid' in wrappedHttp) && !('stderr' in wrappedHttp));
+  });
 });
