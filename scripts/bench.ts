@@ -1,21 +1,39 @@
 /**
  * `npm run bench`: prints figures, asserts nothing.
  *
- * - `echo` latency (p50/p95) over stdio and Streamable HTTP, through our engine and through a
- *   bare SDK `Client`, in the same run, interleaved in rounds so that drift hits both alike;
- * - connect time (ours includes listing tools, resources, templates and prompts);
- * - the production bundle sizes and the .vsix size;
- * - activation time inside code-server, and the webview figures, when their tools are present.
+ * - `eras`: `echo` latency (p50/p95) through our engine and through a bare SDK `Client` of the same
+ *   era, in the same run, interleaved in rounds so that drift hits all sides alike, over stdio and
+ *   Streamable HTTP, with the ratio ours/bare next to its goal (≤ 1.05), and the connect time of
+ *   each side (median of 3):
+ *   - 2025 era, against server-everything: ours pinned to `2025` and on `auto` (its probe must cost
+ *     connect time only) against a bare v1 `@modelcontextprotocol/sdk` Client and a bare v2
+ *     `@modelcontextprotocol/client` Client in `legacy` mode;
+ *   - 2026-07-28 era, against the eras fixture in `modern-only` mode: ours pinned to `2026-07-28`
+ *     and on `auto` against a bare v2 Client pinned to `2026-07-28`;
+ * - `oauth`: the OAuth figures against the simple-auth fixture;
+ * - `sizes`: the production bundle sizes and the .vsix size (runs `npm run package`);
+ * - `vscode`: activation time inside code-server, and the webview figures, when their tools are present.
  *
- * Usage: npm run bench [-- --calls 400 --rounds 4 --skip-vscode]
+ * Usage: npm run bench [-- --only eras,oauth --calls 400 --rounds 4 --skip-vscode]
+ *   --only     a comma-separated list of the sections above (default: all of them)
+ *   --calls    measured calls per side and transport (default 400, plus 50 warm-up calls)
+ *   --rounds   interleaved rounds those calls are split into (default 4)
+ * The default run takes a few minutes on an idle 2-core machine, most of it in `sizes` (a production
+ * build) and `vscode` (starting code-server); `--only eras` alone takes one to two minutes.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import {
+  Client as V2Client,
+  StreamableHTTPClientTransport as V2StreamableHTTPClientTransport,
+} from '@modelcontextprotocol/client';
+import { StdioClientTransport as V2StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { Client as V1Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport as V1StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport as V1StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { OAuthEngine } from '../src/core/auth/engine';
 import type { FlowStepResult } from '../src/core/auth/flowSteps';
 import { LoopbackRedirect } from '../src/core/auth/loopback';
@@ -24,7 +42,8 @@ import { headlessAutoApproveOpener } from '../test/support/headlessOpener';
 import { Connection } from '../src/core/connection';
 import { startSimpleAuthServer } from '../test/fixtures/simpleAuth/server';
 import type { ConnectionConfig } from '../src/core/config';
-import { everythingStdioCommand, startEverything, REPO_ROOT } from '../test/support/everything';
+import { ERAS_STDIO_SERVER_PATH } from '../test/fixtures/eras/erasStdioServer';
+import { everythingStdioCommand, startEverything, stopProcess, REPO_ROOT } from '../test/support/everything';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => {
@@ -34,11 +53,35 @@ const option = (name: string, fallback: number) => {
 const CALLS = option('calls', 400);
 const ROUNDS = option('rounds', 4);
 const WARMUP = 50;
+const GOAL = 1.05;
+const SECTIONS = ['eras', 'oauth', 'sizes', 'vscode'] as const;
+type Section = (typeof SECTIONS)[number];
+const onlyIndex = args.indexOf('--only');
+const only = onlyIndex >= 0 ? (args[onlyIndex + 1] ?? '').split(',').filter(Boolean) : [...SECTIONS];
+for (const name of only) {
+  if (!SECTIONS.includes(name as Section)) {
+    console.error(`--only takes a comma-separated list of ${SECTIONS.join(', ')}; got "${name}"`);
+    process.exit(2);
+  }
+}
+const runs = (section: Section) => only.includes(section) && !(section === 'vscode' && args.includes('--skip-vscode'));
 
 interface EchoTarget {
-  label: string;
   call(message: string): Promise<unknown>;
   close(): Promise<void>;
+}
+
+interface Opened {
+  target: EchoTarget;
+  connectMs: number;
+  /** What the side negotiated, to show that each side measured the era it claims. */
+  negotiated: string;
+}
+
+interface Side {
+  label: string;
+  ours: boolean;
+  open(): Promise<Opened>;
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -53,93 +96,287 @@ async function sample(target: EchoTarget, calls: number, into: number[]): Promis
   }
 }
 
-async function ours(config: ConnectionConfig): Promise<{ target: EchoTarget; connectMs: number }> {
-  const connection = new Connection(config, { requestTimeoutMs: 30_000 });
-  const started = performance.now();
-  await connection.connect();
-  const connectMs = performance.now() - started;
+/** The echo tool's argument: server-everything takes `message`, the eras fixture `text`. */
+type EchoArgument = 'message' | 'text';
+
+function oursSide(label: string, config: ConnectionConfig, argument: EchoArgument): Side {
   return {
-    connectMs,
-    target: {
-      label: 'MCP Lens engine',
-      call: (message) => connection.callTool('echo', { message }),
-      close: () => connection.dispose(),
+    label,
+    ours: true,
+    async open() {
+      const connection = new Connection(config, { requestTimeoutMs: 30_000 });
+      const started = performance.now();
+      await connection.connect();
+      const connectMs = performance.now() - started;
+      return {
+        connectMs,
+        negotiated: `${connection.era ?? '?'} ${connection.protocolVersion ?? '?'}`,
+        target: {
+          call: (value) => connection.callTool('echo', { [argument]: value }),
+          close: () => connection.dispose(),
+        },
+      };
     },
   };
 }
 
-async function bare(kind: 'stdio' | 'http', url?: string): Promise<{ target: EchoTarget; connectMs: number }> {
-  const client = new Client({ name: 'bench-bare', version: '1.0.0' });
-  const { command, args: commandArgs } = everythingStdioCommand();
-  const transport =
-    kind === 'stdio'
-      ? new StdioClientTransport({ command, args: commandArgs, stderr: 'ignore' })
-      : new StreamableHTTPClientTransport(new URL(url!));
-  const started = performance.now();
-  await client.connect(transport);
-  const connectMs = performance.now() - started;
+interface Endpoint {
+  stdio?: { command: string; args: string[] };
+  url?: string;
+}
+
+function bareV1Side(label: string, endpoint: Endpoint, argument: EchoArgument): Side {
   return {
-    connectMs,
-    target: {
-      label: 'bare SDK Client',
-      call: (message) => client.callTool({ name: 'echo', arguments: { message } }),
-      close: () => client.close(),
+    label,
+    ours: false,
+    async open() {
+      const client = new V1Client({ name: 'bench-bare-v1', version: '1.0.0' });
+      const transport = endpoint.stdio
+        ? new V1StdioClientTransport({ ...endpoint.stdio, cwd: REPO_ROOT, stderr: 'ignore' })
+        : new V1StreamableHTTPClientTransport(new URL(endpoint.url!));
+      const started = performance.now();
+      await client.connect(transport);
+      const connectMs = performance.now() - started;
+      return {
+        connectMs,
+        negotiated: 'legacy initialize',
+        target: {
+          call: (value) => client.callTool({ name: 'echo', arguments: { [argument]: value } }),
+          close: () => client.close(),
+        },
+      };
     },
   };
 }
 
-async function compare(
-  name: string,
-  makeOurs: () => ReturnType<typeof ours>,
-  makeBare: () => ReturnType<typeof bare>,
-): Promise<void> {
-  // Connect time: the median of three connects each, alternating, so a cold server penalizes neither.
-  const connects: [number[], number[]] = [[], []];
+function bareV2Side(
+  label: string,
+  endpoint: Endpoint,
+  argument: EchoArgument,
+  mode: 'legacy' | { pin: '2026-07-28' },
+): Side {
+  return {
+    label,
+    ours: false,
+    async open() {
+      const client = new V2Client({ name: 'bench-bare-v2', version: '1.0.0' }, { versionNegotiation: { mode } });
+      const transport = endpoint.stdio
+        ? new V2StdioClientTransport({ ...endpoint.stdio, cwd: REPO_ROOT, stderr: 'ignore' })
+        : new V2StreamableHTTPClientTransport(new URL(endpoint.url!));
+      const started = performance.now();
+      await client.connect(transport);
+      const connectMs = performance.now() - started;
+      return {
+        connectMs,
+        negotiated: `${client.getProtocolEra() ?? '?'} ${client.getNegotiatedProtocolVersion() ?? '?'}`,
+        target: {
+          call: (value) => client.callTool({ name: 'echo', arguments: { [argument]: value } }),
+          close: () => client.close(),
+        },
+      };
+    },
+  };
+}
+
+interface Measured {
+  side: Side;
+  negotiated: string;
+  connectMs: number;
+  p50: number;
+  p95: number;
+  /** This process's CPU time (user + system) per measured call. */
+  cpuPerCallUs: number;
+}
+
+/**
+ * Measures every side against the same server: connect time (the median of three connects each,
+ * alternating, so a cold server penalizes none), then `echo` latency interleaved in rounds, the
+ * order rotating every round so that no side always runs on a warmer machine. Besides wall time it
+ * counts this process's CPU time per call: the servers run in other processes, so that is the
+ * client's own work, and it is far less disturbed by a busy machine than latency is.
+ * A side that cannot connect is reported and left out rather than ending the run.
+ */
+async function measure(title: string, sides: Side[]): Promise<Measured[]> {
+  const connects = sides.map(() => [] as number[]);
+  const failures = sides.map(() => [] as string[]);
+  const tryOpen = async (index: number): Promise<Opened | undefined> => {
+    try {
+      return await sides[index].open();
+    } catch (e) {
+      failures[index].push(e instanceof Error ? e.message : String(e));
+      return undefined;
+    }
+  };
   for (let i = 0; i < 3; i++) {
-    for (const [make, into] of [
-      [makeOurs, connects[0]],
-      [makeBare, connects[1]],
-    ] as const) {
-      const side = await make();
-      into.push(side.connectMs);
-      await side.target.close();
+    for (const index of sides.keys()) {
+      const opened = await tryOpen(index);
+      if (!opened) continue;
+      connects[index].push(opened.connectMs);
+      await opened.target.close();
     }
   }
-  const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[1];
-  const a = { ...(await makeOurs()), connectMs: median(connects[0]) };
-  const b = { ...(await makeBare()), connectMs: median(connects[1]) };
-  const samplesA: number[] = [];
-  const samplesB: number[] = [];
-  for (const t of [a.target, b.target]) await sample(t, WARMUP, []);
-  for (let round = 0; round < ROUNDS; round++) {
-    // Alternate who goes first, so neither always runs on a warmer machine.
-    const order =
-      round % 2 === 0
-        ? [
-            [a, samplesA],
-            [b, samplesB],
-          ]
-        : [
-            [b, samplesB],
-            [a, samplesA],
-          ];
-    for (const [side, into] of order as Array<[typeof a, number[]]>) {
-      await sample(side.target, Math.ceil(CALLS / ROUNDS), into);
+  const opened: Array<Opened | undefined> = [];
+  for (const index of sides.keys()) opened.push((await tryOpen(index)) ?? (await tryOpen(index)));
+  const samples = sides.map(() => [] as number[]);
+  const cpuMicros = sides.map(() => 0);
+  try {
+    for (const o of opened) if (o) await sample(o.target, WARMUP, []);
+    const perRound = Math.ceil(CALLS / ROUNDS);
+    for (let round = 0; round < ROUNDS; round++) {
+      for (let k = 0; k < sides.length; k++) {
+        const index = (round + k) % sides.length;
+        const o = opened[index];
+        if (!o) continue;
+        const cpu = process.cpuUsage();
+        await sample(o.target, perRound, samples[index]);
+        const used = process.cpuUsage(cpu);
+        cpuMicros[index] += used.user + used.system;
+      }
+    }
+  } finally {
+    for (const o of opened) await o?.target.close();
+  }
+  const calls = Math.max(...samples.map((s) => s.length));
+  console.log(`  echo over ${title} (${calls} calls each, ${ROUNDS} interleaved rounds, ${WARMUP} warm-up)`);
+  const measured: Measured[] = [];
+  for (const [index, side] of sides.entries()) {
+    const o = opened[index];
+    if (failures[index].length > 0) {
+      console.log(
+        `    ${side.label.padEnd(30)} ${failures[index].length} of ${connects[index].length + failures[index].length + (o ? 1 : 0)} connects FAILED: ${failures[index][0]}`,
+      );
+    }
+    if (!o || connects[index].length === 0) continue;
+    const sorted = samples[index].sort((x, y) => x - y);
+    const connectsSorted = [...connects[index]].sort((x, y) => x - y);
+    measured.push({
+      side,
+      negotiated: o.negotiated,
+      connectMs: connectsSorted[Math.floor((connectsSorted.length - 1) / 2)],
+      p50: percentile(sorted, 50),
+      p95: percentile(sorted, 95),
+      cpuPerCallUs: cpuMicros[index] / sorted.length,
+    });
+  }
+  for (const m of measured) {
+    console.log(
+      `    ${m.side.label.padEnd(30)} p50 ${m.p50.toFixed(3).padStart(7)} ms   p95 ${m.p95.toFixed(3).padStart(7)} ms   client CPU ${m.cpuPerCallUs.toFixed(0).padStart(5)} µs/call   connect ${m.connectMs.toFixed(1).padStart(7)} ms   (${m.negotiated})`,
+    );
+  }
+  const verdict = (ratio: number) => (ratio <= GOAL ? 'ok' : 'OVER');
+  for (const ours of measured.filter((m) => m.side.ours)) {
+    for (const bare of measured.filter((m) => !m.side.ours)) {
+      const r50 = ours.p50 / bare.p50;
+      const r95 = ours.p95 / bare.p95;
+      console.log(
+        `    ratio ${`${ours.side.label} / ${bare.side.label}`.padEnd(60)} p50 ${r50.toFixed(3)} ${verdict(r50).padEnd(4)}  p95 ${r95.toFixed(3)} ${verdict(r95).padEnd(4)}  (goal ≤ ${GOAL})  client CPU ×${(ours.cpuPerCallUs / bare.cpuPerCallUs).toFixed(2)}`,
+      );
     }
   }
-  await a.target.close();
-  await b.target.close();
-  samplesA.sort((x, y) => x - y);
-  samplesB.sort((x, y) => x - y);
-  const row = (label: string, s: number[], connectMs: number) =>
-    `  ${label.padEnd(18)} p50 ${percentile(s, 50).toFixed(3).padStart(7)} ms   p95 ${percentile(s, 95).toFixed(3).padStart(7)} ms   connect (median of 3) ${connectMs.toFixed(1).padStart(7)} ms`;
-  console.log(`echo over ${name} (${samplesA.length} calls each, ${ROUNDS} interleaved rounds)`);
-  console.log(row(a.target.label, samplesA, a.connectMs));
-  console.log(row(b.target.label, samplesB, b.connectMs));
-  const ratio50 = percentile(samplesA, 50) / percentile(samplesB, 50);
-  const ratio95 = percentile(samplesA, 95) / percentile(samplesB, 95);
-  console.log(`  ratio ours/bare    p50 ${ratio50.toFixed(3)}   p95 ${ratio95.toFixed(3)}   (target p50 ≤ 1.05)`);
-  console.log('  (our connect also lists tools, resources, templates and prompts; the bare connect only initializes)');
+  return measured;
+}
+
+/** The eras HTTP fixture in a process of its own, as a real server would be (not sharing our event loop). */
+async function startErasHttpProcess(mode: 'modern-only' | 'dual'): Promise<{ url: string; stop(): Promise<void> }> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(REPO_ROOT, 'test', 'fixtures', 'eras', 'erasHttpServer.ts'), '--mode', mode],
+    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const lines = createInterface({ input: child.stdout! });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`the eras HTTP fixture exited (${code}) before listening`)));
+    lines.on('line', (line) => {
+      const match = /listening on (http:\/\/127\.0\.0\.1:\d+\/mcp)/.exec(line);
+      if (match) resolve(match[1]);
+    });
+  });
+  return { url, stop: () => stopProcess(child) };
+}
+
+async function bench2025(): Promise<void> {
+  console.log(
+    '2025 era: server-everything (a 2025 server); ours pinned to 2025 and on auto, against bare v1 and v2 SDK clients',
+  );
+  const stdio = everythingStdioCommand();
+  const stdioConfig = { id: 'bench', name: 'bench', transport: 'stdio', ...stdio } as const;
+  const sides = (endpoint: Endpoint, config: ConnectionConfig) => [
+    oursSide('ours protocol 2025', { ...config, protocol: '2025' }, 'message'),
+    oursSide('ours protocol auto', { ...config, protocol: 'auto' }, 'message'),
+    bareV1Side('bare v1 sdk Client', endpoint, 'message'),
+    bareV2Side('bare v2 Client legacy', endpoint, 'message', 'legacy'),
+  ];
+  const overStdio = await measure('stdio', sides({ stdio }, stdioConfig));
+  printProbeCost('stdio', overStdio, 'ours protocol 2025');
+  printSdkComparison(overStdio);
+  const http = await startEverything('streamableHttp');
+  try {
+    const config = { id: 'bench-http', name: 'bench-http', transport: 'streamable-http', url: http.url } as const;
+    const overHttp = await measure('Streamable HTTP', sides({ url: http.url }, config));
+    printProbeCost('Streamable HTTP', overHttp, 'ours protocol 2025');
+    printSdkComparison(overHttp);
+  } finally {
+    await http.stop();
+  }
+  console.log(
+    '  (our connect also lists tools, resources, templates and prompts; a bare connect only opens the session)',
+  );
+}
+
+async function bench2026(): Promise<void> {
+  console.log(
+    '2026-07-28 era: the eras fixture (modern-only); ours pinned to 2026-07-28 and on auto, against a bare v2 Client pinned',
+  );
+  const stdio = {
+    command: process.execPath,
+    args: ['--import', 'tsx', ERAS_STDIO_SERVER_PATH, '--mode', 'modern-only'],
+  };
+  const sides = (endpoint: Endpoint, config: ConnectionConfig) => [
+    oursSide('ours protocol 2026-07-28', { ...config, protocol: '2026-07-28' }, 'text'),
+    oursSide('ours protocol auto', { ...config, protocol: 'auto' }, 'text'),
+    bareV2Side('bare v2 Client pin 2026-07-28', endpoint, 'text', { pin: '2026-07-28' }),
+  ];
+  const overStdio = await measure(
+    'stdio',
+    sides({ stdio }, { id: 'bench-eras', name: 'bench-eras', transport: 'stdio', cwd: REPO_ROOT, ...stdio }),
+  );
+  printProbeCost('stdio', overStdio, 'ours protocol 2026-07-28');
+  const http = await startErasHttpProcess('modern-only');
+  try {
+    const overHttp = await measure(
+      'Streamable HTTP',
+      sides(
+        { url: http.url },
+        { id: 'bench-eras-http', name: 'bench-eras-http', transport: 'streamable-http', url: http.url },
+      ),
+    );
+    printProbeCost('Streamable HTTP', overHttp, 'ours protocol 2026-07-28');
+  } finally {
+    await http.stop();
+  }
+  console.log(
+    '  (our connect also lists tools, resources, templates and prompts; a bare connect only opens the session)',
+  );
+}
+
+/** What `auto` costs over pinning on a server of that era: connect time only, calls must not pay. */
+function printProbeCost(transport: string, measured: Measured[], pinnedLabel: string): void {
+  const pinned = measured.find((m) => m.side.label === pinnedLabel);
+  const auto = measured.find((m) => m.side.label === 'ours protocol auto');
+  if (!pinned || !auto) return;
+  console.log(
+    `    auto probe cost over ${transport}: connect +${(auto.connectMs - pinned.connectMs).toFixed(1)} ms; calls p50 ×${(auto.p50 / pinned.p50).toFixed(3)}, p95 ×${(auto.p95 / pinned.p95).toFixed(3)} (auto / ${pinnedLabel})`,
+  );
+}
+
+/** Which SDK serves the 2025 era better, for the README. */
+function printSdkComparison(measured: Measured[]): void {
+  const v1 = measured.find((m) => m.side.label === 'bare v1 sdk Client');
+  const v2 = measured.find((m) => m.side.label === 'bare v2 Client legacy');
+  if (!v1 || !v2) return;
+  console.log(
+    `    bare v2 legacy / bare v1: p50 ${(v2.p50 / v1.p50).toFixed(3)}, p95 ${(v2.p95 / v1.p95).toFixed(3)}, connect ${(v2.connectMs / v1.connectMs).toFixed(3)} (below 1: v2 is faster)`,
+  );
 }
 
 function size(file: string): string {
@@ -249,33 +486,29 @@ async function benchOAuth(): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  console.log(`MCP Lens benchmark — node ${process.version}, ${new Date().toISOString()}`);
-  await compare(
-    'stdio',
-    () => ours({ id: 'bench', name: 'bench', transport: 'stdio', ...everythingStdioCommand() }),
-    () => bare('stdio'),
+  const { loadavg, cpus } = await import('node:os');
+  console.log(
+    `MCP Lens benchmark — node ${process.version}, ${new Date().toISOString()}, ${cpus().length} cores, load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
   );
-  const http = await startEverything('streamableHttp');
-  try {
-    await compare(
-      'Streamable HTTP',
-      () => ours({ id: 'bench-http', name: 'bench-http', transport: 'streamable-http', url: http.url }),
-      () => bare('http', http.url),
-    );
-  } finally {
-    await http.stop();
+  if (runs('eras')) {
+    await bench2025();
+    await bench2026();
   }
 
-  await benchOAuth();
+  if (runs('oauth')) await benchOAuth();
 
-  console.log('sizes (production build)');
-  execFileSync('npm', ['run', '--silent', 'package'], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
-  for (const file of ['dist/extension.js', 'dist/cli.js', 'dist/webview.js', 'dist-vsix/mcp-lens.vsix']) {
-    console.log(`  ${file.padEnd(26)} ${size(path.join(REPO_ROOT, file))}`);
+  if (runs('sizes')) {
+    console.log('sizes (production build)');
+    execFileSync('npm', ['run', '--silent', 'package'], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+    for (const file of ['dist/extension.js', 'dist/cli.js', 'dist/webview.js', 'dist-vsix/mcp-lens.vsix']) {
+      console.log(`  ${file.padEnd(26)} ${size(path.join(REPO_ROOT, file))}`);
+    }
+    console.log('  (target: .vsix ≤ 2 MB)');
   }
-  console.log('  (target: .vsix ≤ 2 MB)');
 
-  if (args.includes('--skip-vscode')) return;
+  if (!runs('vscode')) return;
   const activation = path.join(REPO_ROOT, 'scripts', 'benchActivation.mjs');
   if (existsSync(path.join(REPO_ROOT, '.tools', 'cs')) && existsSync(activation)) {
     const { measureActivation } = (await import(pathToFileURL(activation).href)) as {
