@@ -202,7 +202,18 @@ export function toDetails(connection: Connection): ConnectionDetails {
       instructions: connection.instructions,
       capabilities: connection.capabilities ? jsonObject(connection.capabilities) : undefined,
     },
+    ...listCacheView(connection.listCache),
   };
+}
+
+/** The lists' cache hints as the core recorded them, checked like a result's (only lists that have one). */
+function listCacheView(listCache: Connection['listCache'] | undefined): Pick<ConnectionDetails, 'listCache'> {
+  const out: NonNullable<ConnectionDetails['listCache']> = {};
+  for (const kind of ['tools', 'resources', 'resourceTemplates', 'prompts'] as const) {
+    const cache = checkedExtras({ cache: listCache?.[kind] }).cache;
+    if (cache) out[kind] = cache;
+  }
+  return Object.keys(out).length ? { listCache: out } : {};
 }
 
 export function toTraceView(entry: TraceEntry): TraceEntryView {
