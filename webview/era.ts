@@ -114,3 +114,18 @@ export function outcomeMeta(outcome: { resultType?: string; cache?: CacheHintVie
       : null,
   );
 }
+
+/** A list's cache hint as a small tag next to its heading ("fresh for 30 s · private"), or null without one. */
+export function listCacheTag(cache: CacheHintView | undefined): HTMLElement | null {
+  if (!cache) return null;
+  return h(
+    'span',
+    {
+      class: `tag list-cache${cache.servedFromCache ? ' cached' : ''}`,
+      title: `This list's ttlMs ${cache.ttlMs}; ${SCOPE_HELP[cache.cacheScope === 'public' ? 'public' : 'private']}`,
+      attrs: { 'data-role': 'list-cache' },
+    },
+    icon(cache.servedFromCache ? 'database' : 'clock'),
+    ` ${cacheHintText(cache)}`,
+  );
+}

@@ -3,7 +3,7 @@ import type { HistoryEntry, JsonObject, PromptView } from '../src/shared/protoco
 import type { AppContext, Tab } from './context';
 import { newId } from './context';
 import { button, clip, h, icon, option, setChildren } from './dom';
-import { outcomeMeta } from './era';
+import { listCacheTag, outcomeMeta } from './era';
 import { formatDuration } from './format';
 import { promptMessages } from './results';
 import { RequestError } from './rpc';
@@ -68,7 +68,9 @@ export class PromptsTab implements Tab {
 
   private renderList(): void {
     const q = this.search.value ?? '';
+    const hint = listCacheTag(this.app.details()?.listCache?.prompts);
     this.list.replaceChildren(
+      ...(hint ? [h('div', { class: 'list-heading' }, `Prompts (${this.prompts.length}) `, hint)] : []),
       ...this.prompts
         .filter((p) => !q || matchesFilter(`${p.name} ${p.title ?? ''} ${p.description ?? ''}`.toLowerCase(), q))
         .map((p) =>

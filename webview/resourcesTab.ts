@@ -9,7 +9,7 @@ import type { AppContext, Tab } from './context';
 import { newId } from './context';
 import { button, clip, h, icon, option, setChildren } from './dom';
 import { formatBytes, formatDuration, formatTime } from './format';
-import { outcomeMeta } from './era';
+import { listCacheTag, outcomeMeta } from './era';
 import { readResult } from './results';
 import { RequestError } from './rpc';
 import { matchesFilter } from './schemaForm';
@@ -145,9 +145,19 @@ export class ResourcesTab implements Tab {
             ),
           ]
         : []),
-      h('div', { class: 'list-heading' }, `Resources (${resources.length})`),
+      h(
+        'div',
+        { class: 'list-heading' },
+        `Resources (${resources.length}) `,
+        listCacheTag(this.app.details()?.listCache?.resources),
+      ),
       ...resources.map(row),
-      h('div', { class: 'list-heading' }, `Templates (${templates.length})`),
+      h(
+        'div',
+        { class: 'list-heading' },
+        `Templates (${templates.length}) `,
+        listCacheTag(this.app.details()?.listCache?.resourceTemplates),
+      ),
       ...templates.map(row),
     );
   }

@@ -8,6 +8,7 @@ import type { AppContext, Tab } from './context';
 import { newId } from './context';
 import { button, clip, h, icon, option, setChildren } from './dom';
 import { formatPath } from './jsonSchema';
+import { listCacheTag } from './era';
 import { formatDuration } from './format';
 import { SchemaFormView } from './formView';
 import { toolResult } from './results';
@@ -152,8 +153,11 @@ export class ToolsTab implements Tab {
       }
       if (visible) shown++;
     }
-    this.count.textContent =
-      this.rows.length === 0 ? 'No tools.' : q ? `${shown} of ${this.rows.length} tools` : `${this.rows.length} tools`;
+    this.count.replaceChildren(
+      this.rows.length === 0 ? 'No tools.' : q ? `${shown} of ${this.rows.length} tools` : `${this.rows.length} tools`,
+      ' ',
+      listCacheTag(this.app.details()?.listCache?.tools) ?? '',
+    );
   }
 
   private renderEmptyDetail(): void {

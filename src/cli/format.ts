@@ -15,6 +15,7 @@ import type {
 } from '@modelcontextprotocol/sdk/types.js';
 import type { OutputSchemaCheck } from '../core/outputSchema';
 import type { ProtocolEra } from '../core/config';
+import type { ResultExtras } from '../core/connection';
 
 /** What the CLI says about the server it talked to: who it is, and which protocol era and version were negotiated. */
 export interface ServerDescription {
@@ -234,4 +235,39 @@ export function formatPromptResult(result: GetPromptResult): string {
   }
   if (result.messages.length === 0) lines.push('(no messages)');
   return `${lines.join('\n')}\n`;
+}
+
+/** A duration in whole seconds, minutes or hours, as people say it ("30 s", "2 min 5 s", "1 h"). */
+function formatTtl(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s} s`;
+  const min = Math.floor(s / 60);
+  if (min < 60) return s % 60 ? `${min} min ${s % 60} s` : `${min} min`;
+  const hours = Math.floor(min / 60);
+  return min % 60 ? `${hours} h ${min % 60} min` : `${hours} h`;
+}
+
+/**
+ * The one line about a result that the result itself does not say (2026-07-28 era): its `resultType`
+ * when it is not the plain `complete`, and its cache hint ("fresh for 30 s · private", or how long a
+ * copy served from the cache stays fresh). Undefined when there is nothing to say (always on 2025).
+ */
+export function formatResultMeta(extras: ResultExtras, now = Date.now()): string | undefined {
+  const parts: string[] = [];
+  if (extras.resultType !== undefined && extras.resultType !== 'complete') {
+    parts.push(`resultType ${safeText(extras.resultType)}`);
+  }
+  const cache = extras.cache;
+  if (cache) {
+    const scope = cache.cacheScope === 'public' ? 'public' : 'private';
+    if (!cache.servedFromCache) {
+      parts.push(
+        cache.ttlMs > 0 ? `fresh for ${formatTtl(cache.ttlMs)} · ${scope}` : `stale at once (ttlMs 0) · ${scope}`,
+      );
+    } else {
+      const left = cache.receivedAt + cache.ttlMs - now;
+      parts.push(`served from cache, ${left > 0 ? `${formatTtl(left)} left` : 'stale'} · ${scope}`);
+    }
+  }
+  return parts.length ? `Result: ${parts.join(' · ')}\n` : undefined;
 }

@@ -16,10 +16,11 @@ import {
   formatTools,
   safeText,
   type ServerDescription,
+  formatResultMeta,
 } from './format';
 import { untilAborted } from '../core/abort';
 import { ConnectionManager } from '../core/manager';
-import type { Connection } from '../core/connection';
+import type { Connection, ResultExtras } from '../core/connection';
 import { AuthRequiredError, ConnectionError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import type { TraceEntry } from '../core/trace';
@@ -163,7 +164,7 @@ async function execute(
     case 'read': {
       const result = await untilInterrupted(conn.readResource(request.uri ?? '', { timeoutMs }), interrupt);
       if (json) print(result);
-      else io.stdout(formatReadResult(result));
+      else showResult(io, formatReadResult(result), result);
       return EXIT.ok;
     }
     case 'prompt': {
@@ -172,7 +173,7 @@ async function execute(
         interrupt,
       );
       if (json) print(result);
-      else io.stdout(formatPromptResult(result));
+      else showResult(io, formatPromptResult(result), result);
       return EXIT.ok;
     }
     case 'call': {
@@ -199,7 +200,7 @@ async function execute(
         io.stderr(`mcp-lens: the tool "${safeText(request.name ?? '')}" reported an error: ${text}\n`);
         return EXIT.failure;
       }
-      if (!json) io.stdout(formatToolResult(result));
+      if (!json) showResult(io, formatToolResult(result), result);
       if (result.outputSchemaCheck && !result.outputSchemaCheck.ok) {
         // The result is shown above; a result that breaks the tool's own outputSchema is still a failure (MCP tools, "Output Schema").
         io.stderr(formatOutputSchemaCheck(request.name ?? '', result.outputSchemaCheck));
@@ -208,6 +209,16 @@ async function execute(
       return EXIT.ok;
     }
   }
+}
+
+/**
+ * A result as people read it: the content on stdout, so it pipes as it is, and the resultType and
+ * cache hint line (2026-07-28 era, when there is one) on stderr beside it.
+ */
+function showResult(io: CliIo, text: string, extras: ResultExtras): void {
+  io.stdout(text);
+  const meta = formatResultMeta(extras);
+  if (meta) io.stderr(meta);
 }
 
 /** The server and the negotiated era, as the CLI prints them (keys absent when unknown). */

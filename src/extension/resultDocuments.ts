@@ -4,8 +4,9 @@
  * with JSON highlighting and folding, and they never touch the disk.
  */
 import * as vscode from 'vscode';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import type { OutputSchemaCheck } from '../shared/protocol';
+import type { CallToolResult, GetPromptResult, ReadResourceResult } from '@modelcontextprotocol/sdk/types.js';
+import type { ResultExtras } from '../core/connection';
+import type { CacheHintView, OutputSchemaCheck } from '../shared/protocol';
 
 export const RESULT_SCHEME = 'mcp-lens-result';
 
@@ -79,18 +80,67 @@ export class ResultDocuments extends ReadOnlyDocuments {
 }
 
 /**
+ * What MCP Lens says about a result, for a document's header: the wire's `resultType` (2026-07-28
+ * era) and the cache hint (its `ttlMs`/`cacheScope`, and whether MCP Lens served it from its cache).
+ * Both come from the core (ResultExtras); a 2025-era result has neither.
+ */
+export function resultHeader(result: ResultExtras): { resultType?: string; cache?: CacheHintView } {
+  return {
+    ...(result.resultType !== undefined ? { resultType: result.resultType } : {}),
+    ...(result.cache ? { cache: result.cache } : {}),
+  };
+}
+
+/**
+ * The result as the server sent it: without MCP Lens's own `cache` field, which the header shows.
+ * `resultType` is a wire field and stays where the server put it.
+ */
+export function serverResult<T extends ResultExtras>(result: T): Omit<T, 'cache'> {
+  const { cache: _ours, ...server } = result;
+  return server;
+}
+
+/**
  * The Call Tool document. The core's verdict on the outputSchema (also inside `result`) is repeated
- * before the result, so a mismatch is seen before a long result is scrolled through.
+ * before the result, so a mismatch is seen before a long result is scrolled through; so are the
+ * resultType and cache hint.
  */
 export function toolResultDocument(
   connection: string,
   tool: string,
   args: unknown,
   durationMs: number,
-  result: CallToolResult & { outputSchemaCheck?: OutputSchemaCheck },
+  result: CallToolResult & ResultExtras & { outputSchemaCheck?: OutputSchemaCheck },
 ): Record<string, unknown> {
   const check = result.outputSchemaCheck;
-  return { connection, tool, arguments: args, durationMs, ...(check ? { outputSchemaCheck: check } : {}), result };
+  return {
+    connection,
+    tool,
+    arguments: args,
+    durationMs,
+    ...resultHeader(result),
+    ...(check ? { outputSchemaCheck: check } : {}),
+    result: serverResult(result),
+  };
+}
+
+/** The Read Resource document: the header (with resultType and cache hint), then the server's result. */
+export function resourceResultDocument(
+  connection: string,
+  uri: string,
+  result: ReadResourceResult & ResultExtras,
+): Record<string, unknown> {
+  return { connection, uri, ...resultHeader(result), result: serverResult(result) };
+}
+
+/** The Get Prompt document: the header (with resultType and cache hint), then the server's result. */
+export function promptResultDocument(
+  connection: string,
+  prompt: string,
+  args: Record<string, string>,
+  result: GetPromptResult & ResultExtras,
+): Record<string, unknown> {
+  return { connection, prompt, arguments: args, ...resultHeader(result), result: serverResult(result) };
 }
 
 /** The warning for a result that fails its tool's outputSchema check, or undefined when it passes (or has none). */

@@ -139,6 +139,8 @@ export interface ConnectionDetails {
   resourceTemplates: ResourceTemplateView[];
   prompts: PromptView[];
   server: ServerView;
+  /** The cache hints of the last list results (2026-07-28 era), per list; absent on 2025 or without hints. */
+  listCache?: Partial<Record<'tools' | 'resources' | 'resourceTemplates' | 'prompts', CacheHintView>>;
 }
 
 export type TraceDirection = 'out' | 'in';

@@ -16,7 +16,12 @@ import { ConnectionError } from '../../core/errors';
 import type { Connection } from '../../core/connection';
 import { promptPromptArguments, promptTemplateUri, promptToolArguments } from '../argumentPrompts';
 import { COMMANDS } from '../commands';
-import { outputSchemaWarning, toolResultDocument } from '../resultDocuments';
+import {
+  outputSchemaWarning,
+  promptResultDocument,
+  resourceResultDocument,
+  toolResultDocument,
+} from '../resultDocuments';
 import { inertText, isTreeNode, stepUpScope, type CommandDeps, type HandlerTable } from './shared';
 
 /** Sign-ins one tool call may trigger for more scope before giving up. */
@@ -90,7 +95,7 @@ export function callCommands(deps: CommandDeps): HandlerTable<CallCommand> {
       if (!args) return undefined;
       const name = tool.name;
       const started = Date.now();
-      let result: CallToolResult;
+      let result: Awaited<ReturnType<Connection['callTool']>>;
       try {
         const call = () =>
           withRequestProgress(`${connection.config.name}: calling ${name}`, (signal, onProgress) =>
@@ -138,7 +143,9 @@ export function callCommands(deps: CommandDeps): HandlerTable<CallCommand> {
       if (schemaWarning) void vscode.window.showWarningMessage(inertText(schemaWarning));
       return result;
     },
-    [COMMANDS.readResource]: async (arg, uriArg): Promise<ReadResourceResult | undefined> => {
+    [COMMANDS.readResource]: async (arg, uriArg, optionsArg): Promise<ReadResourceResult | undefined> => {
+      // `{ cache: 'refresh' }` asks the server even when a fresh copy is cached (for scripts and tests).
+      const cache = (optionsArg as { cache?: unknown } | undefined)?.cache === 'refresh' ? 'refresh' : 'use';
       const connection = await resolveConnection(arg, 'Connection whose resource to read');
       if (!connection || !(await ensureConnected(connection))) return undefined;
       let uri: string | undefined;
@@ -190,13 +197,13 @@ export function callCommands(deps: CommandDeps): HandlerTable<CallCommand> {
       const target = uri;
       try {
         const result = await withRequestProgress(`${connection.config.name}: reading ${target}`, (signal, onProgress) =>
-          connection.readResource(target, { signal, onProgress }),
+          connection.readResource(target, { signal, onProgress, cache }),
         );
-        await deps.results.show(connection.config.name, 'resource', {
-          connection: connection.config.name,
-          uri: target,
-          result,
-        });
+        await deps.results.show(
+          connection.config.name,
+          'resource',
+          resourceResultDocument(connection.config.name, target, result),
+        );
         return result;
       } catch (e) {
         if (e instanceof ConnectionError && e.code === 'cancelled') return undefined;
@@ -240,12 +247,11 @@ export function callCommands(deps: CommandDeps): HandlerTable<CallCommand> {
           `${connection.config.name}: getting prompt ${name}`,
           (signal, onProgress) => connection.getPrompt(name, args, { signal, onProgress }),
         );
-        await deps.results.show(connection.config.name, `prompt-${name}`, {
-          connection: connection.config.name,
-          prompt: name,
-          arguments: args,
-          result,
-        });
+        await deps.results.show(
+          connection.config.name,
+          `prompt-${name}`,
+          promptResultDocument(connection.config.name, name, args, result),
+        );
         return result;
       } catch (e) {
         if (e instanceof ConnectionError && e.code === 'cancelled') return undefined;

@@ -115,7 +115,8 @@ export function connectionCommands(deps: CommandDeps): HandlerTable<ConnectionCo
         targets.map(async (c) => {
           if (!c || c.status.state !== 'connected') return;
           try {
-            await c.refreshLists(kinds);
+            // The person asked for it: fresh cached lists are not good enough.
+            await c.refreshLists(kinds, 'refresh');
           } catch (e) {
             log.warn(`Refreshing ${c.config.name} failed: ${errorText(e)}`);
           }

@@ -7,7 +7,7 @@
  */
 import * as vscode from 'vscode';
 import { isHttpConfig } from '../../core/config';
-import type { Connection, RequestOptions } from '../../core/connection';
+import type { Connection } from '../../core/connection';
 import { ConnectionError } from '../../core/errors';
 import { DisposableStore } from '../../core/events';
 import type { ConnectionManager } from '../../core/manager';
@@ -15,12 +15,10 @@ import type { TraceEntry } from '../../core/trace';
 import {
   TAB_IDS,
   type AuthStatus,
-  type CacheMode,
   type CommandMessage,
   type ErrorInfo,
   type FocusTarget,
   type HostToWebviewMessage,
-  type JsonObject,
   type NotificationMap,
   type NotificationMethod,
   type RequestMap,
@@ -34,16 +32,7 @@ import type { AuthStatusProvider } from './authStatus';
 import type { InspectorAuthTools } from './authTools';
 import { inspectorHtml, newNonce } from './html';
 import { validateWebviewMessage } from './protocolValidation';
-import {
-  CacheClock,
-  buildCurl,
-  defaultAuthStatus,
-  lastTraceSeq,
-  toConnectionView,
-  toDetails,
-  toJson,
-  toTraceView,
-} from './viewModel';
+import { buildCurl, defaultAuthStatus, toConnectionView, toDetails, toJson, toOutcome, toTraceView } from './viewModel';
 
 export const INSPECTOR_VIEW_TYPE = 'mcpLens.inspector';
 export const OPEN_INSPECTOR_COMMAND = COMMANDS.openInspector;
@@ -77,8 +66,6 @@ export class InspectorPanel implements vscode.Disposable {
    * entry was added, so the view is made when the batch goes out, not when the entry arrives.
    */
   private traceQueue: TraceEntry[] = [];
-  /** Says, from the trace, whether a cacheable result came from the cache and how old it is. */
-  private readonly cacheClock = new CacheClock();
   private traceTimer?: NodeJS.Timeout;
   private changeTimer?: NodeJS.Timeout;
   private disposed = false;
@@ -400,40 +387,25 @@ export class InspectorPanel implements vscode.Disposable {
       const c = this.connection(connectionId);
       return this.withCall(callId, async (signal) => {
         const started = performance.now();
-        const since = lastTraceSeq(c);
         const result = await c.callTool(name, args, {
           signal,
           onProgress: (p) => this.post('call/progress', { callId, ...p }),
         });
-        return {
-          result: toJson(result) as JsonObject,
-          durationMs: performance.now() - started,
-          ...this.cacheClock.extras(c, result, since, 'tools/call', name),
-        };
+        return toOutcome(result, performance.now() - started);
       });
     },
     'resources/read': async ({ connectionId, uri, callId, cache }) => {
       const c = this.connection(connectionId);
       return this.withCall(callId, async (signal) => {
         const started = performance.now();
-        const since = lastTraceSeq(c);
-        // `cache` reaches the core's RequestOptions (`'use' | 'refresh'`); a core without a cache ignores it.
-        const options: RequestOptions & { cache?: CacheMode } = { signal, ...(cache ? { cache } : {}) };
-        const result = await c.readResource(uri, options);
-        return {
-          result: toJson(result) as JsonObject,
-          durationMs: performance.now() - started,
-          ...this.cacheClock.extras(c, result, since, 'resources/read', uri),
-        };
+        // A read the person asked for again (Refresh) passes `refresh`; a plain read may be served from the cache.
+        const result = await c.readResource(uri, { signal, cache: cache ?? 'use' });
+        return toOutcome(result, performance.now() - started);
       });
     },
     'lists/refresh': async ({ connectionId, cache }) => {
-      const c = this.connection(connectionId);
-      const refresh = c.refreshLists.bind(c) as (
-        kinds?: Parameters<Connection['refreshLists']>[0],
-        options?: { cache?: CacheMode },
-      ) => Promise<void>;
-      await refresh(undefined, cache ? { cache } : {});
+      // The webview's refresh buttons send `refresh` (a person's explicit refresh asks the server); absent means `use`.
+      await this.connection(connectionId).refreshLists(undefined, cache ?? 'use');
       return { refreshed: true };
     },
     'resources/subscribe': async ({ connectionId, uri }) => {
@@ -448,13 +420,8 @@ export class InspectorPanel implements vscode.Disposable {
       const c = this.connection(connectionId);
       return this.withCall(callId, async (signal) => {
         const started = performance.now();
-        const since = lastTraceSeq(c);
         const result = await c.getPrompt(name, args, { signal });
-        return {
-          result: toJson(result) as JsonObject,
-          durationMs: performance.now() - started,
-          ...this.cacheClock.extras(c, result, since, 'prompts/get', name),
-        };
+        return toOutcome(result, performance.now() - started);
       });
     },
     'trace/list': async ({ connectionId }) => ({

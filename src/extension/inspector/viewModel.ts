@@ -7,7 +7,7 @@
  */
 import type { Prompt, Resource, ResourceTemplate, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { isHttpConfig, type ConnectionConfig, type HttpConnectionConfig } from '../../core/config';
-import type { Connection } from '../../core/connection';
+import type { Connection, ResultExtras } from '../../core/connection';
 import { redact, type TraceEntry } from '../../core/trace';
 import {
   TRACE_PREVIEW_CHARS,
@@ -202,7 +202,18 @@ export function toDetails(connection: Connection): ConnectionDetails {
       instructions: connection.instructions,
       capabilities: connection.capabilities ? jsonObject(connection.capabilities) : undefined,
     },
+    ...listCacheView(connection.listCache),
   };
+}
+
+/** The lists' cache hints as the core recorded them, checked like a result's (only lists that have one). */
+function listCacheView(listCache: Connection['listCache'] | undefined): Pick<ConnectionDetails, 'listCache'> {
+  const out: NonNullable<ConnectionDetails['listCache']> = {};
+  for (const kind of ['tools', 'resources', 'resourceTemplates', 'prompts'] as const) {
+    const cache = checkedExtras({ cache: listCache?.[kind] }).cache;
+    if (cache) out[kind] = cache;
+  }
+  return Object.keys(out).length ? { listCache: out } : {};
 }
 
 export function toTraceView(entry: TraceEntry): TraceEntryView {
@@ -239,28 +250,36 @@ function toHeadersView(http: McpHeadersView): McpHeadersView {
   };
 }
 
-/**
- * The era-specific parts of a call outcome, read from the result as the server sent it:
- * `resultType` (2026-07-28 wire) and the freshness hints `ttlMs`/`cacheScope`. `servedFromCache`
- * and `receivedAt` come from the caller, which knows whether the request reached the wire.
- */
-export function outcomeExtras(
-  result: unknown,
-  cache: { receivedAt: number; servedFromCache: boolean },
-): { resultType?: string; cache?: CacheHintView } {
-  const r = (typeof result === 'object' && result !== null ? result : {}) as Record<string, unknown>;
+/** What the core adds to a call, read or get result (ResultExtras), checked before it crosses to the webview. */
+function checkedExtras(result: ResultExtras): { resultType?: string; cache?: CacheHintView } {
   const out: { resultType?: string; cache?: CacheHintView } = {};
-  if (typeof r.resultType === 'string') out.resultType = r.resultType.slice(0, 100);
-  if (typeof r.ttlMs === 'number' && Number.isFinite(r.ttlMs) && r.ttlMs >= 0) {
+  if (typeof result.resultType === 'string') out.resultType = result.resultType.slice(0, 100);
+  const c = result.cache;
+  if (c && typeof c.ttlMs === 'number' && Number.isFinite(c.ttlMs) && c.ttlMs >= 0) {
     out.cache = {
-      ttlMs: r.ttlMs,
+      ttlMs: c.ttlMs,
       // The spec's `public` grant is too strong to infer: anything else reads as private (as the SDK does).
-      cacheScope: r.cacheScope === 'public' ? 'public' : 'private',
-      receivedAt: cache.receivedAt,
-      servedFromCache: cache.servedFromCache,
+      cacheScope: c.cacheScope === 'public' ? 'public' : 'private',
+      receivedAt: Number.isFinite(c.receivedAt) ? c.receivedAt : Date.now(),
+      servedFromCache: c.servedFromCache === true,
     };
   }
   return out;
+}
+
+/**
+ * A core result as the webview gets it: `result` is what the server sent, and `resultType` and the
+ * cache hint ride beside it for the badges. The core is the one owner of both (it reads them off the
+ * wire and knows whether a request went out). `cache` is MCP Lens's own and is taken out of the
+ * result; `resultType` is a wire field and stays in it too. `outputSchemaCheck` stays where the
+ * core puts it, as before: the webview reads its badge from there.
+ */
+export function toOutcome(
+  result: object,
+  durationMs: number,
+): { result: JsonObject; durationMs: number; resultType?: string; cache?: CacheHintView } {
+  const { cache: _ours, ...server } = result as ResultExtras;
+  return { result: toJson(server) as JsonObject, durationMs, ...checkedExtras(result as ResultExtras) };
 }
 
 function envName(prefix: string, name: string): string {
@@ -341,72 +360,4 @@ export function buildCurl(config: HttpConnectionConfig, message: unknown, option
   if (options.oauth && !hasAuthorization) lines.push(`-H "Authorization: Bearer $MCP_TOKEN"`);
   lines.push(`--data-raw ${sq(JSON.stringify(redact(message)))}`);
   return lines.join(' \\\n  ');
-}
-
-/** The seq of the newest trace entry (0 for none): the mark before a call, for `CacheClock.extras`. */
-export function lastTraceSeq(connection: Pick<Connection, 'trace'>): number {
-  const entries = connection.trace.entries();
-  return entries.length ? entries[entries.length - 1].seq : 0;
-}
-
-/** `params.uri` (resources/read) or `params.name` (tools/call, prompts/get) of a traced request. */
-function requestKey(message: unknown): string | undefined {
-  const params = (message as { params?: { uri?: unknown; name?: unknown } } | null)?.params;
-  const key = params?.uri ?? params?.name;
-  return typeof key === 'string' ? key : undefined;
-}
-
-/**
- * Whether a `method` request for `key` was sent after trace entry `since`. A message the trace kept
- * only as a truncated preview has no readable params; it counts as sent (the safe answer: a result
- * is never called cached when it may have come from the server).
- */
-export function requestSentSince(entries: readonly TraceEntry[], since: number, method: string, key: string): boolean {
-  return entries.some((e) => {
-    if (e.seq <= since || e.direction !== 'out' || e.kind !== 'request' || e.method !== method) return false;
-    const sentKey = requestKey(e.message);
-    return sentKey === undefined || sentKey === key;
-  });
-}
-
-/**
- * Tells a result served from the response cache from one fetched now, and dates it, from the
- * trace alone: a cache hit sends nothing, and the copy it serves was fetched by an earlier request
- * for the same method and key, whose response time is when it was received. Without such an
- * earlier request in the trace (never sent, evicted, or not traced) a result is called fetched:
- * the safe answer, since a cached copy is then never claimed that may not exist.
- */
-export class CacheClock {
-  extras(
-    connection: Pick<Connection, 'trace'>,
-    result: unknown,
-    since: number,
-    method: string,
-    key: string,
-    now = Date.now(),
-  ): { resultType?: string; cache?: CacheHintView } {
-    const entries = connection.trace.entries();
-    if (requestSentSince(entries, since, method, key)) {
-      return outcomeExtras(result, { receivedAt: now, servedFromCache: false });
-    }
-    const earlier = lastFetch(entries, since, method, key);
-    return earlier === undefined
-      ? outcomeExtras(result, { receivedAt: now, servedFromCache: false })
-      : outcomeExtras(result, { receivedAt: earlier, servedFromCache: true });
-  }
-}
-
-/** When the response to the newest `method` request for `key` up to entry `since` arrived (undefined: none). */
-function lastFetch(entries: readonly TraceEntry[], since: number, method: string, key: string): number | undefined {
-  for (let i = entries.length - 1; i >= 0; i--) {
-    const e = entries[i];
-    if (e.seq > since || e.direction !== 'out' || e.kind !== 'request' || e.method !== method) continue;
-    if (requestKey(e.message) !== key) continue;
-    const response = entries.find(
-      (r) => r.seq > e.seq && r.direction === 'in' && (r.kind === 'response' || r.kind === 'error') && r.id === e.id,
-    );
-    if (response?.kind === 'error') return undefined;
-    return response?.time ?? e.time;
-  }
-  return undefined;
 }

@@ -6,6 +6,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { formatCommandLine } from '../../../src/core/config';
+import { ERAS_URIS, STATIC_RESOURCE_TEXT } from '../../fixtures/eras/erasFactory';
 import { startErasHttpServer, type ErasHttpServer } from '../../fixtures/eras/erasHttpServer';
 import { ERAS_STDIO_SERVER_PATH } from '../../fixtures/eras/erasStdioServer';
 import { cli, cliBundle } from './harness';
@@ -89,6 +90,27 @@ describe('cli: both protocol eras', function () {
       });
     });
   }
+
+  it('read says the cache hint on stderr beside the text on 2026-07-28, nothing on 2025; --json is the result', async () => {
+    const modern = await cli(['read', dual.url, ERAS_URIS.static]);
+    assert.equal(modern.code, 0, modern.stderr);
+    assert.equal(modern.stdout, `${STATIC_RESOURCE_TEXT}\n`);
+    assert.equal(modern.stderr, 'Result: fresh for 30 s · private\n');
+    const legacy = await cli(['read', dual.url, ERAS_URIS.static, '--protocol', '2025']);
+    assert.equal(legacy.code, 0, legacy.stderr);
+    assert.equal(legacy.stdout, `${STATIC_RESOURCE_TEXT}\n`);
+    assert.equal(legacy.stderr, '');
+    const json = await cli(['read', dual.url, ERAS_URIS.static, '--json']);
+    assert.equal(json.code, 0, json.stderr);
+    assert.equal(
+      (JSON.parse(json.stdout) as { contents: Array<{ text: string }> }).contents[0].text,
+      STATIC_RESOURCE_TEXT,
+    );
+    assert.equal(json.stderr, '');
+    // A plain `complete` result without a cache hint has nothing to add: call's output is unchanged.
+    const call = await cli(['call', dual.url, 'echo', '{"text": "hi"}']);
+    assert.equal(call.stderr, '');
+  });
 
   it('--verbose names the negotiated era on stderr for every command', async () => {
     const r = await cli(['read', dual.url, 'eras://static/readme', '--verbose']);

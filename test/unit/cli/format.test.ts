@@ -8,6 +8,7 @@ import {
   formatPromptResult,
   formatPrompts,
   formatReadResult,
+  formatResultMeta,
   formatResources,
   formatToolResult,
   formatTools,
@@ -163,6 +164,32 @@ describe('cli: human output', () => {
         'hint: Fix the tool on the server so that its structuredContent matches its outputSchema; the result is shown as the server sent it.',
         '',
       ].join('\n'),
+    );
+  });
+
+  it("says a result's resultType (unless complete) and cache hint in one line, and nothing on 2025", () => {
+    assert.equal(formatResultMeta({}), undefined);
+    assert.equal(formatResultMeta({ resultType: 'complete' }), undefined);
+    assert.equal(
+      formatResultMeta({
+        resultType: 'complete',
+        cache: { ttlMs: 30000, cacheScope: 'private', receivedAt: 0, servedFromCache: false },
+      }),
+      'Result: fresh for 30 s · private\n',
+    );
+    assert.equal(
+      formatResultMeta(
+        {
+          resultType: 'input_required\x1b[2J',
+          cache: { ttlMs: 90000, cacheScope: 'public', receivedAt: 1000, servedFromCache: true },
+        },
+        21000,
+      ),
+      'Result: resultType input_required\\x1b[2J · served from cache, 1 min 10 s left · public\n',
+    );
+    assert.equal(
+      formatResultMeta({ cache: { ttlMs: 0, cacheScope: 'private', receivedAt: 0, servedFromCache: false } }),
+      'Result: stale at once (ttlMs 0) · private\n',
     );
   });
 });

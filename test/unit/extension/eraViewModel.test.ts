@@ -1,14 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { Connection } from '../../../src/core/connection';
 import { validateWebviewMessage } from '../../../src/extension/inspector/protocolValidation';
-import {
-  CacheClock,
-  lastTraceSeq,
-  outcomeExtras,
-  toConnectionView,
-  toDetails,
-  toTraceView,
-} from '../../../src/extension/inspector/viewModel';
+import { toConnectionView, toDetails, toOutcome, toTraceView } from '../../../src/extension/inspector/viewModel';
 
 function connected(c: Connection): Connection {
   // The core sets the status while connecting; a test of the views only needs the state.
@@ -78,66 +71,39 @@ describe('inspector views of the protocol era', () => {
     );
   });
 
-  it('reads resultType and the cache hints off a result', () => {
-    assert.deepEqual(outcomeExtras({ content: [] }, { receivedAt: 5, servedFromCache: false }), {});
-    assert.deepEqual(
-      outcomeExtras(
-        { resultType: 'complete', ttlMs: 30000, cacheScope: 'public' },
-        { receivedAt: 5, servedFromCache: true },
-      ),
-      { resultType: 'complete', cache: { ttlMs: 30000, cacheScope: 'public', receivedAt: 5, servedFromCache: true } },
-    );
-    assert.equal(
-      outcomeExtras({ ttlMs: 1, cacheScope: 'shared?' }, { receivedAt: 0, servedFromCache: false }).cache?.cacheScope,
-      'private',
-    );
-    assert.equal(outcomeExtras({ ttlMs: -1 }, { receivedAt: 0, servedFromCache: false }).cache, undefined);
+  it("shows the server's result as sent, with the core's resultType and cache hint beside it", () => {
+    const cache = { ttlMs: 30000, cacheScope: 'private' as const, receivedAt: 1500, servedFromCache: true };
+    const outcome = toOutcome({ contents: [{ uri: 'a://1', text: 'x' }], resultType: 'complete', cache }, 12);
+    // `cache` is MCP Lens's own: a badge, not part of the server's JSON; resultType is a wire field and stays.
+    assert.deepEqual(outcome, {
+      result: { contents: [{ uri: 'a://1', text: 'x' }], resultType: 'complete' },
+      durationMs: 12,
+      resultType: 'complete',
+      cache,
+    });
+    // The 2025 era: no extras at all.
+    assert.deepEqual(toOutcome({ content: [] }, 3), { result: { content: [] }, durationMs: 3 });
+    // outputSchemaCheck stays where the core puts it: the webview reads its badge from the result.
+    const check = { ok: true, status: 'valid' as const, message: 'ok', errors: [] };
+    assert.deepEqual(toOutcome({ content: [], outputSchemaCheck: check }, 1).result, {
+      content: [],
+      outputSchemaCheck: check,
+    });
   });
 
-  it('tells a cache hit (nothing sent) from a fetch, and dates the hit from the response of the last fetch', () => {
-    const c = new Connection(http);
-    const clock = new CacheClock();
-    const result = { contents: [], ttlMs: 30000, cacheScope: 'private' };
-    const read = (seq: number, uri: string) => ({
-      time: seq * 1000,
-      direction: 'out' as const,
-      kind: 'request' as const,
-      method: 'resources/read',
-      id: seq,
-      size: 1,
-      message: { method: 'resources/read', params: { uri } },
-    });
-    const response = (id: number, time: number) => ({
-      time,
-      direction: 'in' as const,
-      kind: 'response' as const,
-      method: 'resources/read',
-      id,
-      size: 1,
-      message: {},
-    });
-    let since = lastTraceSeq(c);
-    c.trace.add(read(1, 'a://1'));
-    c.trace.add(response(1, 1500));
-    assert.deepEqual(clock.extras(c, result, since, 'resources/read', 'a://1', 1600).cache, {
-      ttlMs: 30000,
-      cacheScope: 'private',
-      receivedAt: 1600,
-      servedFromCache: false,
-    });
-    since = lastTraceSeq(c);
-    // Another resource read on the wire meanwhile does not make this one a fetch.
-    c.trace.add(read(3, 'a://2'));
-    assert.deepEqual(clock.extras(c, result, since, 'resources/read', 'a://1', 13000).cache, {
-      ttlMs: 30000,
-      cacheScope: 'private',
-      receivedAt: 1500,
-      servedFromCache: true,
-    });
-    // Nothing sent and never fetched before (e.g. a request the trace does not show): not claimed as cached.
-    since = lastTraceSeq(c);
-    assert.equal(clock.extras(c, result, since, 'resources/read', 'a://9', 14000).cache?.servedFromCache, false);
-    assert.equal(clock.extras(c, { content: [] }, since, 'tools/call', 'echo').cache, undefined);
+  it("bounds what the core's extras may carry to the webview", () => {
+    const odd = toOutcome(
+      {
+        content: [],
+        resultType: 'x'.repeat(500),
+        cache: { ttlMs: 5, cacheScope: 'shared?' as never, receivedAt: 1, servedFromCache: 'yes' as never },
+      },
+      1,
+    );
+    assert.equal(odd.resultType?.length, 100);
+    assert.deepEqual(odd.cache, { ttlMs: 5, cacheScope: 'private', receivedAt: 1, servedFromCache: false });
+    const negative = { ttlMs: -1, cacheScope: 'public' as const, receivedAt: 1, servedFromCache: false };
+    assert.equal(toOutcome({ content: [], cache: negative }, 1).cache, undefined);
   });
 
   it('accepts cache: use/refresh on resources/read and lists/refresh, and nothing else', () => {

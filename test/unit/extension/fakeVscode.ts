@@ -237,6 +237,14 @@ export const fakeVscode = {
   InputBoxValidationSeverity: { Info: 1, Warning: 2, Error: 3 },
   TreeItemCollapsibleState: { None: 0, Collapsed: 1, Expanded: 2 },
   EventEmitter: FakeEmitter,
+  // Enough for the inspector panel to build its page: URIs are only joined and printed.
+  Uri: {
+    joinPath: (base: { toString(): string }, ...segments: string[]) => {
+      const text = [base.toString(), ...segments].join('/');
+      return { toString: () => text };
+    },
+  },
+  ViewColumn: { Active: -1, Beside: -2 },
   TreeItem,
   ThemeIcon,
   ThemeColor,

@@ -2,10 +2,12 @@ import * as assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, ReadResourceResult } from '@modelcontextprotocol/sdk/types.js';
 import * as vscode from 'vscode';
 import type { McpLensTestApi } from '../../../src/extension/extension';
-import type { Connection } from '../../../src/core/connection';
+import type { Connection, ResultExtras } from '../../../src/core/connection';
+import { RESULT_SCHEME } from '../../../src/extension/resultDocuments';
+import type { CacheHintView } from '../../../src/shared/protocol';
 import { activateExtension, repoRoot, waitFor } from './helpers';
 
 interface RunningFixture {
@@ -136,5 +138,59 @@ describe('connections from settings to both protocol eras (v2 fixtures over HTTP
         assert.ok([undefined, 'not-applicable'].includes(http?.check), `${id}: ${JSON.stringify(http)}`);
       }
     }
+  });
+
+  it('reads a cacheable resource from the cache the second time, and asks the server on an explicit refresh', async () => {
+    const id = 'settings:eras-modern-pinned';
+    const connection = api.manager.get(id);
+    assert.equal(connection?.status.state, 'connected', 'the previous test connected it');
+    const sentReads = () =>
+      connection!.trace
+        .entries()
+        .filter((e) => e.direction === 'out' && e.kind === 'request' && e.method === 'resources/read').length;
+    type Read = ReadResourceResult & ResultExtras;
+    const read = (options?: { cache: 'refresh' }) =>
+      vscode.commands.executeCommand<Read>('mcpLens.readResource', id, 'eras://static/readme', options);
+    const shownDocument = async () => {
+      const editor = await waitFor(
+        'the result editor',
+        () => vscode.window.activeTextEditor?.document.uri.scheme === RESULT_SCHEME && vscode.window.activeTextEditor,
+      );
+      const doc = JSON.parse(editor.document.getText()) as { cache?: CacheHintView; result: Record<string, unknown> };
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      return doc;
+    };
+
+    const before = sentReads();
+    const first = await read();
+    assert.equal(first?.cache?.servedFromCache, false, JSON.stringify(first?.cache));
+    assert.deepEqual([first.cache.ttlMs, first.cache.cacheScope], [30000, 'private']);
+    const firstDoc = await shownDocument();
+    // The document's header says the hint; the result below it is the server's, without MCP Lens's own field.
+    assert.deepEqual(firstDoc.cache, first.cache);
+    assert.equal('cache' in firstDoc.result, false, JSON.stringify(firstDoc.result));
+    assert.equal(sentReads(), before + 1);
+
+    const second = await read();
+    assert.equal(second?.cache?.servedFromCache, true, 'the second read is served from the cache');
+    assert.equal(second.cache.receivedAt, first.cache.receivedAt);
+    assert.equal(sentReads(), before + 1, 'nothing was sent for the cached read');
+    assert.equal((await shownDocument()).cache?.servedFromCache, true);
+
+    const refreshed = await read({ cache: 'refresh' });
+    assert.equal(refreshed?.cache?.servedFromCache, false, 'an explicit refresh asks the server');
+    assert.equal(sentReads(), before + 2);
+    await shownDocument();
+
+    // The tree's Refresh is explicit too: the lists go to the server even though they are still fresh.
+    const listsBefore = connection!.trace
+      .entries()
+      .filter((e) => e.direction === 'out' && e.kind === 'request' && e.method === 'tools/list').length;
+    await vscode.commands.executeCommand('mcpLens.refresh', id);
+    const listsAfter = connection!.trace
+      .entries()
+      .filter((e) => e.direction === 'out' && e.kind === 'request' && e.method === 'tools/list').length;
+    assert.equal(listsAfter, listsBefore + 1, 'Refresh sent tools/list');
+    assert.equal(connection!.listCache.tools?.servedFromCache, false, JSON.stringify(connection!.listCache));
   });
 });
