@@ -236,6 +236,11 @@ export class Connection {
   /** The last HTTP error response, with its status line and body summary (the SDK keeps neither for SSE). */
   private lastHttpFailure?: HttpFailure;
   private readonly deadlines = new RequestDeadlines();
+  /**
+   * Whether a sign-in can hold this session's request deadlines: only an HTTP session with an
+   * authorized fetch can start one. Without it, requests take the SDK's own timer (see timed()).
+   */
+  private signInsMayHoldDeadlines = false;
   private readonly reportedErrors = new WeakSet<Error>();
   private readonly logger: Logger;
 
@@ -720,7 +725,8 @@ export class Connection {
     if (direction === 'out') {
       if (m.id === undefined || m.method === undefined) return;
       if (m.method === 'server/discover') this.probeId = m.id;
-      if (OBSERVED_METHODS.has(m.method)) {
+      // The 2025 era has none of these fields, and extrasFor() reads none of them there.
+      if (this.era !== 'legacy' && OBSERVED_METHODS.has(m.method)) {
         const key = observedKey(m.method, m.params?.name ?? m.params?.uri);
         this.observedRequests.set(m.id, key);
         this.sentCount.set(key, (this.sentCount.get(key) ?? 0) + 1);
@@ -762,10 +768,10 @@ export class Connection {
 
   /** The extras of a result whose request was counted `before`: from the wire, or from the cache if none went out. */
   private extrasFor(key: string, before: number): ResultExtras {
-    if (this.era !== 'modern') return {};
+    if (this.era !== 'modern') return NO_EXTRAS;
     const servedFromCache = (this.sentCount.get(key) ?? 0) === before;
     const raw = this.rawResults.get(key);
-    if (!raw) return {};
+    if (!raw) return NO_EXTRAS;
     const extras: ResultExtras = {};
     if (raw.resultType !== undefined) extras.resultType = raw.resultType;
     if (raw.ttlMs !== undefined) {
@@ -831,6 +837,7 @@ export class Connection {
 
   private createStdioTransport(config: StdioConnectionConfig): Transport {
     this.secretValues = [];
+    this.signInsMayHoldDeadlines = false;
     return new this.sdk!.ProcessStdioTransport(
       { command: config.command, args: config.args, env: config.env, cwd: config.cwd },
       (line) => {
@@ -845,9 +852,9 @@ export class Connection {
     this.secretValues = Object.values(secretHeaders);
     const headers = { ...(config.headers ?? {}), ...secretHeaders };
     const url = new URL(config.url);
-    const baseFetch: FetchLike =
-      this.options.fetchFor?.(config, { signingIn: (signIn) => this.deadlines.hold(signIn) }) ??
-      ((input, init) => fetch(input, init));
+    const authorizedFetch = this.options.fetchFor?.(config, { signingIn: (signIn) => this.deadlines.hold(signIn) });
+    this.signInsMayHoldDeadlines = authorizedFetch !== undefined;
+    const baseFetch: FetchLike = authorizedFetch ?? ((input, init) => fetch(input, init));
     // Remember an AuthRequiredError even when the SDK wraps or swallows it on the way up, and an
     // error response's status line and body summary, which the SDK's errors lose. Each POST's MCP
     // routing headers are checked against its body and recorded on its trace entry.
@@ -1118,12 +1125,33 @@ export class Connection {
   }
 
   /**
-   * Runs one SDK request under the request timeout, which the connection keeps itself (see
-   * SDK_TIMEOUT_OFF): it stands still while a sign-in runs and starts again after it; on expiry the
-   * request is cancelled as the SDK would (notifications/cancelled) and rejects with RequestTimeout.
+   * Runs one SDK request under the request timeout. Where a sign-in may hold the deadlines, the
+   * connection keeps the timeout itself (see SDK_TIMEOUT_OFF): it stands still while a sign-in runs
+   * and starts again after it; on expiry the request is cancelled as the SDK would
+   * (notifications/cancelled) and rejects with RequestTimeout. Elsewhere (stdio, HTTP without an
+   * authorized fetch) the SDK's own timer does the same for less: this is every request's path,
+   * and an AbortController, a signal listener and a second timer per request are measurable there.
    */
-  private async timed<T>(options: RequestOptions, request: (sdkOptions: SdkRequestOptions) => Promise<T>): Promise<T> {
+  private timed<T>(options: RequestOptions, request: (sdkOptions: SdkRequestOptions) => Promise<T>): Promise<T> {
     const timeoutMs = options.timeoutMs ?? this.timeoutMs();
+    if (!this.signInsMayHoldDeadlines) {
+      // The SDK's timeout error is ours too: RequestTimeout, 'Request timed out', { timeout }.
+      return request({
+        timeout: timeoutMs,
+        // A server that reports progress is alive: do not time out a long operation that says so.
+        resetTimeoutOnProgress: true,
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.onProgress ? { onprogress: options.onProgress } : {}),
+      });
+    }
+    return this.timedWithDeadline(timeoutMs, options, request);
+  }
+
+  private async timedWithDeadline<T>(
+    timeoutMs: number,
+    options: RequestOptions,
+    request: (sdkOptions: SdkRequestOptions) => Promise<T>,
+  ): Promise<T> {
     const { SdkError, SdkErrorCode } = this.sdk!;
     const timedOut = () => new SdkError(SdkErrorCode.RequestTimeout, 'Request timed out', { timeout: timeoutMs });
     // One signal for the SDK: the caller's cancel, or our deadline.
@@ -1546,6 +1574,9 @@ function requestTimeoutOf(error: { data?: unknown }): number | undefined {
   const data = error.data as { timeout?: unknown } | undefined;
   return typeof data?.timeout === 'number' ? data.timeout : undefined;
 }
+
+/** The extras of a result that has none (shared: never modified). */
+const NO_EXTRAS: ResultExtras = Object.freeze({});
 
 /** JSON-RPC error code of MCP 2026-07-28: the request's protocol version is not supported. */
 const UNSUPPORTED_PROTOCOL_VERSION = -32022;

@@ -8,7 +8,6 @@
  * the tree. A crash is reported with its exit code and the last lines of stderr.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { deserializeMessage, serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { ConnectionError } from './errors';
@@ -133,6 +132,14 @@ export class ProcessStdioTransport implements Transport {
   }
 
   send(message: JSONRPCMessage): Promise<void> {
+    return this.sendSerialized(JSON.stringify(message));
+  }
+
+  /**
+   * Sends a message already serialized as JSON (`JSON.stringify` of it, no line break): the trace
+   * serializes every message anyway, and this saves doing it twice.
+   */
+  sendSerialized(json: string): Promise<void> {
     return new Promise((resolve, reject) => {
       const stdin = this.child?.stdin;
       if (!stdin || stdin.destroyed) {
@@ -141,8 +148,7 @@ export class ProcessStdioTransport implements Transport {
         );
         return;
       }
-      const json = serializeMessage(message);
-      if (stdin.write(json)) resolve();
+      if (stdin.write(`${json}\n`)) resolve();
       else stdin.once('drain', resolve);
     });
   }
@@ -204,7 +210,7 @@ export class ProcessStdioTransport implements Transport {
       if (!line.trim()) continue;
       let message: JSONRPCMessage;
       try {
-        message = deserializeMessage(line);
+        message = parseJsonRpcLine(line);
       } catch (e) {
         this.nonJsonLine(line, e);
         continue;
@@ -303,4 +309,74 @@ export class ProcessStdioTransport implements Transport {
 /** A line of server output as a quoted, truncated, single-line string (JSON escapes make control characters visible). */
 function quoteLine(line: string): string {
   return JSON.stringify(line.length > STDOUT_QUOTE_CHARS ? `${line.slice(0, STDOUT_QUOTE_CHARS)}…` : line);
+}
+
+/**
+ * One stdout line as a JSON-RPC message: `JSON.parse` (a SyntaxError for non-JSON), then the shape
+ * of a JSON-RPC 2.0 request, notification, result or error, with no member besides its own (as the
+ * SDK's strict schemas have it). The SDK's client validates each message again against its own
+ * schemas, so a full schema parse here only doubled the work on every message.
+ */
+export function parseJsonRpcLine(line: string): JSONRPCMessage {
+  const value: unknown = JSON.parse(line);
+  const problem = jsonRpcShapeProblem(value);
+  if (problem) throw new Error(`not a JSON-RPC message: ${problem}`);
+  return value as JSONRPCMessage;
+}
+
+function jsonRpcShapeProblem(value: unknown): string | undefined {
+  if (!isPlainObject(value)) return 'not an object';
+  const m = value as Record<string, unknown>;
+  if (m.jsonrpc !== '2.0') return 'jsonrpc is not "2.0"';
+  let allowed: readonly string[];
+  if ('method' in m) {
+    if (typeof m.method !== 'string') return 'method is not a string';
+    if (m.params !== undefined && !isPlainObject(m.params)) return 'params is not an object';
+    if (m.params !== undefined && !metaIsValid(m.params)) return 'params._meta is not an object';
+    if ('id' in m) {
+      if (!isRequestId(m.id)) return 'id is not a string or an integer';
+      allowed = REQUEST_KEYS;
+    } else {
+      allowed = NOTIFICATION_KEYS;
+    }
+  } else if ('result' in m) {
+    if (!isRequestId(m.id)) return 'id is not a string or an integer';
+    if (!isPlainObject(m.result)) return 'result is not an object';
+    if (!metaIsValid(m.result)) return 'result._meta is not an object';
+    allowed = RESULT_KEYS;
+  } else if ('error' in m) {
+    if (m.id !== undefined && !isRequestId(m.id)) return 'id is not a string or an integer';
+    const error = m.error;
+    if (!isPlainObject(error)) return 'error is not an object';
+    const e = error as Record<string, unknown>;
+    if (!Number.isInteger(e.code) || typeof e.message !== 'string') {
+      return 'error has no integer code and string message';
+    }
+    allowed = ERROR_KEYS;
+  } else {
+    return 'neither method, result nor error';
+  }
+  for (const key in m) if (!allowed.includes(key)) return `unexpected member "${key}"`;
+  return undefined;
+}
+
+const REQUEST_KEYS = ['jsonrpc', 'id', 'method', 'params'];
+const NOTIFICATION_KEYS = ['jsonrpc', 'method', 'params'];
+const RESULT_KEYS = ['jsonrpc', 'id', 'result'];
+const ERROR_KEYS = ['jsonrpc', 'id', 'error'];
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isRequestId(value: unknown): boolean {
+  return typeof value === 'string' || Number.isInteger(value);
+}
+
+/** `_meta`, where present, is an object whose `progressToken`, if any, is a string or an integer. */
+function metaIsValid(holder: Record<string, unknown>): boolean {
+  const meta = holder._meta;
+  if (meta === undefined) return true;
+  if (!isPlainObject(meta)) return false;
+  return meta.progressToken === undefined || isRequestId(meta.progressToken);
 }

@@ -120,7 +120,8 @@ export class TraceBuffer {
       this.items[this.head] = full;
       this.head = (this.head + 1) % this.capacity;
     }
-    sizes.set(full, storedBytes);
+    if (full instanceof RecordedMessage) full.storedBytes = storedBytes;
+    else sizes.set(full, storedBytes);
     this.bytes += storedBytes;
     while (this.bytes > this.maxBytes && this.items.length > 1) this.dropOldest();
     this.onDidAddEmitter.fire(full);
@@ -179,6 +180,7 @@ export class TraceBuffer {
 
 const sizes = new WeakMap<TraceEntry, number>();
 function storedSize(entry: TraceEntry): number {
+  if (entry instanceof RecordedMessage) return entry.storedBytes;
   return sizes.get(entry) ?? entry.size;
 }
 
@@ -189,8 +191,14 @@ function storedSize(entry: TraceEntry): number {
 class RecordedMessage implements TraceEntry {
   seq = 0;
   http?: McpHeadersView;
+  /** What the entry counts against the buffer's byte limit: the length of its stored text. */
+  storedBytes = 0;
   private parsed?: unknown;
 
+  /**
+   * `bytes` is the message's size, or undefined when `json` is the message exactly as it was
+   * serialized (neither redacted nor truncated): then the size is counted from it when read.
+   */
   constructor(
     readonly time: number,
     readonly direction: TraceDirection,
@@ -198,9 +206,14 @@ class RecordedMessage implements TraceEntry {
     readonly method: string | undefined,
     readonly id: string | number | undefined,
     readonly durationMs: number | undefined,
-    readonly size: number,
+    private bytes: number | undefined,
     private readonly json: string,
   ) {}
+
+  get size(): number {
+    this.bytes ??= Buffer.byteLength(this.json);
+    return this.bytes;
+  }
 
   get message(): unknown {
     if (this.parsed === undefined) this.parsed = JSON.parse(this.json);
@@ -246,8 +259,11 @@ export class TracingTransport implements Transport {
   onmessage?: Transport['onmessage'];
   /** Sees every message that crosses, as sent and received (before the SDK decodes and strips fields). */
   observer?: (direction: TraceDirection, message: JSONRPCMessage) => void;
-  /** Outstanding requests per direction, to compute durations: key `${direction}:${id}`. */
-  private readonly pending = new Map<string, { time: number; method: string }>();
+  /** Outstanding requests by id, per direction of the request, to compute durations. */
+  private readonly pending: Record<TraceDirection, Map<string | number, { time: number; method: string }>> = {
+    out: new Map(),
+    in: new Map(),
+  };
 
   constructor(
     readonly inner: Transport,
@@ -299,17 +315,22 @@ export class TracingTransport implements Transport {
   }
 
   async send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
-    this.record('out', message);
+    const serialized = this.record('out', message);
     this.observer?.('out', message);
-    await this.inner.send(message, options);
+    // A transport that writes the message as its JSON text takes the text the trace already made.
+    const inner = this.inner as Transport & { sendSerialized?: (json: string) => Promise<void> };
+    if (serialized && inner.sendSerialized) await inner.sendSerialized(serialized);
+    else await this.inner.send(message, options);
   }
 
   close(): Promise<void> {
-    this.pending.clear();
+    this.pending.out.clear();
+    this.pending.in.clear();
     return this.inner.close();
   }
 
-  private record(direction: TraceDirection, message: JSONRPCMessage): void {
+  /** Records `message` and returns its JSON text as serialized (unredacted), or '' if it has none. */
+  private record(direction: TraceDirection, message: JSONRPCMessage): string {
     const now = Date.now();
     const { kind, method, id } = classify(message);
     let serialized: string;
@@ -318,26 +339,34 @@ export class TracingTransport implements Transport {
     } catch {
       serialized = '';
     }
-    const size = Buffer.byteLength(serialized);
     let durationMs: number | undefined;
     let resolvedMethod = method;
     if (kind === 'request' && id !== undefined) {
-      this.pending.set(`${direction}:${id}`, { time: now, method: method ?? '' });
+      this.pending[direction].set(id, { time: now, method: method ?? '' });
     } else if ((kind === 'response' || kind === 'error') && id !== undefined) {
       // A response travels the opposite way of its request.
-      const key = `${direction === 'in' ? 'out' : 'in'}:${id}`;
-      const request = this.pending.get(key);
+      const requests = this.pending[direction === 'in' ? 'out' : 'in'];
+      const request = requests.get(id);
       if (request) {
-        this.pending.delete(key);
+        requests.delete(id);
         durationMs = now - request.time;
         resolvedMethod = request.method;
       }
     }
     const secrets = this.secretValues();
-    let json = mayHoldSecret(serialized, secrets) ? JSON.stringify(redact(message, secrets)) : serialized;
+    // Redaction happens here, before anything is stored. The size is of the message as serialized:
+    // counted now when the stored text differs from it, else from the stored text when read.
+    let json = serialized;
+    let size: number | undefined;
+    if (mayHoldSecret(serialized, secrets)) {
+      size = Buffer.byteLength(serialized);
+      json = JSON.stringify(redact(message, secrets));
+    }
     if (json.length > this.trace.maxEntryBytes) {
+      size ??= Buffer.byteLength(serialized);
       json = JSON.stringify({ truncated: true, originalBytes: size, preview: json.slice(0, 64 * 1024) });
     }
     this.trace.add(new RecordedMessage(now, direction, kind, resolvedMethod, id, durationMs, size, json), json.length);
+    return serialized;
   }
 }

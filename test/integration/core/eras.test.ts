@@ -390,6 +390,53 @@ process.stdin.on('data', (chunk) => {
       assert.ok(error instanceof ConnectionError);
       assert.equal(error.code, 'cancelled');
     });
+
+    // Over stdio no sign-in can hold a deadline, so the SDK's own timer bounds each request: it must
+    // keep what the connection's deadline gave (the request's own timeout, named in the error;
+    // progress starts it again; a cancel is a cancel).
+    for (const [label, protocol] of [
+      ['modern (stdio)', undefined],
+      ['legacy (stdio)', '2025'],
+    ] as const) {
+      it(`${label}: a request's own timeout, restarted by progress; a cancel is 'cancelled'`, async () => {
+        const c = connection(erasStdio('dual', protocol));
+        await c.connect();
+        // 5 waits of 400 ms: 2 s in all, never 1.2 s without progress.
+        const progress: number[] = [];
+        const done = await c.callTool(
+          'slow',
+          { ms: 2000 },
+          { timeoutMs: 1200, onProgress: (p) => progress.push(p.progress) },
+        );
+        assert.equal(done.isError, undefined);
+        assert.deepEqual(progress, [0, 1, 2, 3, 4]);
+
+        const started = Date.now();
+        const timedOut = await c.callTool('slow', { ms: 2000 }, { timeoutMs: 1200 }).then(
+          () => assert.fail('the call should time out'),
+          (e: unknown) => e,
+        );
+        assert.ok(timedOut instanceof ConnectionError);
+        assert.equal(timedOut.code, 'timeout', timedOut.fullMessage);
+        assert.match(timedOut.message, /did not answer tools\/call within 1\.2 s/);
+        assert.ok(Date.now() - started < 1900, 'timed out after its own 1.2 s, not after the whole call');
+
+        const abort = new AbortController();
+        const cancelled = await c
+          .callTool('slow', { ms: 5000 }, { signal: abort.signal, onProgress: () => abort.abort() })
+          .then(
+            () => assert.fail('the call should be cancelled'),
+            (e: unknown) => e,
+          );
+        assert.ok(cancelled instanceof ConnectionError);
+        assert.equal(cancelled.code, 'cancelled');
+        assert.ok(
+          c.trace.entries().some((e) => e.direction === 'out' && e.method === 'notifications/cancelled'),
+          'the server was told',
+        );
+        assert.match(firstText(await c.callTool('echo', { text: 'still here' })), /still here/);
+      });
+    }
   });
 
   describe('modern-era features', () => {

@@ -143,6 +143,49 @@ describe('trace: tracing transport', () => {
     assert.equal((entry.message as { truncated: boolean }).truncated, true);
   });
 
+  it('counts the size in bytes of the message as sent, whether stored as it is, redacted or truncated', async () => {
+    const inner = new LoopbackTransport();
+    const trace = new TraceBuffer({ maxEntryBytes: 2000 });
+    new TracingTransport(inner, trace, () => ['sécret-valeur']);
+    const plain = { jsonrpc: '2.0' as const, id: 1, result: { text: 'naïve café ✓ 🚀' } };
+    const secret = { jsonrpc: '2.0' as const, id: 2, result: { text: 'é sécret-valeur', password: 'pâss' } };
+    const large = { jsonrpc: '2.0' as const, id: 3, result: { text: 'ü'.repeat(3000) } };
+    for (const m of [plain, secret, large]) inner.onmessage?.(m);
+    const [stored, redacted, truncated] = trace.entries();
+    assert.equal(stored.size, Buffer.byteLength(JSON.stringify(plain)));
+    assert.notEqual(stored.size, JSON.stringify(plain).length, 'bytes, not UTF-16 code units');
+    assert.equal(redacted.size, Buffer.byteLength(JSON.stringify(secret)));
+    assert.doesNotMatch(JSON.stringify(redacted), /sécret-valeur|pâss/);
+    assert.equal(truncated.size, Buffer.byteLength(JSON.stringify(large)));
+    assert.equal((truncated.message as { originalBytes: number }).originalBytes, truncated.size);
+    assert.equal((JSON.parse(JSON.stringify(stored)) as { size: number }).size, stored.size, 'exported too');
+  });
+
+  it('hands a transport that takes JSON text the unredacted text it recorded', async () => {
+    const inner = Object.assign(new LoopbackTransport(), {
+      lines: [] as string[],
+      sendSerialized(json: string) {
+        this.lines.push(json);
+        return Promise.resolve();
+      },
+    });
+    const trace = new TraceBuffer();
+    const transport = new TracingTransport(inner, trace);
+    const message: JSONRPCMessage = {
+      jsonrpc: '2.0',
+      id: 4,
+      method: 'tools/call',
+      params: { name: 'login', arguments: { password: 'pw' } },
+    };
+    await transport.send(message);
+    assert.deepEqual(inner.lines, [JSON.stringify(message)]);
+    assert.equal(inner.sent.length, 0, 'sent once, as text');
+    assert.equal(
+      (trace.entries()[0].message as { params: { arguments: { password: string } } }).params.arguments.password,
+      '[REDACTED]',
+    );
+  });
+
   it('records the MCP routing headers on the entry of the request (by id) and of a notification (by order)', async () => {
     const inner = new LoopbackTransport();
     const trace = new TraceBuffer();
