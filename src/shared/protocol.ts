@@ -86,6 +86,8 @@ export interface ToolView {
   inputSchema: JsonObject;
   outputSchema?: JsonObject;
   annotations?: ToolAnnotationsView;
+  /** `execution.taskSupport`: whether the tool may (`optional`), must (`required`) or cannot (`forbidden`, the default) run as a task. */
+  taskSupport?: TaskSupport;
 }
 
 export interface ResourceView {
@@ -141,6 +143,116 @@ export interface ConnectionDetails {
   server: ServerView;
   /** The cache hints of the last list results (2026-07-28 era), per list; absent on 2025 or without hints. */
   listCache?: Partial<Record<'tools' | 'resources' | 'resourceTemplates' | 'prompts', CacheHintView>>;
+  /** The log level MCP Lens asked the server for (none asked yet: absent). */
+  logLevel?: LoggingLevelView;
+  /** The roots this connection offers the server, and where they come from. */
+  roots?: RootsView;
+}
+
+// ---- answering the server: elicitation, sampling, roots (one queue per connection) ----------
+
+/**
+ * What a server asked of MCP Lens. On the 2025 wire it is a server→client request
+ * (`elicitation/create`, `sampling/createMessage`, `roots/list`); on the 2026-07-28 wire it is one
+ * input request inside an `input_required` result, answered when the call is retried. Both land in
+ * the same queue. `params` is the server's text as sent: data, never HTML.
+ */
+export type ServerRequestKind = 'elicitation-form' | 'elicitation-url' | 'sampling' | 'roots';
+export type ServerRequestState = 'pending' | 'answered' | 'declined' | 'cancelled' | 'timed-out' | 'failed';
+
+export interface ServerRequestView {
+  /** Unique within the host (not the JSON-RPC id, which the server chose). */
+  id: string;
+  connectionId: string;
+  kind: ServerRequestKind;
+  method: 'elicitation/create' | 'sampling/createMessage' | 'roots/list';
+  /** How it arrived: a server→client request (2025) or an `input_required` round (2026-07-28). */
+  wire: 'request' | 'input-required';
+  /** The call in flight that caused it, when known (e.g. `tools/call` of `trigger-elicitation-request`). */
+  cause?: { method: string; name?: string };
+  params: JsonObject;
+  /** For `elicitation-url`: the URL's origin, computed by the host (shown before anything else). */
+  urlOrigin?: string;
+  receivedAt: number;
+  /** When it times out unanswered (epoch ms); absent: no limit. */
+  deadline?: number;
+  state: ServerRequestState;
+  /** One sentence on how it ended ("accepted with 3 fields", "timed out after 60 s"). */
+  outcome?: string;
+  answeredAt?: number;
+}
+
+/** The user's answer to one queued request. */
+export type ServerRequestReply =
+  | { kind: 'elicitation'; action: 'accept'; content: JsonObject }
+  | { kind: 'elicitation'; action: 'decline' | 'cancel' }
+  /** URL mode: `accept` means the user consented and the host opened the URL. */
+  | { kind: 'elicitation-url'; action: 'accept' | 'decline' | 'cancel' }
+  /** `result` is a CreateMessageResult (role, content, model, stopReason) the user wrote or approved. */
+  | { kind: 'sampling'; action: 'send'; result: JsonObject }
+  | { kind: 'sampling'; action: 'decline'; reason?: string }
+  | { kind: 'roots'; action: 'send' }
+  | { kind: 'roots'; action: 'decline' };
+
+export interface LanguageModelView {
+  id: string;
+  name: string;
+  vendor: string;
+  family?: string;
+}
+
+export interface RootView {
+  /** A `file://` URI. */
+  uri: string;
+  name?: string;
+}
+export interface RootsView {
+  /** `workspace`: the workspace folders (the default); `custom`: edited for this connection. */
+  source: 'workspace' | 'custom';
+  roots: RootView[];
+}
+
+export type LoggingLevelView = 'debug' | 'info' | 'notice' | 'warning' | 'error' | 'critical' | 'alert' | 'emergency';
+export const LOGGING_LEVELS: readonly LoggingLevelView[] = [
+  'debug',
+  'info',
+  'notice',
+  'warning',
+  'error',
+  'critical',
+  'alert',
+  'emergency',
+];
+
+/** One `notifications/message` the server sent (its `data` is data, never HTML). */
+export interface ServerLogView {
+  time: number;
+  level: LoggingLevelView;
+  logger?: string;
+  data: JsonValue;
+}
+
+/** A reference for `completion/complete`: a prompt's argument or a resource template's variable. */
+export type CompletionRefView = { type: 'ref/prompt'; name: string } | { type: 'ref/resource'; uri: string };
+
+// ---- tasks (2025-11-25 tasks; the tasks extension of 2026-07-28) ----------------------------
+
+export type TaskSupport = 'forbidden' | 'optional' | 'required';
+export type TaskStatusView = 'working' | 'input_required' | 'completed' | 'failed' | 'cancelled';
+export interface TaskView {
+  taskId: string;
+  connectionId: string;
+  status: TaskStatusView;
+  statusMessage?: string;
+  createdAt?: string;
+  lastUpdatedAt?: string;
+  ttl?: number | null;
+  pollInterval?: number;
+  /** What started it, when MCP Lens started it (tasks listed from the server may not say). */
+  toolName?: string;
+  /** The webview call that started it, so its form can show the task's progress. */
+  callId?: string;
+  progress?: { progress: number; total?: number; message?: string };
 }
 
 export type TraceDirection = 'out' | 'in';
@@ -398,10 +510,50 @@ export interface CommandMap {
 }
 
 export interface RequestMap {
+  /**
+   * `asTask`: run it as a task (the tool's `taskSupport` is `optional` or `required`); the reply
+   * then comes when the task ends (its result), while `tasks/changed` reports the status.
+   */
   'tools/call': {
-    params: { connectionId: string; name: string; args: JsonObject; callId: string };
+    params: { connectionId: string; name: string; args: JsonObject; callId: string; asTask?: boolean };
     result: ToolCallOutcome;
   };
+  /** Answers a queued server request. Fails with `not-found` when it is no longer pending. */
+  'serverRequest/answer': {
+    params: { connectionId: string; requestId: string; reply: ServerRequestReply };
+    result: { state: ServerRequestState };
+  };
+  /** The language models VS Code offers (`vscode.lm`); empty when none is installed. */
+  'sampling/models': { params: Record<string, never>; result: { models: LanguageModelView[] } };
+  /**
+   * Drafts a reply to a queued sampling request with a VS Code language model. Nothing is sent to
+   * the server: the user reviews the draft and sends it with `serverRequest/answer`.
+   */
+  'sampling/generate': {
+    params: { connectionId: string; requestId: string; modelId?: string };
+    result: { result: JsonObject };
+  };
+  /** `roots: null` goes back to the workspace folders. The server is told (`roots/list_changed`). */
+  'roots/set': { params: { connectionId: string; roots: RootView[] | null }; result: RootsView };
+  'completion/complete': {
+    params: {
+      connectionId: string;
+      ref: CompletionRefView;
+      argument: { name: string; value: string };
+      /** The other arguments already filled in. */
+      context?: Record<string, string>;
+    };
+    result: { values: string[]; total?: number; hasMore?: boolean };
+  };
+  'logging/setLevel': {
+    params: { connectionId: string; level: LoggingLevelView };
+    result: { level: LoggingLevelView };
+  };
+  'serverLog/list': { params: { connectionId: string }; result: { entries: ServerLogView[] } };
+  'tasks/list': { params: { connectionId: string }; result: { tasks: TaskView[] } };
+  'tasks/cancel': { params: { connectionId: string; taskId: string }; result: { task: TaskView } };
+  /** The result of a finished task (tasks/result). */
+  'tasks/result': { params: { connectionId: string; taskId: string }; result: ToolCallOutcome };
   /** `cache: 'refresh'` skips a still-fresh cached copy and asks the server again (default `use`). */
   'resources/read': {
     params: { connectionId: string; uri: string; callId: string; cache?: CacheMode };
@@ -450,6 +602,10 @@ export interface NotificationMap {
   focus: FocusTarget;
   /** The debugger's trace changed (a step started, paused or finished). */
   'auth/trace': { connectionId: string; trace: FlowTraceView };
+  /** The connection's queue: pending requests first, then the most recent answered ones. */
+  'serverRequests/changed': { connectionId: string; requests: ServerRequestView[] };
+  'serverLog/added': { connectionId: string; entries: ServerLogView[] };
+  'tasks/changed': { connectionId: string; tasks: TaskView[] };
 }
 
 export type CommandMethod = keyof CommandMap;
