@@ -182,7 +182,10 @@ export class RequestsTab implements Tab {
   ) {
     this.element.append(h('h2', null, 'Pending'), this.pendingList, h('h3', null, 'History'), this.historyList);
     app.host.on('serverRequests/changed', ({ connectionId, requests }) => {
-      const arrived = requests.filter((r) => r.state === 'pending' && !this.seen.has(r.id));
+      // The first report of a connection's queue is what was already there (say, the panel just
+      // opened): badged, not announced as new.
+      const first = !this.queues.has(connectionId);
+      const arrived = first ? [] : requests.filter((r) => r.state === 'pending' && !this.seen.has(r.id));
       for (const r of requests) this.seen.add(r.id);
       this.queues.set(connectionId, requests);
       if (connectionId === this.app.connection()?.id) this.render();
