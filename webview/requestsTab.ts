@@ -96,7 +96,7 @@ function samplingMessages(params: JsonObject): HTMLElement {
       const blocks = Array.isArray(content) ? content : content === undefined ? [] : [content];
       return h(
         'li',
-        { class: 'sampling-message', dataset: { role: clip(str(msg.role) ?? '', 40) } },
+        { class: 'sampling-message', dataset: { messageRole: clip(str(msg.role) ?? '', 40) } },
         h('div', { class: 'sampling-role' }, clip(str(msg.role) ?? '(no role)', 60)),
         ...blocks.slice(0, 100).map(samplingBlock),
       );

@@ -16,7 +16,7 @@ import type {
   WebviewToHostMessage,
 } from '../../src/shared/protocol';
 import { ELICIT_URL, answerFixture, formRequest, hostileAnswerFixture } from './webviewHarness/answerFixtures';
-import { baseFixture, type HarnessFixture } from './webviewHarness/fixtures';
+import { XSS, baseFixture, type HarnessFixture } from './webviewHarness/fixtures';
 import { CHROMIUM_ARGS, REPO_ROOT, js, openHarnessPage, startHarness, type Harness } from './webviewHarness/server';
 
 type Answer = { connectionId: string; requestId: string; reply: ServerRequestReply };
@@ -329,6 +329,15 @@ describe('inspector webview: answering the server (harness, Chromium)', function
     const { page } = o;
     await openRequests(page);
     assert.equal(await page.locator('[data-role="pending-requests"] .request-card').count(), 3);
+    const all = `${XSS.img}${XSS.script}${XSS.svg}`;
+    // The payloads show as the text they are.
+    assert.equal(await card(page, 'elicitation-form').locator('[data-role="request-message"]').innerText(), all);
+    assert.match(
+      await card(page, 'elicitation-form').locator('[data-role="cause"]').innerText(),
+      /<img src=x onerror=/,
+    );
+    assert.match(await card(page, 'elicitation-url').locator('[data-role="url-origin"]').innerText(), /<img src=x/);
+    assert.match(await card(page, 'sampling').locator('[data-role="sampling-messages"]').innerText(), /<script>/);
     // Drafting puts hostile model output into the editor as a value, not markup.
     const s = card(page, 'sampling');
     await page.waitForFunction(
