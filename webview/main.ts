@@ -379,6 +379,22 @@ class App implements AppContext {
       const el = this.tabBar.querySelector<HTMLElement>(`[data-count-for="${id}"]`);
       if (el) el.textContent = counts[id] !== undefined ? String(counts[id]) : '';
     }
+    for (const el of this.connList.querySelectorAll<HTMLElement>('[data-pending-for]')) {
+      this.fillPendingTag(el);
+    }
+  }
+
+  /** The connection row's count of server requests waiting for an answer (any connection, not only the selected one). */
+  private pendingTag(connectionId: string): HTMLElement {
+    const el = h('span', { class: 'tag pending-tag', dataset: { pendingFor: connectionId } });
+    this.fillPendingTag(el);
+    return el;
+  }
+
+  private fillPendingTag(el: HTMLElement): void {
+    const n = this.requestsTab.pendingCount(el.dataset.pendingFor);
+    el.textContent = n ? `${n} waiting` : '';
+    el.title = n ? `${n} server request${n === 1 ? '' : 's'} waiting for an answer (Requests tab)` : '';
   }
 
   /**
@@ -492,6 +508,7 @@ class App implements AppContext {
         ' ',
         h('span', { class: 'conn-name' }, clip(c.name, 100)),
         eraBadge(c),
+        this.pendingTag(c.id),
       ),
       h('div', { class: 'conn-sub' }, `${TRANSPORT_LABELS[c.transport]} · ${STATE_LABELS[c.state]}`),
       auth

@@ -58,6 +58,8 @@ describe('inspector webview: answering the server (harness, Chromium)', function
     // The queue that was there when the panel opened is badged, not switched to.
     await page.locator('[data-count-for="requests"]', { hasText: '3' }).waitFor();
     assert.equal(await page.locator('[data-tab="tools"]').getAttribute('aria-selected'), 'true');
+    assert.equal(await page.locator('.conn[data-id="c-main"] [data-pending-for]').innerText(), '3 waiting');
+    assert.equal(await page.locator('.conn[data-id="c-stdio"] [data-pending-for]').innerText(), '');
     await openRequests(page);
     const cards = page.locator('[data-role="pending-requests"] .request-card');
     assert.deepEqual(
@@ -208,7 +210,7 @@ describe('inspector webview: answering the server (harness, Chromium)', function
     const s = card(page, 'sampling');
     const messages = s.locator('[data-role="sampling-messages"] .sampling-message');
     assert.equal(await messages.count(), 3);
-    assert.match(await messages.nth(0).innerText(), /user[\s\S]*what is the capital of France\?/);
+    assert.match(await messages.nth(0).innerText(), /user[\s\S]*what is the capital of France\?/i);
     assert.match(await messages.nth(1).innerText(), /Image · image\/png · \d+ B \(not displayed\)/);
     assert.match(await messages.nth(2).innerText(), /Audio · audio\/wav · \d+ B \(not displayed\)/);
     assert.equal(await page.locator('img, audio').count(), 0, 'server media is not rendered');
