@@ -59,7 +59,8 @@ export class TasksTab implements Tab {
   private readonly status = h('div', { class: 'muted', attrs: { 'data-role': 'tasks-status', 'aria-live': 'polite' } });
   /** Result panes the user opened, by task id (kept while the list re-renders). */
   private readonly results = new Map<string, HTMLElement>();
-  private listedFor?: string;
+  private shownFor?: string;
+  private listedSession?: string;
 
   constructor(private readonly app: AppContext) {
     this.element.append(
@@ -79,11 +80,16 @@ export class TasksTab implements Tab {
   }
 
   refresh(): void {
-    const id = this.app.connection()?.id;
-    if (id !== this.listedFor) {
-      this.listedFor = id;
+    const connection = this.app.connection();
+    if (connection?.id !== this.shownFor) {
+      this.shownFor = connection?.id;
       this.results.clear();
-      if (id && this.app.connection()?.state === 'connected') void this.load(false);
+    }
+    // List once per connected session: a connection selected while disconnected is listed when it connects.
+    const session = connection?.state === 'connected' ? `${connection.id}\u0000${connection.since}` : undefined;
+    if (session && session !== this.listedSession) {
+      this.listedSession = session;
+      void this.load(false);
     }
     this.render();
   }

@@ -599,4 +599,39 @@ describe('inspector webview: answering the server (harness, Chromium)', function
     );
     await o.close();
   });
+
+  it('answer: saves screenshots of the Requests, Tasks, server log and roots views in light and dark themes', async () => {
+    const dir = path.join(REPO_ROOT, '.test-output/screenshots');
+    fs.mkdirSync(dir, { recursive: true });
+    for (const theme of ['light', 'dark'] as const) {
+      const fixture = answerFixture();
+      fixture.theme = theme;
+      const o = await openHarnessPage(browser, harness, fixture, {
+        ready: '.conn',
+        viewport: { width: 1200, height: 900 },
+      });
+      const { page } = o;
+      await openRequests(page);
+      await page.screenshot({ path: path.join(dir, `answer-${theme}-requests.png`), fullPage: true });
+      await card(page, 'sampling').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: path.join(dir, `answer-${theme}-sampling.png`) });
+      await page.locator('[data-tab="tasks"]').click();
+      await page.locator('[data-role="task-list"] .task-row').nth(1).waitFor();
+      await page.screenshot({ path: path.join(dir, `answer-${theme}-tasks.png`) });
+      await page.locator('[data-tab="log"]').click();
+      await page.locator('[data-log-view="server"]').click();
+      await page.locator('[data-role="server-log-list"] .server-log-row').nth(3).waitFor();
+      await page.screenshot({ path: path.join(dir, `answer-${theme}-server-log.png`) });
+      await page.locator('[data-tab="server"]').click();
+      await page.locator('[data-role="roots-editor"] .root-row').first().scrollIntoViewIfNeeded();
+      await page.screenshot({ path: path.join(dir, `answer-${theme}-roots.png`) });
+      await page.locator('[data-tab="prompts"]').click();
+      await page.locator('[data-role="prompt-list"] .item[data-name="greet"]').click();
+      await page.locator('vscode-text-field[data-arg="name"] input').fill('A');
+      await page.locator('[data-role="completions"] [role="option"]').nth(1).waitFor();
+      await page.locator('vscode-text-field[data-arg="name"] input').press('ArrowDown');
+      await page.screenshot({ path: path.join(dir, `answer-${theme}-completions.png`) });
+      await o.close();
+    }
+  });
 });
