@@ -162,6 +162,7 @@ class App implements AppContext {
   private readonly tabBody = h('div', { class: 'tab-body' });
   private readonly tabs: Record<TabId, Tab>;
   private readonly requestsTab: RequestsTab;
+  private readonly tasksTab: TasksTab;
   /** Says when a server request arrives while another tab is open (screen readers hear it; it is also visible). */
   private readonly announcer = h('div', {
     class: 'announcer',
@@ -176,12 +177,13 @@ class App implements AppContext {
       (r) => this.requestArrived(r),
       () => this.updateCounts(),
     );
+    this.tasksTab = new TasksTab(this, () => this.updateCounts());
     this.tabs = {
       tools: new ToolsTab(this),
       resources: new ResourcesTab(this),
       prompts: new PromptsTab(this),
       requests: this.requestsTab,
-      tasks: new TasksTab(this),
+      tasks: this.tasksTab,
       history: new HistoryTab(this),
       log: new LogTab(this),
       server: new ServerTab(this),
@@ -373,6 +375,7 @@ class App implements AppContext {
       resources: d ? d.resources.length + d.resourceTemplates.length : undefined,
       prompts: d?.prompts.length,
       requests: this.requestsTab.pendingCount(this.state.selectedConnectionId) || undefined,
+      tasks: this.tasksTab.runningCount(this.state.selectedConnectionId) || undefined,
       history: this.state.history.length || undefined,
     };
     for (const id of TAB_IDS) {

@@ -62,7 +62,11 @@ export class TasksTab implements Tab {
   private shownFor?: string;
   private listedSession?: string;
 
-  constructor(private readonly app: AppContext) {
+  constructor(
+    private readonly app: AppContext,
+    /** The tasks of a connection changed (the tab's count of running tasks). */
+    private readonly onChange: () => void = () => undefined,
+  ) {
     this.element.append(
       h(
         'div',
@@ -76,7 +80,12 @@ export class TasksTab implements Tab {
     app.host.on('tasks/changed', ({ connectionId, tasks }) => {
       this.byConnection.set(connectionId, tasks);
       if (connectionId === this.app.connection()?.id) this.render();
+      this.onChange();
     });
+  }
+
+  runningCount(connectionId: string | undefined): number {
+    return connectionId ? (this.byConnection.get(connectionId) ?? []).filter(isTaskRunning).length : 0;
   }
 
   refresh(): void {
@@ -101,6 +110,7 @@ export class TasksTab implements Tab {
     try {
       const { tasks } = await this.app.host.request('tasks/list', { connectionId: id });
       this.byConnection.set(id, tasks);
+      this.onChange();
       this.status.textContent = '';
       if (id === this.app.connection()?.id) this.render();
     } catch (e) {

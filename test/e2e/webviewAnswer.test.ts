@@ -395,8 +395,10 @@ describe('inspector webview: answering the server (harness, Chromium)', function
       [3, 10],
     );
     assert.equal(await running.locator('[data-action="task-result"]').count(), 0);
+    assert.equal(await page.locator('[data-count-for="tasks"]').innerText(), '1', 'one task running');
     await running.locator('[data-action="cancel-task"]').click();
     await page.locator('.task-row[data-task-id="task-running-1"][data-status="cancelled"]').waitFor();
+    assert.equal(await page.locator('[data-count-for="tasks"]').innerText(), '');
     assert.deepEqual(
       requests(await o.sent(), 'tasks/cancel').map((m) => m.params),
       [{ connectionId: 'c-main', taskId: 'task-running-1' }],
