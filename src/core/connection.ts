@@ -41,12 +41,19 @@ import {
   type HttpFailure,
 } from './connectErrors';
 import { AuthRequiredError, ConnectionError } from './errors';
-import { Emitter, type Event } from './events';
+import { Emitter, type Disposable, type Event } from './events';
 import { silentLogger, type Logger } from './logger';
 import type { Sdk } from './sdk';
 import { RequestDeadlines, type Deadline } from './requestDeadlines';
 import type { ProcessStdioTransport } from './stdioTransport';
-import type { CacheHintView, McpHeadersView, OutputSchemaCheck, ProtocolChoice, ProtocolEra } from '../shared/protocol';
+import type {
+  CacheHintView,
+  JsonObject,
+  McpHeadersView,
+  OutputSchemaCheck,
+  ProtocolChoice,
+  ProtocolEra,
+} from '../shared/protocol';
 import { TraceBuffer, TracingTransport, redact } from './trace';
 
 export type ConnectionState = 'disconnected' | 'connecting' | 'connected' | 'auth-required' | 'error';
@@ -243,6 +250,8 @@ export class Connection {
   private signInsMayHoldDeadlines = false;
   private readonly reportedErrors = new WeakSet<Error>();
   private readonly logger: Logger;
+  /** Listeners of `onNotification`, by method: they hear every notification as it arrives on the wire. */
+  private readonly rawNotificationListeners = new Map<string, Set<(params: JsonObject) => void>>();
 
   constructor(
     config: ConnectionConfig,
@@ -458,6 +467,58 @@ export class Connection {
     }
     await this.run('resources/unsubscribe', () => this.timed({}, (o) => client.unsubscribeResource({ uri }, o)));
     this.subscribedUris.delete(uri);
+  }
+
+  // ---- raw requests and notifications ----------------------------------------------------
+
+  /**
+   * Sends any request through the client, under the request timeout, traced like the others. The
+   * result is returned as the SDK decoded it, without a result schema: raw means the caller checks it
+   * (methods MCP Lens has no typed verb for, e.g. the tasks of MCP 2025-11-25).
+   */
+  async request<T>(method: string, params: JsonObject | undefined, options: RequestOptions = {}): Promise<T> {
+    const client = this.requireClient();
+    const request = { method, ...(params !== undefined ? { params: this.withMeta(params) } : {}) };
+    const result = await this.run(
+      method,
+      () => this.timed(options, (o) => client.request(request, UNCHECKED_RESULT, o)),
+      options.signal,
+    );
+    return result as T;
+  }
+
+  /**
+   * Hears every notification of `method` from the server as it arrives on the wire (before the SDK
+   * validates it; whether or not the SDK has a handler for it), with its params as sent.
+   */
+  onNotification(method: string, listener: (params: JsonObject) => void): Disposable {
+    let listeners = this.rawNotificationListeners.get(method);
+    if (!listeners) {
+      listeners = new Set();
+      this.rawNotificationListeners.set(method, listeners);
+    }
+    listeners.add(listener);
+    return {
+      dispose: () => {
+        const current = this.rawNotificationListeners.get(method);
+        current?.delete(listener);
+        if (current?.size === 0) this.rawNotificationListeners.delete(method);
+      },
+    };
+  }
+
+  private fireRawNotification(method: string, params: unknown): void {
+    const listeners = this.rawNotificationListeners.get(method);
+    if (!listeners) return;
+    const value = (params && typeof params === 'object' && !Array.isArray(params) ? params : {}) as JsonObject;
+    for (const listener of [...listeners]) {
+      try {
+        listener(value);
+      } catch (e) {
+        // A faulty listener must not stop the others, nor the transport that delivered the message.
+        this.logger.debug(`[${this.currentConfig.name}] a ${method} listener failed: ${(e as Error).message}`);
+      }
+    }
   }
 
   // ---- connecting -----------------------------------------------------------------------
@@ -731,6 +792,10 @@ export class Connection {
         this.observedRequests.set(m.id, key);
         this.sentCount.set(key, (this.sentCount.get(key) ?? 0) + 1);
       }
+      return;
+    }
+    if (m.id === undefined && m.method !== undefined) {
+      this.fireRawNotification(m.method, m.params);
       return;
     }
     if (m.id === undefined || m.method !== undefined) return;
@@ -1574,6 +1639,18 @@ function requestTimeoutOf(error: { data?: unknown }): number | undefined {
   const data = error.data as { timeout?: unknown } | undefined;
   return typeof data?.timeout === 'number' ? data.timeout : undefined;
 }
+
+/**
+ * A result schema that accepts any result as it is (a Standard Schema, which the SDK's request
+ * takes for methods outside its typed registry): `Connection.request` is the raw path.
+ */
+const UNCHECKED_RESULT = {
+  '~standard': {
+    version: 1 as const,
+    vendor: 'mcp-lens',
+    validate: (value: unknown) => ({ value: value as Record<string, unknown> }),
+  },
+};
 
 /** The extras of a result that has none (shared: never modified). */
 const NO_EXTRAS: ResultExtras = Object.freeze({});
