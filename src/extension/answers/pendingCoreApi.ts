@@ -1,16 +1,13 @@
 /**
- * TEMPORARY: the agreed core API (briefs' preamble) that core-answer / core-tasks implement in
- * parallel. The extension codes against these shapes until those branches are merged; then this
- * file goes and the imports point at src/core/connection.ts, serverRequestQueue.ts and tasks.ts.
+ * TEMPORARY: the parts of the agreed core API not merged yet (ServerRequestQueue of core-answer,
+ * TaskRunner of core-tasks). The extension codes against these shapes until then; then this file
+ * goes and the imports point at src/core/serverRequestQueue.ts and src/core/tasks.ts.
  */
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { ClientCapabilityChoice, ServerRequestHandler } from '../../core/serverRequests';
-import type { Connection, RequestOptions, ResultExtras } from '../../core/connection';
+import type { RequestOptions, ResultExtras } from '../../core/connection';
 import type { Event } from '../../core/events';
 import type {
-  CompletionRefView,
-  JsonObject,
-  LoggingLevelView,
   RootView,
   ServerRequestReply,
   ServerRequestState,
@@ -18,23 +15,6 @@ import type {
   TaskSupport,
   TaskView,
 } from '../../shared/protocol';
-
-export interface CoreConnectionAnswers {
-  complete(
-    ref: CompletionRefView,
-    argument: { name: string; value: string },
-    context?: Record<string, string>,
-    options?: RequestOptions,
-  ): Promise<{ values: string[]; total?: number; hasMore?: boolean }>;
-  notifyRootsChanged(): Promise<void>;
-  readonly loggingLevel: LoggingLevelView | undefined;
-  request<T>(method: string, params: JsonObject | undefined, options?: RequestOptions): Promise<T>;
-}
-
-/** The connection with the agreed additions (a cast until core-answer is merged). */
-export function core(connection: Connection): Connection & CoreConnectionAnswers {
-  return connection as Connection & CoreConnectionAnswers;
-}
 
 export interface ServerRequestQueueOptions {
   capabilities: ClientCapabilityChoice;

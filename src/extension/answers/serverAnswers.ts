@@ -31,7 +31,7 @@ import { inertText } from '../commands/shared';
  */
 const REQUESTS_TAB = 'requests' as unknown as TabId;
 import { draftSamplingReply, listLanguageModels } from './languageModels';
-import { core, type ServerRequestQueueApi, type ServerRequestQueueOptions, type TaskRunnerApi } from './pendingCoreApi';
+import { type ServerRequestQueueApi, type ServerRequestQueueOptions, type TaskRunnerApi } from './pendingCoreApi';
 import { httpOrigin, requestSummary, toServerRequestViews } from './requestViews';
 import type { RootsStore } from './roots';
 
@@ -196,9 +196,9 @@ export class ServerAnswers implements InspectorAnswers, vscode.Disposable {
     for (const c of connections) {
       if (connectionId !== undefined ? c.id !== connectionId : !this.deps.roots.usesWorkspace(c.id)) continue;
       if (!c.isConnected) continue;
-      core(c)
-        .notifyRootsChanged()
-        .catch((e) => this.deps.log.warn(`[${c.config.name}] roots/list_changed failed: ${(e as Error).message}`));
+      c.notifyRootsChanged().catch((e) =>
+        this.deps.log.warn(`[${c.config.name}] roots/list_changed failed: ${(e as Error).message}`),
+      );
     }
   }
 

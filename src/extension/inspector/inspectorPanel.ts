@@ -29,7 +29,6 @@ import {
   type VaultView,
 } from '../../shared/protocol';
 import type { InspectorAnswers } from '../answers/serverAnswers';
-import { core } from '../answers/pendingCoreApi';
 import { COMMANDS } from '../commands';
 import type { AuthStatusProvider } from './authStatus';
 import type { InspectorAuthTools } from './authTools';
@@ -485,7 +484,7 @@ export class InspectorPanel implements vscode.Disposable {
       }
     },
     'completion/complete': async ({ connectionId, ref, argument, context }) =>
-      core(this.connection(connectionId)).complete(ref, argument, context),
+      this.connection(connectionId).complete(ref, argument, context),
     'logging/setLevel': async ({ connectionId, level }) => {
       const c = this.connection(connectionId);
       await c.setLoggingLevel(level);

@@ -210,7 +210,7 @@ export function toServerLogView(entry: ServerLogEntry): ServerLogView {
 }
 
 export function toDetails(connection: Connection, extras: DetailsExtras = {}): ConnectionDetails {
-  const logLevel = loggingLevelView((connection as { loggingLevel?: unknown }).loggingLevel);
+  const logLevel = loggingLevelView(connection.loggingLevel);
   return {
     connectionId: connection.id,
     tools: connection.tools.map(toToolView),
