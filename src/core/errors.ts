@@ -12,6 +12,10 @@ export type ConnectionErrorCode =
   | 'auth-required'
   | 'http'
   | 'cancelled'
+  /** What was asked for does not exist (any more): e.g. a server request that is no longer pending. */
+  | 'not-found'
+  /** A reply that does not fit what was asked (e.g. an elicitation form answer against its schema). */
+  | 'invalid-reply'
   | 'unknown';
 
 /**
