@@ -16,6 +16,8 @@ export type ConnectionErrorCode =
   | 'not-found'
   /** A reply that does not fit what was asked (e.g. an elicitation form answer against its schema). */
   | 'invalid-reply'
+  /** The tool runs only as a task (MCP tasks): call it with TaskRunner.callToolAsTask. */
+  | 'task-required'
   | 'unknown';
 
 /**
