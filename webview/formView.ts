@@ -254,7 +254,7 @@ export class SchemaFormView {
       }
       case 'enum': {
         const values = info.enumValues ?? [];
-        const labels = values.map((v) => (typeof v === 'string' ? v : JSON.stringify(v)));
+        const labels = info.enumLabels ?? values.map((v) => (typeof v === 'string' ? v : JSON.stringify(v)));
         const offset = 1; // "(choose…)" or "(not set)" first
         const index =
           current === undefined ? -1 : values.findIndex((v) => JSON.stringify(v) === JSON.stringify(current));
@@ -265,6 +265,8 @@ export class SchemaFormView {
           (i) => this.update(path, i === 0 ? undefined : values[i - offset]),
         );
       }
+      case 'multi':
+        return this.multiControl(info, path, current, register);
       case 'const':
         return h(
           'div',
@@ -338,6 +340,35 @@ export class SchemaFormView {
         return el;
       }
     }
+  }
+
+  /** A multi-select: one checkbox per allowed value; the value is the checked ones, in schema order. */
+  private multiControl(
+    info: FieldInfo,
+    path: PathSegment[],
+    current: JsonValue | undefined,
+    register: <T extends HTMLElement>(el: T) => T,
+  ): HTMLElement {
+    const values = info.enumValues ?? [];
+    const labels = info.enumLabels ?? values.map((v) => (typeof v === 'string' ? v : JSON.stringify(v)));
+    const chosen = new Set((Array.isArray(current) ? current : []).map((v) => JSON.stringify(v)));
+    const group = register(h('div', { class: 'multi-select', attrs: { role: 'group' } }));
+    values.forEach((v, i) => {
+      const box = h(
+        'vscode-checkbox',
+        { attrs: { 'data-value-index': i, 'data-value': clip(typeof v === 'string' ? v : JSON.stringify(v), 200) } },
+        clip(labels[i] ?? String(v), 200),
+      ) as HTMLElement & { checked: boolean };
+      box.checked = chosen.has(JSON.stringify(v));
+      box.addEventListener('change', () => {
+        if (box.checked) chosen.add(JSON.stringify(v));
+        else chosen.delete(JSON.stringify(v));
+        const next = values.filter((x) => chosen.has(JSON.stringify(x)));
+        this.update(path, next.length || info.required ? next : undefined);
+      });
+      group.appendChild(box);
+    });
+    return group;
   }
 
   private dropdown(
@@ -429,6 +460,8 @@ function typeLabel(info: FieldInfo): string {
   switch (info.kind) {
     case 'enum':
       return 'enum';
+    case 'multi':
+      return 'choose any';
     case 'choice':
       return Array.isArray(info.schema.oneOf) ? 'one of' : 'any of';
     case 'json':

@@ -11,6 +11,7 @@ import type { AppContext, Tab } from './context';
 import { button, clip, h, icon, option, setChildren } from './dom';
 import { formatBytes, formatTime } from './format';
 import { jsonTree } from './jsonTree';
+import { ServerLogPanel } from './serverLog';
 
 const MAX_ENTRIES = 5000;
 
@@ -54,11 +55,12 @@ export class LogTab implements Tab {
   private readonly count = h('span', { class: 'muted' });
   private readonly detail = h('div', { class: 'detail log-detail', attrs: { 'data-role': 'log-detail' } });
   private methods = new Set<string>();
+  private readonly serverLog: ServerLogPanel;
 
   constructor(private readonly app: AppContext) {
-    this.element = h(
+    const traceView = h(
       'div',
-      { class: 'log-tab' },
+      { class: 'log-view', attrs: { 'data-role': 'trace-view' } },
       h(
         'div',
         { class: 'toolbar' },
@@ -70,6 +72,33 @@ export class LogTab implements Tab {
         this.count,
       ),
       h('div', { class: 'split log-split' }, this.list, this.detail),
+    );
+    this.serverLog = new ServerLogPanel(app);
+    this.serverLog.element.hidden = true;
+    // Two logs: the protocol trace MCP Lens records, and the log messages the server sends (notifications/message).
+    const views = { trace: traceView, server: this.serverLog.element };
+    const switches = (['trace', 'server'] as const).map((v) =>
+      h(
+        'button',
+        {
+          class: 'segment',
+          attrs: { type: 'button', 'aria-pressed': String(v === 'trace'), 'data-log-view': v },
+          on: {
+            click: () => {
+              for (const [k, el] of Object.entries(views)) el.hidden = k !== v;
+              switches.forEach((b) => b.setAttribute('aria-pressed', String(b.dataset.logView === v)));
+            },
+          },
+        },
+        v === 'trace' ? 'Protocol trace' : 'Server log',
+      ),
+    );
+    this.element = h(
+      'div',
+      { class: 'log-tab' },
+      h('div', { class: 'mode-switch log-switch', attrs: { role: 'group', 'aria-label': 'Which log' } }, ...switches),
+      traceView,
+      this.serverLog.element,
     );
     for (const el of [this.direction, this.method]) el.addEventListener('change', () => this.render());
     this.errorsOnly.addEventListener('change', () => this.render());
@@ -98,6 +127,7 @@ export class LogTab implements Tab {
   }
 
   refresh(): void {
+    this.serverLog.refresh();
     const id = this.app.connection()?.id;
     if (id === this.entriesFor) return;
     this.entriesFor = id;

@@ -21,6 +21,7 @@ import {
   type HistoryEntry,
   type JsonObject,
   type JsonValue,
+  type ServerRequestView,
   type TabId,
   type WebviewState,
 } from '../src/shared/protocol';
@@ -32,10 +33,12 @@ import { formatRelative } from './format';
 import { HistoryTab } from './historyTab';
 import { LogTab } from './logTab';
 import { PromptsTab } from './promptsTab';
+import { RequestsTab } from './requestsTab';
 import { ResourcesTab } from './resourcesTab';
 import type { ResultContext } from './results';
 import { HostConnection } from './rpc';
 import { ServerTab } from './serverTab';
+import { TasksTab } from './tasksTab';
 import { ToolsTab } from './toolsTab';
 
 provideVSCodeDesignSystem().register(
@@ -52,6 +55,8 @@ const TAB_LABELS: Record<TabId, string> = {
   tools: 'Tools',
   resources: 'Resources',
   prompts: 'Prompts',
+  requests: 'Requests',
+  tasks: 'Tasks',
   history: 'History',
   log: 'Log',
   server: 'Server',
@@ -61,6 +66,8 @@ const TAB_ICONS: Record<TabId, string> = {
   tools: 'tools',
   resources: 'files',
   prompts: 'comment-discussion',
+  requests: 'bell',
+  tasks: 'checklist',
   history: 'history',
   log: 'output',
   server: 'server',
@@ -154,14 +161,27 @@ class App implements AppContext {
   private readonly tabBar = h('div', { class: 'tab-bar', attrs: { role: 'tablist' } });
   private readonly tabBody = h('div', { class: 'tab-body' });
   private readonly tabs: Record<TabId, Tab>;
+  private readonly requestsTab: RequestsTab;
+  /** Says when a server request arrives while another tab is open (screen readers hear it; it is also visible). */
+  private readonly announcer = h('div', {
+    class: 'announcer',
+    attrs: { role: 'status', 'aria-live': 'polite', 'data-role': 'request-announcer' },
+  });
   private saveTimer?: number;
 
   constructor() {
     this.state = loadState(this.host.getState());
+    this.requestsTab = new RequestsTab(
+      this,
+      (r) => this.requestArrived(r),
+      () => this.updateCounts(),
+    );
     this.tabs = {
       tools: new ToolsTab(this),
       resources: new ResourcesTab(this),
       prompts: new PromptsTab(this),
+      requests: this.requestsTab,
+      tasks: new TasksTab(this),
       history: new HistoryTab(this),
       log: new LogTab(this),
       server: new ServerTab(this),
@@ -208,7 +228,7 @@ class App implements AppContext {
       'div',
       { class: 'layout' },
       h('aside', { class: 'sidebar' }, h('div', { class: 'sidebar-title' }, 'Connections'), this.connList),
-      h('main', { class: 'main' }, this.header, this.tabBar, this.tabBody),
+      h('main', { class: 'main' }, this.header, this.tabBar, this.announcer, this.tabBody),
     );
     document.body.replaceChildren(root);
     this.showTab(this.state.tab, undefined, false);
@@ -306,6 +326,10 @@ class App implements AppContext {
       el.tabIndex = active ? 0 : -1;
     }
     for (const el of this.tabBody.querySelectorAll<HTMLElement>('.tab-panel')) el.hidden = el.dataset.panel !== tab;
+    if (tab === 'requests') {
+      this.announcer.textContent = '';
+      this.tabBar.querySelector('[data-tab="requests"]')?.classList.remove('attention');
+    }
     this.tabs[tab].shown?.();
     if (item) this.tabs[tab].focusItem?.(item);
   }
@@ -348,12 +372,48 @@ class App implements AppContext {
       tools: d?.tools.length,
       resources: d ? d.resources.length + d.resourceTemplates.length : undefined,
       prompts: d?.prompts.length,
+      requests: this.requestsTab.pendingCount(this.state.selectedConnectionId) || undefined,
       history: this.state.history.length || undefined,
     };
     for (const id of TAB_IDS) {
       const el = this.tabBar.querySelector<HTMLElement>(`[data-count-for="${id}"]`);
       if (el) el.textContent = counts[id] !== undefined ? String(counts[id]) : '';
     }
+  }
+
+  /**
+   * A request the webview had not seen arrived. On the Requests tab it simply shows; elsewhere the
+   * tab is badged and the arrival announced, and the view switches to it only when the user is not
+   * typing (a switch under the cursor would swallow keystrokes meant for a form).
+   */
+  private requestArrived(r: ServerRequestView): void {
+    const name = this.connections.find((c) => c.id === r.connectionId)?.name ?? 'A server';
+    const what =
+      r.kind === 'sampling'
+        ? 'a sampling reply'
+        : r.kind === 'roots'
+          ? 'the roots'
+          : r.kind === 'elicitation-url'
+            ? 'to open a URL'
+            : 'information';
+    const selected = r.connectionId === this.state.selectedConnectionId;
+    if (selected && this.state.tab === 'requests') return;
+    if (selected && !this.userIsTyping()) {
+      this.showTab('requests');
+      this.announcer.textContent = `${clip(name, 100)} asks for ${what}: shown in the Requests tab.`;
+      return;
+    }
+    this.tabBar.querySelector('[data-tab="requests"]')?.classList.add('attention');
+    this.announcer.textContent = `${clip(name, 100)} asks for ${what}. Open the Requests tab${selected ? '' : ' of that connection'} to answer.`;
+  }
+
+  private userIsTyping(): boolean {
+    const el = document.activeElement as HTMLElement | null;
+    if (!el || el === document.body) return false;
+    return (
+      el.isContentEditable ||
+      /^(INPUT|TEXTAREA|SELECT|VSCODE-TEXT-FIELD|VSCODE-TEXT-AREA|VSCODE-DROPDOWN)$/.test(el.tagName)
+    );
   }
 
   private renderHeader(): void {

@@ -1,5 +1,6 @@
 /** Prompts: the list, an argument form (strings, required markers, descriptions), Get, and the messages returned. */
 import type { HistoryEntry, JsonObject, PromptView } from '../src/shared/protocol';
+import { attachCompletions, canComplete } from './completions';
 import type { AppContext, Tab } from './context';
 import { newId } from './context';
 import { button, clip, h, icon, option, setChildren } from './dom';
@@ -104,6 +105,7 @@ export class PromptsTab implements Tab {
   }
 
   private showPrompt(p: PromptView): void {
+    const complete = canComplete(this.app.details());
     const fields = p.arguments.map((a) => {
       const field = h('vscode-text-field', { attrs: { 'data-arg': clip(a.name, 200) } }) as HTMLElement & {
         value: string;
@@ -115,6 +117,19 @@ export class PromptsTab implements Tab {
         else this.values[a.name] = field.value;
         error.textContent = '';
       });
+      const suggestions = complete
+        ? attachCompletions(
+            this.app,
+            field,
+            { type: 'ref/prompt', name: p.name },
+            a.name,
+            () => Object.fromEntries(Object.entries(this.values).filter(([k]) => k !== a.name)),
+            (value) => {
+              this.values[a.name] = value;
+              error.textContent = '';
+            },
+          )
+        : null;
       return h(
         'div',
         { class: 'field', dataset: { arg: clip(a.name, 200) } },
@@ -126,6 +141,7 @@ export class PromptsTab implements Tab {
           h('span', { class: 'field-type' }, 'string'),
         ),
         field,
+        suggestions,
         a.description ? h('div', { class: 'field-help' }, clip(a.description, 5000)) : null,
         error,
       );

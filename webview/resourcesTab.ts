@@ -5,6 +5,7 @@
  */
 import { UriTemplate } from '@modelcontextprotocol/sdk/shared/uriTemplate.js';
 import type { CacheMode, HistoryEntry, JsonObject, ResourceTemplateView, ResourceView } from '../src/shared/protocol';
+import { attachCompletions, canComplete } from './completions';
 import type { AppContext, Tab } from './context';
 import { newId } from './context';
 import { button, clip, h, icon, option, setChildren } from './dom';
@@ -286,6 +287,7 @@ export class ResourcesTab implements Tab {
     const update = () => {
       preview.textContent = expand();
     };
+    const complete = canComplete(this.app.details());
     const fields = names.map((name) => {
       const field = h(
         'vscode-text-field',
@@ -297,7 +299,20 @@ export class ResourcesTab implements Tab {
         else values[name] = field.value;
         update();
       });
-      return h('div', { class: 'field' }, field);
+      const suggestions = complete
+        ? attachCompletions(
+            this.app,
+            field,
+            { type: 'ref/resource', uri: t.uriTemplate },
+            name,
+            () => Object.fromEntries(Object.entries(values).filter(([k]) => k !== name)),
+            (value) => {
+              values[name] = value;
+              update();
+            },
+          )
+        : null;
+      return h('div', { class: 'field' }, field, suggestions);
     });
     update();
     setChildren(

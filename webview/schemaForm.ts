@@ -16,7 +16,18 @@ import {
 } from './jsonSchema';
 
 export type FieldKind =
-  'string' | 'number' | 'integer' | 'boolean' | 'enum' | 'const' | 'null' | 'array' | 'object' | 'choice' | 'json';
+  | 'string'
+  | 'number'
+  | 'integer'
+  | 'boolean'
+  | 'enum'
+  | 'multi'
+  | 'const'
+  | 'null'
+  | 'array'
+  | 'object'
+  | 'choice'
+  | 'json';
 
 export interface ChoiceOption {
   label: string;
@@ -38,6 +49,8 @@ export interface FieldInfo {
   multiline?: boolean;
   placeholder?: string;
   enumValues?: JsonValue[];
+  /** For `enum`/`multi`: a display title per value (titled enums `oneOf [{const, title}]`, legacy `enumNames`). */
+  enumLabels?: string[];
   options?: ChoiceOption[];
   /** Human-readable constraints: "1 – 10", "at most 5 items", "format: email"… */
   constraints: string[];
@@ -99,6 +112,41 @@ function optionLabel(option: Schema, root: Schema, index: number): string {
   return `Option ${index + 1}`;
 }
 
+/**
+ * The values and titles of a titled enum: `oneOf`/`anyOf` whose every option is `{const, title?}`
+ * (MCP elicitation, SEP-1330), or `enum` with the legacy `enumNames`. Undefined for anything else.
+ */
+export function titledEnum(s: SchemaObject, root: Schema): { values: JsonValue[]; labels: string[] } | undefined {
+  const list = Array.isArray(s.oneOf) ? s.oneOf : Array.isArray(s.anyOf) ? s.anyOf : undefined;
+  if (list && list.length > 0) {
+    const values: JsonValue[] = [];
+    const labels: string[] = [];
+    for (const option of list) {
+      const o = resolveRef(option as Schema, root);
+      if (!isSchemaObject(o) || !('const' in o)) return undefined;
+      values.push(o.const as JsonValue);
+      labels.push(typeof o.title === 'string' && o.title ? o.title : String(o.const));
+    }
+    return { values, labels };
+  }
+  if (Array.isArray(s.enum) && Array.isArray(s.enumNames) && s.enumNames.length === s.enum.length) {
+    return {
+      values: s.enum as JsonValue[],
+      labels: s.enum.map((v, i) => {
+        const name = (s.enumNames as unknown[])[i];
+        return typeof name === 'string' && name ? name : String(v);
+      }),
+    };
+  }
+  return undefined;
+}
+
+function plainEnum(s: SchemaObject): { values: JsonValue[]; labels: string[] } | undefined {
+  if (!Array.isArray(s.enum)) return undefined;
+  const values = s.enum as JsonValue[];
+  return { values, labels: values.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))) };
+}
+
 /** Works out which control fits a schema, with its label, help and constraints. */
 export function describeField(
   schema: Schema,
@@ -120,6 +168,11 @@ export function describeField(
     default: 'default' in s ? (s.default as JsonValue) : undefined,
   };
   if (depth > MAX_FORM_DEPTH) return { ...base, kind: 'json', schema: s, nullable };
+
+  const titled = titledEnum(s, root);
+  if (titled) {
+    return { ...base, kind: 'enum', schema: s, nullable, enumValues: titled.values, enumLabels: titled.labels };
+  }
 
   const choice = choiceOptionsOf(s, root);
   if (choice) {
@@ -245,11 +298,17 @@ export function describeField(
     case 'null':
       return { ...base, kind: 'null', schema: s, nullable: true };
     case 'array': {
+      // A multi-select (MCP elicitation): an array of items drawn from a (titled) enum.
+      const items = isSchemaObject(s.items) ? asSchemaObject(resolveRef(s.items, root)) : undefined;
+      const choices = items ? (titledEnum(items, root) ?? plainEnum(items)) : undefined;
       if (typeof s.minItems === 'number' && s.minItems > 0) {
         constraints.push(`at least ${s.minItems} item${s.minItems === 1 ? '' : 's'}`);
       }
       if (typeof s.maxItems === 'number') constraints.push(`at most ${s.maxItems} item${s.maxItems === 1 ? '' : 's'}`);
       if (s.uniqueItems === true) constraints.push('unique items');
+      if (choices) {
+        return { ...base, kind: 'multi', schema: s, nullable, enumValues: choices.values, enumLabels: choices.labels };
+      }
       return { ...base, kind: 'array', schema: s, nullable };
     }
     case 'object': {
@@ -336,6 +395,8 @@ export function defaultValue(schema: Schema, root: Schema, required: boolean, de
       }
       return out;
     }
+    case 'multi':
+      return required ? [] : undefined;
     case 'array': {
       if (!required) return undefined;
       const min = typeof field.schema.minItems === 'number' ? Math.min(field.schema.minItems, 20) : 0;
@@ -372,6 +433,7 @@ export function newItemValue(schema: Schema, root: Schema, depth = 0): JsonValue
     case 'const':
       return clone(field.enumValues?.[0] ?? null);
     case 'array':
+    case 'multi':
       return [];
     case 'object':
       return (defaultValue(schema, root, true, depth) as JsonObject | undefined) ?? {};

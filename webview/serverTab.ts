@@ -7,25 +7,35 @@ import type { AppContext, Tab } from './context';
 import { clip, h, setChildren } from './dom';
 import { PROTOCOL_CHOICE_TEXT, eraBadge, eraText } from './era';
 import { jsonTree, lazyText } from './jsonTree';
+import { RootsEditor } from './rootsEditor';
 
 const ERA_TEXT = { modern: 'Modern (MCP 2026-07-28)', legacy: '2025 (initialize)' } as const;
 
 export class ServerTab implements Tab {
   readonly element = h('div', { class: 'detail server-tab', attrs: { 'data-role': 'server' } });
+  /** Rebuilt on every refresh (server data only). */
+  private readonly facts = h('div');
+  /** Built once and kept: it may hold the user's unsaved edits (see RootsEditor). */
+  private readonly roots: RootsEditor;
 
-  constructor(private readonly app: AppContext) {}
+  constructor(private readonly app: AppContext) {
+    this.roots = new RootsEditor(app);
+    this.element.append(this.facts, this.roots.element);
+  }
 
   refresh(): void {
     const c = this.app.connection();
     const s = this.app.details()?.server;
+    this.roots.element.hidden = !c;
+    this.roots.refresh();
     if (!c) {
-      setChildren(this.element, h('div', { class: 'empty' }, 'Select a connection.'));
+      setChildren(this.facts, h('div', { class: 'empty' }, 'Select a connection.'));
       return;
     }
     const connected = c.state === 'connected';
     const row = (k: string, v: string | undefined) => (v ? [h('dt', null, k), h('dd', null, clip(v, 2000))] : []);
     setChildren(
-      this.element,
+      this.facts,
       h('div', { class: 'server-era' }, eraBadge(c)),
       h(
         'dl',

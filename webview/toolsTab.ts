@@ -3,7 +3,7 @@
  * selected tool its annotations, a form built from `inputSchema` with a raw JSON mode kept in
  * sync, Run with progress and Cancel, and the result rendered by type.
  */
-import type { HistoryEntry, JsonObject, ToolView } from '../src/shared/protocol';
+import type { HistoryEntry, JsonObject, TaskView, ToolView } from '../src/shared/protocol';
 import type { AppContext, Tab } from './context';
 import { newId } from './context';
 import { button, clip, h, icon, option, setChildren } from './dom';
@@ -12,6 +12,7 @@ import { listCacheTag } from './era';
 import { formatDuration } from './format';
 import { SchemaFormView } from './formView';
 import { toolResult } from './results';
+import { taskProgress } from './tasksTab';
 import { RequestError } from './rpc';
 import { matchesFilter, parseArgsJson, toolSearchText } from './schemaForm';
 import type { Schema } from './jsonSchema';
@@ -41,7 +42,7 @@ export class ToolsTab implements Tab {
   private selected?: string;
   private form?: SchemaFormView;
   private mode: 'form' | 'json' = 'form';
-  private running?: { callId: string; entry: HistoryEntry };
+  private running?: { callId: string; entry: HistoryEntry; asTask: boolean };
   /** The definition the detail was built from, to rebuild only when it changes. */
   private renderedJson?: string;
 
@@ -52,6 +53,7 @@ export class ToolsTab implements Tab {
       h('div', { class: 'list-pane' }, this.search, this.count, this.list),
       this.detail,
     );
+    app.host.on('tasks/changed', ({ tasks }) => this.showTask(tasks));
     this.search.addEventListener('input', () => this.applyFilter());
     app.host.on('call/progress', (p) => {
       if (this.running?.callId !== p.callId) return;
@@ -67,6 +69,29 @@ export class ToolsTab implements Tab {
         text.textContent = `${p.progress}${p.total ? ` / ${p.total}` : ''}${p.message ? ` — ${clip(p.message, 300)}` : ''}`;
       }
     });
+  }
+
+  /** The task a run-as-task call started, shown under the Run bar while it runs (matched by callId). */
+  private showTask(tasks: TaskView[]): void {
+    const running = this.running;
+    if (!running?.asTask) return;
+    const task = tasks.find((t) => t.callId === running.callId);
+    const slot = this.detail.querySelector<HTMLElement>('[data-role="run-task"]');
+    if (!task || !slot) return;
+    setChildren(
+      slot,
+      h(
+        'div',
+        { class: 'task-line' },
+        icon('checklist'),
+        ' Task ',
+        h('span', { class: 'mono' }, clip(task.taskId, 200)),
+        ' ',
+        h('span', { class: 'tag', attrs: { 'data-role': 'run-task-status' } }, task.status),
+        task.statusMessage ? h('span', { class: 'muted' }, ` ${clip(task.statusMessage, 500)}`) : null,
+      ),
+      taskProgress(task),
+    );
   }
 
   refresh(): void {
@@ -288,6 +313,7 @@ export class ToolsTab implements Tab {
       h('div', { class: 'mode-switch', attrs: { role: 'group', 'aria-label': 'Input mode' } }, ...modeButtons),
       formPane,
       jsonPane,
+      taskOption(tool),
       h('div', { class: 'confirm-slot', attrs: { 'data-role': 'confirm' } }),
       h(
         'div',
@@ -296,8 +322,17 @@ export class ToolsTab implements Tab {
         cancelButton,
         h('div', { class: 'run-status', attrs: { 'data-role': 'run-status' } }),
       ),
+      h('div', { class: 'run-task', attrs: { 'data-role': 'run-task' } }),
       h('div', { class: 'result-slot', attrs: { 'data-role': 'result' } }),
     );
+  }
+
+  /** Whether this run goes as a task: always for `required`, when ticked for `optional`, never otherwise. */
+  private asTask(tool: ToolView): boolean {
+    if (tool.taskSupport === 'required') return true;
+    if (tool.taskSupport !== 'optional') return false;
+    const box = this.detail.querySelector<HTMLElement & { checked: boolean }>('[data-role="run-as-task"]');
+    return box?.checked === true;
   }
 
   private syncJson(): void {
@@ -365,6 +400,7 @@ export class ToolsTab implements Tab {
 
   private async execute(tool: ToolView, connectionId: string, connectionName: string, args: JsonObject): Promise<void> {
     const callId = newId();
+    const asTask = this.asTask(tool);
     const entry: HistoryEntry = {
       id: callId,
       kind: 'tool',
@@ -375,7 +411,7 @@ export class ToolsTab implements Tab {
       startedAt: Date.now(),
       status: 'running',
     };
-    this.running = { callId, entry };
+    this.running = { callId, entry, asTask };
     this.app.addHistory(entry);
     const runButton = this.detail.querySelector<HTMLElement>('[data-action="run"]');
     const cancelButton = this.detail.querySelector<HTMLElement>('[data-action="cancel"]');
@@ -389,9 +425,22 @@ export class ToolsTab implements Tab {
       h('progress', { class: 'run-progress' }),
     );
     resultSlot?.replaceChildren();
+    this.detail
+      .querySelector<HTMLElement>('[data-role="run-task"]')
+      ?.replaceChildren(
+        ...(asTask
+          ? [h('span', { class: 'muted' }, 'Running as a task: its status shows here and in the Tasks tab.')]
+          : []),
+      );
     const started = performance.now();
     try {
-      const outcome = await this.app.host.request('tools/call', { connectionId, name: tool.name, args, callId });
+      const outcome = await this.app.host.request('tools/call', {
+        connectionId,
+        name: tool.name,
+        args,
+        callId,
+        ...(asTask ? { asTask: true } : {}),
+      });
       entry.durationMs = outcome.durationMs;
       entry.status = outcome.result.isError === true ? 'error' : 'ok';
       entry.result = outcome.result;
@@ -434,4 +483,34 @@ export class ToolsTab implements Tab {
   private cancel(): void {
     if (this.running) this.app.host.command('call/cancel', { callId: this.running.callId });
   }
+}
+
+/** The task choice of a tool (MCP tasks, `execution.taskSupport`): a checkbox for `optional`, a note for `required`. */
+function taskOption(tool: ToolView): HTMLElement | null {
+  if (tool.taskSupport === 'optional') {
+    return h(
+      'div',
+      { class: 'task-option' },
+      h(
+        'vscode-checkbox',
+        {
+          attrs: {
+            'data-role': 'run-as-task',
+            title:
+              'The server runs the call as a task: it answers at once and reports the status until the result is ready',
+          },
+        },
+        'Run as task',
+      ),
+    );
+  }
+  if (tool.taskSupport === 'required') {
+    return h(
+      'div',
+      { class: 'task-option muted', attrs: { 'data-role': 'task-required' } },
+      icon('checklist'),
+      ' This tool always runs as a task (taskSupport: required): its status shows below and in the Tasks tab.',
+    );
+  }
+  return null;
 }

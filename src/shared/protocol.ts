@@ -300,8 +300,19 @@ export interface CacheHintView {
 export type CacheMode = 'use' | 'refresh';
 export const TRACE_PREVIEW_CHARS = 2000;
 
-export type TabId = 'tools' | 'resources' | 'prompts' | 'history' | 'log' | 'server' | 'auth';
-export const TAB_IDS: readonly TabId[] = ['tools', 'resources', 'prompts', 'history', 'log', 'server', 'auth'];
+/** `requests`: what the server asked (elicitation, sampling, roots); `tasks`: the connection's tasks. */
+export type TabId = 'tools' | 'resources' | 'prompts' | 'requests' | 'tasks' | 'history' | 'log' | 'server' | 'auth';
+export const TAB_IDS: readonly TabId[] = [
+  'tools',
+  'resources',
+  'prompts',
+  'requests',
+  'tasks',
+  'history',
+  'log',
+  'server',
+  'auth',
+];
 
 // ---- the OAuth flow debugger and the token vault ------------------------------------------
 

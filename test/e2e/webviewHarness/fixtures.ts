@@ -10,7 +10,15 @@ export interface HarnessFixture {
   details: Record<string, ConnectionDetails>;
   tools: Record<
     string,
-    { result?: JsonObject | '$echo'; hang?: boolean; progress?: boolean; delayMs?: number; durationMs?: number }
+    {
+      result?: JsonObject | '$echo';
+      hang?: boolean;
+      progress?: boolean;
+      delayMs?: number;
+      durationMs?: number;
+      /** Called with asTask: the harness reports the task working (with progress), then completed, via tasks/changed. */
+      task?: { taskId: string; steps: number; stepMs: number };
+    }
   >;
   resources: Record<string, JsonObject>;
   prompts: Record<string, JsonObject>;
@@ -29,6 +37,17 @@ export interface HarnessFixture {
   outcomeMeta?: Record<string, JsonObject>;
   /** When set, the host refuses to export the trace with this message. */
   authExportError?: string;
+  /** Answering the server (webviewAnswer.test.ts): the queue per connection, pushed after view/select. */
+  serverRequests?: Record<string, import('../../../src/shared/protocol').ServerRequestView[]>;
+  languageModels?: import('../../../src/shared/protocol').LanguageModelView[];
+  /** What sampling/generate drafts (a CreateMessageResult). */
+  samplingDraft?: JsonObject;
+  /** completion/complete: the values per argument name; the harness keeps those starting with what was typed. */
+  completions?: Record<string, string[]>;
+  serverLog?: Record<string, import('../../../src/shared/protocol').ServerLogView[]>;
+  tasks?: Record<string, import('../../../src/shared/protocol').TaskView[]>;
+  /** tasks/result per task id (a CallToolResult). */
+  taskResults?: Record<string, JsonObject>;
 }
 
 // 2x2 PNG (red/green/blue/white) and a 44-byte silent WAV, base64.

@@ -248,6 +248,7 @@
           }
           return;
         }
+        if (p.asTask && behaviour.task) return runTask(m.id, p, behaviour);
         const result =
           typeof behaviour.result === 'string' && behaviour.result === '$echo'
             ? { content: [{ type: 'text', text: JSON.stringify(p.args) }] }
@@ -332,9 +333,148 @@
         // A fixture may make the host's export fail (a read-only folder, say) to test the message.
         if (fixture.authExportError) return fail(m.id, { code: 'invalid-config', message: fixture.authExportError });
         return reply(m.id, { saved: true });
+      // Answering the server: the queue changes as the real ServerRequestQueue would.
+      case 'serverRequest/answer': {
+        answers.push(p);
+        const queue = queues[p.connectionId] || [];
+        const r = queue.find((x) => x.id === p.requestId);
+        if (!r || r.state !== 'pending' || (r.deadline !== undefined && r.deadline <= Date.now())) {
+          return fail(m.id, {
+            code: 'not-found',
+            message: 'The request ' + p.requestId + ' is no longer pending (timed out after 60 s).',
+          });
+        }
+        const a = p.reply.action;
+        r.state = a === 'accept' || a === 'send' ? 'answered' : a === 'decline' ? 'declined' : 'cancelled';
+        r.outcome =
+          a === 'accept' && p.reply.content
+            ? 'accepted with ' + Object.keys(p.reply.content).length + ' fields'
+            : a === 'accept'
+              ? 'opened after consent'
+              : a === 'send'
+                ? 'sent a reply'
+                : a + 'd by the user';
+        r.answeredAt = Date.now();
+        reply(m.id, { state: r.state });
+        return publishQueue(p.connectionId);
+      }
+      case 'sampling/models':
+        return reply(m.id, { models: fixture.languageModels || [] });
+      case 'sampling/generate':
+        window.__harness.generated.push(p);
+        if (!fixture.samplingDraft) return fail(m.id, { code: 'failed', message: 'No language model is available.' });
+        return reply(m.id, { result: fixture.samplingDraft });
+      case 'roots/set': {
+        const d = (fixture.details || {})[p.connectionId];
+        const roots =
+          p.roots === null
+            ? { source: 'workspace', roots: workspaceRoots[p.connectionId] || [] }
+            : { source: 'custom', roots: p.roots };
+        if (d) d.roots = roots;
+        reply(m.id, roots);
+        if (d) notify('connection/details', d);
+        return;
+      }
+      case 'completion/complete': {
+        const all = (fixture.completions || {})[p.argument.name];
+        if (!all)
+          return fail(m.id, { code: 'protocol', message: 'MCP error -32602: no completions for ' + p.argument.name });
+        const values = all.filter((v) => v.toLowerCase().startsWith(p.argument.value.toLowerCase()));
+        return reply(m.id, { values, total: values.length, hasMore: false });
+      }
+      case 'logging/setLevel': {
+        const d = (fixture.details || {})[p.connectionId];
+        if (d) d.logLevel = p.level;
+        return reply(m.id, { level: p.level });
+      }
+      case 'serverLog/list':
+        return reply(m.id, { entries: (fixture.serverLog || {})[p.connectionId] || [] });
+      case 'tasks/list':
+        return reply(m.id, { tasks: tasks[p.connectionId] || [] });
+      case 'tasks/cancel': {
+        const t = (tasks[p.connectionId] || []).find((x) => x.taskId === p.taskId);
+        if (!t) return fail(m.id, { code: 'not-found', message: 'No task ' + p.taskId });
+        t.status = 'cancelled';
+        t.statusMessage = 'Cancelled by the user';
+        t.lastUpdatedAt = new Date().toISOString();
+        reply(m.id, { task: t });
+        return notify('tasks/changed', { connectionId: p.connectionId, tasks: tasks[p.connectionId] });
+      }
+      case 'tasks/result': {
+        const r = (fixture.taskResults || {})[p.taskId];
+        if (!r) return fail(m.id, { code: 'not-found', message: 'The task has no result yet.' });
+        return reply(m.id, { result: r, durationMs: 1234 });
+      }
       default:
         return fail(m.id, { code: 'invalid-message', message: 'unknown request' });
     }
+  }
+
+  // Answering the server and tasks: live copies of the fixture's queues and tasks.
+  const queues = JSON.parse(JSON.stringify(fixture.serverRequests || {}));
+  const tasks = JSON.parse(JSON.stringify(fixture.tasks || {}));
+  const answers = [];
+  const workspaceRoots = {};
+  for (const [id, d] of Object.entries(fixture.details || {})) {
+    if (d.roots) workspaceRoots[id] = JSON.parse(JSON.stringify(d.roots.roots));
+  }
+  function publishQueue(connectionId) {
+    const queue = queues[connectionId] || [];
+    // Pending first, then the most recent ended ones (ServerRequestQueue.requests).
+    const ordered = [
+      ...queue.filter((r) => r.state === 'pending'),
+      ...queue.filter((r) => r.state !== 'pending').sort((a, b) => (b.answeredAt || 0) - (a.answeredAt || 0)),
+    ];
+    notify('serverRequests/changed', { connectionId, requests: ordered });
+  }
+  function enqueue(request) {
+    (queues[request.connectionId] = queues[request.connectionId] || []).push(request);
+    publishQueue(request.connectionId);
+  }
+  function timeOut(connectionId, requestId) {
+    const r = (queues[connectionId] || []).find((x) => x.id === requestId);
+    if (!r) return;
+    r.state = 'timed-out';
+    r.outcome = 'timed out after 60 s';
+    r.answeredAt = Date.now();
+    publishQueue(connectionId);
+  }
+  function runTask(id, p, behaviour) {
+    const now = new Date().toISOString();
+    const task = {
+      taskId: behaviour.task.taskId,
+      connectionId: p.connectionId,
+      status: 'working',
+      statusMessage: 'Started',
+      createdAt: now,
+      lastUpdatedAt: now,
+      toolName: p.name,
+      callId: p.callId,
+      progress: { progress: 0, total: behaviour.task.steps },
+    };
+    const list = (tasks[p.connectionId] = tasks[p.connectionId] || []);
+    list.unshift(task);
+    notify('tasks/changed', { connectionId: p.connectionId, tasks: list });
+    let step = 0;
+    const timer = setInterval(() => {
+      step++;
+      task.lastUpdatedAt = new Date().toISOString();
+      task.progress = {
+        progress: step,
+        total: behaviour.task.steps,
+        message: 'step ' + step + ' of ' + behaviour.task.steps,
+      };
+      task.statusMessage = 'Working on step ' + step;
+      if (step >= behaviour.task.steps) {
+        clearInterval(timer);
+        task.status = 'completed';
+        task.statusMessage = 'Done';
+        notify('tasks/changed', { connectionId: p.connectionId, tasks: list });
+        reply(id, { result: behaviour.result, durationMs: behaviour.task.steps * behaviour.task.stepMs });
+        return;
+      }
+      notify('tasks/changed', { connectionId: p.connectionId, tasks: list });
+    }, behaviour.task.stepMs);
   }
 
   function handleCommand(m) {
@@ -342,6 +482,7 @@
       selected = m.params.connectionId;
       const d = selected && (fixture.details || {})[selected];
       if (d) notify('connection/details', d);
+      if (selected && queues[selected]) publishQueue(selected);
     } else if (m.method === 'call/cancel') {
       const call = pendingCalls.get(m.params.callId);
       if (call) {
@@ -463,6 +604,12 @@
       return selected;
     },
     pendingCalls,
+    answers,
+    generated: [],
+    enqueue,
+    timeOut,
+    queues,
+    tasks,
     authExports: [],
     auth,
   };
