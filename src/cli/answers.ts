@@ -62,7 +62,10 @@ export function loadAnswerSources(flags: AnswerFlags, cwd: string = process.cwd(
     sources.elicit =
       typeof flags.elicit === 'string'
         ? flags.elicit
-        : { file: flags.elicit.file, answer: parseElicitFile(readText(flags.elicit.file, '--elicit', cwd), '--elicit') };
+        : {
+            file: flags.elicit.file,
+            answer: parseElicitFile(readText(flags.elicit.file, '--elicit', cwd), '--elicit'),
+          };
   }
   if (flags.sampleReply !== undefined) {
     sources.sampleReply = {
@@ -274,9 +277,12 @@ function checkField(field: FieldSchema, value: JsonValue): string | undefined {
       if (!Array.isArray(value)) return `must be a list, not ${kindOf(value)}.`;
       const itemChoices = field.items ? choicesOf(field.items) : undefined;
       const wrong = itemChoices ? value.filter((v) => !itemChoices.includes(v)) : [];
-      if (wrong.length) return `may only hold ${itemChoices!.map(show).join(', ')} (not ${wrong.map(show).join(', ')}).`;
-      if (field.minItems !== undefined && value.length < field.minItems) return `needs at least ${field.minItems} items.`;
-      if (field.maxItems !== undefined && value.length > field.maxItems) return `takes at most ${field.maxItems} items.`;
+      if (wrong.length)
+        return `may only hold ${itemChoices!.map(show).join(', ')} (not ${wrong.map(show).join(', ')}).`;
+      if (field.minItems !== undefined && value.length < field.minItems)
+        return `needs at least ${field.minItems} items.`;
+      if (field.maxItems !== undefined && value.length > field.maxItems)
+        return `takes at most ${field.maxItems} items.`;
       return undefined;
     }
     default:
@@ -322,7 +328,12 @@ export function parseFieldInput(field: FieldSchema, input: string): JsonValue | 
       else return { problem: 'Type y or n.' };
       break;
     case 'array':
-      value = text ? text.split(',').map((s) => s.trim()).filter(Boolean) : [];
+      value = text
+        ? text
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : [];
       break;
     default:
       value = input;
@@ -441,7 +452,12 @@ export class CliAnswers implements ServerRequestHandler {
     );
   }
 
-  private async askForm(request: ServerRequest, schema: FormSchema, ask: Ask, signal: AbortSignal): Promise<JsonObject> {
+  private async askForm(
+    request: ServerRequest,
+    schema: FormSchema,
+    ask: Ask,
+    signal: AbortSignal,
+  ): Promise<JsonObject> {
     const message = typeof request.params.message === 'string' ? request.params.message : '';
     const first = (
       await ask(`The server asks: ${oneLine(message)}\nFill in the form? [Y]es, [n]o (decline), [c]ancel: `, signal)
@@ -509,7 +525,9 @@ export class CliAnswers implements ServerRequestHandler {
     try {
       await this.options.openUrl(url);
     } catch (e) {
-      this.options.log(`could not open the page (${safeText((e as Error).message)}); open it yourself: ${safeText(url)}`);
+      this.options.log(
+        `could not open the page (${safeText((e as Error).message)}); open it yourself: ${safeText(url)}`,
+      );
     }
     return { action: 'accept' };
   }
@@ -545,7 +563,10 @@ export function describeSamplingMessages(params: JsonObject): string {
     const blocks = Array.isArray(message.content) ? message.content : [message.content];
     for (const block of blocks) {
       if (!isObject(block)) continue;
-      const text = block.type === 'text' && typeof block.text === 'string' ? oneLine(block.text) : `(${safeText(String(block.type))} content)`;
+      const text =
+        block.type === 'text' && typeof block.text === 'string'
+          ? oneLine(block.text)
+          : `(${safeText(String(block.type))} content)`;
       lines.push(`  [${safeText(role)}] ${text}`);
     }
   }
@@ -572,7 +593,9 @@ function fieldQuestion(name: string, field: FieldSchema, required: boolean): str
 
 /** The request in one line: what it is, what caused it, and its message (never the form's values). */
 export function describeRequest(request: ServerRequest): string {
-  const cause = request.cause ? ` during ${request.cause.method}${request.cause.name ? ` ${request.cause.name}` : ''}` : '';
+  const cause = request.cause
+    ? ` during ${request.cause.method}${request.cause.name ? ` ${request.cause.name}` : ''}`
+    : '';
   const message = typeof request.params.message === 'string' ? ` "${oneLine(request.params.message)}"` : '';
   switch (request.kind) {
     case 'elicitation-form': {
