@@ -385,13 +385,18 @@ export class CliAnswers implements ServerRequestHandler {
   }
 
   async answer(request: ServerRequest, signal: AbortSignal): Promise<JsonObject> {
-    this.options.log(`asks: ${describeRequest(request)}`);
+    this.options.log(`the server asks for ${describeRequest(request)}`);
+    const unansweredBefore = this.unanswered.length;
     try {
       const reply = await this.reply(request, signal);
-      this.options.log(`answer: ${describeReply(request, reply)}`);
+      this.options.log(`answered: ${describeReply(request, reply)}`);
       return reply;
     } catch (e) {
-      if (e instanceof ServerRequestRefused) this.options.log(`answer: refused — ${e.message}`);
+      if (e instanceof ServerRequestRefused) {
+        // An unanswerable request's hint is printed once, when the command ends.
+        const reason = this.unanswered.length > unansweredBefore ? this.unanswered[unansweredBefore].reason : e.message;
+        this.options.log(`refused: ${reason}`);
+      }
       throw e;
     }
   }
@@ -610,7 +615,7 @@ export function describeRequest(request: ServerRequest): string {
       } catch {
         // described as not a URL
       }
-      return `to open a page on ${safeText(origin)} (URL elicitation)${cause}${message}`;
+      return `a page to open on ${safeText(origin)} (URL elicitation)${cause}${message}`;
     }
     case 'sampling': {
       const count = Array.isArray(request.params.messages) ? request.params.messages.length : 0;

@@ -99,7 +99,7 @@ async function runCommand(
     answers = new CliAnswers({
       sources: loadAnswerSources(options.answers),
       ask: io.interactive && !options.nonInteractive ? io.ask : undefined,
-      log: (line) => io.stderr(`mcp-lens: server ${line}\n`),
+      log: (line) => io.stderr(`mcp-lens: ${line}\n`),
       openUrl: async (url) => void (await openInBrowser(url, io.env)),
     });
   } catch (e) {

@@ -84,13 +84,12 @@ function handler(sources: Partial<AnswerSources>, ask?: Ask) {
 /** A person at the terminal who types these lines in order. */
 function typing(...lines: string[]): Ask & { questions: string[] } {
   const questions: string[] = [];
-  const ask = (async (question: string) => {
+  const ask: Ask = async (question) => {
     questions.push(question);
     if (!lines.length) throw new Error(`unexpected question: ${question}`);
     return lines.shift()!;
-  }) as Ask & { questions: string[] };
-  ask.questions = questions;
-  return ask;
+  };
+  return Object.assign(ask, { questions });
 }
 
 const signal = new AbortController().signal;
@@ -225,8 +224,11 @@ describe('cli: answering the server (answers.ts)', () => {
         content: { name: 'John Doe', age: 30, score: 95.5, status: 'active', verified: true },
       });
       assert.equal(log.length, 2);
-      assert.match(log[0], /^asks: a form \(elicitation\) during tools\/call some-tool "Test client default/);
-      assert.equal(log[1], 'answer: accepted with name, age, score, status, verified');
+      assert.match(
+        log[0],
+        /^the server asks for a form \(elicitation\) during tools\/call some-tool "Test client default/,
+      );
+      assert.equal(log[1], 'answered: accepted with name, age, score, status, verified');
       assert.equal(answers.unanswered.length, 0);
     });
 
@@ -238,7 +240,7 @@ describe('cli: answering the server (answers.ts)', () => {
       );
       assert.equal(answers.unanswered.length, 1);
       assert.match(answers.unanswered[0].hint, /--elicit <file\.json>/);
-      assert.match(log[1], /^answer: refused — /);
+      assert.match(log[1], /^refused: The form cannot be accepted/);
       // The server's text is data: its escape sequence is shown, not sent to the terminal.
       assert.match(log[0], /inputs:\\x1b\[31m red/);
       assert.ok(!log.join('').includes('\x1b'));
@@ -248,7 +250,7 @@ describe('cli: answering the server (answers.ts)', () => {
       for (const action of ['decline', 'cancel'] as const) {
         const { answers, log } = handler({ elicit: action });
         assert.deepEqual(await answers.answer(request('elicitation-form', SIGN_UP_FORM), signal), { action });
-        assert.equal(log[1], `answer: ${action === 'decline' ? 'declined' : 'cancelled'}`);
+        assert.equal(log[1], `answered: ${action === 'decline' ? 'declined' : 'cancelled'}`);
       }
     });
 
@@ -260,7 +262,7 @@ describe('cli: answering the server (answers.ts)', () => {
         action: 'accept',
         content: { integer: 42, fish: ['fish-1'], name: 'Ada Lovelace', agree: true },
       });
-      assert.equal(log[1], 'answer: accepted with integer, fish, name, agree');
+      assert.equal(log[1], 'answered: accepted with integer, fish, name, agree');
       assert.ok(!log.join('\n').includes('Ada'), 'values never reach the log');
 
       const wrong = handler({ elicit: { file: 'b.json', answer: parseElicitFile('{"email": "x"}') } });
@@ -335,7 +337,7 @@ describe('cli: answering the server (answers.ts)', () => {
         assert.deepEqual(await answers.answer(request('elicitation-url', page), signal), { action: 'decline' });
         assert.deepEqual(opened, []);
         assert.ok(log.some((l) => /pass --open-elicitation-urls/.test(l)));
-        assert.match(log[0], /to open a page on https:\/\/example\.com/);
+        assert.match(log[0], /a page to open on https:\/\/example\.com/);
         assert.equal(answers.unanswered.length, 0);
       });
 
@@ -375,7 +377,7 @@ describe('cli: answering the server (answers.ts)', () => {
         ((await fromFile.answers.answer(request('sampling', params), signal)).content as JsonObject).text,
         'Paris',
       );
-      assert.equal(fromFile.log[1], 'answer: a reply of 5 characters');
+      assert.equal(fromFile.log[1], 'answered: a reply of 5 characters');
 
       const ask = typing('Paris, of course');
       const typed = handler({}, ask);
@@ -400,7 +402,7 @@ describe('cli: answering the server (answers.ts)', () => {
       const roots = [{ uri: 'file:///work/project', name: 'project' }];
       const { answers, log } = handler({ roots });
       assert.deepEqual(await answers.answer(request('roots', {}), signal), { roots });
-      assert.equal(log[1], 'answer: 1 root: file:///work/project');
+      assert.equal(log[1], 'answered: 1 root: file:///work/project');
     });
   });
 });
