@@ -276,6 +276,10 @@ export class Connection {
   private sessionAbort?: AbortController;
   /** The errors made of a handler's refusal, so the call they stop is described as refused, not as failed by the server. */
   private readonly refusals = new WeakSet<object>();
+  /** The client capabilities this session's requests carry (2026-07-28 envelope), as last sent. */
+  private declaredCapabilities: Record<string, unknown> = {};
+  /** Ids of tools/call requests sent declaring the tasks extension (2026-07-28): their answer may be a task. */
+  private readonly taskCallIds = new Set<string | number>();
 
   constructor(
     config: ConnectionConfig,
@@ -385,12 +389,8 @@ export class Connection {
     const client = this.requireClient();
     const tool = this.tools.find((t) => t.name === name);
     if (tool?.execution?.taskSupport === 'required') {
-      // MCP 2025-11-25 tasks: such a tool must be called as a task, which MCP Lens does not do yet (the SDK refuses the same way).
-      throw new ConnectionError(
-        'protocol',
-        `The tool "${name}" requires task-based execution (execution.taskSupport: "required"), which MCP Lens does not support yet.`,
-        'Call it from a client that supports MCP tasks.',
-      );
+      // MCP 2025-11-25: the server refuses such a call made without a task; say so before it goes out.
+      throw taskRequiredError(name, 'it declares execution.taskSupport "required"');
     }
     const key = observedKey('tools/call', name);
     const before = this.sentCount.get(key) ?? 0;
@@ -401,7 +401,13 @@ export class Connection {
           client.request({ method: 'tools/call', params: this.withMeta({ name, arguments: args }) }, o),
         ),
       options.signal,
-    );
+    ).catch((e: unknown) => {
+      // 2026-07-28: tools say nothing of tasks; the server refuses the call instead (-32021): name the tool.
+      if (e instanceof ConnectionError && e.code === 'task-required') {
+        throw taskRequiredError(name, 'the server answered that it runs it only as a task (-32021)', e);
+      }
+      throw e;
+    });
     // The verdict is ours: a field of that name sent by the server is not kept (the trace has the raw message).
     const { outputSchemaCheck: _fromServer, ...plain } = result as unknown as CallToolResult & {
       outputSchemaCheck?: unknown;
@@ -774,6 +780,37 @@ export class Connection {
     }
   }
 
+  // ---- tasks (see ./tasks.ts) ------------------------------------------------------------
+
+  /**
+   * The `_meta` for a tools/call that may be answered with a task on the 2026-07-28 era (the tasks
+   * extension): the session's client capabilities plus the extension, declared on that one request
+   * so that a plain callTool is never answered with a task. Its answer reaches `request` as a result
+   * holding the task under CREATE_TASK_RESULT_KEY. Undefined on the 2025 era.
+   */
+  taskCallMeta(): JsonObject | undefined {
+    if (this.era !== 'modern') return undefined;
+    const declared = this.declaredCapabilities;
+    const extensions = (declared.extensions ?? {}) as Record<string, unknown>;
+    return JSON.parse(
+      JSON.stringify({
+        [CLIENT_CAPABILITIES_META_KEY]: { ...declared, extensions: { ...extensions, [TASKS_EXTENSION]: {} } },
+      }),
+    ) as JsonObject;
+  }
+
+  /** Notes the capabilities a request declares, and which tools/call may be answered with a task. */
+  private observeTaskCall(id: string | number, method: string, meta: unknown): void {
+    // A new session numbers its requests from the start again.
+    if (method === 'initialize' || method === 'server/discover') this.taskCallIds.clear();
+    if (declaresTasksExtension(meta)) {
+      if (method === 'tools/call') this.taskCallIds.add(id);
+      return;
+    }
+    const declared = (meta as Record<string, unknown> | undefined)?.[CLIENT_CAPABILITIES_META_KEY];
+    if (declared && typeof declared === 'object') this.declaredCapabilities = declared as Record<string, unknown>;
+  }
+
   // ---- connecting -----------------------------------------------------------------------
 
   private async doConnect(generation: number): Promise<void> {
@@ -1036,13 +1073,14 @@ export class Connection {
     const m = message as {
       id?: string | number;
       method?: string;
-      params?: { name?: unknown; uri?: unknown };
+      params?: { name?: unknown; uri?: unknown; _meta?: unknown };
       result?: { resultType?: unknown; ttlMs?: unknown; cacheScope?: unknown };
       error?: { code?: number; message?: string; data?: { supported?: unknown } };
     };
     if (direction === 'out') {
       if (m.id === undefined || m.method === undefined) return;
       if (m.method === 'server/discover') this.probeId = m.id;
+      this.observeTaskCall(m.id, m.method, m.params?._meta);
       // The 2025 era has none of these fields, and extrasFor() reads none of them there.
       if (this.era !== 'legacy' && OBSERVED_METHODS.has(m.method)) {
         const key = observedKey(m.method, m.params?.name ?? m.params?.uri);
@@ -1056,6 +1094,14 @@ export class Connection {
       return;
     }
     if (m.id === undefined || m.method !== undefined) return;
+    if (this.taskCallIds.delete(m.id) && m.result?.resultType === 'task') {
+      // The SDK rejects a result type it does not know: hand the task over inside a plain result.
+      (message as { result: unknown }).result = {
+        resultType: 'complete',
+        content: [],
+        [CREATE_TASK_RESULT_KEY]: m.result,
+      };
+    }
     if (m.error?.code === UNSUPPORTED_PROTOCOL_VERSION && Array.isArray(m.error.data?.supported)) {
       this.lastUnsupportedVersion = m.error.data.supported.filter((v): v is string => typeof v === 'string');
     }
@@ -1842,6 +1888,9 @@ export class Connection {
       }
     }
     if (e instanceof S.ProtocolError) {
+      if (e.code === MISSING_REQUIRED_CLIENT_CAPABILITY && needsTasksExtension(e.data)) {
+        return taskRequiredError(undefined, 'the server answered that it needs the tasks extension (-32021)', e);
+      }
       if (e.code === MISSING_REQUIRED_CLIENT_CAPABILITY) {
         // A 2026-07-28 server that needs an input_required round (elicitation, sampling, roots)
         // refuses at once when the client declares no such capability, as MCP Lens does for now.
@@ -2015,6 +2064,41 @@ const UNSUPPORTED_PROTOCOL_VERSION = -32022;
 /** JSON-RPC error code of MCP 2026-07-28: the request needs a client capability the client did not declare. */
 const MISSING_REQUIRED_CLIENT_CAPABILITY = -32021;
 const PROTOCOL_VERSION_META_KEY = 'io.modelcontextprotocol/protocolVersion';
+const CLIENT_CAPABILITIES_META_KEY = 'io.modelcontextprotocol/clientCapabilities';
+/** The tasks extension of MCP 2026-07-28 (SEP-2663): the server may answer tools/call with a task. */
+export const TASKS_EXTENSION = 'io.modelcontextprotocol/tasks';
+/**
+ * Where a `CreateTaskResult` (`resultType: "task"`) reaches the caller of `Connection.request`: the
+ * SDK knows no such result type and would reject it, so the connection hands it over under this
+ * key of an otherwise empty result (see `observe`). The trace keeps the message as it came.
+ */
+export const CREATE_TASK_RESULT_KEY = 'mcpLens/createTaskResult';
+
+/** Whether a -32021 error names the tasks extension among the capabilities it requires. */
+function needsTasksExtension(data: unknown): boolean {
+  const required = (data as { requiredCapabilities?: { extensions?: unknown } } | undefined)?.requiredCapabilities;
+  const extensions = required?.extensions;
+  return typeof extensions === 'object' && extensions !== null && TASKS_EXTENSION in extensions;
+}
+
+/** Whether a request's `_meta` declares the tasks extension in its per-request client capabilities. */
+function declaresTasksExtension(meta: unknown): boolean {
+  const capabilities = (meta as Record<string, unknown> | undefined)?.[CLIENT_CAPABILITIES_META_KEY] as
+    { extensions?: unknown } | undefined;
+  const extensions = capabilities?.extensions;
+  return typeof extensions === 'object' && extensions !== null && TASKS_EXTENSION in extensions;
+}
+
+/** A tool that runs only as a task, called without one. */
+function taskRequiredError(name: string | undefined, why: string, cause?: unknown): ConnectionError {
+  const what = name === undefined ? 'This tool' : `The tool "${name}"`;
+  return new ConnectionError(
+    'task-required',
+    `${what} runs only as a task: ${why}, so a plain call cannot run it.`,
+    'Run it as a task.',
+    cause === undefined ? undefined : { cause },
+  );
+}
 
 function supportedVersionsOf(data: unknown): string[] | undefined {
   const supported = (data as { supported?: unknown } | undefined)?.supported;

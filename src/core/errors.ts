@@ -12,6 +12,8 @@ export type ConnectionErrorCode =
   | 'auth-required'
   | 'http'
   | 'cancelled'
+  /** The tool runs only as a task (MCP tasks): call it with TaskRunner.callToolAsTask. */
+  | 'task-required'
   | 'unknown';
 
 /**
