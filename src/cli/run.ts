@@ -30,6 +30,8 @@ import type { TraceEntry } from '../core/trace';
 import { version as packageVersion } from '../../package.json';
 import { type CliAuth, findOAuthFlowError, GrantConfigError, openInBrowser } from './auth';
 import { AnswerSetupError, CliAnswers, loadAnswerSources } from './answers';
+import { TaskRunner } from '../core/tasks';
+import type { TaskView } from '../shared/protocol';
 import { runDoctor } from './doctor';
 
 export const CLI_VERSION: string = packageVersion;
@@ -128,7 +130,7 @@ async function runCommand(
     await untilInterrupted(conn.connect(), interrupt);
     if (options.verbose) io.stderr(formatServerLine(describeServer(conn)));
     if (options.logLevel) await untilInterrupted(conn.setLoggingLevel(options.logLevel), interrupt);
-    const code = await execute(request, conn, io, interrupt, timeoutMs);
+    const code = await execute(request, conn, io, interrupt, timeoutMs, answers);
     return answers.unanswered.length ? reportUnanswered(io, answers) : code;
   } catch (e) {
     if (interrupt.aborted || e instanceof Interrupted) return reportInterrupted(io);
@@ -166,6 +168,7 @@ async function execute(
   io: CliIo,
   interrupt: AbortSignal,
   timeoutMs: number,
+  answers: CliAnswers,
 ): Promise<number> {
   const json = request.options.json;
   const print = (value: unknown) => io.stdout(`${JSON.stringify(value, null, 2)}\n`);
@@ -220,26 +223,51 @@ async function execute(
     }
     case 'call': {
       const name = request.name ?? '';
-      const tool = conn.tools.find((t) => t.name === name);
-      if (!request.task && tool?.execution?.taskSupport === 'required') {
-        io.stderr(
-          `mcp-lens: The tool "${safeText(name)}" must be run as a task (its execution.taskSupport is "required").\nhint: Add --task to the command line.\n`,
-        );
-        return EXIT.usage;
-      }
-      // The interrupt signal goes to the SDK, which sends notifications/cancelled for the request (spec: cancellation).
       const progress = json
         ? undefined
         : (p: { progress: number; total?: number; message?: string }) =>
             io.stderr(
               `progress ${p.progress}${p.total !== undefined ? `/${p.total}` : ''}${p.message ? ` ${safeText(p.message)}` : ''}\n`,
             );
-      const result = await conn
-        .callTool(name, request.args ?? {}, { signal: interrupt, timeoutMs, onProgress: progress })
-        .catch(async (e: unknown) => {
-          if (interrupt.aborted && conn.activeTransport !== 'stdio') await delay(CANCEL_GRACE_MS);
+      const afterInterrupt = async (e: unknown): Promise<never> => {
+        if (interrupt.aborted && conn.activeTransport !== 'stdio') await delay(CANCEL_GRACE_MS);
+        throw e;
+      };
+      let result;
+      if (request.task) {
+        // Aborting the signal (Ctrl+C) cancels the task (tasks/cancel) before the command ends.
+        const runner = new TaskRunner(conn, { serverRequests: answers });
+        let last = '';
+        try {
+          result = await runner
+            .callToolAsTask(name, request.args ?? {}, {
+              signal: interrupt,
+              timeoutMs,
+              onProgress: progress,
+              onStatus: (task) => {
+                const line = formatTaskStatus(task);
+                if (line !== last) io.stderr(line);
+                last = line;
+              },
+            })
+            .catch(afterInterrupt);
+        } finally {
+          runner.dispose();
+        }
+      } else {
+        try {
+          // The interrupt signal goes to the SDK, which sends notifications/cancelled for the request (spec: cancellation).
+          result = await conn
+            .callTool(name, request.args ?? {}, { signal: interrupt, timeoutMs, onProgress: progress })
+            .catch(afterInterrupt);
+        } catch (e) {
+          if (e instanceof ConnectionError && e.code === 'task-required') {
+            io.stderr(`mcp-lens: ${safeText(e.message)}\nhint: Add --task to run it as a task.\n`);
+            return EXIT.usage;
+          }
           throw e;
-        });
+        }
+      }
       return showCallResult(io, name, result, json);
     }
   }
@@ -314,6 +342,12 @@ function reportUnanswered(io: CliIo, answers: CliAnswers): number {
     io.stderr(text);
   }
   return EXIT.unanswered;
+}
+
+/** A task's status as one stderr line: `task <id>: working — <status message>`. */
+export function formatTaskStatus(task: TaskView): string {
+  const message = task.statusMessage ? ` — ${safeText(task.statusMessage.replace(/\s+/g, ' ').trim())}` : '';
+  return `task ${safeText(task.taskId)}: ${task.status}${message}\n`;
 }
 
 /** One server `notifications/message` on stderr: its level, its logger, its data (as data). */
