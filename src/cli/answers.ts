@@ -277,12 +277,15 @@ function checkField(field: FieldSchema, value: JsonValue): string | undefined {
       if (!Array.isArray(value)) return `must be a list, not ${kindOf(value)}.`;
       const itemChoices = field.items ? choicesOf(field.items) : undefined;
       const wrong = itemChoices ? value.filter((v) => !itemChoices.includes(v)) : [];
-      if (wrong.length)
+      if (wrong.length) {
         return `may only hold ${itemChoices!.map(show).join(', ')} (not ${wrong.map(show).join(', ')}).`;
-      if (field.minItems !== undefined && value.length < field.minItems)
+      }
+      if (field.minItems !== undefined && value.length < field.minItems) {
         return `needs at least ${field.minItems} items.`;
-      if (field.maxItems !== undefined && value.length > field.maxItems)
+      }
+      if (field.maxItems !== undefined && value.length > field.maxItems) {
         return `takes at most ${field.maxItems} items.`;
+      }
       return undefined;
     }
     default:

@@ -503,8 +503,9 @@ function parseAnswerFlags(opts: Map<string, string[]>): AnswerFlags {
   }
   const sampleReply = opts.get('--sample-reply')?.[0];
   if (sampleReply !== undefined) {
-    if (!sampleReply.trim())
+    if (!sampleReply.trim()) {
       throw new UsageError('--sample-reply needs a file (the reply text, or a CreateMessageResult as JSON).');
+    }
     flags.sampleReply = sampleReply;
   }
   for (const dir of opts.get('--roots') ?? []) {
