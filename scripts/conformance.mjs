@@ -1,11 +1,14 @@
 #!/usr/bin/env node
-// Runs the MCP conformance suite's client `auth/*` scenarios (@modelcontextprotocol/conformance)
-// against the `mcp-lens` CLI, through its test entry (test/support/cliWithTestOpener.ts, built by
+// Runs the MCP conformance suite's client scenarios (@modelcontextprotocol/conformance) — the
+// `auth/*` ones and the others (initialize, tools_call, elicitation defaults, SSE retry) — against
+// the `mcp-lens` CLI, through its test entry (test/support/cliWithTestOpener.ts, built by
 // esbuild.mjs to out/test/cliWithTestOpener.js): the CLI of dist/cli.js plus a sign-in stand-in.
 //
 // Each scenario runs inside its own network namespace (`unshare -n`, loopback only): the suite's mock
 // servers listen on all interfaces, and there they cannot be reached from, or reach, anything else.
-// The CLI runs `call <serverUrl> test-tool` with a fresh credentials file and the TEST-ONLY headless
+// The non-auth scenarios each get the CLI invocation they test (NON_AUTH_COMMANDS; a scenario the
+// pinned suite adds without an entry there is an error, so it is never skipped silently).
+// For the auth ones the CLI runs `call <serverUrl> test-tool` with a fresh credentials file and the TEST-ONLY headless
 // browser opener (GETs the authorization URL, follows its redirects to our loopback callback) —
 // the suite's mock authorization server approves without a login. Pre-registered credentials come
 // from MCP_CONFORMANCE_CONTEXT (read only by the test entry, never by dist/cli.js), and so does the grant of
@@ -13,7 +16,7 @@
 // access with the IdP's ID token), which the CLI then runs without a browser; the Client ID Metadata
 // Document URL is the one the suite expects.
 //
-// Usage: node scripts/conformance.mjs [--scenario auth/NAME ...] [--jobs N] [--verbose]
+// Usage: node scripts/conformance.mjs [--scenario NAME ...] [--jobs N] [--verbose]
 // Prints one line per scenario and then `N passed, N failed`. Exit code 0 when none failed.
 // Needs Node 22+ for the suite: the Node 24 from `npm run tools` (.tools/node24).
 import { spawn, spawnSync } from 'node:child_process';
@@ -36,6 +39,21 @@ const SCENARIO_TIMEOUT_MS = 60_000;
  */
 const EXPECTED_FAILURES = {};
 
+/**
+ * The CLI arguments for each client scenario outside `auth/*` (the suite appends the server URL).
+ * Each is what a person would type to do what the scenario's server expects of a client.
+ */
+const NON_AUTH_COMMANDS = {
+  // Checks the initialize request (protocol version, clientInfo): any command that connects.
+  initialize: ['tools'],
+  // The mock server offers add_numbers(a, b) and checks that it is called.
+  tools_call: ['call', 'add_numbers', '{"a": 5, "b": 3}'],
+  // The tool asks for a form whose every field has a default; SEP-1034: accept with the defaults.
+  'elicitation-sep1034-client-defaults': ['call', '--elicit', 'accept-defaults', 'test_client_elicitation_defaults'],
+  // The tool's SSE stream closes after a priming event (retry: 500 ms): the client must reconnect with GET and Last-Event-ID.
+  'sse-retry': ['call', 'test_reconnection'],
+};
+
 function fail(message) {
   console.error(`conformance: ${message}`);
   process.exit(2);
@@ -49,9 +67,7 @@ function parseOptions(argv) {
     else if (arg === '--jobs') options.jobs = Math.max(1, Number(argv[++i]) || 1);
     else if (arg === '--verbose') options.verbose = true;
     else {
-      fail(
-        `unknown argument ${arg}. Usage: node scripts/conformance.mjs [--scenario auth/NAME ...] [--jobs N] [--verbose]`,
-      );
+      fail(`unknown argument ${arg}. Usage: node scripts/conformance.mjs [--scenario NAME ...] [--jobs N] [--verbose]`);
     }
   }
   return options;
@@ -94,10 +110,17 @@ function walk(dir) {
   return out;
 }
 
-function listAuthScenarios() {
+function listClientScenarios() {
   const result = spawnSync(NODE24, [CONFORMANCE, 'list', '--client'], { encoding: 'utf8' });
   if (result.status !== 0) fail(`\`conformance list --client\` failed: ${result.stderr}`);
-  return [...result.stdout.matchAll(/^\s*-\s+(auth\/\S+)/gm)].map((m) => m[1]);
+  const all = [...result.stdout.matchAll(/^\s*-\s+(\S+)/gm)].map((m) => m[1]);
+  const unknown = all.filter((s) => !s.startsWith('auth/') && !NON_AUTH_COMMANDS[s]);
+  if (unknown.length) {
+    fail(
+      `the suite has client scenarios with no CLI invocation in NON_AUTH_COMMANDS: ${unknown.join(', ')}. Add one (or list it in EXPECTED_FAILURES with the reason).`,
+    );
+  }
+  return all;
 }
 
 /** POSIX single-quoting for sh -c. */
@@ -110,18 +133,19 @@ function runScenario(scenario, verbose) {
   const outDir = join(work, 'out');
   const credentials = join(work, 'credentials.json');
   // `conformance` appends the server URL as the last argument; the CLI accepts its target last.
-  const clientCommand = [
-    q(process.execPath),
-    q(CLI),
-    'call',
-    '--credentials',
-    q(credentials),
-    '--client-metadata-url',
-    q(CONFORMANCE_CIMD_URL),
-    '--timeout',
-    '20',
-    'test-tool',
-  ].join(' ');
+  const args = scenario.startsWith('auth/')
+    ? [
+        'call',
+        '--credentials',
+        credentials,
+        '--client-metadata-url',
+        CONFORMANCE_CIMD_URL,
+        '--timeout',
+        '20',
+        'test-tool',
+      ]
+    : [...NON_AUTH_COMMANDS[scenario], '--timeout', '20'];
+  const clientCommand = [process.execPath, CLI, ...args].map(q).join(' ');
   const inner = [
     'ip link set lo up',
     `exec ${q(NODE24)} ${q(CONFORMANCE)} client --command ${q(clientCommand)} --scenario ${q(scenario)} --timeout ${SCENARIO_TIMEOUT_MS} -o ${q(outDir)}`,
@@ -189,11 +213,11 @@ function readClientLog(outDir) {
 async function main() {
   const options = parseOptions(process.argv.slice(2));
   checkPrerequisites();
-  const all = listAuthScenarios();
+  const all = listClientScenarios();
   const scenarios = options.scenarios.length ? options.scenarios : all;
   for (const s of scenarios) if (!all.includes(s)) fail(`unknown scenario ${s}. Known: ${all.join(', ')}`);
   console.log(
-    `conformance: ${scenarios.length} client auth scenarios against mcp-lens (its test entry, out/test/cliWithTestOpener.js), ${options.jobs} at a time, each in unshare -n\n`,
+    `conformance: ${scenarios.length} client scenarios against mcp-lens (its test entry, out/test/cliWithTestOpener.js), ${options.jobs} at a time, each in unshare -n\n`,
   );
 
   const results = [];

@@ -14,9 +14,10 @@ import {
   parseHeaderLine,
   validateServerUrl,
 } from '../core/config';
-import { PROTOCOL_CHOICES } from '../shared/protocol';
+import { type CompletionRefView, LOGGING_LEVELS, type LoggingLevelView, PROTOCOL_CHOICES } from '../shared/protocol';
+import type { AnswerFlags } from './answers';
 
-export const COMMANDS = ['tools', 'call', 'resources', 'read', 'prompts', 'prompt'] as const;
+export const COMMANDS = ['tools', 'call', 'resources', 'read', 'prompts', 'prompt', 'complete'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 export interface CliOptions {
@@ -55,6 +56,10 @@ export interface CliOptions {
   idpIssuer?: string;
   /** Cross-app access: the client id at the identity provider (its secret, if any, in MCP_LENS_IDP_CLIENT_SECRET). */
   idpClientId?: string;
+  /** How to answer what the server asks (elicitation, sampling, roots); see ./answers.ts. */
+  answers: AnswerFlags;
+  /** `logging/setLevel` after connecting; the server's log messages are then printed on stderr. */
+  logLevel?: LoggingLevelView;
 }
 
 export interface RunRequest {
@@ -67,7 +72,17 @@ export interface RunRequest {
   uri?: string;
   /** `call`: JSON object; `prompt`: string values. */
   args?: Record<string, unknown>;
+  /** `call --task`: run the call as a task (MCP tasks) and follow its status. */
+  task?: boolean;
+  /** `complete`: what to complete. */
+  completion?: CompletionRequest;
   options: CliOptions;
+}
+
+export interface CompletionRequest {
+  ref: CompletionRefView;
+  argument: { name: string; value: string };
+  context?: Record<string, string>;
 }
 
 export type ParsedArgs = RunRequest | { kind: 'help'; topic?: string } | { kind: 'version' };
@@ -109,6 +124,16 @@ const OPTIONS: Record<string, OptionSpec> = {
   '--idp-token-endpoint': { takesValue: true },
   '--idp-issuer': { takesValue: true },
   '--idp-client-id': { takesValue: true },
+  '--elicit': { takesValue: true },
+  '--sample-reply': { takesValue: true },
+  '--roots': { takesValue: true, repeatable: true },
+  '--open-elicitation-urls': { takesValue: false },
+  '--log-level': { takesValue: true },
+  '--task': { takesValue: false },
+  '--prompt': { takesValue: true },
+  '--resource-template': { takesValue: true },
+  '--argument': { takesValue: true },
+  '--context': { takesValue: true, repeatable: true },
   '--help': { takesValue: false },
   '--version': { takesValue: false },
 };
@@ -276,7 +301,14 @@ export function parseArgs(argv: string[]): ParsedArgs {
     verbose: opts.has('--verbose'),
     noBrowser: opts.has('--no-browser'),
     nonInteractive: opts.has('--non-interactive'),
+    answers: parseAnswerFlags(opts),
   };
+  const logLevel = one('--log-level');
+  if (logLevel !== undefined) {
+    const level = LOGGING_LEVELS.find((l) => l === logLevel.trim().toLowerCase());
+    if (!level) throw new UsageError(`--log-level must be ${LOGGING_LEVELS.join(', ')} (got "${logLevel}").`);
+    options.logLevel = level;
+  }
   const timeoutMs = timeoutOption('--timeout', one('--timeout'));
   if (timeoutMs !== undefined) options.timeoutMs = timeoutMs;
   const signInTimeoutMs = timeoutOption('--sign-in-timeout', one('--sign-in-timeout'));
@@ -316,6 +348,13 @@ export function parseArgs(argv: string[]): ParsedArgs {
   }
   parseGrantOptions(opts, options, config.transport === 'stdio');
 
+  if (opts.has('--task') && command !== 'call') throw new UsageError('--task applies to `call`.');
+  if (command !== 'complete') {
+    for (const name of ['--prompt', '--resource-template', '--argument', '--context']) {
+      if (opts.has(name)) throw new UsageError(`${name} applies to \`complete\`.`);
+    }
+  }
+
   // --- operands ---
   const request: RunRequest = { kind: 'run', command, config, options };
   const expect = (names: string[], optional: string[] = []): string[] => {
@@ -347,8 +386,13 @@ export function parseArgs(argv: string[]): ParsedArgs {
       const [tool, json] = expect(['tool'], ['json-args']);
       request.name = tool;
       request.args = parseJsonObject(json, 'Tool arguments');
+      if (opts.has('--task')) request.task = true;
       break;
     }
+    case 'complete':
+      expect([]);
+      request.completion = parseCompletion(opts);
+      break;
     case 'prompt': {
       const [name, json] = expect(['name'], ['json-args']);
       request.name = name;
@@ -446,6 +490,60 @@ function parseGrantOptions(opts: Map<string, string[]>, options: CliOptions, std
   }
 }
 
+/** `--elicit`, `--sample-reply`, `--roots`, `--open-elicitation-urls`: checked here, their files read before connecting. */
+function parseAnswerFlags(opts: Map<string, string[]>): AnswerFlags {
+  const flags: AnswerFlags = { roots: [], openElicitationUrls: opts.has('--open-elicitation-urls') };
+  const elicit = opts.get('--elicit')?.[0];
+  if (elicit !== undefined) {
+    if (!elicit.trim()) {
+      throw new UsageError('--elicit needs accept-defaults, decline, cancel or a JSON file with the answer.');
+    }
+    flags.elicit =
+      elicit === 'accept-defaults' || elicit === 'decline' || elicit === 'cancel' ? elicit : { file: elicit };
+  }
+  const sampleReply = opts.get('--sample-reply')?.[0];
+  if (sampleReply !== undefined) {
+    if (!sampleReply.trim()) {
+      throw new UsageError('--sample-reply needs a file (the reply text, or a CreateMessageResult as JSON).');
+    }
+    flags.sampleReply = sampleReply;
+  }
+  for (const dir of opts.get('--roots') ?? []) {
+    if (!dir.trim()) throw new UsageError('--roots needs a directory.');
+    flags.roots.push(dir);
+  }
+  return flags;
+}
+
+/** `complete`: exactly one of --prompt / --resource-template, one --argument name=value, any --context k=v. */
+function parseCompletion(opts: Map<string, string[]>): CompletionRequest {
+  const prompt = opts.get('--prompt')?.[0];
+  const template = opts.get('--resource-template')?.[0];
+  const usage = `Usage: ${usageLine('complete')}`;
+  if ((prompt === undefined) === (template === undefined)) {
+    throw new UsageError('"complete" needs one of --prompt <name> or --resource-template <uri-template>.', usage);
+  }
+  const ref: CompletionRefView =
+    prompt !== undefined ? { type: 'ref/prompt', name: prompt } : { type: 'ref/resource', uri: template ?? '' };
+  const argument = opts.get('--argument')?.[0];
+  if (argument === undefined) {
+    throw new UsageError('"complete" needs --argument <name>=<value> (the value typed so far; may be empty).', usage);
+  }
+  const [name, value] = splitAssignment(argument, '--argument');
+  const context: Record<string, string> = {};
+  for (const assignment of opts.get('--context') ?? []) {
+    const [key, contextValue] = splitAssignment(assignment, '--context');
+    context[key] = contextValue;
+  }
+  return { ref, argument: { name, value }, ...(Object.keys(context).length ? { context } : {}) };
+}
+
+function splitAssignment(text: string, flag: string): [string, string] {
+  const eq = text.indexOf('=');
+  if (eq <= 0) throw new UsageError(`${flag} must be name=value (got "${text}").`);
+  return [text.slice(0, eq), text.slice(eq + 1)];
+}
+
 function isHttpUrl(text: string): boolean {
   return /^https?:\/\//i.test(text.trim()) && validateServerUrl(text) === undefined;
 }
@@ -499,10 +597,12 @@ export function usageLine(command: CommandName): string {
       return `mcp-lens call ${target} <tool> ['<json-args>']`;
     case 'prompt':
       return `mcp-lens prompt ${target} <name> ['<json-args>']`;
+    case 'complete':
+      return `mcp-lens complete ${target} (--prompt <name> | --resource-template <uri-template>) --argument <name>=<value> [--context <name>=<value>…]`;
   }
 }
 
-export const EXIT = { ok: 0, failure: 1, usage: 2, authRequired: 3, interrupted: 130 } as const;
+export const EXIT = { ok: 0, failure: 1, usage: 2, authRequired: 3, unanswered: 4, interrupted: 130 } as const;
 
 export function usageText(): string {
   return `mcp-lens — inspect and call MCP (Model Context Protocol) servers from the command line.
@@ -514,6 +614,9 @@ Usage:
   ${usageLine('read')}          read a resource
   ${usageLine('prompts')}             list the prompts
   ${usageLine('prompt')}  get a prompt
+  mcp-lens complete ${'(<url> | --stdio "<command line>")'} --prompt <name> --argument <name>=<value>
+                       (or --resource-template <uri-template>; [--context <name>=<value>…])
+                                                 the server's completions for an argument, one a line
   mcp-lens doctor <url> [--json] [--markdown FILE]   diagnose an HTTP server (see mcp-lens doctor --help)
   mcp-lens help | --help | --version
 
@@ -536,6 +639,27 @@ Output:
   --verbose                   print every JSON-RPC message (secrets redacted) to stderr
   --timeout <seconds>         fail a request that takes longer (default: 60); time spent signing in
                               does not count, the request's time starts again after the sign-in
+
+Calls and server logs:
+  --task                      \`call\`: run the call as a task (MCP tasks): its status changes on stderr, the
+                              result as usual; needed for tools whose execution.taskSupport is "required"
+  --log-level <level>         ask the server for log messages from this level up (debug, info, notice,
+                              warning, error, critical, alert, emergency) and print them on stderr
+
+Answering the server (elicitation, sampling, roots):
+  In a terminal, mcp-lens asks you (form fields one by one, defaults in [brackets]; a sampling
+  request's messages, then your reply). Without a terminal, these flags answer; a request none of
+  them answers is refused and mcp-lens exits with code 4, naming the flag to pass.
+  --elicit accept-defaults    accept forms with the schema's defaults (fails when a required field has none)
+  --elicit decline|cancel     decline or cancel every form (and every page to open)
+  --elicit <file.json>        accept forms with the fields in this JSON object (checked against the form;
+                              fields it leaves out take their defaults); or {"action": "decline"}
+  --sample-reply <file>       reply to sampling requests with the file's text, or with the
+                              CreateMessageResult it holds as JSON ({"role", "content", "model"…})
+  --roots <dir>               offer this directory as a root (repeatable; declares the roots capability)
+  --open-elicitation-urls     open the pages servers ask to open (URL elicitation) without asking;
+                              without it and without a terminal, they are declined
+  Each question and answer is logged on stderr, one line each (field names, never their values).
 
 Sign-in (servers protected by OAuth):
   --credentials <file>        where tokens are kept (default: ~/.config/mcp-lens/credentials.json, mode 0600)
@@ -566,6 +690,8 @@ Exit codes:
      with structuredContent that does not match the tool's outputSchema)
   2  usage error (unknown command or option, bad JSON arguments)
   3  authorization required (a sign-in is needed and could not happen)
+  4  a server request could not be answered (no terminal and no --elicit / --sample-reply
+     for it, or the answer did not fit the form); the message names the flag to pass
   130 interrupted (Ctrl+C; a running call is cancelled first)
 
 Examples:
@@ -573,6 +699,8 @@ Examples:
   mcp-lens call http://127.0.0.1:3001/mcp echo '{"message": "hello"}'
   mcp-lens read http://127.0.0.1:3001/sse --transport sse demo://resource/static/document/architecture.md
   mcp-lens prompt --stdio "node server.js" args-prompt '{"city": "Paris"}' --json
+  mcp-lens call http://127.0.0.1:3001/mcp trigger-elicitation-request --elicit answer.json
+  mcp-lens complete http://127.0.0.1:3001/mcp --prompt completable-prompt --argument department=E
 `;
 }
 

@@ -271,3 +271,21 @@ export function formatResultMeta(extras: ResultExtras, now = Date.now()): string
   }
   return parts.length ? `Result: ${parts.join(' · ')}\n` : undefined;
 }
+
+/** `complete`: the values one a line, so they pipe as they are. */
+export function formatCompletion(completion: { values: string[] }): string {
+  return completion.values.map((v) => `${safeText(v.replace(/\r?\n/g, ' '))}\n`).join('');
+}
+
+/** `complete`, on stderr: none matched, or the server has more than it sent. */
+export function formatCompletionNote(completion: {
+  values: string[];
+  total?: number;
+  hasMore?: boolean;
+}): string | undefined {
+  const shown = completion.values.length;
+  if (completion.hasMore || (completion.total !== undefined && completion.total > shown)) {
+    return `(${shown} shown${completion.total !== undefined ? ` of ${completion.total}` : ''}; more match: type more of the value)\n`;
+  }
+  return shown === 0 ? '(no completions)\n' : undefined;
+}

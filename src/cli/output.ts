@@ -1,3 +1,5 @@
+import { type Ask, terminalAsk } from './answers';
+
 /**
  * Where the CLI writes. Injected so that `run()` can be driven by tests without a process, and so
  * that every byte is flushed before the process exits.
@@ -8,14 +10,18 @@ export interface CliIo {
   /** True when a person can answer (both stdin and stderr are terminals). */
   interactive: boolean;
   env: NodeJS.ProcessEnv;
+  /** Asks the person a question (prompt on stderr, answer from stdin); present when `interactive`. */
+  ask?: Ask;
 }
 
 export function processIo(): CliIo {
+  const interactive = Boolean(process.stdin.isTTY && process.stderr.isTTY);
   return {
     stdout: (text) => void process.stdout.write(text),
     stderr: (text) => void process.stderr.write(text),
-    interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY),
+    interactive,
     env: process.env,
+    ...(interactive ? { ask: terminalAsk() } : {}),
   };
 }
 

@@ -2,7 +2,8 @@
  * Runs one `mcp-lens` command on the core's ConnectionManager and returns the exit code.
  * The connection (and a stdio server's whole process tree) is always shut down before returning.
  */
-import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { type CallToolResult, ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import type { OutputSchemaCheck } from '../core/outputSchema';
 import { EXIT, parseArgs, type RunRequest, UsageError, usageText } from './args';
 import type { CliIo } from './output';
 import {
@@ -17,15 +18,20 @@ import {
   safeText,
   type ServerDescription,
   formatResultMeta,
+  formatCompletion,
+  formatCompletionNote,
 } from './format';
 import { untilAborted } from '../core/abort';
 import { ConnectionManager } from '../core/manager';
-import type { Connection, ResultExtras } from '../core/connection';
+import type { Connection, ResultExtras, ServerLogEntry } from '../core/connection';
 import { AuthRequiredError, ConnectionError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import type { TraceEntry } from '../core/trace';
 import { version as packageVersion } from '../../package.json';
-import { type CliAuth, findOAuthFlowError, GrantConfigError } from './auth';
+import { type CliAuth, findOAuthFlowError, GrantConfigError, openInBrowser } from './auth';
+import { AnswerSetupError, CliAnswers, loadAnswerSources } from './answers';
+import { TaskRunner } from '../core/tasks';
+import type { TaskView } from '../shared/protocol';
 import { runDoctor } from './doctor';
 
 export const CLI_VERSION: string = packageVersion;
@@ -90,10 +96,26 @@ async function runCommand(
 ): Promise<number> {
   const { options } = request;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  let answers: CliAnswers;
+  try {
+    answers = new CliAnswers({
+      sources: loadAnswerSources(options.answers),
+      ask: io.interactive && !options.nonInteractive ? io.ask : undefined,
+      log: (line) => io.stderr(`mcp-lens: ${line}\n`),
+      openUrl: async (url) => void (await openInBrowser(url, io.env)),
+    });
+  } catch (e) {
+    if (e instanceof AnswerSetupError) {
+      io.stderr(`mcp-lens: ${e.message}\nRun \`mcp-lens --help\` for usage.\n`);
+      return EXIT.usage;
+    }
+    throw e;
+  }
   const manager = new ConnectionManager({
     logger,
     requestTimeoutMs: timeoutMs,
     clientInfo: { name: 'mcp-lens-cli', version: CLI_VERSION },
+    serverRequests: answers,
     ...(auth ? auth.connectionOptions(request, interrupt) : {}),
   });
   let connection: Connection | undefined;
@@ -104,11 +126,19 @@ async function runCommand(
       connection.onStderr((line) => io.stderr(`[server stderr] ${safeText(line)}\n`));
     }
     const conn = connection;
+    if (options.logLevel) conn.onServerLog((entry) => io.stderr(formatServerLog(entry)));
     await untilInterrupted(conn.connect(), interrupt);
     if (options.verbose) io.stderr(formatServerLine(describeServer(conn)));
-    return await execute(request, conn, io, interrupt, timeoutMs);
+    if (options.logLevel) await untilInterrupted(conn.setLoggingLevel(options.logLevel), interrupt);
+    const code = await execute(request, conn, io, interrupt, timeoutMs, answers);
+    return answers.unanswered.length ? reportUnanswered(io, answers) : code;
   } catch (e) {
     if (interrupt.aborted || e instanceof Interrupted) return reportInterrupted(io);
+    // The command failed because a request of the server went unanswered: that is the cause to report.
+    if (answers.unanswered.length) {
+      reportError(io, e);
+      return reportUnanswered(io, answers);
+    }
     const flowError = findOAuthFlowError(e);
     if (flowError) {
       // The sign-in ran and did not succeed: still "authorization required" for scripts (exit 3).
@@ -138,6 +168,7 @@ async function execute(
   io: CliIo,
   interrupt: AbortSignal,
   timeoutMs: number,
+  answers: CliAnswers,
 ): Promise<number> {
   const json = request.options.json;
   const print = (value: unknown) => io.stdout(`${JSON.stringify(value, null, 2)}\n`);
@@ -176,39 +207,93 @@ async function execute(
       else showResult(io, formatPromptResult(result), result);
       return EXIT.ok;
     }
-    case 'call': {
-      // The interrupt signal goes to the SDK, which sends notifications/cancelled for the request (spec: cancellation).
-      const result = await conn
-        .callTool(request.name ?? '', request.args ?? {}, {
-          signal: interrupt,
-          timeoutMs,
-          onProgress: json
-            ? undefined
-            : (p) =>
-                io.stderr(
-                  `progress ${p.progress}${p.total !== undefined ? `/${p.total}` : ''}${p.message ? ` ${safeText(p.message)}` : ''}\n`,
-                ),
-        })
-        .catch(async (e: unknown) => {
-          if (interrupt.aborted && conn.activeTransport !== 'stdio') await delay(CANCEL_GRACE_MS);
-          throw e;
-        });
-      if (json) print(result);
-      if (result.isError) {
-        // The tool ran and reported a failure (spec: tool execution errors are results with isError).
-        const text = formatToolResult(result).trimEnd();
-        io.stderr(`mcp-lens: the tool "${safeText(request.name ?? '')}" reported an error: ${text}\n`);
-        return EXIT.failure;
-      }
-      if (!json) showResult(io, formatToolResult(result), result);
-      if (result.outputSchemaCheck && !result.outputSchemaCheck.ok) {
-        // The result is shown above; a result that breaks the tool's own outputSchema is still a failure (MCP tools, "Output Schema").
-        io.stderr(formatOutputSchemaCheck(request.name ?? '', result.outputSchemaCheck));
-        return EXIT.failure;
+    case 'complete': {
+      const { ref, argument, context } = request.completion!;
+      const completion = await untilInterrupted(
+        conn.complete(ref, argument, context, { timeoutMs, signal: interrupt }),
+        interrupt,
+      );
+      if (json) print(completion);
+      else {
+        io.stdout(formatCompletion(completion));
+        const note = formatCompletionNote(completion);
+        if (note) io.stderr(note);
       }
       return EXIT.ok;
     }
+    case 'call': {
+      const name = request.name ?? '';
+      const progress = json
+        ? undefined
+        : (p: { progress: number; total?: number; message?: string }) =>
+            io.stderr(
+              `progress ${p.progress}${p.total !== undefined ? `/${p.total}` : ''}${p.message ? ` ${safeText(p.message)}` : ''}\n`,
+            );
+      const afterInterrupt = async (e: unknown): Promise<never> => {
+        if (interrupt.aborted && conn.activeTransport !== 'stdio') await delay(CANCEL_GRACE_MS);
+        throw e;
+      };
+      let result;
+      if (request.task) {
+        // Aborting the signal (Ctrl+C) cancels the task (tasks/cancel) before the command ends.
+        const runner = new TaskRunner(conn, { serverRequests: answers });
+        let last = '';
+        try {
+          result = await runner
+            .callToolAsTask(name, request.args ?? {}, {
+              signal: interrupt,
+              timeoutMs,
+              onProgress: progress,
+              onStatus: (task) => {
+                const line = formatTaskStatus(task);
+                if (line !== last) io.stderr(line);
+                last = line;
+              },
+            })
+            .catch(afterInterrupt);
+        } finally {
+          runner.dispose();
+        }
+      } else {
+        try {
+          // The interrupt signal goes to the SDK, which sends notifications/cancelled for the request (spec: cancellation).
+          result = await conn
+            .callTool(name, request.args ?? {}, { signal: interrupt, timeoutMs, onProgress: progress })
+            .catch(afterInterrupt);
+        } catch (e) {
+          if (e instanceof ConnectionError && e.code === 'task-required') {
+            io.stderr(`mcp-lens: ${safeText(e.message)}\nhint: Add --task to run it as a task.\n`);
+            return EXIT.usage;
+          }
+          throw e;
+        }
+      }
+      return showCallResult(io, name, result, json);
+    }
   }
+}
+
+/** A tool's result, `call` or `call --task`: the content (or JSON), and the exit code it deserves. */
+function showCallResult(
+  io: CliIo,
+  name: string,
+  result: CallToolResult & ResultExtras & { outputSchemaCheck?: OutputSchemaCheck },
+  json: boolean,
+): number {
+  if (json) io.stdout(`${JSON.stringify(result, null, 2)}\n`);
+  if (result.isError) {
+    // The tool ran and reported a failure (spec: tool execution errors are results with isError).
+    const text = formatToolResult(result).trimEnd();
+    io.stderr(`mcp-lens: the tool "${safeText(name)}" reported an error: ${text}\n`);
+    return EXIT.failure;
+  }
+  if (!json) showResult(io, formatToolResult(result), result);
+  if (result.outputSchemaCheck && !result.outputSchemaCheck.ok) {
+    // The result is shown above; a result that breaks the tool's own outputSchema is still a failure (MCP tools, "Output Schema").
+    io.stderr(formatOutputSchemaCheck(name, result.outputSchemaCheck));
+    return EXIT.failure;
+  }
+  return EXIT.ok;
 }
 
 /**
@@ -245,6 +330,30 @@ function untilInterrupted<T>(promise: Promise<T>, signal: AbortSignal): Promise<
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** A server request nothing could answer: what it was, the flag that would answer it, and exit code 4. */
+function reportUnanswered(io: CliIo, answers: CliAnswers): number {
+  const seen = new Set<string>();
+  for (const { reason, hint } of answers.unanswered) {
+    const text = `mcp-lens: ${reason}\nhint: ${hint}\n`;
+    if (seen.has(text)) continue;
+    seen.add(text);
+    io.stderr(text);
+  }
+  return EXIT.unanswered;
+}
+
+/** A task's status as one stderr line: `task <id>: working — <status message>`. */
+export function formatTaskStatus(task: TaskView): string {
+  const message = task.statusMessage ? ` — ${safeText(task.statusMessage.replace(/\s+/g, ' ').trim())}` : '';
+  return `task ${safeText(task.taskId)}: ${task.status}${message}\n`;
+}
+
+/** One server `notifications/message` on stderr: its level, its logger, its data (as data). */
+export function formatServerLog(entry: ServerLogEntry): string {
+  const data = typeof entry.data === 'string' ? entry.data : JSON.stringify(entry.data);
+  return `[server ${entry.level}]${entry.logger ? ` ${safeText(entry.logger)}:` : ''} ${safeText(String(data))}\n`;
 }
 
 function reportInterrupted(io: CliIo): number {

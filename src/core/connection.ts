@@ -41,13 +41,27 @@ import {
   type HttpFailure,
 } from './connectErrors';
 import { AuthRequiredError, ConnectionError } from './errors';
-import { Emitter, type Event } from './events';
+import { Emitter, type Disposable, type Event } from './events';
 import { silentLogger, type Logger } from './logger';
 import type { Sdk } from './sdk';
 import { RequestDeadlines, type Deadline } from './requestDeadlines';
 import type { ProcessStdioTransport } from './stdioTransport';
-import type { CacheHintView, McpHeadersView, OutputSchemaCheck, ProtocolChoice, ProtocolEra } from '../shared/protocol';
+import type {
+  CacheHintView,
+  CompletionRefView,
+  JsonObject,
+  McpHeadersView,
+  OutputSchemaCheck,
+  ProtocolChoice,
+  ProtocolEra,
+} from '../shared/protocol';
 import { TraceBuffer, TracingTransport, redact } from './trace';
+import {
+  ServerRequestRefused,
+  type ClientCapabilityChoice,
+  type ServerRequest,
+  type ServerRequestHandler,
+} from './serverRequests';
 
 export type ConnectionState = 'disconnected' | 'connecting' | 'connected' | 'auth-required' | 'error';
 
@@ -124,6 +138,12 @@ export interface ConnectionOptions {
    * 2025 server (default 5 s). The time includes the server's start-up.
    */
   stdioProbeTimeoutMs?: number;
+  /**
+   * Answers what the server asks of the client (elicitation, sampling, roots) on either wire; its
+   * `capabilities` are the client capabilities declared. Absent: none are declared, and servers hide
+   * (or refuse) what needs them.
+   */
+  serverRequests?: ServerRequestHandler;
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -200,11 +220,14 @@ export class Connection {
   private readonly serverLogEmitter = new Emitter<ServerLogEntry>();
   private readonly stderrEmitter = new Emitter<string>();
   private readonly resourceUpdatedEmitter = new Emitter<string>();
+  private readonly elicitationCompleteEmitter = new Emitter<string>();
   readonly onDidChangeStatus: Event<ConnectionStatus> = this.statusEmitter.event;
   readonly onDidChangeList: Event<ListKind> = this.listEmitter.event;
   readonly onServerLog: Event<ServerLogEntry> = this.serverLogEmitter.event;
   readonly onStderr: Event<string> = this.stderrEmitter.event;
   readonly onResourceUpdated: Event<string> = this.resourceUpdatedEmitter.event;
+  /** The `elicitationId` of each `notifications/elicitation/complete` (2025 era: a URL elicitation finished). */
+  readonly onElicitationComplete: Event<string> = this.elicitationCompleteEmitter.event;
 
   /** The SDK, loaded by the first connect (see sdk.ts). */
   private sdk?: Sdk;
@@ -243,6 +266,20 @@ export class Connection {
   private signInsMayHoldDeadlines = false;
   private readonly reportedErrors = new WeakSet<Error>();
   private readonly logger: Logger;
+  /** Listeners of `onNotification`, by method: they hear every notification as it arrives on the wire. */
+  private readonly rawNotificationListeners = new Map<string, Set<(params: JsonObject) => void>>();
+  /** The calls in flight that may ask for input, by JSON-RPC id: what a server request's `cause` names. */
+  private readonly callsInFlight = new Map<string | number, { method: string; name?: string }>();
+  /** 2026-07-28: the call whose `input_required` result carried each input request key. */
+  private readonly inputRequestCauses = new Map<string, { method: string; name?: string }>();
+  /** Aborted when the session ends, so a server request still waiting for its answer is cancelled. */
+  private sessionAbort?: AbortController;
+  /** The errors made of a handler's refusal, so the call they stop is described as refused, not as failed by the server. */
+  private readonly refusals = new WeakSet<object>();
+  /** The client capabilities this session's requests carry (2026-07-28 envelope), as last sent. */
+  private declaredCapabilities: Record<string, unknown> = {};
+  /** Ids of tools/call requests sent declaring the tasks extension (2026-07-28): their answer may be a task. */
+  private readonly taskCallIds = new Set<string | number>();
 
   constructor(
     config: ConnectionConfig,
@@ -309,6 +346,7 @@ export class Connection {
     ]) {
       e.dispose();
     }
+    this.elicitationCompleteEmitter.dispose();
   }
 
   // ---- requests -------------------------------------------------------------------------
@@ -351,12 +389,8 @@ export class Connection {
     const client = this.requireClient();
     const tool = this.tools.find((t) => t.name === name);
     if (tool?.execution?.taskSupport === 'required') {
-      // MCP 2025-11-25 tasks: such a tool must be called as a task, which MCP Lens does not do yet (the SDK refuses the same way).
-      throw new ConnectionError(
-        'protocol',
-        `The tool "${name}" requires task-based execution (execution.taskSupport: "required"), which MCP Lens does not support yet.`,
-        'Call it from a client that supports MCP tasks.',
-      );
+      // MCP 2025-11-25: the server refuses such a call made without a task; say so before it goes out.
+      throw taskRequiredError(name, 'it declares execution.taskSupport "required"');
     }
     const key = observedKey('tools/call', name);
     const before = this.sentCount.get(key) ?? 0;
@@ -367,7 +401,13 @@ export class Connection {
           client.request({ method: 'tools/call', params: this.withMeta({ name, arguments: args }) }, o),
         ),
       options.signal,
-    );
+    ).catch((e: unknown) => {
+      // 2026-07-28: tools say nothing of tasks; the server refuses the call instead (-32021): name the tool.
+      if (e instanceof ConnectionError && e.code === 'task-required') {
+        throw taskRequiredError(name, 'the server answered that it runs it only as a task (-32021)', e);
+      }
+      throw e;
+    });
     // The verdict is ours: a field of that name sent by the server is not kept (the trace has the raw message).
     const { outputSchemaCheck: _fromServer, ...plain } = result as unknown as CallToolResult & {
       outputSchemaCheck?: unknown;
@@ -435,6 +475,12 @@ export class Connection {
       return;
     }
     await this.run('logging/setLevel', () => this.timed({}, (o) => client.setLoggingLevel(level, o)));
+    this.logLevel = level;
+  }
+
+  /** The level last set with `setLoggingLevel` in this session (undefined: the server's default). */
+  get loggingLevel(): LoggingLevel | undefined {
+    return this.logLevel;
   }
 
   async subscribeResource(uri: string): Promise<void> {
@@ -458,6 +504,311 @@ export class Connection {
     }
     await this.run('resources/unsubscribe', () => this.timed({}, (o) => client.unsubscribeResource({ uri }, o)));
     this.subscribedUris.delete(uri);
+  }
+
+  // ---- raw requests and notifications ----------------------------------------------------
+
+  /**
+   * Sends any request through the client, under the request timeout, traced like the others. The
+   * result is returned as the SDK decoded it, without a result schema: raw means the caller checks it
+   * (methods MCP Lens has no typed verb for, e.g. the tasks of MCP 2025-11-25).
+   */
+  async request<T>(method: string, params: JsonObject | undefined, options: RequestOptions = {}): Promise<T> {
+    const client = this.requireClient();
+    const request = { method, ...(params !== undefined ? { params: this.withMeta(params) } : {}) };
+    const result = await this.run(
+      method,
+      () => this.timed(options, (o) => client.request(request, UNCHECKED_RESULT, o)),
+      options.signal,
+    );
+    return result as T;
+  }
+
+  /**
+   * Hears every notification of `method` from the server as it arrives on the wire (before the SDK
+   * validates it; whether or not the SDK has a handler for it), with its params as sent.
+   */
+  onNotification(method: string, listener: (params: JsonObject) => void): Disposable {
+    let listeners = this.rawNotificationListeners.get(method);
+    if (!listeners) {
+      listeners = new Set();
+      this.rawNotificationListeners.set(method, listeners);
+    }
+    listeners.add(listener);
+    return {
+      dispose: () => {
+        const current = this.rawNotificationListeners.get(method);
+        current?.delete(listener);
+        if (current?.size === 0) this.rawNotificationListeners.delete(method);
+      },
+    };
+  }
+
+  private fireRawNotification(method: string, params: unknown): void {
+    const listeners = this.rawNotificationListeners.get(method);
+    if (!listeners) return;
+    const value = (params && typeof params === 'object' && !Array.isArray(params) ? params : {}) as JsonObject;
+    for (const listener of [...listeners]) {
+      try {
+        listener(value);
+      } catch (e) {
+        // A faulty listener must not stop the others, nor the transport that delivered the message.
+        this.logger.debug(`[${this.currentConfig.name}] a ${method} listener failed: ${(e as Error).message}`);
+      }
+    }
+  }
+
+  // ---- answering the server: completions, roots, server requests -------------------------
+
+  /**
+   * Asks the server to complete one argument of a prompt or one variable of a resource template
+   * (`completion/complete`). `context` holds the other arguments already filled in.
+   */
+  async complete(
+    ref: CompletionRefView,
+    argument: { name: string; value: string },
+    context?: Record<string, string>,
+    options: RequestOptions = {},
+  ): Promise<{ values: string[]; total?: number; hasMore?: boolean }> {
+    const client = this.requireClient();
+    if (!this.capabilities?.completions) {
+      throw new ConnectionError(
+        'protocol',
+        `${this.serverInfo?.name ?? `"${this.currentConfig.name}"`} does not offer completions (its capabilities have no "completions"), so it cannot suggest values for "${argument.name}".`,
+        'Type the value yourself.',
+      );
+    }
+    const params = {
+      ref:
+        ref.type === 'ref/prompt'
+          ? { type: 'ref/prompt' as const, name: ref.name }
+          : { type: 'ref/resource' as const, uri: ref.uri },
+      argument: { name: argument.name, value: argument.value },
+      ...(context && Object.keys(context).length ? { context: { arguments: { ...context } } } : {}),
+    };
+    const result = await this.run(
+      'completion/complete',
+      () => this.timed(options, (o) => client.complete(this.withMeta(params), o)),
+      options.signal,
+    );
+    const completion = result.completion;
+    return {
+      values: completion.values.filter((v): v is string => typeof v === 'string'),
+      ...(typeof completion.total === 'number' ? { total: completion.total } : {}),
+      ...(typeof completion.hasMore === 'boolean' ? { hasMore: completion.hasMore } : {}),
+    };
+  }
+
+  /**
+   * Tells the server the roots changed (`notifications/roots/list_changed`), so it asks again. Only
+   * on the 2025 era, when connected and roots are declared with `listChanged`: a 2026-07-28 server
+   * asks for the roots in each input_required round, so there is nothing to announce.
+   */
+  async notifyRootsChanged(): Promise<void> {
+    const client = this.client;
+    if (!client || !this.isConnected || this.era === 'modern') return;
+    if (!this.options.serverRequests?.capabilities.roots?.listChanged) return;
+    try {
+      await client.sendRootsListChanged();
+    } catch (e) {
+      throw this.toConnectionError(e, 'notifications/roots/list_changed');
+    }
+  }
+
+  /** The client capabilities the handler's choice declares, spelled as the SDK expects them. */
+  private clientCapabilities(): Record<string, unknown> {
+    const choice: ClientCapabilityChoice = this.options.serverRequests?.capabilities ?? {};
+    const capabilities: Record<string, unknown> = {};
+    const elicitation = choice.elicitation;
+    if (elicitation && (elicitation.form || elicitation.url)) {
+      capabilities.elicitation = {
+        // applyDefaults (SEP-1034): the SDK fills the fields the person left empty with the schema's defaults.
+        ...(elicitation.form ? { form: { applyDefaults: true } } : {}),
+        ...(elicitation.url ? { url: {} } : {}),
+      };
+    }
+    if (choice.sampling) {
+      capabilities.sampling = {
+        ...(choice.sampling.tools ? { tools: {} } : {}),
+        ...(choice.sampling.context ? { context: {} } : {}),
+      };
+    }
+    if (choice.roots) capabilities.roots = { listChanged: choice.roots.listChanged };
+    return capabilities;
+  }
+
+  /** Registers the handlers of what the client declared: the SDK refuses a handler without its capability. */
+  private installServerRequestHandlers(client: Client): void {
+    const choice = this.options.serverRequests?.capabilities;
+    if (!choice) return;
+    const handle =
+      (method: ServerRequest['method']) =>
+      (request: { params?: unknown }, ctx: { mcpReq: { id: string | number; signal: AbortSignal } }) =>
+        this.answerServerRequest(client, method, request.params, ctx.mcpReq);
+    if (choice.elicitation && (choice.elicitation.form || choice.elicitation.url)) {
+      client.setRequestHandler('elicitation/create', handle('elicitation/create') as never);
+    }
+    if (choice.sampling) client.setRequestHandler('sampling/createMessage', handle('sampling/createMessage') as never);
+    if (choice.roots) client.setRequestHandler('roots/list', handle('roots/list') as never);
+  }
+
+  /**
+   * One server request, from either wire: a 2025 server→client request, or (2026-07-28) one input
+   * request of an `input_required` result, which the SDK dispatches to the same handler with the
+   * input request's key as its id and retries the call with the answers.
+   */
+  private async answerServerRequest(
+    client: Client,
+    method: ServerRequest['method'],
+    rawParams: unknown,
+    mcpReq: { id: string | number; signal: AbortSignal },
+  ): Promise<Record<string, unknown>> {
+    const handler = this.options.serverRequests!;
+    const S = this.sdk!;
+    // The 2026-07-28 era has no server→client requests (the SDK drops them): a call there is an input round.
+    const wire: ServerRequest['wire'] = client.getProtocolEra() === 'modern' ? 'input-required' : 'request';
+    const params = deepCopy(rawParams);
+    const request: ServerRequest = {
+      id: `${this.id}#${++serverRequestCounter}`,
+      connectionId: this.id,
+      kind:
+        method === 'elicitation/create'
+          ? params.mode === 'url'
+            ? 'elicitation-url'
+            : 'elicitation-form'
+          : method === 'sampling/createMessage'
+            ? 'sampling'
+            : 'roots',
+      method,
+      wire,
+      params,
+      receivedAt: Date.now(),
+    };
+    const cause = this.causeOf(wire, mcpReq.id);
+    if (cause) request.cause = cause;
+
+    // The handler's signal: the server cancelled it (2025), the call that asked ended (2026-07-28), or the session closed.
+    const abort = new AbortController();
+    const onRequestAbort = () =>
+      abort.abort(
+        new Error(
+          wire === 'request'
+            ? `The server cancelled the request${describeReason(mcpReq.signal.reason)}.`
+            : `The call that asked for it ended${describeReason(mcpReq.signal.reason)}.`,
+        ),
+      );
+    const session = this.sessionAbort?.signal;
+    const onSessionAbort = () => abort.abort(session?.reason ?? new Error('The connection closed.'));
+    if (mcpReq.signal.aborted) onRequestAbort();
+    else mcpReq.signal.addEventListener('abort', onRequestAbort, { once: true });
+    if (session?.aborted) onSessionAbort();
+    else session?.addEventListener('abort', onSessionAbort, { once: true });
+
+    const answer = handler.answer(request, abort.signal);
+    // A person's time answering is not the server's: the requests in flight (the call that asked) stand still meanwhile.
+    this.deadlines.hold(answer);
+    try {
+      const reply = await answer;
+      const problem = replyProblem(request, reply);
+      if (problem) {
+        throw new S.ProtocolError(-32603, `MCP Lens could not answer ${method}: ${problem}`);
+      }
+      return deepCopy(reply);
+    } catch (e) {
+      if (e instanceof ServerRequestRefused) {
+        const refusal = new S.ProtocolError(e.code, e.message);
+        this.refusals.add(refusal);
+        throw refusal;
+      }
+      if (e instanceof S.ProtocolError) throw e;
+      const reason = abort.signal.aborted ? (abort.signal.reason as Error | undefined)?.message : undefined;
+      throw new S.ProtocolError(
+        -32603,
+        reason ?? `MCP Lens could not answer ${method}: ${(e as Error | undefined)?.message ?? String(e)}`,
+      );
+    } finally {
+      mcpReq.signal.removeEventListener('abort', onRequestAbort);
+      session?.removeEventListener('abort', onSessionAbort);
+    }
+  }
+
+  /**
+   * The call that caused a server request, when it can be told: on 2026-07-28 the call whose
+   * `input_required` result carried the input request's key; on 2025 the one call in flight that can
+   * ask (a server request carries no reference to the request it serves, so with several there is no telling).
+   */
+  private causeOf(wire: ServerRequest['wire'], id: string | number): { method: string; name?: string } | undefined {
+    if (wire === 'input-required') {
+      const cause = this.inputRequestCauses.get(String(id));
+      return cause ? { ...cause } : undefined;
+    }
+    if (this.callsInFlight.size !== 1) return undefined;
+    const [only] = this.callsInFlight.values();
+    return { ...only };
+  }
+
+  /** Follows the calls that may ask for input, and which call each 2026-07-28 input request came from. */
+  private followCalls(direction: 'in' | 'out', message: JSONRPCMessage): void {
+    const m = message as {
+      id?: string | number;
+      method?: string;
+      params?: { name?: unknown; uri?: unknown };
+      result?: { resultType?: unknown; inputRequests?: unknown };
+    };
+    if (m.id === undefined) return;
+    if (direction === 'out') {
+      if (m.method !== undefined && CALLS_THAT_ASK.has(m.method)) {
+        const target = m.params?.name ?? m.params?.uri;
+        this.callsInFlight.set(m.id, { method: m.method, ...(typeof target === 'string' ? { name: target } : {}) });
+      }
+      return;
+    }
+    if (m.method !== undefined) return;
+    const call = this.callsInFlight.get(m.id);
+    if (!call) return;
+    this.callsInFlight.delete(m.id);
+    const inputRequests = m.result?.resultType === 'input_required' ? m.result.inputRequests : undefined;
+    if (inputRequests && typeof inputRequests === 'object') {
+      for (const key of Object.keys(inputRequests)) {
+        this.inputRequestCauses.delete(key);
+        this.inputRequestCauses.set(key, call);
+      }
+      // Bounded: keys of long-finished rounds are of no use.
+      while (this.inputRequestCauses.size > MAX_INPUT_REQUEST_CAUSES) {
+        this.inputRequestCauses.delete(this.inputRequestCauses.keys().next().value as string);
+      }
+    }
+  }
+
+  // ---- tasks (see ./tasks.ts) ------------------------------------------------------------
+
+  /**
+   * The `_meta` for a tools/call that may be answered with a task on the 2026-07-28 era (the tasks
+   * extension): the session's client capabilities plus the extension, declared on that one request
+   * so that a plain callTool is never answered with a task. Its answer reaches `request` as a result
+   * holding the task under CREATE_TASK_RESULT_KEY. Undefined on the 2025 era.
+   */
+  taskCallMeta(): JsonObject | undefined {
+    if (this.era !== 'modern') return undefined;
+    const declared = this.declaredCapabilities;
+    const extensions = (declared.extensions ?? {}) as Record<string, unknown>;
+    return JSON.parse(
+      JSON.stringify({
+        [CLIENT_CAPABILITIES_META_KEY]: { ...declared, extensions: { ...extensions, [TASKS_EXTENSION]: {} } },
+      }),
+    ) as JsonObject;
+  }
+
+  /** Notes the capabilities a request declares, and which tools/call may be answered with a task. */
+  private observeTaskCall(id: string | number, method: string, meta: unknown): void {
+    // A new session numbers its requests from the start again.
+    if (method === 'initialize' || method === 'server/discover') this.taskCallIds.clear();
+    if (declaresTasksExtension(meta)) {
+      if (method === 'tools/call') this.taskCallIds.add(id);
+      return;
+    }
+    const declared = (meta as Record<string, unknown> | undefined)?.[CLIENT_CAPABILITIES_META_KEY];
+    if (declared && typeof declared === 'object') this.declaredCapabilities = declared as Record<string, unknown>;
   }
 
   // ---- connecting -----------------------------------------------------------------------
@@ -630,7 +981,7 @@ export class Connection {
     const mode =
       modeOverride ?? (kind === 'sse' || choice === '2025' ? 'legacy' : choice === 'auto' ? 'auto' : { pin: choice });
     const client = new this.sdk!.Client(this.options.clientInfo ?? { name: 'mcp-lens', version: '0.1.0' }, {
-      capabilities: {},
+      capabilities: this.clientCapabilities(),
       versionNegotiation: {
         mode,
         probe: kind === 'stdio' ? { timeoutMs: this.stdioProbeTimeoutMs() } : undefined,
@@ -646,6 +997,9 @@ export class Connection {
     this.lastUnsupportedVersion = undefined;
     this.closingOnPurpose = false;
     this.installHandlers(client);
+    this.sessionAbort?.abort(new Error('The connection closed.'));
+    this.sessionAbort = new AbortController();
+    this.installServerRequestHandlers(client);
     client.onclose = () => this.onTransportClosed(generation);
     client.onerror = (error) => this.onTransportError(generation, error);
     // The SDK hears nothing from the transport while it probes the era; set on the transport, the
@@ -715,16 +1069,18 @@ export class Connection {
    * the `resultType`/`ttlMs`/`cacheScope` of results, which the SDK drops while decoding.
    */
   private observe(direction: 'in' | 'out', message: JSONRPCMessage): void {
+    this.followCalls(direction, message);
     const m = message as {
       id?: string | number;
       method?: string;
-      params?: { name?: unknown; uri?: unknown };
+      params?: { name?: unknown; uri?: unknown; _meta?: unknown };
       result?: { resultType?: unknown; ttlMs?: unknown; cacheScope?: unknown };
       error?: { code?: number; message?: string; data?: { supported?: unknown } };
     };
     if (direction === 'out') {
       if (m.id === undefined || m.method === undefined) return;
       if (m.method === 'server/discover') this.probeId = m.id;
+      this.observeTaskCall(m.id, m.method, m.params?._meta);
       // The 2025 era has none of these fields, and extrasFor() reads none of them there.
       if (this.era !== 'legacy' && OBSERVED_METHODS.has(m.method)) {
         const key = observedKey(m.method, m.params?.name ?? m.params?.uri);
@@ -733,7 +1089,19 @@ export class Connection {
       }
       return;
     }
+    if (m.id === undefined && m.method !== undefined) {
+      this.fireRawNotification(m.method, m.params);
+      return;
+    }
     if (m.id === undefined || m.method !== undefined) return;
+    if (this.taskCallIds.delete(m.id) && m.result?.resultType === 'task') {
+      // The SDK rejects a result type it does not know: hand the task over inside a plain result.
+      (message as { result: unknown }).result = {
+        resultType: 'complete',
+        content: [],
+        [CREATE_TASK_RESULT_KEY]: m.result,
+      };
+    }
     if (m.error?.code === UNSUPPORTED_PROTOCOL_VERSION && Array.isArray(m.error.data?.supported)) {
       this.lastUnsupportedVersion = m.error.data.supported.filter((v): v is string => typeof v === 'string');
     }
@@ -941,6 +1309,9 @@ export class Connection {
     client.setNotificationHandler('notifications/resources/updated', (n) =>
       this.resourceUpdatedEmitter.fire(n.params.uri),
     );
+    client.setNotificationHandler('notifications/elicitation/complete', (n) =>
+      this.elicitationCompleteEmitter.fire(n.params.elicitationId),
+    );
     client.setNotificationHandler('notifications/message', (n) => {
       const entry: ServerLogEntry = {
         time: Date.now(),
@@ -961,6 +1332,7 @@ export class Connection {
     const raw = this.stdioTransport();
     const message = raw?.exit ? raw.crashError().fullMessage : 'The server closed the connection.';
     this.client = undefined;
+    this.sessionAbort?.abort(new Error(message));
     if (state === 'connected') {
       this.logger.error(`[${this.currentConfig.name}] ${message}`);
       this.setStatus({ state: 'error', message });
@@ -990,6 +1362,7 @@ export class Connection {
     const client = this.client;
     const raw = this.rawTransport;
     const subscription = this.subscription;
+    this.sessionAbort?.abort(new Error('The connection closed.'));
     this.client = undefined;
     this.rawTransport = undefined;
     this.subscription = undefined;
@@ -1030,6 +1403,8 @@ export class Connection {
     this.observedRequests.clear();
     this.sentCount.clear();
     this.rawResults.clear();
+    this.callsInFlight.clear();
+    this.inputRequestCauses.clear();
     for (const kind of LIST_KINDS) this.setList(kind, []);
   }
 
@@ -1134,7 +1509,8 @@ export class Connection {
    */
   private timed<T>(options: RequestOptions, request: (sdkOptions: SdkRequestOptions) => Promise<T>): Promise<T> {
     const timeoutMs = options.timeoutMs ?? this.timeoutMs();
-    if (!this.signInsMayHoldDeadlines) {
+    // A server request the person answers holds the deadlines as a sign-in does (answerServerRequest).
+    if (!this.signInsMayHoldDeadlines && !this.options.serverRequests) {
       // The SDK's timeout error is ours too: RequestTimeout, 'Request timed out', { timeout }.
       return request({
         timeout: timeoutMs,
@@ -1286,8 +1662,9 @@ export class Connection {
   }
 
   /**
-   * A 2026-07-28 server asked, in an `input_required` result, for input MCP Lens cannot give yet
-   * (it declares no client capabilities): say which.
+   * A 2026-07-28 server asked, in an `input_required` result, for input this connection cannot give
+   * (no handler declares the capability it needs): say which. When the handler does declare it, only
+   * a server that keeps asking round after round is described here.
    */
   private inputRequiredError(e: { code: string; message: string; data?: unknown }, operation: string) {
     const S = this.sdk!;
@@ -1297,6 +1674,8 @@ export class Connection {
           lastResult?: { inputRequests?: unknown };
           inputRequests?: unknown;
           capabilities?: unknown;
+          method?: unknown;
+          rounds?: unknown;
         }
       | undefined;
     const about =
@@ -1305,9 +1684,10 @@ export class Connection {
       /input[_ ]required/i.test(e.message);
     if (!about) return undefined;
     const requests = (data?.lastResult?.inputRequests ?? data?.inputRequests) as Record<string, unknown> | undefined;
+    const methods = Object.values(requests ?? {}).map((r) => (r as { method?: unknown } | undefined)?.method);
+    if (typeof data?.method === 'string') methods.push(data.method);
     const kinds = new Set<string>();
-    for (const request of Object.values(requests ?? {})) {
-      const method = (request as { method?: unknown } | undefined)?.method;
+    for (const method of methods) {
       if (method === 'elicitation/create') kinds.add('elicitation');
       else if (method === 'sampling/createMessage') kinds.add('sampling');
       else if (method === 'roots/list') kinds.add('roots');
@@ -1318,6 +1698,30 @@ export class Connection {
     }
     if (!kinds.size) {
       for (const word of ['elicitation', 'sampling', 'roots']) if (e.message.includes(word)) kinds.add(word);
+    }
+    const declared = this.options.serverRequests?.capabilities ?? {};
+    const isDeclared = (kind: string): boolean =>
+      kind === 'elicitation'
+        ? Boolean(declared.elicitation?.form || declared.elicitation?.url)
+        : kind === 'sampling' || kind === 'roots'
+          ? Boolean(declared[kind])
+          : false;
+    if (kinds.size && [...kinds].every(isDeclared)) {
+      if (e.code === S.SdkErrorCode.InputRequiredRoundsExceeded) {
+        const rounds = typeof data?.rounds === 'number' ? `${data.rounds} rounds` : 'every round allowed';
+        return new ConnectionError(
+          'protocol',
+          `The server still asked for ${[...kinds].join(' and ')} after ${rounds} of ${operation}; MCP Lens stopped retrying.`,
+          'The server may be looping on its input requests: check its log.',
+          { cause: e },
+        );
+      }
+      return new ConnectionError(
+        'protocol',
+        `The server asked for ${[...kinds].join(' and ')} during ${operation} and the answer did not satisfy it: ${truncate(e.message, 300)}`,
+        undefined,
+        { cause: e },
+      );
     }
     const what = kinds.size ? [...kinds].join(' and ') : 'input from the client';
     return new ConnectionError(
@@ -1334,6 +1738,15 @@ export class Connection {
     const where = isHttpConfig(config) ? config.url : `"${config.command}"`;
     const stdio = this.stdioTransport();
     if (e instanceof ConnectionError) return e.code === 'process-exited' && stdio?.exit ? stdio.crashError() : e;
+    if (e && typeof e === 'object' && this.refusals.has(e)) {
+      // 2026-07-28: a refused input request ends the call that asked for it (the SDK stops its rounds).
+      return new ConnectionError(
+        'cancelled',
+        `${operation} stopped: MCP Lens refused what the server asked for (${(e as Error).message}).`,
+        undefined,
+        { cause: e },
+      );
+    }
     const auth = e instanceof AuthRequiredError ? e : this.lastAuthError;
     if (auth) return new ConnectionError('auth-required', auth.message, 'Sign in to continue.', { cause: auth });
     // No SDK error can exist before the SDK is loaded.
@@ -1475,6 +1888,9 @@ export class Connection {
       }
     }
     if (e instanceof S.ProtocolError) {
+      if (e.code === MISSING_REQUIRED_CLIENT_CAPABILITY && needsTasksExtension(e.data)) {
+        return taskRequiredError(undefined, 'the server answered that it needs the tasks extension (-32021)', e);
+      }
       if (e.code === MISSING_REQUIRED_CLIENT_CAPABILITY) {
         // A 2026-07-28 server that needs an input_required round (elicitation, sampling, roots)
         // refuses at once when the client declares no such capability, as MCP Lens does for now.
@@ -1575,6 +1991,71 @@ function requestTimeoutOf(error: { data?: unknown }): number | undefined {
   return typeof data?.timeout === 'number' ? data.timeout : undefined;
 }
 
+/**
+ * A result schema that accepts any result as it is (a Standard Schema, which the SDK's request
+ * takes for methods outside its typed registry): `Connection.request` is the raw path.
+ */
+const UNCHECKED_RESULT = {
+  '~standard': {
+    version: 1 as const,
+    vendor: 'mcp-lens',
+    validate: (value: unknown) => ({ value: value as Record<string, unknown> }),
+  },
+};
+
+/** Numbers the server requests of this process (their ids are unique within it). */
+let serverRequestCounter = 0;
+/** The calls whose result may be `input_required` on 2026-07-28, and during which a 2025 server may ask for input. */
+const CALLS_THAT_ASK = new Set(['tools/call', 'prompts/get', 'resources/read']);
+const MAX_INPUT_REQUEST_CAUSES = 200;
+
+/** A deep copy of JSON data (server text is data: it is copied, never interpreted). */
+function deepCopy(value: unknown): JsonObject {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return {};
+  return JSON.parse(JSON.stringify(value)) as JsonObject;
+}
+
+function describeReason(reason: unknown): string {
+  const text = typeof reason === 'string' ? reason : reason instanceof Error ? reason.message : undefined;
+  return text ? ` (${truncate(text, 200)})` : '';
+}
+
+/**
+ * What is wrong with a handler's reply to a server request, if anything: a minimal check of its
+ * shape before it is sent (the SDK validates elicitation and sampling replies in full).
+ */
+function replyProblem(request: ServerRequest, reply: unknown): string | undefined {
+  if (!reply || typeof reply !== 'object' || Array.isArray(reply)) return 'the reply is not an object.';
+  const r = reply as Record<string, unknown>;
+  switch (request.method) {
+    case 'elicitation/create':
+      if (r.action !== 'accept' && r.action !== 'decline' && r.action !== 'cancel') {
+        return 'the reply\'s action is not "accept", "decline" or "cancel".';
+      }
+      if (
+        r.content !== undefined &&
+        (typeof r.content !== 'object' || r.content === null || Array.isArray(r.content))
+      ) {
+        return "the reply's content is not an object.";
+      }
+      return undefined;
+    case 'sampling/createMessage':
+      if (r.role !== 'assistant' && r.role !== 'user') return 'the reply has no role.';
+      if (typeof r.model !== 'string') return 'the reply names no model.';
+      if (!r.content || typeof r.content !== 'object') return 'the reply has no content.';
+      return undefined;
+    case 'roots/list':
+      if (!Array.isArray(r.roots)) return 'the reply has no roots list.';
+      for (const root of r.roots as unknown[]) {
+        const uri = (root as { uri?: unknown } | null)?.uri;
+        if (typeof uri !== 'string' || !uri.startsWith('file://')) {
+          return `a root's URI is not a file:// URI (${String(uri)}).`;
+        }
+      }
+      return undefined;
+  }
+}
+
 /** The extras of a result that has none (shared: never modified). */
 const NO_EXTRAS: ResultExtras = Object.freeze({});
 
@@ -1583,6 +2064,41 @@ const UNSUPPORTED_PROTOCOL_VERSION = -32022;
 /** JSON-RPC error code of MCP 2026-07-28: the request needs a client capability the client did not declare. */
 const MISSING_REQUIRED_CLIENT_CAPABILITY = -32021;
 const PROTOCOL_VERSION_META_KEY = 'io.modelcontextprotocol/protocolVersion';
+const CLIENT_CAPABILITIES_META_KEY = 'io.modelcontextprotocol/clientCapabilities';
+/** The tasks extension of MCP 2026-07-28 (SEP-2663): the server may answer tools/call with a task. */
+export const TASKS_EXTENSION = 'io.modelcontextprotocol/tasks';
+/**
+ * Where a `CreateTaskResult` (`resultType: "task"`) reaches the caller of `Connection.request`: the
+ * SDK knows no such result type and would reject it, so the connection hands it over under this
+ * key of an otherwise empty result (see `observe`). The trace keeps the message as it came.
+ */
+export const CREATE_TASK_RESULT_KEY = 'mcpLens/createTaskResult';
+
+/** Whether a -32021 error names the tasks extension among the capabilities it requires. */
+function needsTasksExtension(data: unknown): boolean {
+  const required = (data as { requiredCapabilities?: { extensions?: unknown } } | undefined)?.requiredCapabilities;
+  const extensions = required?.extensions;
+  return typeof extensions === 'object' && extensions !== null && TASKS_EXTENSION in extensions;
+}
+
+/** Whether a request's `_meta` declares the tasks extension in its per-request client capabilities. */
+function declaresTasksExtension(meta: unknown): boolean {
+  const capabilities = (meta as Record<string, unknown> | undefined)?.[CLIENT_CAPABILITIES_META_KEY] as
+    { extensions?: unknown } | undefined;
+  const extensions = capabilities?.extensions;
+  return typeof extensions === 'object' && extensions !== null && TASKS_EXTENSION in extensions;
+}
+
+/** A tool that runs only as a task, called without one. */
+function taskRequiredError(name: string | undefined, why: string, cause?: unknown): ConnectionError {
+  const what = name === undefined ? 'This tool' : `The tool "${name}"`;
+  return new ConnectionError(
+    'task-required',
+    `${what} runs only as a task: ${why}, so a plain call cannot run it.`,
+    'Run it as a task.',
+    cause === undefined ? undefined : { cause },
+  );
+}
 
 function supportedVersionsOf(data: unknown): string[] | undefined {
   const supported = (data as { supported?: unknown } | undefined)?.supported;

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { Prompt, ResourceTemplate, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { UriTemplate } from '@modelcontextprotocol/sdk/shared/uriTemplate.js';
-import { runSteps, showInputStep, showPickStep } from './quickInput';
+import { runSteps, showCompletingStep, showInputStep, showPickStep } from './quickInput';
 import { type ArgumentField, argumentFields, defaultText, parseArgumentText } from './schemaArgs';
 
 function fieldPrompt(field: ArgumentField): string {
@@ -59,43 +59,66 @@ export async function promptToolArguments(tool: Tool): Promise<Record<string, un
   return (await runSteps(steps)) ? values : undefined;
 }
 
-/** Asks for each argument of a prompt (all strings, per the spec's PromptArgument). */
-export async function promptPromptArguments(prompt: Prompt): Promise<Record<string, string> | undefined> {
+/**
+ * The server's suggestions for one argument (`completion/complete`), given what is typed and the
+ * other arguments already filled in. Passed only when the server has the `completions` capability.
+ */
+export type ArgumentCompleter = (
+  argument: { name: string; value: string },
+  context: Record<string, string>,
+) => Promise<string[]>;
+
+/** Asks for each argument of a prompt (all strings, per the spec's PromptArgument), with the server's suggestions when `complete` is given. */
+export async function promptPromptArguments(
+  prompt: Prompt,
+  complete?: ArgumentCompleter,
+): Promise<Record<string, string> | undefined> {
   const args = prompt.arguments ?? [];
   const values: Record<string, string> = {};
   const title = `Get Prompt: ${prompt.name}`;
   const steps = args.map((arg) => async (index: number) => {
-    const text = await showInputStep({
-      title,
-      step: index + 1,
-      totalSteps: args.length,
-      canGoBack: index > 0,
-      value: values[arg.name] ?? '',
-      prompt: `${arg.name}${arg.required ? ' (required)' : ' (optional, leave empty to omit)'}${arg.description ? ` — ${arg.description.slice(0, 300)}` : ''}`,
-      validate: (v) => (arg.required && !v ? `${arg.name} is required.` : undefined),
-    });
+    const position = { title, step: index + 1, totalSteps: args.length, canGoBack: index > 0 };
+    const description = `${arg.name}${arg.required ? ' (required)' : ' (optional, leave empty to omit)'}${arg.description ? ` — ${arg.description.slice(0, 300)}` : ''}`;
+    const validate = (v: string) => (arg.required && !v ? `${arg.name} is required.` : undefined);
+    const { [arg.name]: _current, ...others } = values;
+    const text = complete
+      ? await showCompletingStep({
+          ...position,
+          value: values[arg.name] ?? '',
+          prompt: description,
+          validate,
+          complete: (value) => complete({ name: arg.name, value }, others),
+        })
+      : await showInputStep({ ...position, value: values[arg.name] ?? '', prompt: description, validate });
     if (text) values[arg.name] = text;
     else delete values[arg.name];
   });
   return (await runSteps(steps)) ? values : undefined;
 }
 
-/** Asks for each variable of a resource template (RFC 6570) and returns the expanded URI. */
-export async function promptTemplateUri(template: ResourceTemplate): Promise<string | undefined> {
+/** Asks for each variable of a resource template (RFC 6570) and returns the expanded URI; suggestions as for prompts. */
+export async function promptTemplateUri(
+  template: ResourceTemplate,
+  complete?: ArgumentCompleter,
+): Promise<string | undefined> {
   const uriTemplate = new UriTemplate(template.uriTemplate);
   const names = uriTemplate.variableNames;
   const values: Record<string, string> = {};
   const title = `Read Resource: ${template.name}`;
   const steps = names.map((name) => async (index: number) => {
-    values[name] = await showInputStep({
-      title,
-      step: index + 1,
-      totalSteps: names.length,
-      canGoBack: index > 0,
-      value: values[name] ?? '',
-      prompt: `${name} in ${template.uriTemplate}`,
-      validate: (v) => (v ? undefined : `Enter a value for ${name}.`),
-    });
+    const position = { title, step: index + 1, totalSteps: names.length, canGoBack: index > 0 };
+    const prompt = `${name} in ${template.uriTemplate}`;
+    const validate = (v: string) => (v ? undefined : `Enter a value for ${name}.`);
+    const { [name]: _current, ...others } = values;
+    values[name] = complete
+      ? await showCompletingStep({
+          ...position,
+          value: values[name] ?? '',
+          prompt,
+          validate,
+          complete: (value) => complete({ name, value }, others),
+        })
+      : await showInputStep({ ...position, value: values[name] ?? '', prompt, validate });
   });
   if (!(await runSteps(steps))) return undefined;
   return uriTemplate.expand(values);

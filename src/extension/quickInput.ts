@@ -153,3 +153,110 @@ export async function runSteps(steps: ReadonlyArray<(index: number) => Promise<v
   }
   return true;
 }
+
+export interface CompletingStepOptions extends StepPosition {
+  value?: string;
+  /** What to enter (shown as the placeholder). */
+  prompt: string;
+  /** Suggestions for what is typed so far (the server's `completion/complete`); a failure just shows none. */
+  complete(value: string): Promise<string[]>;
+  /** Checked on Enter; a message blocks it and is shown on the typed item. */
+  validate?: (value: string) => string | undefined;
+}
+
+type CompletionItem = vscode.QuickPickItem & { value: string; typed?: boolean };
+
+/** How long typing must pause before suggestions are asked for, so each keystroke is not a request. */
+const COMPLETION_DEBOUNCE_MS = 150;
+
+/**
+ * A text step that offers suggestions while typing: a quick pick whose first item is the text as
+ * typed (free text is always allowed), followed by the suggestions for it.
+ */
+export function showCompletingStep(options: CompletingStepOptions): Promise<string> {
+  const pick = vscode.window.createQuickPick<CompletionItem>();
+  pick.title = options.title;
+  pick.step = options.step;
+  pick.totalSteps = options.totalSteps;
+  pick.placeholder = options.prompt;
+  pick.ignoreFocusOut = true;
+  pick.value = options.value ?? '';
+  pick.buttons = options.canGoBack ? [vscode.QuickInputButtons.Back] : [];
+  let suggestions: string[] = [];
+  let problem: string | undefined;
+  const typedItem = (value: string): CompletionItem => ({
+    label: value || '(empty)',
+    description: value ? 'as typed' : 'leave empty',
+    detail: problem,
+    value,
+    typed: true,
+    alwaysShow: true,
+  });
+  const render = () => {
+    const value = pick.value;
+    pick.items = [
+      typedItem(value),
+      ...suggestions
+        .filter((s) => s !== value)
+        .map((s) => ({ label: s, description: 'suggested', value: s, alwaysShow: true })),
+    ];
+  };
+  let timer: NodeJS.Timeout | undefined;
+  let asked = 0;
+  const ask = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      const value = pick.value;
+      const ticket = ++asked;
+      pick.busy = true;
+      options
+        .complete(value)
+        .catch(() => [] as string[])
+        .then((values) => {
+          // A later keystroke asked again: this answer is for old text.
+          if (ticket !== asked) return;
+          pick.busy = false;
+          suggestions = values;
+          render();
+        });
+    }, COMPLETION_DEBOUNCE_MS);
+  };
+  render();
+  ask();
+  const disposables: vscode.Disposable[] = [pick];
+  return new Promise<string>((resolve, reject) => {
+    let done = false;
+    disposables.push(
+      pick.onDidChangeValue(() => {
+        problem = undefined;
+        render();
+        ask();
+      }),
+      pick.onDidAccept(() => {
+        const [selected] = pick.selectedItems.length ? pick.selectedItems : pick.activeItems;
+        const value = selected?.value ?? pick.value;
+        problem = options.validate?.(value);
+        if (problem) {
+          render();
+          return;
+        }
+        done = true;
+        resolve(value);
+        pick.hide();
+      }),
+      pick.onDidTriggerButton((button) => {
+        if (button === vscode.QuickInputButtons.Back) {
+          done = true;
+          reject(InputFlowAction.back);
+          pick.hide();
+        }
+      }),
+      pick.onDidHide(() => {
+        clearTimeout(timer);
+        if (!done) reject(InputFlowAction.cancel);
+        for (const d of disposables) d.dispose();
+      }),
+    );
+    pick.show();
+  });
+}

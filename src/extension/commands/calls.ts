@@ -14,7 +14,13 @@ import type {
 } from '@modelcontextprotocol/sdk/types.js';
 import { ConnectionError } from '../../core/errors';
 import type { Connection } from '../../core/connection';
-import { promptPromptArguments, promptTemplateUri, promptToolArguments } from '../argumentPrompts';
+import { taskSupportOf } from '../answers/pendingCoreApi';
+import {
+  type ArgumentCompleter,
+  promptPromptArguments,
+  promptTemplateUri,
+  promptToolArguments,
+} from '../argumentPrompts';
 import { COMMANDS } from '../commands';
 import {
   outputSchemaWarning,
@@ -72,6 +78,15 @@ async function pickTool(connection: Connection): Promise<Tool | undefined> {
   return picked?.tool;
 }
 
+/** The server's suggestions for a prompt argument or template variable, when it offers completions (else none asked). */
+function completerFor(
+  connection: Connection,
+  ref: { type: 'ref/prompt'; name: string } | { type: 'ref/resource'; uri: string },
+): ArgumentCompleter | undefined {
+  if (!connection.capabilities?.completions) return undefined;
+  return async (argument, context) => (await connection.complete(ref, argument, context)).values;
+}
+
 type CallCommand = typeof COMMANDS.callTool | typeof COMMANDS.readResource | typeof COMMANDS.getPrompt;
 
 export function callCommands(deps: CommandDeps): HandlerTable<CallCommand> {
@@ -95,11 +110,28 @@ export function callCommands(deps: CommandDeps): HandlerTable<CallCommand> {
       if (!args) return undefined;
       const name = tool.name;
       const started = Date.now();
+      // A tool that must run as a task (execution.taskSupport "required") runs through the connection's task runner.
+      const asTask = taskSupportOf(tool) === 'required';
+      const tasksFor = deps.tasksFor;
+      if (asTask && !tasksFor) throw new Error(`${name} must run as a task, which this window cannot do.`);
       let result: Awaited<ReturnType<Connection['callTool']>>;
       try {
         const call = () =>
-          withRequestProgress(`${connection.config.name}: calling ${name}`, (signal, onProgress) =>
-            connection.callTool(name, args, { signal, onProgress }),
+          withRequestProgress(
+            `${connection.config.name}: ${asTask ? 'running task' : 'calling'} ${name}`,
+            (signal, onProgress) =>
+              asTask
+                ? tasksFor!(connection).callToolAsTask(name, args, {
+                    signal,
+                    onProgress,
+                    // The task's status message is its progress line while no numeric progress comes.
+                    onStatus: (task) =>
+                      onProgress({
+                        progress: 0,
+                        message: `${task.status}${task.statusMessage ? `: ${task.statusMessage}` : ''}`,
+                      }),
+                  })
+                : connection.callTool(name, args, { signal, onProgress }),
           );
         // Step-up (MCP authorization, "Scope Challenge Handling"): a 403 insufficient_scope asks for
         // a sign-in with more scope, then the call is retried, at most MAX_STEP_UPS times.
@@ -150,8 +182,12 @@ export function callCommands(deps: CommandDeps): HandlerTable<CallCommand> {
       if (!connection || !(await ensureConnected(connection))) return undefined;
       let uri: string | undefined;
       if (isTreeNode(arg) && arg.kind === 'resource') uri = arg.resource.uri;
-      else if (isTreeNode(arg) && arg.kind === 'resourceTemplate') uri = await promptTemplateUri(arg.template);
-      else if (typeof uriArg === 'string') uri = uriArg;
+      else if (isTreeNode(arg) && arg.kind === 'resourceTemplate') {
+        uri = await promptTemplateUri(
+          arg.template,
+          completerFor(connection, { type: 'ref/resource', uri: arg.template.uriTemplate }),
+        );
+      } else if (typeof uriArg === 'string') uri = uriArg;
       else {
         type Item = vscode.QuickPickItem & { resource?: Resource; template?: ResourceTemplate; manual?: boolean };
         const items: Item[] = [
@@ -174,8 +210,12 @@ export function callCommands(deps: CommandDeps): HandlerTable<CallCommand> {
         });
         if (!picked) return undefined;
         if (picked.resource) uri = picked.resource.uri;
-        else if (picked.template) uri = await promptTemplateUri(picked.template);
-        else {
+        else if (picked.template) {
+          uri = await promptTemplateUri(
+            picked.template,
+            completerFor(connection, { type: 'ref/resource', uri: picked.template.uriTemplate }),
+          );
+        } else {
           uri = await vscode.window.showInputBox({
             title: 'Read Resource',
             prompt: 'The URI of the resource',
@@ -239,7 +279,7 @@ export function callCommands(deps: CommandDeps): HandlerTable<CallCommand> {
       const args =
         argsArg !== undefined && typeof argsArg === 'object' && argsArg !== null
           ? (argsArg as Record<string, string>)
-          : await promptPromptArguments(prompt);
+          : await promptPromptArguments(prompt, completerFor(connection, { type: 'ref/prompt', name: prompt.name }));
       if (!args) return undefined;
       const name = prompt.name;
       try {

@@ -12,6 +12,7 @@ import type { AuthService } from '../auth/authService';
 import { COMMANDS, type CommandId } from '../commands';
 import type { ConnectionStore, SavedScope } from '../connectionStore';
 import { type ConnectionsTreeProvider, STATE_LABELS, type TreeNode } from '../connectionsTree';
+import type { TaskRunnerApi } from '../answers/pendingCoreApi';
 import type { ResultDocuments } from '../resultDocuments';
 
 export interface CommandContext {
@@ -30,6 +31,8 @@ export interface CommandContext {
   removeConnection(id: string): Promise<void>;
   /** Shows a connection in the Connections view (opening the view if needed). */
   revealConnection(id: string): Promise<void>;
+  /** The connection's task runner (tools that must run as tasks); absent: such tools cannot be called. */
+  tasksFor?(connection: Connection): TaskRunnerApi;
 }
 
 export type Handler = (...args: unknown[]) => unknown;

@@ -15,6 +15,7 @@ import type { TraceEntry } from '../../core/trace';
 import {
   TAB_IDS,
   type AuthStatus,
+  type ServerLogView,
   type CommandMessage,
   type ErrorInfo,
   type FocusTarget,
@@ -27,12 +28,22 @@ import {
   type TabId,
   type VaultView,
 } from '../../shared/protocol';
+import type { InspectorAnswers } from '../answers/serverAnswers';
 import { COMMANDS } from '../commands';
 import type { AuthStatusProvider } from './authStatus';
 import type { InspectorAuthTools } from './authTools';
 import { inspectorHtml, newNonce } from './html';
 import { validateWebviewMessage } from './protocolValidation';
-import { buildCurl, defaultAuthStatus, toConnectionView, toDetails, toJson, toOutcome, toTraceView } from './viewModel';
+import {
+  buildCurl,
+  defaultAuthStatus,
+  toConnectionView,
+  toDetails,
+  toJson,
+  toOutcome,
+  toServerLogView,
+  toTraceView,
+} from './viewModel';
 
 export const INSPECTOR_VIEW_TYPE = 'mcpLens.inspector';
 export const OPEN_INSPECTOR_COMMAND = COMMANDS.openInspector;
@@ -47,6 +58,8 @@ export interface InspectorDeps {
   auth?: AuthStatusProvider;
   /** The Auth tab's token vault and flow debugger; when absent, the tab says OAuth is not available. */
   authTools?: InspectorAuthTools;
+  /** The server-request queue, roots, language models and tasks; when absent, those requests fail and say so. */
+  answers?: InspectorAnswers;
 }
 
 type Handlers = { [M in RequestMethod]: (params: RequestMap[M]['params']) => Promise<RequestMap[M]['result']> };
@@ -68,6 +81,9 @@ export class InspectorPanel implements vscode.Disposable {
   private traceQueue: TraceEntry[] = [];
   private traceTimer?: NodeJS.Timeout;
   private changeTimer?: NodeJS.Timeout;
+  /** Server log entries waiting for the next batch, per connection. */
+  private serverLogQueue = new Map<string, ServerLogView[]>();
+  private serverLogTimer?: NodeJS.Timeout;
   private disposed = false;
 
   /** Opens the panel (or reveals it) and focuses a connection, tab or item. */
@@ -143,7 +159,24 @@ export class InspectorPanel implements vscode.Disposable {
     );
     if (deps.auth?.onDidChange) this.disposables.add(deps.auth.onDidChange(() => this.scheduleConnectionsChanged()));
     if (deps.authTools) this.disposables.add(deps.authTools.onDidChangeTrace((e) => this.post('auth/trace', e)));
+    const answers = deps.answers;
+    if (answers) {
+      this.disposables.add(answers.onDidChangeRequests((connectionId) => this.postRequests(connectionId)));
+      this.disposables.add(answers.onDidChangeTasks((e) => this.post('tasks/changed', e)));
+      this.disposables.add(
+        answers.onDidChangeRoots((connectionId) => {
+          if (this.selectedId && (connectionId === undefined || connectionId === this.selectedId)) {
+            this.scheduleDetails();
+          }
+        }),
+      );
+    }
     this.watchConnections();
+  }
+
+  /** Whether the panel is open, visible and showing this connection (so a new request needs no notification). */
+  shows(connectionId: string): boolean {
+    return !this.disposed && this.ready && this.panel.visible && this.selectedId === connectionId;
   }
 
   focus(target: FocusTarget): void {
@@ -159,6 +192,7 @@ export class InspectorPanel implements vscode.Disposable {
     this.calls.clear();
     clearTimeout(this.traceTimer);
     clearTimeout(this.changeTimer);
+    clearTimeout(this.serverLogTimer);
     this.selectedSubscriptions?.dispose();
     this.connectionSubscriptions.dispose();
     this.disposables.dispose();
@@ -207,8 +241,31 @@ export class InspectorPanel implements vscode.Disposable {
     this.detailsTimer = setTimeout(() => {
       this.detailsTimer = undefined;
       const c = this.selectedId ? this.deps.manager.get(this.selectedId) : undefined;
-      if (c) this.post('connection/details', toDetails(c));
+      if (c) this.post('connection/details', this.details(c));
     }, 30);
+  }
+
+  private details(c: Connection) {
+    return toDetails(c, { roots: this.deps.answers?.roots(c.id) });
+  }
+
+  private postRequests(connectionId: string): void {
+    if (!this.deps.answers) return;
+    this.post('serverRequests/changed', { connectionId, requests: this.deps.answers.requests(connectionId) });
+  }
+
+  /** Server log messages of every connection, batched (a chatty server can send many a second). */
+  private queueServerLog(connectionId: string, entry: ServerLogView): void {
+    const queued = this.serverLogQueue.get(connectionId) ?? [];
+    queued.push(entry);
+    this.serverLogQueue.set(connectionId, queued);
+    if (this.serverLogTimer) return;
+    this.serverLogTimer = setTimeout(() => {
+      this.serverLogTimer = undefined;
+      const batches = [...this.serverLogQueue];
+      this.serverLogQueue = new Map();
+      for (const [id, entries] of batches) this.post('serverLog/added', { connectionId: id, entries });
+    }, 100);
   }
 
   /** Resource updates come from every connection (subscriptions live in the webview per connection). */
@@ -219,6 +276,7 @@ export class InspectorPanel implements vscode.Disposable {
       this.connectionSubscriptions.add(
         c.onResourceUpdated((uri) => this.post('resource/updated', { connectionId: c.id, uri })),
       );
+      this.connectionSubscriptions.add(c.onServerLog((entry) => this.queueServerLog(c.id, toServerLogView(entry))));
     }
   }
 
@@ -245,7 +303,7 @@ export class InspectorPanel implements vscode.Disposable {
       }),
     );
     this.selectedSubscriptions = subs;
-    this.post('connection/details', toDetails(c));
+    this.post('connection/details', this.details(c));
   }
 
   // ---- incoming ----------------------------------------------------------------------
@@ -270,6 +328,8 @@ export class InspectorPanel implements vscode.Disposable {
       const focus = this.pendingFocus;
       this.pendingFocus = undefined;
       this.post('init', { connections: await this.connectionViews(), focus });
+      // The queues after init: a request may be waiting since before the panel opened.
+      for (const c of this.deps.manager.list()) this.postRequests(c.id);
       return;
     }
     if (message.kind === 'command') {
@@ -352,6 +412,13 @@ export class InspectorPanel implements vscode.Disposable {
     }
   }
 
+  private answers(): InspectorAnswers {
+    if (!this.deps.answers) {
+      throw new ConnectionError('invalid-config', 'Answering server requests is not available in this inspector.');
+    }
+    return this.deps.answers;
+  }
+
   private authTools(): InspectorAuthTools {
     if (!this.deps.authTools) throw new ConnectionError('invalid-config', 'OAuth is not available in this inspector.');
     return this.deps.authTools;
@@ -383,16 +450,60 @@ export class InspectorPanel implements vscode.Disposable {
     'auth/export': async ({ connectionId, format }) => ({
       saved: await this.authTools().exportTrace(connectionId, format),
     }),
-    'tools/call': async ({ connectionId, name, args, callId }) => {
+    'tools/call': async ({ connectionId, name, args, callId, asTask }) => {
       const c = this.connection(connectionId);
       return this.withCall(callId, async (signal) => {
         const started = performance.now();
-        const result = await c.callTool(name, args, {
-          signal,
-          onProgress: (p) => this.post('call/progress', { callId, ...p }),
-        });
+        const onProgress = (p: { progress: number; total?: number; message?: string }) =>
+          this.post('call/progress', { callId, ...p });
+        const result = asTask
+          ? await this.answers().tasksFor(c).callToolAsTask(name, args, { signal, onProgress })
+          : await c.callTool(name, args, { signal, onProgress });
         return toOutcome(result, performance.now() - started);
       });
+    },
+    'serverRequest/answer': async ({ connectionId, requestId, reply }) => {
+      this.connection(connectionId);
+      return { state: await this.answers().answer(connectionId, requestId, reply) };
+    },
+    'sampling/models': async () => ({ models: this.deps.answers ? await this.deps.answers.models() : [] }),
+    'sampling/generate': async ({ connectionId, requestId, modelId }) => {
+      this.connection(connectionId);
+      // Drafting stops with the panel (dispose aborts every call); a draft is keyed by its request.
+      return this.withCall(`sampling:${requestId}`, async (signal) => ({
+        result: await this.answers().draft(connectionId, requestId, modelId, signal),
+      }));
+    },
+    'roots/set': async ({ connectionId, roots }) => {
+      this.connection(connectionId);
+      try {
+        return await this.answers().setRoots(connectionId, roots);
+      } catch (e) {
+        if (e instanceof ConnectionError) throw e;
+        throw new ConnectionError('invalid-config', (e as Error).message, 'Roots are file:// URIs of folders.');
+      }
+    },
+    'completion/complete': async ({ connectionId, ref, argument, context }) =>
+      this.connection(connectionId).complete(ref, argument, context),
+    'logging/setLevel': async ({ connectionId, level }) => {
+      const c = this.connection(connectionId);
+      await c.setLoggingLevel(level);
+      if (connectionId === this.selectedId) this.scheduleDetails();
+      return { level };
+    },
+    'serverLog/list': async ({ connectionId }) => ({
+      entries: this.connection(connectionId).serverLog.map(toServerLogView),
+    }),
+    'tasks/list': async ({ connectionId }) => ({
+      tasks: await this.answers().tasksFor(this.connection(connectionId)).listTasks(),
+    }),
+    'tasks/cancel': async ({ connectionId, taskId }) => ({
+      task: await this.answers().tasksFor(this.connection(connectionId)).cancelTask(taskId),
+    }),
+    'tasks/result': async ({ connectionId, taskId }) => {
+      const started = performance.now();
+      const result = await this.answers().tasksFor(this.connection(connectionId)).getTaskResult(taskId);
+      return toOutcome(result, performance.now() - started);
     },
     'resources/read': async ({ connectionId, uri, callId, cache }) => {
       const c = this.connection(connectionId);

@@ -3,12 +3,13 @@
  * src/shared/protocol.ts. It lives in the host, not in the shared file, so the webview bundle does
  * not ship it.
  */
-import type {
-  CommandMessage,
-  CommandMethod,
-  RequestMessage,
-  RequestMethod,
-  WebviewToHostMessage,
+import {
+  LOGGING_LEVELS,
+  type CommandMessage,
+  type CommandMethod,
+  type RequestMessage,
+  type RequestMethod,
+  type WebviewToHostMessage,
 } from '../../shared/protocol';
 
 /**
@@ -110,6 +111,78 @@ const optional =
   (v, p) =>
     v === undefined ? undefined : check(v, p);
 
+const bool: Check = (v, p) => (typeof v === 'boolean' ? undefined : `${p} must be true or false`);
+
+function arrayOf(check: Check, max: number): Check {
+  return (v, p) => {
+    if (!Array.isArray(v)) return `${p} must be an array`;
+    if (v.length > max) return `${p} has more than ${max} items`;
+    for (let i = 0; i < v.length; i++) {
+      const e = check(v[i], `${p}[${i}]`);
+      if (e) return e;
+    }
+    return undefined;
+  };
+}
+
+const nullable =
+  (check: Check): Check =>
+  (v, p) =>
+    v === null ? undefined : check(v, p);
+
+/** A union of object shapes chosen by one field's value (e.g. `kind`, `type`). */
+function tagged(tag: string, variants: Record<string, Check>): Check {
+  return (v, p) => {
+    if (!isPlainObject(v)) return `${p} must be an object`;
+    const value = v[tag];
+    if (typeof value !== 'string' || !Object.prototype.hasOwnProperty.call(variants, value)) {
+      return `${p}.${tag} must be one of ${Object.keys(variants).join(', ')}`;
+    }
+    return variants[value](v, p);
+  };
+}
+
+/** The answers to an elicitation form: a flat object of primitives (and string arrays for multi-select), bounded. */
+const elicitationContent: Check = (v, p) => {
+  if (!isPlainObject(v)) return `${p} must be an object`;
+  const entries = Object.entries(v);
+  if (entries.length > 1000) return `${p} has too many fields`;
+  for (const [key, value] of entries) {
+    const at = `${p}.${key}`;
+    if (Array.isArray(value)) {
+      const e = arrayOf(str(65536), 1000)(value, at);
+      if (e) return e;
+    } else if (typeof value === 'string') {
+      if (value.length > MAX_STRING) return `${at} is too long`;
+    } else if (typeof value === 'number') {
+      if (!Number.isFinite(value)) return `${at} must be a finite number`;
+    } else if (typeof value !== 'boolean') return `${at} must be a string, number, boolean or list of strings`;
+  }
+  return undefined;
+};
+
+/** Which fields each answer may have, by `kind` and then by `action` (src/shared/protocol.ts ServerRequestReply). */
+const SERVER_REPLY = tagged('kind', {
+  elicitation: tagged('action', {
+    accept: shape({ kind: str(), action: str(), content: elicitationContent }),
+    decline: shape({ kind: str(), action: str() }),
+    cancel: shape({ kind: str(), action: str() }),
+  }),
+  'elicitation-url': shape({ kind: str(), action: oneOf('accept', 'decline', 'cancel') }),
+  sampling: tagged('action', {
+    send: shape({ kind: str(), action: str(), result: jsonCheck(32, true) }),
+    decline: shape({ kind: str(), action: str(), reason: optional(str(4096)) }),
+  }),
+  roots: shape({ kind: str(), action: oneOf('send', 'decline') }),
+});
+
+const ROOT = shape({ uri: str(65536, 1), name: optional(str(1000)) });
+
+const COMPLETION_REF = tagged('type', {
+  'ref/prompt': shape({ type: str(), name: str(4096, 1) }),
+  'ref/resource': shape({ type: str(), uri: str(65536, 1) }),
+});
+
 const COMMAND_CHECKS: { [M in CommandMethod]: Check } = {
   'connection/add': shape({}),
   'connection/connect': connectionOnly,
@@ -127,7 +200,28 @@ const COMMAND_CHECKS: { [M in CommandMethod]: Check } = {
 };
 
 const REQUEST_CHECKS: { [M in RequestMethod]: Check } = {
-  'tools/call': shape({ connectionId: id, name: str(4096, 1), args: jsonCheck(64, true), callId: id }),
+  'tools/call': shape({
+    connectionId: id,
+    name: str(4096, 1),
+    args: jsonCheck(64, true),
+    callId: id,
+    asTask: optional(bool),
+  }),
+  'serverRequest/answer': shape({ connectionId: id, requestId: id, reply: SERVER_REPLY }),
+  'sampling/models': shape({}),
+  'sampling/generate': shape({ connectionId: id, requestId: id, modelId: optional(str(1000, 1)) }),
+  'roots/set': shape({ connectionId: id, roots: nullable(arrayOf(ROOT, 100)) }),
+  'completion/complete': shape({
+    connectionId: id,
+    ref: COMPLETION_REF,
+    argument: shape({ name: str(4096, 1), value: str(65536) }),
+    context: optional(stringRecord),
+  }),
+  'logging/setLevel': shape({ connectionId: id, level: oneOf(...LOGGING_LEVELS) }),
+  'serverLog/list': connectionOnly,
+  'tasks/list': connectionOnly,
+  'tasks/cancel': shape({ connectionId: id, taskId: str(1024, 1) }),
+  'tasks/result': shape({ connectionId: id, taskId: str(1024, 1) }),
   'resources/read': shape({
     connectionId: id,
     uri: str(65536, 1),

@@ -7,9 +7,11 @@
  */
 import type { Prompt, Resource, ResourceTemplate, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { isHttpConfig, type ConnectionConfig, type HttpConnectionConfig } from '../../core/config';
-import type { Connection, ResultExtras } from '../../core/connection';
+import type { Connection, ResultExtras, ServerLogEntry } from '../../core/connection';
+import { taskSupportOf } from '../answers/pendingCoreApi';
 import { redact, type TraceEntry } from '../../core/trace';
 import {
+  LOGGING_LEVELS,
   TRACE_PREVIEW_CHARS,
   type AuthStatus,
   type CacheHintView,
@@ -18,7 +20,10 @@ import {
   type ConnectionView,
   type JsonObject,
   type JsonValue,
+  type LoggingLevelView,
   type PromptView,
+  type RootsView,
+  type ServerLogView,
   type ResourceTemplateView,
   type ResourceView,
   type ToolView,
@@ -147,6 +152,7 @@ export function toToolView(tool: Tool): ToolView {
           openWorldHint: optBool(a.openWorldHint),
         }
       : undefined,
+    ...(taskSupportOf(tool) !== 'forbidden' ? { taskSupport: taskSupportOf(tool) } : {}),
   };
 }
 
@@ -184,7 +190,27 @@ export function toPromptView(p: Prompt): PromptView {
   };
 }
 
-export function toDetails(connection: Connection): ConnectionDetails {
+/** What the extension adds to a connection's details: the roots it offers (the answering services own them). */
+export interface DetailsExtras {
+  roots?: RootsView;
+}
+
+function loggingLevelView(level: unknown): LoggingLevelView | undefined {
+  return LOGGING_LEVELS.includes(level as LoggingLevelView) ? (level as LoggingLevelView) : undefined;
+}
+
+export function toServerLogView(entry: ServerLogEntry): ServerLogView {
+  return {
+    time: entry.time,
+    level: loggingLevelView(entry.level) ?? 'info',
+    ...(typeof entry.logger === 'string' ? { logger: entry.logger.slice(0, 500) } : {}),
+    // The core redacted it when it arrived; still the server's data, copied as JSON.
+    data: toJson(entry.data),
+  };
+}
+
+export function toDetails(connection: Connection, extras: DetailsExtras = {}): ConnectionDetails {
+  const logLevel = loggingLevelView(connection.loggingLevel);
   return {
     connectionId: connection.id,
     tools: connection.tools.map(toToolView),
@@ -203,6 +229,8 @@ export function toDetails(connection: Connection): ConnectionDetails {
       capabilities: connection.capabilities ? jsonObject(connection.capabilities) : undefined,
     },
     ...listCacheView(connection.listCache),
+    ...(logLevel ? { logLevel } : {}),
+    ...(extras.roots ? { roots: extras.roots } : {}),
   };
 }
 

@@ -370,13 +370,101 @@ describe('cli: argument parsing', () => {
 
   it('documents every command and the exit codes in the usage text', () => {
     const text = usageText();
-    for (const command of ['tools', 'call', 'resources', 'read', 'prompts', 'prompt']) {
+    for (const command of ['tools', 'call', 'resources', 'read', 'prompts', 'prompt', 'complete']) {
       assert.match(text, new RegExp(`mcp-lens ${command} `));
     }
     assert.match(text, /0\s+success/);
     assert.match(text, /1\s+failure/);
     assert.match(text, /2\s+usage error/);
     assert.match(text, /3\s+authorization required/);
-    assert.deepEqual(EXIT, { ok: 0, failure: 1, usage: 2, authRequired: 3, interrupted: 130 });
+    assert.match(text, /4\s+a server request could not be answered/);
+    assert.deepEqual(EXIT, { ok: 0, failure: 1, usage: 2, authRequired: 3, unanswered: 4, interrupted: 130 });
+  });
+
+  describe('answering the server, logs, completions, tasks', () => {
+    const url = 'http://127.0.0.1:3001/mcp';
+
+    it('parses --elicit (keywords or a file), --sample-reply, repeated --roots and --open-elicitation-urls', () => {
+      assert.deepEqual(runRequest(['tools', url]).options.answers, { roots: [], openElicitationUrls: false });
+      assert.deepEqual(
+        runRequest([
+          'call',
+          url,
+          'x',
+          '--elicit',
+          'accept-defaults',
+          '--sample-reply',
+          'reply.txt',
+          '--roots',
+          'a',
+          '--roots=b c',
+          '--open-elicitation-urls',
+        ]).options.answers,
+        { elicit: 'accept-defaults', sampleReply: 'reply.txt', roots: ['a', 'b c'], openElicitationUrls: true },
+      );
+      assert.equal(runRequest(['tools', url, '--elicit', 'decline']).options.answers.elicit, 'decline');
+      assert.equal(runRequest(['tools', url, '--elicit', 'cancel']).options.answers.elicit, 'cancel');
+      assert.deepEqual(runRequest(['tools', url, '--elicit', 'form.json']).options.answers.elicit, {
+        file: 'form.json',
+      });
+      usageError(['tools', url, '--elicit', ' '], /--elicit needs accept-defaults, decline, cancel or a JSON file/);
+      usageError(['tools', url, '--elicit', 'a', '--elicit', 'b'], /--elicit is given more than once/);
+    });
+
+    it('parses --log-level and refuses an unknown level', () => {
+      assert.equal(runRequest(['tools', url, '--log-level', 'Warning']).options.logLevel, 'warning');
+      usageError(['tools', url, '--log-level', 'loud'], /--log-level must be debug, info, notice, warning, error/);
+    });
+
+    it('parses `complete` with a prompt or a resource template, the argument and the context', () => {
+      const r = runRequest([
+        'complete',
+        url,
+        '--prompt',
+        'completable-prompt',
+        '--argument',
+        'department=En',
+        '--context',
+        'team=a=b',
+      ]);
+      assert.deepEqual(r.completion, {
+        ref: { type: 'ref/prompt', name: 'completable-prompt' },
+        argument: { name: 'department', value: 'En' },
+        context: { team: 'a=b' },
+      });
+      const t = runRequest(['complete', url, '--resource-template', 'demo://{id}', '--argument=id=']);
+      assert.deepEqual(t.completion, {
+        ref: { type: 'ref/resource', uri: 'demo://{id}' },
+        argument: { name: 'id', value: '' },
+      });
+      usageError(['complete', url, '--argument', 'a=b'], /needs one of --prompt <name> or --resource-template/);
+      usageError(['complete', url, '--prompt', 'p', '--resource-template', 'r', '--argument', 'a=b'], /needs one of/);
+      usageError(['complete', url, '--prompt', 'p'], /needs --argument <name>=<value>/);
+      usageError(['complete', url, '--prompt', 'p', '--argument', 'novalue'], /--argument must be name=value/);
+      usageError(['tools', url, '--prompt', 'p'], /--prompt applies to `complete`/);
+    });
+
+    it('parses `call --task` and refuses --task elsewhere', () => {
+      assert.equal(runRequest(['call', url, 'slow', '--task']).task, true);
+      assert.equal(runRequest(['call', url, 'slow']).task, undefined);
+      usageError(['tools', url, '--task'], /--task applies to `call`/);
+    });
+
+    it('documents the new flags and exit code 4 in --help', () => {
+      const text = usageText();
+      for (const word of [
+        '--elicit accept-defaults',
+        '--sample-reply',
+        '--roots',
+        '--open-elicitation-urls',
+        '--log-level',
+        '--task',
+        'mcp-lens complete',
+      ]) {
+        assert.ok(text.includes(word), word);
+      }
+      assert.match(text, /\n {2}4 {2}a server request could not be answered/);
+      assert.equal(EXIT.unanswered, 4);
+    });
   });
 });

@@ -23,6 +23,7 @@ function fakeConnection() {
     status: { state: 'connected', since: 1 },
     trace: { onDidAdd: () => none, entries: () => [] },
     onResourceUpdated: () => none,
+    onServerLog: () => none,
     refreshLists: async (kinds: unknown, cache: unknown) => {
       calls.push(['refreshLists', kinds, cache]);
     },
