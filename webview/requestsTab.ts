@@ -170,6 +170,8 @@ export class RequestsTab implements Tab {
   private readonly pendingList = h('div', { class: 'request-cards', attrs: { 'data-role': 'pending-requests' } });
   private readonly historyList = h('div', { class: 'request-history', attrs: { 'data-role': 'request-history' } });
   private ticker?: number;
+  /** A request to show once the queue that holds it arrives. */
+  private wantedFocus?: string;
   private models?: Promise<LanguageModelView[]>;
 
   constructor(
@@ -191,6 +193,36 @@ export class RequestsTab implements Tab {
       this.onCountChange();
       for (const r of arrived) this.onArrival(r);
     });
+  }
+
+  /** Shows one request (a VS Code notification's "Answer" opens the panel on it): its card, or its history row. */
+  focusItem(requestId: string): void {
+    // On a panel that just opened, the queue arrives after the focus: show it when it does.
+    this.wantedFocus = requestId;
+    if (this.applyFocus()) this.wantedFocus = undefined;
+  }
+
+  private applyFocus(): boolean {
+    const requestId = this.wantedFocus;
+    if (requestId === undefined) return false;
+    const card = this.cards.get(requestId);
+    if (card?.isConnected) {
+      card.scrollIntoView({ block: 'nearest' });
+      const controls = card.querySelectorAll<HTMLElement>(
+        'input, textarea, select, vscode-text-field, vscode-text-area, vscode-dropdown, vscode-checkbox, vscode-button',
+      );
+      [...controls].find((el) => !el.hasAttribute('disabled'))?.focus();
+      return true;
+    }
+    const row = [...this.historyList.querySelectorAll<HTMLDetailsElement>('.request-row')].find(
+      (el) => el.dataset.requestId === requestId,
+    );
+    if (row) {
+      row.open = true;
+      row.scrollIntoView({ block: 'nearest' });
+      return true;
+    }
+    return false;
   }
 
   pendingCount(connectionId: string | undefined): number {
@@ -244,6 +276,7 @@ export class RequestsTab implements Tab {
     );
     this.tick();
     this.scheduleTicks(pending.some((r) => r.deadline !== undefined));
+    if (this.applyFocus()) this.wantedFocus = undefined;
   }
 
   private scheduleTicks(on: boolean): void {

@@ -326,6 +326,21 @@ describe('inspector webview: answering the server (harness, Chromium)', function
     await o.close();
   });
 
+  it("answer: the host can open the panel on one request (a notification's Open): the Requests tab, that card, focused", async () => {
+    const f = answerFixture();
+    f.focus = { connectionId: 'c-main', tab: 'requests', item: 'r-url' };
+    const o = await open(f);
+    const { page } = o;
+    await page.locator('[data-tab="requests"][aria-selected="true"]').waitFor();
+    await page.waitForFunction(
+      `(() => { const a = document.activeElement; return !!a && !!a.closest('.request-card[data-request-id="r-url"]'); })()`,
+    );
+    // Focus on a request that already ended opens its history row.
+    await js(page, `window.__harness.notify('focus', { connectionId: 'c-main', tab: 'requests', item: 'r-old' })`);
+    await page.locator('.request-row[data-request-id="r-old"][open]').waitFor();
+    await o.close();
+  });
+
   it('answer: hostile text in every request kind, log entry, task and completion stays text', async () => {
     const o = await open(hostileAnswerFixture());
     const { page } = o;
