@@ -32,6 +32,8 @@ export class RootsEditor {
   private readonly status = h('div', { attrs: { 'data-role': 'roots-status', 'aria-live': 'polite' } });
   /** The list being edited; undefined while it shows what the host has. */
   private draft?: RootView[];
+  /** The host's list the draft started from (JSON), to notice when it changes underneath. */
+  private draftBase?: string;
   private shownFor?: string;
   private last?: RootsView;
 
@@ -79,17 +81,31 @@ export class RootsEditor {
         ? `From the workspace folders (${roots.roots.length}).`
         : `Edited for this connection (${roots.roots.length}).`;
     if (this.draft) {
-      // Unsaved edits stay; only say that the host's list moved on.
+      // Unsaved edits stay; only say when the host's list moved on underneath them.
+      if (JSON.stringify(roots?.roots ?? []) !== this.draftBase) {
+        this.status.replaceChildren(
+          h(
+            'span',
+            { class: 'muted', attrs: { 'data-role': 'roots-moved' } },
+            'The roots changed meanwhile (workspace folders or another window). Save keeps your list; Discard edits shows theirs.',
+          ),
+        );
+      }
       return;
     }
     this.renderRows(roots?.roots ?? []);
   }
 
   private edit(change: (draft: RootView[]) => void): void {
-    this.draft ??= (this.last?.roots ?? []).map((r) => ({ ...r }));
+    this.draft ??= this.startDraft();
     change(this.draft);
     this.renderRows(this.draft);
     this.status.replaceChildren(h('span', { class: 'muted' }, 'Unsaved edits: Save sends them to the server.'));
+  }
+
+  private startDraft(): RootView[] {
+    this.draftBase = JSON.stringify(this.last?.roots ?? []);
+    return (this.last?.roots ?? []).map((r) => ({ ...r }));
   }
 
   private renderRows(roots: RootView[]): void {
@@ -111,7 +127,7 @@ export class RootsEditor {
         const problem = h('div', { class: 'field-error', attrs: { role: 'alert' } });
         const change = () => {
           // The first keystroke turns the shown list into a draft without rebuilding the row being typed in.
-          this.draft ??= (this.last?.roots ?? []).map((r) => ({ ...r }));
+          this.draft ??= this.startDraft();
           this.draft[i] = { uri: uri.value, ...(name.value ? { name: name.value } : {}) };
           problem.textContent = '';
           this.status.replaceChildren(h('span', { class: 'muted' }, 'Unsaved edits: Save sends them to the server.'));

@@ -590,6 +590,16 @@ describe('inspector webview: answering the server (harness, Chromium)', function
       'root-uri',
       'the focus stayed in the field',
     );
+    assert.equal(await editor.locator('[data-role="roots-moved"]').count(), 0, 'the same list: nothing to say');
+    // The workspace folders change underneath: the edits stay, and the editor says so.
+    await js(
+      page,
+      `(() => { const d = JSON.parse(JSON.stringify(window.__harness.fixture.details['c-main']));
+        d.roots.roots.push({ uri: 'file:///home/ada/new', name: 'new' });
+        window.__harness.notify('connection/details', d); })()`,
+    );
+    await editor.locator('[data-role="roots-moved"]').waitFor();
+    assert.equal(await uri.inputValue(), 'file:///srv/data');
     // A bad root is refused before anything is sent.
     await editor.locator('[data-action="add-root"]').click();
     await editor.locator('.root-row').nth(2).locator('[data-role="root-uri"] input').fill('https://example.com');
