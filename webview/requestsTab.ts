@@ -195,7 +195,7 @@ export class RequestsTab implements Tab {
     });
   }
 
-  /** Shows one request (a VS Code notification's "Answer" opens the panel on it): its card, or its history row. */
+  /** Shows one request (a VS Code notification's "Open" opens the panel on it): its card, or its history row. */
   focusItem(requestId: string): void {
     // On a panel that just opened, the queue arrives after the focus: show it when it does.
     this.wantedFocus = requestId;
@@ -276,7 +276,8 @@ export class RequestsTab implements Tab {
     );
     this.tick();
     this.scheduleTicks(pending.some((r) => r.deadline !== undefined));
-    if (this.applyFocus()) this.wantedFocus = undefined;
+    // Shown, or not in the queue now known: either way, done (a later render must not steal the focus).
+    if (this.applyFocus() || this.queues.has(id)) this.wantedFocus = undefined;
   }
 
   private scheduleTicks(on: boolean): void {
