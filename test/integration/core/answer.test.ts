@@ -156,6 +156,24 @@ for (const via of ['stdio', 'http'] as const) {
         assert.equal(queue.requests(connection.id)[0].outcome, 'Accepted with 5 fields.');
       });
 
+      it('a handler that accepts a form without fields gets the schema defaults filled in (SEP-1034)', async () => {
+        // Not the queue (which fills them itself): a bare handler, as a CLI may have, relies on applyDefaults.
+        const handler = {
+          capabilities: { elicitation: { form: true, url: false } },
+          answer: async () => ({ action: 'accept', content: {} }),
+        };
+        const plain = new Connection(answerConfig(via, era, http?.url), { serverRequests: handler });
+        try {
+          await plain.connect();
+          assert.equal(
+            firstText(await plain.callTool('ask-form', {})),
+            'form: accepted {"name":"Ada","age":36,"color":"green","subscribe":true}',
+          );
+        } finally {
+          await plain.dispose();
+        }
+      });
+
       it('form elicitation: decline and cancel reach the tool as such', async () => {
         for (const action of ['decline', 'cancel'] as const) {
           const asked = nextEnqueued(queue);
