@@ -369,6 +369,30 @@ for (const via of ['stdio', 'http'] as const) {
         });
       }
 
+      if (via === 'http') {
+        it('disconnecting cancels what is pending in the queue', async () => {
+          const ownQueue = new ServerRequestQueue({ capabilities: ALL });
+          const own = new Connection(answerConfig(via, era, http?.url), { serverRequests: ownQueue });
+          try {
+            await own.connect();
+            const asked = nextEnqueued(ownQueue);
+            const failed = own.callTool('ask-sample', {}).then(
+              () => undefined,
+              (e: unknown) => e,
+            );
+            const view = await asked;
+            await own.disconnect();
+            assert.ok((await failed) instanceof Error, 'the call fails');
+            const ended = ownQueue.requests(own.id).find((v) => v.id === view.id)!;
+            assert.equal(ended.state, 'cancelled');
+            assert.equal(ended.outcome, 'Cancelled: The connection closed.');
+          } finally {
+            await own.dispose();
+            ownQueue.dispose();
+          }
+        });
+      }
+
       it('without a handler: no capabilities, the tools still list, and asking fails with a clear message', async () => {
         const bare = new Connection(answerConfig(via, era, http?.url));
         try {
@@ -489,4 +513,50 @@ describe('answering the server: server-everything (2025) with a handler', functi
     await until(() => asked() > before, 'roots/list after list_changed');
     assert.match(firstText(await connection.callTool('get-roots-list', {})), /file:\/\/\/everything\/two/);
   });
+});
+
+describe('raw requests and notifications (Connection.request / onNotification)', function () {
+  this.timeout(60_000);
+  let http: AnswerHttpServer;
+  before(async () => {
+    http = await startAnswerHttpServer();
+  });
+  after(async () => {
+    await http?.close();
+  });
+
+  for (const era of ['2025', '2026-07-28'] as const) {
+    it(`${era}: a raw request returns the result as sent; a notification listener hears the params until disposed`, async () => {
+      const connection = new Connection(answerConfig('http', era, http.url));
+      try {
+        await connection.connect();
+        const result = await connection.request<{ completion: { values: string[] } }>('completion/complete', {
+          ref: { type: 'ref/prompt', name: 'greet-in' },
+          argument: { name: 'language', value: 'fr' },
+        });
+        assert.deepEqual(result.completion.values, ['french']);
+        const traced = connection.trace.entries().filter((e) => e.method === 'completion/complete');
+        assert.ok(traced.length >= 1, 'the raw request is traced');
+
+        await connection.setLoggingLevel('debug');
+        const heard: JsonObject[] = [];
+        const sub = connection.onNotification('notifications/message', (params) => heard.push(params));
+        await connection.callTool('log-all', { message: 'raw' });
+        await until(() => heard.length === 8, 'eight log notifications');
+        assert.deepEqual(heard[0].data, 'debug: raw');
+        assert.equal(heard[0].logger, 'answer-fixture');
+        sub.dispose();
+        await connection.callTool('log-all', { message: 'again' });
+        await new Promise((r) => setTimeout(r, 200));
+        assert.equal(heard.length, 8, 'no more after dispose');
+
+        await assert.rejects(
+          connection.request('no/such-method', {}),
+          (e: unknown) => e instanceof ConnectionError && /no\/such-method/.test(e.message),
+        );
+      } finally {
+        await connection.dispose();
+      }
+    });
+  }
 });
