@@ -48,6 +48,7 @@ import { RequestDeadlines, type Deadline } from './requestDeadlines';
 import type { ProcessStdioTransport } from './stdioTransport';
 import type {
   CacheHintView,
+  CompletionRefView,
   JsonObject,
   McpHeadersView,
   OutputSchemaCheck,
@@ -55,6 +56,12 @@ import type {
   ProtocolEra,
 } from '../shared/protocol';
 import { TraceBuffer, TracingTransport, redact } from './trace';
+import {
+  ServerRequestRefused,
+  type ClientCapabilityChoice,
+  type ServerRequest,
+  type ServerRequestHandler,
+} from './serverRequests';
 
 export type ConnectionState = 'disconnected' | 'connecting' | 'connected' | 'auth-required' | 'error';
 
@@ -131,6 +138,12 @@ export interface ConnectionOptions {
    * 2025 server (default 5 s). The time includes the server's start-up.
    */
   stdioProbeTimeoutMs?: number;
+  /**
+   * Answers what the server asks of the client (elicitation, sampling, roots) on either wire; its
+   * `capabilities` are the client capabilities declared. Absent: none are declared, and servers hide
+   * (or refuse) what needs them.
+   */
+  serverRequests?: ServerRequestHandler;
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -207,11 +220,14 @@ export class Connection {
   private readonly serverLogEmitter = new Emitter<ServerLogEntry>();
   private readonly stderrEmitter = new Emitter<string>();
   private readonly resourceUpdatedEmitter = new Emitter<string>();
+  private readonly elicitationCompleteEmitter = new Emitter<string>();
   readonly onDidChangeStatus: Event<ConnectionStatus> = this.statusEmitter.event;
   readonly onDidChangeList: Event<ListKind> = this.listEmitter.event;
   readonly onServerLog: Event<ServerLogEntry> = this.serverLogEmitter.event;
   readonly onStderr: Event<string> = this.stderrEmitter.event;
   readonly onResourceUpdated: Event<string> = this.resourceUpdatedEmitter.event;
+  /** The `elicitationId` of each `notifications/elicitation/complete` (2025 era: a URL elicitation finished). */
+  readonly onElicitationComplete: Event<string> = this.elicitationCompleteEmitter.event;
 
   /** The SDK, loaded by the first connect (see sdk.ts). */
   private sdk?: Sdk;
@@ -256,6 +272,14 @@ export class Connection {
   private declaredCapabilities: Record<string, unknown> = {};
   /** Ids of tools/call requests sent declaring the tasks extension (2026-07-28): their answer may be a task. */
   private readonly taskCallIds = new Set<string | number>();
+  /** The calls in flight that may ask for input, by JSON-RPC id: what a server request's `cause` names. */
+  private readonly callsInFlight = new Map<string | number, { method: string; name?: string }>();
+  /** 2026-07-28: the call whose `input_required` result carried each input request key. */
+  private readonly inputRequestCauses = new Map<string, { method: string; name?: string }>();
+  /** Aborted when the session ends, so a server request still waiting for its answer is cancelled. */
+  private sessionAbort?: AbortController;
+  /** The errors made of a handler's refusal, so the call they stop is described as refused, not as failed by the server. */
+  private readonly refusals = new WeakSet<object>();
 
   constructor(
     config: ConnectionConfig,
@@ -322,6 +346,7 @@ export class Connection {
     ]) {
       e.dispose();
     }
+    this.elicitationCompleteEmitter.dispose();
   }
 
   // ---- requests -------------------------------------------------------------------------
@@ -450,6 +475,12 @@ export class Connection {
       return;
     }
     await this.run('logging/setLevel', () => this.timed({}, (o) => client.setLoggingLevel(level, o)));
+    this.logLevel = level;
+  }
+
+  /** The level last set with `setLoggingLevel` in this session (undefined: the server's default). */
+  get loggingLevel(): LoggingLevel | undefined {
+    return this.logLevel;
   }
 
   async subscribeResource(uri: string): Promise<void> {
@@ -556,6 +587,228 @@ export class Connection {
     }
     const declared = (meta as Record<string, unknown> | undefined)?.[CLIENT_CAPABILITIES_META_KEY];
     if (declared && typeof declared === 'object') this.declaredCapabilities = declared as Record<string, unknown>;
+  }
+
+  // ---- answering the server: completions, roots, server requests -------------------------
+
+  /**
+   * Asks the server to complete one argument of a prompt or one variable of a resource template
+   * (`completion/complete`). `context` holds the other arguments already filled in.
+   */
+  async complete(
+    ref: CompletionRefView,
+    argument: { name: string; value: string },
+    context?: Record<string, string>,
+    options: RequestOptions = {},
+  ): Promise<{ values: string[]; total?: number; hasMore?: boolean }> {
+    const client = this.requireClient();
+    if (!this.capabilities?.completions) {
+      throw new ConnectionError(
+        'protocol',
+        `${this.serverInfo?.name ?? `"${this.currentConfig.name}"`} does not offer completions (its capabilities have no "completions"), so it cannot suggest values for "${argument.name}".`,
+        'Type the value yourself.',
+      );
+    }
+    const params = {
+      ref:
+        ref.type === 'ref/prompt'
+          ? { type: 'ref/prompt' as const, name: ref.name }
+          : { type: 'ref/resource' as const, uri: ref.uri },
+      argument: { name: argument.name, value: argument.value },
+      ...(context && Object.keys(context).length ? { context: { arguments: { ...context } } } : {}),
+    };
+    const result = await this.run(
+      'completion/complete',
+      () => this.timed(options, (o) => client.complete(this.withMeta(params), o)),
+      options.signal,
+    );
+    const completion = result.completion;
+    return {
+      values: completion.values.filter((v): v is string => typeof v === 'string'),
+      ...(typeof completion.total === 'number' ? { total: completion.total } : {}),
+      ...(typeof completion.hasMore === 'boolean' ? { hasMore: completion.hasMore } : {}),
+    };
+  }
+
+  /**
+   * Tells the server the roots changed (`notifications/roots/list_changed`), so it asks again. Only
+   * on the 2025 era, when connected and roots are declared with `listChanged`: a 2026-07-28 server
+   * asks for the roots in each input_required round, so there is nothing to announce.
+   */
+  async notifyRootsChanged(): Promise<void> {
+    const client = this.client;
+    if (!client || !this.isConnected || this.era === 'modern') return;
+    if (!this.options.serverRequests?.capabilities.roots?.listChanged) return;
+    try {
+      await client.sendRootsListChanged();
+    } catch (e) {
+      throw this.toConnectionError(e, 'notifications/roots/list_changed');
+    }
+  }
+
+  /** The client capabilities the handler's choice declares, spelled as the SDK expects them. */
+  private clientCapabilities(): Record<string, unknown> {
+    const choice: ClientCapabilityChoice = this.options.serverRequests?.capabilities ?? {};
+    const capabilities: Record<string, unknown> = {};
+    const elicitation = choice.elicitation;
+    if (elicitation && (elicitation.form || elicitation.url)) {
+      capabilities.elicitation = {
+        // applyDefaults (SEP-1034): the SDK fills the fields the person left empty with the schema's defaults.
+        ...(elicitation.form ? { form: { applyDefaults: true } } : {}),
+        ...(elicitation.url ? { url: {} } : {}),
+      };
+    }
+    if (choice.sampling) {
+      capabilities.sampling = {
+        ...(choice.sampling.tools ? { tools: {} } : {}),
+        ...(choice.sampling.context ? { context: {} } : {}),
+      };
+    }
+    if (choice.roots) capabilities.roots = { listChanged: choice.roots.listChanged };
+    return capabilities;
+  }
+
+  /** Registers the handlers of what the client declared: the SDK refuses a handler without its capability. */
+  private installServerRequestHandlers(client: Client): void {
+    const choice = this.options.serverRequests?.capabilities;
+    if (!choice) return;
+    const handle =
+      (method: ServerRequest['method']) =>
+      (request: { params?: unknown }, ctx: { mcpReq: { id: string | number; signal: AbortSignal } }) =>
+        this.answerServerRequest(client, method, request.params, ctx.mcpReq);
+    if (choice.elicitation && (choice.elicitation.form || choice.elicitation.url)) {
+      client.setRequestHandler('elicitation/create', handle('elicitation/create') as never);
+    }
+    if (choice.sampling) client.setRequestHandler('sampling/createMessage', handle('sampling/createMessage') as never);
+    if (choice.roots) client.setRequestHandler('roots/list', handle('roots/list') as never);
+  }
+
+  /**
+   * One server request, from either wire: a 2025 server→client request, or (2026-07-28) one input
+   * request of an `input_required` result, which the SDK dispatches to the same handler with the
+   * input request's key as its id and retries the call with the answers.
+   */
+  private async answerServerRequest(
+    client: Client,
+    method: ServerRequest['method'],
+    rawParams: unknown,
+    mcpReq: { id: string | number; signal: AbortSignal },
+  ): Promise<Record<string, unknown>> {
+    const handler = this.options.serverRequests!;
+    const S = this.sdk!;
+    // The 2026-07-28 era has no server→client requests (the SDK drops them): a call there is an input round.
+    const wire: ServerRequest['wire'] = client.getProtocolEra() === 'modern' ? 'input-required' : 'request';
+    const params = deepCopy(rawParams);
+    const request: ServerRequest = {
+      id: `${this.id}#${++serverRequestCounter}`,
+      connectionId: this.id,
+      kind:
+        method === 'elicitation/create'
+          ? params.mode === 'url'
+            ? 'elicitation-url'
+            : 'elicitation-form'
+          : method === 'sampling/createMessage'
+            ? 'sampling'
+            : 'roots',
+      method,
+      wire,
+      params,
+      receivedAt: Date.now(),
+    };
+    const cause = this.causeOf(wire, mcpReq.id);
+    if (cause) request.cause = cause;
+
+    // The handler's signal: the server cancelled it (2025), the call that asked ended (2026-07-28), or the session closed.
+    const abort = new AbortController();
+    const onRequestAbort = () =>
+      abort.abort(
+        new Error(
+          wire === 'request'
+            ? `The server cancelled the request${describeReason(mcpReq.signal.reason)}.`
+            : `The call that asked for it ended${describeReason(mcpReq.signal.reason)}.`,
+        ),
+      );
+    const session = this.sessionAbort?.signal;
+    const onSessionAbort = () => abort.abort(session?.reason ?? new Error('The connection closed.'));
+    if (mcpReq.signal.aborted) onRequestAbort();
+    else mcpReq.signal.addEventListener('abort', onRequestAbort, { once: true });
+    if (session?.aborted) onSessionAbort();
+    else session?.addEventListener('abort', onSessionAbort, { once: true });
+
+    const answer = handler.answer(request, abort.signal);
+    // A person's time answering is not the server's: the requests in flight (the call that asked) stand still meanwhile.
+    this.deadlines.hold(answer);
+    try {
+      const reply = await answer;
+      const problem = replyProblem(request, reply);
+      if (problem) {
+        throw new S.ProtocolError(-32603, `MCP Lens could not answer ${method}: ${problem}`);
+      }
+      return deepCopy(reply);
+    } catch (e) {
+      if (e instanceof ServerRequestRefused) {
+        const refusal = new S.ProtocolError(e.code, e.message);
+        this.refusals.add(refusal);
+        throw refusal;
+      }
+      if (e instanceof S.ProtocolError) throw e;
+      const reason = abort.signal.aborted ? (abort.signal.reason as Error | undefined)?.message : undefined;
+      throw new S.ProtocolError(
+        -32603,
+        reason ?? `MCP Lens could not answer ${method}: ${(e as Error | undefined)?.message ?? String(e)}`,
+      );
+    } finally {
+      mcpReq.signal.removeEventListener('abort', onRequestAbort);
+      session?.removeEventListener('abort', onSessionAbort);
+    }
+  }
+
+  /**
+   * The call that caused a server request, when it can be told: on 2026-07-28 the call whose
+   * `input_required` result carried the input request's key; on 2025 the one call in flight that can
+   * ask (a server request carries no reference to the request it serves, so with several there is no telling).
+   */
+  private causeOf(wire: ServerRequest['wire'], id: string | number): { method: string; name?: string } | undefined {
+    if (wire === 'input-required') {
+      const cause = this.inputRequestCauses.get(String(id));
+      return cause ? { ...cause } : undefined;
+    }
+    if (this.callsInFlight.size !== 1) return undefined;
+    const [only] = this.callsInFlight.values();
+    return { ...only };
+  }
+
+  /** Follows the calls that may ask for input, and which call each 2026-07-28 input request came from. */
+  private followCalls(direction: 'in' | 'out', message: JSONRPCMessage): void {
+    const m = message as {
+      id?: string | number;
+      method?: string;
+      params?: { name?: unknown; uri?: unknown };
+      result?: { resultType?: unknown; inputRequests?: unknown };
+    };
+    if (m.id === undefined) return;
+    if (direction === 'out') {
+      if (m.method !== undefined && CALLS_THAT_ASK.has(m.method)) {
+        const target = m.params?.name ?? m.params?.uri;
+        this.callsInFlight.set(m.id, { method: m.method, ...(typeof target === 'string' ? { name: target } : {}) });
+      }
+      return;
+    }
+    if (m.method !== undefined) return;
+    const call = this.callsInFlight.get(m.id);
+    if (!call) return;
+    this.callsInFlight.delete(m.id);
+    const inputRequests = m.result?.resultType === 'input_required' ? m.result.inputRequests : undefined;
+    if (inputRequests && typeof inputRequests === 'object') {
+      for (const key of Object.keys(inputRequests)) {
+        this.inputRequestCauses.delete(key);
+        this.inputRequestCauses.set(key, call);
+      }
+      // Bounded: keys of long-finished rounds are of no use.
+      while (this.inputRequestCauses.size > MAX_INPUT_REQUEST_CAUSES) {
+        this.inputRequestCauses.delete(this.inputRequestCauses.keys().next().value as string);
+      }
+    }
   }
 
   // ---- connecting -----------------------------------------------------------------------
@@ -728,7 +981,7 @@ export class Connection {
     const mode =
       modeOverride ?? (kind === 'sse' || choice === '2025' ? 'legacy' : choice === 'auto' ? 'auto' : { pin: choice });
     const client = new this.sdk!.Client(this.options.clientInfo ?? { name: 'mcp-lens', version: '0.1.0' }, {
-      capabilities: {},
+      capabilities: this.clientCapabilities(),
       versionNegotiation: {
         mode,
         probe: kind === 'stdio' ? { timeoutMs: this.stdioProbeTimeoutMs() } : undefined,
@@ -744,6 +997,9 @@ export class Connection {
     this.lastUnsupportedVersion = undefined;
     this.closingOnPurpose = false;
     this.installHandlers(client);
+    this.sessionAbort?.abort(new Error('The connection closed.'));
+    this.sessionAbort = new AbortController();
+    this.installServerRequestHandlers(client);
     client.onclose = () => this.onTransportClosed(generation);
     client.onerror = (error) => this.onTransportError(generation, error);
     // The SDK hears nothing from the transport while it probes the era; set on the transport, the
@@ -813,6 +1069,7 @@ export class Connection {
    * the `resultType`/`ttlMs`/`cacheScope` of results, which the SDK drops while decoding.
    */
   private observe(direction: 'in' | 'out', message: JSONRPCMessage): void {
+    this.followCalls(direction, message);
     const m = message as {
       id?: string | number;
       method?: string;
@@ -1052,6 +1309,9 @@ export class Connection {
     client.setNotificationHandler('notifications/resources/updated', (n) =>
       this.resourceUpdatedEmitter.fire(n.params.uri),
     );
+    client.setNotificationHandler('notifications/elicitation/complete', (n) =>
+      this.elicitationCompleteEmitter.fire(n.params.elicitationId),
+    );
     client.setNotificationHandler('notifications/message', (n) => {
       const entry: ServerLogEntry = {
         time: Date.now(),
@@ -1072,6 +1332,7 @@ export class Connection {
     const raw = this.stdioTransport();
     const message = raw?.exit ? raw.crashError().fullMessage : 'The server closed the connection.';
     this.client = undefined;
+    this.sessionAbort?.abort(new Error(message));
     if (state === 'connected') {
       this.logger.error(`[${this.currentConfig.name}] ${message}`);
       this.setStatus({ state: 'error', message });
@@ -1101,6 +1362,7 @@ export class Connection {
     const client = this.client;
     const raw = this.rawTransport;
     const subscription = this.subscription;
+    this.sessionAbort?.abort(new Error('The connection closed.'));
     this.client = undefined;
     this.rawTransport = undefined;
     this.subscription = undefined;
@@ -1141,6 +1403,8 @@ export class Connection {
     this.observedRequests.clear();
     this.sentCount.clear();
     this.rawResults.clear();
+    this.callsInFlight.clear();
+    this.inputRequestCauses.clear();
     for (const kind of LIST_KINDS) this.setList(kind, []);
   }
 
@@ -1245,7 +1509,8 @@ export class Connection {
    */
   private timed<T>(options: RequestOptions, request: (sdkOptions: SdkRequestOptions) => Promise<T>): Promise<T> {
     const timeoutMs = options.timeoutMs ?? this.timeoutMs();
-    if (!this.signInsMayHoldDeadlines) {
+    // A server request the person answers holds the deadlines as a sign-in does (answerServerRequest).
+    if (!this.signInsMayHoldDeadlines && !this.options.serverRequests) {
       // The SDK's timeout error is ours too: RequestTimeout, 'Request timed out', { timeout }.
       return request({
         timeout: timeoutMs,
@@ -1397,8 +1662,9 @@ export class Connection {
   }
 
   /**
-   * A 2026-07-28 server asked, in an `input_required` result, for input MCP Lens cannot give yet
-   * (it declares no client capabilities): say which.
+   * A 2026-07-28 server asked, in an `input_required` result, for input this connection cannot give
+   * (no handler declares the capability it needs): say which. When the handler does declare it, only
+   * a server that keeps asking round after round is described here.
    */
   private inputRequiredError(e: { code: string; message: string; data?: unknown }, operation: string) {
     const S = this.sdk!;
@@ -1408,6 +1674,8 @@ export class Connection {
           lastResult?: { inputRequests?: unknown };
           inputRequests?: unknown;
           capabilities?: unknown;
+          method?: unknown;
+          rounds?: unknown;
         }
       | undefined;
     const about =
@@ -1416,9 +1684,10 @@ export class Connection {
       /input[_ ]required/i.test(e.message);
     if (!about) return undefined;
     const requests = (data?.lastResult?.inputRequests ?? data?.inputRequests) as Record<string, unknown> | undefined;
+    const methods = Object.values(requests ?? {}).map((r) => (r as { method?: unknown } | undefined)?.method);
+    if (typeof data?.method === 'string') methods.push(data.method);
     const kinds = new Set<string>();
-    for (const request of Object.values(requests ?? {})) {
-      const method = (request as { method?: unknown } | undefined)?.method;
+    for (const method of methods) {
       if (method === 'elicitation/create') kinds.add('elicitation');
       else if (method === 'sampling/createMessage') kinds.add('sampling');
       else if (method === 'roots/list') kinds.add('roots');
@@ -1429,6 +1698,30 @@ export class Connection {
     }
     if (!kinds.size) {
       for (const word of ['elicitation', 'sampling', 'roots']) if (e.message.includes(word)) kinds.add(word);
+    }
+    const declared = this.options.serverRequests?.capabilities ?? {};
+    const isDeclared = (kind: string): boolean =>
+      kind === 'elicitation'
+        ? Boolean(declared.elicitation?.form || declared.elicitation?.url)
+        : kind === 'sampling' || kind === 'roots'
+          ? Boolean(declared[kind])
+          : false;
+    if (kinds.size && [...kinds].every(isDeclared)) {
+      if (e.code === S.SdkErrorCode.InputRequiredRoundsExceeded) {
+        const rounds = typeof data?.rounds === 'number' ? `${data.rounds} rounds` : 'every round allowed';
+        return new ConnectionError(
+          'protocol',
+          `The server still asked for ${[...kinds].join(' and ')} after ${rounds} of ${operation}; MCP Lens stopped retrying.`,
+          'The server may be looping on its input requests: check its log.',
+          { cause: e },
+        );
+      }
+      return new ConnectionError(
+        'protocol',
+        `The server asked for ${[...kinds].join(' and ')} during ${operation} and the answer did not satisfy it: ${truncate(e.message, 300)}`,
+        undefined,
+        { cause: e },
+      );
     }
     const what = kinds.size ? [...kinds].join(' and ') : 'input from the client';
     return new ConnectionError(
@@ -1445,6 +1738,15 @@ export class Connection {
     const where = isHttpConfig(config) ? config.url : `"${config.command}"`;
     const stdio = this.stdioTransport();
     if (e instanceof ConnectionError) return e.code === 'process-exited' && stdio?.exit ? stdio.crashError() : e;
+    if (e && typeof e === 'object' && this.refusals.has(e)) {
+      // 2026-07-28: a refused input request ends the call that asked for it (the SDK stops its rounds).
+      return new ConnectionError(
+        'cancelled',
+        `${operation} stopped: MCP Lens refused what the server asked for (${(e as Error).message}).`,
+        undefined,
+        { cause: e },
+      );
+    }
     const auth = e instanceof AuthRequiredError ? e : this.lastAuthError;
     if (auth) return new ConnectionError('auth-required', auth.message, 'Sign in to continue.', { cause: auth });
     // No SDK error can exist before the SDK is loaded.
@@ -1700,6 +2002,59 @@ const UNCHECKED_RESULT = {
     validate: (value: unknown) => ({ value: value as Record<string, unknown> }),
   },
 };
+
+/** Numbers the server requests of this process (their ids are unique within it). */
+let serverRequestCounter = 0;
+/** The calls whose result may be `input_required` on 2026-07-28, and during which a 2025 server may ask for input. */
+const CALLS_THAT_ASK = new Set(['tools/call', 'prompts/get', 'resources/read']);
+const MAX_INPUT_REQUEST_CAUSES = 200;
+
+/** A deep copy of JSON data (server text is data: it is copied, never interpreted). */
+function deepCopy(value: unknown): JsonObject {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return {};
+  return JSON.parse(JSON.stringify(value)) as JsonObject;
+}
+
+function describeReason(reason: unknown): string {
+  const text = typeof reason === 'string' ? reason : reason instanceof Error ? reason.message : undefined;
+  return text ? ` (${truncate(text, 200)})` : '';
+}
+
+/**
+ * What is wrong with a handler's reply to a server request, if anything: a minimal check of its
+ * shape before it is sent (the SDK validates elicitation and sampling replies in full).
+ */
+function replyProblem(request: ServerRequest, reply: unknown): string | undefined {
+  if (!reply || typeof reply !== 'object' || Array.isArray(reply)) return 'the reply is not an object.';
+  const r = reply as Record<string, unknown>;
+  switch (request.method) {
+    case 'elicitation/create':
+      if (r.action !== 'accept' && r.action !== 'decline' && r.action !== 'cancel') {
+        return 'the reply\'s action is not "accept", "decline" or "cancel".';
+      }
+      if (
+        r.content !== undefined &&
+        (typeof r.content !== 'object' || r.content === null || Array.isArray(r.content))
+      ) {
+        return "the reply's content is not an object.";
+      }
+      return undefined;
+    case 'sampling/createMessage':
+      if (r.role !== 'assistant' && r.role !== 'user') return 'the reply has no role.';
+      if (typeof r.model !== 'string') return 'the reply names no model.';
+      if (!r.content || typeof r.content !== 'object') return 'the reply has no content.';
+      return undefined;
+    case 'roots/list':
+      if (!Array.isArray(r.roots)) return 'the reply has no roots list.';
+      for (const root of r.roots as unknown[]) {
+        const uri = (root as { uri?: unknown } | null)?.uri;
+        if (typeof uri !== 'string' || !uri.startsWith('file://')) {
+          return `a root's URI is not a file:// URI (${String(uri)}).`;
+        }
+      }
+      return undefined;
+  }
+}
 
 /** The extras of a result that has none (shared: never modified). */
 const NO_EXTRAS: ResultExtras = Object.freeze({});
