@@ -404,7 +404,7 @@ export class Connection {
     ).catch((e: unknown) => {
       // 2026-07-28: tools say nothing of tasks; the server refuses the call instead (-32021): name the tool.
       if (e instanceof ConnectionError && e.code === 'task-required') {
-        throw taskRequiredError(name, 'the server answered that it runs it only as a task (-32021)', e);
+        throw taskRequiredError(name, 'the server refused the call without the tasks extension (-32021)', e);
       }
       throw e;
     });
