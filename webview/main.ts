@@ -162,6 +162,7 @@ class App implements AppContext {
   private readonly tabBody = h('div', { class: 'tab-body' });
   private readonly tabs: Record<TabId, Tab>;
   private readonly requestsTab: RequestsTab;
+  private readonly tasksTab: TasksTab;
   /** Says when a server request arrives while another tab is open (screen readers hear it; it is also visible). */
   private readonly announcer = h('div', {
     class: 'announcer',
@@ -176,12 +177,13 @@ class App implements AppContext {
       (r) => this.requestArrived(r),
       () => this.updateCounts(),
     );
+    this.tasksTab = new TasksTab(this, () => this.updateCounts());
     this.tabs = {
       tools: new ToolsTab(this),
       resources: new ResourcesTab(this),
       prompts: new PromptsTab(this),
       requests: this.requestsTab,
-      tasks: new TasksTab(this),
+      tasks: this.tasksTab,
       history: new HistoryTab(this),
       log: new LogTab(this),
       server: new ServerTab(this),
@@ -373,12 +375,29 @@ class App implements AppContext {
       resources: d ? d.resources.length + d.resourceTemplates.length : undefined,
       prompts: d?.prompts.length,
       requests: this.requestsTab.pendingCount(this.state.selectedConnectionId) || undefined,
+      tasks: this.tasksTab.runningCount(this.state.selectedConnectionId) || undefined,
       history: this.state.history.length || undefined,
     };
     for (const id of TAB_IDS) {
       const el = this.tabBar.querySelector<HTMLElement>(`[data-count-for="${id}"]`);
       if (el) el.textContent = counts[id] !== undefined ? String(counts[id]) : '';
     }
+    for (const el of this.connList.querySelectorAll<HTMLElement>('[data-pending-for]')) {
+      this.fillPendingTag(el);
+    }
+  }
+
+  /** The connection row's count of server requests waiting for an answer (any connection, not only the selected one). */
+  private pendingTag(connectionId: string): HTMLElement {
+    const el = h('span', { class: 'tag pending-tag', dataset: { pendingFor: connectionId } });
+    this.fillPendingTag(el);
+    return el;
+  }
+
+  private fillPendingTag(el: HTMLElement): void {
+    const n = this.requestsTab.pendingCount(el.dataset.pendingFor);
+    el.textContent = n ? `${n} waiting` : '';
+    el.title = n ? `${n} server request${n === 1 ? '' : 's'} waiting for an answer (Requests tab)` : '';
   }
 
   /**
@@ -492,6 +511,7 @@ class App implements AppContext {
         ' ',
         h('span', { class: 'conn-name' }, clip(c.name, 100)),
         eraBadge(c),
+        this.pendingTag(c.id),
       ),
       h('div', { class: 'conn-sub' }, `${TRANSPORT_LABELS[c.transport]} · ${STATE_LABELS[c.state]}`),
       auth

@@ -96,7 +96,7 @@ function samplingMessages(params: JsonObject): HTMLElement {
       const blocks = Array.isArray(content) ? content : content === undefined ? [] : [content];
       return h(
         'li',
-        { class: 'sampling-message', dataset: { role: clip(str(msg.role) ?? '', 40) } },
+        { class: 'sampling-message', dataset: { messageRole: clip(str(msg.role) ?? '', 40) } },
         h('div', { class: 'sampling-role' }, clip(str(msg.role) ?? '(no role)', 60)),
         ...blocks.slice(0, 100).map(samplingBlock),
       );
@@ -169,7 +169,6 @@ export class RequestsTab implements Tab {
   private readonly cards = new Map<string, HTMLElement>();
   private readonly pendingList = h('div', { class: 'request-cards', attrs: { 'data-role': 'pending-requests' } });
   private readonly historyList = h('div', { class: 'request-history', attrs: { 'data-role': 'request-history' } });
-  private renderedFor?: string;
   private ticker?: number;
   private models?: Promise<LanguageModelView[]>;
 
@@ -199,17 +198,11 @@ export class RequestsTab implements Tab {
   }
 
   refresh(): void {
-    const id = this.app.connection()?.id;
-    if (id !== this.renderedFor) {
-      this.cards.clear();
-      this.pendingList.replaceChildren();
-    }
     this.render();
   }
 
   private render(): void {
     const id = this.app.connection()?.id;
-    this.renderedFor = id;
     if (!id) {
       setChildren(this.pendingList, h('div', { class: 'empty' }, 'Select a connection.'));
       this.historyList.replaceChildren();
@@ -218,9 +211,10 @@ export class RequestsTab implements Tab {
     const queue = this.queues.get(id) ?? [];
     const pending = queue.filter((r) => r.state === 'pending');
     const ended = queue.filter((r) => r.state !== 'pending');
-    // Keep the cards of requests still pending (their forms may hold the user's input); drop the rest.
+    // Keep the cards of requests still pending on any connection (their forms may hold the
+    // user's input, also while another connection is shown); drop the rest.
     for (const [rid, card] of this.cards) {
-      if (!pending.some((r) => r.id === rid)) {
+      if (![...this.queues.values()].some((q) => q.some((r) => r.id === rid && r.state === 'pending'))) {
         card.remove();
         this.cards.delete(rid);
       }
@@ -351,7 +345,7 @@ export class RequestsTab implements Tab {
         this.sampling(card, r, answer);
         break;
       case 'roots':
-        this.roots(card, r, answer);
+        this.roots(card, answer);
         break;
     }
     card.appendChild(errorSlot);
@@ -443,14 +437,18 @@ export class RequestsTab implements Tab {
         'data-action': 'cancel',
       }),
     );
-    append(
-      card,
+    // The origin comes before anything else the server wrote, right under the header.
+    card.insertBefore(
       h(
         'div',
         { class: 'url-origin', attrs: { 'data-role': 'url-origin' } },
         h('span', { class: 'muted' }, 'Opens a page on '),
         h('strong', { class: 'mono' }, clip(r.urlOrigin ?? '(unknown origin)', 300)),
       ),
+      card.querySelector('[data-role="cause"]'),
+    );
+    append(
+      card,
       // As text, never a link: the host opens it, after the user consented with the button below.
       h('div', { class: 'uri mono url-full', attrs: { 'data-role': 'url-full' } }, clip(url, 5000)),
       this.message(r),
@@ -611,11 +609,7 @@ export class RequestsTab implements Tab {
     );
   }
 
-  private roots(
-    card: HTMLElement,
-    r: ServerRequestView,
-    answer: (reply: ServerRequestReply, buttons: HTMLElement) => Promise<void>,
-  ): void {
+  private roots(card: HTMLElement, answer: (reply: ServerRequestReply, buttons: HTMLElement) => Promise<void>): void {
     const roots = this.app.details()?.roots?.roots ?? [];
     const buttons: HTMLElement = h(
       'div',
@@ -637,7 +631,6 @@ export class RequestsTab implements Tab {
       h('ul', { class: 'plain-list mono' }, ...roots.map((root) => h('li', null, clip(root.uri, 2000)))),
       buttons,
     );
-    void r;
   }
 
   private historyRow(r: ServerRequestView): HTMLElement {

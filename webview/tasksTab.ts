@@ -59,9 +59,14 @@ export class TasksTab implements Tab {
   private readonly status = h('div', { class: 'muted', attrs: { 'data-role': 'tasks-status', 'aria-live': 'polite' } });
   /** Result panes the user opened, by task id (kept while the list re-renders). */
   private readonly results = new Map<string, HTMLElement>();
-  private listedFor?: string;
+  private shownFor?: string;
+  private listedSession?: string;
 
-  constructor(private readonly app: AppContext) {
+  constructor(
+    private readonly app: AppContext,
+    /** The tasks of a connection changed (the tab's count of running tasks). */
+    private readonly onChange: () => void = () => undefined,
+  ) {
     this.element.append(
       h(
         'div',
@@ -75,15 +80,25 @@ export class TasksTab implements Tab {
     app.host.on('tasks/changed', ({ connectionId, tasks }) => {
       this.byConnection.set(connectionId, tasks);
       if (connectionId === this.app.connection()?.id) this.render();
+      this.onChange();
     });
   }
 
+  runningCount(connectionId: string | undefined): number {
+    return connectionId ? (this.byConnection.get(connectionId) ?? []).filter(isTaskRunning).length : 0;
+  }
+
   refresh(): void {
-    const id = this.app.connection()?.id;
-    if (id !== this.listedFor) {
-      this.listedFor = id;
+    const connection = this.app.connection();
+    if (connection?.id !== this.shownFor) {
+      this.shownFor = connection?.id;
       this.results.clear();
-      if (id && this.app.connection()?.state === 'connected') void this.load(false);
+    }
+    // List once per connected session: a connection selected while disconnected is listed when it connects.
+    const session = connection?.state === 'connected' ? `${connection.id}\u0000${connection.since}` : undefined;
+    if (session && session !== this.listedSession) {
+      this.listedSession = session;
+      void this.load(false);
     }
     this.render();
   }
@@ -95,6 +110,7 @@ export class TasksTab implements Tab {
     try {
       const { tasks } = await this.app.host.request('tasks/list', { connectionId: id });
       this.byConnection.set(id, tasks);
+      this.onChange();
       this.status.textContent = '';
       if (id === this.app.connection()?.id) this.render();
     } catch (e) {

@@ -16,7 +16,7 @@ import type {
   WebviewToHostMessage,
 } from '../../src/shared/protocol';
 import { ELICIT_URL, answerFixture, formRequest, hostileAnswerFixture } from './webviewHarness/answerFixtures';
-import { baseFixture, type HarnessFixture } from './webviewHarness/fixtures';
+import { XSS, baseFixture, type HarnessFixture } from './webviewHarness/fixtures';
 import { CHROMIUM_ARGS, REPO_ROOT, js, openHarnessPage, startHarness, type Harness } from './webviewHarness/server';
 
 type Answer = { connectionId: string; requestId: string; reply: ServerRequestReply };
@@ -58,6 +58,8 @@ describe('inspector webview: answering the server (harness, Chromium)', function
     // The queue that was there when the panel opened is badged, not switched to.
     await page.locator('[data-count-for="requests"]', { hasText: '3' }).waitFor();
     assert.equal(await page.locator('[data-tab="tools"]').getAttribute('aria-selected'), 'true');
+    assert.equal(await page.locator('.conn[data-id="c-main"] [data-pending-for]').innerText(), '3 waiting');
+    assert.equal(await page.locator('.conn[data-id="c-stdio"] [data-pending-for]').innerText(), '');
     await openRequests(page);
     const cards = page.locator('[data-role="pending-requests"] .request-card');
     assert.deepEqual(
@@ -208,7 +210,7 @@ describe('inspector webview: answering the server (harness, Chromium)', function
     const s = card(page, 'sampling');
     const messages = s.locator('[data-role="sampling-messages"] .sampling-message');
     assert.equal(await messages.count(), 3);
-    assert.match(await messages.nth(0).innerText(), /user[\s\S]*what is the capital of France\?/);
+    assert.match(await messages.nth(0).innerText(), /user[\s\S]*what is the capital of France\?/i);
     assert.match(await messages.nth(1).innerText(), /Image · image\/png · \d+ B \(not displayed\)/);
     assert.match(await messages.nth(2).innerText(), /Audio · audio\/wav · \d+ B \(not displayed\)/);
     assert.equal(await page.locator('img, audio').count(), 0, 'server media is not rendered');
@@ -329,6 +331,15 @@ describe('inspector webview: answering the server (harness, Chromium)', function
     const { page } = o;
     await openRequests(page);
     assert.equal(await page.locator('[data-role="pending-requests"] .request-card').count(), 3);
+    const all = `${XSS.img}${XSS.script}${XSS.svg}`;
+    // The payloads show as the text they are.
+    assert.equal(await card(page, 'elicitation-form').locator('[data-role="request-message"]').innerText(), all);
+    assert.match(
+      await card(page, 'elicitation-form').locator('[data-role="cause"]').innerText(),
+      /<img src=x onerror=/,
+    );
+    assert.match(await card(page, 'elicitation-url').locator('[data-role="url-origin"]').innerText(), /<img src=x/);
+    assert.match(await card(page, 'sampling').locator('[data-role="sampling-messages"]').innerText(), /<script>/);
     // Drafting puts hostile model output into the editor as a value, not markup.
     const s = card(page, 'sampling');
     await page.waitForFunction(
@@ -384,8 +395,10 @@ describe('inspector webview: answering the server (harness, Chromium)', function
       [3, 10],
     );
     assert.equal(await running.locator('[data-action="task-result"]').count(), 0);
+    assert.equal(await page.locator('[data-count-for="tasks"]').innerText(), '1', 'one task running');
     await running.locator('[data-action="cancel-task"]').click();
     await page.locator('.task-row[data-task-id="task-running-1"][data-status="cancelled"]').waitFor();
+    assert.equal(await page.locator('[data-count-for="tasks"]').innerText(), '');
     assert.deepEqual(
       requests(await o.sent(), 'tasks/cancel').map((m) => m.params),
       [{ connectionId: 'c-main', taskId: 'task-running-1' }],
@@ -587,5 +600,40 @@ describe('inspector webview: answering the server (harness, Chromium)', function
       'file:///home/ada/lib',
     );
     await o.close();
+  });
+
+  it('answer: saves screenshots of the Requests, Tasks, server log and roots views in light and dark themes', async () => {
+    const dir = path.join(REPO_ROOT, '.test-output/screenshots');
+    fs.mkdirSync(dir, { recursive: true });
+    for (const theme of ['light', 'dark'] as const) {
+      const fixture = answerFixture();
+      fixture.theme = theme;
+      const o = await openHarnessPage(browser, harness, fixture, {
+        ready: '.conn',
+        viewport: { width: 1200, height: 900 },
+      });
+      const { page } = o;
+      await openRequests(page);
+      await page.screenshot({ path: path.join(dir, `answer-${theme}-requests.png`), fullPage: true });
+      await card(page, 'sampling').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: path.join(dir, `answer-${theme}-sampling.png`) });
+      await page.locator('[data-tab="tasks"]').click();
+      await page.locator('[data-role="task-list"] .task-row').nth(1).waitFor();
+      await page.screenshot({ path: path.join(dir, `answer-${theme}-tasks.png`) });
+      await page.locator('[data-tab="log"]').click();
+      await page.locator('[data-log-view="server"]').click();
+      await page.locator('[data-role="server-log-list"] .server-log-row').nth(3).waitFor();
+      await page.screenshot({ path: path.join(dir, `answer-${theme}-server-log.png`) });
+      await page.locator('[data-tab="server"]').click();
+      await page.locator('[data-role="roots-editor"] .root-row').first().scrollIntoViewIfNeeded();
+      await page.screenshot({ path: path.join(dir, `answer-${theme}-roots.png`) });
+      await page.locator('[data-tab="prompts"]').click();
+      await page.locator('[data-role="prompt-list"] .item[data-name="greet"]').click();
+      await page.locator('vscode-text-field[data-arg="name"] input').fill('A');
+      await page.locator('[data-role="completions"] [role="option"]').nth(1).waitFor();
+      await page.locator('vscode-text-field[data-arg="name"] input').press('ArrowDown');
+      await page.screenshot({ path: path.join(dir, `answer-${theme}-completions.png`) });
+      await o.close();
+    }
   });
 });

@@ -377,8 +377,9 @@
       }
       case 'completion/complete': {
         const all = (fixture.completions || {})[p.argument.name];
-        if (!all)
+        if (!all) {
           return fail(m.id, { code: 'protocol', message: 'MCP error -32602: no completions for ' + p.argument.name });
+        }
         const values = all.filter((v) => v.toLowerCase().startsWith(p.argument.value.toLowerCase()));
         return reply(m.id, { values, total: values.length, hasMore: false });
       }

@@ -14,6 +14,7 @@ import {
   parseNumberInput,
   removeItem,
   setAt,
+  titledEnum,
   toolSearchText,
 } from '../../../webview/schemaForm';
 
@@ -181,5 +182,38 @@ describe('webview/schemaForm', () => {
     assert.ok(matchesFilter(hay, 'invitation create'));
     assert.ok(matchesFilter(hay, '  '));
     assert.ok(!matchesFilter(hay, 'create delete'));
+  });
+
+  it('turns titled enums (oneOf/anyOf of const, enumNames) into a dropdown with titles, and enum arrays into a multi-select (MCP elicitation)', () => {
+    const titled: Schema = {
+      type: 'string',
+      oneOf: [
+        { const: '#f00', title: 'Red' },
+        { const: '#0f0', title: 'Green' },
+      ],
+      default: '#0f0',
+    };
+    const f = describeField(titled, titled, 'color', true);
+    assert.equal(f.kind, 'enum');
+    assert.deepEqual(f.enumValues, ['#f00', '#0f0']);
+    assert.deepEqual(f.enumLabels, ['Red', 'Green']);
+    assert.equal(defaultValue(titled, titled, true), '#0f0');
+    const legacy: Schema = { type: 'string', enum: ['a', 'b'], enumNames: ['Alpha', ''] };
+    assert.deepEqual(titledEnum(legacy, legacy), { values: ['a', 'b'], labels: ['Alpha', 'b'] });
+    // A oneOf that is not all constants stays a choice between sub-forms.
+    const mixed: Schema = { oneOf: [{ const: 1 }, { type: 'string' }] };
+    assert.equal(describeField(mixed, mixed, 'x', true).kind, 'choice');
+
+    const multi: Schema = { type: 'array', items: { type: 'string', enum: ['x', 'y'] }, default: ['y'] };
+    const m = describeField(multi, multi, 'picks', false);
+    assert.equal(m.kind, 'multi');
+    assert.deepEqual(m.enumLabels, ['x', 'y']);
+    assert.deepEqual(defaultValue(multi, multi, false), ['y']);
+    const titledMulti: Schema = { type: 'array', items: { anyOf: [{ const: 'a', title: 'Alpha' }] } };
+    const t = describeField(titledMulti, titledMulti, 'tags', true);
+    assert.equal(t.kind, 'multi');
+    assert.deepEqual(t.enumLabels, ['Alpha']);
+    assert.deepEqual(defaultValue(titledMulti, titledMulti, true), []);
+    assert.equal(defaultValue(titledMulti, titledMulti, false), undefined);
   });
 });
