@@ -170,4 +170,38 @@ describe('answering the server: elicitation, sampling and roots through the queu
       text(await connection.callTool('get-roots-list', {})).includes(folder.uri.toString()),
     );
   });
+  it('runs a task-required tool as a task: through the panel (asTask) and through the Call Tool command', async () => {
+    const tool = connection.tools.find((t) => t.name === 'simulate-research-query');
+    assert.ok(tool, 'server-everything offers simulate-research-query');
+    const seen: string[] = [];
+    const sub = api.answers.onDidChangeTasks(({ connectionId, tasks }) => {
+      if (connectionId === connection.id) seen.push(...tasks.map((t) => t.status));
+    });
+    try {
+      const outcome = await api.inspectorRequest('tools/call', {
+        connectionId: connection.id,
+        name: 'simulate-research-query',
+        args: { topic: 'tide pools' },
+        callId: 'answer-suite-task',
+        asTask: true,
+      });
+      assert.match(JSON.stringify(outcome.result), /tide pools/);
+      assert.ok(seen.includes('working'), `statuses seen: ${seen.join(', ')}`);
+      assert.ok(seen.includes('completed'), `statuses seen: ${seen.join(', ')}`);
+      const { tasks } = await api.inspectorRequest('tasks/list', { connectionId: connection.id });
+      const task = tasks.find((t) => t.status === 'completed');
+      assert.ok(task, `tasks: ${JSON.stringify(tasks)}`);
+      const again = await api.inspectorRequest('tasks/result', { connectionId: connection.id, taskId: task.taskId });
+      assert.match(JSON.stringify(again.result), /tide pools/);
+    } finally {
+      sub.dispose();
+    }
+
+    // The command palette / tree path: the command sees taskSupport "required" and runs it as a task.
+    const result = (await vscode.commands.executeCommand('mcpLens.callTool', connection.id, 'simulate-research-query', {
+      topic: 'kelp forests',
+    })) as CallToolResult | undefined;
+    assert.ok(result, 'the command returned the result');
+    assert.match(text(result), /kelp forests/);
+  });
 });
