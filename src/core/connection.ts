@@ -705,8 +705,10 @@ export class Connection {
     else session?.addEventListener('abort', onSessionAbort, { once: true });
 
     const answer = handler.answer(request, abort.signal);
-    // A person's time answering is not the server's: the requests in flight (the call that asked) stand still meanwhile.
-    this.deadlines.hold(answer);
+    // A person's time answering is not the server's: while a call waits on the answer (the call that
+    // asked), the request deadlines stand still. A request no call waits on (a 2025 server asking for
+    // the roots at start-up) holds nothing.
+    if (wire === 'input-required' || this.callsInFlight.size > 0) this.deadlines.hold(answer);
     try {
       const reply = await answer;
       const problem = replyProblem(request, reply);

@@ -14,6 +14,10 @@ export type ConnectionErrorCode =
   | 'cancelled'
   /** The tool runs only as a task (MCP tasks): call it with TaskRunner.callToolAsTask. */
   | 'task-required'
+  /** What was asked for does not exist (any more): e.g. a server request that is no longer pending. */
+  | 'not-found'
+  /** A reply that does not fit what was asked (e.g. an elicitation form answer against its schema). */
+  | 'invalid-reply'
   | 'unknown';
 
 /**
