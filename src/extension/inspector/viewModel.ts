@@ -138,6 +138,7 @@ export function toToolView(tool: Tool): ToolView {
     description: optString(tool.description),
     inputSchema: jsonObject(tool.inputSchema),
     outputSchema: tool.outputSchema ? jsonObject(tool.outputSchema) : undefined,
+    ...(tool.execution?.taskSupport ? { taskSupport: tool.execution.taskSupport } : {}),
     annotations: a
       ? {
           title: optString(a.title),
