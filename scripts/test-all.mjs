@@ -32,7 +32,7 @@ const STAGES = [
   { name: 'tools', kind: 'check', cmd: ['bash', 'scripts/install-tools.sh'] },
   { name: 'vscode', kind: 'tests', cmd: [NODE, 'scripts/test-vscode.mjs', '--no-build'] },
   { name: 'e2e', kind: 'tests', cmd: [NODE, 'scripts/test-e2e.mjs', '--no-build'] },
-  // The spec's own client auth scenarios against the mcp-lens CLI, each inside `unshare -n`.
+  // The spec's own client scenarios (auth/* and the others) against the mcp-lens CLI, each inside `unshare -n`.
   { name: 'conformance', kind: 'tests', cmd: [NODE, 'scripts/conformance.mjs'] },
   // Last: `npm start` rebuilds dist/ for production and packages it, which the stages above must not see.
   { name: 'start-smoke', kind: 'check', cmd: [NODE, 'scripts/smoke-start.mjs'] },

@@ -664,7 +664,8 @@ Answering the server (elicitation, sampling, roots):
 Sign-in (servers protected by OAuth):
   --credentials <file>        where tokens are kept (default: ~/.config/mcp-lens/credentials.json, mode 0600)
   --no-browser                print the sign-in URL instead of opening a browser
-  --non-interactive           never ask; exit with code 3 when a sign-in is needed
+  --non-interactive           never ask: exit with code 3 when a sign-in is needed (and answer the server
+                              only from the flags below, see "Answering the server")
   --client-id <id>            a pre-registered OAuth client id (its secret, if any, in MCP_LENS_CLIENT_SECRET)
   --client-metadata-url <url> an https Client ID Metadata Document URL to use as the client id
   --callback-port <port>      a fixed port for the loopback redirect (http://127.0.0.1:<port>/callback)

@@ -15,7 +15,8 @@ import type {
 } from '@modelcontextprotocol/sdk/types.js';
 import type { OutputSchemaCheck } from '../core/outputSchema';
 import type { ProtocolEra } from '../core/config';
-import type { ResultExtras } from '../core/connection';
+import type { ResultExtras, ServerLogEntry } from '../core/connection';
+import type { TaskView } from '../shared/protocol';
 
 /** What the CLI says about the server it talked to: who it is, and which protocol era and version were negotiated. */
 export interface ServerDescription {
@@ -288,4 +289,16 @@ export function formatCompletionNote(completion: {
     return `(${shown} shown${completion.total !== undefined ? ` of ${completion.total}` : ''}; more match: type more of the value)\n`;
   }
   return shown === 0 ? '(no completions)\n' : undefined;
+}
+
+/** A task's status as one stderr line: `task <id>: working — <status message>`. */
+export function formatTaskStatus(task: TaskView): string {
+  const message = task.statusMessage ? ` — ${safeText(task.statusMessage.replace(/\s+/g, ' ').trim())}` : '';
+  return `task ${safeText(task.taskId)}: ${task.status}${message}\n`;
+}
+
+/** One server `notifications/message` on stderr: its level, its logger, its data (as data). */
+export function formatServerLog(entry: ServerLogEntry): string {
+  const data = typeof entry.data === 'string' ? entry.data : JSON.stringify(entry.data);
+  return `[server ${entry.level}]${entry.logger ? ` ${safeText(entry.logger)}:` : ''} ${safeText(String(data))}\n`;
 }

@@ -20,10 +20,12 @@ import {
   formatResultMeta,
   formatCompletion,
   formatCompletionNote,
+  formatServerLog,
+  formatTaskStatus,
 } from './format';
 import { untilAborted } from '../core/abort';
 import { ConnectionManager } from '../core/manager';
-import type { Connection, ResultExtras, ServerLogEntry } from '../core/connection';
+import type { Connection, ResultExtras } from '../core/connection';
 import { AuthRequiredError, ConnectionError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import type { TraceEntry } from '../core/trace';
@@ -31,7 +33,6 @@ import { version as packageVersion } from '../../package.json';
 import { type CliAuth, findOAuthFlowError, GrantConfigError, openInBrowser } from './auth';
 import { AnswerSetupError, CliAnswers, loadAnswerSources } from './answers';
 import { TaskRunner } from '../core/tasks';
-import type { TaskView } from '../shared/protocol';
 import { runDoctor } from './doctor';
 
 export const CLI_VERSION: string = packageVersion;
@@ -342,18 +343,6 @@ function reportUnanswered(io: CliIo, answers: CliAnswers): number {
     io.stderr(text);
   }
   return EXIT.unanswered;
-}
-
-/** A task's status as one stderr line: `task <id>: working — <status message>`. */
-export function formatTaskStatus(task: TaskView): string {
-  const message = task.statusMessage ? ` — ${safeText(task.statusMessage.replace(/\s+/g, ' ').trim())}` : '';
-  return `task ${safeText(task.taskId)}: ${task.status}${message}\n`;
-}
-
-/** One server `notifications/message` on stderr: its level, its logger, its data (as data). */
-export function formatServerLog(entry: ServerLogEntry): string {
-  const data = typeof entry.data === 'string' ? entry.data : JSON.stringify(entry.data);
-  return `[server ${entry.level}]${entry.logger ? ` ${safeText(entry.logger)}:` : ''} ${safeText(String(data))}\n`;
 }
 
 function reportInterrupted(io: CliIo): number {

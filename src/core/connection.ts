@@ -404,7 +404,7 @@ export class Connection {
     ).catch((e: unknown) => {
       // 2026-07-28: tools say nothing of tasks; the server refuses the call instead (-32021): name the tool.
       if (e instanceof ConnectionError && e.code === 'task-required') {
-        throw taskRequiredError(name, 'the server answered that it runs it only as a task (-32021)', e);
+        throw taskRequiredError(name, 'the server refused the call without the tasks extension (-32021)', e);
       }
       throw e;
     });
@@ -705,8 +705,10 @@ export class Connection {
     else session?.addEventListener('abort', onSessionAbort, { once: true });
 
     const answer = handler.answer(request, abort.signal);
-    // A person's time answering is not the server's: the requests in flight (the call that asked) stand still meanwhile.
-    this.deadlines.hold(answer);
+    // A person's time answering is not the server's: while a call waits on the answer (the call that
+    // asked), the request deadlines stand still. A request no call waits on (a 2025 server asking for
+    // the roots at start-up) holds nothing.
+    if (wire === 'input-required' || this.callsInFlight.size > 0) this.deadlines.hold(answer);
     try {
       const reply = await answer;
       const problem = replyProblem(request, reply);

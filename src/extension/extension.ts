@@ -9,10 +9,13 @@ import { type ConnectionConfig, newConnectionId } from '../core/config';
 import type { Connection } from '../core/connection';
 import { ConnectionManager } from '../core/manager';
 import type { TraceEntry } from '../core/trace';
+import type { RequestMap, RequestMethod } from '../shared/protocol';
 import { AuthDebugger } from './auth/authDebugger';
 import { AuthService } from './auth/authService';
+import { RootsStore } from './answers/roots';
+import { ServerAnswers } from './answers/serverAnswers';
 import { registerCommands } from './commandHandlers';
-import { registerInspector } from './inspector/inspectorPanel';
+import { InspectorPanel, OPEN_INSPECTOR_COMMAND, registerInspector } from './inspector/inspectorPanel';
 import { inspectorAuthStatus } from './auth/inspectorAuthStatus';
 import { ConnectionStore, type SavedScope } from './connectionStore';
 import { ConnectionsTreeProvider } from './connectionsTree';
@@ -35,6 +38,14 @@ export interface McpLensTestApi {
   log: vscode.LogOutputChannel;
   uriRouter: UriRouter;
   auth: AuthService;
+  /** The server-request queue, roots, task runners and language-model drafts. */
+  answers: ServerAnswers;
+  roots: RootsStore;
+  /** Opens (or reveals) the inspector and runs one webview request through its validation and handler. */
+  inspectorRequest<M extends RequestMethod>(
+    method: M,
+    params: RequestMap[M]['params'],
+  ): Promise<RequestMap[M]['result']>;
   /** Saves a config (an id is made when missing), adds it to the manager and connects. */
   addConnection(
     config: NewConnectionConfig,
@@ -78,7 +89,24 @@ export function activate(context: vscode.ExtensionContext): McpLensTestApi | und
   const auth = new AuthService(context.secrets, uriRouter, log);
   context.subscriptions.push(auth);
 
+  // Answering the server: one queue for every connection, roots from the workspace folders (or a
+  // connection's own list); a request that arrives while the inspector does not show its
+  // connection is announced with a notification whose Open goes to the Requests tab.
+  const roots = new RootsStore(context.globalState, () => vscode.workspace.workspaceFolders);
+  const answers = new ServerAnswers({
+    roots,
+    log,
+    inspectorShows: (connectionId) => InspectorPanel.instance?.shows(connectionId) ?? false,
+    openInspector: (target) => void vscode.commands.executeCommand(OPEN_INSPECTOR_COMMAND, target),
+  });
+  context.subscriptions.push(
+    answers,
+    roots,
+    vscode.workspace.onDidChangeWorkspaceFolders(() => roots.workspaceChanged()),
+  );
+
   const connectionManager = new ConnectionManager({
+    serverRequests: answers.queue,
     logger: log,
     // OAuth: Bearer on every request, silent refresh; a needed browser sign-in surfaces as `auth-required`.
     fetchFor: (config) => auth.fetchFor(config),
@@ -87,6 +115,7 @@ export function activate(context: vscode.ExtensionContext): McpLensTestApi | und
     secretHeadersFor: (config) => store.secretHeaders(config),
   });
   manager = connectionManager;
+  answers.bind(connectionManager);
 
   // The protocol trace goes to the log channel: one summary line per message (info), and the
   // redacted message itself at trace level. Entries are redacted by the core before they exist.
@@ -159,18 +188,16 @@ export function activate(context: vscode.ExtensionContext): McpLensTestApi | und
       if (e.kind === 'removed') void authDebugger.forgetConnection(e.connection.id);
     }),
   );
-  context.subscriptions.push(
-    inspectorAuth,
-    authDebugger,
-    ...registerInspector({
-      extensionUri: context.extensionUri,
-      manager: connectionManager,
-      log,
-      auth: inspectorAuth,
-      authTools: authDebugger,
-      isEditable: (id) => store.get(id)?.scope !== 'settings',
-    }),
-  );
+  const inspectorDeps = {
+    extensionUri: context.extensionUri,
+    manager: connectionManager,
+    log,
+    auth: inspectorAuth,
+    authTools: authDebugger,
+    answers,
+    isEditable: (id: string) => store.get(id)?.scope !== 'settings',
+  };
+  context.subscriptions.push(inspectorAuth, authDebugger, ...registerInspector(inspectorDeps));
 
   context.subscriptions.push(
     ...registerCommands({
@@ -186,6 +213,7 @@ export function activate(context: vscode.ExtensionContext): McpLensTestApi | und
         const node = tree.connectionNode(id);
         if (node) await view.reveal(node, { select: true, focus: false });
       },
+      tasksFor: (connection) => answers.tasksFor(connection),
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('mcpLens.connections')) {
@@ -219,6 +247,9 @@ export function activate(context: vscode.ExtensionContext): McpLensTestApi | und
     log,
     uriRouter,
     auth,
+    answers,
+    roots,
+    inspectorRequest: (method, params) => InspectorPanel.show(inspectorDeps).handle(method, params),
     activationMs,
     addConnection: async (config, scope = 'user', secretValues = {}) => {
       const full = { ...config, id: config.id ?? newConnectionId() } as ConnectionConfig;

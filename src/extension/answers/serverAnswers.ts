@@ -10,7 +10,9 @@ import type { Connection } from '../../core/connection';
 import { ConnectionError } from '../../core/errors';
 import { DisposableStore, Emitter, type Event } from '../../core/events';
 import type { ConnectionManager } from '../../core/manager';
+import { ServerRequestQueue } from '../../core/serverRequestQueue';
 import type { ClientCapabilityChoice } from '../../core/serverRequests';
+import { TaskRunner } from '../../core/tasks';
 import type {
   FocusTarget,
   JsonObject,
@@ -31,7 +33,6 @@ import { inertText } from '../commands/shared';
  */
 const REQUESTS_TAB = 'requests' as unknown as TabId;
 import { draftSamplingReply, listLanguageModels } from './languageModels';
-import { type ServerRequestQueueApi, type ServerRequestQueueOptions, type TaskRunnerApi } from './pendingCoreApi';
 import { httpOrigin, requestSummary, toServerRequestViews } from './requestViews';
 import type { RootsStore } from './roots';
 
@@ -54,12 +55,10 @@ export interface InspectorAnswers {
   draft(connectionId: string, requestId: string, modelId: string | undefined, signal: AbortSignal): Promise<JsonObject>;
   roots(connectionId: string): RootsView;
   setRoots(connectionId: string, roots: RootView[] | null): Promise<RootsView>;
-  tasksFor(connection: Connection): TaskRunnerApi;
+  tasksFor(connection: Connection): TaskRunner;
 }
 
 export interface ServerAnswersDeps {
-  createQueue(options: ServerRequestQueueOptions): ServerRequestQueueApi;
-  createTaskRunner(connection: Connection): TaskRunnerApi;
   roots: RootsStore;
   log: vscode.LogOutputChannel;
   /** Whether the inspector shows this connection now (then no notification is needed). */
@@ -70,9 +69,9 @@ export interface ServerAnswersDeps {
 
 export class ServerAnswers implements InspectorAnswers, vscode.Disposable {
   /** Handed to every connection as `ConnectionOptions.serverRequests`. */
-  readonly queue: ServerRequestQueueApi;
+  readonly queue: ServerRequestQueue;
   private readonly disposables = new DisposableStore();
-  private readonly runners = new Map<string, { runner: TaskRunnerApi; subscription: { dispose(): void } }>();
+  private readonly runners = new Map<string, { runner: TaskRunner; subscription: { dispose(): void } }>();
   private readonly tasksEmitter = new Emitter<{ connectionId: string; tasks: TaskView[] }>();
   private manager?: ConnectionManager;
 
@@ -81,7 +80,7 @@ export class ServerAnswers implements InspectorAnswers, vscode.Disposable {
   readonly onDidChangeTasks = this.tasksEmitter.event;
 
   constructor(private readonly deps: ServerAnswersDeps) {
-    this.queue = deps.createQueue({
+    this.queue = new ServerRequestQueue({
       capabilities: EXTENSION_CAPABILITIES,
       rootsFor: (connectionId) => deps.roots.rootsFor(connectionId),
     });
@@ -115,7 +114,7 @@ export class ServerAnswers implements InspectorAnswers, vscode.Disposable {
     const view = this.queue.requests(connectionId).find((r) => r.id === requestId);
     if (!view || view.state !== 'pending') {
       throw new ConnectionError(
-        'invalid-config',
+        'not-found',
         view
           ? `That request is no longer waiting for an answer (${view.state}).`
           : 'That request is no longer in the queue.',
@@ -179,10 +178,11 @@ export class ServerAnswers implements InspectorAnswers, vscode.Disposable {
     return this.deps.roots.set(connectionId, roots);
   }
 
-  tasksFor(connection: Connection): TaskRunnerApi {
+  tasksFor(connection: Connection): TaskRunner {
     const existing = this.runners.get(connection.id);
     if (existing) return existing.runner;
-    const runner = this.deps.createTaskRunner(connection);
+    // The 2026-07-28 tasks extension asks its questions through the runner: the same queue answers them.
+    const runner = new TaskRunner(connection, { serverRequests: this.queue });
     const subscription = runner.onDidChangeTasks((tasks) =>
       this.tasksEmitter.fire({ connectionId: connection.id, tasks }),
     );

@@ -14,7 +14,7 @@ import type {
 } from '@modelcontextprotocol/sdk/types.js';
 import { ConnectionError } from '../../core/errors';
 import type { Connection } from '../../core/connection';
-import { taskSupportOf } from '../answers/pendingCoreApi';
+import { taskSupportOf } from '../../core/tasks';
 import {
   type ArgumentCompleter,
   promptPromptArguments,

@@ -8,11 +8,11 @@ import { AuthRequiredError, ConnectionError } from '../../core/errors';
 import { isHttpConfig, type ConnectionConfig, type HttpConnectionConfig } from '../../core/config';
 import type { Connection } from '../../core/connection';
 import type { ConnectionManager } from '../../core/manager';
+import type { TaskRunner } from '../../core/tasks';
 import type { AuthService } from '../auth/authService';
 import { COMMANDS, type CommandId } from '../commands';
 import type { ConnectionStore, SavedScope } from '../connectionStore';
 import { type ConnectionsTreeProvider, STATE_LABELS, type TreeNode } from '../connectionsTree';
-import type { TaskRunnerApi } from '../answers/pendingCoreApi';
 import type { ResultDocuments } from '../resultDocuments';
 
 export interface CommandContext {
@@ -32,7 +32,7 @@ export interface CommandContext {
   /** Shows a connection in the Connections view (opening the view if needed). */
   revealConnection(id: string): Promise<void>;
   /** The connection's task runner (tools that must run as tasks); absent: such tools cannot be called. */
-  tasksFor?(connection: Connection): TaskRunnerApi;
+  tasksFor?(connection: Connection): TaskRunner;
 }
 
 export type Handler = (...args: unknown[]) => unknown;

@@ -457,7 +457,7 @@ export class InspectorPanel implements vscode.Disposable {
         const onProgress = (p: { progress: number; total?: number; message?: string }) =>
           this.post('call/progress', { callId, ...p });
         const result = asTask
-          ? await this.answers().tasksFor(c).callToolAsTask(name, args, { signal, onProgress })
+          ? await this.answers().tasksFor(c).callToolAsTask(name, args, { signal, onProgress, callId })
           : await c.callTool(name, args, { signal, onProgress });
         return toOutcome(result, performance.now() - started);
       });
@@ -583,6 +583,18 @@ export class InspectorPanel implements vscode.Disposable {
       return { saved: true };
     },
   };
+
+  /**
+   * Runs one request as if the webview had sent it (checked by the same validation, answered by the
+   * same handler), for the extension's test API: suites drive the panel without a browser.
+   */
+  async handle<M extends RequestMethod>(method: M, params: RequestMap[M]['params']): Promise<RequestMap[M]['result']> {
+    const checked = validateWebviewMessage({ kind: 'request', id: 0, method, params });
+    if (!checked.ok) throw new ConnectionError('invalid-config', checked.error);
+    const message = checked.message as RequestMessage;
+    const handler = this.handlers[message.method] as (params: unknown) => Promise<RequestMap[M]['result']>;
+    return handler(message.params);
+  }
 
   private async request(message: RequestMessage): Promise<void> {
     const handler = this.handlers[message.method] as (params: unknown) => Promise<RequestMap[RequestMethod]['result']>;

@@ -8,7 +8,7 @@
 import type { Prompt, Resource, ResourceTemplate, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { isHttpConfig, type ConnectionConfig, type HttpConnectionConfig } from '../../core/config';
 import type { Connection, ResultExtras, ServerLogEntry } from '../../core/connection';
-import { taskSupportOf } from '../answers/pendingCoreApi';
+import { taskSupportOf } from '../../core/tasks';
 import { redact, type TraceEntry } from '../../core/trace';
 import {
   LOGGING_LEVELS,
@@ -143,6 +143,7 @@ export function toToolView(tool: Tool): ToolView {
     description: optString(tool.description),
     inputSchema: jsonObject(tool.inputSchema),
     outputSchema: tool.outputSchema ? jsonObject(tool.outputSchema) : undefined,
+    ...(tool.execution?.taskSupport ? { taskSupport: tool.execution.taskSupport } : {}),
     annotations: a
       ? {
           title: optString(a.title),

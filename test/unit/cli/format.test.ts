@@ -3,7 +3,11 @@ import {
   base64Bytes,
   columns,
   describeParameters,
+  formatCompletion,
+  formatCompletionNote,
   formatContentBlock,
+  formatServerLog,
+  formatTaskStatus,
   formatOutputSchemaCheck,
   formatPromptResult,
   formatPrompts,
@@ -190,6 +194,32 @@ describe('cli: human output', () => {
     assert.equal(
       formatResultMeta({ cache: { ttlMs: 0, cacheScope: 'private', receivedAt: 0, servedFromCache: false } }),
       'Result: stale at once (ttlMs 0) · private\n',
+    );
+  });
+
+  it('prints completions one a line, with a note on stderr when there are none or more', () => {
+    assert.equal(formatCompletion({ values: ['Engineering', 'a\x1bb\nc'] }), 'Engineering\na\\x1bb c\n');
+    assert.equal(formatCompletionNote({ values: ['a'] }), undefined);
+    assert.equal(formatCompletionNote({ values: [] }), '(no completions)\n');
+    assert.equal(
+      formatCompletionNote({ values: ['a'], total: 40, hasMore: true }),
+      '(1 shown of 40; more match: type more of the value)\n',
+    );
+  });
+
+  it('prints a task status and a server log message as one safe line each', () => {
+    assert.equal(
+      formatTaskStatus({ taskId: 't1', connectionId: 'c', status: 'working', statusMessage: 'Step\n 1\x1b[2J' }),
+      'task t1: working — Step 1\\x1b[2J\n',
+    );
+    assert.equal(formatTaskStatus({ taskId: 't1', connectionId: 'c', status: 'completed' }), 'task t1: completed\n');
+    assert.equal(
+      formatServerLog({ time: 0, level: 'warning', data: 'Disk \x07full' }),
+      '[server warning] Disk \\x07full\n',
+    );
+    assert.equal(
+      formatServerLog({ time: 0, level: 'info', logger: 'db', data: { rows: 3 } }),
+      '[server info] db: {"rows":3}\n',
     );
   });
 });

@@ -19,6 +19,7 @@ const TEST_MODULES: Array<[file: string, load: () => Promise<unknown>]> = [
   ['signInTimeout.test.ts', () => import('./signInTimeout.test')],
   ['outputSchema.test.ts', () => import('./outputSchema.test')],
   ['eras.test.ts', () => import('./eras.test')],
+  ['answer.test.ts', () => import('./answer.test')],
 ];
 
 export async function run(): Promise<void> {
