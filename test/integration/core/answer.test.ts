@@ -174,6 +174,35 @@ for (const via of ['stdio', 'http'] as const) {
         }
       });
 
+      it('a handler reply of the wrong shape is not sent: the server gets an error that says so', async () => {
+        const handler = {
+          capabilities: { elicitation: { form: true, url: false } },
+          answer: async () => ({ action: 'maybe' }),
+        };
+        const plain = new Connection(answerConfig(via, era, http?.url), { serverRequests: handler });
+        try {
+          await plain.connect();
+          const expected =
+            /MCP Lens could not answer elicitation\/create: the reply's action is not "accept", "decline" or "cancel"/;
+          if (era === '2025') {
+            const result = await plain.callTool('ask-form', {});
+            assert.equal(result.isError, true);
+            assert.match(firstText(result), expected);
+          } else {
+            await assert.rejects(
+              plain.callTool('ask-form', {}),
+              (e: unknown) =>
+                e instanceof ConnectionError &&
+                e.code === 'protocol' &&
+                e.message.startsWith('tools/call stopped: ') &&
+                expected.test(e.message),
+            );
+          }
+        } finally {
+          await plain.dispose();
+        }
+      });
+
       it('form elicitation: decline and cancel reach the tool as such', async () => {
         for (const action of ['decline', 'cancel'] as const) {
           const asked = nextEnqueued(queue);
