@@ -160,6 +160,14 @@ for (const via of ['stdio', 'http'] as const) {
           'form: accepted {"name":"Bob","toppings":["basil","olives"],"age":36,"color":"green","subscribe":true}',
         );
         assert.equal(queue.requests(connection.id)[0].outcome, 'accepted with 5 fields');
+        // What the wire carried: an input_required result on 2026-07-28, a server→client request on 2025.
+        const incoming = connection.trace.entries().filter((e) => e.direction === 'in');
+        const inputRequired = incoming.filter(
+          (e) => (e.message as { result?: { resultType?: unknown } }).result?.resultType === 'input_required',
+        );
+        const serverRequests = incoming.filter((e) => e.kind === 'request' && e.method === 'elicitation/create');
+        assert.equal(inputRequired.length > 0, era === '2026-07-28');
+        assert.equal(serverRequests.length > 0, era === '2025');
       });
 
       it('a handler that accepts a form without fields gets the schema defaults filled in (SEP-1034)', async () => {
