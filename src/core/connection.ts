@@ -577,6 +577,11 @@ export class Connection {
     ) as JsonObject;
   }
 
+  /** The handler of server requests this connection was given (TaskRunner hands it a task's input requests). */
+  get serverRequestHandler(): ServerRequestHandler | undefined {
+    return this.options.serverRequests;
+  }
+
   /** Notes the capabilities a request declares, and which tools/call may be answered with a task. */
   private observeTaskCall(id: string | number, method: string, meta: unknown): void {
     // A new session numbers its requests from the start again.

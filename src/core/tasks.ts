@@ -41,8 +41,8 @@ export type TaskCallOptions = RequestOptions & {
 
 export interface TaskRunnerOptions {
   /**
-   * Answers the questions of an `input_required` task on the 2026-07-28 era (`inputRequests`; the
-   * 2025 era's arrive as server requests through the connection's own handler).
+   * Answers the questions of an `input_required` task on the 2026-07-28 era (`inputRequests`);
+   * by default the connection's own handler, which answers the 2025 era's (server requests).
    */
   serverRequests?: ServerRequestHandler;
 }
@@ -412,7 +412,7 @@ export class TaskRunner implements Disposable {
       ([key]) => !answered.has(key),
     );
     if (!fresh.length) return;
-    const handler = this.options.serverRequests;
+    const handler = this.options.serverRequests ?? this.connection.serverRequestHandler;
     if (!handler) {
       throw new ConnectionError(
         'protocol',

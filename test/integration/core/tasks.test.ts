@@ -7,11 +7,14 @@ import { strict as assert } from 'node:assert';
 import type { ConnectionConfig } from '../../../src/core/config';
 import { Connection } from '../../../src/core/connection';
 import { ConnectionError } from '../../../src/core/errors';
+import type { ServerRequest, ServerRequestHandler } from '../../../src/core/serverRequests';
 import { TaskRunner, taskSupportOf } from '../../../src/core/tasks';
 import type { TaskView } from '../../../src/shared/protocol';
 import { startTasksHttpServer, type TasksHttpServer } from '../../fixtures/tasks/tasksHttpServer';
 import { TASKS_STDIO_SERVER_PATH } from '../../fixtures/tasks/tasksStdioServer';
 import {
+  ASK_MESSAGE,
+  ASK_SCHEMA,
   FAILURE_MESSAGE,
   SLOW_DEFAULTS,
   TASK_TOOLS,
@@ -71,11 +74,11 @@ describe('core: tools run as tasks (TaskRunner)', function () {
     const { era, transport } = variant;
     describe(`${era === 'legacy' ? '2025-11-25 tasks' : '2026-07-28 tasks extension'} over ${transport}`, () => {
       let http: TasksHttpServer | undefined;
+      let config: ConnectionConfig;
       let connection: Connection;
       let runner: TaskRunner;
 
       before(async () => {
-        let config: ConnectionConfig;
         if (transport === 'http') {
           http = await startTasksHttpServer({ era });
           config = { id: nextId(), name: `tasks-http-${era}`, transport: 'streamable-http', url: http.url };
@@ -109,6 +112,7 @@ describe('core: tools run as tasks (TaskRunner)', function () {
             [TASK_TOOLS.optional]: 'optional',
             [TASK_TOOLS.failing]: 'required',
             [TASK_TOOLS.endless]: 'required',
+            [TASK_TOOLS.asking]: 'required',
             [TASK_TOOLS.plain]: 'forbidden',
           });
         } else {
@@ -239,6 +243,57 @@ describe('core: tools run as tasks (TaskRunner)', function () {
         assert.equal(after.status, 'cancelled');
       });
 
+      it("hands a task's question to the connection's handler, and its answer to the task", async () => {
+        const seen: ServerRequest[] = [];
+        const handler: ServerRequestHandler = {
+          capabilities: { elicitation: { form: true, url: false } },
+          answer: async (request) => {
+            seen.push(request);
+            return { action: 'accept', content: { name: 'Grace' } };
+          },
+        };
+        const asking = new Connection(
+          { ...config, id: nextId() },
+          { serverRequests: handler, requestTimeoutMs: 20_000 },
+        );
+        const askingRunner = new TaskRunner(asking);
+        try {
+          await asking.connect();
+          const statuses: TaskView[] = [];
+          const result = await askingRunner.callToolAsTask(
+            TASK_TOOLS.asking,
+            {},
+            { onStatus: (t) => statuses.push(t) },
+          );
+          assert.equal(firstText(result), 'hello, Grace');
+          assert.equal(seen.length, 1);
+          assert.equal(seen[0].method, 'elicitation/create');
+          assert.equal(seen[0].kind, 'elicitation-form');
+          assert.equal(seen[0].params.message, ASK_MESSAGE);
+          assert.deepEqual(seen[0].params.requestedSchema, ASK_SCHEMA);
+          assert.equal(seen[0].connectionId, asking.id);
+          if (era === 'legacy') {
+            // 2025-11-25: a server request, delivered on the tasks/result the client sent once the task needed input.
+            assert.equal(seen[0].wire, 'request');
+          } else {
+            // 2026-07-28: an inputRequests entry of tasks/get, answered with tasks/update.
+            assert.equal(seen[0].wire, 'input-required');
+            assert.deepEqual(seen[0].cause, { method: 'tools/call', name: TASK_TOOLS.asking });
+          }
+          const order = statuses.map((t) => t.status);
+          assert.ok(order.includes('input_required'), JSON.stringify(order));
+          assert.equal(order.at(-1), 'completed');
+        } finally {
+          askingRunner.dispose();
+          await asking.dispose();
+        }
+      });
+
+      it('a task does not ask a client that declared no elicitation', async () => {
+        const result = await runner.callToolAsTask(TASK_TOOLS.asking, {});
+        assert.equal(firstText(result), 'hello, stranger');
+      });
+
       it('lists the tasks', async () => {
         const listed = await runner.listTasks();
         const byTool = (name: string) => listed.filter((t) => t.toolName === name || t.taskId === undefined);
@@ -307,6 +362,49 @@ describe('core: tools run as tasks (TaskRunner)', function () {
           );
           const listed = await runner.listTasks();
           assert.ok(listed.some((t) => t.taskId === statuses[0].taskId && t.status === 'completed'));
+        } finally {
+          runner.dispose();
+        }
+      });
+
+      it(`asks for a clarification of an ambiguous query on tasks/result, answered by the handler, over ${transport}`, async () => {
+        let config: ConnectionConfig;
+        if (transport === 'http') {
+          everything = await startEverything('streamableHttp');
+          config = { id: nextId(), name: 'everything-http', transport: 'streamable-http', url: everything.url };
+        } else {
+          config = { id: nextId(), name: 'everything-stdio', transport: 'stdio', ...everythingStdioCommand() };
+        }
+        const seen: ServerRequest[] = [];
+        // Accept with the defaults: no fields chosen (the SDK fills in any the schema defaults, SEP-1034).
+        const handler: ServerRequestHandler = {
+          capabilities: { elicitation: { form: true, url: false } },
+          answer: async (request) => {
+            seen.push(request);
+            return { action: 'accept', content: {} };
+          },
+        };
+        connection = new Connection(config, { requestTimeoutMs: 20_000, serverRequests: handler });
+        await connection.connect();
+        const runner = new TaskRunner(connection);
+        try {
+          const statuses: TaskView[] = [];
+          const result = await runner.callToolAsTask(
+            'simulate-research-query',
+            { topic: 'tides', ambiguous: true },
+            { onStatus: (t) => statuses.push(t) },
+          );
+          assert.equal(seen.length, 1, 'one clarification was asked');
+          assert.equal(seen[0].method, 'elicitation/create');
+          assert.equal(seen[0].wire, 'request');
+          assert.match(String(seen[0].params.message), /tides/);
+          assert.ok(
+            statuses.some((t) => t.status === 'input_required'),
+            JSON.stringify(statuses.map((t) => t.status)),
+          );
+          assert.equal(statuses.at(-1)!.status, 'completed');
+          // The report says the answer reached the task (an accept with nothing chosen).
+          assert.match(firstText(result), /- \*\*Clarification\*\*: User accepted without selection/);
         } finally {
           runner.dispose();
         }
