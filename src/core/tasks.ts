@@ -136,6 +136,9 @@ export class TaskRunner implements Disposable {
     options: TaskCallOptions = {},
   ): Promise<ToolResult> {
     this.assertOpen();
+    if (!this.connection.isConnected) {
+      throw new ConnectionError('unknown', `"${this.connection.config.name}" is not connected.`, 'Connect first.');
+    }
     return this.connection.era === 'modern'
       ? this.callModern(name, args, options)
       : this.callLegacy(name, args, options);
@@ -443,7 +446,19 @@ export class TaskRunner implements Disposable {
         params,
         receivedAt: Date.now(),
       };
-      responses[key] = await handler.answer(question, signal ?? this.lifetime.signal);
+      try {
+        responses[key] = await handler.answer(question, signal ?? this.lifetime.signal);
+      } catch (e) {
+        if (signal?.aborted) throw e;
+        // A tasks/update carries answers, not refusals: a task whose question was refused cannot go on.
+        await this.cancelTask(taskId).catch(() => undefined);
+        throw new ConnectionError(
+          'cancelled',
+          `The task ${taskId} of "${name}" asked for ${method}, which was not answered (${(e as Error | undefined)?.message ?? String(e)}); the task was cancelled.`,
+          undefined,
+          { cause: e },
+        );
+      }
       answered.add(key);
     }
     if (Object.keys(responses).length) {
