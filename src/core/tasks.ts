@@ -120,7 +120,7 @@ export class TaskRunner implements Disposable {
     );
   }
 
-  /** The tasks known to this runner, the most recently created first. */
+  /** The tasks known to this runner, the most recently seen first (its own in the order it started them). */
   get tasks(): TaskView[] {
     return [...this.known.values()].reverse();
   }
@@ -568,7 +568,7 @@ export class TaskRunner implements Disposable {
     if (previous?.progress) view.progress = previous.progress;
     // A task that ended stays ended: a late, stale answer must not bring it back.
     if (previous && TERMINAL.has(previous.status) && !TERMINAL.has(view.status)) return previous;
-    this.known.delete(wire.taskId);
+    // A known task keeps its place (Map order): the list stays in the order the tasks were first seen.
     this.known.set(wire.taskId, view);
     return view;
   }
@@ -600,7 +600,8 @@ export class TaskRunner implements Disposable {
       };
       const view = call.taskId ? this.known.get(call.taskId) : undefined;
       if (view) {
-        view.progress = progress;
+        // A new view, not an edit: views already handed out stay as they were.
+        this.known.set(view.taskId, { ...view, progress });
         this.fireChange();
       }
       call.onProgress?.(progress);
