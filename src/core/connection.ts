@@ -562,6 +562,42 @@ export class Connection {
     }
   }
 
+  // ---- tasks (see ./tasks.ts) ------------------------------------------------------------
+
+  /**
+   * The `_meta` for a tools/call that may be answered with a task on the 2026-07-28 era (the tasks
+   * extension): the session's client capabilities plus the extension, declared on that one request
+   * so that a plain callTool is never answered with a task. Its answer reaches `request` as a result
+   * holding the task under CREATE_TASK_RESULT_KEY. Undefined on the 2025 era.
+   */
+  taskCallMeta(): JsonObject | undefined {
+    if (this.era !== 'modern') return undefined;
+    const declared = this.declaredCapabilities;
+    const extensions = (declared.extensions ?? {}) as Record<string, unknown>;
+    return JSON.parse(
+      JSON.stringify({
+        [CLIENT_CAPABILITIES_META_KEY]: { ...declared, extensions: { ...extensions, [TASKS_EXTENSION]: {} } },
+      }),
+    ) as JsonObject;
+  }
+
+  /** The handler of server requests this connection was given (TaskRunner hands it a task's input requests). */
+  get serverRequestHandler(): ServerRequestHandler | undefined {
+    return this.options.serverRequests;
+  }
+
+  /** Notes the capabilities a request declares, and which tools/call may be answered with a task. */
+  private observeTaskCall(id: string | number, method: string, meta: unknown): void {
+    // A new session numbers its requests from the start again.
+    if (method === 'initialize' || method === 'server/discover') this.taskCallIds.clear();
+    if (declaresTasksExtension(meta)) {
+      if (method === 'tools/call') this.taskCallIds.add(id);
+      return;
+    }
+    const declared = (meta as Record<string, unknown> | undefined)?.[CLIENT_CAPABILITIES_META_KEY];
+    if (declared && typeof declared === 'object') this.declaredCapabilities = declared as Record<string, unknown>;
+  }
+
   // ---- answering the server: completions, roots, server requests -------------------------
 
   /**
@@ -790,37 +826,6 @@ export class Connection {
         this.inputRequestCauses.delete(this.inputRequestCauses.keys().next().value as string);
       }
     }
-  }
-
-  // ---- tasks (see ./tasks.ts) ------------------------------------------------------------
-
-  /**
-   * The `_meta` for a tools/call that may be answered with a task on the 2026-07-28 era (the tasks
-   * extension): the session's client capabilities plus the extension, declared on that one request
-   * so that a plain callTool is never answered with a task. Its answer reaches `request` as a result
-   * holding the task under CREATE_TASK_RESULT_KEY. Undefined on the 2025 era.
-   */
-  taskCallMeta(): JsonObject | undefined {
-    if (this.era !== 'modern') return undefined;
-    const declared = this.declaredCapabilities;
-    const extensions = (declared.extensions ?? {}) as Record<string, unknown>;
-    return JSON.parse(
-      JSON.stringify({
-        [CLIENT_CAPABILITIES_META_KEY]: { ...declared, extensions: { ...extensions, [TASKS_EXTENSION]: {} } },
-      }),
-    ) as JsonObject;
-  }
-
-  /** Notes the capabilities a request declares, and which tools/call may be answered with a task. */
-  private observeTaskCall(id: string | number, method: string, meta: unknown): void {
-    // A new session numbers its requests from the start again.
-    if (method === 'initialize' || method === 'server/discover') this.taskCallIds.clear();
-    if (declaresTasksExtension(meta)) {
-      if (method === 'tools/call') this.taskCallIds.add(id);
-      return;
-    }
-    const declared = (meta as Record<string, unknown> | undefined)?.[CLIENT_CAPABILITIES_META_KEY];
-    if (declared && typeof declared === 'object') this.declaredCapabilities = declared as Record<string, unknown>;
   }
 
   // ---- connecting -----------------------------------------------------------------------
@@ -1904,7 +1909,15 @@ export class Connection {
     }
     if (e instanceof S.ProtocolError) {
       if (e.code === MISSING_REQUIRED_CLIENT_CAPABILITY && needsTasksExtension(e.data)) {
-        return taskRequiredError(undefined, 'the server answered that it needs the tasks extension (-32021)', e);
+        if (operation === 'tools/call') {
+          return taskRequiredError(undefined, 'the server refused the call without the tasks extension (-32021)', e);
+        }
+        return new ConnectionError(
+          'protocol',
+          `The server requires the tasks extension (${TASKS_EXTENSION}) for ${operation} (-32021).`,
+          'Use the task runner, which declares it.',
+          { cause: e },
+        );
       }
       if (e.code === MISSING_REQUIRED_CLIENT_CAPABILITY) {
         // A 2026-07-28 server that needs an input_required round (elicitation, sampling, roots)
