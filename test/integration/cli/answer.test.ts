@@ -316,12 +316,32 @@ describe('cli: answering the server (server-everything over stdio)', function ()
 /** The answer fixture asks in the 2026-07-28 style (input_required rounds) and, on 2025, with server→client requests. */
 describe('cli: answering the server on both eras (the answer fixture over stdio)', function () {
   this.timeout(60_000);
-  const fixture = ['--stdio', formatCommandLine([process.execPath, '--import', 'tsx', ANSWER_STDIO_SERVER_PATH])];
+  let fixture: string[];
+  let fixtureDir: string | undefined;
   let dir: string;
+
+  after(() => {
+    if (fixtureDir) fs.rmSync(fixtureDir, { recursive: true, force: true });
+  });
 
   before(async function () {
     this.timeout(120_000);
     await cliBundle();
+    // Bundled once, so each start is quick: a start through tsx can outlast the stdio server/discover
+    // probe on a busy machine, and the server would be taken for a 2025 one.
+    const esbuild = await import('esbuild');
+    fixtureDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mcp-lens-answer-fixture-'));
+    const outfile = path.join(fixtureDir, 'answer.js');
+    await esbuild.build({
+      entryPoints: [ANSWER_STDIO_SERVER_PATH],
+      outfile,
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      logLevel: 'error',
+    });
+    fixture = ['--stdio', formatCommandLine([process.execPath, outfile])];
   });
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mcp-lens-answer-'));
