@@ -280,6 +280,8 @@ export class Connection {
   private sessionAbort?: AbortController;
   /** The errors made of a handler's refusal, so the call they stop is described as refused, not as failed by the server. */
   private readonly refusals = new WeakSet<object>();
+  /** The errors of a server request MCP Lens could not answer (likewise: not the server's). */
+  private readonly answerFailures = new WeakSet<object>();
 
   constructor(
     config: ConnectionConfig,
@@ -515,7 +517,9 @@ export class Connection {
    */
   async request<T>(method: string, params: JsonObject | undefined, options: RequestOptions = {}): Promise<T> {
     const client = this.requireClient();
-    const request = { method, ...(params !== undefined ? { params: this.withMeta(params) } : {}) };
+    // Without params there is nothing to carry the log level on 2026-07-28 unless params are made for it.
+    const withLevel = params ?? (this.era === 'modern' && this.logLevel !== undefined ? {} : undefined);
+    const request = { method, ...(withLevel !== undefined ? { params: this.withMeta(withLevel) } : {}) };
     const result = await this.run(
       method,
       () => this.timed(options, (o) => client.request(request, UNCHECKED_RESULT, o)),
@@ -743,22 +747,22 @@ export class Connection {
     try {
       const reply = await answer;
       const problem = replyProblem(request, reply);
-      if (problem) {
-        throw new S.ProtocolError(-32603, `MCP Lens could not answer ${method}: ${problem}`);
-      }
+      if (problem) throw new Error(problem);
       return deepCopy(reply);
     } catch (e) {
+      // Sent to a 2025 server as a JSON-RPC error; on 2026-07-28 it ends the call that asked.
       if (e instanceof ServerRequestRefused) {
         const refusal = new S.ProtocolError(e.code, e.message);
         this.refusals.add(refusal);
         throw refusal;
       }
-      if (e instanceof S.ProtocolError) throw e;
       const reason = abort.signal.aborted ? (abort.signal.reason as Error | undefined)?.message : undefined;
-      throw new S.ProtocolError(
+      const failure = new S.ProtocolError(
         -32603,
         reason ?? `MCP Lens could not answer ${method}: ${(e as Error | undefined)?.message ?? String(e)}`,
       );
+      this.answerFailures.add(failure);
+      throw failure;
     } finally {
       mcpReq.signal.removeEventListener('abort', onRequestAbort);
       session?.removeEventListener('abort', onSessionAbort);
@@ -785,9 +789,15 @@ export class Connection {
     const m = message as {
       id?: string | number;
       method?: string;
-      params?: { name?: unknown; uri?: unknown };
+      params?: { name?: unknown; uri?: unknown; requestId?: unknown };
       result?: { resultType?: unknown; inputRequests?: unknown };
     };
+    if (direction === 'out' && m.method === 'notifications/cancelled') {
+      // A call given up on (timed out, cancelled) gets no answer: it no longer waits on anything.
+      const id = m.params?.requestId;
+      if (typeof id === 'string' || typeof id === 'number') this.callsInFlight.delete(id);
+      return;
+    }
     if (m.id === undefined) return;
     if (direction === 'out') {
       if (m.method !== undefined && CALLS_THAT_ASK.has(m.method)) {
@@ -1748,6 +1758,9 @@ export class Connection {
         undefined,
         { cause: e },
       );
+    }
+    if (e && typeof e === 'object' && this.answerFailures.has(e)) {
+      return new ConnectionError('protocol', `${operation} stopped: ${(e as Error).message}`, undefined, { cause: e });
     }
     const auth = e instanceof AuthRequiredError ? e : this.lastAuthError;
     if (auth) return new ConnectionError('auth-required', auth.message, 'Sign in to continue.', { cause: auth });
