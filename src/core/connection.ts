@@ -581,6 +581,11 @@ export class Connection {
     ) as JsonObject;
   }
 
+  /** The handler of server requests this connection was given (TaskRunner hands it a task's input requests). */
+  get serverRequestHandler(): ServerRequestHandler | undefined {
+    return this.options.serverRequests;
+  }
+
   /** Notes the capabilities a request declares, and which tools/call may be answered with a task. */
   private observeTaskCall(id: string | number, method: string, meta: unknown): void {
     // A new session numbers its requests from the start again.
@@ -1904,7 +1909,15 @@ export class Connection {
     }
     if (e instanceof S.ProtocolError) {
       if (e.code === MISSING_REQUIRED_CLIENT_CAPABILITY && needsTasksExtension(e.data)) {
-        return taskRequiredError(undefined, 'the server answered that it needs the tasks extension (-32021)', e);
+        if (operation === 'tools/call') {
+          return taskRequiredError(undefined, 'the server refused the call without the tasks extension (-32021)', e);
+        }
+        return new ConnectionError(
+          'protocol',
+          `The server requires the tasks extension (${TASKS_EXTENSION}) for ${operation} (-32021).`,
+          'Use the task runner, which declares it.',
+          { cause: e },
+        );
       }
       if (e.code === MISSING_REQUIRED_CLIENT_CAPABILITY) {
         // A 2026-07-28 server that needs an input_required round (elicitation, sampling, roots)
