@@ -310,6 +310,26 @@ describe('cli: answering the server (server-everything over stdio)', function ()
       assert.match(r.stderr, /mcp-lens: answered: declined/);
       assert.match(r.stdout, /User declined/);
     });
+
+    it('call --task: a task question nothing answers is refused, and the command exits 4 naming --elicit', async () => {
+      const r = await cli([
+        'call',
+        ...target(),
+        'simulate-research-query',
+        '{"topic": "python", "ambiguous": true}',
+        '--task',
+      ]);
+      assert.equal(r.code, 4, r.stderr);
+      assert.match(r.stderr, /^task \S+: input_required/m);
+      assert.match(
+        r.stderr,
+        /mcp-lens: refused: The server asked for a form \(elicitation\) and there is no terminal to ask in\./,
+      );
+      assert.match(
+        r.stderr,
+        /\nhint: Pass --elicit accept-defaults, --elicit <file\.json>, --elicit decline or --elicit cancel\.\n$/,
+      );
+    });
   });
 });
 
