@@ -280,6 +280,8 @@ export class Connection {
   private declaredCapabilities: Record<string, unknown> = {};
   /** Ids of tools/call requests sent declaring the tasks extension (2026-07-28): their answer may be a task. */
   private readonly taskCallIds = new Set<string | number>();
+  /** The errors of a server request MCP Lens could not answer (likewise: not the server's). */
+  private readonly answerFailures = new WeakSet<object>();
 
   constructor(
     config: ConnectionConfig,
@@ -705,27 +707,29 @@ export class Connection {
     else session?.addEventListener('abort', onSessionAbort, { once: true });
 
     const answer = handler.answer(request, abort.signal);
-    // A person's time answering is not the server's: the requests in flight (the call that asked) stand still meanwhile.
-    this.deadlines.hold(answer);
+    // A person's time answering is not the server's: while a call waits on the answer (the call that
+    // asked), the request deadlines stand still. A request no call waits on (a 2025 server asking for
+    // the roots at start-up) holds nothing.
+    if (wire === 'input-required' || this.callsInFlight.size > 0) this.deadlines.hold(answer);
     try {
       const reply = await answer;
       const problem = replyProblem(request, reply);
-      if (problem) {
-        throw new S.ProtocolError(-32603, `MCP Lens could not answer ${method}: ${problem}`);
-      }
+      if (problem) throw new Error(problem);
       return deepCopy(reply);
     } catch (e) {
+      // Sent to a 2025 server as a JSON-RPC error; on 2026-07-28 it ends the call that asked.
       if (e instanceof ServerRequestRefused) {
         const refusal = new S.ProtocolError(e.code, e.message);
         this.refusals.add(refusal);
         throw refusal;
       }
-      if (e instanceof S.ProtocolError) throw e;
       const reason = abort.signal.aborted ? (abort.signal.reason as Error | undefined)?.message : undefined;
-      throw new S.ProtocolError(
+      const failure = new S.ProtocolError(
         -32603,
         reason ?? `MCP Lens could not answer ${method}: ${(e as Error | undefined)?.message ?? String(e)}`,
       );
+      this.answerFailures.add(failure);
+      throw failure;
     } finally {
       mcpReq.signal.removeEventListener('abort', onRequestAbort);
       session?.removeEventListener('abort', onSessionAbort);
@@ -752,9 +756,15 @@ export class Connection {
     const m = message as {
       id?: string | number;
       method?: string;
-      params?: { name?: unknown; uri?: unknown };
+      params?: { name?: unknown; uri?: unknown; requestId?: unknown };
       result?: { resultType?: unknown; inputRequests?: unknown };
     };
+    if (direction === 'out' && m.method === 'notifications/cancelled') {
+      // A call given up on (timed out, cancelled) gets no answer: it no longer waits on anything.
+      const id = m.params?.requestId;
+      if (typeof id === 'string' || typeof id === 'number') this.callsInFlight.delete(id);
+      return;
+    }
     if (m.id === undefined) return;
     if (direction === 'out') {
       if (m.method !== undefined && CALLS_THAT_ASK.has(m.method)) {
@@ -1746,6 +1756,9 @@ export class Connection {
         undefined,
         { cause: e },
       );
+    }
+    if (e && typeof e === 'object' && this.answerFailures.has(e)) {
+      return new ConnectionError('protocol', `${operation} stopped: ${(e as Error).message}`, undefined, { cause: e });
     }
     const auth = e instanceof AuthRequiredError ? e : this.lastAuthError;
     if (auth) return new ConnectionError('auth-required', auth.message, 'Sign in to continue.', { cause: auth });

@@ -8,6 +8,7 @@
  * the tools that need them). The extension's handler is a queue the person answers from the
  * inspector; the CLI's answers from flags, a file or a terminal prompt.
  */
+import { brandedInstanceCheck } from './errors';
 import type {
   JsonObject,
   RootView,
@@ -53,13 +54,22 @@ export interface ServerRequestHandler {
   rootsFor?(connectionId: string): RootView[];
 }
 
+const SERVER_REQUEST_REFUSED = Symbol.for('mcp-lens.ServerRequestRefused');
+const isServerRequestRefused = brandedInstanceCheck(SERVER_REQUEST_REFUSED);
+
 /** A refusal sent back to the server as a JSON-RPC error. */
 export class ServerRequestRefused extends Error {
+  /** `instanceof` across bundles: see `brandedInstanceCheck`. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return isServerRequestRefused(value);
+  }
+
   constructor(
     message: string,
     readonly code: number = -1,
   ) {
     super(message);
     this.name = 'ServerRequestRefused';
+    Object.defineProperty(this, SERVER_REQUEST_REFUSED, { value: true });
   }
 }
