@@ -268,6 +268,10 @@ export class Connection {
   private readonly logger: Logger;
   /** Listeners of `onNotification`, by method: they hear every notification as it arrives on the wire. */
   private readonly rawNotificationListeners = new Map<string, Set<(params: JsonObject) => void>>();
+  /** The client capabilities this session's requests carry (2026-07-28 envelope), as last sent. */
+  private declaredCapabilities: Record<string, unknown> = {};
+  /** Ids of tools/call requests sent declaring the tasks extension (2026-07-28): their answer may be a task. */
+  private readonly taskCallIds = new Set<string | number>();
   /** The calls in flight that may ask for input, by JSON-RPC id: what a server request's `cause` names. */
   private readonly callsInFlight = new Map<string | number, { method: string; name?: string }>();
   /** 2026-07-28: the call whose `input_required` result carried each input request key. */
@@ -276,10 +280,6 @@ export class Connection {
   private sessionAbort?: AbortController;
   /** The errors made of a handler's refusal, so the call they stop is described as refused, not as failed by the server. */
   private readonly refusals = new WeakSet<object>();
-  /** The client capabilities this session's requests carry (2026-07-28 envelope), as last sent. */
-  private declaredCapabilities: Record<string, unknown> = {};
-  /** Ids of tools/call requests sent declaring the tasks extension (2026-07-28): their answer may be a task. */
-  private readonly taskCallIds = new Set<string | number>();
   /** The errors of a server request MCP Lens could not answer (likewise: not the server's). */
   private readonly answerFailures = new WeakSet<object>();
 
@@ -406,7 +406,7 @@ export class Connection {
     ).catch((e: unknown) => {
       // 2026-07-28: tools say nothing of tasks; the server refuses the call instead (-32021): name the tool.
       if (e instanceof ConnectionError && e.code === 'task-required') {
-        throw taskRequiredError(name, 'the server answered that it runs it only as a task (-32021)', e);
+        throw taskRequiredError(name, 'the server refused the call without the tasks extension (-32021)', e);
       }
       throw e;
     });
@@ -558,6 +558,42 @@ export class Connection {
         this.logger.debug(`[${this.currentConfig.name}] a ${method} listener failed: ${(e as Error).message}`);
       }
     }
+  }
+
+  // ---- tasks (see ./tasks.ts) ------------------------------------------------------------
+
+  /**
+   * The `_meta` for a tools/call that may be answered with a task on the 2026-07-28 era (the tasks
+   * extension): the session's client capabilities plus the extension, declared on that one request
+   * so that a plain callTool is never answered with a task. Its answer reaches `request` as a result
+   * holding the task under CREATE_TASK_RESULT_KEY. Undefined on the 2025 era.
+   */
+  taskCallMeta(): JsonObject | undefined {
+    if (this.era !== 'modern') return undefined;
+    const declared = this.declaredCapabilities;
+    const extensions = (declared.extensions ?? {}) as Record<string, unknown>;
+    return JSON.parse(
+      JSON.stringify({
+        [CLIENT_CAPABILITIES_META_KEY]: { ...declared, extensions: { ...extensions, [TASKS_EXTENSION]: {} } },
+      }),
+    ) as JsonObject;
+  }
+
+  /** The handler of server requests this connection was given (TaskRunner hands it a task's input requests). */
+  get serverRequestHandler(): ServerRequestHandler | undefined {
+    return this.options.serverRequests;
+  }
+
+  /** Notes the capabilities a request declares, and which tools/call may be answered with a task. */
+  private observeTaskCall(id: string | number, method: string, meta: unknown): void {
+    // A new session numbers its requests from the start again.
+    if (method === 'initialize' || method === 'server/discover') this.taskCallIds.clear();
+    if (declaresTasksExtension(meta)) {
+      if (method === 'tools/call') this.taskCallIds.add(id);
+      return;
+    }
+    const declared = (meta as Record<string, unknown> | undefined)?.[CLIENT_CAPABILITIES_META_KEY];
+    if (declared && typeof declared === 'object') this.declaredCapabilities = declared as Record<string, unknown>;
   }
 
   // ---- answering the server: completions, roots, server requests -------------------------
@@ -788,37 +824,6 @@ export class Connection {
         this.inputRequestCauses.delete(this.inputRequestCauses.keys().next().value as string);
       }
     }
-  }
-
-  // ---- tasks (see ./tasks.ts) ------------------------------------------------------------
-
-  /**
-   * The `_meta` for a tools/call that may be answered with a task on the 2026-07-28 era (the tasks
-   * extension): the session's client capabilities plus the extension, declared on that one request
-   * so that a plain callTool is never answered with a task. Its answer reaches `request` as a result
-   * holding the task under CREATE_TASK_RESULT_KEY. Undefined on the 2025 era.
-   */
-  taskCallMeta(): JsonObject | undefined {
-    if (this.era !== 'modern') return undefined;
-    const declared = this.declaredCapabilities;
-    const extensions = (declared.extensions ?? {}) as Record<string, unknown>;
-    return JSON.parse(
-      JSON.stringify({
-        [CLIENT_CAPABILITIES_META_KEY]: { ...declared, extensions: { ...extensions, [TASKS_EXTENSION]: {} } },
-      }),
-    ) as JsonObject;
-  }
-
-  /** Notes the capabilities a request declares, and which tools/call may be answered with a task. */
-  private observeTaskCall(id: string | number, method: string, meta: unknown): void {
-    // A new session numbers its requests from the start again.
-    if (method === 'initialize' || method === 'server/discover') this.taskCallIds.clear();
-    if (declaresTasksExtension(meta)) {
-      if (method === 'tools/call') this.taskCallIds.add(id);
-      return;
-    }
-    const declared = (meta as Record<string, unknown> | undefined)?.[CLIENT_CAPABILITIES_META_KEY];
-    if (declared && typeof declared === 'object') this.declaredCapabilities = declared as Record<string, unknown>;
   }
 
   // ---- connecting -----------------------------------------------------------------------

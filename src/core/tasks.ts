@@ -41,8 +41,8 @@ export type TaskCallOptions = RequestOptions & {
 
 export interface TaskRunnerOptions {
   /**
-   * Answers the questions of an `input_required` task on the 2026-07-28 era (`inputRequests`; the
-   * 2025 era's arrive as server requests through the connection's own handler).
+   * Answers the questions of an `input_required` task on the 2026-07-28 era (`inputRequests`);
+   * by default the connection's own handler, which answers the 2025 era's (server requests).
    */
   serverRequests?: ServerRequestHandler;
 }
@@ -176,7 +176,7 @@ export class TaskRunner implements Disposable {
   /** The task's current state (`tasks/get`). */
   async getTask(taskId: string, options: RequestOptions = {}): Promise<TaskView> {
     this.assertOpen();
-    const wire = await this.connection.request<WireTask>('tasks/get', { taskId }, options);
+    const wire = await this.connection.request<WireTask>('tasks/get', this.taskParams({ taskId }), options);
     const view = this.upsert({ taskId, ...wire });
     if (!view) throw malformed('tasks/get', taskId);
     this.fireChange();
@@ -197,7 +197,7 @@ export class TaskRunner implements Disposable {
         'Wait for it to end, or disconnect.',
       );
     }
-    const answer = await this.connection.request<WireTask>('tasks/cancel', { taskId });
+    const answer = await this.connection.request<WireTask>('tasks/cancel', this.taskParams({ taskId }));
     const view = typeof answer.status === 'string' ? this.upsert({ taskId, ...answer }) : undefined;
     if (view) {
       this.fireChange();
@@ -218,7 +218,7 @@ export class TaskRunner implements Disposable {
     if (this.connection.era !== 'modern') {
       return this.legacyResult(taskId, options);
     }
-    const wire = await this.connection.request<WireTask>('tasks/get', { taskId }, options);
+    const wire = await this.connection.request<WireTask>('tasks/get', this.taskParams({ taskId }), options);
     const view = this.upsert({ taskId, ...wire });
     this.fireChange();
     return this.modernOutcome(wire, view ?? this.placeholder(taskId));
@@ -388,14 +388,10 @@ export class TaskRunner implements Disposable {
         if (TERMINAL.has(view.status)) return this.modernOutcome(wire, view, name);
         if (view.status === 'input_required') await this.answerInputs(taskId, name, wire, answered, options.signal);
         await this.pause(call, view.pollInterval, options.signal);
-        wire = await this.connection.request<WireTask>(
-          'tasks/get',
-          { taskId },
-          {
-            signal: options.signal,
-            timeoutMs: options.timeoutMs,
-          },
-        );
+        wire = await this.connection.request<WireTask>('tasks/get', this.taskParams({ taskId }), {
+          signal: options.signal,
+          timeoutMs: options.timeoutMs,
+        });
         view = this.upsert({ taskId, ...wire }) ?? view;
         this.fireChange();
         options.onStatus?.(view);
@@ -416,7 +412,7 @@ export class TaskRunner implements Disposable {
       ([key]) => !answered.has(key),
     );
     if (!fresh.length) return;
-    const handler = this.options.serverRequests;
+    const handler = this.options.serverRequests ?? this.connection.serverRequestHandler;
     if (!handler) {
       throw new ConnectionError(
         'protocol',
@@ -451,7 +447,7 @@ export class TaskRunner implements Disposable {
       answered.add(key);
     }
     if (Object.keys(responses).length) {
-      await this.connection.request('tasks/update', { taskId, inputResponses: responses }, { signal });
+      await this.connection.request('tasks/update', this.taskParams({ taskId, inputResponses: responses }), { signal });
     }
   }
 
@@ -498,14 +494,10 @@ export class TaskRunner implements Disposable {
   }
 
   private async refresh(taskId: string, options: TaskCallOptions, previous: TaskView): Promise<TaskView> {
-    const wire = await this.connection.request<WireTask>(
-      'tasks/get',
-      { taskId },
-      {
-        signal: options.signal,
-        timeoutMs: options.timeoutMs,
-      },
-    );
+    const wire = await this.connection.request<WireTask>('tasks/get', this.taskParams({ taskId }), {
+      signal: options.signal,
+      timeoutMs: options.timeoutMs,
+    });
     const view = this.upsert({ taskId, ...wire }) ?? previous;
     this.fireChange();
     if (view.status !== previous.status || view.statusMessage !== previous.statusMessage) options.onStatus?.(view);
@@ -645,6 +637,15 @@ export class TaskRunner implements Disposable {
       signal?.addEventListener('abort', aborted, { once: true });
       this.lifetime.signal.addEventListener('abort', ended, { once: true });
     });
+  }
+
+  /**
+   * The params of a tasks/* request: on 2026-07-28 they declare the tasks extension, which the
+   * server requires on tasks/get, tasks/update and tasks/cancel (SEP-2663).
+   */
+  private taskParams(params: JsonObject): JsonObject {
+    const meta = this.connection.era === 'modern' ? this.connection.taskCallMeta() : undefined;
+    return meta ? { ...params, _meta: meta } : params;
   }
 
   private fireChange(): void {
