@@ -239,4 +239,31 @@ describe('answering the server: elicitation, sampling and roots through the queu
       await connection.callTool('toggle-simulated-logging', {});
     }
   });
+  it("answers a task's question through the same queue (input_required), and the task finishes with the answer", async () => {
+    const statuses: string[] = [];
+    const sub = api.answers.onDidChangeTasks(({ connectionId, tasks }) => {
+      if (connectionId === connection.id) statuses.push(...tasks.map((t) => t.status));
+    });
+    try {
+      const call = api.inspectorRequest('tools/call', {
+        connectionId: connection.id,
+        name: 'simulate-research-query',
+        args: { topic: 'python', ambiguous: true },
+        callId: 'answer-suite-ambiguous',
+        asTask: true,
+      });
+      const question = await pending('elicitation-form');
+      assert.match(String(question.params.message), /"python" could have multiple interpretations/);
+      await api.inspectorRequest('serverRequest/answer', {
+        connectionId: connection.id,
+        requestId: question.id,
+        reply: { kind: 'elicitation', action: 'accept', content: { interpretation: 'programming' } },
+      });
+      const outcome = await call;
+      assert.match(JSON.stringify(outcome.result), /Clarification\*\*: programming/);
+      assert.ok(statuses.includes('input_required'), `statuses seen: ${statuses.join(', ')}`);
+    } finally {
+      sub.dispose();
+    }
+  });
 });
