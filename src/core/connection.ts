@@ -517,7 +517,9 @@ export class Connection {
    */
   async request<T>(method: string, params: JsonObject | undefined, options: RequestOptions = {}): Promise<T> {
     const client = this.requireClient();
-    const request = { method, ...(params !== undefined ? { params: this.withMeta(params) } : {}) };
+    // Without params there is nothing to carry the log level on 2026-07-28 unless params are made for it.
+    const withLevel = params ?? (this.era === 'modern' && this.logLevel !== undefined ? {} : undefined);
+    const request = { method, ...(withLevel !== undefined ? { params: this.withMeta(withLevel) } : {}) };
     const result = await this.run(
       method,
       () => this.timed(options, (o) => client.request(request, UNCHECKED_RESULT, o)),
