@@ -1909,7 +1909,15 @@ export class Connection {
     }
     if (e instanceof S.ProtocolError) {
       if (e.code === MISSING_REQUIRED_CLIENT_CAPABILITY && needsTasksExtension(e.data)) {
-        return taskRequiredError(undefined, 'the server answered that it needs the tasks extension (-32021)', e);
+        if (operation === 'tools/call') {
+          return taskRequiredError(undefined, 'the server refused the call without the tasks extension (-32021)', e);
+        }
+        return new ConnectionError(
+          'protocol',
+          `The server requires the tasks extension (${TASKS_EXTENSION}) for ${operation} (-32021).`,
+          'Use the task runner, which declares it.',
+          { cause: e },
+        );
       }
       if (e.code === MISSING_REQUIRED_CLIENT_CAPABILITY) {
         // A 2026-07-28 server that needs an input_required round (elicitation, sampling, roots)
