@@ -13,7 +13,7 @@ import { Emitter } from '../../../src/core/events';
 import type { ConnectionChange, ConnectionManager } from '../../../src/core/manager';
 import type { ServerRequest } from '../../../src/core/serverRequests';
 import { RootsStore } from '../../../src/extension/answers/roots';
-import { ServerAnswers } from '../../../src/extension/answers/serverAnswers';
+import { ServerAnswers, timeLeft } from '../../../src/extension/answers/serverAnswers';
 import type { FocusTarget, JsonObject } from '../../../src/shared/protocol';
 
 const none = { dispose: () => undefined };
@@ -128,7 +128,7 @@ describe('extension answering services (ServerAnswers)', () => {
       void current.answers.queue.answer(asked, controller.signal).catch(() => undefined);
       await flush();
       assert.equal(shown.length, 1);
-      assert.match(shown[0].text, /^Srv asks: See \[this\] \(command:evil\) now \(answer within \d+ s\)$/);
+      assert.match(shown[0].text, /^Srv asks: See \[this\] \(command:evil\) now \(answer within 10 min\)$/);
       assert.deepEqual(shown[0].items, ['Open']);
       assert.deepEqual(current.focused, [{ connectionId: 'c1', tab: 'requests', item: asked.id }]);
       // Roots are answered without the person: nothing to announce.
@@ -139,6 +139,12 @@ describe('extension answering services (ServerAnswers)', () => {
     } finally {
       fakeVscode.window.showInformationMessage = original;
     }
+  });
+
+  it('rounds the time left to answer for the notification', () => {
+    assert.equal(timeLeft(45_200), '45 s');
+    assert.equal(timeLeft(-5), '1 s');
+    assert.equal(timeLeft(10 * 60_000 - 300), '10 min');
   });
 
   it('does not announce what the inspector already shows', async () => {
