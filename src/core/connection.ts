@@ -268,10 +268,6 @@ export class Connection {
   private readonly logger: Logger;
   /** Listeners of `onNotification`, by method: they hear every notification as it arrives on the wire. */
   private readonly rawNotificationListeners = new Map<string, Set<(params: JsonObject) => void>>();
-  /** The client capabilities this session's requests carry (2026-07-28 envelope), as last sent. */
-  private declaredCapabilities: Record<string, unknown> = {};
-  /** Ids of tools/call requests sent declaring the tasks extension (2026-07-28): their answer may be a task. */
-  private readonly taskCallIds = new Set<string | number>();
   /** The calls in flight that may ask for input, by JSON-RPC id: what a server request's `cause` names. */
   private readonly callsInFlight = new Map<string | number, { method: string; name?: string }>();
   /** 2026-07-28: the call whose `input_required` result carried each input request key. */
@@ -280,6 +276,10 @@ export class Connection {
   private sessionAbort?: AbortController;
   /** The errors made of a handler's refusal, so the call they stop is described as refused, not as failed by the server. */
   private readonly refusals = new WeakSet<object>();
+  /** The client capabilities this session's requests carry (2026-07-28 envelope), as last sent. */
+  private declaredCapabilities: Record<string, unknown> = {};
+  /** Ids of tools/call requests sent declaring the tasks extension (2026-07-28): their answer may be a task. */
+  private readonly taskCallIds = new Set<string | number>();
   /** The errors of a server request MCP Lens could not answer (likewise: not the server's). */
   private readonly answerFailures = new WeakSet<object>();
 

@@ -12,12 +12,12 @@ export type ConnectionErrorCode =
   | 'auth-required'
   | 'http'
   | 'cancelled'
-  /** The tool runs only as a task (MCP tasks): call it with TaskRunner.callToolAsTask. */
-  | 'task-required'
   /** What was asked for does not exist (any more): e.g. a server request that is no longer pending. */
   | 'not-found'
   /** A reply that does not fit what was asked (e.g. an elicitation form answer against its schema). */
   | 'invalid-reply'
+  /** The tool runs only as a task (MCP tasks): call it with TaskRunner.callToolAsTask. */
+  | 'task-required'
   | 'unknown';
 
 /**
