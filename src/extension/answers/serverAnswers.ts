@@ -67,6 +67,12 @@ export interface ServerAnswersDeps {
   openInspector(target: FocusTarget): void;
 }
 
+/** "45 s", "10 min": how long is left to answer, rounded for a notification. */
+export function timeLeft(ms: number): string {
+  const seconds = Math.max(1, Math.round(ms / 1000));
+  return seconds < 120 ? `${seconds} s` : `${Math.round(seconds / 60)} min`;
+}
+
 export class ServerAnswers implements InspectorAnswers, vscode.Disposable {
   /** Handed to every connection as `ConnectionOptions.serverRequests`. */
   readonly queue: ServerRequestQueue;
@@ -207,9 +213,7 @@ export class ServerAnswers implements InspectorAnswers, vscode.Disposable {
     if (view.state !== 'pending' || view.kind === 'roots') return;
     if (this.deps.inspectorShows(view.connectionId)) return;
     const name = this.manager?.get(view.connectionId)?.config.name ?? 'An MCP server';
-    const deadline = view.deadline
-      ? ` (answer within ${Math.max(1, Math.round((view.deadline - Date.now()) / 1000))} s)`
-      : '';
+    const deadline = view.deadline ? ` (answer within ${timeLeft(view.deadline - Date.now())})` : '';
     const text = inertText(`${name} asks: ${requestSummary(view)}${deadline}`);
     void vscode.window.showInformationMessage(text, 'Open').then((choice) => {
       if (choice === 'Open') {
