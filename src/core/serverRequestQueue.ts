@@ -185,6 +185,25 @@ export class ServerRequestQueue implements ServerRequestHandler {
     return outcome.state;
   }
 
+  /**
+   * The server's `notifications/elicitation/complete` for a URL elicitation: the out-of-band flow the
+   * person opened has finished. Noted on the request (answered or still pending), so the Requests
+   * tab says the server confirmed it. Returns whether a request with that elicitationId was found.
+   */
+  completeUrlElicitation(connectionId: string, elicitationId: string): boolean {
+    const matches = (view: ServerRequestView) =>
+      view.kind === 'elicitation-url' && view.params.elicitationId === elicitationId;
+    const pending = (this.pending.get(connectionId) ?? []).find((e) => matches(e.view))?.view;
+    const ended = [...(this.history.get(connectionId) ?? [])].reverse().find(matches);
+    const view = pending ?? ended;
+    if (!view) return false;
+    const note = 'the server reported the flow complete (elicitation/complete)';
+    if (view.outcome?.includes(note)) return true;
+    view.outcome = view.outcome ? `${view.outcome}; ${note}` : note;
+    this.changeEmitter.fire(connectionId);
+    return true;
+  }
+
   /** Cancels what is pending for a connection and forgets its history. */
   clear(connectionId: string): void {
     const pending = this.pending.get(connectionId) ?? [];

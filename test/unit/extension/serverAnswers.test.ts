@@ -66,6 +66,7 @@ function request(kind: ServerRequest['kind'], params: JsonObject): ServerRequest
 function setup(options: { shows?: boolean } = {}) {
   const changes = new Emitter<ConnectionChange>();
   const notified: string[] = [];
+  const elicitationComplete = new Emitter<string>();
   const connection = {
     id: 'c1',
     config: { id: 'c1', name: 'Srv', transport: 'stdio', command: 'x', args: [] },
@@ -75,6 +76,7 @@ function setup(options: { shows?: boolean } = {}) {
     },
     onNotification: () => none,
     onDidChangeStatus: () => none,
+    onElicitationComplete: elicitationComplete.event,
   } as unknown as Connection;
   const manager = {
     onDidChange: changes.event,
@@ -90,7 +92,7 @@ function setup(options: { shows?: boolean } = {}) {
     openInspector: (target) => focused.push(target),
   });
   answers.bind(manager);
-  return { answers, connection, changes, notified, focused, roots };
+  return { answers, connection, changes, notified, focused, roots, elicitationComplete };
 }
 
 const flush = () => new Promise((resolve) => setImmediate(resolve));
@@ -192,6 +194,27 @@ describe('extension answering services (ServerAnswers)', () => {
     );
     controller.abort();
     await third.answer.catch(() => undefined);
+  });
+
+  it("notes the server's elicitation/complete on the URL request it finishes, pending or answered", async () => {
+    current = setup({ shows: true });
+    const controller = new AbortController();
+    const r = request('elicitation-url', {
+      mode: 'url',
+      message: 'Sign in',
+      url: 'https://a.example/x',
+      elicitationId: 'flow-7',
+    });
+    const answer = current.answers.queue.answer(r, controller.signal);
+    await current.answers.answer('c1', r.id, { kind: 'elicitation-url', action: 'accept' });
+    await answer;
+    current.elicitationComplete.fire('another-flow');
+    assert.doesNotMatch(current.answers.requests('c1')[0].outcome ?? '', /elicitation\/complete/);
+    current.elicitationComplete.fire('flow-7');
+    const [view] = current.answers.requests('c1');
+    assert.equal(view.state, 'answered');
+    assert.match(view.outcome ?? '', /reported the flow complete \(elicitation\/complete\)/);
+    controller.abort();
   });
 
   it('drafts a sampling reply with a VS Code language model and says what went wrong when it cannot', async () => {
