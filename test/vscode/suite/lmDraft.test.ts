@@ -13,7 +13,7 @@ import type { McpLensTestApi } from '../../../src/extension/extension';
 import type { ServerRequestView } from '../../../src/shared/protocol';
 import { activateExtension, everythingStdio, waitFor } from './helpers';
 
-/** What test/fixtures/lmProvider/extension.js returns from activate(). */
+/** What test/fixtures/lmProvider/extension.cjs returns from activate(). */
 interface LmProviderFixture {
   vendor: string;
   modelId: string;
