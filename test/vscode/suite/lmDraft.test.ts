@@ -17,6 +17,8 @@ import { activateExtension, everythingStdio, waitFor } from './helpers';
 interface LmProviderFixture {
   vendor: string;
   modelId: string;
+  holdMarker: string;
+  stats: { started: number; cancelled: number };
   setModelOffered(value: boolean): void;
 }
 
@@ -118,6 +120,29 @@ describe('drafting a sampling reply with a VS Code language model (test provider
       output,
     );
     assert.match(output, /"model": "mcp-lens-test-echo"/);
+  });
+
+  it('cancels a draft in progress: the model’s request is cancelled and the server request stays pending', async () => {
+    const call = connection.callTool('trigger-sampling-request', {
+      prompt: `Take your time ${provider.holdMarker}`,
+      maxTokens: 10,
+    });
+    const request = await pending();
+    const { started, cancelled } = provider.stats;
+    // The panel's call/cancel aborts this signal (InspectorPanel.withCall); the draft is driven the same way here.
+    const abort = new AbortController();
+    const drafting = api.answers.draft(connection.id, request.id, provider.modelId, abort.signal);
+    await waitFor('the model to start the request', () => provider.stats.started > started);
+    abort.abort();
+    await assert.rejects(drafting, /Drafting the reply was cancelled/);
+    await waitFor('the model to see the cancellation', () => provider.stats.cancelled > cancelled);
+    assert.equal(api.answers.requests(connection.id).find((r) => r.id === request.id)?.state, 'pending');
+    await api.inspectorRequest('serverRequest/answer', {
+      connectionId: connection.id,
+      requestId: request.id,
+      reply: { kind: 'sampling', action: 'decline', reason: 'draft cancelled' },
+    });
+    await call.catch(() => undefined);
   });
 
   it('says which model is gone when the draft asks for one VS Code does not offer, and leaves the request pending', async () => {
