@@ -142,3 +142,23 @@ export function checkOutputSchema(
     errors,
   };
 }
+
+/**
+ * Any value against any JSON Schema, with the same validator and error list as the outputSchema
+ * verdict (saved checks, src/core/checks, use it for their `schema` expectation). `schemaErrors`
+ * is set when the schema itself is invalid.
+ */
+export function checkAgainstSchema(
+  schema: Record<string, unknown> | boolean,
+  value: unknown,
+): { ok: boolean; schemaInvalid: boolean; errors: OutputSchemaCheck['errors'] } {
+  if (typeof schema === 'boolean') {
+    return schema
+      ? { ok: true, schemaInvalid: false, errors: [] }
+      : { ok: false, schemaInvalid: false, errors: [{ path: '', message: 'the schema is false: nothing matches' }] };
+  }
+  const c = compile(schema);
+  if ('errors' in c) return { ok: false, schemaInvalid: true, errors: c.errors };
+  if (c.validate(value)) return { ok: true, schemaInvalid: false, errors: [] };
+  return { ok: false, schemaInvalid: false, errors: toErrors(c.validate.errors) };
+}
