@@ -34,6 +34,7 @@ import { type CliAuth, findOAuthFlowError, GrantConfigError, openInBrowser } fro
 import { AnswerSetupError, CliAnswers, loadAnswerSources } from './answers';
 import { TaskRunner } from '../core/tasks';
 import { runDoctor } from './doctor';
+import { runTest } from './test';
 
 export const CLI_VERSION: string = packageVersion;
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -56,6 +57,8 @@ export async function run(
 ): Promise<number> {
   // `doctor` takes no connection and has options of its own (src/cli/doctor.ts).
   if (argv[0] === 'doctor') return runDoctor(argv.slice(1), io, interrupt);
+  // `test` runs saved checks files, each naming its own server (src/cli/test.ts).
+  if (argv[0] === 'test') return runTest(argv.slice(1), io, interrupt, makeAuth);
   let parsed;
   try {
     parsed = parseArgs(argv);
