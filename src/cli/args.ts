@@ -618,6 +618,9 @@ Usage:
                        (or --resource-template <uri-template>; [--context <name>=<value>…])
                                                  the server's completions for an argument, one a line
   mcp-lens doctor <url> [--json] [--markdown FILE]   diagnose an HTTP server (see mcp-lens doctor --help)
+  mcp-lens test <file.json|dir>… [--junit <out.xml>] [--json] [--grep <pattern>]
+                                                 run saved checks (e.g. .vscode/mcp-lens/) for CI: prints
+                                                 "N passed, N failed", exit 1 when one fails (see mcp-lens test --help)
   mcp-lens help | --help | --version
 
 Target:
@@ -688,8 +691,8 @@ Sign-in without a browser (machine-to-machine; needs --client-id, no person, wor
 Exit codes:
   0  success
   1  failure (connection error, server error, a tool result with isError or
-     with structuredContent that does not match the tool's outputSchema)
-  2  usage error (unknown command or option, bad JSON arguments)
+     with structuredContent that does not match the tool's outputSchema; \`test\`: a check failed)
+  2  usage error (unknown command or option, bad JSON arguments, a bad checks file for \`test\`)
   3  authorization required (a sign-in is needed and could not happen)
   4  a server request could not be answered (no terminal and no --elicit / --sample-reply
      for it, or the answer did not fit the form); the message names the flag to pass

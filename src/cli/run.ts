@@ -34,7 +34,7 @@ import { type CliAuth, findOAuthFlowError, GrantConfigError, openInBrowser } fro
 import { AnswerSetupError, CliAnswers, loadAnswerSources } from './answers';
 import { TaskRunner } from '../core/tasks';
 import { runDoctor } from './doctor';
-import { runTest } from './test';
+import { runTest, testUsage } from './test';
 
 export const CLI_VERSION: string = packageVersion;
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -70,7 +70,7 @@ export async function run(
     throw e;
   }
   if (parsed.kind === 'help') {
-    io.stdout(usageText());
+    io.stdout(parsed.topic === 'test' ? testUsage() : usageText());
     return EXIT.ok;
   }
   if (parsed.kind === 'version') {
