@@ -92,7 +92,7 @@ async function runOne(check: CheckSpec, target: CheckTarget, options: RunChecksO
         name: check.name,
         kind: check.kind,
         passed: false,
-        durationMs,
+        durationMs: tenths(durationMs),
         failures: [`request failed: ${shownText(messageOf(e))}`],
       };
     }
@@ -108,7 +108,7 @@ async function runOne(check: CheckSpec, target: CheckTarget, options: RunChecksO
     name: check.name,
     kind: check.kind,
     passed: failures.length === 0,
-    durationMs: outcome.durationMs,
+    durationMs: tenths(outcome.durationMs),
     failures,
   };
 }
@@ -148,4 +148,9 @@ function firstText(content: unknown): string {
 function messageOf(e: unknown): string {
   if (e instanceof ConnectionError) return e.fullMessage;
   return e instanceof Error ? e.message : String(e);
+}
+
+/** Durations to a tenth of a millisecond: finer digits are timer noise in reports. */
+function tenths(ms: number): number {
+  return Math.round(ms * 10) / 10;
 }
