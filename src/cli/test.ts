@@ -10,12 +10,13 @@ import { ConnectionManager } from '../core/manager';
 import type { Logger } from '../core/logger';
 import {
   type CheckResult,
+  formatCheckLine,
+  formatSummary,
   type CheckSpec,
   ChecksFileError,
   type ChecksFile,
   parseChecksFile,
   runChecks,
-  shownText,
   toConnectionConfig,
   toJUnitXml,
 } from '../core/checks/index';
@@ -282,14 +283,7 @@ export async function runTest(
       `${JSON.stringify({ passed, failed, files: suites.map((s) => ({ file: s.name, results: s.results })) }, null, 2)}\n`,
     );
   } else {
-    io.stdout(`\n${passed} passed, ${failed} failed\n`);
+    io.stdout(`\n${formatSummary(all)}`);
   }
   return failed > 0 ? EXIT.failure : EXIT.ok;
-}
-
-export function formatCheckLine(result: CheckResult): string {
-  const mark = result.passed ? '✔' : '✘';
-  const lines = [`  ${mark} ${shownText(result.name)} (${Math.round(result.durationMs)} ms)`];
-  for (const failure of result.failures) lines.push(`      ${failure}`);
-  return `${lines.join('\n')}\n`;
 }

@@ -4,3 +4,4 @@ export * from './jsonPath';
 export * from './assertions';
 export * from './runner';
 export * from './junit';
+export * from './report';

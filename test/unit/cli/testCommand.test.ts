@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { UsageError } from '../../../src/cli/args';
-import { formatCheckLine, parseTestArgs } from '../../../src/cli/test';
+import { parseTestArgs } from '../../../src/cli/test';
+import { formatCheckLine } from '../../../src/core/checks/index';
 
 function usageError(argv: string[], pattern: RegExp): void {
   assert.throws(
