@@ -187,6 +187,25 @@ interface RawResult {
   cacheScope?: 'public' | 'private';
   receivedAt: number;
 }
+
+/**
+ * One call's own view of the wire: whether a request of it went out, and the raw result it got
+ * (the last page's, for a list). It rides on the call's params under CALL_OBSERVATION: the SDK
+ * spreads params into the message it sends, a symbol-keyed property survives the spread and never
+ * reaches the JSON, so `observe` finds it on the outgoing message and two concurrent calls with
+ * the same method and name or URI never see each other's hints.
+ */
+interface CallObservation {
+  sent: boolean;
+  raw?: RawResult;
+}
+const CALL_OBSERVATION = Symbol('mcpLens.callObservation');
+
+/** `params` carrying a fresh CallObservation for one call. */
+function observed<T extends object>(params: T): { params: T; observation: CallObservation } {
+  const observation: CallObservation = { sent: false };
+  return { params: { ...params, [CALL_OBSERVATION]: observation }, observation };
+}
 /** A server that keeps returning cursors must not make us loop forever. */
 const MAX_LIST_PAGES = 500;
 
@@ -242,10 +261,12 @@ export class Connection {
   /** What the server answered to the `server/discover` probe, in words ("Method not found"). */
   private probeAnswer?: string;
   private probeId?: string | number;
-  /** Requests whose results are read off the wire, by JSON-RPC id. */
-  private readonly observedRequests = new Map<string | number, string>();
-  /** Per method and name/uri: how many requests went out, and the last raw result. */
-  private readonly sentCount = new Map<string, number>();
+  /** Requests whose results are read off the wire, by JSON-RPC id: their key, and their call's observation. */
+  private readonly observedRequests = new Map<string | number, { key: string; observation?: CallObservation }>();
+  /**
+   * Per method and name/uri, the last raw result: what a call the SDK's cache served gets its hints
+   * from (the cache holds the last result of that key). A call that went out reads its own.
+   */
   private readonly rawResults = new Map<string, RawResult>();
   /** The last `-32022 Unsupported protocol version` answer, with the versions the server supports. */
   private lastUnsupportedVersion?: string[];
@@ -392,14 +413,10 @@ export class Connection {
       // MCP 2025-11-25: the server refuses such a call made without a task; say so before it goes out.
       throw taskRequiredError(name, 'it declares execution.taskSupport "required"');
     }
-    const key = observedKey('tools/call', name);
-    const before = this.sentCount.get(key) ?? 0;
+    const { params, observation } = observed(this.withMeta({ name, arguments: args }));
     const result = await this.run(
       'tools/call',
-      () =>
-        this.timed(options, (o) =>
-          client.request({ method: 'tools/call', params: this.withMeta({ name, arguments: args }) }, o),
-        ),
+      () => this.timed(options, (o) => client.request({ method: 'tools/call', params }, o)),
       options.signal,
     ).catch((e: unknown) => {
       // 2026-07-28: tools say nothing of tasks; the server refuses the call instead (-32021): name the tool.
@@ -414,23 +431,22 @@ export class Connection {
     };
     const check = this.sdk!.checkOutputSchema(tool?.outputSchema, plain);
     if (check && !check.ok) this.logger.warn(`[${this.currentConfig.name}] ${name}: ${check.message}`);
-    const extras = this.extrasFor(key, before);
+    const extras = this.extrasFor(observedKey('tools/call', name), observation);
     return { ...plain, ...extras, ...(check ? { outputSchemaCheck: check } : {}) };
   }
 
   async readResource(uri: string, options: RequestOptions = {}): Promise<ReadResourceResult & ResultExtras> {
     const client = this.requireClient();
-    const key = observedKey('resources/read', uri);
-    const before = this.sentCount.get(key) ?? 0;
+    const { params, observation } = observed(this.withMeta({ uri }));
     const result = await this.run(
       'resources/read',
-      () =>
-        this.timed(options, (o) =>
-          client.readResource(this.withMeta({ uri }), { ...o, cacheMode: options.cache ?? 'use' }),
-        ),
+      () => this.timed(options, (o) => client.readResource(params, { ...o, cacheMode: options.cache ?? 'use' })),
       options.signal,
     );
-    return { ...(result as unknown as ReadResourceResult), ...this.extrasFor(key, before) };
+    return {
+      ...(result as unknown as ReadResourceResult),
+      ...this.extrasFor(observedKey('resources/read', uri), observation),
+    };
   }
 
   async getPrompt(
@@ -439,14 +455,16 @@ export class Connection {
     options: RequestOptions = {},
   ): Promise<GetPromptResult & ResultExtras> {
     const client = this.requireClient();
-    const key = observedKey('prompts/get', name);
-    const before = this.sentCount.get(key) ?? 0;
+    const { params, observation } = observed(this.withMeta({ name, arguments: args }));
     const result = await this.run(
       'prompts/get',
-      () => this.timed(options, (o) => client.getPrompt(this.withMeta({ name, arguments: args }), o)),
+      () => this.timed(options, (o) => client.getPrompt(params, o)),
       options.signal,
     );
-    return { ...(result as unknown as GetPromptResult), ...this.extrasFor(key, before) };
+    return {
+      ...(result as unknown as GetPromptResult),
+      ...this.extrasFor(observedKey('prompts/get', name), observation),
+    };
   }
 
   /**
@@ -1075,7 +1093,7 @@ export class Connection {
     const m = message as {
       id?: string | number;
       method?: string;
-      params?: { name?: unknown; uri?: unknown; _meta?: unknown };
+      params?: { name?: unknown; uri?: unknown; _meta?: unknown; [CALL_OBSERVATION]?: CallObservation };
       result?: { resultType?: unknown; ttlMs?: unknown; cacheScope?: unknown };
       error?: { code?: number; message?: string; data?: { supported?: unknown } };
     };
@@ -1086,8 +1104,9 @@ export class Connection {
       // The 2025 era has none of these fields, and extrasFor() reads none of them there.
       if (this.era !== 'legacy' && OBSERVED_METHODS.has(m.method)) {
         const key = observedKey(m.method, m.params?.name ?? m.params?.uri);
-        this.observedRequests.set(m.id, key);
-        this.sentCount.set(key, (this.sentCount.get(key) ?? 0) + 1);
+        const observation = m.params?.[CALL_OBSERVATION];
+        if (observation) observation.sent = true;
+        this.observedRequests.set(m.id, { key, observation });
       }
       return;
     }
@@ -1123,24 +1142,29 @@ export class Connection {
         this.probeAnswer = 'a result without a 2026-07-28 offer';
       }
     }
-    const key = this.observedRequests.get(m.id);
-    if (key === undefined) return;
+    const request = this.observedRequests.get(m.id);
+    if (request === undefined) return;
     this.observedRequests.delete(m.id);
     const r = m.result;
     if (!r) return;
-    this.rawResults.set(key, {
+    const raw: RawResult = {
       resultType: typeof r.resultType === 'string' ? r.resultType : undefined,
       ttlMs: typeof r.ttlMs === 'number' ? r.ttlMs : undefined,
       cacheScope: r.cacheScope === 'public' || r.cacheScope === 'private' ? r.cacheScope : undefined,
       receivedAt: Date.now(),
-    });
+    };
+    this.rawResults.set(request.key, raw);
+    if (request.observation) request.observation.raw = raw;
   }
 
-  /** The extras of a result whose request was counted `before`: from the wire, or from the cache if none went out. */
-  private extrasFor(key: string, before: number): ResultExtras {
+  /**
+   * The extras of one call's result: from its own response on the wire, or, when none of its
+   * requests went out (the SDK's cache served it), from the last result of its `key`.
+   */
+  private extrasFor(key: string, observation: CallObservation): ResultExtras {
     if (this.era !== 'modern') return NO_EXTRAS;
-    const servedFromCache = (this.sentCount.get(key) ?? 0) === before;
-    const raw = this.rawResults.get(key);
+    const servedFromCache = !observation.sent;
+    const raw = servedFromCache ? this.rawResults.get(key) : observation.raw;
     if (!raw) return NO_EXTRAS;
     const extras: ResultExtras = {};
     if (raw.resultType !== undefined) extras.resultType = raw.resultType;
@@ -1403,7 +1427,6 @@ export class Connection {
     this.logLevel = undefined;
     this.subscribedUris.clear();
     this.observedRequests.clear();
-    this.sentCount.clear();
     this.rawResults.clear();
     this.callsInFlight.clear();
     this.inputRequestCauses.clear();
@@ -1460,9 +1483,7 @@ export class Connection {
    * outputSchema keeps a bad one to that tool, so the list survives it.
    */
   private async fetchAllModern(client: Client, kind: ListKind, cache: 'use' | 'refresh'): Promise<unknown[]> {
-    const key = observedKey(LIST_METHOD[kind], undefined);
-    const before = this.sentCount.get(key) ?? 0;
-    const params = this.withMeta({});
+    const { params, observation } = observed(this.withMeta({}));
     const request = (o: SdkRequestOptions): Promise<unknown[]> => {
       const options = { ...o, cacheMode: cache };
       switch (kind) {
@@ -1477,7 +1498,7 @@ export class Connection {
       }
     };
     const items: unknown[] = await this.timed({}, request);
-    const hint = this.extrasFor(key, before).cache;
+    const hint = this.extrasFor(observedKey(LIST_METHOD[kind], undefined), observation).cache;
     if (hint) this.listCache = { ...this.listCache, [kind]: hint };
     else if (this.listCache[kind]) {
       const { [kind]: _dropped, ...rest } = this.listCache;
