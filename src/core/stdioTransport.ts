@@ -39,6 +39,11 @@ export class ProcessStdioTransport implements Transport {
   onclose?: () => void;
   onerror?: (error: Error) => void;
   onmessage?: (message: JSONRPCMessage) => void;
+  /**
+   * The line the message being handed to `onmessage` was parsed from, while it is (else undefined):
+   * the trace keeps that text instead of serializing the message again.
+   */
+  receivedJson?: string;
 
   private child?: ChildProcess;
   /** stdout received after the last line break. */
@@ -215,7 +220,12 @@ export class ProcessStdioTransport implements Transport {
         this.nonJsonLine(line, e);
         continue;
       }
-      this.onmessage?.(message);
+      this.receivedJson = line;
+      try {
+        this.onmessage?.(message);
+      } finally {
+        this.receivedJson = undefined;
+      }
     }
     this.stdoutPartial = buffer.length ? buffer : undefined;
   }
