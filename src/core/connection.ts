@@ -1587,29 +1587,36 @@ export class Connection {
     }
   }
 
-  private async run<T>(operation: string, request: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+  /** Runs one request, turning its failure into a ConnectionError. No async frame on success: every request passes here. */
+  private run<T>(operation: string, request: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    let pending: Promise<T>;
     try {
-      return await request();
+      pending = request();
     } catch (e) {
-      // The SDK rejects an aborted request as a RequestTimeout McpError: the signal says what really happened.
-      if (signal?.aborted) {
-        throw new ConnectionError('cancelled', `${operation} was cancelled.`, undefined, { cause: e });
-      }
-      let error = this.toConnectionError(e, operation);
-      // A reply that never came from a stdio server that writes non-JSON to stdout was most likely
-      // swallowed by that output: say so, as connect does.
-      if (error.code === 'timeout') error = this.stdioTransport()?.explain(error) ?? error;
-      if (this.isFatal(error) && this.isConnected) {
-        await this.teardown();
-        this.clearServerState();
-        this.setStatus({
-          state: error.code === 'auth-required' ? 'auth-required' : 'error',
-          message: error.fullMessage,
-        });
-        this.logger.error(`[${this.currentConfig.name}] ${error.fullMessage}`);
-      }
-      throw error;
+      return this.runFailed(operation, e, signal);
     }
+    return pending.catch((e: unknown) => this.runFailed(operation, e, signal));
+  }
+
+  private async runFailed(operation: string, e: unknown, signal: AbortSignal | undefined): Promise<never> {
+    // The SDK rejects an aborted request as a RequestTimeout McpError: the signal says what really happened.
+    if (signal?.aborted) {
+      throw new ConnectionError('cancelled', `${operation} was cancelled.`, undefined, { cause: e });
+    }
+    let error = this.toConnectionError(e, operation);
+    // A reply that never came from a stdio server that writes non-JSON to stdout was most likely
+    // swallowed by that output: say so, as connect does.
+    if (error.code === 'timeout') error = this.stdioTransport()?.explain(error) ?? error;
+    if (this.isFatal(error) && this.isConnected) {
+      await this.teardown();
+      this.clearServerState();
+      this.setStatus({
+        state: error.code === 'auth-required' ? 'auth-required' : 'error',
+        message: error.fullMessage,
+      });
+      this.logger.error(`[${this.currentConfig.name}] ${error.fullMessage}`);
+    }
+    throw error;
   }
 
   /** Errors after which the connection cannot serve further requests. */

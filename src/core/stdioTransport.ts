@@ -209,7 +209,9 @@ export class ProcessStdioTransport implements Transport {
     }
     let buffer = this.stdoutPartial ? Buffer.concat([this.stdoutPartial, chunk]) : chunk;
     for (let index = buffer.indexOf(0x0a); index !== -1; index = buffer.indexOf(0x0a)) {
-      const line = buffer.toString('utf8', 0, index).replace(/\r$/, '');
+      // A CRLF line ending loses its CR too.
+      const end = index > 0 && buffer[index - 1] === 0x0d ? index - 1 : index;
+      const line = buffer.toString('utf8', 0, end);
       buffer = buffer.subarray(index + 1);
       // A blank line carries nothing and harms nothing: skip it.
       if (!line.trim()) continue;
