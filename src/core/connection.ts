@@ -173,6 +173,14 @@ const OBSERVED_METHODS = new Set([
   'resources/list',
   'resources/templates/list',
 ]);
+/** Of those, the methods whose results the SDK's cache may serve (MCP 2026-07-28 cacheable results). */
+const CACHEABLE_METHODS = new Set([
+  'resources/read',
+  'tools/list',
+  'prompts/list',
+  'resources/list',
+  'resources/templates/list',
+]);
 const LIST_METHOD: Record<ListKind, string> = {
   tools: 'tools/list',
   resources: 'resources/list',
@@ -201,10 +209,8 @@ interface CallObservation {
 }
 const CALL_OBSERVATION = Symbol('mcpLens.callObservation');
 
-/** `params` carrying a fresh CallObservation for one call. */
-function observed<T extends object>(params: T): { params: T; observation: CallObservation } {
-  const observation: CallObservation = { sent: false };
-  return { params: { ...params, [CALL_OBSERVATION]: observation }, observation };
+function newObservation(): CallObservation {
+  return { sent: false };
 }
 /** A server that keeps returning cursors must not make us loop forever. */
 const MAX_LIST_PAGES = 500;
@@ -261,8 +267,11 @@ export class Connection {
   /** What the server answered to the `server/discover` probe, in words ("Method not found"). */
   private probeAnswer?: string;
   private probeId?: string | number;
-  /** Requests whose results are read off the wire, by JSON-RPC id: their key, and their call's observation. */
-  private readonly observedRequests = new Map<string | number, { key: string; observation?: CallObservation }>();
+  /**
+   * Requests whose results are read off the wire, by JSON-RPC id: their key (when the SDK's cache may
+   * serve that method), and their call's observation.
+   */
+  private readonly observedRequests = new Map<string | number, { key?: string; observation?: CallObservation }>();
   /**
    * Per method and name/uri, the last raw result: what a call the SDK's cache served gets its hints
    * from (the cache holds the last result of that key). A call that went out reads its own.
@@ -290,7 +299,7 @@ export class Connection {
   /** Listeners of `onNotification`, by method: they hear every notification as it arrives on the wire. */
   private readonly rawNotificationListeners = new Map<string, Set<(params: JsonObject) => void>>();
   /** The calls in flight that may ask for input, by JSON-RPC id: what a server request's `cause` names. */
-  private readonly callsInFlight = new Map<string | number, { method: string; name?: string }>();
+  private readonly callsInFlight = new Map<string | number, CallInFlight>();
   /** 2026-07-28: the call whose `input_required` result carried each input request key. */
   private readonly inputRequestCauses = new Map<string, { method: string; name?: string }>();
   /** Aborted when the session ends, so a server request still waiting for its answer is cancelled. */
@@ -413,18 +422,18 @@ export class Connection {
       // MCP 2025-11-25: the server refuses such a call made without a task; say so before it goes out.
       throw taskRequiredError(name, 'it declares execution.taskSupport "required"');
     }
-    const { params, observation } = observed(this.withMeta({ name, arguments: args }));
+    const observation = newObservation();
+    const params = this.withMeta({ name, arguments: args, [CALL_OBSERVATION]: observation });
     const result = await this.run(
       'tools/call',
       () => this.timed(options, (o) => client.request({ method: 'tools/call', params }, o)),
       options.signal,
-    ).catch((e: unknown) => {
-      // 2026-07-28: tools say nothing of tasks; the server refuses the call instead (-32021): name the tool.
-      if (e instanceof ConnectionError && e.code === 'task-required') {
-        throw taskRequiredError(name, 'the server refused the call without the tasks extension (-32021)', e);
-      }
-      throw e;
-    });
+      (error) =>
+        // 2026-07-28: tools say nothing of tasks; the server refuses the call instead (-32021): name the tool.
+        error.code === 'task-required'
+          ? taskRequiredError(name, 'the server refused the call without the tasks extension (-32021)', error)
+          : error,
+    );
     // The verdict is ours: a field of that name sent by the server is not kept (the trace has the raw message).
     const { outputSchemaCheck: _fromServer, ...plain } = result as unknown as CallToolResult & {
       outputSchemaCheck?: unknown;
@@ -437,7 +446,8 @@ export class Connection {
 
   async readResource(uri: string, options: RequestOptions = {}): Promise<ReadResourceResult & ResultExtras> {
     const client = this.requireClient();
-    const { params, observation } = observed(this.withMeta({ uri }));
+    const observation = newObservation();
+    const params = this.withMeta({ uri, [CALL_OBSERVATION]: observation });
     const result = await this.run(
       'resources/read',
       () => this.timed(options, (o) => client.readResource(params, { ...o, cacheMode: options.cache ?? 'use' })),
@@ -455,7 +465,8 @@ export class Connection {
     options: RequestOptions = {},
   ): Promise<GetPromptResult & ResultExtras> {
     const client = this.requireClient();
-    const { params, observation } = observed(this.withMeta({ name, arguments: args }));
+    const observation = newObservation();
+    const params = this.withMeta({ name, arguments: args, [CALL_OBSERVATION]: observation });
     const result = await this.run(
       'prompts/get',
       () => this.timed(options, (o) => client.getPrompt(params, o)),
@@ -764,7 +775,7 @@ export class Connection {
     }
     if (this.callsInFlight.size !== 1) return undefined;
     const [only] = this.callsInFlight.values();
-    return { ...only };
+    return describeCall(only);
   }
 
   /** Follows the calls that may ask for input, and which call each 2026-07-28 input request came from. */
@@ -777,10 +788,8 @@ export class Connection {
     };
     if (m.id === undefined) return;
     if (direction === 'out') {
-      if (m.method !== undefined && CALLS_THAT_ASK.has(m.method)) {
-        const target = m.params?.name ?? m.params?.uri;
-        this.callsInFlight.set(m.id, { method: m.method, ...(typeof target === 'string' ? { name: target } : {}) });
-      }
+      // The request itself is kept (no copy: this runs for every call); what it names is read when asked.
+      if (m.method !== undefined && CALLS_THAT_ASK.has(m.method)) this.callsInFlight.set(m.id, m as CallInFlight);
       return;
     }
     if (m.method !== undefined) return;
@@ -789,9 +798,10 @@ export class Connection {
     this.callsInFlight.delete(m.id);
     const inputRequests = m.result?.resultType === 'input_required' ? m.result.inputRequests : undefined;
     if (inputRequests && typeof inputRequests === 'object') {
+      const cause = describeCall(call);
       for (const key of Object.keys(inputRequests)) {
         this.inputRequestCauses.delete(key);
-        this.inputRequestCauses.set(key, call);
+        this.inputRequestCauses.set(key, cause);
       }
       // Bounded: keys of long-finished rounds are of no use.
       while (this.inputRequestCauses.size > MAX_INPUT_REQUEST_CAUSES) {
@@ -1103,10 +1113,11 @@ export class Connection {
       this.observeTaskCall(m.id, m.method, m.params?._meta);
       // The 2025 era has none of these fields, and extrasFor() reads none of them there.
       if (this.era !== 'legacy' && OBSERVED_METHODS.has(m.method)) {
-        const key = observedKey(m.method, m.params?.name ?? m.params?.uri);
         const observation = m.params?.[CALL_OBSERVATION];
         if (observation) observation.sent = true;
-        this.observedRequests.set(m.id, { key, observation });
+        // Only a result the cache may serve later is remembered by method and name/uri.
+        const key = CACHEABLE_METHODS.has(m.method) ? observedKey(m.method, m.params?.uri) : undefined;
+        if (observation || key !== undefined) this.observedRequests.set(m.id, { key, observation });
       }
       return;
     }
@@ -1153,7 +1164,7 @@ export class Connection {
       cacheScope: r.cacheScope === 'public' || r.cacheScope === 'private' ? r.cacheScope : undefined,
       receivedAt: Date.now(),
     };
-    this.rawResults.set(request.key, raw);
+    if (request.key !== undefined) this.rawResults.set(request.key, raw);
     if (request.observation) request.observation.raw = raw;
   }
 
@@ -1483,7 +1494,9 @@ export class Connection {
    * outputSchema keeps a bad one to that tool, so the list survives it.
    */
   private async fetchAllModern(client: Client, kind: ListKind, cache: 'use' | 'refresh'): Promise<unknown[]> {
-    const { params, observation } = observed(this.withMeta({}));
+    const observation = newObservation();
+    // The first page's params: only the observation (a symbol key, never on the wire) and the log level.
+    const params = this.withMeta<{ cursor?: string }>({ [CALL_OBSERVATION]: observation } as { cursor?: string });
     const request = (o: SdkRequestOptions): Promise<unknown[]> => {
       const options = { ...o, cacheMode: cache };
       switch (kind) {
@@ -1588,20 +1601,32 @@ export class Connection {
   }
 
   /** Runs one request, turning its failure into a ConnectionError. No async frame on success: every request passes here. */
-  private run<T>(operation: string, request: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+  private run<T>(
+    operation: string,
+    request: () => Promise<T>,
+    signal?: AbortSignal,
+    /** Says more about a failure, once it is a ConnectionError (after the session's own handling of it). */
+    describe?: (error: ConnectionError) => ConnectionError,
+  ): Promise<T> {
     let pending: Promise<T>;
     try {
       pending = request();
     } catch (e) {
-      return this.runFailed(operation, e, signal);
+      return this.runFailed(operation, e, signal, describe);
     }
-    return pending.catch((e: unknown) => this.runFailed(operation, e, signal));
+    return pending.catch((e: unknown) => this.runFailed(operation, e, signal, describe));
   }
 
-  private async runFailed(operation: string, e: unknown, signal: AbortSignal | undefined): Promise<never> {
+  private async runFailed(
+    operation: string,
+    e: unknown,
+    signal: AbortSignal | undefined,
+    describe: ((error: ConnectionError) => ConnectionError) | undefined,
+  ): Promise<never> {
     // The SDK rejects an aborted request as a RequestTimeout McpError: the signal says what really happened.
     if (signal?.aborted) {
-      throw new ConnectionError('cancelled', `${operation} was cancelled.`, undefined, { cause: e });
+      const cancelled = new ConnectionError('cancelled', `${operation} was cancelled.`, undefined, { cause: e });
+      throw describe ? describe(cancelled) : cancelled;
     }
     let error = this.toConnectionError(e, operation);
     // A reply that never came from a stdio server that writes non-JSON to stdout was most likely
@@ -1616,7 +1641,7 @@ export class Connection {
       });
       this.logger.error(`[${this.currentConfig.name}] ${error.fullMessage}`);
     }
-    throw error;
+    throw describe ? describe(error) : error;
   }
 
   /** Errors after which the connection cannot serve further requests. */
@@ -2037,6 +2062,18 @@ const UNCHECKED_RESULT = {
 let serverRequestCounter = 0;
 /** The calls whose result may be `input_required` on 2026-07-28, and during which a 2025 server may ask for input. */
 const CALLS_THAT_ASK = new Set(['tools/call', 'prompts/get', 'resources/read']);
+
+/** A call in flight that may ask for input: its request as sent. */
+interface CallInFlight {
+  method: string;
+  params?: { name?: unknown; uri?: unknown };
+}
+
+/** What a call in flight names, for a server request's `cause`. */
+function describeCall(call: CallInFlight): { method: string; name?: string } {
+  const target = call.params?.name ?? call.params?.uri;
+  return { method: call.method, ...(typeof target === 'string' ? { name: target } : {}) };
+}
 const MAX_INPUT_REQUEST_CAUSES = 200;
 
 /** A deep copy of JSON data (server text is data: it is copied, never interpreted). */
