@@ -174,12 +174,28 @@ function runCodeServerCli(args, env, timeoutMs = 120000) {
 }
 
 /**
+ * Installs an unpacked extension by copying it into the extensions folder as `<publisher>.<name>-<version>`,
+ * the layout VS Code gives installed extensions. A fresh extensions folder has no extensions.json yet, so
+ * code-server scans the folder on start and records what it finds there.
+ * (The workbench URL's payload cannot carry a second extensionDevelopmentPath: the web workbench reads the
+ * payload into a Map, so a later entry replaces the first.)
+ */
+function installExtensionFolder(folder, extensionsDir) {
+  const manifestPath = path.join(folder, 'package.json');
+  if (!fs.existsSync(manifestPath)) throw new Error(`startCodeServer: ${manifestPath} does not exist`);
+  const { publisher, name, version } = JSON.parse(fs.readFileSync(manifestPath, 'utf8'));
+  fs.cpSync(folder, path.join(extensionsDir, `${publisher}.${name}-${version}`), { recursive: true });
+}
+
+/**
  * Starts code-server on 127.0.0.1 in its own process group with scratch XDG, user-data and extensions folders.
  *
  * @param {object} options
  * @param {string} options.workspace folder to open (passed on the command line; the URL's ?folder= wins)
  * @param {string} [options.extensionDevelopmentPath] recorded on the handle for openWorkbench's payload
  * @param {string} [options.vsixPath] a packaged extension to install before starting
+ * @param {string[]} [options.extensionFolders] unpacked extension folders (package.json at their root) to
+ *   install before starting, by copying them into the extensions folder (for test-only extensions)
  * @param {Record<string, unknown>} [options.userSettings] merged over QUIET_USER_SETTINGS
  * @param {number} [options.port] default: a free port
  * @param {string} [options.dir] scratch folder; default .test-output/code-server-<time>-<pid>
@@ -187,7 +203,14 @@ function runCodeServerCli(args, env, timeoutMs = 120000) {
  */
 export async function startCodeServer(options) {
   assertToolsInstalled();
-  const { workspace, extensionDevelopmentPath, vsixPath, userSettings = {}, readyTimeoutMs = 60000 } = options ?? {};
+  const {
+    workspace,
+    extensionDevelopmentPath,
+    vsixPath,
+    extensionFolders = [],
+    userSettings = {},
+    readyTimeoutMs = 60000,
+  } = options ?? {};
   if (!workspace) throw new Error('startCodeServer: `workspace` is required');
   const dir =
     options.dir ??
@@ -232,6 +255,8 @@ export async function startCodeServer(options) {
     }
     runCodeServerCli([...common, '--install-extension', vsixPath, '--force'], env);
   }
+
+  for (const folder of extensionFolders) installExtensionFolder(folder, extensionsDir);
 
   const port = options.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;

@@ -22,6 +22,10 @@ const extensionDevelopmentPath = path.resolve(argValue('--extension-development-
 const extensionTestsPath = path.resolve(
   argValue('--extension-tests-path') ?? path.join(extensionDevelopmentPath, 'out/test/suite/index.js'),
 );
+// The test-only chat model provider (test/fixtures/lmProvider): code-server has no language models of its own,
+// and the suite drafts sampling replies with one (test/vscode/suite/lmDraft.test.ts). Copied into the scratch
+// extensions folder (nothing is packaged); it offers its model only when a test asks.
+const LM_PROVIDER = path.join(ROOT, 'test/fixtures/lmProvider');
 const build = !process.argv.includes('--no-build');
 const timeoutMs = Number(process.env.MCP_LENS_VSCODE_TIMEOUT_MS ?? 600000);
 const SUMMARY = /^vscode: (\d+) passed, (\d+) failed$/m;
@@ -66,7 +70,7 @@ async function main() {
   fs.mkdirSync(workspace, { recursive: true });
 
   const started = Date.now();
-  const server = await startCodeServer({ workspace, extensionDevelopmentPath });
+  const server = await startCodeServer({ workspace, extensionDevelopmentPath, extensionFolders: [LM_PROVIDER] });
   console.log(`[test-vscode] code-server ${server.url} (pid ${server.pid}, logs ${server.dir})`);
   let browser;
   let output = '';

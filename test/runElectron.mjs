@@ -10,10 +10,13 @@ import { runTests } from '@vscode/test-electron';
 
 const extensionDevelopmentPath = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const extensionTestsPath = path.join(extensionDevelopmentPath, 'out/test/suite/index.js');
+// The test-only chat model provider the suite drafts sampling replies with (desktop VS Code, unlike the
+// web workbench, takes several development extensions).
+const lmProvider = path.join(extensionDevelopmentPath, 'test/fixtures/lmProvider');
 
 try {
   const code = await runTests({
-    extensionDevelopmentPath,
+    extensionDevelopmentPath: [extensionDevelopmentPath, lmProvider],
     extensionTestsPath,
     // A scratch workspace-less window without other extensions keeps the run deterministic.
     launchArgs: ['--disable-extensions', '--disable-workspace-trust', '--skip-welcome', '--skip-release-notes'],

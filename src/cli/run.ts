@@ -136,10 +136,7 @@ async function runCommand(
   } catch (e) {
     if (interrupt.aborted || e instanceof Interrupted) return reportInterrupted(io);
     // The command failed because a request of the server went unanswered: that is the cause to report.
-    if (answers.unanswered.length) {
-      reportError(io, e);
-      return reportUnanswered(io, answers);
-    }
+    if (answers.unanswered.length) return reportUnanswered(io, answers);
     const flowError = findOAuthFlowError(e);
     if (flowError) {
       // The sign-in ran and did not succeed: still "authorization required" for scripts (exit 3).
@@ -268,6 +265,11 @@ async function execute(
           }
           throw e;
         }
+      }
+      // A refused server request explains the tool's error better than the tool does (reported when the command ends).
+      if (result.isError && answers.unanswered.length) {
+        if (json) print(result);
+        return EXIT.unanswered;
       }
       return showCallResult(io, name, result, json);
     }

@@ -310,6 +310,8 @@ export class Connection {
   private declaredCapabilities: Record<string, unknown> = {};
   /** Ids of tools/call requests sent declaring the tasks extension (2026-07-28): their answer may be a task. */
   private readonly taskCallIds = new Set<string | number>();
+  /** The errors of a server request MCP Lens could not answer (likewise: not the server's). */
+  private readonly answerFailures = new WeakSet<object>();
 
   constructor(
     config: ConnectionConfig,
@@ -544,7 +546,9 @@ export class Connection {
    */
   async request<T>(method: string, params: JsonObject | undefined, options: RequestOptions = {}): Promise<T> {
     const client = this.requireClient();
-    const request = { method, ...(params !== undefined ? { params: this.withMeta(params) } : {}) };
+    // Without params there is nothing to carry the log level on 2026-07-28 unless params are made for it.
+    const withLevel = params ?? (this.era === 'modern' && this.logLevel !== undefined ? {} : undefined);
+    const request = { method, ...(withLevel !== undefined ? { params: this.withMeta(withLevel) } : {}) };
     const result = await this.run(
       method,
       () => this.timed(options, (o) => client.request(request, UNCHECKED_RESULT, o)),
@@ -585,6 +589,42 @@ export class Connection {
         this.logger.debug(`[${this.currentConfig.name}] a ${method} listener failed: ${(e as Error).message}`);
       }
     }
+  }
+
+  // ---- tasks (see ./tasks.ts) ------------------------------------------------------------
+
+  /**
+   * The `_meta` for a tools/call that may be answered with a task on the 2026-07-28 era (the tasks
+   * extension): the session's client capabilities plus the extension, declared on that one request
+   * so that a plain callTool is never answered with a task. Its answer reaches `request` as a result
+   * holding the task under CREATE_TASK_RESULT_KEY. Undefined on the 2025 era.
+   */
+  taskCallMeta(): JsonObject | undefined {
+    if (this.era !== 'modern') return undefined;
+    const declared = this.declaredCapabilities;
+    const extensions = (declared.extensions ?? {}) as Record<string, unknown>;
+    return JSON.parse(
+      JSON.stringify({
+        [CLIENT_CAPABILITIES_META_KEY]: { ...declared, extensions: { ...extensions, [TASKS_EXTENSION]: {} } },
+      }),
+    ) as JsonObject;
+  }
+
+  /** The handler of server requests this connection was given (TaskRunner hands it a task's input requests). */
+  get serverRequestHandler(): ServerRequestHandler | undefined {
+    return this.options.serverRequests;
+  }
+
+  /** Notes the capabilities a request declares, and which tools/call may be answered with a task. */
+  private observeTaskCall(id: string | number, method: string, meta: unknown): void {
+    // A new session numbers its requests from the start again.
+    if (method === 'initialize' || method === 'server/discover') this.taskCallIds.clear();
+    if (declaresTasksExtension(meta)) {
+      if (method === 'tools/call') this.taskCallIds.add(id);
+      return;
+    }
+    const declared = (meta as Record<string, unknown> | undefined)?.[CLIENT_CAPABILITIES_META_KEY];
+    if (declared && typeof declared === 'object') this.declaredCapabilities = declared as Record<string, unknown>;
   }
 
   // ---- answering the server: completions, roots, server requests -------------------------
@@ -741,22 +781,22 @@ export class Connection {
     try {
       const reply = await answer;
       const problem = replyProblem(request, reply);
-      if (problem) {
-        throw new S.ProtocolError(-32603, `MCP Lens could not answer ${method}: ${problem}`);
-      }
+      if (problem) throw new Error(problem);
       return deepCopy(reply);
     } catch (e) {
+      // Sent to a 2025 server as a JSON-RPC error; on 2026-07-28 it ends the call that asked.
       if (e instanceof ServerRequestRefused) {
         const refusal = new S.ProtocolError(e.code, e.message);
         this.refusals.add(refusal);
         throw refusal;
       }
-      if (e instanceof S.ProtocolError) throw e;
       const reason = abort.signal.aborted ? (abort.signal.reason as Error | undefined)?.message : undefined;
-      throw new S.ProtocolError(
+      const failure = new S.ProtocolError(
         -32603,
         reason ?? `MCP Lens could not answer ${method}: ${(e as Error | undefined)?.message ?? String(e)}`,
       );
+      this.answerFailures.add(failure);
+      throw failure;
     } finally {
       mcpReq.signal.removeEventListener('abort', onRequestAbort);
       session?.removeEventListener('abort', onSessionAbort);
@@ -783,9 +823,15 @@ export class Connection {
     const m = message as {
       id?: string | number;
       method?: string;
-      params?: { name?: unknown; uri?: unknown };
+      params?: { name?: unknown; uri?: unknown; requestId?: unknown };
       result?: { resultType?: unknown; inputRequests?: unknown };
     };
+    if (direction === 'out' && m.method === 'notifications/cancelled') {
+      // A call given up on (timed out, cancelled) gets no answer: it no longer waits on anything.
+      const id = m.params?.requestId;
+      if (typeof id === 'string' || typeof id === 'number') this.callsInFlight.delete(id);
+      return;
+    }
     if (m.id === undefined) return;
     if (direction === 'out') {
       // The request itself is kept (no copy: this runs for every call); what it names is read when asked.
@@ -808,37 +854,6 @@ export class Connection {
         this.inputRequestCauses.delete(this.inputRequestCauses.keys().next().value as string);
       }
     }
-  }
-
-  // ---- tasks (see ./tasks.ts) ------------------------------------------------------------
-
-  /**
-   * The `_meta` for a tools/call that may be answered with a task on the 2026-07-28 era (the tasks
-   * extension): the session's client capabilities plus the extension, declared on that one request
-   * so that a plain callTool is never answered with a task. Its answer reaches `request` as a result
-   * holding the task under CREATE_TASK_RESULT_KEY. Undefined on the 2025 era.
-   */
-  taskCallMeta(): JsonObject | undefined {
-    if (this.era !== 'modern') return undefined;
-    const declared = this.declaredCapabilities;
-    const extensions = (declared.extensions ?? {}) as Record<string, unknown>;
-    return JSON.parse(
-      JSON.stringify({
-        [CLIENT_CAPABILITIES_META_KEY]: { ...declared, extensions: { ...extensions, [TASKS_EXTENSION]: {} } },
-      }),
-    ) as JsonObject;
-  }
-
-  /** Notes the capabilities a request declares, and which tools/call may be answered with a task. */
-  private observeTaskCall(id: string | number, method: string, meta: unknown): void {
-    // A new session numbers its requests from the start again.
-    if (method === 'initialize' || method === 'server/discover') this.taskCallIds.clear();
-    if (declaresTasksExtension(meta)) {
-      if (method === 'tools/call') this.taskCallIds.add(id);
-      return;
-    }
-    const declared = (meta as Record<string, unknown> | undefined)?.[CLIENT_CAPABILITIES_META_KEY];
-    if (declared && typeof declared === 'object') this.declaredCapabilities = declared as Record<string, unknown>;
   }
 
   // ---- connecting -----------------------------------------------------------------------
@@ -1802,6 +1817,9 @@ export class Connection {
         { cause: e },
       );
     }
+    if (e && typeof e === 'object' && this.answerFailures.has(e)) {
+      return new ConnectionError('protocol', `${operation} stopped: ${(e as Error).message}`, undefined, { cause: e });
+    }
     const auth = e instanceof AuthRequiredError ? e : this.lastAuthError;
     if (auth) return new ConnectionError('auth-required', auth.message, 'Sign in to continue.', { cause: auth });
     // No SDK error can exist before the SDK is loaded.
@@ -1944,7 +1962,15 @@ export class Connection {
     }
     if (e instanceof S.ProtocolError) {
       if (e.code === MISSING_REQUIRED_CLIENT_CAPABILITY && needsTasksExtension(e.data)) {
-        return taskRequiredError(undefined, 'the server answered that it needs the tasks extension (-32021)', e);
+        if (operation === 'tools/call') {
+          return taskRequiredError(undefined, 'the server refused the call without the tasks extension (-32021)', e);
+        }
+        return new ConnectionError(
+          'protocol',
+          `The server requires the tasks extension (${TASKS_EXTENSION}) for ${operation} (-32021).`,
+          'Use the task runner, which declares it.',
+          { cause: e },
+        );
       }
       if (e.code === MISSING_REQUIRED_CLIENT_CAPABILITY) {
         // A 2026-07-28 server that needs an input_required round (elicitation, sampling, roots)

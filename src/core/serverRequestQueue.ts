@@ -92,7 +92,7 @@ export class ServerRequestQueue implements ServerRequestHandler {
       state: 'pending',
     };
     if (this.disposed) {
-      this.end(view, 'cancelled', 'MCP Lens was closing, so it could not be answered.');
+      this.end(view, 'cancelled', 'cancelled: MCP Lens was closing');
       return Promise.reject(new ServerRequestRefused('MCP Lens is closing and cannot answer.', -1));
     }
     if (request.kind === 'roots' && this.rootsFor) {
@@ -101,10 +101,10 @@ export class ServerRequestQueue implements ServerRequestHandler {
         roots = this.rootsFor(request.connectionId);
       } catch (e) {
         const message = `MCP Lens could not read the roots to offer: ${(e as Error).message}`;
-        this.end(view, 'failed', message);
+        this.end(view, 'failed', `failed: ${clause(message)}`);
         return Promise.reject(new ServerRequestRefused(message, -32603));
       }
-      this.end(view, 'answered', `Sent ${plural(roots.length, 'root')}.`);
+      this.end(view, 'answered', `sent ${plural(roots.length, 'root')}`);
       return Promise.resolve(rootsResult(roots));
     }
     if (request.kind === 'elicitation-url') {
@@ -113,14 +113,13 @@ export class ServerRequestQueue implements ServerRequestHandler {
       if (!origin) {
         const shown = typeof url === 'string' ? `"${url.length > 200 ? `${url.slice(0, 200)}…` : url}"` : 'no URL';
         const message = `The server sent ${shown}, which is not an http(s) URL, so MCP Lens will not offer to open it.`;
-        this.end(view, 'failed', message);
+        this.end(view, 'failed', `refused: ${clause(message)}`);
         return Promise.reject(new ServerRequestRefused(message, -32602));
       }
       view.urlOrigin = origin;
     }
     if (signal.aborted) {
-      const message = `Cancelled before it was shown: ${reasonOf(signal)}`;
-      this.end(view, 'cancelled', message);
+      this.end(view, 'cancelled', `cancelled before it was shown: ${clause(reasonOf(signal))}`);
       return Promise.reject(abortError(signal));
     }
     view.deadline = this.now() + this.timeoutMs;
@@ -128,14 +127,14 @@ export class ServerRequestQueue implements ServerRequestHandler {
       const onAbort = () => {
         if (!this.remove(view)) return;
         entry.release();
-        this.end(view, 'cancelled', `Cancelled: ${reasonOf(signal)}`);
+        this.end(view, 'cancelled', `cancelled: ${clause(reasonOf(signal))}`);
         reject(abortError(signal));
       };
       const timer = setTimeout(() => {
         if (!this.remove(view)) return;
         entry.release();
         const waited = formatDuration(this.timeoutMs);
-        this.end(view, 'timed-out', `Timed out: no answer within ${waited}.`);
+        this.end(view, 'timed-out', `timed out after ${waited} without an answer`);
         // An elicitation nobody answered was dismissed (cancel); the others are refused.
         if (view.kind === 'elicitation-form' || view.kind === 'elicitation-url') resolve({ action: 'cancel' });
         else reject(new ServerRequestRefused(`No answer within ${waited}.`, -1));
@@ -184,6 +183,25 @@ export class ServerRequestQueue implements ServerRequestHandler {
     if (outcome.error) entry.reject(outcome.error);
     else entry.resolve(outcome.result ?? {});
     return outcome.state;
+  }
+
+  /**
+   * The server's `notifications/elicitation/complete` for a URL elicitation: the out-of-band flow the
+   * person opened has finished. Noted on the request (answered or still pending), so the Requests
+   * tab says the server confirmed it. Returns whether a request with that elicitationId was found.
+   */
+  completeUrlElicitation(connectionId: string, elicitationId: string): boolean {
+    const matches = (view: ServerRequestView) =>
+      view.kind === 'elicitation-url' && view.params.elicitationId === elicitationId;
+    const pending = (this.pending.get(connectionId) ?? []).find((e) => matches(e.view))?.view;
+    const ended = [...(this.history.get(connectionId) ?? [])].reverse().find(matches);
+    const view = pending ?? ended;
+    if (!view) return false;
+    const note = 'the server reported the flow complete (elicitation/complete)';
+    if (view.outcome?.includes(note)) return true;
+    view.outcome = view.outcome ? `${view.outcome}; ${note}` : note;
+    this.changeEmitter.fire(connectionId);
+    return true;
   }
 
   /** Cancels what is pending for a connection and forgets its history. */
@@ -237,7 +255,7 @@ export class ServerRequestQueue implements ServerRequestHandler {
         const content = checkFormReply(view.params.requestedSchema, reply.content);
         return {
           state: 'answered',
-          sentence: `Accepted with ${plural(Object.keys(content).length, 'field')}.`,
+          sentence: `accepted with ${plural(Object.keys(content).length, 'field')}`,
           result: { action: 'accept', content },
         };
       }
@@ -245,7 +263,7 @@ export class ServerRequestQueue implements ServerRequestHandler {
         if (reply.action !== 'accept') return dismissal(reply.action);
         return {
           state: 'answered',
-          sentence: `Consented to open the page on ${view.urlOrigin ?? 'the server'}.`,
+          sentence: `consented to open the page on ${view.urlOrigin ?? 'the server'}`,
           result: { action: 'accept' },
         };
       case 'sampling': {
@@ -253,25 +271,25 @@ export class ServerRequestQueue implements ServerRequestHandler {
           const why = reply.reason?.trim();
           return {
             state: 'declined',
-            sentence: why ? `Declined: ${why}` : 'Declined.',
+            sentence: why ? `declined: ${why}` : 'declined',
             error: new ServerRequestRefused('The user declined the sampling request', -1),
           };
         }
         const problem = samplingResultProblem(reply.result);
         if (problem) throw new ConnectionError('invalid-reply', problem, 'Fill in the reply and send it again.');
         const model = typeof reply.result.model === 'string' ? reply.result.model : 'an unnamed model';
-        return { state: 'answered', sentence: `Sent a reply from ${model}.`, result: copyJson(reply.result) };
+        return { state: 'answered', sentence: `sent a reply from ${model}`, result: copyJson(reply.result) };
       }
       case 'roots': {
         if (reply.action === 'decline') {
           return {
             state: 'declined',
-            sentence: 'Declined to share the roots.',
+            sentence: 'declined to share the roots',
             error: new ServerRequestRefused('The user declined to share the roots', -1),
           };
         }
         const roots = this.rootsFor?.(view.connectionId) ?? [];
-        return { state: 'answered', sentence: `Sent ${plural(roots.length, 'root')}.`, result: rootsResult(roots) };
+        return { state: 'answered', sentence: `sent ${plural(roots.length, 'root')}`, result: rootsResult(roots) };
       }
     }
   }
@@ -303,8 +321,8 @@ export class ServerRequestQueue implements ServerRequestHandler {
 
 function dismissal(action: 'decline' | 'cancel'): { state: ServerRequestState; sentence: string; result: JsonObject } {
   return action === 'decline'
-    ? { state: 'declined', sentence: 'Declined.', result: { action: 'decline' } }
-    : { state: 'cancelled', sentence: 'Cancelled by you.', result: { action: 'cancel' } };
+    ? { state: 'declined', sentence: 'declined', result: { action: 'decline' } }
+    : { state: 'cancelled', sentence: 'cancelled by the user', result: { action: 'cancel' } };
 }
 
 function describeKind(kind: ServerRequestView['kind']): string {
@@ -353,6 +371,12 @@ function copyView(view: ServerRequestView): ServerRequestView {
 
 function copyJson<T extends JsonValue>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
+}
+
+/** A sentence as a clause after a colon: "The connection closed." → "the connection closed" (names such as "MCP Lens" keep their capitals). */
+function clause(sentence: string): string {
+  const trimmed = sentence.trim().replace(/\.$/, '');
+  return /^[A-Z][a-z]/.test(trimmed) ? trimmed[0].toLowerCase() + trimmed.slice(1) : trimmed;
 }
 
 function plural(n: number, word: string): string {

@@ -41,8 +41,8 @@ export type TaskCallOptions = RequestOptions & {
 
 export interface TaskRunnerOptions {
   /**
-   * Answers the questions of an `input_required` task on the 2026-07-28 era (`inputRequests`; the
-   * 2025 era's arrive as server requests through the connection's own handler).
+   * Answers the questions of an `input_required` task on the 2026-07-28 era (`inputRequests`);
+   * by default the connection's own handler, which answers the 2025 era's (server requests).
    */
   serverRequests?: ServerRequestHandler;
 }
@@ -120,7 +120,7 @@ export class TaskRunner implements Disposable {
     );
   }
 
-  /** The tasks known to this runner, the most recently created first. */
+  /** The tasks known to this runner, the most recently seen first (its own in the order it started them). */
   get tasks(): TaskView[] {
     return [...this.known.values()].reverse();
   }
@@ -136,6 +136,9 @@ export class TaskRunner implements Disposable {
     options: TaskCallOptions = {},
   ): Promise<ToolResult> {
     this.assertOpen();
+    if (!this.connection.isConnected) {
+      throw new ConnectionError('unknown', `"${this.connection.config.name}" is not connected.`, 'Connect first.');
+    }
     return this.connection.era === 'modern'
       ? this.callModern(name, args, options)
       : this.callLegacy(name, args, options);
@@ -412,7 +415,7 @@ export class TaskRunner implements Disposable {
       ([key]) => !answered.has(key),
     );
     if (!fresh.length) return;
-    const handler = this.options.serverRequests;
+    const handler = this.options.serverRequests ?? this.connection.serverRequestHandler;
     if (!handler) {
       throw new ConnectionError(
         'protocol',
@@ -443,7 +446,19 @@ export class TaskRunner implements Disposable {
         params,
         receivedAt: Date.now(),
       };
-      responses[key] = await handler.answer(question, signal ?? this.lifetime.signal);
+      try {
+        responses[key] = await handler.answer(question, signal ?? this.lifetime.signal);
+      } catch (e) {
+        if (signal?.aborted) throw e;
+        // A tasks/update carries answers, not refusals: a task whose question was refused cannot go on.
+        await this.cancelTask(taskId).catch(() => undefined);
+        throw new ConnectionError(
+          'cancelled',
+          `The task ${taskId} of "${name}" asked for ${method}, which was not answered (${(e as Error | undefined)?.message ?? String(e)}); the task was cancelled.`,
+          undefined,
+          { cause: e },
+        );
+      }
       answered.add(key);
     }
     if (Object.keys(responses).length) {
@@ -553,7 +568,7 @@ export class TaskRunner implements Disposable {
     if (previous?.progress) view.progress = previous.progress;
     // A task that ended stays ended: a late, stale answer must not bring it back.
     if (previous && TERMINAL.has(previous.status) && !TERMINAL.has(view.status)) return previous;
-    this.known.delete(wire.taskId);
+    // A known task keeps its place (Map order): the list stays in the order the tasks were first seen.
     this.known.set(wire.taskId, view);
     return view;
   }
@@ -585,7 +600,8 @@ export class TaskRunner implements Disposable {
       };
       const view = call.taskId ? this.known.get(call.taskId) : undefined;
       if (view) {
-        view.progress = progress;
+        // A new view, not an edit: views already handed out stay as they were.
+        this.known.set(view.taskId, { ...view, progress });
         this.fireChange();
       }
       call.onProgress?.(progress);

@@ -121,6 +121,8 @@ export async function draftSamplingReply(
   const source = new vscode.CancellationTokenSource();
   const abort = () => source.cancel();
   signal.addEventListener('abort', abort, { once: true });
+  // Aborted while the models were being looked up: the listener came too late to hear it.
+  if (signal.aborted) source.cancel();
   try {
     const messages = prompt.messages.map((m) =>
       m.role === 'user' ? api.messages.User(m.text) : api.messages.Assistant(m.text),

@@ -27,11 +27,8 @@ import type {
 } from '../../shared/protocol';
 import { inertText } from '../commands/shared';
 
-/**
- * The inspector's Requests tab. The `ui` branch adds `requests` to TabId (src/shared/protocol.ts);
- * until that is merged the id is not in the union yet, hence the cast.
- */
-const REQUESTS_TAB = 'requests' as unknown as TabId;
+/** The inspector's tab where the person answers a connection's requests. */
+const REQUESTS_TAB: TabId = 'requests';
 import { draftSamplingReply, listLanguageModels } from './languageModels';
 import { httpOrigin, requestSummary, toServerRequestViews } from './requestViews';
 import type { RootsStore } from './roots';
@@ -67,10 +64,17 @@ export interface ServerAnswersDeps {
   openInspector(target: FocusTarget): void;
 }
 
+/** "45 s", "10 min": how long is left to answer, rounded for a notification. */
+export function timeLeft(ms: number): string {
+  const seconds = Math.max(1, Math.round(ms / 1000));
+  return seconds < 120 ? `${seconds} s` : `${Math.round(seconds / 60)} min`;
+}
+
 export class ServerAnswers implements InspectorAnswers, vscode.Disposable {
   /** Handed to every connection as `ConnectionOptions.serverRequests`. */
   readonly queue: ServerRequestQueue;
   private readonly disposables = new DisposableStore();
+  private readonly elicitationSubscriptions = new Map<string, { dispose(): void }>();
   private readonly runners = new Map<string, { runner: TaskRunner; subscription: { dispose(): void } }>();
   private readonly tasksEmitter = new Emitter<{ connectionId: string; tasks: TaskView[] }>();
   private manager?: ConnectionManager;
@@ -93,15 +97,30 @@ export class ServerAnswers implements InspectorAnswers, vscode.Disposable {
   /** Connects the services to the manager once it exists (the manager is built with `queue`). */
   bind(manager: ConnectionManager): void {
     this.manager = manager;
+    for (const connection of manager.list()) this.followElicitations(connection);
     this.disposables.add(
       manager.onDidChange(({ connection, kind }) => {
+        if (kind === 'added') this.followElicitations(connection);
         if (kind !== 'removed') return;
+        this.elicitationSubscriptions.get(connection.id)?.dispose();
+        this.elicitationSubscriptions.delete(connection.id);
         this.queue.clear(connection.id);
         const entry = this.runners.get(connection.id);
         entry?.subscription.dispose();
         entry?.runner.dispose();
         this.runners.delete(connection.id);
         void this.deps.roots.forget(connection.id);
+      }),
+    );
+  }
+
+  /** A URL elicitation's `notifications/elicitation/complete` is noted on its request in the queue. */
+  private followElicitations(connection: Connection): void {
+    if (this.elicitationSubscriptions.has(connection.id)) return;
+    this.elicitationSubscriptions.set(
+      connection.id,
+      connection.onElicitationComplete((elicitationId) => {
+        this.queue.completeUrlElicitation(connection.id, elicitationId);
       }),
     );
   }
@@ -207,9 +226,7 @@ export class ServerAnswers implements InspectorAnswers, vscode.Disposable {
     if (view.state !== 'pending' || view.kind === 'roots') return;
     if (this.deps.inspectorShows(view.connectionId)) return;
     const name = this.manager?.get(view.connectionId)?.config.name ?? 'An MCP server';
-    const deadline = view.deadline
-      ? ` (answer within ${Math.max(1, Math.round((view.deadline - Date.now()) / 1000))} s)`
-      : '';
+    const deadline = view.deadline ? ` (answer within ${timeLeft(view.deadline - Date.now())})` : '';
     const text = inertText(`${name} asks: ${requestSummary(view)}${deadline}`);
     void vscode.window.showInformationMessage(text, 'Open').then((choice) => {
       if (choice === 'Open') {
@@ -224,6 +241,8 @@ export class ServerAnswers implements InspectorAnswers, vscode.Disposable {
       runner.dispose();
     }
     this.runners.clear();
+    for (const subscription of this.elicitationSubscriptions.values()) subscription.dispose();
+    this.elicitationSubscriptions.clear();
     this.tasksEmitter.dispose();
     this.disposables.dispose();
     this.queue.dispose();

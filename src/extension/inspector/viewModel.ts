@@ -143,7 +143,6 @@ export function toToolView(tool: Tool): ToolView {
     description: optString(tool.description),
     inputSchema: jsonObject(tool.inputSchema),
     outputSchema: tool.outputSchema ? jsonObject(tool.outputSchema) : undefined,
-    ...(tool.execution?.taskSupport ? { taskSupport: tool.execution.taskSupport } : {}),
     annotations: a
       ? {
           title: optString(a.title),

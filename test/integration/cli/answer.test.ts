@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { formatCommandLine } from '../../../src/core/config';
 import { everythingStdioCommand } from '../../support/everything';
+import { ANSWER_STDIO_SERVER_PATH } from '../../fixtures/answer/answerStdioServer';
 import { cli, cliBundle, startCli } from './harness';
 
 function target(): string[] {
@@ -309,5 +310,129 @@ describe('cli: answering the server (server-everything over stdio)', function ()
       assert.match(r.stderr, /mcp-lens: answered: declined/);
       assert.match(r.stdout, /User declined/);
     });
+
+    it('call --task: a task question nothing answers is refused, and the command exits 4 naming --elicit', async () => {
+      const r = await cli([
+        'call',
+        ...target(),
+        'simulate-research-query',
+        '{"topic": "python", "ambiguous": true}',
+        '--task',
+      ]);
+      assert.equal(r.code, 4, r.stderr);
+      assert.match(r.stderr, /^task \S+: input_required/m);
+      assert.match(
+        r.stderr,
+        /mcp-lens: refused: The server asked for a form \(elicitation\) and there is no terminal to ask in\./,
+      );
+      assert.match(
+        r.stderr,
+        /\nhint: Pass --elicit accept-defaults, --elicit <file\.json>, --elicit decline or --elicit cancel\.\n$/,
+      );
+    });
   });
+});
+
+/** The answer fixture asks in the 2026-07-28 style (input_required rounds) and, on 2025, with server→client requests. */
+describe('cli: answering the server on both eras (the answer fixture over stdio)', function () {
+  this.timeout(60_000);
+  let fixture: string[];
+  let fixtureDir: string | undefined;
+  let dir: string;
+
+  after(() => {
+    if (fixtureDir) fs.rmSync(fixtureDir, { recursive: true, force: true });
+  });
+
+  before(async function () {
+    this.timeout(120_000);
+    await cliBundle();
+    // Bundled once, so each start is quick: a start through tsx can outlast the stdio server/discover
+    // probe on a busy machine, and the server would be taken for a 2025 one.
+    const esbuild = await import('esbuild');
+    fixtureDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mcp-lens-answer-fixture-'));
+    const outfile = path.join(fixtureDir, 'answer.js');
+    await esbuild.build({
+      entryPoints: [ANSWER_STDIO_SERVER_PATH],
+      outfile,
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      logLevel: 'error',
+    });
+    fixture = ['--stdio', formatCommandLine([process.execPath, outfile])];
+  });
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mcp-lens-answer-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  for (const protocol of ['2026-07-28', '2025']) {
+    describe(`--protocol ${protocol}`, () => {
+      const run = (...args: string[]) => cli([...args, '--protocol', protocol]);
+
+      it('answers a form with its defaults, and refuses it with exit 4 when nothing can answer', async () => {
+        const accepted = await run('call', ...fixture, 'ask-form', '--elicit', 'accept-defaults');
+        assert.equal(accepted.code, 0, accepted.stderr);
+        assert.equal(accepted.stdout, 'form: accepted {"name":"Ada","age":36,"color":"green","subscribe":true}\n');
+        const refused = await run('call', ...fixture, 'ask-form');
+        assert.equal(refused.code, 4, refused.stderr);
+        assert.match(
+          refused.stderr,
+          /\nhint: Pass --elicit accept-defaults, --elicit <file\.json>, --elicit decline or --elicit cancel\.\n$/,
+        );
+      });
+
+      it('answers sampling from --sample-reply and roots from --roots', async () => {
+        const reply = path.join(dir, 'reply.txt');
+        fs.writeFileSync(reply, 'hello');
+        const sample = await run('call', ...fixture, 'ask-sample', '--sample-reply', reply);
+        assert.equal(sample.code, 0, sample.stderr);
+        assert.equal(sample.stdout, 'sample from mcp-lens-cli (written reply): hello\n');
+        const roots = await run('call', ...fixture, 'list-roots', '--roots', dir);
+        assert.equal(roots.code, 0, roots.stderr);
+        assert.equal(
+          roots.stdout,
+          `roots: ${JSON.stringify([{ uri: pathToFileURL(dir).href, name: path.basename(dir) }])}\n`,
+        );
+      });
+
+      it('declines a page to open without consent; its message is printed as text', async () => {
+        const r = await run('call', ...fixture, 'ask-url');
+        assert.equal(r.code, 0, r.stderr);
+        assert.equal(r.stdout, 'url: decline\n');
+        assert.match(r.stderr, /a page to open on https:\/\/auth\.example\.com \(URL elicitation\)/);
+      });
+
+      it('--log-level error prints the server messages from error up, each with its level', async () => {
+        const r = await run('call', ...fixture, 'log-all', '--log-level', 'error');
+        assert.equal(r.code, 0, r.stderr);
+        const logLines = r.stderr.split('\n').filter((l) => l.startsWith('[server '));
+        assert.deepEqual(logLines, [
+          '[server error] answer-fixture: error: hello',
+          '[server critical] answer-fixture: critical: hello',
+          '[server alert] answer-fixture: alert: hello',
+          '[server emergency] answer-fixture: emergency: hello',
+        ]);
+      });
+
+      it('complete lists the matching values of a prompt argument and of a template variable', async () => {
+        const r = await run('complete', ...fixture, '--prompt', 'greet-in', '--argument', 'language=e');
+        assert.equal(r.code, 0, r.stderr);
+        assert.equal(r.stdout, 'english\nesperanto\nestonian\n');
+        const t = await run(
+          'complete',
+          ...fixture,
+          '--resource-template',
+          'answer://items/{id}',
+          '--argument',
+          'id=',
+          '--json',
+        );
+        assert.equal(t.code, 0, t.stderr);
+        assert.ok((JSON.parse(t.stdout) as { values: string[] }).values.length > 0, t.stdout);
+      });
+    });
+  }
 });

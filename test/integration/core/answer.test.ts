@@ -27,6 +27,12 @@ const ALL: ClientCapabilityChoice = {
   sampling: { tools: false, context: false },
   roots: { listChanged: true },
 };
+/**
+ * The fixture's stdio server starts through tsx, which on a loaded machine may take longer than the
+ * default 5 s the server/discover probe waits for a pinned 2026-07-28 stdio server: these tests are
+ * about answering the server, not about the probe.
+ */
+const PATIENT = { stdioProbeTimeoutMs: 30_000 };
 const SAMPLE = { role: 'assistant', model: 'test-model', content: { type: 'text', text: 'hi from the model' } };
 
 let counter = 0;
@@ -101,7 +107,7 @@ for (const via of ['stdio', 'http'] as const) {
       before(async () => {
         if (via === 'http') http = await startAnswerHttpServer();
         queue = new ServerRequestQueue({ capabilities: ALL, rootsFor: () => roots, timeoutMs: 60_000 });
-        connection = new Connection(answerConfig(via, era, http?.url), { serverRequests: queue });
+        connection = new Connection(answerConfig(via, era, http?.url), { ...PATIENT, serverRequests: queue });
         await connection.connect();
       });
 
@@ -153,7 +159,15 @@ for (const via of ['stdio', 'http'] as const) {
           firstText(result),
           'form: accepted {"name":"Bob","toppings":["basil","olives"],"age":36,"color":"green","subscribe":true}',
         );
-        assert.equal(queue.requests(connection.id)[0].outcome, 'Accepted with 5 fields.');
+        assert.equal(queue.requests(connection.id)[0].outcome, 'accepted with 5 fields');
+        // What the wire carried: an input_required result on 2026-07-28, a server→client request on 2025.
+        const incoming = connection.trace.entries().filter((e) => e.direction === 'in');
+        const inputRequired = incoming.filter(
+          (e) => (e.message as { result?: { resultType?: unknown } }).result?.resultType === 'input_required',
+        );
+        const serverRequests = incoming.filter((e) => e.kind === 'request' && e.method === 'elicitation/create');
+        assert.equal(inputRequired.length > 0, era === '2026-07-28');
+        assert.equal(serverRequests.length > 0, era === '2025');
       });
 
       it('a handler that accepts a form without fields gets the schema defaults filled in (SEP-1034)', async () => {
@@ -162,13 +176,42 @@ for (const via of ['stdio', 'http'] as const) {
           capabilities: { elicitation: { form: true, url: false } },
           answer: async () => ({ action: 'accept', content: {} }),
         };
-        const plain = new Connection(answerConfig(via, era, http?.url), { serverRequests: handler });
+        const plain = new Connection(answerConfig(via, era, http?.url), { ...PATIENT, serverRequests: handler });
         try {
           await plain.connect();
           assert.equal(
             firstText(await plain.callTool('ask-form', {})),
             'form: accepted {"name":"Ada","age":36,"color":"green","subscribe":true}',
           );
+        } finally {
+          await plain.dispose();
+        }
+      });
+
+      it('a handler reply of the wrong shape is not sent: the server gets an error that says so', async () => {
+        const handler = {
+          capabilities: { elicitation: { form: true, url: false } },
+          answer: async () => ({ action: 'maybe' }),
+        };
+        const plain = new Connection(answerConfig(via, era, http?.url), { ...PATIENT, serverRequests: handler });
+        try {
+          await plain.connect();
+          const expected =
+            /MCP Lens could not answer elicitation\/create: the reply's action is not "accept", "decline" or "cancel"/;
+          if (era === '2025') {
+            const result = await plain.callTool('ask-form', {});
+            assert.equal(result.isError, true);
+            assert.match(firstText(result), expected);
+          } else {
+            await assert.rejects(
+              plain.callTool('ask-form', {}),
+              (e: unknown) =>
+                e instanceof ConnectionError &&
+                e.code === 'protocol' &&
+                e.message.startsWith('tools/call stopped: ') &&
+                expected.test(e.message),
+            );
+          }
         } finally {
           await plain.dispose();
         }
@@ -266,7 +309,7 @@ for (const via of ['stdio', 'http'] as const) {
           assert.equal(enqueued, 0, 'roots are never put to the person when rootsFor answers them');
           const view = queue.requests(connection.id).find((v) => v.kind === 'roots')!;
           assert.equal(view.state, 'answered');
-          assert.equal(view.outcome, 'Sent 1 root.');
+          assert.equal(view.outcome, 'sent 1 root');
           assert.equal(view.wire, wire);
         } finally {
           sub.dispose();
@@ -307,14 +350,14 @@ for (const via of ['stdio', 'http'] as const) {
 
       it('a request left unanswered times out in the queue; the elicitation goes back as cancel', async () => {
         const shortQueue = new ServerRequestQueue({ capabilities: ALL, timeoutMs: 300 });
-        const short = new Connection(answerConfig(via, era, http?.url), { serverRequests: shortQueue });
+        const short = new Connection(answerConfig(via, era, http?.url), { ...PATIENT, serverRequests: shortQueue });
         try {
           await short.connect();
           const result = await short.callTool('ask-form', {});
           assert.equal(firstText(result), 'form: cancel');
           const [view] = shortQueue.requests(short.id);
           assert.equal(view.state, 'timed-out');
-          assert.equal(view.outcome, 'Timed out: no answer within 300 ms.');
+          assert.equal(view.outcome, 'timed out after 300 ms without an answer');
         } finally {
           await short.dispose();
           shortQueue.dispose();
@@ -335,7 +378,7 @@ for (const via of ['stdio', 'http'] as const) {
           );
           assert.match(
             queue.requests(connection.id).find((v) => v.id === view.id)!.outcome!,
-            /The call that asked for it ended/,
+            /^cancelled: the call that asked for it ended/,
           );
           assert.ok(connection.isConnected);
         });
@@ -344,6 +387,7 @@ for (const via of ['stdio', 'http'] as const) {
           const server = via === 'http' ? await startAnswerHttpServer({ roundTimeoutMs: 400 }) : undefined;
           const patientQueue = new ServerRequestQueue({ capabilities: ALL });
           const impatient = new Connection(answerConfig(via, era, server?.url, ['--round-timeout-ms', '400']), {
+            ...PATIENT,
             serverRequests: patientQueue,
           });
           try {
@@ -359,7 +403,7 @@ for (const via of ['stdio', 'http'] as const) {
             );
             assert.match(
               patientQueue.requests(impatient.id).find((v) => v.id === view.id)!.outcome!,
-              /Cancelled: The server cancelled the request/,
+              /^cancelled: the server cancelled the request/,
             );
           } finally {
             await impatient.dispose();
@@ -372,7 +416,7 @@ for (const via of ['stdio', 'http'] as const) {
       if (via === 'http') {
         it('disconnecting cancels what is pending in the queue', async () => {
           const ownQueue = new ServerRequestQueue({ capabilities: ALL });
-          const own = new Connection(answerConfig(via, era, http?.url), { serverRequests: ownQueue });
+          const own = new Connection(answerConfig(via, era, http?.url), { ...PATIENT, serverRequests: ownQueue });
           try {
             await own.connect();
             const asked = nextEnqueued(ownQueue);
@@ -385,7 +429,7 @@ for (const via of ['stdio', 'http'] as const) {
             assert.ok((await failed) instanceof Error, 'the call fails');
             const ended = ownQueue.requests(own.id).find((v) => v.id === view.id)!;
             assert.equal(ended.state, 'cancelled');
-            assert.equal(ended.outcome, 'Cancelled: The connection closed.');
+            assert.equal(ended.outcome, 'cancelled: the connection closed');
           } finally {
             await own.dispose();
             ownQueue.dispose();
@@ -394,7 +438,7 @@ for (const via of ['stdio', 'http'] as const) {
       }
 
       it('without a handler: no capabilities, the tools still list, and asking fails with a clear message', async () => {
-        const bare = new Connection(answerConfig(via, era, http?.url));
+        const bare = new Connection(answerConfig(via, era, http?.url), PATIENT);
         try {
           await bare.connect();
           assert.ok(bare.tools.some((t) => t.name === 'ask-form'));

@@ -7,11 +7,14 @@ import { strict as assert } from 'node:assert';
 import type { ConnectionConfig } from '../../../src/core/config';
 import { Connection } from '../../../src/core/connection';
 import { ConnectionError } from '../../../src/core/errors';
+import type { ServerRequest, ServerRequestHandler } from '../../../src/core/serverRequests';
 import { TaskRunner, taskSupportOf } from '../../../src/core/tasks';
 import type { TaskView } from '../../../src/shared/protocol';
 import { startTasksHttpServer, type TasksHttpServer } from '../../fixtures/tasks/tasksHttpServer';
 import { TASKS_STDIO_SERVER_PATH } from '../../fixtures/tasks/tasksStdioServer';
 import {
+  ASK_MESSAGE,
+  ASK_SCHEMA,
   FAILURE_MESSAGE,
   SLOW_DEFAULTS,
   TASK_TOOLS,
@@ -25,6 +28,9 @@ type TextContent = { type: 'text'; text: string };
 const firstText = (result: { content?: unknown[] }): string =>
   (result.content?.find((c) => typeof (c as TextContent).text === 'string') as TextContent | undefined)?.text ?? '';
 
+/** Generous: a stdio fixture under tsx on a busy machine can take seconds to start and answer the probe. */
+const TIMEOUTS = { requestTimeoutMs: 30_000, stdioProbeTimeoutMs: 15_000 };
+
 let counter = 0;
 const nextId = (): string => `tasks-${++counter}`;
 
@@ -36,6 +42,12 @@ async function rejection(promise: Promise<unknown>): Promise<ConnectionError> {
     return e;
   }
   assert.fail('expected the promise to reject');
+}
+
+/** How many ticks the endless task reported (its status message `tick N`; a poll may skip some). */
+function ticks(task: TaskView): number {
+  const match = /^tick (\d+)$/.exec(task.statusMessage ?? '');
+  return match ? Number(match[1]) : 0;
 }
 
 /** Resolves with the first task view that satisfies `predicate`, from the runner's change events. */
@@ -71,11 +83,11 @@ describe('core: tools run as tasks (TaskRunner)', function () {
     const { era, transport } = variant;
     describe(`${era === 'legacy' ? '2025-11-25 tasks' : '2026-07-28 tasks extension'} over ${transport}`, () => {
       let http: TasksHttpServer | undefined;
+      let config: ConnectionConfig;
       let connection: Connection;
       let runner: TaskRunner;
 
       before(async () => {
-        let config: ConnectionConfig;
         if (transport === 'http') {
           http = await startTasksHttpServer({ era });
           config = { id: nextId(), name: `tasks-http-${era}`, transport: 'streamable-http', url: http.url };
@@ -87,9 +99,11 @@ describe('core: tools run as tasks (TaskRunner)', function () {
             command: process.execPath,
             args: ['--import', 'tsx', TASKS_STDIO_SERVER_PATH, '--era', era],
             cwd: REPO_ROOT,
+            // Pinned: the era negotiation has its own tests (eras.test.ts); a stdio probe costs seconds.
+            protocol: era === 'legacy' ? '2025' : '2026-07-28',
           };
         }
-        connection = new Connection(config, { requestTimeoutMs: 20_000 });
+        connection = new Connection(config, TIMEOUTS);
         await connection.connect();
         assert.equal(connection.era, era);
         runner = new TaskRunner(connection);
@@ -109,6 +123,7 @@ describe('core: tools run as tasks (TaskRunner)', function () {
             [TASK_TOOLS.optional]: 'optional',
             [TASK_TOOLS.failing]: 'required',
             [TASK_TOOLS.endless]: 'required',
+            [TASK_TOOLS.asking]: 'required',
             [TASK_TOOLS.plain]: 'forbidden',
           });
         } else {
@@ -133,7 +148,8 @@ describe('core: tools run as tasks (TaskRunner)', function () {
         const progress: Array<{ progress: number; total?: number; message?: string }> = [];
         const result = await runner.callToolAsTask(
           TASK_TOOLS.slow,
-          {},
+          // Steps longer than the poll interval (100 ms), with room to spare on a busy machine.
+          { steps: SLOW_DEFAULTS.steps, stepMs: 300 },
           { onStatus: (task) => statuses.push({ ...task }), onProgress: (p) => progress.push(p), callId: 'call-1' },
         );
         assert.equal(firstText(result), slowResultText(SLOW_DEFAULTS.steps));
@@ -209,7 +225,7 @@ describe('core: tools run as tasks (TaskRunner)', function () {
         const run = runner.callToolAsTask(TASK_TOOLS.endless, {});
         const working = await taskWhere(
           runner,
-          (t) => t.toolName === TASK_TOOLS.endless && t.status === 'working' && t.statusMessage === 'tick 2',
+          (t) => t.toolName === TASK_TOOLS.endless && t.status === 'working' && ticks(t) >= 2,
         );
         const cancelled = await runner.cancelTask(working.taskId);
         if (era === 'legacy') assert.equal(cancelled.status, 'cancelled');
@@ -227,10 +243,7 @@ describe('core: tools run as tasks (TaskRunner)', function () {
           {},
           { signal: abort.signal, onStatus: (t) => statuses.push(t) },
         );
-        const working = await taskWhere(
-          runner,
-          (t) => t.taskId === statuses[0]?.taskId && t.statusMessage === 'tick 1',
-        );
+        const working = await taskWhere(runner, (t) => t.taskId === statuses[0]?.taskId && ticks(t) >= 1);
         abort.abort();
         const error = await rejection(run);
         assert.equal(error.code, 'cancelled');
@@ -239,14 +252,61 @@ describe('core: tools run as tasks (TaskRunner)', function () {
         assert.equal(after.status, 'cancelled');
       });
 
+      it("hands a task's question to the connection's handler, and its answer to the task", async () => {
+        const seen: ServerRequest[] = [];
+        const handler: ServerRequestHandler = {
+          capabilities: { elicitation: { form: true, url: false } },
+          answer: async (request) => {
+            seen.push(request);
+            return { action: 'accept', content: { name: 'Grace' } };
+          },
+        };
+        const asking = new Connection({ ...config, id: nextId() }, { serverRequests: handler, ...TIMEOUTS });
+        const askingRunner = new TaskRunner(asking);
+        try {
+          await asking.connect();
+          const statuses: TaskView[] = [];
+          const result = await askingRunner.callToolAsTask(
+            TASK_TOOLS.asking,
+            {},
+            { onStatus: (t) => statuses.push(t) },
+          );
+          assert.equal(firstText(result), 'hello, Grace');
+          assert.equal(seen.length, 1);
+          assert.equal(seen[0].method, 'elicitation/create');
+          assert.equal(seen[0].kind, 'elicitation-form');
+          assert.equal(seen[0].params.message, ASK_MESSAGE);
+          assert.deepEqual(seen[0].params.requestedSchema, ASK_SCHEMA);
+          assert.equal(seen[0].connectionId, asking.id);
+          if (era === 'legacy') {
+            // 2025-11-25: a server request, delivered on the tasks/result the client sent once the task needed input.
+            assert.equal(seen[0].wire, 'request');
+          } else {
+            // 2026-07-28: an inputRequests entry of tasks/get, answered with tasks/update.
+            assert.equal(seen[0].wire, 'input-required');
+            assert.deepEqual(seen[0].cause, { method: 'tools/call', name: TASK_TOOLS.asking });
+          }
+          const order = statuses.map((t) => t.status);
+          assert.ok(order.includes('input_required'), JSON.stringify(order));
+          assert.equal(order.at(-1), 'completed');
+        } finally {
+          askingRunner.dispose();
+          await asking.dispose();
+        }
+      });
+
+      it('a task does not ask a client that declared no elicitation', async () => {
+        const result = await runner.callToolAsTask(TASK_TOOLS.asking, {});
+        assert.equal(firstText(result), 'hello, stranger');
+      });
+
       it('lists the tasks', async () => {
         const listed = await runner.listTasks();
-        const byTool = (name: string) => listed.filter((t) => t.toolName === name || t.taskId === undefined);
         assert.ok(listed.length >= 5, `listed: ${JSON.stringify(listed)}`);
         const statuses = new Set(listed.map((t) => t.status));
         for (const status of ['completed', 'failed', 'cancelled'] as const) assert.ok(statuses.has(status), status);
         // Those this runner started keep their tool name (tasks/list itself does not say).
-        assert.ok(byTool(TASK_TOOLS.slow).some((t) => t.status === 'completed'));
+        assert.ok(listed.some((t) => t.toolName === TASK_TOOLS.slow && t.status === 'completed'));
         assert.ok(listed.every((t) => t.connectionId === connection.id));
         if (era === 'legacy' && transport === 'http') {
           assert.ok(http!.requests.some((r) => (r.body as { method?: string } | undefined)?.method === 'tasks/list'));
@@ -282,7 +342,7 @@ describe('core: tools run as tasks (TaskRunner)', function () {
         } else {
           config = { id: nextId(), name: 'everything-stdio', transport: 'stdio', ...everythingStdioCommand() };
         }
-        connection = new Connection(config, { requestTimeoutMs: 20_000 });
+        connection = new Connection(config, TIMEOUTS);
         await connection.connect();
         const tool = connection.tools.find((t) => t.name === 'simulate-research-query');
         assert.ok(tool, 'server-everything offers simulate-research-query');
@@ -307,6 +367,49 @@ describe('core: tools run as tasks (TaskRunner)', function () {
           );
           const listed = await runner.listTasks();
           assert.ok(listed.some((t) => t.taskId === statuses[0].taskId && t.status === 'completed'));
+        } finally {
+          runner.dispose();
+        }
+      });
+
+      it(`asks for a clarification of an ambiguous query on tasks/result, answered by the handler, over ${transport}`, async () => {
+        let config: ConnectionConfig;
+        if (transport === 'http') {
+          everything = await startEverything('streamableHttp');
+          config = { id: nextId(), name: 'everything-http', transport: 'streamable-http', url: everything.url };
+        } else {
+          config = { id: nextId(), name: 'everything-stdio', transport: 'stdio', ...everythingStdioCommand() };
+        }
+        const seen: ServerRequest[] = [];
+        // Accept with the defaults: no fields chosen (the SDK fills in any the schema defaults, SEP-1034).
+        const handler: ServerRequestHandler = {
+          capabilities: { elicitation: { form: true, url: false } },
+          answer: async (request) => {
+            seen.push(request);
+            return { action: 'accept', content: {} };
+          },
+        };
+        connection = new Connection(config, { ...TIMEOUTS, serverRequests: handler });
+        await connection.connect();
+        const runner = new TaskRunner(connection);
+        try {
+          const statuses: TaskView[] = [];
+          const result = await runner.callToolAsTask(
+            'simulate-research-query',
+            { topic: 'tides', ambiguous: true },
+            { onStatus: (t) => statuses.push(t) },
+          );
+          assert.equal(seen.length, 1, 'one clarification was asked');
+          assert.equal(seen[0].method, 'elicitation/create');
+          assert.equal(seen[0].wire, 'request');
+          assert.match(String(seen[0].params.message), /tides/);
+          assert.ok(
+            statuses.some((t) => t.status === 'input_required'),
+            JSON.stringify(statuses.map((t) => t.status)),
+          );
+          assert.equal(statuses.at(-1)!.status, 'completed');
+          // The report says the answer reached the task (an accept with nothing chosen).
+          assert.match(firstText(result), /- \*\*Clarification\*\*: User accepted without selection/);
         } finally {
           runner.dispose();
         }

@@ -65,7 +65,7 @@ describe('ServerRequestQueue', () => {
     assert.deepEqual(await answer, { action: 'accept', content: { color: 'red', name: 'Ada', ok: true } });
     const [view] = queue.requests('c1');
     assert.equal(view.state, 'answered');
-    assert.equal(view.outcome, 'Accepted with 3 fields.');
+    assert.equal(view.outcome, 'accepted with 3 fields');
     assert.equal(view.answeredAt, 5000);
   });
 
@@ -122,8 +122,8 @@ describe('ServerRequestQueue', () => {
     assert.deepEqual(
       queue.requests('c1').map((v) => [v.id, v.state, v.outcome]),
       [
-        [b.id, 'cancelled', 'Cancelled by you.'],
-        [a.id, 'declined', 'Declined.'],
+        [b.id, 'cancelled', 'cancelled by the user'],
+        [a.id, 'declined', 'declined'],
       ],
       'ended ones most recent first',
     );
@@ -136,7 +136,7 @@ describe('ServerRequestQueue', () => {
     assert.equal(queue.requests('c1')[0].urlOrigin, 'https://auth.example.com:8443');
     queue.reply('c1', r.id, { kind: 'elicitation-url', action: 'accept' });
     assert.deepEqual(await answer, { action: 'accept' });
-    assert.match(queue.requests('c1')[0].outcome!, /Consented to open the page on https:\/\/auth\.example\.com:8443/);
+    assert.match(queue.requests('c1')[0].outcome!, /consented to open the page on https:\/\/auth\.example\.com:8443/);
 
     for (const url of ['javascript:alert(1)', 'not a url', 42]) {
       const bad = request('elicitation-url', { mode: 'url', url, message: 'go' });
@@ -171,7 +171,7 @@ describe('ServerRequestQueue', () => {
       assert.equal(e.code, -1);
       return true;
     });
-    assert.equal(queue.requests('c1')[0].outcome, 'Declined: not now');
+    assert.equal(queue.requests('c1')[0].outcome, 'declined: not now');
   });
 
   it('answers roots at once from rootsFor, without queueing or announcing them', async () => {
@@ -193,7 +193,7 @@ describe('ServerRequestQueue', () => {
     assert.equal(enqueued, 0);
     const [view] = queue.requests('c2');
     assert.equal(view.state, 'answered');
-    assert.equal(view.outcome, 'Sent 2 roots.');
+    assert.equal(view.outcome, 'sent 2 roots');
   });
 
   it('without rootsFor, queues roots for the person, who may decline', async () => {
@@ -213,11 +213,11 @@ describe('ServerRequestQueue', () => {
     await assert.rejects(answer, /The server cancelled the request/);
     const [view] = queue.requests('c1');
     assert.equal(view.state, 'cancelled');
-    assert.equal(view.outcome, 'Cancelled: The server cancelled the request (user gave up).');
+    assert.equal(view.outcome, 'cancelled: the server cancelled the request (user gave up)');
     assert.throws(
       () => queue.reply('c1', r.id, { kind: 'sampling', action: 'decline' }),
       (e: unknown) =>
-        e instanceof ConnectionError && e.code === 'not-found' && /no longer pending: Cancelled/.test(e.message),
+        e instanceof ConnectionError && e.code === 'not-found' && /no longer pending: cancelled/.test(e.message),
     );
   });
 
@@ -238,7 +238,7 @@ describe('ServerRequestQueue', () => {
       views.map((v) => v.state),
       ['timed-out', 'timed-out'],
     );
-    assert.equal(views[0].outcome, 'Timed out: no answer within 30 ms.');
+    assert.equal(views[0].outcome, 'timed out after 30 ms without an answer');
   });
 
   it('throws not-found for an unknown request, and keeps each connection apart', () => {

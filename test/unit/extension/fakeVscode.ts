@@ -43,6 +43,8 @@ export interface ShownInput {
   pick(label: RegExp): void;
   /** Replaces the value (running validation) and presses Enter. */
   type(value: string): void;
+  /** In a quick pick: types `value`, waits until an item whose label matches appears (items may come later), and picks it. */
+  typeThenPick(value: string, label: RegExp): void;
   back(): void;
   escape(): void;
 }
@@ -84,6 +86,7 @@ class FakeQuickInputBase {
       items: [],
       pick: () => assert(false, `a ${kind} has no items`),
       type: () => assert(false, `a ${kind} takes no text`),
+      typeThenPick: () => assert(false, `a ${kind} takes no typing`),
       back: () => {
         assert(this.buttons.includes(BACK), `no Back button on "${this.title}" step ${this.step}`);
         this.onDidTriggerButtonEmitter.fire(BACK);
@@ -99,6 +102,10 @@ function assert(condition: boolean, message: string): asserts condition {
 
 class FakeQuickPick<T extends FakeQuickItem> extends FakeQuickInputBase {
   items: readonly T[] = [];
+  value = '';
+  busy = false;
+  readonly onDidChangeValueEmitter = new FakeEmitter<string>();
+  readonly onDidChangeValue = this.onDidChangeValueEmitter.event;
   activeItems: readonly T[] = [];
   selectedItems: readonly T[] = [];
   matchOnDescription = false;
@@ -112,6 +119,24 @@ class FakeQuickPick<T extends FakeQuickItem> extends FakeQuickInputBase {
         assert(!!item, `no item ${label} in: ${this.items.map((i) => i.label).join(' | ')}`);
         this.selectedItems = [item];
         this.onDidAcceptEmitter.fire();
+      },
+      typeThenPick: (value: string, label: RegExp) => {
+        this.value = value;
+        this.onDidChangeValueEmitter.fire(value);
+        const deadline = Date.now() + 2000;
+        const poll = () => {
+          const item = this.items.find((i) => label.test(i.label));
+          if (item) {
+            this.selectedItems = [item];
+            this.onDidAcceptEmitter.fire();
+          } else if (Date.now() > deadline) {
+            ui.errors.push(
+              new Error(`no item ${label} after typing "${value}": ${this.items.map((i) => i.label).join(' | ')}`),
+            );
+            this.hide();
+          } else setTimeout(poll, 10);
+        };
+        poll();
       },
     }));
   }

@@ -204,4 +204,66 @@ describe('answering the server: elicitation, sampling and roots through the queu
     assert.ok(result, 'the command returned the result');
     assert.match(text(result), /kelp forests/);
   });
+  it('completes prompt arguments with the server, the other arguments going along as context', async () => {
+    const department = await api.inspectorRequest('completion/complete', {
+      connectionId: connection.id,
+      ref: { type: 'ref/prompt', name: 'completable-prompt' },
+      argument: { name: 'department', value: 'S' },
+    });
+    assert.deepEqual(department.values, ['Sales', 'Support']);
+    const name = await api.inspectorRequest('completion/complete', {
+      connectionId: connection.id,
+      ref: { type: 'ref/prompt', name: 'completable-prompt' },
+      argument: { name: 'name', value: '' },
+      context: { department: 'Engineering' },
+    });
+    assert.deepEqual(name.values, ['Alice', 'Bob', 'Charlie']);
+  });
+
+  it('sets the log level and lists the messages the server logs', async () => {
+    assert.deepEqual(await api.inspectorRequest('logging/setLevel', { connectionId: connection.id, level: 'debug' }), {
+      level: 'debug',
+    });
+    assert.equal(connection.loggingLevel, 'debug');
+    const before = (await api.inspectorRequest('serverLog/list', { connectionId: connection.id })).entries.length;
+    await connection.callTool('toggle-simulated-logging', {});
+    try {
+      const entries = await waitFor('a log message from the server', async () => {
+        const list = (await api.inspectorRequest('serverLog/list', { connectionId: connection.id })).entries;
+        return list.length > before ? list : undefined;
+      });
+      const last = entries[entries.length - 1];
+      assert.match(String(last.data), /level.message/i);
+      assert.ok(typeof last.time === 'number' && last.level.length > 0);
+    } finally {
+      await connection.callTool('toggle-simulated-logging', {});
+    }
+  });
+  it("answers a task's question through the same queue (input_required), and the task finishes with the answer", async () => {
+    const statuses: string[] = [];
+    const sub = api.answers.onDidChangeTasks(({ connectionId, tasks }) => {
+      if (connectionId === connection.id) statuses.push(...tasks.map((t) => t.status));
+    });
+    try {
+      const call = api.inspectorRequest('tools/call', {
+        connectionId: connection.id,
+        name: 'simulate-research-query',
+        args: { topic: 'python', ambiguous: true },
+        callId: 'answer-suite-ambiguous',
+        asTask: true,
+      });
+      const question = await pending('elicitation-form');
+      assert.match(String(question.params.message), /"python" could have multiple interpretations/);
+      await api.inspectorRequest('serverRequest/answer', {
+        connectionId: connection.id,
+        requestId: question.id,
+        reply: { kind: 'elicitation', action: 'accept', content: { interpretation: 'programming' } },
+      });
+      const outcome = await call;
+      assert.match(JSON.stringify(outcome.result), /Clarification\*\*: programming/);
+      assert.ok(statuses.includes('input_required'), `statuses seen: ${statuses.join(', ')}`);
+    } finally {
+      sub.dispose();
+    }
+  });
 });

@@ -20,6 +20,7 @@ const TEST_MODULES: Array<[file: string, load: () => Promise<unknown>]> = [
   ['outputSchema.test.ts', () => import('./outputSchema.test')],
   ['eras.test.ts', () => import('./eras.test')],
   ['answer.test.ts', () => import('./answer.test')],
+  ['lmDraft.test.ts', () => import('./lmDraft.test')],
 ];
 
 export async function run(): Promise<void> {
