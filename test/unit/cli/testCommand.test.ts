@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { UsageError } from '../../../src/cli/args';
 import { parseTestArgs } from '../../../src/cli/test';
-import { formatCheckLine } from '../../../src/core/checks/index';
+import { formatCheckLine, formatSummary } from '../../../src/core/checks/index';
 
 function usageError(argv: string[], pattern: RegExp): void {
   assert.throws(
@@ -50,5 +50,11 @@ describe('mcp-lens test: arguments and output lines', () => {
       formatCheckLine({ name: 'bad\u001b[2J', kind: 'tool', passed: false, durationMs: 3, failures: ['a: x', 'b: y'] }),
       '  ✘ bad\\u001b[2J (3 ms)\n      a: x\n      b: y\n',
     );
+  });
+
+  it('sums up as N passed, N failed', () => {
+    const result = (passed: boolean) => ({ name: 'c', kind: 'tool' as const, passed, durationMs: 1, failures: [] });
+    assert.equal(formatSummary([result(true), result(false), result(true)]), '2 passed, 1 failed\n');
+    assert.equal(formatSummary([]), '0 passed, 0 failed\n');
   });
 });
