@@ -11,6 +11,7 @@ import { callCommands } from './commands/calls';
 import { connectionCommands } from './commands/connections';
 import { commandDeps, type CommandContext, type Handler } from './commands/shared';
 import { DoctorReports, createDoctorHandler } from './doctorCommand';
+import { checksCommands } from './checks/checksCommand';
 
 export type { CommandContext } from './commands/shared';
 export { inertText } from './commands/shared';
@@ -18,14 +19,17 @@ export { inertText } from './commands/shared';
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
   const deps = commandDeps(ctx);
   const doctorReports = new DoctorReports();
+  const checksOutput = vscode.window.createOutputChannel('MCP Lens Checks');
   const handlers: Record<Exclude<CommandId, typeof COMMANDS.openInspector>, Handler> = {
     [COMMANDS.diagnoseConnection]: createDoctorHandler({ manager: ctx.manager, log: ctx.log }, doctorReports),
     ...connectionCommands(deps),
     ...callCommands(deps),
     ...authCommands(deps),
+    ...checksCommands(deps, ctx.checks, checksOutput),
   };
   return [
     doctorReports,
+    checksOutput,
     ...Object.entries(handlers).map(([id, handler]) => vscode.commands.registerCommand(id, handler)),
   ];
 }

@@ -23,6 +23,7 @@ export const COMMANDS = {
   configureOAuthClient: 'mcpLens.configureOAuthClient',
   diagnoseConnection: 'mcpLens.diagnoseConnection',
   openTokenVault: 'mcpLens.openTokenVault',
+  runChecks: 'mcpLens.runChecks',
   /** Registered by src/extension/inspector/inspectorPanel.ts (registerInspector), not by the handler table. */
   openInspector: 'mcpLens.openInspector',
 } as const;

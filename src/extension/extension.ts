@@ -14,7 +14,9 @@ import { AuthDebugger } from './auth/authDebugger';
 import { AuthService } from './auth/authService';
 import { RootsStore } from './answers/roots';
 import { ServerAnswers } from './answers/serverAnswers';
+import { ChecksService } from './checks/checksService';
 import { registerCommands } from './commandHandlers';
+import { COMMANDS } from './commands';
 import { InspectorPanel, OPEN_INSPECTOR_COMMAND, registerInspector } from './inspector/inspectorPanel';
 import { inspectorAuthStatus } from './auth/inspectorAuthStatus';
 import { ConnectionStore, type SavedScope } from './connectionStore';
@@ -55,6 +57,8 @@ export interface McpLensTestApi {
   removeConnection(id: string): Promise<void>;
   /** A second store over the same mementos and secrets: what a reloaded window would read. */
   reopenStore(): ConnectionStore;
+  /** The workspace's saved checks (.vscode/mcp-lens/*.json). */
+  checks: ChecksService;
   /** Milliseconds the body of `activate` took. */
   activationMs: number;
 }
@@ -199,8 +203,22 @@ export function activate(context: vscode.ExtensionContext): McpLensTestApi | und
   };
   context.subscriptions.push(inspectorAuth, authDebugger, ...registerInspector(inspectorDeps));
 
+  // Saved checks run on the user's live connection when a file stands for one; connecting it is
+  // the Connect command's (so a needed sign-in starts as it does there).
+  const checks = new ChecksService({
+    manager: connectionManager,
+    workspaceFolders: () => (vscode.workspace.workspaceFolders ?? []).map((folder) => folder.uri.fsPath),
+    ensureConnected: async (connection) => {
+      await vscode.commands.executeCommand(COMMANDS.connect, connection.id);
+      return connection.status.state === 'connected';
+    },
+    requestTimeoutMs: () => Math.max(1, settings().get<number>('requestTimeoutSeconds', 60)) * 1000,
+    clientInfo: { name: 'mcp-lens', version: String(context.extension.packageJSON.version ?? '0.0.0') },
+  });
+
   context.subscriptions.push(
     ...registerCommands({
+      checks,
       manager: connectionManager,
       store,
       tree,
@@ -249,6 +267,7 @@ export function activate(context: vscode.ExtensionContext): McpLensTestApi | und
     auth,
     answers,
     roots,
+    checks,
     inspectorRequest: (method, params) => InspectorPanel.show(inspectorDeps).handle(method, params),
     activationMs,
     addConnection: async (config, scope = 'user', secretValues = {}) => {

@@ -10,6 +10,7 @@ import type { Connection } from '../../core/connection';
 import type { ConnectionManager } from '../../core/manager';
 import type { TaskRunner } from '../../core/tasks';
 import type { AuthService } from '../auth/authService';
+import type { ChecksService } from '../checks/checksService';
 import { COMMANDS, type CommandId } from '../commands';
 import type { ConnectionStore, SavedScope } from '../connectionStore';
 import { type ConnectionsTreeProvider, STATE_LABELS, type TreeNode } from '../connectionsTree';
@@ -33,6 +34,8 @@ export interface CommandContext {
   revealConnection(id: string): Promise<void>;
   /** The connection's task runner (tools that must run as tasks); absent: such tools cannot be called. */
   tasksFor?(connection: Connection): TaskRunner;
+  /** The workspace's saved checks (Run Saved Checks). */
+  checks: ChecksService;
 }
 
 export type Handler = (...args: unknown[]) => unknown;
