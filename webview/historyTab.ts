@@ -4,6 +4,7 @@ import type { AppContext, Tab } from './context';
 import { button, clip, h, icon, option, setChildren } from './dom';
 import { formatDuration, formatTime } from './format';
 import { jsonTree } from './jsonTree';
+import { saveCheckControl } from './checksTab';
 import { promptMessages, readResult, toolResult } from './results';
 
 const KIND_ICON = { tool: 'tools', resource: 'file', prompt: 'comment-discussion' } as const;
@@ -124,6 +125,7 @@ export class HistoryTab implements Tab {
         ),
         button('Copy', () => this.app.copy(JSON.stringify(e, null, 2)), 'secondary', {}, 'copy'),
       ),
+      saveCheckControl(this.app, e),
       h('h3', null, 'Arguments'),
       jsonTree(e.args, 2),
       e.error ? h('div', { class: 'notice error' }, icon('error'), ` ${clip(e.error.message, 5000)}`) : null,

@@ -27,6 +27,7 @@ import {
 } from '../src/shared/protocol';
 import { MAX_HISTORY, MAX_HISTORY_RESULT_CHARS, type AppContext, type Tab } from './context';
 import { AuthTab } from './authTab';
+import { ChecksTab } from './checksTab';
 import { clip, h, icon, iconButton, option, setChildren } from './dom';
 import { eraBadge } from './era';
 import { formatRelative } from './format';
@@ -58,6 +59,7 @@ const TAB_LABELS: Record<TabId, string> = {
   requests: 'Requests',
   tasks: 'Tasks',
   history: 'History',
+  checks: 'Checks',
   log: 'Log',
   server: 'Server',
   auth: 'Auth',
@@ -69,6 +71,7 @@ const TAB_ICONS: Record<TabId, string> = {
   requests: 'bell',
   tasks: 'checklist',
   history: 'history',
+  checks: 'beaker',
   log: 'output',
   server: 'server',
   auth: 'key',
@@ -185,6 +188,7 @@ class App implements AppContext {
       requests: this.requestsTab,
       tasks: this.tasksTab,
       history: new HistoryTab(this),
+      checks: new ChecksTab(this),
       log: new LogTab(this),
       server: new ServerTab(this),
       auth: new AuthTab(this),

@@ -1,6 +1,7 @@
 /** Prompts: the list, an argument form (strings, required markers, descriptions), Get, and the messages returned. */
 import type { HistoryEntry, JsonObject, PromptView } from '../src/shared/protocol';
 import { attachCompletions, canComplete } from './completions';
+import { saveCheckControl } from './checksTab';
 import type { AppContext, Tab } from './context';
 import { newId } from './context';
 import { button, clip, h, icon, option, setChildren } from './dom';
@@ -232,6 +233,8 @@ export class PromptsTab implements Tab {
       );
     } finally {
       this.app.updateHistory(entry);
+      const saveCheck = saveCheckControl(this.app, entry);
+      if (saveCheck) slot?.appendChild(saveCheck);
     }
   }
 }

@@ -6,6 +6,7 @@
 import { UriTemplate } from '@modelcontextprotocol/sdk/shared/uriTemplate.js';
 import type { CacheMode, HistoryEntry, JsonObject, ResourceTemplateView, ResourceView } from '../src/shared/protocol';
 import { attachCompletions, canComplete } from './completions';
+import { saveCheckControl } from './checksTab';
 import type { AppContext, Tab } from './context';
 import { newId } from './context';
 import { button, clip, h, icon, option, setChildren } from './dom';
@@ -424,6 +425,8 @@ export class ResourcesTab implements Tab {
       );
     } finally {
       if (record) this.app.updateHistory(entry);
+      const saveCheck = saveCheckControl(this.app, entry);
+      if (saveCheck) slot?.appendChild(saveCheck);
     }
   }
 }

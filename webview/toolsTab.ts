@@ -4,6 +4,7 @@
  * sync, Run with progress and Cancel, and the result rendered by type.
  */
 import type { HistoryEntry, JsonObject, TaskView, ToolView } from '../src/shared/protocol';
+import { saveCheckControl } from './checksTab';
 import type { AppContext, Tab } from './context';
 import { newId } from './context';
 import { button, clip, h, icon, option, setChildren } from './dom';
@@ -477,6 +478,8 @@ export class ToolsTab implements Tab {
       runButton?.removeAttribute('disabled');
       cancelButton?.setAttribute('hidden', '');
       this.app.updateHistory(entry);
+      const saveCheck = saveCheckControl(this.app, entry);
+      if (saveCheck) resultSlot?.appendChild(saveCheck);
     }
   }
 

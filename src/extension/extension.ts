@@ -15,6 +15,7 @@ import { AuthService } from './auth/authService';
 import { RootsStore } from './answers/roots';
 import { ServerAnswers } from './answers/serverAnswers';
 import { ChecksService } from './checks/checksService';
+import { InspectorChecks } from './checks/inspectorChecks';
 import { registerCommands } from './commandHandlers';
 import { COMMANDS } from './commands';
 import { InspectorPanel, OPEN_INSPECTOR_COMMAND, registerInspector } from './inspector/inspectorPanel';
@@ -192,17 +193,6 @@ export function activate(context: vscode.ExtensionContext): McpLensTestApi | und
       if (e.kind === 'removed') void authDebugger.forgetConnection(e.connection.id);
     }),
   );
-  const inspectorDeps = {
-    extensionUri: context.extensionUri,
-    manager: connectionManager,
-    log,
-    auth: inspectorAuth,
-    authTools: authDebugger,
-    answers,
-    isEditable: (id: string) => store.get(id)?.scope !== 'settings',
-  };
-  context.subscriptions.push(inspectorAuth, authDebugger, ...registerInspector(inspectorDeps));
-
   // Saved checks run on the user's live connection when a file stands for one; connecting it is
   // the Connect command's (so a needed sign-in starts as it does there).
   const checks = new ChecksService({
@@ -215,6 +205,28 @@ export function activate(context: vscode.ExtensionContext): McpLensTestApi | und
     requestTimeoutMs: () => Math.max(1, settings().get<number>('requestTimeoutSeconds', 60)) * 1000,
     clientInfo: { name: 'mcp-lens', version: String(context.extension.packageJSON.version ?? '0.0.0') },
   });
+
+  const inspectorDeps = {
+    checks: new InspectorChecks({
+      service: checks,
+      manager: connectionManager,
+      workspaceFolders: () => (vscode.workspace.workspaceFolders ?? []).map((folder) => folder.uri.fsPath),
+      openFile: async (file) => {
+        await vscode.window.showTextDocument(vscode.Uri.file(file), {
+          preview: false,
+          viewColumn: vscode.ViewColumn.Beside,
+        });
+      },
+    }),
+    extensionUri: context.extensionUri,
+    manager: connectionManager,
+    log,
+    auth: inspectorAuth,
+    authTools: authDebugger,
+    answers,
+    isEditable: (id: string) => store.get(id)?.scope !== 'settings',
+  };
+  context.subscriptions.push(inspectorAuth, authDebugger, ...registerInspector(inspectorDeps));
 
   context.subscriptions.push(
     ...registerCommands({

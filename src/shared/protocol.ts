@@ -301,7 +301,8 @@ export type CacheMode = 'use' | 'refresh';
 export const TRACE_PREVIEW_CHARS = 2000;
 
 /** `requests`: what the server asked (elicitation, sampling, roots); `tasks`: the connection's tasks. */
-export type TabId = 'tools' | 'resources' | 'prompts' | 'requests' | 'tasks' | 'history' | 'log' | 'server' | 'auth';
+export type TabId =
+  'tools' | 'resources' | 'prompts' | 'requests' | 'tasks' | 'history' | 'checks' | 'log' | 'server' | 'auth';
 export const TAB_IDS: readonly TabId[] = [
   'tools',
   'resources',
@@ -309,6 +310,7 @@ export const TAB_IDS: readonly TabId[] = [
   'requests',
   'tasks',
   'history',
+  'checks',
   'log',
   'server',
   'auth',
@@ -496,6 +498,35 @@ export interface ErrorInfo {
   hint?: string;
 }
 
+// ---- saved checks (.vscode/mcp-lens/*.json, docs/checks.md) --------------------------------
+
+export type CheckKindView = 'tool' | 'resource' | 'prompt';
+
+export interface CheckItemView {
+  name: string;
+  kind: CheckKindView;
+  /** The tool name, resource URI or prompt name. */
+  target: string;
+}
+
+/** A checks file of the workspace, named by its path relative to its workspace folder. */
+export interface ChecksFileView {
+  file: string;
+  checks: CheckItemView[];
+  /** Why the file cannot be used (it is not valid); it has no checks then. */
+  error?: string;
+}
+
+export interface CheckResultView {
+  file: string;
+  name: string;
+  kind: CheckKindView;
+  passed: boolean;
+  durationMs: number;
+  /** One line per failed assertion; server text in them is escaped and clipped. */
+  failures: string[];
+}
+
 // ---- the message maps ---------------------------------------------------------------------
 
 export interface CommandMap {
@@ -587,6 +618,35 @@ export interface RequestMap {
   /** A curl command for an HTTP request in the trace; secret headers become `$ENV` placeholders. */
   'trace/curl': { params: { connectionId: string; seq: number }; result: { curl: string } };
   'history/export': { params: { json: string }; result: { saved: boolean } };
+  /**
+   * The checks files that stand for this connection, and the files that cannot be read (which
+   * server they are for is unknown). `defaultFile`: where Save as check proposes to write; null
+   * without a workspace folder.
+   */
+  'checks/list': { params: { connectionId: string }; result: { files: ChecksFileView[]; defaultFile: string | null } };
+  /**
+   * Saves a request as a check: into `file` (relative to the first workspace folder, inside
+   * .vscode/mcp-lens/), created or appended, with the observed status and a duration bound. The host
+   * opens the file for editing. `args` are the tool's or the prompt's (none for a resource).
+   */
+  'checks/save': {
+    params: {
+      connectionId: string;
+      file: string;
+      name: string;
+      kind: CheckKindView;
+      target: string;
+      args: JsonObject;
+      status: 'ok' | 'error';
+      durationMs: number;
+    };
+    result: { file: string; check: CheckItemView };
+  };
+  /** Runs the connection's checks: all of its files, one file, or one check (`file` and `name`). */
+  'checks/run': {
+    params: { connectionId: string; file?: string; name?: string };
+    result: { results: CheckResultView[]; passed: number; failed: number; cancelled: boolean };
+  };
   /** The token vault of an HTTP connection (null for stdio). */
   'auth/vault': { params: { connectionId: string }; result: { vault: VaultView | null } };
   /** The last debugger trace of a connection (kept by the host across reloads). */

@@ -29,6 +29,7 @@ import {
   type VaultView,
 } from '../../shared/protocol';
 import type { InspectorAnswers } from '../answers/serverAnswers';
+import type { InspectorChecks } from '../checks/inspectorChecks';
 import { COMMANDS } from '../commands';
 import type { AuthStatusProvider } from './authStatus';
 import type { InspectorAuthTools } from './authTools';
@@ -60,6 +61,8 @@ export interface InspectorDeps {
   authTools?: InspectorAuthTools;
   /** The server-request queue, roots, language models and tasks; when absent, those requests fail and say so. */
   answers?: InspectorAnswers;
+  /** The Checks tab and Save as check; when absent, those requests fail and say so. */
+  checks?: InspectorChecks;
 }
 
 type Handlers = { [M in RequestMethod]: (params: RequestMap[M]['params']) => Promise<RequestMap[M]['result']> };
@@ -419,6 +422,13 @@ export class InspectorPanel implements vscode.Disposable {
     return this.deps.answers;
   }
 
+  private checks(): InspectorChecks {
+    if (!this.deps.checks) {
+      throw new ConnectionError('invalid-config', 'Saved checks are not available in this inspector.');
+    }
+    return this.deps.checks;
+  }
+
   private authTools(): InspectorAuthTools {
     if (!this.deps.authTools) throw new ConnectionError('invalid-config', 'OAuth is not available in this inspector.');
     return this.deps.authTools;
@@ -572,6 +582,11 @@ export class InspectorPanel implements vscode.Disposable {
         }),
       };
     },
+    'checks/list': async (params) => this.checks().list(params),
+    'checks/save': async (params) => this.checks().save(params),
+    // One run per connection at a time; closing the panel aborts it.
+    'checks/run': async (params) =>
+      this.withCall(`checks:${params.connectionId}`, (signal) => this.checks().run(params, signal)),
     'history/export': async ({ json }) => {
       const target = await vscode.window.showSaveDialog({
         filters: { JSON: ['json'] },

@@ -36,6 +36,8 @@ const str =
           ? `${p} is empty`
           : undefined;
 const id = str(MAX_ID, 1);
+const nonNegative: Check = (v, p) =>
+  typeof v === 'number' && Number.isFinite(v) && v >= 0 ? undefined : `${p} must be a non-negative number`;
 const nullableId: Check = (v, p) => (v === null ? undefined : id(v, p));
 const int: Check = (v, p) =>
   typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? undefined : `${p} must be a non-negative integer`;
@@ -236,6 +238,18 @@ const REQUEST_CHECKS: { [M in RequestMethod]: Check } = {
   'trace/entry': shape({ connectionId: id, seq: int }),
   'trace/curl': shape({ connectionId: id, seq: int }),
   'history/export': shape({ json: str(MAX_EXPORT) }),
+  'checks/list': connectionOnly,
+  'checks/save': shape({
+    connectionId: id,
+    file: str(4096, 1),
+    name: str(1000, 1),
+    kind: oneOf('tool', 'resource', 'prompt'),
+    target: str(65536, 1),
+    args: jsonCheck(64, true),
+    status: oneOf('ok', 'error'),
+    durationMs: nonNegative,
+  }),
+  'checks/run': shape({ connectionId: id, file: optional(str(4096, 1)), name: optional(str(1000, 1)) }),
   'auth/vault': connectionOnly,
   'auth/trace': connectionOnly,
   'auth/refreshNow': connectionOnly,

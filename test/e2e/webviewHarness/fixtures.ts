@@ -48,6 +48,16 @@ export interface HarnessFixture {
   tasks?: Record<string, import('../../../src/shared/protocol').TaskView[]>;
   /** tasks/result per task id (a CallToolResult). */
   taskResults?: Record<string, JsonObject>;
+  /**
+   * Saved checks (webviewChecks.test.ts): the files per connection, where Save as check proposes to
+   * write (null: no workspace folder), the result of each check by name, and an error every save fails with.
+   */
+  checks?: {
+    files: Record<string, import('../../../src/shared/protocol').ChecksFileView[]>;
+    defaultFile?: string | null;
+    results?: Record<string, { passed: boolean; durationMs: number; failures: string[] }>;
+    saveError?: string;
+  };
 }
 
 // 2x2 PNG (red/green/blue/white) and a 44-byte silent WAV, base64.

@@ -406,6 +406,37 @@
         if (!r) return fail(m.id, { code: 'not-found', message: 'The task has no result yet.' });
         return reply(m.id, { result: r, durationMs: 1234 });
       }
+      // Saved checks: the fixture's files per connection; a save appends to them (and is recorded), a run
+      // answers with the fixture's results of the checks asked for.
+      case 'checks/list':
+        return reply(m.id, {
+          files: checks.files[p.connectionId] || [],
+          defaultFile: checks.defaultFile === undefined ? '.vscode/mcp-lens/server.json' : checks.defaultFile,
+        });
+      case 'checks/save': {
+        window.__harness.savedChecks.push(p);
+        if (checks.saveError) return fail(m.id, { code: 'failed', message: checks.saveError });
+        const files = (checks.files[p.connectionId] = checks.files[p.connectionId] || []);
+        let file = files.find((f) => f.file === p.file);
+        if (!file) files.push((file = { file: p.file, checks: [] }));
+        const check = { name: p.name, kind: p.kind, target: p.target };
+        file.checks.push(check);
+        return reply(m.id, { file: p.file, check });
+      }
+      case 'checks/run': {
+        window.__harness.checkRuns.push(p);
+        const results = [];
+        for (const file of checks.files[p.connectionId] || []) {
+          if (p.file && file.file !== p.file) continue;
+          for (const c of file.checks) {
+            if (p.name && c.name !== p.name) continue;
+            const r = (checks.results || {})[c.name];
+            if (r) results.push(Object.assign({ file: file.file, name: c.name, kind: c.kind }, r));
+          }
+        }
+        const passed = results.filter((r) => r.passed).length;
+        return reply(m.id, { results, passed, failed: results.length - passed, cancelled: false });
+      }
       default:
         return fail(m.id, { code: 'invalid-message', message: 'unknown request' });
     }
@@ -415,6 +446,7 @@
   const queues = JSON.parse(JSON.stringify(fixture.serverRequests || {}));
   const tasks = JSON.parse(JSON.stringify(fixture.tasks || {}));
   const answers = [];
+  const checks = JSON.parse(JSON.stringify(fixture.checks || { files: {} }));
   const workspaceRoots = {};
   for (const [id, d] of Object.entries(fixture.details || {})) {
     if (d.roots) workspaceRoots[id] = JSON.parse(JSON.stringify(d.roots.roots));
@@ -613,6 +645,8 @@
     tasks,
     authExports: [],
     auth,
+    savedChecks: [],
+    checkRuns: [],
   };
   setTheme(fixture.theme || 'dark');
 })();
