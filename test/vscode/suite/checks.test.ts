@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { McpLensTestApi } from '../../../src/extension/extension';
 import type { ChecksRun } from '../../../src/extension/checks/checksService';
-import { activateExtension, everythingStdio } from './helpers';
+import { activateExtension, everythingStdio, waitFor } from './helpers';
 
 /** Run Saved Checks against the real server-everything over stdio, from files in the workspace. */
 describe('Run Saved Checks (.vscode/mcp-lens/*.json)', function () {
@@ -116,5 +116,66 @@ describe('Run Saved Checks (.vscode/mcp-lens/*.json)', function () {
     assert.equal(ownRun.connectionName, 'not a saved connection');
     assertOnePassedOneFailed({ ...run, files: [ownRun] });
     assert.match(run.text, /broken\.json\n {2}✘ .*a tool check needs "tool"/);
+  });
+
+  it('the inspector saves a tool call as a check in the workspace, opens it, lists it and runs it on the live connection', async () => {
+    if (!connectionId) {
+      const connection = await api.addConnection(
+        { name: 'everything (checks)', transport: 'stdio', ...everythingStdio() },
+        'workspace',
+      );
+      connectionId = connection.id;
+    }
+    const id = connectionId;
+    const listed = await api.inspectorRequest('checks/list', { connectionId: id });
+    assert.equal(listed.defaultFile, '.vscode/mcp-lens/everything (checks).json');
+    const file = path.join(checksDir, 'everything (checks).json');
+    written.push(file);
+    const call = await api.inspectorRequest('tools/call', {
+      connectionId: id,
+      name: 'echo',
+      args: { message: 'saved' },
+      callId: 'suite-save-check',
+    });
+    const saved = await api.inspectorRequest('checks/save', {
+      connectionId: id,
+      file: listed.defaultFile,
+      name: 'echo answers',
+      kind: 'tool',
+      target: 'echo',
+      args: { message: 'saved' },
+      status: call.result.isError === true ? 'error' : 'ok',
+      durationMs: call.durationMs,
+    });
+    assert.deepEqual(saved, {
+      file: '.vscode/mcp-lens/everything (checks).json',
+      check: { name: 'echo answers', kind: 'tool', target: 'echo' },
+    });
+    const savedFile = JSON.parse(fs.readFileSync(file, 'utf8'));
+    assert.equal(savedFile.connection.name, 'everything (checks)');
+    assert.deepEqual(savedFile.checks[0].expect, { status: 'ok', maxDurationMs: 5000 });
+    // Opened for editing.
+    await waitFor('the saved file in an editor', () =>
+      vscode.window.visibleTextEditors.some((e) => e.document.uri.fsPath === file),
+    );
+
+    const inTab = await api.inspectorRequest('checks/list', { connectionId: id });
+    assert.deepEqual(inTab.files, [
+      {
+        file: '.vscode/mcp-lens/everything (checks).json',
+        checks: [{ name: 'echo answers', kind: 'tool', target: 'echo' }],
+      },
+    ]);
+    const run = await api.inspectorRequest('checks/run', { connectionId: id });
+    assert.deepEqual(
+      run.results.map((r) => [r.name, r.passed, r.failures]),
+      [['echo answers', true, []]],
+    );
+    // And the command runs the same file on the same live connection.
+    const fromCommand = await vscode.commands.executeCommand<ChecksRun>('mcpLens.runChecks', file);
+    assert.ok(fromCommand);
+    assert.equal(fromCommand.files[0].reused, true);
+    assert.match(fromCommand.text, /\n1 passed, 0 failed\n$/);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 });
