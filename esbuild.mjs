@@ -63,17 +63,31 @@ const lazyEngine = {
   name: 'lazy-engine',
   setup(build) {
     build.onResolve(
-      { filter: /^(\.\/sdk|\.\.\/\.\.\/core\/auth\/engine|\.\.\/\.\.\/core\/auth\/flow|\.\.\/core\/doctor\/index)$/ },
+      {
+        filter:
+          /^(\.\/sdk|\.\.\/\.\.\/core\/auth\/engine|\.\.\/\.\.\/core\/auth\/flow|\.\.\/core\/doctor\/index|\.\.\/\.\.\/core\/checks\/runner)$/,
+      },
       (args) => (args.kind === 'require-call' ? { path: './engine.js', external: true } : undefined),
     );
-    // Guard: nothing reached statically from activate() may pull the SDK back in.
+    // Guard: nothing reached statically from activate() may pull the SDK (or Ajv, as heavy: outputSchema
+    // and saved checks use it) back in. Thrown, not pushed onto result.errors: esbuild ignores errors
+    // added to the result in an onEnd callback, and the build must fail.
     build.onEnd((result) => {
       const inputs = Object.keys(result.metafile?.outputs['dist/extension.js']?.inputs ?? {});
+      const problems = [];
       const eager = inputs.filter((i) => /@modelcontextprotocol\/sdk\/dist\/.*\/(types|client\/index)\.js$/.test(i));
-      if (eager.length)
-        result.errors.push({
-          text: `dist/extension.js bundles the SDK eagerly (${eager.join(', ')}): load it through src/core/lazy.ts`,
-        });
+      if (eager.length) {
+        problems.push(
+          `dist/extension.js bundles the SDK eagerly (${eager.join(', ')}): load it through src/core/lazy.ts`,
+        );
+      }
+      const ajv = inputs.filter((i) => /node_modules\/ajv\/dist\/(ajv|core)\.js$/.test(i));
+      if (ajv.length) {
+        problems.push(
+          `dist/extension.js bundles Ajv eagerly (${ajv.join(', ')}): load its user through src/core/lazy.ts`,
+        );
+      }
+      if (problems.length) throw new Error(problems.join('\n'));
     });
   },
 };

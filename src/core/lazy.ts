@@ -3,10 +3,12 @@
  * esbuild builds as its own bundle, dist/engine.js (see esbuild.mjs): the SDK's client and
  * transports, the OAuth engine and the connection doctor. Loading it costs about 100 ms of
  * evaluation and 15 ms of parsing, which activation does not pay. The lazy `require`s of
- * ./sdk (connection.ts), ./auth/engine and ./auth/flow (authService.ts) and ./doctor/index (doctorCommand.ts)
+ * ./sdk (connection.ts), ./auth/engine and ./auth/flow (authService.ts), ./doctor/index (doctorCommand.ts)
+ * and ../../core/checks/runner (the saved checks' runner, src/extension/checks/checksService.ts)
  * all resolve to it in the extension bundle; elsewhere (CLI, tests) they resolve as written.
  */
 export * from './sdk';
 export { OAuthEngine } from './auth/engine';
 export { runAuthFlow } from './auth/flow';
 export * from './doctor/index';
+export { runChecks } from './checks/runner';

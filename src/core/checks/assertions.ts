@@ -7,6 +7,9 @@ import { isDeepStrictEqual } from 'node:util';
 import { checkAgainstSchema } from '../outputSchema';
 import type { CheckExpectation, JsonPathAssertion } from './format';
 import { queryJsonPath } from './jsonPath';
+import { shownText } from './text';
+
+export { shownText } from './text';
 
 /** What a request produced, as the assertions see it. */
 export interface CheckOutcome {
@@ -21,7 +24,6 @@ export interface CheckOutcome {
   outputSchemaProblem?: string;
 }
 
-const MAX_SHOWN = 120;
 const MAX_SCHEMA_ERRORS = 5;
 
 /** The failed assertions, in the order they are written; empty when the check passed. */
@@ -85,16 +87,6 @@ function textOf(value: unknown): string {
 /** A value for a message: strings in single quotes, the rest as JSON, clipped and without control characters. */
 export function shown(value: unknown): string {
   return typeof value === 'string' ? `'${shownText(value)}'` : shownText(JSON.stringify(value) ?? String(value));
-}
-
-/** Server text made safe for one line of a terminal or a report: control characters escaped, clipped. */
-export function shownText(text: string): string {
-  const escaped = text.replace(
-    // eslint-disable-next-line no-control-regex
-    /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g,
-    (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
-  );
-  return escaped.length > MAX_SHOWN ? `${escaped.slice(0, MAX_SHOWN)}…` : escaped;
 }
 
 function describeSchemaErrors(errors: Array<{ path: string; message: string }>): string {

@@ -1,5 +1,5 @@
 /** The plain-text lines of a checks run, the same in the CLI and in the extension's output channel. */
-import { shownText } from './assertions';
+import { shownText } from './text';
 import type { CheckResult } from './runner';
 
 /** `  ✔ name (12 ms)`, then each failed assertion indented below it. */

@@ -8,18 +8,16 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  type CheckResult,
   type CheckSpec,
-  type CheckTarget,
   type ChecksFile,
   ChecksFileError,
-  formatCheckLine,
-  formatSummary,
   parseChecksFile,
-  runChecks,
-  shownText,
   toConnectionConfig,
-} from '../../core/checks/index';
+} from '../../core/checks/format';
+import { formatCheckLine, formatSummary } from '../../core/checks/report';
+import type * as Runner from '../../core/checks/runner';
+import type { CheckResult, CheckTarget } from '../../core/checks/runner';
+import { shownText } from '../../core/checks/text';
 import { findChecksFiles, matchSavedConnection } from '../../core/checks/workspace';
 import type { Connection } from '../../core/connection';
 import { ConnectionError } from '../../core/errors';
@@ -70,6 +68,15 @@ export interface RunOptions {
   /** Output as it happens: a file's heading, each check's line. */
   onText?(text: string): void;
   onResult?(file: string, result: CheckResult): void;
+}
+
+/**
+ * The runner judges answers with Ajv (JSON Schema), which activation must not pay for: it is loaded
+ * at the first run. `require`, so the extension bundle points it at dist/engine.js (esbuild.mjs).
+ */
+function loadRunner(): typeof Runner {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('../../core/checks/runner') as typeof Runner;
 }
 
 export class ChecksService {
@@ -159,7 +166,7 @@ export class ChecksService {
     };
     if (saved) {
       write(`${loaded.label} (${shownText(saved.config.name)}, the open connection)\n`);
-      const results = await runChecks(checks, () => this.connectSaved(saved), {
+      const results = await loadRunner().runChecks(checks, () => this.connectSaved(saved), {
         timeoutMs,
         signal: options.signal,
         onResult,
@@ -183,7 +190,7 @@ export class ChecksService {
     write(`${loaded.label} (${shownText(config.name)})\n`);
     const manager = new ConnectionManager({ requestTimeoutMs: timeoutMs, clientInfo: this.deps.clientInfo });
     try {
-      const results = await runChecks(
+      const results = await loadRunner().runChecks(
         checks,
         async () => {
           const connection = manager.add(config);

@@ -4,7 +4,7 @@
  * panel passes in how to open a file), so unit tests drive it with a real connection.
  */
 import * as path from 'node:path';
-import { type CheckSpec, ChecksFileError } from '../../core/checks/index';
+import { type CheckSpec, ChecksFileError } from '../../core/checks/format';
 import {
   CHECKS_DIR,
   checksConnectionFor,
