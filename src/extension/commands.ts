@@ -23,6 +23,9 @@ export const COMMANDS = {
   configureOAuthClient: 'mcpLens.configureOAuthClient',
   diagnoseConnection: 'mcpLens.diagnoseConnection',
   openTokenVault: 'mcpLens.openTokenVault',
+  watchServerSources: 'mcpLens.watchServerSources',
+  debugServer: 'mcpLens.debugServer',
+  stopDebuggingServer: 'mcpLens.stopDebuggingServer',
   /** Registered by src/extension/inspector/inspectorPanel.ts (registerInspector), not by the handler table. */
   openInspector: 'mcpLens.openInspector',
 } as const;

@@ -19,6 +19,7 @@ import { InspectorPanel, OPEN_INSPECTOR_COMMAND, registerInspector } from './ins
 import { inspectorAuthStatus } from './auth/inspectorAuthStatus';
 import { ConnectionStore, type SavedScope } from './connectionStore';
 import { ConnectionsTreeProvider } from './connectionsTree';
+import { DevLoop } from './devLoop/devLoop';
 import { ResultDocuments } from './resultDocuments';
 import { UriRouter } from './uriRouter';
 
@@ -41,6 +42,8 @@ export interface McpLensTestApi {
   /** The server-request queue, roots, task runners and language-model drafts. */
   answers: ServerAnswers;
   roots: RootsStore;
+  /** Watched stdio servers and server debugging. */
+  devLoop: DevLoop;
   /** Opens (or reveals) the inspector and runs one webview request through its validation and handler. */
   inspectorRequest<M extends RequestMethod>(
     method: M,
@@ -178,7 +181,9 @@ export function activate(context: vscode.ExtensionContext): McpLensTestApi | und
   const inspectorAuth = inspectorAuthStatus(auth, connectionManager);
   const view = vscode.window.createTreeView('mcpLens.connections', { treeDataProvider: tree, showCollapseAll: true });
   const results = new ResultDocuments();
-  context.subscriptions.push(tree, view, results);
+  // The dev loop for stdio servers: `watch` globs restart a server when its sources change; Debug Server attaches a debugger.
+  const devLoop = new DevLoop(connectionManager, log);
+  context.subscriptions.push(tree, view, results, devLoop);
 
   // The MCP Inspector webview panel: Open Inspector, and its serializer for reloads.
   // Its Auth tab: the OAuth flow debugger and the token vault.
@@ -195,6 +200,7 @@ export function activate(context: vscode.ExtensionContext): McpLensTestApi | und
     auth: inspectorAuth,
     authTools: authDebugger,
     answers,
+    devLoop,
     isEditable: (id: string) => store.get(id)?.scope !== 'settings',
   };
   context.subscriptions.push(inspectorAuth, authDebugger, ...registerInspector(inspectorDeps));
@@ -214,6 +220,7 @@ export function activate(context: vscode.ExtensionContext): McpLensTestApi | und
         if (node) await view.reveal(node, { select: true, focus: false });
       },
       tasksFor: (connection) => answers.tasksFor(connection),
+      devLoop,
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('mcpLens.connections')) {
@@ -249,6 +256,7 @@ export function activate(context: vscode.ExtensionContext): McpLensTestApi | und
     auth,
     answers,
     roots,
+    devLoop,
     inspectorRequest: (method, params) => InspectorPanel.show(inspectorDeps).handle(method, params),
     activationMs,
     addConnection: async (config, scope = 'user', secretValues = {}) => {

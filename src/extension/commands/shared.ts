@@ -13,6 +13,7 @@ import type { AuthService } from '../auth/authService';
 import { COMMANDS, type CommandId } from '../commands';
 import type { ConnectionStore, SavedScope } from '../connectionStore';
 import { type ConnectionsTreeProvider, STATE_LABELS, type TreeNode } from '../connectionsTree';
+import type { DevLoop } from '../devLoop/devLoop';
 import type { ResultDocuments } from '../resultDocuments';
 
 export interface CommandContext {
@@ -33,6 +34,8 @@ export interface CommandContext {
   revealConnection(id: string): Promise<void>;
   /** The connection's task runner (tools that must run as tasks); absent: such tools cannot be called. */
   tasksFor?(connection: Connection): TaskRunner;
+  /** Watching stdio servers' sources and debugging them; absent: those commands say it is unavailable. */
+  devLoop?: DevLoop;
 }
 
 export type Handler = (...args: unknown[]) => unknown;

@@ -60,6 +60,8 @@ export interface InspectorDeps {
   authTools?: InspectorAuthTools;
   /** The server-request queue, roots, language models and tasks; when absent, those requests fail and say so. */
   answers?: InspectorAnswers;
+  /** Restarts of watched stdio servers, which the view announces with a way to re-run the last call. */
+  devLoop?: { onDidRestart: vscode.Event<{ connectionId: string; reason: string }> };
 }
 
 type Handlers = { [M in RequestMethod]: (params: RequestMap[M]['params']) => Promise<RequestMap[M]['result']> };
@@ -170,6 +172,9 @@ export class InspectorPanel implements vscode.Disposable {
           }
         }),
       );
+    }
+    if (deps.devLoop) {
+      this.disposables.add(deps.devLoop.onDidRestart((restart) => this.post('connection/restarted', restart)));
     }
     this.watchConnections();
   }
