@@ -23,6 +23,8 @@ export const COMMANDS = {
   configureOAuthClient: 'mcpLens.configureOAuthClient',
   diagnoseConnection: 'mcpLens.diagnoseConnection',
   openTokenVault: 'mcpLens.openTokenVault',
+  importServers: 'mcpLens.importServers',
+  exportConnection: 'mcpLens.exportConnection',
   /** Registered by src/extension/inspector/inspectorPanel.ts (registerInspector), not by the handler table. */
   openInspector: 'mcpLens.openInspector',
 } as const;

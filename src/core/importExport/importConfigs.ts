@@ -31,6 +31,8 @@ export interface ImportedConnection {
   secretValues: Record<string, string>;
   /** Where the entry came from, e.g. `mcpServers.github` or `projects["/repo"].mcpServers.db`. */
   source: string;
+  /** What the user should know about this entry (also in `ImportResult.warnings`, prefixed with the name). */
+  notes: string[];
 }
 
 export interface SkippedEntry {
@@ -135,9 +137,14 @@ export function importConfig(data: unknown, options: { newId?: () => string } = 
   // Names must be unique among the imported ones too (~/.claude.json repeats names across projects).
   const names: string[] = [];
   for (const c of result.connections) {
-    c.config.name = uniqueName(c.config.name, names);
-    names.push(c.config.name);
+    const unique = uniqueName(c.config.name, names);
+    if (unique !== c.config.name) {
+      c.notes.push(`renamed from "${c.config.name}", a name used earlier in the same config.`);
+    }
+    c.config.name = unique;
+    names.push(unique);
   }
+  result.warnings = result.connections.flatMap((c) => c.notes.map((n) => `${c.config.name}: ${n}`));
   return result;
 }
 
@@ -151,7 +158,7 @@ function importServers(servers: Json, where: string, result: ImportResult, newId
     }
     // Warnings are kept only for entries that are imported: a skipped entry has its reason instead.
     const pending: string[] = [];
-    const warn = (text: string): void => void pending.push(`${name}: ${text}`);
+    const warn = (text: string): void => void pending.push(text);
     if (entry.disabled === true) warn('it is disabled in the source config; imported anyway.');
     for (const ignored of ['autoApprove', 'alwaysAllow']) {
       if (ignored in entry) warn(`"${ignored}" is ignored (MCP Lens asks before every tool call).`);
@@ -159,7 +166,7 @@ function importServers(servers: Json, where: string, result: ImportResult, newId
     if ('timeout' in entry) warn('"timeout" is ignored (MCP Lens uses its mcpLens.requestTimeoutSeconds setting).');
     const before = result.connections.length;
     importEntry(entry, name, source, result, newId, warn);
-    if (result.connections.length > before) result.warnings.push(...pending);
+    if (result.connections.length > before) result.connections[before].notes.push(...pending);
   }
 }
 
@@ -189,7 +196,7 @@ function importEntry(
   if (type === 'stdio' || (type === undefined && entry.command !== undefined)) {
     const stdio = stdioConfig(entry, name, newId(), warn);
     if (typeof stdio === 'string') result.skipped.push({ name, reason: stdio });
-    else result.connections.push({ config: stdio, secretValues: {}, source });
+    else result.connections.push({ config: stdio, secretValues: {}, source, notes: [] });
     return;
   }
   if (url === undefined) {
@@ -300,7 +307,7 @@ function pushHttp(
     result.skipped.push({ name, reason: problems.join(' ') });
     return;
   }
-  result.connections.push({ config, secretValues: Object.fromEntries(secretValues), source });
+  result.connections.push({ config, secretValues: Object.fromEntries(secretValues), source, notes: [] });
 }
 
 function importServerJson(data: Json, result: ImportResult, newId: () => string): void {
@@ -309,14 +316,16 @@ function importServerJson(data: Json, result: ImportResult, newId: () => string)
   const remotes = Array.isArray(data.remotes) ? data.remotes : [];
   packages.forEach((pkg, i) => {
     const name = packages.length + remotes.length > 1 ? `${baseName} (${describePackage(pkg)})` : baseName;
-    const warn = (text: string): void => void result.warnings.push(`${name}: ${text}`);
+    const pending: string[] = [];
+    const warn = (text: string): void => void pending.push(text);
     const config = packageConfig(pkg, name, newId(), warn);
     if (typeof config === 'string') result.skipped.push({ name, reason: config });
-    else result.connections.push({ config, secretValues: {}, source: `packages[${i}]` });
+    else result.connections.push({ config, secretValues: {}, source: `packages[${i}]`, notes: pending });
   });
   remotes.forEach((remote, i) => {
     const name = packages.length + remotes.length > 1 ? `${baseName} (remote ${i + 1})` : baseName;
-    const warn = (text: string): void => void result.warnings.push(`${name}: ${text}`);
+    const pending: string[] = [];
+    const warn = (text: string): void => void pending.push(text);
     if (!isObject(remote) || typeof remote.url !== 'string') {
       result.skipped.push({ name, reason: 'The remote has no "url".' });
       return;
@@ -337,7 +346,9 @@ function importServerJson(data: Json, result: ImportResult, newId: () => string)
       headers.push([h.name, typeof h.value === 'string' ? h.value : typeof h.default === 'string' ? h.default : '']);
       if (h.isSecret === true) secret.add(h.name);
     }
+    const before = result.connections.length;
     pushHttp(result, name, `remotes[${i}]`, newId(), REMOTE_TYPES[type], remote.url, headers, warn, secret);
+    if (result.connections.length > before) result.connections[before].notes.push(...pending);
   });
   if (!packages.length && !remotes.length) {
     result.skipped.push({ name: baseName, reason: 'The server.json lists no packages and no remotes.' });
