@@ -105,6 +105,8 @@ describe('importing and exporting MCP server configs', function () {
     assert.equal(editor.document.languageId, 'json');
     assert.equal(editor.document.isUntitled, true);
     assert.equal(editor.document.getText(), text);
+    // An untitled document would make closing the editors ask whether to save it.
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
 
     const remoteText = await vscode.commands.executeCommand<string>('mcpLens.exportConnection', imported[1], {
       format: 'cursor',
