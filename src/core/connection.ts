@@ -173,6 +173,14 @@ const OBSERVED_METHODS = new Set([
   'resources/list',
   'resources/templates/list',
 ]);
+/** Of those, the methods whose results the SDK's cache may serve (MCP 2026-07-28 cacheable results). */
+const CACHEABLE_METHODS = new Set([
+  'resources/read',
+  'tools/list',
+  'prompts/list',
+  'resources/list',
+  'resources/templates/list',
+]);
 const LIST_METHOD: Record<ListKind, string> = {
   tools: 'tools/list',
   resources: 'resources/list',
@@ -186,6 +194,23 @@ interface RawResult {
   ttlMs?: number;
   cacheScope?: 'public' | 'private';
   receivedAt: number;
+}
+
+/**
+ * One call's own view of the wire: whether a request of it went out, and the raw result it got
+ * (the last page's, for a list). It rides on the call's params under CALL_OBSERVATION: the SDK
+ * spreads params into the message it sends, a symbol-keyed property survives the spread and never
+ * reaches the JSON, so `observe` finds it on the outgoing message and two concurrent calls with
+ * the same method and name or URI never see each other's hints.
+ */
+interface CallObservation {
+  sent: boolean;
+  raw?: RawResult;
+}
+const CALL_OBSERVATION = Symbol('mcpLens.callObservation');
+
+function newObservation(): CallObservation {
+  return { sent: false };
 }
 /** A server that keeps returning cursors must not make us loop forever. */
 const MAX_LIST_PAGES = 500;
@@ -242,10 +267,15 @@ export class Connection {
   /** What the server answered to the `server/discover` probe, in words ("Method not found"). */
   private probeAnswer?: string;
   private probeId?: string | number;
-  /** Requests whose results are read off the wire, by JSON-RPC id. */
-  private readonly observedRequests = new Map<string | number, string>();
-  /** Per method and name/uri: how many requests went out, and the last raw result. */
-  private readonly sentCount = new Map<string, number>();
+  /**
+   * Requests whose results are read off the wire, by JSON-RPC id: their key (when the SDK's cache may
+   * serve that method), and their call's observation.
+   */
+  private readonly observedRequests = new Map<string | number, { key?: string; observation?: CallObservation }>();
+  /**
+   * Per method and name/uri, the last raw result: what a call the SDK's cache served gets its hints
+   * from (the cache holds the last result of that key). A call that went out reads its own.
+   */
   private readonly rawResults = new Map<string, RawResult>();
   /** The last `-32022 Unsupported protocol version` answer, with the versions the server supports. */
   private lastUnsupportedVersion?: string[];
@@ -269,7 +299,7 @@ export class Connection {
   /** Listeners of `onNotification`, by method: they hear every notification as it arrives on the wire. */
   private readonly rawNotificationListeners = new Map<string, Set<(params: JsonObject) => void>>();
   /** The calls in flight that may ask for input, by JSON-RPC id: what a server request's `cause` names. */
-  private readonly callsInFlight = new Map<string | number, { method: string; name?: string }>();
+  private readonly callsInFlight = new Map<string | number, CallInFlight>();
   /** 2026-07-28: the call whose `input_required` result carried each input request key. */
   private readonly inputRequestCauses = new Map<string, { method: string; name?: string }>();
   /** Aborted when the session ends, so a server request still waiting for its answer is cancelled. */
@@ -394,45 +424,41 @@ export class Connection {
       // MCP 2025-11-25: the server refuses such a call made without a task; say so before it goes out.
       throw taskRequiredError(name, 'it declares execution.taskSupport "required"');
     }
-    const key = observedKey('tools/call', name);
-    const before = this.sentCount.get(key) ?? 0;
+    const observation = newObservation();
+    const params = this.withMeta({ name, arguments: args, [CALL_OBSERVATION]: observation });
     const result = await this.run(
       'tools/call',
-      () =>
-        this.timed(options, (o) =>
-          client.request({ method: 'tools/call', params: this.withMeta({ name, arguments: args }) }, o),
-        ),
+      () => this.timed(options, (o) => client.request({ method: 'tools/call', params }, o)),
       options.signal,
-    ).catch((e: unknown) => {
-      // 2026-07-28: tools say nothing of tasks; the server refuses the call instead (-32021): name the tool.
-      if (e instanceof ConnectionError && e.code === 'task-required') {
-        throw taskRequiredError(name, 'the server refused the call without the tasks extension (-32021)', e);
-      }
-      throw e;
-    });
+      (error) =>
+        // 2026-07-28: tools say nothing of tasks; the server refuses the call instead (-32021): name the tool.
+        error.code === 'task-required'
+          ? taskRequiredError(name, 'the server refused the call without the tasks extension (-32021)', error)
+          : error,
+    );
     // The verdict is ours: a field of that name sent by the server is not kept (the trace has the raw message).
     const { outputSchemaCheck: _fromServer, ...plain } = result as unknown as CallToolResult & {
       outputSchemaCheck?: unknown;
     };
     const check = this.sdk!.checkOutputSchema(tool?.outputSchema, plain);
     if (check && !check.ok) this.logger.warn(`[${this.currentConfig.name}] ${name}: ${check.message}`);
-    const extras = this.extrasFor(key, before);
+    const extras = this.extrasFor(observedKey('tools/call', name), observation);
     return { ...plain, ...extras, ...(check ? { outputSchemaCheck: check } : {}) };
   }
 
   async readResource(uri: string, options: RequestOptions = {}): Promise<ReadResourceResult & ResultExtras> {
     const client = this.requireClient();
-    const key = observedKey('resources/read', uri);
-    const before = this.sentCount.get(key) ?? 0;
+    const observation = newObservation();
+    const params = this.withMeta({ uri, [CALL_OBSERVATION]: observation });
     const result = await this.run(
       'resources/read',
-      () =>
-        this.timed(options, (o) =>
-          client.readResource(this.withMeta({ uri }), { ...o, cacheMode: options.cache ?? 'use' }),
-        ),
+      () => this.timed(options, (o) => client.readResource(params, { ...o, cacheMode: options.cache ?? 'use' })),
       options.signal,
     );
-    return { ...(result as unknown as ReadResourceResult), ...this.extrasFor(key, before) };
+    return {
+      ...(result as unknown as ReadResourceResult),
+      ...this.extrasFor(observedKey('resources/read', uri), observation),
+    };
   }
 
   async getPrompt(
@@ -441,14 +467,17 @@ export class Connection {
     options: RequestOptions = {},
   ): Promise<GetPromptResult & ResultExtras> {
     const client = this.requireClient();
-    const key = observedKey('prompts/get', name);
-    const before = this.sentCount.get(key) ?? 0;
+    const observation = newObservation();
+    const params = this.withMeta({ name, arguments: args, [CALL_OBSERVATION]: observation });
     const result = await this.run(
       'prompts/get',
-      () => this.timed(options, (o) => client.getPrompt(this.withMeta({ name, arguments: args }), o)),
+      () => this.timed(options, (o) => client.getPrompt(params, o)),
       options.signal,
     );
-    return { ...(result as unknown as GetPromptResult), ...this.extrasFor(key, before) };
+    return {
+      ...(result as unknown as GetPromptResult),
+      ...this.extrasFor(observedKey('prompts/get', name), observation),
+    };
   }
 
   /**
@@ -786,7 +815,7 @@ export class Connection {
     }
     if (this.callsInFlight.size !== 1) return undefined;
     const [only] = this.callsInFlight.values();
-    return { ...only };
+    return describeCall(only);
   }
 
   /** Follows the calls that may ask for input, and which call each 2026-07-28 input request came from. */
@@ -805,10 +834,8 @@ export class Connection {
     }
     if (m.id === undefined) return;
     if (direction === 'out') {
-      if (m.method !== undefined && CALLS_THAT_ASK.has(m.method)) {
-        const target = m.params?.name ?? m.params?.uri;
-        this.callsInFlight.set(m.id, { method: m.method, ...(typeof target === 'string' ? { name: target } : {}) });
-      }
+      // The request itself is kept (no copy: this runs for every call); what it names is read when asked.
+      if (m.method !== undefined && CALLS_THAT_ASK.has(m.method)) this.callsInFlight.set(m.id, m as CallInFlight);
       return;
     }
     if (m.method !== undefined) return;
@@ -817,9 +844,10 @@ export class Connection {
     this.callsInFlight.delete(m.id);
     const inputRequests = m.result?.resultType === 'input_required' ? m.result.inputRequests : undefined;
     if (inputRequests && typeof inputRequests === 'object') {
+      const cause = describeCall(call);
       for (const key of Object.keys(inputRequests)) {
         this.inputRequestCauses.delete(key);
-        this.inputRequestCauses.set(key, call);
+        this.inputRequestCauses.set(key, cause);
       }
       // Bounded: keys of long-finished rounds are of no use.
       while (this.inputRequestCauses.size > MAX_INPUT_REQUEST_CAUSES) {
@@ -1090,7 +1118,7 @@ export class Connection {
     const m = message as {
       id?: string | number;
       method?: string;
-      params?: { name?: unknown; uri?: unknown; _meta?: unknown };
+      params?: { name?: unknown; uri?: unknown; _meta?: unknown; [CALL_OBSERVATION]?: CallObservation };
       result?: { resultType?: unknown; ttlMs?: unknown; cacheScope?: unknown };
       error?: { code?: number; message?: string; data?: { supported?: unknown } };
     };
@@ -1100,9 +1128,11 @@ export class Connection {
       this.observeTaskCall(m.id, m.method, m.params?._meta);
       // The 2025 era has none of these fields, and extrasFor() reads none of them there.
       if (this.era !== 'legacy' && OBSERVED_METHODS.has(m.method)) {
-        const key = observedKey(m.method, m.params?.name ?? m.params?.uri);
-        this.observedRequests.set(m.id, key);
-        this.sentCount.set(key, (this.sentCount.get(key) ?? 0) + 1);
+        const observation = m.params?.[CALL_OBSERVATION];
+        if (observation) observation.sent = true;
+        // Only a result the cache may serve later is remembered by method and name/uri.
+        const key = CACHEABLE_METHODS.has(m.method) ? observedKey(m.method, m.params?.uri) : undefined;
+        if (observation || key !== undefined) this.observedRequests.set(m.id, { key, observation });
       }
       return;
     }
@@ -1138,24 +1168,29 @@ export class Connection {
         this.probeAnswer = 'a result without a 2026-07-28 offer';
       }
     }
-    const key = this.observedRequests.get(m.id);
-    if (key === undefined) return;
+    const request = this.observedRequests.get(m.id);
+    if (request === undefined) return;
     this.observedRequests.delete(m.id);
     const r = m.result;
     if (!r) return;
-    this.rawResults.set(key, {
+    const raw: RawResult = {
       resultType: typeof r.resultType === 'string' ? r.resultType : undefined,
       ttlMs: typeof r.ttlMs === 'number' ? r.ttlMs : undefined,
       cacheScope: r.cacheScope === 'public' || r.cacheScope === 'private' ? r.cacheScope : undefined,
       receivedAt: Date.now(),
-    });
+    };
+    if (request.key !== undefined) this.rawResults.set(request.key, raw);
+    if (request.observation) request.observation.raw = raw;
   }
 
-  /** The extras of a result whose request was counted `before`: from the wire, or from the cache if none went out. */
-  private extrasFor(key: string, before: number): ResultExtras {
+  /**
+   * The extras of one call's result: from its own response on the wire, or, when none of its
+   * requests went out (the SDK's cache served it), from the last result of its `key`.
+   */
+  private extrasFor(key: string, observation: CallObservation): ResultExtras {
     if (this.era !== 'modern') return NO_EXTRAS;
-    const servedFromCache = (this.sentCount.get(key) ?? 0) === before;
-    const raw = this.rawResults.get(key);
+    const servedFromCache = !observation.sent;
+    const raw = servedFromCache ? this.rawResults.get(key) : observation.raw;
     if (!raw) return NO_EXTRAS;
     const extras: ResultExtras = {};
     if (raw.resultType !== undefined) extras.resultType = raw.resultType;
@@ -1418,7 +1453,6 @@ export class Connection {
     this.logLevel = undefined;
     this.subscribedUris.clear();
     this.observedRequests.clear();
-    this.sentCount.clear();
     this.rawResults.clear();
     this.callsInFlight.clear();
     this.inputRequestCauses.clear();
@@ -1475,9 +1509,9 @@ export class Connection {
    * outputSchema keeps a bad one to that tool, so the list survives it.
    */
   private async fetchAllModern(client: Client, kind: ListKind, cache: 'use' | 'refresh'): Promise<unknown[]> {
-    const key = observedKey(LIST_METHOD[kind], undefined);
-    const before = this.sentCount.get(key) ?? 0;
-    const params = this.withMeta({});
+    const observation = newObservation();
+    // The first page's params: only the observation (a symbol key, never on the wire) and the log level.
+    const params = this.withMeta<{ cursor?: string }>({ [CALL_OBSERVATION]: observation } as { cursor?: string });
     const request = (o: SdkRequestOptions): Promise<unknown[]> => {
       const options = { ...o, cacheMode: cache };
       switch (kind) {
@@ -1492,7 +1526,7 @@ export class Connection {
       }
     };
     const items: unknown[] = await this.timed({}, request);
-    const hint = this.extrasFor(key, before).cache;
+    const hint = this.extrasFor(observedKey(LIST_METHOD[kind], undefined), observation).cache;
     if (hint) this.listCache = { ...this.listCache, [kind]: hint };
     else if (this.listCache[kind]) {
       const { [kind]: _dropped, ...rest } = this.listCache;
@@ -1581,29 +1615,48 @@ export class Connection {
     }
   }
 
-  private async run<T>(operation: string, request: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+  /** Runs one request, turning its failure into a ConnectionError. No async frame on success: every request passes here. */
+  private run<T>(
+    operation: string,
+    request: () => Promise<T>,
+    signal?: AbortSignal,
+    /** Says more about a failure, once it is a ConnectionError (after the session's own handling of it). */
+    describe?: (error: ConnectionError) => ConnectionError,
+  ): Promise<T> {
+    let pending: Promise<T>;
     try {
-      return await request();
+      pending = request();
     } catch (e) {
-      // The SDK rejects an aborted request as a RequestTimeout McpError: the signal says what really happened.
-      if (signal?.aborted) {
-        throw new ConnectionError('cancelled', `${operation} was cancelled.`, undefined, { cause: e });
-      }
-      let error = this.toConnectionError(e, operation);
-      // A reply that never came from a stdio server that writes non-JSON to stdout was most likely
-      // swallowed by that output: say so, as connect does.
-      if (error.code === 'timeout') error = this.stdioTransport()?.explain(error) ?? error;
-      if (this.isFatal(error) && this.isConnected) {
-        await this.teardown();
-        this.clearServerState();
-        this.setStatus({
-          state: error.code === 'auth-required' ? 'auth-required' : 'error',
-          message: error.fullMessage,
-        });
-        this.logger.error(`[${this.currentConfig.name}] ${error.fullMessage}`);
-      }
-      throw error;
+      return this.runFailed(operation, e, signal, describe);
     }
+    return pending.catch((e: unknown) => this.runFailed(operation, e, signal, describe));
+  }
+
+  private async runFailed(
+    operation: string,
+    e: unknown,
+    signal: AbortSignal | undefined,
+    describe: ((error: ConnectionError) => ConnectionError) | undefined,
+  ): Promise<never> {
+    // The SDK rejects an aborted request as a RequestTimeout McpError: the signal says what really happened.
+    if (signal?.aborted) {
+      const cancelled = new ConnectionError('cancelled', `${operation} was cancelled.`, undefined, { cause: e });
+      throw describe ? describe(cancelled) : cancelled;
+    }
+    let error = this.toConnectionError(e, operation);
+    // A reply that never came from a stdio server that writes non-JSON to stdout was most likely
+    // swallowed by that output: say so, as connect does.
+    if (error.code === 'timeout') error = this.stdioTransport()?.explain(error) ?? error;
+    if (this.isFatal(error) && this.isConnected) {
+      await this.teardown();
+      this.clearServerState();
+      this.setStatus({
+        state: error.code === 'auth-required' ? 'auth-required' : 'error',
+        message: error.fullMessage,
+      });
+      this.logger.error(`[${this.currentConfig.name}] ${error.fullMessage}`);
+    }
+    throw describe ? describe(error) : error;
   }
 
   /** Errors after which the connection cannot serve further requests. */
@@ -2035,6 +2088,18 @@ const UNCHECKED_RESULT = {
 let serverRequestCounter = 0;
 /** The calls whose result may be `input_required` on 2026-07-28, and during which a 2025 server may ask for input. */
 const CALLS_THAT_ASK = new Set(['tools/call', 'prompts/get', 'resources/read']);
+
+/** A call in flight that may ask for input: its request as sent. */
+interface CallInFlight {
+  method: string;
+  params?: { name?: unknown; uri?: unknown };
+}
+
+/** What a call in flight names, for a server request's `cause`. */
+function describeCall(call: CallInFlight): { method: string; name?: string } {
+  const target = call.params?.name ?? call.params?.uri;
+  return { method: call.method, ...(typeof target === 'string' ? { name: target } : {}) };
+}
 const MAX_INPUT_REQUEST_CAUSES = 200;
 
 /** A deep copy of JSON data (server text is data: it is copied, never interpreted). */

@@ -39,6 +39,11 @@ export class ProcessStdioTransport implements Transport {
   onclose?: () => void;
   onerror?: (error: Error) => void;
   onmessage?: (message: JSONRPCMessage) => void;
+  /**
+   * The line the message being handed to `onmessage` was parsed from, while it is (else undefined):
+   * the trace keeps that text instead of serializing the message again.
+   */
+  receivedJson?: string;
 
   private child?: ChildProcess;
   /** stdout received after the last line break. */
@@ -204,7 +209,9 @@ export class ProcessStdioTransport implements Transport {
     }
     let buffer = this.stdoutPartial ? Buffer.concat([this.stdoutPartial, chunk]) : chunk;
     for (let index = buffer.indexOf(0x0a); index !== -1; index = buffer.indexOf(0x0a)) {
-      const line = buffer.toString('utf8', 0, index).replace(/\r$/, '');
+      // A CRLF line ending loses its CR too.
+      const end = index > 0 && buffer[index - 1] === 0x0d ? index - 1 : index;
+      const line = buffer.toString('utf8', 0, end);
       buffer = buffer.subarray(index + 1);
       // A blank line carries nothing and harms nothing: skip it.
       if (!line.trim()) continue;
@@ -215,7 +222,12 @@ export class ProcessStdioTransport implements Transport {
         this.nonJsonLine(line, e);
         continue;
       }
-      this.onmessage?.(message);
+      this.receivedJson = line;
+      try {
+        this.onmessage?.(message);
+      } finally {
+        this.receivedJson = undefined;
+      }
     }
     this.stdoutPartial = buffer.length ? buffer : undefined;
   }

@@ -264,6 +264,9 @@ export class TracingTransport implements Transport {
     out: new Map(),
     in: new Map(),
   };
+  /** Whether a response arriving now must wait a microtask (see holdResponses). */
+  private holdingResponses = false;
+  private responseHolds = 0;
 
   constructor(
     readonly inner: Transport,
@@ -285,17 +288,37 @@ export class TracingTransport implements Transport {
     inner.onclose = () => this.onclose?.();
     inner.onerror = (error) => this.onerror?.(error);
     inner.onmessage = (message, extra) => {
-      this.record('in', message);
+      // A transport that parsed the message from JSON text lends that text for the trace to keep.
+      this.record('in', message, (inner as { receivedJson?: string }).receivedJson);
       this.observer?.('in', message);
       if ('method' in message) {
         this.onmessage?.(message, extra);
-      } else {
+        // A server request is handled at once; a notification's handler runs one microtask late.
+        if (!('id' in message)) this.holdResponses();
+      } else if (this.holdingResponses) {
         // The SDK runs notification handlers one microtask late but settles responses at once, so
         // a progress notification that arrives in the same chunk as its result would find its
-        // handler gone. Settling responses one microtask late keeps the server's order.
+        // handler gone. Settling the response one microtask late keeps the server's order.
         queueMicrotask(() => this.onmessage?.(message, extra));
+        this.holdResponses();
+      } else {
+        // No notification waits for its handler: settling now keeps the order and saves a microtask.
+        this.onmessage?.(message, extra);
       }
     };
+  }
+
+  /**
+   * Responses that arrive before the microtasks queued so far have run wait one microtask too.
+   * Only the last microtask queued lets go, so a response held earlier is never overtaken by a
+   * later one delivered at once.
+   */
+  private holdResponses(): void {
+    this.holdingResponses = true;
+    const hold = ++this.responseHolds;
+    queueMicrotask(() => {
+      if (hold === this.responseHolds) this.holdingResponses = false;
+    });
   }
 
   get sessionId(): string | undefined {
@@ -329,15 +352,22 @@ export class TracingTransport implements Transport {
     return this.inner.close();
   }
 
-  /** Records `message` and returns its JSON text as serialized (unredacted), or '' if it has none. */
-  private record(direction: TraceDirection, message: JSONRPCMessage): string {
+  /**
+   * Records `message` and returns its JSON text as serialized (unredacted), or '' if it has none.
+   * `received` is the JSON text the message was parsed from, when the transport lends it.
+   */
+  private record(direction: TraceDirection, message: JSONRPCMessage, received?: string): string {
     const now = Date.now();
     const { kind, method, id } = classify(message);
     let serialized: string;
-    try {
-      serialized = JSON.stringify(message);
-    } catch {
-      serialized = '';
+    if (received !== undefined) {
+      serialized = received;
+    } else {
+      try {
+        serialized = JSON.stringify(message);
+      } catch {
+        serialized = '';
+      }
     }
     let durationMs: number | undefined;
     let resolvedMethod = method;

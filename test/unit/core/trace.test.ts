@@ -90,6 +90,46 @@ describe('trace: tracing transport', () => {
     }
   }
 
+  it('a response that follows a notification waits for its handler (run one microtask late, as the SDK does)', async () => {
+    const inner = new LoopbackTransport();
+    const transport = new TracingTransport(inner, new TraceBuffer());
+    const handled: string[] = [];
+    transport.onmessage = (m) => {
+      if ('method' in m) void Promise.resolve().then(() => handled.push(m.method));
+      else handled.push(`response ${String((m as { id: number }).id)}`);
+    };
+    await transport.send({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'slow' } });
+    await transport.send({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'slow' } });
+    // One chunk: a progress notification, then both results.
+    inner.onmessage?.({ jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: 1, progress: 1 } });
+    inner.onmessage?.({ jsonrpc: '2.0', id: 1, result: { content: [] } });
+    inner.onmessage?.({ jsonrpc: '2.0', id: 2, result: { content: [] } });
+    assert.deepEqual(handled, [], 'nothing is settled before the notification is handled');
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(handled, ['notifications/progress', 'response 1', 'response 2'], 'the server order is kept');
+    await transport.send({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'echo' } });
+    inner.onmessage?.({ jsonrpc: '2.0', id: 3, result: { content: [] } });
+    assert.equal(handled.at(-1), 'response 3', 'with no notification waiting, a response is settled at once');
+  });
+
+  it('keeps the text a message was received as, when the transport lends it, and still redacts', async () => {
+    const inner = new LoopbackTransport() as LoopbackTransport & { receivedJson?: string };
+    const trace = new TraceBuffer();
+    const transport = new TracingTransport(inner, trace, () => ['hunter2-secret']);
+    transport.onmessage = () => {};
+    const plain = '{"jsonrpc": "2.0", "id": 1, "result": {"content": []}}';
+    inner.receivedJson = plain;
+    inner.onmessage?.(JSON.parse(plain) as JSONRPCMessage);
+    const secret = '{"jsonrpc":"2.0","id":2,"result":{"note":"hunter2-secret"}}';
+    inner.receivedJson = secret;
+    inner.onmessage?.(JSON.parse(secret) as JSONRPCMessage);
+    const [first, second] = trace.entries();
+    assert.equal(first.size, Buffer.byteLength(plain), 'the size is of the text as received');
+    assert.deepEqual(first.message, JSON.parse(plain));
+    assert.equal(second.size, Buffer.byteLength(secret));
+    assert.deepEqual(second.message, { jsonrpc: '2.0', id: 2, result: { note: '[REDACTED]' } });
+  });
+
   it('records both directions, matches responses to requests and redacts before storing', async () => {
     const inner = new LoopbackTransport();
     const trace = new TraceBuffer();
@@ -103,14 +143,13 @@ describe('trace: tracing transport', () => {
       params: { name: 'login', arguments: { password: 'pw', note: 'hunter2-secret' } },
     });
     inner.onmessage?.({ jsonrpc: '2.0', id: 1, result: { content: [] } });
+    assert.equal(received.length, 1, 'a response with no notification before it is delivered at once');
     inner.onmessage?.({ jsonrpc: '2.0', method: 'notifications/message', params: { level: 'info', data: 'x' } });
     assert.deepEqual(
       received.map((m) => ('method' in m ? m.method : 'response')),
-      ['notifications/message'],
+      ['response', 'notifications/message'],
       'a notification is delivered at once',
     );
-    await Promise.resolve();
-    assert.equal(received.length, 2, 'the response follows one microtask later');
     const [request, response, notification] = trace.entries();
     assert.equal(request.direction, 'out');
     assert.equal(request.kind, 'request');
