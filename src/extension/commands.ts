@@ -25,6 +25,8 @@ export const COMMANDS = {
   openTokenVault: 'mcpLens.openTokenVault',
   importServers: 'mcpLens.importServers',
   exportConnection: 'mcpLens.exportConnection',
+  exportSessionTrace: 'mcpLens.exportSessionTrace',
+  openSessionTrace: 'mcpLens.openSessionTrace',
   /** Registered by src/extension/inspector/inspectorPanel.ts (registerInspector), not by the handler table. */
   openInspector: 'mcpLens.openInspector',
 } as const;

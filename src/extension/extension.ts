@@ -214,6 +214,8 @@ export function activate(context: vscode.ExtensionContext): McpLensTestApi | und
         if (node) await view.reveal(node, { select: true, focus: false });
       },
       tasksFor: (connection) => answers.tasksFor(connection),
+      oauthTrace: (connectionId) => authDebugger.trace(connectionId),
+      extensionVersion: String(context.extension.packageJSON.version ?? 'unknown'),
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('mcpLens.connections')) {

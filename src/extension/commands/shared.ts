@@ -14,6 +14,7 @@ import { COMMANDS, type CommandId } from '../commands';
 import type { ConnectionStore, SavedScope } from '../connectionStore';
 import { type ConnectionsTreeProvider, STATE_LABELS, type TreeNode } from '../connectionsTree';
 import type { ResultDocuments } from '../resultDocuments';
+import type { FlowTraceView } from '../../shared/protocol';
 
 export interface CommandContext {
   manager: ConnectionManager;
@@ -33,6 +34,10 @@ export interface CommandContext {
   revealConnection(id: string): Promise<void>;
   /** The connection's task runner (tools that must run as tasks); absent: such tools cannot be called. */
   tasksFor?(connection: Connection): TaskRunner;
+  /** The connection's last OAuth sign-in debugger run (masked), for session exports. */
+  oauthTrace?(connectionId: string): FlowTraceView | undefined;
+  /** This extension's version, written into exported files. */
+  extensionVersion?: string;
 }
 
 export type Handler = (...args: unknown[]) => unknown;
