@@ -5,7 +5,8 @@
 // invalid entry counted as skipped, the secret header named but its value not shown), leave the two remote
 // servers out, save to the workspace, and connect the imported server-everything
 // (`npx -y @modelcontextprotocol/server-everything`); then "MCP Lens: Export Connection…" writes it back as
-// Cursor JSON in a new document.
+// Cursor JSON in a new document, and "Export Session Trace…" saves its session through the save dialog, which
+// "MCP Lens: Open Session Trace…" opens back as a read-only timeline.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -21,7 +22,7 @@ import {
 const SCREENSHOTS = path.join(TEST_OUTPUT_DIR, 'screenshots');
 const SAMPLE = path.join(ROOT, 'test/fixtures/imports/claude-code.mcp.json');
 
-describe('e2e: Import MCP Servers from a Claude Code .mcp.json', function () {
+describe('e2e: Import MCP Servers from a Claude Code .mcp.json, export it and its session trace', function () {
   this.timeout(240000);
   let server;
   let browser;
@@ -76,34 +77,39 @@ describe('e2e: Import MCP Servers from a Claude Code .mcp.json', function () {
     await row.click();
   }
 
-  it('previews the sample .mcp.json, adds the checked entries and the imported stdio server connects', async () => {
-    await page.locator('.activitybar .action-item [aria-label^="MCP Lens"]').first().click();
-    await runCommand(page, 'MCP Lens: Import MCP Servers…');
-    await pickRow('From a file…');
-    // code-server's file dialog is VS Code's simple dialog: a quick input that takes a path. It opens on the
-    // workspace folder and, once it has listed it, types that folder into the box; a path typed before then
-    // is overwritten. So: wait for the listing, type the file's path, Enter, and type again if the dialog
-    // is still asking (it also completes what is typed as it goes).
-    const dialogTitle = page.locator('.quick-input-widget .quick-input-title', {
-      hasText: 'MCP server config to import',
-    });
-    const previewTitle = page.locator('.quick-input-widget .quick-input-title', { hasText: 'Import from Claude Code' });
+  /**
+   * Types `file` into code-server's simple file dialog (a quick input that takes a path) and presses Enter,
+   * until `done` shows. The dialog lists its folder first and then types that folder into the box, which
+   * overwrites a path typed before: so wait for the listing, and type again if the dialog is still asking.
+   */
+  async function answerFileDialog(title, file, done) {
+    const dialogTitle = page.locator('.quick-input-widget .quick-input-title', { hasText: title });
     await dialogTitle.waitFor({ state: 'visible', timeout: 20000 });
-    await quickRows().filter({ hasText: '.mcp.json' }).first().waitFor({ state: 'visible', timeout: 20000 });
+    await quickRows().first().waitFor({ state: 'visible', timeout: 20000 });
     for (let attempt = 0; ; attempt++) {
-      await quickInputBox().fill(configFile);
-      for (const deadline = Date.now() + 10000; (await quickInputBox().inputValue()) !== configFile;) {
+      await quickInputBox().fill(file);
+      // The dialog completes what is typed as it goes: wait until the box holds exactly the path.
+      for (const deadline = Date.now() + 10000; (await quickInputBox().inputValue()) !== file;) {
         assert.ok(Date.now() < deadline, `the file dialog shows ${await quickInputBox().inputValue()}`);
         await page.waitForTimeout(100);
       }
       await page.keyboard.press('Enter');
-      const opened = await previewTitle
-        .waitFor({ state: 'visible', timeout: 5000 })
+      const finished = await done()
         .then(() => true)
         .catch(() => false);
-      if (opened) break;
-      assert.ok(attempt < 3 && (await dialogTitle.isVisible()), 'the file dialog did not open the sample config');
+      if (finished) return;
+      assert.ok(attempt < 3 && (await dialogTitle.isVisible()), `the file dialog "${title}" did not take ${file}`);
     }
+  }
+
+  it('previews the sample .mcp.json, adds the checked entries and the imported stdio server connects', async () => {
+    await page.locator('.activitybar .action-item [aria-label^="MCP Lens"]').first().click();
+    await runCommand(page, 'MCP Lens: Import MCP Servers…');
+    await pickRow('From a file…');
+    const previewTitle = page.locator('.quick-input-widget .quick-input-title', { hasText: 'Import from Claude Code' });
+    await answerFileDialog('MCP server config to import', configFile, () =>
+      previewTitle.waitFor({ state: 'visible', timeout: 5000 }),
+    );
 
     // The preview: the three importable entries checked, the invalid one counted, the secret header named.
     // The count is in the input's placeholder (an attribute, not text).
@@ -198,5 +204,54 @@ describe('e2e: Import MCP Servers from a Claude Code .mcp.json', function () {
       { timeout: 15000 },
     );
     await page.screenshot({ path: path.join(SCREENSHOTS, 'imports-export.png') });
+  });
+
+  it('exports the session trace from the context menu and opens it back as a timeline', async () => {
+    const sessionFile = path.join(workspace, 'session.json');
+    const row = view()
+      .locator('.monaco-list-row')
+      .filter({ has: page.locator('.label-name', { hasText: /^everything$/ }) })
+      .first();
+    await row.click({ button: 'right' });
+    const item = page.locator('.monaco-menu .action-item', { hasText: 'Export Session Trace…' }).first();
+    await item.waitFor({ state: 'visible' });
+    // As above: a click right after the menu opens may be ignored.
+    for (let attempt = 0; ; attempt++) {
+      if (await item.isVisible()) await item.click().catch(() => undefined);
+      const asked = await quickInput()
+        .waitFor({ state: 'visible', timeout: 2000 })
+        .then(() => true)
+        .catch(() => false);
+      if (asked) break;
+      assert.ok(attempt < 5, 'Export Session Trace… from the context menu did not open the save dialog');
+    }
+    await answerFileDialog('Export the session trace of everything', sessionFile, async () => {
+      for (const deadline = Date.now() + 5000; !fs.existsSync(sessionFile);) {
+        if (Date.now() > deadline) throw new Error('not written');
+        await page.waitForTimeout(100);
+      }
+    });
+    await page.waitForTimeout(300); // the write completes after the file appears
+    const trace = JSON.parse(fs.readFileSync(sessionFile, 'utf8'));
+    assert.equal(trace.log._mcpLens.connection.name, 'everything');
+    assert.ok(
+      trace.log.entries.some((e) => e._method === 'tools/list' && e.response),
+      'the tools/list exchange is in the session',
+    );
+
+    await runCommand(page, 'MCP Lens: Open Session Trace…');
+    const editorText = page.locator('.editor-instance .monaco-editor .view-lines').first();
+    await answerFileDialog('MCP Lens session trace to open', sessionFile, () =>
+      page.locator('.tab', { hasText: /session-everything-\d+\.txt/ }).waitFor({ state: 'visible', timeout: 5000 }),
+    );
+    await page.waitForFunction(
+      (el) => {
+        const text = el?.textContent?.replace(/\u00a0/g, ' ') ?? '';
+        return text.includes('MCP Lens session trace (recorded, read-only) — everything');
+      },
+      await editorText.elementHandle(),
+      { timeout: 15000 },
+    );
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'imports-session-trace.png') });
   });
 });
