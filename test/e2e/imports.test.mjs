@@ -4,7 +4,8 @@
 // in test/fixtures/imports, copied unchanged) in the file dialog, check the preview (what will be added, the
 // invalid entry counted as skipped, the secret header named but its value not shown), leave the two remote
 // servers out, save to the workspace, and connect the imported server-everything
-// (`npx -y @modelcontextprotocol/server-everything`); then "MCP Lens: Export Connection…" writes it back as
+// (`npx -y @modelcontextprotocol/server-everything`). A registry server.json copied to the clipboard is previewed
+// the same way ("From the clipboard"). Then "MCP Lens: Export Connection…" writes the imported server back as
 // Cursor JSON in a new document, and "Export Session Trace…" saves its session through the save dialog, which
 // "MCP Lens: Open Session Trace…" opens back as a read-only timeline.
 import * as assert from 'node:assert/strict';
@@ -169,6 +170,35 @@ describe('e2e: Import MCP Servers from a Claude Code .mcp.json, export it and it
       .first()
       .waitFor({ state: 'visible', timeout: 30000 });
     await page.screenshot({ path: path.join(SCREENSHOTS, 'imports-connected.png') });
+  });
+
+  it('previews a registry server.json pasted from the clipboard', async () => {
+    // The workbench reads the clipboard through the browser: let the page use it, and copy the sample there.
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+    const sample = fs.readFileSync(path.join(ROOT, 'test/fixtures/imports/server.json'), 'utf8');
+    await page.evaluate((text) => navigator.clipboard.writeText(text), sample);
+    await runCommand(page, 'MCP Lens: Import MCP Servers…');
+    await pickRow('From the clipboard');
+    await page
+      .locator('.quick-input-widget .quick-input-title', { hasText: 'Import from MCP registry server.json' })
+      .waitFor({ state: 'visible', timeout: 20000 });
+    const placeholder = String(await quickInputBox().getAttribute('placeholder'));
+    // npm, PyPI, OCI and the remote; the NuGet package, the templated HTTP package and the unknown remote type are skipped.
+    assert.match(placeholder, /^4 server\(s\) in the clipboard · 3 skipped/);
+    const rows = await quickRows().allInnerTexts();
+    const text = rows.join('\n');
+    // The npm package runs through npx at its version, the remote is an HTTP connection with its secret header.
+    assert.match(text, /npx -y @example\/weather-mcp@1\.2\.0/);
+    assert.match(text, /https:\/\/weather\.example\.com\/mcp · secret: Authorization/);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'imports-clipboard-preview.png') });
+    // Leave without adding anything.
+    await page.keyboard.press('Escape');
+    await quickInput().waitFor({ state: 'hidden' });
+    assert.equal(
+      await view().locator('.monaco-list-row', { hasText: 'weather' }).count(),
+      0,
+      'nothing is added when the preview is dismissed',
+    );
   });
 
   it('exports the imported connection as Cursor JSON in a new document', async () => {
