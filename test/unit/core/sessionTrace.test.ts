@@ -196,6 +196,31 @@ describe('session trace: building the file', () => {
   });
 });
 
+describe('session trace: what the trace adds to a message', () => {
+  it('keeps the MCP routing headers of an HTTP request and the preview of a truncated message, and reads them back', async () => {
+    const buffer = new TraceBuffer({ maxEntryBytes: 200 });
+    const wire = new Wire();
+    const transport = new TracingTransport(wire, buffer);
+    transport.onmessage = () => undefined;
+    await transport.send({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'echo' } });
+    buffer.annotate({ id: 7 }, { method: 'tools/call', name: 'echo', check: 'ok' });
+    wire.deliver({ jsonrpc: '2.0', id: 7, result: { content: [{ type: 'text', text: 'x'.repeat(500) }] } });
+    const text = sessionTraceToJson(
+      buildSessionTrace({
+        connection: { name: 'h', transport: 'streamable-http', url: 'http://127.0.0.1:1/mcp' },
+        messages: buffer.entries(),
+        creatorVersion: '1',
+      }),
+    );
+    const [entry] = parseSessionTrace(text).log.entries as McpSessionEntry[];
+    assert.deepEqual(entry.request?._mcpHeaders, { method: 'tools/call', name: 'echo', check: 'ok' });
+    const body = entry.response?.body as { truncated: boolean; originalBytes: number; preview: string };
+    assert.equal(body.truncated, true);
+    assert.equal(entry.response?.size, body.originalBytes);
+    assert.ok(body.originalBytes > 500);
+  });
+});
+
 describe('session trace: secrets', () => {
   it('no token, code, client secret, cookie, Authorization value or secret header value reaches the file', async () => {
     const buffer = await session();
