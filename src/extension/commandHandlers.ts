@@ -10,6 +10,8 @@ import { authCommands } from './commands/auth';
 import { callCommands } from './commands/calls';
 import { connectionCommands } from './commands/connections';
 import { devLoopCommands } from './commands/devLoop';
+import { importExportCommands } from './commands/importExport';
+import { SessionTraceDocuments, sessionTraceCommands } from './commands/sessionTrace';
 import { commandDeps, type CommandContext, type Handler } from './commands/shared';
 import { DoctorReports, createDoctorHandler } from './doctorCommand';
 
@@ -19,15 +21,19 @@ export { inertText } from './commands/shared';
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
   const deps = commandDeps(ctx);
   const doctorReports = new DoctorReports();
+  const sessionDocuments = new SessionTraceDocuments();
   const handlers: Record<Exclude<CommandId, typeof COMMANDS.openInspector>, Handler> = {
     [COMMANDS.diagnoseConnection]: createDoctorHandler({ manager: ctx.manager, log: ctx.log }, doctorReports),
     ...connectionCommands(deps),
     ...callCommands(deps),
     ...authCommands(deps),
     ...devLoopCommands(deps, ctx.devLoop),
+    ...importExportCommands(deps),
+    ...sessionTraceCommands(deps, sessionDocuments),
   };
   return [
     doctorReports,
+    sessionDocuments,
     ...Object.entries(handlers).map(([id, handler]) => vscode.commands.registerCommand(id, handler)),
   ];
 }

@@ -26,6 +26,10 @@ export const COMMANDS = {
   watchServerSources: 'mcpLens.watchServerSources',
   debugServer: 'mcpLens.debugServer',
   stopDebuggingServer: 'mcpLens.stopDebuggingServer',
+  importServers: 'mcpLens.importServers',
+  exportConnection: 'mcpLens.exportConnection',
+  exportSessionTrace: 'mcpLens.exportSessionTrace',
+  openSessionTrace: 'mcpLens.openSessionTrace',
   /** Registered by src/extension/inspector/inspectorPanel.ts (registerInspector), not by the handler table. */
   openInspector: 'mcpLens.openInspector',
 } as const;

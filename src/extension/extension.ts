@@ -221,6 +221,8 @@ export function activate(context: vscode.ExtensionContext): McpLensTestApi | und
       },
       tasksFor: (connection) => answers.tasksFor(connection),
       devLoop,
+      oauthTrace: (connectionId) => authDebugger.trace(connectionId),
+      extensionVersion: String(context.extension.packageJSON.version ?? 'unknown'),
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('mcpLens.connections')) {

@@ -15,6 +15,7 @@ import type { ConnectionStore, SavedScope } from '../connectionStore';
 import { type ConnectionsTreeProvider, STATE_LABELS, type TreeNode } from '../connectionsTree';
 import type { DevLoop } from '../devLoop/devLoop';
 import type { ResultDocuments } from '../resultDocuments';
+import type { FlowTraceView } from '../../shared/protocol';
 
 export interface CommandContext {
   manager: ConnectionManager;
@@ -36,6 +37,10 @@ export interface CommandContext {
   tasksFor?(connection: Connection): TaskRunner;
   /** Watching stdio servers' sources and debugging them; absent: those commands say it is unavailable. */
   devLoop?: DevLoop;
+  /** The connection's last OAuth sign-in debugger run (masked), for session exports. */
+  oauthTrace?(connectionId: string): FlowTraceView | undefined;
+  /** This extension's version, written into exported files. */
+  extensionVersion?: string;
 }
 
 export type Handler = (...args: unknown[]) => unknown;

@@ -22,6 +22,8 @@ const TEST_MODULES: Array<[file: string, load: () => Promise<unknown>]> = [
   ['answer.test.ts', () => import('./answer.test')],
   ['lmDraft.test.ts', () => import('./lmDraft.test')],
   ['devLoop.test.ts', () => import('./devLoop.test')],
+  ['imports.test.ts', () => import('./imports.test')],
+  ['sessionTrace.test.ts', () => import('./sessionTrace.test')],
 ];
 
 export async function run(): Promise<void> {
