@@ -96,6 +96,8 @@ export function lineColumn(text: string, offset: number): { line: number; column
 
 export function parseMcpJson(text: string, source: McpJsonSource): McpJsonFile {
   const file: McpJsonFile = { source, inputs: [], servers: [], problems: [] };
+  // An empty file (just created, or emptied) has no servers and nothing wrong with it.
+  if (!text.trim()) return file;
   const errors: ParseError[] = [];
   const root: unknown = parse(text, errors, { allowTrailingComma: true, disallowComments: false });
   for (const error of errors.slice(0, 5)) {
