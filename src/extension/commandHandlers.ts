@@ -9,6 +9,7 @@ import { COMMANDS, type CommandId } from './commands';
 import { authCommands } from './commands/auth';
 import { callCommands } from './commands/calls';
 import { connectionCommands } from './commands/connections';
+import { vscodeMcpCommands } from './commands/vscodeMcp';
 import { commandDeps, type CommandContext, type Handler } from './commands/shared';
 import { DoctorReports, createDoctorHandler } from './doctorCommand';
 
@@ -23,6 +24,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     ...connectionCommands(deps),
     ...callCommands(deps),
     ...authCommands(deps),
+    ...vscodeMcpCommands(deps),
   };
   return [
     doctorReports,

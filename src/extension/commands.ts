@@ -23,6 +23,10 @@ export const COMMANDS = {
   configureOAuthClient: 'mcpLens.configureOAuthClient',
   diagnoseConnection: 'mcpLens.diagnoseConnection',
   openTokenVault: 'mcpLens.openTokenVault',
+  inspectVsCodeServer: 'mcpLens.inspectVsCodeServer',
+  openVsCodeMcpJson: 'mcpLens.openVsCodeMcpJson',
+  addToVsCode: 'mcpLens.addToVsCode',
+  forgetVsCodeInputs: 'mcpLens.forgetVsCodeInputs',
   /** Registered by src/extension/inspector/inspectorPanel.ts (registerInspector), not by the handler table. */
   openInspector: 'mcpLens.openInspector',
 } as const;

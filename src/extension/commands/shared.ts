@@ -14,6 +14,7 @@ import { COMMANDS, type CommandId } from '../commands';
 import type { ConnectionStore, SavedScope } from '../connectionStore';
 import { type ConnectionsTreeProvider, STATE_LABELS, type TreeNode } from '../connectionsTree';
 import type { ResultDocuments } from '../resultDocuments';
+import type { VsCodeMcpServers } from '../vscodeMcpServers';
 
 export interface CommandContext {
   manager: ConnectionManager;
@@ -31,6 +32,8 @@ export interface CommandContext {
   removeConnection(id: string): Promise<void>;
   /** Shows a connection in the Connections view (opening the view if needed). */
   revealConnection(id: string): Promise<void>;
+  /** VS Code's own mcp.json servers. */
+  vscodeMcp: VsCodeMcpServers;
   /** The connection's task runner (tools that must run as tasks); absent: such tools cannot be called. */
   tasksFor?(connection: Connection): TaskRunner;
 }
