@@ -304,6 +304,11 @@ export class VsCodeMcpServers implements vscode.Disposable {
     if (!keys.includes(key)) await this.deps.globalState.update(INPUT_KEYS_STATE, [...keys, key]);
   }
 
+  /** Whether a value of an input is stored (for the command that forgets them, and for tests; never the value). */
+  async hasStoredInput(fileUri: string, inputId: string): Promise<boolean> {
+    return (await this.deps.secrets.get(vscodeInputKey(fileUri, inputId))) !== undefined;
+  }
+
   /** Deletes every stored input value (all files); returns how many there were. Open servers keep running. */
   async forgetInputs(): Promise<number> {
     const keys = this.deps.globalState.get<string[]>(INPUT_KEYS_STATE, []);

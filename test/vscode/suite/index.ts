@@ -21,6 +21,7 @@ const TEST_MODULES: Array<[file: string, load: () => Promise<unknown>]> = [
   ['eras.test.ts', () => import('./eras.test')],
   ['answer.test.ts', () => import('./answer.test')],
   ['lmDraft.test.ts', () => import('./lmDraft.test')],
+  ['vscodeMcp.test.ts', () => import('./vscodeMcp.test')],
 ];
 
 export async function run(): Promise<void> {
