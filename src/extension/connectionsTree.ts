@@ -369,7 +369,9 @@ export class ConnectionsTreeProvider implements vscode.TreeDataProvider<TreeNode
     if (!entry) return new vscode.TreeItem('(removed)');
     const { server, file } = entry;
     const item = new vscode.TreeItem(server.name, vscode.TreeItemCollapsibleState.None);
-    item.id = connectionId;
+    // Not the connection's id: VS Code keeps the collapsible state of an id it has shown, and the opened
+    // server's node must come up expanded (with its Tools / Resources / Prompts).
+    item.id = `${connectionId}/not-open`;
     const kind = server.kind ?? 'unknown type';
     const broken = server.problems.length > 0;
     item.description = `${kind} · ${file.source.label} mcp.json${broken ? ' · cannot start' : ''}`;
