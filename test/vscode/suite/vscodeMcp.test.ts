@@ -1,6 +1,10 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import * as vscode from 'vscode';
 import type { McpLensTestApi } from '../../../src/extension/extension';
 import type { TreeNode } from '../../../src/extension/connectionsTree';
@@ -10,6 +14,33 @@ import { activateExtension, everythingStdio, pidsWithEnv, waitFor } from './help
 function vscodeGroupChildren(api: McpLensTestApi): TreeNode[] | undefined {
   const group = api.tree.getChildren().find((n) => n.kind === 'vscodeServers');
   return group ? api.tree.getChildren(group) : undefined;
+}
+
+/** A stateless Streamable HTTP MCP server on loopback that records the Authorization header of every request. */
+async function startHeaderRecordingServer(): Promise<{ url: string; authorizations: string[]; http: Server }> {
+  const authorizations: string[] = [];
+  const http = createServer((req, res) => {
+    authorizations.push(String(req.headers.authorization ?? ''));
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const server = new McpServer({ name: 'header-recorder', version: '1.0.0' });
+      server.tool('ping-back', async () => ({ content: [{ type: 'text', text: 'pong' }] }));
+      const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+      res.on('close', () => {
+        void transport.close();
+        void server.close();
+      });
+      const text = Buffer.concat(chunks).toString('utf8');
+      void server
+        .connect(transport)
+        .then(() => transport.handleRequest(req, res, text ? JSON.parse(text) : undefined))
+        .catch(() => res.end());
+    });
+  });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  const { port } = http.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/mcp`, authorizations, http };
 }
 
 describe("VS Code's own MCP servers (mcp.json)", function () {
@@ -172,6 +203,51 @@ describe("VS Code's own MCP servers (mcp.json)", function () {
     assert.ok(id);
     assert.equal(api.manager.get(id)?.status.state, 'connected');
     assert.ok(pidsWithEnv('SUITE_API_KEY', apiKey).length > 0, 'the stored secret reached the new server');
+  });
+
+  it('an http server: its password input becomes a secret Authorization header, sent but never shown', async () => {
+    const recorder = await startHeaderRecordingServer();
+    try {
+      const token = `suite-token-${Date.now()}`;
+      const before = new TextDecoder().decode(await vscode.workspace.fs.readFile(mcpJson));
+      const after = before
+        .replace(
+          '  "inputs": [\n',
+          '  "inputs": [\n    { "type": "promptString", "id": "suite-token", "description": "Suite token", "password": true },\n',
+        )
+        .replace(
+          '    "suite-broken":',
+          `    "suite-http": { "type": "http", "url": ${JSON.stringify(recorder.url)}, "headers": { "Authorization": "Bearer \${input:suite-token}", "X-Suite": "plain" } },\n    "suite-broken":`,
+        );
+      assert.notEqual(after, before);
+      await vscode.workspace.fs.writeFile(mcpJson, new TextEncoder().encode(after));
+      const node = await waitFor('the http server in the group', () =>
+        vscodeGroupChildren(api)?.find((n) => api.tree.getTreeItem(n).label === 'suite-http'),
+      );
+      const opened = vscode.commands.executeCommand<string | undefined>('mcpLens.inspectVsCodeServer', node);
+      const box = await waitFor('the input box for ${input:suite-token}', () => api.vscodeMcp.pendingInput);
+      assert.equal(box.password, true);
+      box.value = token;
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      const id = await opened;
+      assert.ok(id);
+      const connection = api.manager.get(id)!;
+      assert.equal(connection.status.state, 'connected', connection.status.message);
+      assert.ok(connection.tools.some((t) => t.name === 'ping-back'));
+      assert.ok(recorder.authorizations.includes(`Bearer ${token}`), 'the server received the header');
+      const config = connection.config;
+      assert.ok(config.transport !== 'stdio');
+      assert.equal(config.transport, 'auto', 'VS Code\'s "http" is Streamable HTTP with SSE fallback');
+      assert.deepEqual(config.headers, { 'X-Suite': 'plain' });
+      assert.deepEqual(config.secretHeaders, ['Authorization']);
+      const item = api.tree.getTreeItem(
+        vscodeGroupChildren(api)!.find((n) => n.kind === 'connection' && n.connectionId === id)!,
+      );
+      assert.ok(!JSON.stringify(item).includes(token), 'the tree item does not show the token');
+      await api.manager.remove(id);
+    } finally {
+      await new Promise((resolve) => recorder.http.close(resolve));
+    }
   });
 
   it('follows the file: a deleted mcp.json closes its servers and removes the group', async () => {
