@@ -107,6 +107,11 @@ describe("e2e: VS Code's own MCP servers (a workspace with an mcp.json)", functi
       .filter({ hasText: 'stdio · connected' })
       .first()
       .waitFor({ state: 'visible', timeout: 60000 });
+    // Opened, it is a connection like any other: expanded, with its groups.
+    await rows
+      .filter({ hasText: /^Tools \(\d+\)/ })
+      .first()
+      .waitFor({ state: 'visible', timeout: 30000 });
     const frame = webview();
     await frame.locator('[data-role="main-header"]', { hasText: 'everything' }).waitFor({ timeout: 60000 });
     await frame.locator('[data-role="tool-list"] .item[data-name="echo"]').waitFor({ timeout: 30000 });
