@@ -63,8 +63,11 @@ export function vscodeMcpCommands(deps: CommandDeps): HandlerTable<VsCodeMcpComm
       } catch (e) {
         const message = `Could not open ${entry ? `"${entry.server.name}"` : 'the server'}: ${inertText(errorText(e))}`;
         log.error(message);
-        const choice = await vscode.window.showErrorMessage(message, ...(entry ? ['Open mcp.json'] : []));
-        if (choice && entry) await vscode.commands.executeCommand(COMMANDS.openVsCodeMcpJson, entry.connectionId);
+        // Not awaited: the command is done; the notification stays until the user acts on it.
+        const connectionId = entry?.connectionId;
+        void vscode.window.showErrorMessage(message, ...(connectionId ? ['Open mcp.json'] : [])).then((choice) => {
+          if (choice && connectionId) void vscode.commands.executeCommand(COMMANDS.openVsCodeMcpJson, connectionId);
+        });
         return undefined;
       }
     },

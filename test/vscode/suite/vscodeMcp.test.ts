@@ -114,6 +114,13 @@ describe("VS Code's own MCP servers (mcp.json)", function () {
     assert.ok(!api.store.list().some((c) => c.config.name === 'suite-everything'));
   });
 
+  it('refuses to open a server that cannot start, and does not connect it', async () => {
+    const node = vscodeGroupChildren(api)!.find((n) => api.tree.getTreeItem(n).label === 'suite-broken')!;
+    const result = await vscode.commands.executeCommand<string | undefined>('mcpLens.inspectVsCodeServer', node);
+    assert.equal(result, undefined);
+    assert.equal(api.manager.get(node.connectionId), undefined);
+  });
+
   it('inspects a server in one click: asks the input once (masked), connects, lists tools, opens the inspector', async () => {
     const node = vscodeGroupChildren(api)!.find((n) => api.tree.getTreeItem(n).label === 'suite-everything')!;
     const opened = vscode.commands.executeCommand<string | undefined>('mcpLens.inspectVsCodeServer', node);
