@@ -88,8 +88,39 @@ describe("VS Code's own MCP servers (mcp.json)", function () {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
-  it('reads the user mcp.json from the User folder next to globalStorage', () => {
-    assert.equal(path.basename(api.vscodeMcp.userDirectory().fsPath), 'User');
+  it('reads the user mcp.json from the User folder next to globalStorage, and "Add to VS Code" can write there', async () => {
+    const userDir = api.vscodeMcp.userDirectory();
+    assert.equal(path.basename(userDir.fsPath), 'User');
+    assert.ok(fs.existsSync(path.join(userDir.fsPath, 'globalStorage')), `${userDir.fsPath} is the user data folder`);
+    const userMcpJson = vscode.Uri.joinPath(userDir, 'mcp.json');
+    const { command, args } = everythingStdio();
+    const connection = await api.addConnection(
+      { name: 'suite user target', transport: 'stdio', command, args },
+      'user',
+    );
+    try {
+      const name = await vscode.commands.executeCommand<string | undefined>(
+        'mcpLens.addToVsCode',
+        connection.id,
+        'user',
+      );
+      assert.equal(name, 'suite user target');
+      const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(userMcpJson));
+      assert.match(text, /"suite user target": \{\n\s+"type": "stdio"/);
+      const item = await waitFor('the user server in the group', () => {
+        const n = vscodeGroupChildren(api)?.find((c) => api.tree.getTreeItem(c).label === 'suite user target');
+        return n ? api.tree.getTreeItem(n) : undefined;
+      });
+      assert.match(String(item.description), /stdio · user mcp\.json/);
+    } finally {
+      await api.removeConnection(connection.id);
+      await vscode.workspace.fs.delete(userMcpJson).then(undefined, () => undefined);
+    }
+    // The file went away (the watcher, or the save hook, reads it again).
+    await waitFor(
+      'the user server to go',
+      () => vscodeGroupChildren(api)?.every((c) => api.tree.getTreeItem(c).label !== 'suite user target') ?? true,
+    );
   });
 
   it('lists the workspace servers in their own group, with the broken one saying why', async () => {
