@@ -9,8 +9,10 @@
  * - `.vscode/mcp.json` in each workspace folder;
  * - the user `mcp.json`, in the user data folder's `User` directory. The API does not name that folder, so it
  *   is derived from `context.globalStorageUri` (`<user data>/User/globalStorage/<extension id>`): two levels
- *   up is `User`. That is the default profile's file; a non-default VS Code profile keeps its own
- *   `mcp.json` under `User/profiles/<id>/`, which this does not read.
+ *   up is `User`. The extension host is always given the default profile's global storage (checked in the
+ *   workbench code of code-server 4.139), so this is the default profile's `mcp.json`; a non-default profile
+ *   that does not share MCP servers with the default keeps its own under `User/profiles/<id>/mcp.json`,
+ *   which the API gives no way to find and this does not read.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
