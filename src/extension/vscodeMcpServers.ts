@@ -50,6 +50,11 @@ export interface VsCodeMcpEntry {
   connectionId: string;
 }
 
+/** An option of a pickString input. */
+export interface PickItem extends vscode.QuickPickItem {
+  value: string;
+}
+
 /** Where "Add to VS Code" can write. */
 export interface McpJsonTarget {
   uri: vscode.Uri;
@@ -76,7 +81,7 @@ export class VsCodeMcpServers implements vscode.Disposable {
   private reloadTimer: ReturnType<typeof setTimeout> | undefined;
   private reloading: Promise<void> = Promise.resolve();
   /** The input box on screen while a value is asked for (test runs answer it through the test API). */
-  pendingInput: vscode.InputBox | undefined;
+  pendingInput: vscode.InputBox | vscode.QuickPick<PickItem> | undefined;
 
   constructor(private readonly deps: VsCodeMcpDeps) {
     this.watchFolders();
@@ -265,40 +270,49 @@ export class VsCodeMcpServers implements vscode.Disposable {
 
   private askInput(input: McpJsonInput, entry: VsCodeMcpEntry): Promise<string | undefined> {
     const title = `${entry.server.name} (${entry.file.source.label} mcp.json): ${input.description ?? input.id}`;
-    if (input.type === 'pickString') {
-      return Promise.resolve(
-        vscode.window
-          .showQuickPick(
-            (input.options ?? []).map((o) => ({
-              label: o.label,
-              description: o.value === input.default ? 'default' : undefined,
-              value: o.value,
-            })),
-            { title, placeHolder: input.description ?? input.id, ignoreFocusOut: true },
-          )
-          .then((picked) => picked?.value),
-      );
-    }
+    const ui = input.type === 'pickString' ? this.pickBox(input, title) : this.inputBox(input, title);
+    this.pendingInput = ui.widget;
+    return new Promise<string | undefined>((resolve) => {
+      let settled = false;
+      const finish = (value: string | undefined) => {
+        if (settled) return;
+        settled = true;
+        if (this.pendingInput === ui.widget) this.pendingInput = undefined;
+        resolve(value);
+        ui.widget.dispose();
+      };
+      ui.widget.onDidAccept(() => finish(ui.value()));
+      ui.widget.onDidHide(() => finish(undefined));
+      ui.widget.show();
+    });
+  }
+
+  private inputBox(input: McpJsonInput, title: string): { widget: vscode.InputBox; value(): string } {
     const box = vscode.window.createInputBox();
     box.title = title;
     box.prompt = `${input.description ?? input.id} — kept in MCP Lens's secret storage, asked once`;
     box.password = input.password;
     box.value = input.default ?? '';
     box.ignoreFocusOut = true;
-    this.pendingInput = box;
-    return new Promise<string | undefined>((resolve) => {
-      let settled = false;
-      const finish = (value: string | undefined) => {
-        if (settled) return;
-        settled = true;
-        if (this.pendingInput === box) this.pendingInput = undefined;
-        resolve(value);
-        box.dispose();
-      };
-      box.onDidAccept(() => finish(box.value));
-      box.onDidHide(() => finish(undefined));
-      box.show();
-    });
+    return { widget: box, value: () => box.value };
+  }
+
+  private pickBox(
+    input: McpJsonInput,
+    title: string,
+  ): { widget: vscode.QuickPick<PickItem>; value(): string | undefined } {
+    const pick = vscode.window.createQuickPick<PickItem>();
+    pick.title = title;
+    pick.placeholder = input.description ?? input.id;
+    pick.ignoreFocusOut = true;
+    pick.items = (input.options ?? []).map((o) => ({
+      label: o.label,
+      description: o.value === input.default ? 'default' : undefined,
+      value: o.value,
+    }));
+    const preferred = pick.items.find((item) => item.value === input.default);
+    if (preferred) pick.activeItems = [preferred];
+    return { widget: pick, value: () => (pick.selectedItems[0] ?? pick.activeItems[0])?.value };
   }
 
   private async rememberKey(key: string): Promise<void> {

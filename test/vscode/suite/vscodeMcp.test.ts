@@ -43,6 +43,12 @@ async function startHeaderRecordingServer(): Promise<{ url: string; authorizatio
   return { url: `http://127.0.0.1:${port}/mcp`, authorizations, http };
 }
 
+/** The input box MCP Lens shows for a promptString input, once it is on screen. */
+function inputBoxOnScreen(api: McpLensTestApi): vscode.InputBox | undefined {
+  const widget = api.vscodeMcp.pendingInput;
+  return widget && 'password' in widget ? widget : undefined;
+}
+
 describe("VS Code's own MCP servers (mcp.json)", function () {
   this.timeout(120000);
   let api: McpLensTestApi;
@@ -155,7 +161,7 @@ describe("VS Code's own MCP servers (mcp.json)", function () {
   it('inspects a server in one click: asks the input once (masked), connects, lists tools, opens the inspector', async () => {
     const node = vscodeGroupChildren(api)!.find((n) => api.tree.getTreeItem(n).label === 'suite-everything')!;
     const opened = vscode.commands.executeCommand<string | undefined>('mcpLens.inspectVsCodeServer', node);
-    const box = await waitFor('the input box for ${input:suite-secret}', () => api.vscodeMcp.pendingInput);
+    const box = await waitFor('the input box for ${input:suite-secret}', () => inputBoxOnScreen(api));
     assert.equal(box.password, true, 'a password input is masked');
     assert.match(String(box.title), /suite-everything.*Suite secret/);
     box.value = secret;
@@ -243,7 +249,7 @@ describe("VS Code's own MCP servers (mcp.json)", function () {
     assert.ok(pidsWithEnv('SUITE_API_KEY', apiKey).length > 0, 'the stored secret reached the new server');
   });
 
-  it('an http server: its password input becomes a secret Authorization header, sent but never shown', async () => {
+  it('an http server: a password input becomes a secret Authorization header (sent, never shown); a pickString offers its default', async () => {
     const recorder = await startHeaderRecordingServer();
     try {
       const token = `suite-token-${Date.now()}`;
@@ -251,11 +257,11 @@ describe("VS Code's own MCP servers (mcp.json)", function () {
       const after = before
         .replace(
           '  "inputs": [\n',
-          '  "inputs": [\n    { "type": "promptString", "id": "suite-token", "description": "Suite token", "password": true },\n',
+          '  "inputs": [\n    { "type": "promptString", "id": "suite-token", "description": "Suite token", "password": true },\n    { "type": "pickString", "id": "suite-mode", "description": "Suite mode", "options": ["thorough", "fast"], "default": "fast" },\n',
         )
         .replace(
           '    "suite-broken":',
-          `    "suite-http": { "type": "http", "url": ${JSON.stringify(recorder.url)}, "headers": { "Authorization": "Bearer \${input:suite-token}", "X-Suite": "plain" } },\n    "suite-broken":`,
+          `    "suite-http": { "type": "http", "url": ${JSON.stringify(recorder.url)}, "headers": { "Authorization": "Bearer \${input:suite-token}", "X-Suite": "plain", "X-Mode": "\${input:suite-mode}" } },\n    "suite-broken":`,
         );
       assert.notEqual(after, before);
       await vscode.workspace.fs.writeFile(mcpJson, new TextEncoder().encode(after));
@@ -263,10 +269,30 @@ describe("VS Code's own MCP servers (mcp.json)", function () {
         vscodeGroupChildren(api)?.find((n) => api.tree.getTreeItem(n).label === 'suite-http'),
       );
       const opened = vscode.commands.executeCommand<string | undefined>('mcpLens.inspectVsCodeServer', node);
-      const box = await waitFor('the input box for ${input:suite-token}', () => api.vscodeMcp.pendingInput);
+      const box = await waitFor('the input box for ${input:suite-token}', () => inputBoxOnScreen(api));
       assert.equal(box.password, true);
       box.value = token;
       await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      // Then the pickString: its default (the second option) is in focus, and Enter takes it.
+      const pick = await waitFor('the pick for ${input:suite-mode}', () => {
+        const p = api.vscodeMcp.pendingInput;
+        return p && 'items' in p ? p : undefined;
+      });
+      assert.deepEqual(
+        pick.items.map((i) => [i.label, i.description]),
+        [
+          ['thorough', undefined],
+          ['fast', 'default'],
+        ],
+      );
+      // The pick replaces the input box on screen; an accept that reaches the workbench before the pick is
+      // shown there is lost, so accept until the pick is gone.
+      await waitFor('the pick to be accepted', async () => {
+        if (api.vscodeMcp.pendingInput !== pick) return true;
+        await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+        await new Promise((r) => setTimeout(r, 200));
+        return false;
+      });
       const id = await opened;
       assert.ok(id);
       const connection = api.manager.get(id)!;
@@ -276,7 +302,7 @@ describe("VS Code's own MCP servers (mcp.json)", function () {
       const config = connection.config;
       assert.ok(config.transport !== 'stdio');
       assert.equal(config.transport, 'auto', 'VS Code\'s "http" is Streamable HTTP with SSE fallback');
-      assert.deepEqual(config.headers, { 'X-Suite': 'plain' });
+      assert.deepEqual(config.headers, { 'X-Suite': 'plain', 'X-Mode': 'fast' });
       assert.deepEqual(config.secretHeaders, ['Authorization']);
       const item = api.tree.getTreeItem(
         vscodeGroupChildren(api)!.find((n) => n.kind === 'connection' && n.connectionId === id)!,
@@ -284,6 +310,8 @@ describe("VS Code's own MCP servers (mcp.json)", function () {
       assert.ok(!JSON.stringify(item).includes(token), 'the tree item does not show the token');
       await api.manager.remove(id);
     } finally {
+      // Kept-alive client sockets would hold close() open.
+      recorder.http.closeAllConnections();
       await new Promise((resolve) => recorder.http.close(resolve));
     }
   });
