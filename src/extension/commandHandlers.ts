@@ -12,6 +12,7 @@ import { connectionCommands } from './commands/connections';
 import { devLoopCommands } from './commands/devLoop';
 import { importExportCommands } from './commands/importExport';
 import { SessionTraceDocuments, sessionTraceCommands } from './commands/sessionTrace';
+import { vscodeMcpCommands } from './commands/vscodeMcp';
 import { commandDeps, type CommandContext, type Handler } from './commands/shared';
 import { DoctorReports, createDoctorHandler } from './doctorCommand';
 
@@ -30,6 +31,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     ...devLoopCommands(deps, ctx.devLoop),
     ...importExportCommands(deps),
     ...sessionTraceCommands(deps, sessionDocuments),
+    ...vscodeMcpCommands(deps),
   };
   return [
     doctorReports,

@@ -30,6 +30,10 @@ export const COMMANDS = {
   exportConnection: 'mcpLens.exportConnection',
   exportSessionTrace: 'mcpLens.exportSessionTrace',
   openSessionTrace: 'mcpLens.openSessionTrace',
+  inspectVsCodeServer: 'mcpLens.inspectVsCodeServer',
+  openVsCodeMcpJson: 'mcpLens.openVsCodeMcpJson',
+  addToVsCode: 'mcpLens.addToVsCode',
+  forgetVsCodeInputs: 'mcpLens.forgetVsCodeInputs',
   /** Registered by src/extension/inspector/inspectorPanel.ts (registerInspector), not by the handler table. */
   openInspector: 'mcpLens.openInspector',
 } as const;

@@ -22,6 +22,7 @@ import { ConnectionsTreeProvider } from './connectionsTree';
 import { DevLoop } from './devLoop/devLoop';
 import { ResultDocuments } from './resultDocuments';
 import { UriRouter } from './uriRouter';
+import { VsCodeMcpServers, isVsCodeMcpId } from './vscodeMcpServers';
 
 /** A config without an id yet (one is made when saved). Distributes over the union so each variant keeps its fields. */
 export type NewConnectionConfig = ConnectionConfig extends infer C
@@ -44,6 +45,8 @@ export interface McpLensTestApi {
   roots: RootsStore;
   /** Watched stdio servers and server debugging. */
   devLoop: DevLoop;
+  /** VS Code's own mcp.json servers (the "VS Code MCP servers" group). */
+  vscodeMcp: VsCodeMcpServers;
   /** Opens (or reveals) the inspector and runs one webview request through its validation and handler. */
   inspectorRequest<M extends RequestMethod>(
     method: M,
@@ -108,16 +111,26 @@ export function activate(context: vscode.ExtensionContext): McpLensTestApi | und
     vscode.workspace.onDidChangeWorkspaceFolders(() => roots.workspaceChanged()),
   );
 
-  const connectionManager = new ConnectionManager({
+  const connectionManager: ConnectionManager = new ConnectionManager({
     serverRequests: answers.queue,
     logger: log,
     // OAuth: Bearer on every request, silent refresh; a needed browser sign-in surfaces as `auth-required`.
     fetchFor: (config) => auth.fetchFor(config),
     requestTimeoutMs: () => Math.max(1, settings().get<number>('requestTimeoutSeconds', 60)) * 1000,
     clientInfo: { name: 'mcp-lens', version: String(context.extension.packageJSON.version ?? '0.0.0') },
-    secretHeadersFor: (config) => store.secretHeaders(config),
+    // VS Code's mcp.json servers keep their secret headers in memory (their values come from the file's inputs).
+    secretHeadersFor: (config): Promise<Record<string, string>> =>
+      isVsCodeMcpId(config.id) ? vscodeMcp.secretHeaders(config) : store.secretHeaders(config),
   });
   manager = connectionManager;
+  const vscodeMcp: VsCodeMcpServers = new VsCodeMcpServers({
+    manager: connectionManager,
+    secrets: context.secrets,
+    globalState: context.globalState,
+    globalStorageUri: context.globalStorageUri,
+    log,
+  });
+  context.subscriptions.push(vscodeMcp);
   answers.bind(connectionManager);
 
   // The protocol trace goes to the log channel: one summary line per message (info), and the
@@ -152,6 +165,8 @@ export function activate(context: vscode.ExtensionContext): McpLensTestApi | und
   const sync = async (): Promise<void> => {
     const wanted = new Map(store.list().map((s) => [s.config.id, s.config]));
     for (const connection of connectionManager.list()) {
+      // VS Code's mcp.json servers are not in the store: they follow their files (vscodeMcpServers.ts).
+      if (isVsCodeMcpId(connection.id)) continue;
       if (!wanted.has(connection.id)) await connectionManager.remove(connection.id);
     }
     for (const config of wanted.values()) {
@@ -177,7 +192,7 @@ export function activate(context: vscode.ExtensionContext): McpLensTestApi | und
     await sync();
   };
 
-  const tree = new ConnectionsTreeProvider(connectionManager, store);
+  const tree = new ConnectionsTreeProvider(connectionManager, store, vscodeMcp);
   const inspectorAuth = inspectorAuthStatus(auth, connectionManager);
   const view = vscode.window.createTreeView('mcpLens.connections', { treeDataProvider: tree, showCollapseAll: true });
   const results = new ResultDocuments();
@@ -201,7 +216,7 @@ export function activate(context: vscode.ExtensionContext): McpLensTestApi | und
     authTools: authDebugger,
     answers,
     devLoop,
-    isEditable: (id: string) => store.get(id)?.scope !== 'settings',
+    isEditable: (id: string) => store.get(id)?.scope !== 'settings' && !isVsCodeMcpId(id),
   };
   context.subscriptions.push(inspectorAuth, authDebugger, ...registerInspector(inspectorDeps));
 
@@ -223,6 +238,7 @@ export function activate(context: vscode.ExtensionContext): McpLensTestApi | und
       devLoop,
       oauthTrace: (connectionId) => authDebugger.trace(connectionId),
       extensionVersion: String(context.extension.packageJSON.version ?? 'unknown'),
+      vscodeMcp,
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('mcpLens.connections')) {
@@ -242,6 +258,8 @@ export function activate(context: vscode.ExtensionContext): McpLensTestApi | und
   // Load saved and pre-configured connections, then connect them in the background: activation
   // itself stays short, and each connection reports its own status in the tree.
   for (const { config } of store.list()) connectionManager.add(config);
+  // VS Code's mcp.json files are read in the background; their servers wait for a click (inputs may be asked).
+  void vscodeMcp.reload();
   if (settings().get<boolean>('autoConnect', true)) setTimeout(() => connectAll(connectionManager), 0);
 
   const activationMs = performance.now() - started;
@@ -259,6 +277,7 @@ export function activate(context: vscode.ExtensionContext): McpLensTestApi | und
     answers,
     roots,
     devLoop,
+    vscodeMcp,
     inspectorRequest: (method, params) => InspectorPanel.show(inspectorDeps).handle(method, params),
     activationMs,
     addConnection: async (config, scope = 'user', secretValues = {}) => {

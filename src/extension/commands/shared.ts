@@ -16,6 +16,7 @@ import { type ConnectionsTreeProvider, STATE_LABELS, type TreeNode } from '../co
 import type { DevLoop } from '../devLoop/devLoop';
 import type { ResultDocuments } from '../resultDocuments';
 import type { FlowTraceView } from '../../shared/protocol';
+import type { VsCodeMcpServers } from '../vscodeMcpServers';
 
 export interface CommandContext {
   manager: ConnectionManager;
@@ -33,6 +34,8 @@ export interface CommandContext {
   removeConnection(id: string): Promise<void>;
   /** Shows a connection in the Connections view (opening the view if needed). */
   revealConnection(id: string): Promise<void>;
+  /** VS Code's own mcp.json servers. */
+  vscodeMcp: VsCodeMcpServers;
   /** The connection's task runner (tools that must run as tasks); absent: such tools cannot be called. */
   tasksFor?(connection: Connection): TaskRunner;
   /** Watching stdio servers' sources and debugging them; absent: those commands say it is unavailable. */

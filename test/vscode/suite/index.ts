@@ -24,6 +24,7 @@ const TEST_MODULES: Array<[file: string, load: () => Promise<unknown>]> = [
   ['devLoop.test.ts', () => import('./devLoop.test')],
   ['imports.test.ts', () => import('./imports.test')],
   ['sessionTrace.test.ts', () => import('./sessionTrace.test')],
+  ['vscodeMcp.test.ts', () => import('./vscodeMcp.test')],
 ];
 
 export async function run(): Promise<void> {
