@@ -78,10 +78,11 @@ const lazyEngine = {
     build.onEnd((result) => {
       const inputs = Object.keys(result.metafile?.outputs['dist/extension.js']?.inputs ?? {});
       const eager = inputs.filter((i) => /@modelcontextprotocol\/sdk\/dist\/.*\/(types|client\/index)\.js$/.test(i));
-      if (eager.length)
+      if (eager.length) {
         result.errors.push({
           text: `dist/extension.js bundles the SDK eagerly (${eager.join(', ')}): load it through src/core/lazy.ts`,
         });
+      }
     });
   },
 };

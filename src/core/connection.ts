@@ -1265,13 +1265,10 @@ export class Connection {
     this.secretValues = [];
     this.signInsMayHoldDeadlines = false;
     const params: StdioServerParams = { command: config.command, args: config.args, env: config.env, cwd: config.cwd };
-    return new this.sdk!.ProcessStdioTransport(
-      this.stdioLaunch ? this.stdioLaunch(params) : params,
-      (line) => {
-        this.logger.info(`[${config.name}] stderr: ${line}`);
-        this.stderrEmitter.fire(line);
-      },
-    );
+    return new this.sdk!.ProcessStdioTransport(this.stdioLaunch ? this.stdioLaunch(params) : params, (line) => {
+      this.logger.info(`[${config.name}] stderr: ${line}`);
+      this.stderrEmitter.fire(line);
+    });
   }
 
   private async createHttpTransport(config: HttpConnectionConfig, kind: 'sse' | 'streamable-http'): Promise<Transport> {
