@@ -51,7 +51,15 @@ const common = {
   plugins: watch ? [watchReporter] : [],
 };
 
-const node = { ...common, platform: 'node', format: 'cjs', target: 'node18' };
+const node = {
+  ...common,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node18',
+  // jsonc-parser's "main" is a UMD build whose `require('./impl/…')` calls esbuild cannot follow; its ES module
+  // build bundles cleanly (Node, for the unit tests, still loads the UMD one).
+  alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
+};
 
 /**
  * Activation must not pay for the SDK (~15 ms to parse, ~100 ms to evaluate). The extension's lazy

@@ -41,6 +41,7 @@ import { HostConnection } from './rpc';
 import { ServerTab } from './serverTab';
 import { TasksTab } from './tasksTab';
 import { ToolsTab } from './toolsTab';
+import { RestartNotice } from './restartNotice';
 
 provideVSCodeDesignSystem().register(
   vsCodeButton(),
@@ -172,6 +173,8 @@ class App implements AppContext {
     attrs: { role: 'status', 'aria-live': 'polite', 'data-role': 'request-announcer' },
   });
   private saveTimer?: number;
+  /** A watched server restarted (dev loop): says why and offers to re-run the last call. */
+  private readonly restartNotice = new RestartNotice((entry) => this.rerun(entry));
 
   constructor() {
     this.state = loadState(this.host.getState());
@@ -234,7 +237,7 @@ class App implements AppContext {
       'div',
       { class: 'layout' },
       h('aside', { class: 'sidebar' }, h('div', { class: 'sidebar-title' }, 'Connections'), this.connList),
-      h('main', { class: 'main' }, this.header, this.tabBar, this.announcer, this.tabBody),
+      h('main', { class: 'main' }, this.header, this.tabBar, this.announcer, this.restartNotice.element, this.tabBody),
     );
     document.body.replaceChildren(root);
     this.showTab(this.state.tab, undefined, false);
@@ -256,6 +259,11 @@ class App implements AppContext {
     this.host.on('connection/details', (d) => {
       this.detailsById.set(d.connectionId, d);
       if (d.connectionId === this.state.selectedConnectionId) this.refreshTabs();
+    });
+    this.host.on('connection/restarted', ({ connectionId, reason }) => {
+      if (connectionId !== this.state.selectedConnectionId) return;
+      const last = this.state.history.filter((e) => e.connectionId === connectionId && e.status !== 'running').at(-1);
+      this.restartNotice.show(reason, last);
     });
     this.host.on('focus', (f) => {
       if (f.connectionId !== this.state.selectedConnectionId && this.connections.some((c) => c.id === f.connectionId)) {
@@ -357,6 +365,7 @@ class App implements AppContext {
   }
 
   private selectConnection(id: string | undefined): void {
+    if (id !== this.state.selectedConnectionId) this.restartNotice.hide();
     this.state.selectedConnectionId = id;
     this.saveState();
     this.host.command('view/select', { connectionId: id ?? null });

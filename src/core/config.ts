@@ -5,6 +5,7 @@
  */
 
 import { PROTOCOL_CHOICES, type ProtocolChoice } from '../shared/protocol';
+import { validateWatchGlobs } from './devLoop';
 
 export type { ProtocolChoice, ProtocolEra } from '../shared/protocol';
 export type HttpTransportKind = 'streamable-http' | 'sse' | 'auto';
@@ -26,6 +27,11 @@ export interface StdioConnectionConfig extends ConfigBase {
   /** Merged over the parent environment when the process is spawned. */
   env?: Record<string, string>;
   cwd?: string;
+  /**
+   * Dev loop: glob patterns, relative to `cwd` (else the first workspace folder), whose changes
+   * restart the server. Absent or empty: no watching.
+   */
+  watch?: string[];
 }
 
 export interface HttpConnectionConfig extends ConfigBase {
@@ -225,6 +231,10 @@ export function validateConfig(config: ConnectionConfig, others: ConnectionConfi
   }
   if (config.transport === 'stdio') {
     if (!config.command.trim()) problems.push('The stdio command is empty.');
+    if (config.watch !== undefined) {
+      const watchProblem = validateWatchGlobs(config.watch);
+      if (watchProblem) problems.push(watchProblem);
+    }
   } else {
     const urlProblem = validateServerUrl(config.url);
     if (urlProblem) problems.push(urlProblem);

@@ -45,7 +45,7 @@ import { Emitter, type Disposable, type Event } from './events';
 import { silentLogger, type Logger } from './logger';
 import type { Sdk } from './sdk';
 import { RequestDeadlines, type Deadline } from './requestDeadlines';
-import type { ProcessStdioTransport } from './stdioTransport';
+import type { ProcessStdioTransport, StdioServerParams } from './stdioTransport';
 import type {
   CacheHintView,
   CompletionRefView,
@@ -253,6 +253,12 @@ export class Connection {
   readonly onResourceUpdated: Event<string> = this.resourceUpdatedEmitter.event;
   /** The `elicitationId` of each `notifications/elicitation/complete` (2025 era: a URL elicitation finished). */
   readonly onElicitationComplete: Event<string> = this.elicitationCompleteEmitter.event;
+
+  /**
+   * Rewrites how a stdio server is started (the dev loop's debugger launch); applies from the
+   * next connect. Undefined: the config's command as written.
+   */
+  stdioLaunch?: (params: StdioServerParams) => StdioServerParams;
 
   /** The SDK, loaded by the first connect (see sdk.ts). */
   private sdk?: Sdk;
@@ -1258,13 +1264,11 @@ export class Connection {
   private createStdioTransport(config: StdioConnectionConfig): Transport {
     this.secretValues = [];
     this.signInsMayHoldDeadlines = false;
-    return new this.sdk!.ProcessStdioTransport(
-      { command: config.command, args: config.args, env: config.env, cwd: config.cwd },
-      (line) => {
-        this.logger.info(`[${config.name}] stderr: ${line}`);
-        this.stderrEmitter.fire(line);
-      },
-    );
+    const params: StdioServerParams = { command: config.command, args: config.args, env: config.env, cwd: config.cwd };
+    return new this.sdk!.ProcessStdioTransport(this.stdioLaunch ? this.stdioLaunch(params) : params, (line) => {
+      this.logger.info(`[${config.name}] stderr: ${line}`);
+      this.stderrEmitter.fire(line);
+    });
   }
 
   private async createHttpTransport(config: HttpConnectionConfig, kind: 'sse' | 'streamable-http'): Promise<Transport> {

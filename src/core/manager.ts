@@ -89,8 +89,9 @@ export class ConnectionManager implements Disposable {
   }
 }
 
-/** The parts of a config that decide where the connection goes (not its name). */
+/** The parts of a config that decide where the connection goes (not its name, nor which files the dev loop watches). */
 function targetOf(config: ConnectionConfig): unknown {
   const { name: _name, ...rest } = config;
+  if (rest.transport === 'stdio') delete (rest as { watch?: string[] }).watch;
   return rest;
 }

@@ -9,6 +9,10 @@ import { COMMANDS, type CommandId } from './commands';
 import { authCommands } from './commands/auth';
 import { callCommands } from './commands/calls';
 import { connectionCommands } from './commands/connections';
+import { devLoopCommands } from './commands/devLoop';
+import { importExportCommands } from './commands/importExport';
+import { SessionTraceDocuments, sessionTraceCommands } from './commands/sessionTrace';
+import { vscodeMcpCommands } from './commands/vscodeMcp';
 import { commandDeps, type CommandContext, type Handler } from './commands/shared';
 import { DoctorReports, createDoctorHandler } from './doctorCommand';
 import { checksCommands } from './checks/checksCommand';
@@ -20,16 +24,22 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
   const deps = commandDeps(ctx);
   const doctorReports = new DoctorReports();
   const checksOutput = vscode.window.createOutputChannel('MCP Lens Checks');
+  const sessionDocuments = new SessionTraceDocuments();
   const handlers: Record<Exclude<CommandId, typeof COMMANDS.openInspector>, Handler> = {
     [COMMANDS.diagnoseConnection]: createDoctorHandler({ manager: ctx.manager, log: ctx.log }, doctorReports),
     ...connectionCommands(deps),
     ...callCommands(deps),
     ...authCommands(deps),
     ...checksCommands(deps, ctx.checks, checksOutput),
+    ...devLoopCommands(deps, ctx.devLoop),
+    ...importExportCommands(deps),
+    ...sessionTraceCommands(deps, sessionDocuments),
+    ...vscodeMcpCommands(deps),
   };
   return [
     doctorReports,
     checksOutput,
+    sessionDocuments,
     ...Object.entries(handlers).map(([id, handler]) => vscode.commands.registerCommand(id, handler)),
   ];
 }

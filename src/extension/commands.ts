@@ -24,6 +24,17 @@ export const COMMANDS = {
   diagnoseConnection: 'mcpLens.diagnoseConnection',
   openTokenVault: 'mcpLens.openTokenVault',
   runChecks: 'mcpLens.runChecks',
+  watchServerSources: 'mcpLens.watchServerSources',
+  debugServer: 'mcpLens.debugServer',
+  stopDebuggingServer: 'mcpLens.stopDebuggingServer',
+  importServers: 'mcpLens.importServers',
+  exportConnection: 'mcpLens.exportConnection',
+  exportSessionTrace: 'mcpLens.exportSessionTrace',
+  openSessionTrace: 'mcpLens.openSessionTrace',
+  inspectVsCodeServer: 'mcpLens.inspectVsCodeServer',
+  openVsCodeMcpJson: 'mcpLens.openVsCodeMcpJson',
+  addToVsCode: 'mcpLens.addToVsCode',
+  forgetVsCodeInputs: 'mcpLens.forgetVsCodeInputs',
   /** Registered by src/extension/inspector/inspectorPanel.ts (registerInspector), not by the handler table. */
   openInspector: 'mcpLens.openInspector',
 } as const;

@@ -231,6 +231,7 @@ export async function runConnectionWizard(options: WizardOptions): Promise<Wizar
     config = { id, name, transport: 'stdio', command, args };
     if (env.length) config.env = Object.fromEntries(env.map((e) => [e.name, e.value]));
     if (editing && !isHttpConfig(editing) && editing.cwd) config.cwd = editing.cwd;
+    if (editing && !isHttpConfig(editing) && editing.watch?.length) config.watch = editing.watch;
   } else {
     config = { id, name, transport, url };
     const plain = headers.filter((h) => !h.secret && h.value !== undefined);

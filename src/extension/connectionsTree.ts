@@ -10,6 +10,7 @@ import { TRANSPORT_LABELS, formatCommandLine, isHttpConfig } from '../core/confi
 import type { Connection, ConnectionState } from '../core/connection';
 import type { ConnectionManager } from '../core/manager';
 import type { ConnectionStore } from './connectionStore';
+import { isVsCodeMcpId, type VsCodeMcpServers } from './vscodeMcpServers';
 import type { ProtocolChoice, ProtocolEra } from '../shared/protocol';
 
 export type GroupKind = 'tools' | 'resources' | 'prompts';
@@ -20,7 +21,16 @@ export type TreeNode =
   | { readonly kind: 'tool'; readonly connectionId: string; readonly tool: Tool }
   | { readonly kind: 'resource'; readonly connectionId: string; readonly resource: Resource }
   | { readonly kind: 'resourceTemplate'; readonly connectionId: string; readonly template: ResourceTemplate }
-  | { readonly kind: 'prompt'; readonly connectionId: string; readonly prompt: Prompt };
+  | { readonly kind: 'prompt'; readonly connectionId: string; readonly prompt: Prompt }
+  /** The "VS Code MCP servers" group: servers of VS Code's mcp.json files (see vscodeMcpServers.ts). */
+  | { readonly kind: 'vscodeServers'; readonly connectionId: '' }
+  /** A server of an mcp.json that is not open (once opened, its node is a `connection` under the group). */
+  | { readonly kind: 'vscodeServer'; readonly connectionId: string }
+  /** A problem of a whole mcp.json (syntax error, bad inputs). */
+  | { readonly kind: 'vscodeFileProblem'; readonly connectionId: ''; readonly file: string; readonly message: string };
+
+/** The command a click on a VS Code server runs (registered in commands/vscodeMcp.ts). */
+const INSPECT_VSCODE_SERVER_COMMAND = 'mcpLens.inspectVsCodeServer';
 
 export const STATE_LABELS: Record<ConnectionState, string> = {
   disconnected: 'disconnected',
@@ -148,11 +158,14 @@ export class ConnectionsTreeProvider implements vscode.TreeDataProvider<TreeNode
   /** Connection nodes are cached so a change can refresh just that subtree (VS Code matches elements by identity). */
   private readonly connectionNodes = new Map<string, TreeNode & { kind: 'connection' }>();
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly vscodeGroup: TreeNode = { kind: 'vscodeServers', connectionId: '' };
 
   constructor(
     private readonly manager: ConnectionManager,
     private readonly store: ConnectionStore,
+    private readonly vscodeMcp?: VsCodeMcpServers,
   ) {
+    if (vscodeMcp) this.disposables.push(vscodeMcp.onDidChange(() => this.onDidChangeEmitter.fire(undefined)));
     this.disposables.push(
       this.onDidChangeEmitter,
       manager.onDidChange(({ connection, kind }) => {
@@ -174,20 +187,40 @@ export class ConnectionsTreeProvider implements vscode.TreeDataProvider<TreeNode
     this.onDidChangeEmitter.fire(undefined);
   }
 
+  /** The "VS Code MCP servers" group node, for `TreeView.reveal`. */
+  vscodeServersNode(): TreeNode {
+    return this.vscodeGroup;
+  }
+
   getChildren(element?: TreeNode): TreeNode[] {
     if (!element) {
       const ids = new Set<string>();
-      const nodes = this.manager.list().map((c) => {
+      const nodes: TreeNode[] = [];
+      for (const c of this.manager.list()) {
         ids.add(c.id);
-        let node = this.connectionNodes.get(c.id);
-        if (!node) {
-          node = { kind: 'connection', connectionId: c.id };
-          this.connectionNodes.set(c.id, node);
-        }
-        return node;
-      });
+        const node = this.cachedConnectionNode(c.id);
+        // VS Code's servers show under their own group, even once opened.
+        if (!isVsCodeMcpId(c.id)) nodes.push(node);
+      }
       for (const id of [...this.connectionNodes.keys()]) if (!ids.has(id)) this.connectionNodes.delete(id);
+      if (this.vscodeMcp?.list().length) nodes.push(this.vscodeGroup);
       return nodes;
+    }
+    if (element.kind === 'vscodeServers') {
+      const children: TreeNode[] = [];
+      for (const file of this.vscodeMcp?.list() ?? []) {
+        for (const message of file.problems) {
+          children.push({ kind: 'vscodeFileProblem', connectionId: '', file: file.source.uri, message });
+        }
+      }
+      for (const entry of this.vscodeMcp?.entries() ?? []) {
+        children.push(
+          this.manager.get(entry.connectionId)
+            ? this.cachedConnectionNode(entry.connectionId)
+            : { kind: 'vscodeServer', connectionId: entry.connectionId },
+        );
+      }
+      return children;
     }
     const connection = this.manager.get(element.connectionId);
     if (!connection) return [];
@@ -220,10 +253,24 @@ export class ConnectionsTreeProvider implements vscode.TreeDataProvider<TreeNode
     }
   }
 
+  private cachedConnectionNode(id: string): TreeNode & { kind: 'connection' } {
+    let node = this.connectionNodes.get(id);
+    if (!node) {
+      node = { kind: 'connection', connectionId: id };
+      this.connectionNodes.set(id, node);
+    }
+    return node;
+  }
+
   getParent(element: TreeNode): TreeNode | undefined {
     switch (element.kind) {
       case 'connection':
+        return isVsCodeMcpId(element.connectionId) ? this.vscodeGroup : undefined;
+      case 'vscodeServers':
         return undefined;
+      case 'vscodeServer':
+      case 'vscodeFileProblem':
+        return this.vscodeGroup;
       case 'group':
         return this.connectionNodes.get(element.connectionId);
       case 'tool':
@@ -241,6 +288,28 @@ export class ConnectionsTreeProvider implements vscode.TreeDataProvider<TreeNode
     switch (element.kind) {
       case 'connection':
         return connection ? this.connectionItem(connection) : new vscode.TreeItem('(removed)');
+      case 'vscodeServers': {
+        const item = new vscode.TreeItem('VS Code MCP servers', vscode.TreeItemCollapsibleState.Expanded);
+        item.id = 'vscode-mcp-servers';
+        item.iconPath = new vscode.ThemeIcon('vscode');
+        item.description = 'mcp.json';
+        item.tooltip =
+          "Servers defined in VS Code's own mcp.json files (workspace .vscode/mcp.json and the user mcp.json). Click one to inspect it; nothing is copied into MCP Lens.";
+        item.contextValue = 'vscodeServers';
+        return item;
+      }
+      case 'vscodeServer':
+        return this.vscodeServerItem(element.connectionId);
+      case 'vscodeFileProblem': {
+        const file = this.vscodeMcp?.list().find((f) => f.source.uri === element.file);
+        const item = new vscode.TreeItem(clip(element.message, 200), vscode.TreeItemCollapsibleState.None);
+        item.id = `${element.file}/problem/${element.message}`;
+        item.description = file ? `${file.source.label} mcp.json` : undefined;
+        item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
+        item.contextValue = 'vscodeFileProblem';
+        item.command = { command: 'vscode.open', title: 'Open mcp.json', arguments: [vscode.Uri.parse(element.file)] };
+        return item;
+      }
       case 'group': {
         const count = connection ? groupCount(connection, element.group) : 0;
         const label = { tools: 'Tools', resources: 'Resources', prompts: 'Prompts' }[element.group];
@@ -294,10 +363,54 @@ export class ConnectionsTreeProvider implements vscode.TreeDataProvider<TreeNode
     }
   }
 
+  /** A VS Code server that is not open: its definition as written, its problems, and a click that opens it. */
+  private vscodeServerItem(connectionId: string): vscode.TreeItem {
+    const entry = this.vscodeMcp?.entry(connectionId);
+    if (!entry) return new vscode.TreeItem('(removed)');
+    const { server, file } = entry;
+    const item = new vscode.TreeItem(server.name, vscode.TreeItemCollapsibleState.None);
+    // Not the connection's id: VS Code keeps the collapsible state of an id it has shown, and the opened
+    // server's node must come up expanded (with its Tools / Resources / Prompts).
+    item.id = `${connectionId}/not-open`;
+    const kind = server.kind ?? 'unknown type';
+    const broken = server.problems.length > 0;
+    item.description = `${kind} · ${file.source.label} mcp.json${broken ? ' · cannot start' : ''}`;
+    item.iconPath = broken
+      ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
+      : new vscode.ThemeIcon('debug-disconnect');
+    item.contextValue = `vscodeServer${broken ? '.problem' : ''}`;
+    item.command = {
+      command: INSPECT_VSCODE_SERVER_COMMAND,
+      title: 'Inspect',
+      arguments: [{ kind: 'vscodeServer', connectionId }],
+    };
+    const md = safeMarkdown();
+    appendHeading(md, server.name);
+    md.appendText(`From the ${file.source.label} mcp.json${server.line ? `, line ${server.line}` : ''}.`);
+    md.appendMarkdown('\n\n');
+    // As written: variables (and so the input values) are not substituted here.
+    md.appendText(describeDefinition(server.definition));
+    if (broken) {
+      md.appendMarkdown('\n\n');
+      appendHeading(md, 'Problems');
+      md.appendText(server.problems.join('\n'));
+    } else {
+      md.appendMarkdown('\n\n');
+      md.appendText(
+        server.inputIds.length
+          ? `Click to inspect. Asks once for: ${server.inputIds.join(', ')} (kept in secret storage).`
+          : 'Click to inspect.',
+      );
+    }
+    item.tooltip = md;
+    return item;
+  }
+
   private connectionItem(connection: Connection): vscode.TreeItem {
     const { state, message } = connection.status;
     const stored = this.store.get(connection.id);
     const fromSettings = stored?.scope === 'settings';
+    const vscodeEntry = isVsCodeMcpId(connection.id) ? this.vscodeMcp?.entry(connection.id) : undefined;
     // Always Expanded: VS Code keeps the collapsible state an item had when it was first shown, so a
     // node first shown while connecting (no children) must already be expandable once groups arrive.
     // Without children (not connected) it shows no twistie.
@@ -317,9 +430,12 @@ export class ConnectionsTreeProvider implements vscode.TreeDataProvider<TreeNode
       state === 'connected' ? eraText(connection.era, clipVersion(connection.protocolVersion)) : undefined;
     const pin = pinText(connection.config.protocol);
     const protocol = [negotiated, pin].filter(Boolean).join(' · ');
-    item.description = `${transport} · ${status}${protocol ? ` · ${protocol}` : ''}${fromSettings ? ' · settings' : ''}`;
-    // connection.<state>.<editable|settings>.<http|stdio>: menus pick actions by state, origin and transport.
-    item.contextValue = `connection.${state}${fromSettings ? '.settings' : '.editable'}.${isHttpConfig(connection.config) ? 'http' : 'stdio'}`;
+    const origin = vscodeEntry ? ` · ${vscodeEntry.file.source.label} mcp.json` : fromSettings ? ' · settings' : '';
+    item.description = `${transport} · ${status}${protocol ? ` · ${protocol}` : ''}${origin}`;
+    // connection.<state>.<editable|settings|vscode>.<http|stdio>: menus pick actions by state, origin and transport.
+    const originContext =
+      vscodeEntry || isVsCodeMcpId(connection.id) ? '.vscode' : fromSettings ? '.settings' : '.editable';
+    item.contextValue = `connection.${state}${originContext}.${isHttpConfig(connection.config) ? 'http' : 'stdio'}`;
     item.accessibilityInformation = {
       label: `${connection.config.name}, ${transport}, ${status}${protocol ? `, protocol ${protocol}` : ''}`,
     };
@@ -334,6 +450,9 @@ export class ConnectionsTreeProvider implements vscode.TreeDataProvider<TreeNode
         ...(config.secretHeaders ?? []).map((h) => `${h} (secret)`),
       ];
       if (headerNames.length) md.appendText(`\nHeaders: ${headerNames.join(', ')}`);
+    } else if (vscodeEntry) {
+      // As written in mcp.json: the substituted command line may hold input values.
+      md.appendText(describeDefinition(vscodeEntry.server.definition));
     } else {
       // Environment values may be secrets: only the names are shown.
       md.appendText(`stdio · ${formatCommandLine([config.command, ...config.args])}`);
@@ -354,7 +473,7 @@ export class ConnectionsTreeProvider implements vscode.TreeDataProvider<TreeNode
       md.appendText(`\nNegotiation: ${clip(connection.negotiation, 500)}`);
     }
     md.appendText(
-      `\nSaved in: ${stored ? { user: 'user state', workspace: 'workspace state', settings: 'settings (read-only)' }[stored.scope] : 'memory'}`,
+      `\nSaved in: ${vscodeEntry ? `VS Code's ${vscodeEntry.file.source.label} mcp.json (read-only here)` : stored ? { user: 'user state', workspace: 'workspace state', settings: 'settings (read-only)' }[stored.scope] : 'memory'}`,
     );
     if (connection.instructions) {
       md.appendMarkdown('\n\n');
@@ -368,6 +487,18 @@ export class ConnectionsTreeProvider implements vscode.TreeDataProvider<TreeNode
   dispose(): void {
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/** One line about an mcp.json entry as written; header and environment values are left out (they may be secrets). */
+function describeDefinition(definition: Record<string, unknown>): string {
+  const words = (v: unknown) => (typeof v === 'string' ? v : '');
+  if (typeof definition.command === 'string') {
+    const args = Array.isArray(definition.args) ? definition.args.map(words) : [];
+    const env = definition.env && typeof definition.env === 'object' ? Object.keys(definition.env) : [];
+    return `stdio · ${clip(formatCommandLine([definition.command, ...args]), 500)}${env.length ? `\nEnvironment: ${env.join(', ')}` : ''}${typeof definition.envFile === 'string' ? `\nenvFile: ${definition.envFile}` : ''}`;
+  }
+  const headers = definition.headers && typeof definition.headers === 'object' ? Object.keys(definition.headers) : [];
+  return `${words(definition.type) || 'http'} · ${clip(words(definition.url), 500)}${headers.length ? `\nHeaders: ${headers.join(', ')}` : ''}`;
 }
 
 function clipVersion(version: string | undefined): string | undefined {

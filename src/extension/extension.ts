@@ -22,8 +22,10 @@ import { InspectorPanel, OPEN_INSPECTOR_COMMAND, registerInspector } from './ins
 import { inspectorAuthStatus } from './auth/inspectorAuthStatus';
 import { ConnectionStore, type SavedScope } from './connectionStore';
 import { ConnectionsTreeProvider } from './connectionsTree';
+import { DevLoop } from './devLoop/devLoop';
 import { ResultDocuments } from './resultDocuments';
 import { UriRouter } from './uriRouter';
+import { VsCodeMcpServers, isVsCodeMcpId } from './vscodeMcpServers';
 
 /** A config without an id yet (one is made when saved). Distributes over the union so each variant keeps its fields. */
 export type NewConnectionConfig = ConnectionConfig extends infer C
@@ -44,6 +46,10 @@ export interface McpLensTestApi {
   /** The server-request queue, roots, task runners and language-model drafts. */
   answers: ServerAnswers;
   roots: RootsStore;
+  /** Watched stdio servers and server debugging. */
+  devLoop: DevLoop;
+  /** VS Code's own mcp.json servers (the "VS Code MCP servers" group). */
+  vscodeMcp: VsCodeMcpServers;
   /** Opens (or reveals) the inspector and runs one webview request through its validation and handler. */
   inspectorRequest<M extends RequestMethod>(
     method: M,
@@ -110,16 +116,26 @@ export function activate(context: vscode.ExtensionContext): McpLensTestApi | und
     vscode.workspace.onDidChangeWorkspaceFolders(() => roots.workspaceChanged()),
   );
 
-  const connectionManager = new ConnectionManager({
+  const connectionManager: ConnectionManager = new ConnectionManager({
     serverRequests: answers.queue,
     logger: log,
     // OAuth: Bearer on every request, silent refresh; a needed browser sign-in surfaces as `auth-required`.
     fetchFor: (config) => auth.fetchFor(config),
     requestTimeoutMs: () => Math.max(1, settings().get<number>('requestTimeoutSeconds', 60)) * 1000,
     clientInfo: { name: 'mcp-lens', version: String(context.extension.packageJSON.version ?? '0.0.0') },
-    secretHeadersFor: (config) => store.secretHeaders(config),
+    // VS Code's mcp.json servers keep their secret headers in memory (their values come from the file's inputs).
+    secretHeadersFor: (config): Promise<Record<string, string>> =>
+      isVsCodeMcpId(config.id) ? vscodeMcp.secretHeaders(config) : store.secretHeaders(config),
   });
   manager = connectionManager;
+  const vscodeMcp: VsCodeMcpServers = new VsCodeMcpServers({
+    manager: connectionManager,
+    secrets: context.secrets,
+    globalState: context.globalState,
+    globalStorageUri: context.globalStorageUri,
+    log,
+  });
+  context.subscriptions.push(vscodeMcp);
   answers.bind(connectionManager);
 
   // The protocol trace goes to the log channel: one summary line per message (info), and the
@@ -154,6 +170,8 @@ export function activate(context: vscode.ExtensionContext): McpLensTestApi | und
   const sync = async (): Promise<void> => {
     const wanted = new Map(store.list().map((s) => [s.config.id, s.config]));
     for (const connection of connectionManager.list()) {
+      // VS Code's mcp.json servers are not in the store: they follow their files (vscodeMcpServers.ts).
+      if (isVsCodeMcpId(connection.id)) continue;
       if (!wanted.has(connection.id)) await connectionManager.remove(connection.id);
     }
     for (const config of wanted.values()) {
@@ -179,11 +197,13 @@ export function activate(context: vscode.ExtensionContext): McpLensTestApi | und
     await sync();
   };
 
-  const tree = new ConnectionsTreeProvider(connectionManager, store);
+  const tree = new ConnectionsTreeProvider(connectionManager, store, vscodeMcp);
   const inspectorAuth = inspectorAuthStatus(auth, connectionManager);
   const view = vscode.window.createTreeView('mcpLens.connections', { treeDataProvider: tree, showCollapseAll: true });
   const results = new ResultDocuments();
-  context.subscriptions.push(tree, view, results);
+  // The dev loop for stdio servers: `watch` globs restart a server when its sources change; Debug Server attaches a debugger.
+  const devLoop = new DevLoop(connectionManager, log);
+  context.subscriptions.push(tree, view, results, devLoop);
 
   // The MCP Inspector webview panel: Open Inspector, and its serializer for reloads.
   // Its Auth tab: the OAuth flow debugger and the token vault.
@@ -224,7 +244,8 @@ export function activate(context: vscode.ExtensionContext): McpLensTestApi | und
     auth: inspectorAuth,
     authTools: authDebugger,
     answers,
-    isEditable: (id: string) => store.get(id)?.scope !== 'settings',
+    devLoop,
+    isEditable: (id: string) => store.get(id)?.scope !== 'settings' && !isVsCodeMcpId(id),
   };
   context.subscriptions.push(inspectorAuth, authDebugger, ...registerInspector(inspectorDeps));
 
@@ -244,6 +265,10 @@ export function activate(context: vscode.ExtensionContext): McpLensTestApi | und
         if (node) await view.reveal(node, { select: true, focus: false });
       },
       tasksFor: (connection) => answers.tasksFor(connection),
+      devLoop,
+      oauthTrace: (connectionId) => authDebugger.trace(connectionId),
+      extensionVersion: String(context.extension.packageJSON.version ?? 'unknown'),
+      vscodeMcp,
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('mcpLens.connections')) {
@@ -263,6 +288,8 @@ export function activate(context: vscode.ExtensionContext): McpLensTestApi | und
   // Load saved and pre-configured connections, then connect them in the background: activation
   // itself stays short, and each connection reports its own status in the tree.
   for (const { config } of store.list()) connectionManager.add(config);
+  // VS Code's mcp.json files are read in the background; their servers wait for a click (inputs may be asked).
+  void vscodeMcp.reload();
   if (settings().get<boolean>('autoConnect', true)) setTimeout(() => connectAll(connectionManager), 0);
 
   const activationMs = performance.now() - started;
@@ -280,6 +307,8 @@ export function activate(context: vscode.ExtensionContext): McpLensTestApi | und
     answers,
     roots,
     checks,
+    devLoop,
+    vscodeMcp,
     inspectorRequest: (method, params) => InspectorPanel.show(inspectorDeps).handle(method, params),
     activationMs,
     addConnection: async (config, scope = 'user', secretValues = {}) => {

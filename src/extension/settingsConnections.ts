@@ -71,6 +71,8 @@ export function parseSettingsConnections(raw: unknown, others: readonly Connecti
       const env = stringRecord(e.env);
       if (env && Object.keys(env).length) config.env = env;
       if (typeof e.cwd === 'string' && e.cwd) config.cwd = e.cwd;
+      // Passed on as written (when present) so that validateConfig names what is wrong with it.
+      if (e.watch !== undefined && e.watch !== null) config.watch = e.watch as string[];
     } else if (typeof e.transport === 'string' && HTTP_TRANSPORTS.includes(e.transport)) {
       config = { id, name, transport: e.transport as HttpTransportKind, url: typeof e.url === 'string' ? e.url : '' };
       const headers = stringRecord(e.headers);

@@ -677,6 +677,8 @@ export interface NotificationMap {
   'serverRequests/changed': { connectionId: string; requests: ServerRequestView[] };
   'serverLog/added': { connectionId: string; entries: ServerLogView[] };
   'tasks/changed': { connectionId: string; tasks: TaskView[] };
+  /** A watched stdio server was restarted because its sources changed (the dev loop). */
+  'connection/restarted': { connectionId: string; reason: string };
 }
 
 export type CommandMethod = keyof CommandMap;

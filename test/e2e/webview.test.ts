@@ -482,6 +482,60 @@ describe('inspector webview (harness, Chromium)', function () {
     await o.close();
   });
 
+  it('dev loop: a restarted server is announced (reason as text), the view keeps its place, and the last call re-runs on request', async () => {
+    const o = await open(baseFixture());
+    const { page } = o;
+    const notice = page.locator('[data-role="restart-notice"]');
+    const restarted = (reason: string, connectionId = 'c-main') =>
+      js(page, `window.__harness.notify('connection/restarted', ${JSON.stringify({ connectionId, reason })})`);
+    await restarted('server.js changed');
+    await notice.waitFor();
+    assert.match(await notice.innerText(), /Server restarted: server\.js changed\.\s*Nothing was run on it yet/);
+    assert.equal(await notice.locator('[data-action="rerun-last"]').count(), 0);
+
+    await selectTool(page, 'echo');
+    await typeInto(page, ['message'], 'before the restart');
+    await page.locator('[data-action="run"]').click();
+    await page.locator('.tool-result').waitFor();
+    await typeInto(page, ['message'], 'a draft in progress');
+    // What a restart looks like from the host: connecting, connected, then the fresh lists.
+    for (const state of ['connecting', 'connected']) {
+      await js(
+        page,
+        `window.__harness.notify('connections/changed', { connections: window.__harness.fixture.connections.map((c) => (c.id === 'c-main' ? { ...c, state: '${state}' } : c)) })`,
+      );
+    }
+    await js(page, `window.__harness.notify('connection/details', window.__harness.fixture.details['c-main'])`);
+    await restarted('<img src=x onerror="window.__pwned=1">.ts changed');
+    await page.locator('[data-action="rerun-last"]').waitFor();
+    assert.match(await notice.innerText(), /Server restarted: <img src=x onerror="window.__pwned=1">\.ts changed\./);
+    assert.equal(await notice.locator('img').count(), 0, 'server-side file names are text');
+    assert.equal(await js(page, 'window.__pwned'), undefined);
+    assert.match(await page.locator('[data-action="rerun-last"]').innerText(), /Re-run last call of echo/);
+    // The view kept its place: the same tab, the same tool, the draft.
+    assert.equal(await page.locator('[data-tab="tools"]').getAttribute('aria-selected'), 'true');
+    assert.equal(
+      await page.locator(`[data-path='["message"]'] input, [data-path='["message"]'] textarea`).first().inputValue(),
+      'a draft in progress',
+    );
+    // A restart of another connection says nothing here.
+    await page.locator('[data-action="dismiss-restart"]').click();
+    assert.equal(await notice.isHidden(), true);
+    await restarted('other.ts changed', 'c-stdio');
+    await page.waitForTimeout(200);
+    assert.equal(await notice.isHidden(), true);
+
+    await restarted('server.js changed');
+    await page.locator('[data-action="rerun-last"]').click();
+    await page.waitForFunction(
+      `window.__harness.sent.filter((m) => m.kind === 'request' && m.method === 'tools/call').length === 2`,
+    );
+    const calls = requests(await o.sent(), 'tools/call');
+    assert.deepEqual((calls[1].params as { args: unknown }).args, { message: 'before the restart' });
+    assert.equal(await notice.isHidden(), true);
+    await o.close();
+  });
+
   it('shows the trace with filters, search, a JSON detail view and Copy as curl', async () => {
     const o = await open(baseFixture());
     const { page } = o;

@@ -8,7 +8,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import type {
   JsonObject,
   ServerRequestReply,
@@ -51,6 +51,24 @@ describe('inspector webview: answering the server (harness, Chromium)', function
     await page.locator('[data-role="pending-requests"] .request-card').first().waitFor();
   };
   const waitAnswers = (page: Page, n: number) => page.waitForFunction(`window.__harness.answers.length === ${n}`);
+  /**
+   * A pick sets the text field's `value` at once; the toolkit (FAST) copies it into the inner <input>
+   * on its next animation frame, which a loaded headless Chromium can run after our next read. So:
+   * the component's value now, then the inner input once it has rendered.
+   */
+  const expectPicked = async (input: Locator, expected: string) => {
+    const fieldValue = await input.evaluate(
+      (el) => (el.getRootNode() as unknown as { host: { value: string } }).host.value,
+    );
+    assert.equal(fieldValue, expected, 'the pick set the text field');
+    await input
+      .page()
+      .waitForFunction(
+        ([el, value]) => (el as unknown as { value: string }).value === value,
+        [await input.elementHandle(), expected] as const,
+        { timeout: 5000 },
+      );
+  };
 
   it('answer: lists pending requests first (what asked, why, when, time left), then the history; the tab badge counts them', async () => {
     const o = await open(answerFixture());
@@ -486,7 +504,7 @@ describe('inspector webview: answering the server (harness, Chromium)', function
     await name.press('ArrowDown');
     assert.equal(await list.locator('[aria-selected="true"]').innerText(), 'Adele');
     await name.press('Enter');
-    assert.equal(await name.inputValue(), 'Adele');
+    await expectPicked(name, 'Adele');
     assert.equal(await list.isHidden(), true);
     await page.locator('[data-action="get"]').click();
     await page.waitForFunction(`window.__harness.sent.some((m) => m.method === 'prompts/get')`);
@@ -504,7 +522,7 @@ describe('inspector webview: answering the server (harness, Chromium)', function
     assert.deepEqual(await ids.allInnerTexts(), ['100', '101']);
     await id.press('ArrowUp');
     await id.press('Enter');
-    assert.equal(await id.inputValue(), '101');
+    await expectPicked(id, '101');
     assert.equal(await page.locator('[data-role="expanded-uri"]').innerText(), 'test://items/101');
     const resourceCall = requests(await o.sent(), 'completion/complete').at(-1)!;
     assert.deepEqual((resourceCall.params as { ref: JsonObject }).ref, {

@@ -14,7 +14,10 @@ import type { ChecksService } from '../checks/checksService';
 import { COMMANDS, type CommandId } from '../commands';
 import type { ConnectionStore, SavedScope } from '../connectionStore';
 import { type ConnectionsTreeProvider, STATE_LABELS, type TreeNode } from '../connectionsTree';
+import type { DevLoop } from '../devLoop/devLoop';
 import type { ResultDocuments } from '../resultDocuments';
+import type { FlowTraceView } from '../../shared/protocol';
+import type { VsCodeMcpServers } from '../vscodeMcpServers';
 
 export interface CommandContext {
   manager: ConnectionManager;
@@ -32,10 +35,18 @@ export interface CommandContext {
   removeConnection(id: string): Promise<void>;
   /** Shows a connection in the Connections view (opening the view if needed). */
   revealConnection(id: string): Promise<void>;
+  /** VS Code's own mcp.json servers. */
+  vscodeMcp: VsCodeMcpServers;
   /** The connection's task runner (tools that must run as tasks); absent: such tools cannot be called. */
   tasksFor?(connection: Connection): TaskRunner;
   /** The workspace's saved checks (Run Saved Checks). */
   checks: ChecksService;
+  /** Watching stdio servers' sources and debugging them; absent: those commands say it is unavailable. */
+  devLoop?: DevLoop;
+  /** The connection's last OAuth sign-in debugger run (masked), for session exports. */
+  oauthTrace?(connectionId: string): FlowTraceView | undefined;
+  /** This extension's version, written into exported files. */
+  extensionVersion?: string;
 }
 
 export type Handler = (...args: unknown[]) => unknown;

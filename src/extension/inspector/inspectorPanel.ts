@@ -63,6 +63,8 @@ export interface InspectorDeps {
   answers?: InspectorAnswers;
   /** The Checks tab and Save as check; when absent, those requests fail and say so. */
   checks?: InspectorChecks;
+  /** Restarts of watched stdio servers, which the view announces with a way to re-run the last call. */
+  devLoop?: { onDidRestart: vscode.Event<{ connectionId: string; reason: string }> };
 }
 
 type Handlers = { [M in RequestMethod]: (params: RequestMap[M]['params']) => Promise<RequestMap[M]['result']> };
@@ -173,6 +175,9 @@ export class InspectorPanel implements vscode.Disposable {
           }
         }),
       );
+    }
+    if (deps.devLoop) {
+      this.disposables.add(deps.devLoop.onDidRestart((restart) => this.post('connection/restarted', restart)));
     }
     this.watchConnections();
   }

@@ -73,3 +73,63 @@ describe('command registry vs package.json', () => {
     assert.throws(() => commandIdsFromSource('const nothing = 1;'), /COMMANDS/);
   });
 });
+
+describe('connection menus vs the tree’s context values', () => {
+  // Every context value the Connections tree gives (src/extension/connectionsTree.ts):
+  // connection.<state>.<editable|settings|vscode>.<http|stdio>, and the fixed ones of the other nodes.
+  const states = ['disconnected', 'connecting', 'connected', 'error', 'auth-required'];
+  const connectionValues = states.flatMap((state) =>
+    ['editable', 'settings', 'vscode'].flatMap((origin) =>
+      ['http', 'stdio'].map((transport) => `connection.${state}.${origin}.${transport}`),
+    ),
+  );
+  const otherValues = [
+    'vscodeServers',
+    'vscodeFileProblem',
+    'vscodeServer',
+    'vscodeServer.problem',
+    'group.tools',
+    'group.resources',
+    'group.prompts',
+    'tool',
+    'resource',
+    'resourceTemplate',
+    'prompt',
+  ];
+  const packageJson = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  const items = packageJson.contributes.menus['view/item/context'] as { command: string; when: string }[];
+  /** The values an item's `viewItem == x` or `viewItem =~ /re/` clause accepts. */
+  const accepted = (when: string) => {
+    const equal = /viewItem == ([\w.-]+)/.exec(when);
+    if (equal) return [...connectionValues, ...otherValues].filter((v) => v === equal[1]);
+    const match = /viewItem =~ \/(.+)\/$/.exec(when);
+    assert.ok(match, `a viewItem clause in: ${when}`);
+    const re = new RegExp(match[1]);
+    return [...connectionValues, ...otherValues].filter((v) => re.test(v));
+  };
+
+  it('every item shows on some node', () => {
+    for (const item of items) assert.ok(accepted(item.when).length > 0, `${item.command} never shows: ${item.when}`);
+  });
+
+  it('Edit and Remove show on saved connections only, the dev loop on stdio ones', () => {
+    const on = (command: string) =>
+      new Set(items.filter((i) => i.command === command).flatMap((i) => accepted(i.when)));
+    for (const command of ['mcpLens.editConnection', 'mcpLens.removeConnection', 'mcpLens.watchServerSources']) {
+      const values = on(command);
+      assert.ok(
+        values.has(
+          command === 'mcpLens.watchServerSources'
+            ? 'connection.connected.editable.stdio'
+            : 'connection.connected.editable.http',
+        ),
+        command,
+      );
+      assert.ok(
+        ![...values].some((v) => v.includes('.settings.') || v.includes('.vscode.')),
+        `${command} not on read-only connections`,
+      );
+    }
+    assert.ok(![...on('mcpLens.debugServer')].some((v) => v.endsWith('.http')), 'Debug Server only on stdio');
+  });
+});

@@ -268,6 +268,7 @@ export const fakeVscode = {
       const text = [base.toString(), ...segments].join('/');
       return { toString: () => text };
     },
+    parse: (text: string) => ({ toString: () => text }),
   },
   ViewColumn: { Active: -1, Beside: -2 },
   TreeItem,

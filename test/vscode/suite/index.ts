@@ -22,6 +22,10 @@ const TEST_MODULES: Array<[file: string, load: () => Promise<unknown>]> = [
   ['answer.test.ts', () => import('./answer.test')],
   ['lmDraft.test.ts', () => import('./lmDraft.test')],
   ['checks.test.ts', () => import('./checks.test')],
+  ['devLoop.test.ts', () => import('./devLoop.test')],
+  ['imports.test.ts', () => import('./imports.test')],
+  ['sessionTrace.test.ts', () => import('./sessionTrace.test')],
+  ['vscodeMcp.test.ts', () => import('./vscodeMcp.test')],
 ];
 
 export async function run(): Promise<void> {

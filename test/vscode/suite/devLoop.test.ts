@@ -1,0 +1,177 @@
+/**
+ * The dev loop for stdio servers in a real extension host: a fixture server on the SDK's server
+ * API, written into the workspace, restarts when its source changes (and not for node_modules),
+ * and "Debug Server" attaches VS Code's own JavaScript debugger, which stops on a breakpoint in the
+ * tool's handler while MCP Lens's call waits; continuing answers the call.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import * as vscode from 'vscode';
+import type { Connection } from '../../../src/core/connection';
+import type { McpLensTestApi } from '../../../src/extension/extension';
+import { activateExtension, repoRoot, waitFor } from './helpers';
+
+const BREAK_MARKER = "const pausedHere = 'BREAK_HERE';";
+
+/** A CommonJS MCP server (SDK 1.x server API) with one tool that says its version and process id. */
+function serverSource(version: string): string {
+  const sdk = path.join(repoRoot(), 'node_modules/@modelcontextprotocol/sdk/dist/cjs/server');
+  return [
+    `const { McpServer } = require(${JSON.stringify(path.join(sdk, 'mcp.js'))});`,
+    `const { StdioServerTransport } = require(${JSON.stringify(path.join(sdk, 'stdio.js'))});`,
+    `const server = new McpServer({ name: 'devloop-fixture', version: ${JSON.stringify(version)} });`,
+    `server.registerTool('whoami', { description: 'Says which version of the server answers' }, async () => {`,
+    `  ${BREAK_MARKER}`,
+    `  return { content: [{ type: 'text', text: ${JSON.stringify(version)} + ' pid ' + process.pid + ' ' + pausedHere }] };`,
+    `});`,
+    `server.connect(new StdioServerTransport()).catch((e) => { console.error(e); process.exit(1); });`,
+    '',
+  ].join('\n');
+}
+
+function text(result: unknown): string {
+  return (result as CallToolResult).content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
+}
+
+describe('the dev loop for stdio servers: restart on change, debugger attach', function () {
+  this.timeout(120_000);
+  let api: McpLensTestApi;
+  let connection: Connection;
+  let dir: string;
+  let serverFile: string;
+  const restarts: string[] = [];
+  const subscriptions: vscode.Disposable[] = [];
+
+  before(async () => {
+    api = await activateExtension();
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder, 'the suite runs with a workspace folder');
+    dir = path.join(folder.uri.fsPath, `devloop-${Date.now()}`);
+    fs.mkdirSync(path.join(dir, 'node_modules'), { recursive: true });
+    serverFile = path.join(dir, 'server.js');
+    fs.writeFileSync(serverFile, serverSource('v1'));
+    subscriptions.push(api.devLoop.onDidRestart((r) => r.connectionId === connection?.id && restarts.push(r.reason)));
+    connection = await api.addConnection(
+      {
+        name: 'devloop fixture',
+        transport: 'stdio',
+        command: 'node',
+        args: [serverFile],
+        cwd: dir,
+        watch: ['**/*.js'],
+      },
+      'workspace',
+    );
+    assert.ok(api.devLoop.isWatching(connection.id));
+  });
+
+  after(async () => {
+    subscriptions.forEach((d) => d.dispose());
+    vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
+    if (connection) await api.removeConnection(connection.id);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('restarts the server when a watched file changes, and the next call reaches the new code', async () => {
+    const before = text(await connection.callTool('whoami', {}));
+    assert.match(before, /^v1 pid \d+/);
+    fs.writeFileSync(serverFile, serverSource('v2'));
+    await waitFor('a restart after the change', () => restarts.length === 1);
+    assert.deepEqual(restarts, ['server.js changed']);
+    await api.devLoop.settled(connection.id);
+    assert.equal(connection.status.state, 'connected', connection.status.message);
+    const after = text(await connection.callTool('whoami', {}));
+    assert.match(after, /^v2 pid \d+/);
+    assert.notEqual(after.split(' ')[2], before.split(' ')[2], 'a new process answers');
+  });
+
+  it('does not restart for a change under node_modules, nor once watching is turned off', async () => {
+    fs.writeFileSync(path.join(dir, 'node_modules', 'dep.js'), 'module.exports = 1;\n');
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(restarts.length, 1, `no restart for node_modules: ${JSON.stringify(restarts)}`);
+
+    const globs = await vscode.commands.executeCommand<string[]>('mcpLens.watchServerSources', connection.id, []);
+    assert.deepEqual(globs, []);
+    assert.equal(api.devLoop.isWatching(connection.id), false);
+    assert.equal(
+      (api.store.get(connection.id)?.config as { watch?: string[] }).watch,
+      undefined,
+      'saved without watch',
+    );
+    fs.writeFileSync(serverFile, serverSource('v2') + '// touched\n');
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(restarts.length, 1);
+    assert.equal(connection.status.state, 'connected', 'changing what is watched does not restart the server');
+
+    const again = await vscode.commands.executeCommand<string[]>('mcpLens.watchServerSources', connection.id, [
+      'server.js',
+    ]);
+    assert.deepEqual(again, ['server.js']);
+    assert.ok(api.devLoop.isWatching(connection.id));
+  });
+
+  it('Debug Server attaches the JavaScript debugger: a breakpoint in the tool stops the call until Continue', async () => {
+    fs.writeFileSync(serverFile, serverSource('v3'));
+    await waitFor('the restart for v3', () => restarts.length === 2);
+    await api.devLoop.settled(connection.id);
+    const line = serverSource('v3')
+      .split('\n')
+      .findIndex((l) => l.includes(BREAK_MARKER));
+    vscode.debug.addBreakpoints([
+      new vscode.SourceBreakpoint(new vscode.Location(vscode.Uri.file(serverFile), new vscode.Position(line, 2))),
+    ]);
+    const stops: { session: vscode.DebugSession; threadId: number }[] = [];
+    let verified = false;
+    subscriptions.push(
+      vscode.debug.registerDebugAdapterTrackerFactory('*', {
+        createDebugAdapterTracker: (session) => ({
+          onDidSendMessage: (m: {
+            type: string;
+            event?: string;
+            command?: string;
+            body?: { threadId?: number; breakpoints?: { verified?: boolean }[]; breakpoint?: { verified?: boolean } };
+          }) => {
+            if (m.type === 'event' && m.event === 'stopped') stops.push({ session, threadId: m.body?.threadId ?? 0 });
+            if (
+              m.type === 'response' &&
+              m.command === 'setBreakpoints' &&
+              m.body?.breakpoints?.some((b) => b.verified)
+            ) {
+              verified = true;
+            }
+            if (m.type === 'event' && m.event === 'breakpoint' && m.body?.breakpoint?.verified) verified = true;
+          },
+        }),
+      }),
+    );
+
+    const debugging = await vscode.commands.executeCommand<boolean>('mcpLens.debugServer', connection.id, 'node');
+    assert.equal(debugging, true);
+    assert.equal(connection.status.state, 'connected', connection.status.message);
+    await waitFor('the debug session of the server', () => api.devLoop.sessionsOf(connection.id).length > 0, 30_000);
+    await waitFor('the breakpoint bound in the server process', () => verified, 30_000);
+
+    let answered = false;
+    const call = connection.callTool('whoami', {}).finally(() => (answered = true));
+    const stop = await waitFor('the server stopped at the breakpoint', () => stops[0], 30_000);
+    const trace = (await stop.session.customRequest('stackTrace', { threadId: stop.threadId, levels: 1 })) as {
+      stackFrames: { line: number; source?: { path?: string } }[];
+    };
+    assert.equal(trace.stackFrames[0]?.line, line + 1, 'stopped on the breakpoint’s line (1-based)');
+    assert.equal(path.basename(trace.stackFrames[0]?.source?.path ?? ''), 'server.js');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(answered, false, 'the call waits while the server is paused');
+    await stop.session.customRequest('continue', { threadId: stop.threadId });
+    assert.match(text(await call), /^v3 pid \d+ BREAK_HERE/);
+
+    await vscode.commands.executeCommand('mcpLens.stopDebuggingServer', connection.id);
+    assert.equal(api.devLoop.isDebugging(connection.id), false);
+    await waitFor('the debug sessions ended', () => api.devLoop.sessionsOf(connection.id).length === 0, 20_000);
+    assert.equal(connection.status.state, 'connected', connection.status.message);
+    const stopsBefore = stops.length;
+    assert.match(text(await connection.callTool('whoami', {})), /^v3 pid/, 'without the debugger the call is answered');
+    assert.equal(stops.length, stopsBefore, 'no debugger stops it any more');
+  });
+});
