@@ -110,7 +110,8 @@ export class PlaygroundTab implements Tab {
       this.loadedFor = c.id;
       void this.app.host.request('playground/get', { connectionId: c.id }).then(
         (view) => {
-          this.views.set(view.connectionId, view);
+          // A notification that came first is newer.
+          if (!this.views.has(view.connectionId)) this.views.set(view.connectionId, view);
           this.render();
         },
         () => undefined,
@@ -167,12 +168,13 @@ export class PlaygroundTab implements Tab {
         : [h('div', { class: 'muted' }, 'No messages yet.')]),
     );
     this.transcript.scrollTop = this.transcript.scrollHeight;
-    this.status.textContent =
+    const stateText =
       view?.state === 'waiting'
         ? 'A tool call waits for your approval.'
         : view?.state === 'thinking'
           ? 'The model is answering…'
-          : this.problem;
+          : '';
+    this.status.textContent = [stateText, this.problem].filter(Boolean).join(' ');
   }
 
   private toggle(el: HTMLElement, enabled: boolean): void {
@@ -254,14 +256,14 @@ export class PlaygroundTab implements Tab {
     const text = this.input.value.trim();
     if (!c || !text) return;
     try {
-      const view = await this.app.host.request('playground/send', {
+      // The transcript itself arrives in `playground/changed` (the reply may be older than a notification).
+      await this.app.host.request('playground/send', {
         connectionId: c.id,
         text,
         ...(this.modelSelect.value ? { modelId: this.modelSelect.value } : {}),
       });
       this.input.value = '';
       this.problem = '';
-      this.views.set(view.connectionId, view);
       this.render();
     } catch (e) {
       this.fail('Could not send', e);
@@ -272,8 +274,7 @@ export class PlaygroundTab implements Tab {
     const c = this.app.connection();
     if (!c) return;
     try {
-      this.views.set(c.id, await this.app.host.request('playground/decide', { connectionId: c.id, entryId, approve }));
-      this.render();
+      await this.app.host.request('playground/decide', { connectionId: c.id, entryId, approve });
     } catch (e) {
       this.fail(approve ? 'Could not approve' : 'Could not deny', e);
     }
@@ -292,7 +293,8 @@ export class PlaygroundTab implements Tab {
     const c = this.app.connection();
     if (!c) return;
     try {
-      this.views.set(c.id, await this.app.host.request('playground/clear', { connectionId: c.id }));
+      await this.app.host.request('playground/clear', { connectionId: c.id });
+      this.problem = '';
       this.render();
     } catch (e) {
       this.fail('Could not start a new chat', e);
