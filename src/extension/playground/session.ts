@@ -168,6 +168,10 @@ export class PlaygroundSession {
       throw new ConnectionError('not-found', 'That tool call is no longer waiting for a decision.');
     }
     this.decisions.delete(entryId);
+    // At once, so the view never shows a decided call as still waiting (the turn goes on asynchronously).
+    const entry = this.entries.find((e) => e.id === entryId);
+    if (entry?.kind === 'tool-call') entry.state = approve ? 'running' : 'denied';
+    this.changed();
     resolve(approve);
   }
 
