@@ -72,6 +72,12 @@ export class PlaygroundTab implements Tab {
     attrs: { 'data-role': 'playground-status', 'aria-live': 'polite' },
   });
   private readonly empty = h('div', { class: 'empty' }, 'Select a connection.');
+  /** Said while the connection is not connected: the model then gets no tools. */
+  private readonly offline = h(
+    'div',
+    { class: 'muted', attrs: { 'data-role': 'playground-offline' } },
+    'Not connected: the model gets no tools until the connection is connected.',
+  );
   private readonly body: HTMLElement;
   private loadedFor?: string;
   /** What went wrong last (a refused send, no model), shown while no turn runs. */
@@ -89,6 +95,7 @@ export class PlaygroundTab implements Tab {
       'div',
       { class: 'playground-body' },
       h('div', { class: 'run-bar' }, h('label', null, 'Model '), this.modelSelect, this.clearButton),
+      this.offline,
       this.transcript,
       this.input,
       h('div', { class: 'run-bar' }, this.sendButton, this.stopButton),
@@ -106,6 +113,7 @@ export class PlaygroundTab implements Tab {
     this.empty.hidden = Boolean(c);
     this.body.hidden = !c;
     if (!c) return;
+    this.offline.hidden = c.state === 'connected';
     if (this.loadedFor !== c.id) {
       this.loadedFor = c.id;
       void this.app.host.request('playground/get', { connectionId: c.id }).then(

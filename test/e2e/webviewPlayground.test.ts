@@ -146,6 +146,13 @@ describe('inspector webview: the playground tab (harness, Chromium)', function (
 
     await tab(page).locator('[data-action="playground-clear"]').click();
     await tab(page).locator('[data-role="playground-transcript"]', { hasText: 'No messages yet.' }).waitFor();
+
+    // A disconnected connection has its own (empty) transcript and says its tools are not offered.
+    assert.equal(await tab(page).locator('[data-role="playground-offline"]').isVisible(), false);
+    await page.locator('.conn[data-id="c-stdio"]').click();
+    await tab(page).locator('[data-role="playground-offline"]').waitFor();
+    assert.match(await tab(page).locator('[data-role="playground-offline"]').innerText(), /Not connected/);
+    assert.equal(await tab(page).locator('[data-role="playground-transcript"]').innerText(), 'No messages yet.');
     await o.close();
   });
 
