@@ -157,6 +157,22 @@ describe('playground session (scripted model, server-everything over stdio)', fu
     assert.ok(model.requests[1].tools.includes('echo'));
   });
 
+  it('New chat during a turn stops it and starts an empty conversation', async () => {
+    model = new ScriptedModel((round) => (round === 1 ? callEcho(1) : { text: 'Fresh start.' }));
+    playground.send('pg', 'call something');
+    assert.ok(await pending());
+    playground.clear('pg');
+    await playground.settled('pg');
+    assert.deepEqual(playground.view('pg').entries, [], 'nothing of the stopped turn is written into the new chat');
+    playground.send('pg', 'again');
+    await playground.settled('pg');
+    assert.deepEqual(model.requests[1].messages, [{ role: 'user', text: 'again' }]);
+    assert.deepEqual(
+      playground.view('pg').entries.map((e) => e.kind),
+      ['user', 'assistant'],
+    );
+  });
+
   it('gives the model tool names it accepts, and tool results as text', () => {
     const names = modelToolNames([
       { name: 'echo', inputSchema: {} },

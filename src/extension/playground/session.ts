@@ -117,6 +117,8 @@ export class PlaygroundSession {
   private modelId?: string;
   private running?: AbortController;
   private nextId = 1;
+  /** Bumped by clear(): a turn stopped by it must not write into the new conversation. */
+  private generation = 0;
   /** Pending tool calls' decisions, by entry id. */
   private readonly decisions = new Map<string, (approve: boolean) => void>();
 
@@ -181,6 +183,7 @@ export class PlaygroundSession {
 
   clear(): void {
     this.cancel();
+    this.generation++;
     this.entries = [];
     this.messages = [];
     this.changed();
@@ -194,6 +197,7 @@ export class PlaygroundSession {
     // On an error or a stop the conversation the model sees goes back to before this message, so the
     // next message does not carry half a round (tool calls without their results).
     const before = this.messages.length;
+    const generation = this.generation;
     try {
       const model = await this.deps.resolveModel(modelId);
       this.modelId = model.id;
@@ -209,6 +213,8 @@ export class PlaygroundSession {
           this.messages,
           tools,
           (chunk) => {
+            // Text that still arrives after Stop (or New chat) belongs to no conversation.
+            if (signal.aborted) return;
             answerText += chunk;
             if (!answer || answer.kind !== 'assistant') {
               answer = { id: this.newId(), kind: 'assistant', text: '' };
@@ -239,6 +245,7 @@ export class PlaygroundSession {
         this.messages.push({ role: 'tool-results', results });
       }
     } catch (e) {
+      if (generation !== this.generation) return;
       this.messages.length = before;
       for (const entry of this.entries) {
         if (entry.kind === 'tool-call' && (entry.state === 'pending' || entry.state === 'running')) {
