@@ -33,6 +33,7 @@ import { eraBadge } from './era';
 import { formatRelative } from './format';
 import { HistoryTab } from './historyTab';
 import { LogTab } from './logTab';
+import { PlaygroundTab } from './playgroundTab';
 import { PromptsTab } from './promptsTab';
 import { RequestsTab } from './requestsTab';
 import { ResourcesTab } from './resourcesTab';
@@ -64,6 +65,7 @@ const TAB_LABELS: Record<TabId, string> = {
   log: 'Log',
   server: 'Server',
   auth: 'Auth',
+  playground: 'Playground',
 };
 const TAB_ICONS: Record<TabId, string> = {
   tools: 'tools',
@@ -76,6 +78,7 @@ const TAB_ICONS: Record<TabId, string> = {
   log: 'output',
   server: 'server',
   auth: 'key',
+  playground: 'comment-discussion-sparkle',
 };
 const STATE_LABELS: Record<ConnectionView['state'], string> = {
   disconnected: 'Disconnected',
@@ -195,6 +198,7 @@ class App implements AppContext {
       log: new LogTab(this),
       server: new ServerTab(this),
       auth: new AuthTab(this),
+      playground: new PlaygroundTab(this),
     };
     for (const id of TAB_IDS) {
       const tab = h(

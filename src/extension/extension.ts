@@ -19,6 +19,8 @@ import { InspectorChecks } from './checks/inspectorChecks';
 import { registerCommands } from './commandHandlers';
 import { COMMANDS } from './commands';
 import { InspectorPanel, OPEN_INSPECTOR_COMMAND, registerInspector } from './inspector/inspectorPanel';
+import { Playground } from './playground/playground';
+import { resolvePlaygroundModel } from './playground/vscodeModel';
 import { inspectorAuthStatus } from './auth/inspectorAuthStatus';
 import { ConnectionStore, type SavedScope } from './connectionStore';
 import { ConnectionsTreeProvider } from './connectionsTree';
@@ -50,6 +52,8 @@ export interface McpLensTestApi {
   devLoop: DevLoop;
   /** VS Code's own mcp.json servers (the "VS Code MCP servers" group). */
   vscodeMcp: VsCodeMcpServers;
+  /** The LLM playground's sessions (the Playground tab drives them through inspectorRequest). */
+  playground: Playground;
   /** Opens (or reveals) the inspector and runs one webview request through its validation and handler. */
   inspectorRequest<M extends RequestMethod>(
     method: M,
@@ -137,6 +141,9 @@ export function activate(context: vscode.ExtensionContext): McpLensTestApi | und
   });
   context.subscriptions.push(vscodeMcp);
   answers.bind(connectionManager);
+  // The LLM playground (Playground tab): a chat with a VS Code language model that calls the connection's tools.
+  const playground = new Playground({ manager: connectionManager, resolveModel: resolvePlaygroundModel });
+  context.subscriptions.push(playground);
 
   // The protocol trace goes to the log channel: one summary line per message (info), and the
   // redacted message itself at trace level. Entries are redacted by the core before they exist.
@@ -245,6 +252,7 @@ export function activate(context: vscode.ExtensionContext): McpLensTestApi | und
     authTools: authDebugger,
     answers,
     devLoop,
+    playground,
     isEditable: (id: string) => store.get(id)?.scope !== 'settings' && !isVsCodeMcpId(id),
   };
   context.subscriptions.push(inspectorAuth, authDebugger, ...registerInspector(inspectorDeps));
@@ -309,6 +317,7 @@ export function activate(context: vscode.ExtensionContext): McpLensTestApi | und
     checks,
     devLoop,
     vscodeMcp,
+    playground,
     inspectorRequest: (method, params) => InspectorPanel.show(inspectorDeps).handle(method, params),
     activationMs,
     addConnection: async (config, scope = 'user', secretValues = {}) => {

@@ -300,9 +300,22 @@ export interface CacheHintView {
 export type CacheMode = 'use' | 'refresh';
 export const TRACE_PREVIEW_CHARS = 2000;
 
-/** `requests`: what the server asked (elicitation, sampling, roots); `tasks`: the connection's tasks. */
+/**
+ * `requests`: what the server asked (elicitation, sampling, roots); `tasks`: the connection's tasks;
+ * `playground`: chat with a VS Code language model that may call the connection's tools.
+ */
 export type TabId =
-  'tools' | 'resources' | 'prompts' | 'requests' | 'tasks' | 'history' | 'checks' | 'log' | 'server' | 'auth';
+  | 'tools'
+  | 'resources'
+  | 'prompts'
+  | 'requests'
+  | 'tasks'
+  | 'history'
+  | 'checks'
+  | 'playground'
+  | 'log'
+  | 'server'
+  | 'auth';
 export const TAB_IDS: readonly TabId[] = [
   'tools',
   'resources',
@@ -314,7 +327,45 @@ export const TAB_IDS: readonly TabId[] = [
   'log',
   'server',
   'auth',
+  'playground',
 ];
+
+// ---- the LLM playground (a chat with a VS Code language model that calls the connection's tools) --
+
+/**
+ * A tool call the model asked for: `pending` waits for the user's Approve/Deny; `running` goes to the
+ * server (tools/call, traced like the inspector's calls); `done`/`failed` carry the result text the
+ * model was given; `denied` never reached the server; `cancelled` was stopped with the conversation.
+ */
+export type PlaygroundToolCallState = 'pending' | 'running' | 'done' | 'failed' | 'denied' | 'cancelled';
+
+/** One line of the transcript. Model and server text are data, shown as text. */
+export type PlaygroundEntryView =
+  | { id: string; kind: 'user'; text: string }
+  | { id: string; kind: 'assistant'; text: string }
+  | {
+      id: string;
+      kind: 'tool-call';
+      /** The MCP tool's name (the model may have seen a sanitized one). */
+      tool: string;
+      args: JsonObject;
+      state: PlaygroundToolCallState;
+      /** What the tool returned, as given to the model (text parts, or JSON of structuredContent). */
+      resultText?: string;
+      /** The server's `isError`, or a failure of the call itself. */
+      isError?: boolean;
+    }
+  | { id: string; kind: 'error'; message: string; hint?: string }
+  | { id: string; kind: 'notice'; text: string };
+
+export interface PlaygroundView {
+  connectionId: string;
+  /** The model the last message went to. */
+  modelId?: string;
+  /** `thinking`: the model is answering or a tool runs; `waiting`: a tool call waits for Approve/Deny. */
+  state: 'idle' | 'thinking' | 'waiting';
+  entries: PlaygroundEntryView[];
+}
 
 // ---- the OAuth flow debugger and the token vault ------------------------------------------
 
@@ -659,6 +710,25 @@ export interface RequestMap {
   'auth/copyToken': { params: { connectionId: string }; result: { copied: boolean } };
   /** The host writes its own (masked) copy of the last trace to a file the user picks. */
   'auth/export': { params: { connectionId: string; format: 'markdown' | 'json' }; result: { saved: boolean } };
+  /** The chat models the playground can use (the same list as `sampling/models`). */
+  'playground/models': { params: Record<string, never>; result: { models: LanguageModelView[] } };
+  /** The connection's playground transcript as it is now. */
+  'playground/get': { params: { connectionId: string }; result: PlaygroundView };
+  /**
+   * Starts a turn: the message goes to the model (the first one offered when `modelId` is absent) with
+   * the connection's tools. Answers once the turn has started; the transcript follows in `playground/changed`.
+   * Fails when a turn is already running.
+   */
+  'playground/send': { params: { connectionId: string; text: string; modelId?: string }; result: PlaygroundView };
+  /** Approves (the call goes to the server) or denies (the model is told) a pending tool call. */
+  'playground/decide': {
+    params: { connectionId: string; entryId: string; approve: boolean };
+    result: PlaygroundView;
+  };
+  /** Stops the running turn (the model's request, a pending decision, a running tool call). */
+  'playground/cancel': { params: { connectionId: string }; result: PlaygroundView };
+  /** Starts a new conversation (stops a running turn first). */
+  'playground/clear': { params: { connectionId: string }; result: PlaygroundView };
 }
 
 export interface NotificationMap {
@@ -679,6 +749,8 @@ export interface NotificationMap {
   'tasks/changed': { connectionId: string; tasks: TaskView[] };
   /** A watched stdio server was restarted because its sources changed (the dev loop). */
   'connection/restarted': { connectionId: string; reason: string };
+  /** A playground transcript changed (streamed text, a tool call's state, an error). */
+  'playground/changed': PlaygroundView;
 }
 
 export type CommandMethod = keyof CommandMap;

@@ -30,6 +30,7 @@ import {
 } from '../../shared/protocol';
 import type { InspectorAnswers } from '../answers/serverAnswers';
 import type { InspectorChecks } from '../checks/inspectorChecks';
+import type { Playground } from '../playground/playground';
 import { COMMANDS } from '../commands';
 import type { AuthStatusProvider } from './authStatus';
 import type { InspectorAuthTools } from './authTools';
@@ -65,6 +66,8 @@ export interface InspectorDeps {
   checks?: InspectorChecks;
   /** Restarts of watched stdio servers, which the view announces with a way to re-run the last call. */
   devLoop?: { onDidRestart: vscode.Event<{ connectionId: string; reason: string }> };
+  /** The LLM playground (Playground tab); when absent, its requests fail and say so. */
+  playground?: Playground;
 }
 
 type Handlers = { [M in RequestMethod]: (params: RequestMap[M]['params']) => Promise<RequestMap[M]['result']> };
@@ -178,6 +181,9 @@ export class InspectorPanel implements vscode.Disposable {
     }
     if (deps.devLoop) {
       this.disposables.add(deps.devLoop.onDidRestart((restart) => this.post('connection/restarted', restart)));
+    }
+    if (deps.playground) {
+      this.disposables.add(deps.playground.onDidChange((view) => this.post('playground/changed', view)));
     }
     this.watchConnections();
   }
@@ -434,6 +440,14 @@ export class InspectorPanel implements vscode.Disposable {
     return this.deps.checks;
   }
 
+  private playground(connectionId: string): Playground {
+    this.connection(connectionId);
+    if (!this.deps.playground) {
+      throw new ConnectionError('invalid-config', 'The playground is not available in this inspector.');
+    }
+    return this.deps.playground;
+  }
+
   private authTools(): InspectorAuthTools {
     if (!this.deps.authTools) throw new ConnectionError('invalid-config', 'OAuth is not available in this inspector.');
     return this.deps.authTools;
@@ -489,6 +503,14 @@ export class InspectorPanel implements vscode.Disposable {
         result: await this.answers().draft(connectionId, requestId, modelId, signal),
       }));
     },
+    'playground/models': async () => ({ models: this.deps.answers ? await this.deps.answers.models() : [] }),
+    'playground/get': async ({ connectionId }) => this.playground(connectionId).view(connectionId),
+    'playground/send': async ({ connectionId, text, modelId }) =>
+      this.playground(connectionId).send(connectionId, text, modelId),
+    'playground/decide': async ({ connectionId, entryId, approve }) =>
+      this.playground(connectionId).decide(connectionId, entryId, approve),
+    'playground/cancel': async ({ connectionId }) => this.playground(connectionId).cancel(connectionId),
+    'playground/clear': async ({ connectionId }) => this.playground(connectionId).clear(connectionId),
     'roots/set': async ({ connectionId, roots }) => {
       this.connection(connectionId);
       try {

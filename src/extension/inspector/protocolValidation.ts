@@ -257,6 +257,12 @@ const REQUEST_CHECKS: { [M in RequestMethod]: Check } = {
   'auth/forgetRegistration': connectionOnly,
   'auth/copyToken': connectionOnly,
   'auth/export': shape({ connectionId: id, format: oneOf('markdown', 'json') }),
+  'playground/models': shape({}),
+  'playground/get': connectionOnly,
+  'playground/send': shape({ connectionId: id, text: str(256 * 1024, 1), modelId: optional(str(1000, 1)) }),
+  'playground/decide': shape({ connectionId: id, entryId: id, approve: bool }),
+  'playground/cancel': connectionOnly,
+  'playground/clear': connectionOnly,
 };
 
 export const COMMAND_METHODS = Object.keys(COMMAND_CHECKS) as CommandMethod[];

@@ -437,9 +437,113 @@
         const passed = results.filter((r) => r.passed).length;
         return reply(m.id, { results, passed, failed: results.length - passed, cancelled: false });
       }
+      // The playground: plays the host's session with a model like test/fixtures/lmProvider's.
+      case 'playground/models':
+        return reply(m.id, { models: fixture.languageModels || [] });
+      case 'playground/get':
+        return reply(m.id, playgroundView(p.connectionId));
+      case 'playground/send': {
+        window.__harness.playgroundSent.push(p);
+        const pg = playgroundOf(p.connectionId);
+        if (pg.state !== 'idle') {
+          return fail(m.id, {
+            code: 'invalid-config',
+            message: 'The model is still answering the last message.',
+            hint: 'Wait for it, or press Stop.',
+          });
+        }
+        pg.modelId = p.modelId;
+        pg.entries.push({ id: 'p' + pg.next++, kind: 'user', text: p.text });
+        pg.state = 'thinking';
+        reply(m.id, playgroundView(p.connectionId));
+        return playgroundAnswer(p.connectionId, p.text);
+      }
+      case 'playground/decide': {
+        window.__harness.playgroundDecisions.push(p);
+        const pg = playgroundOf(p.connectionId);
+        const e = pg.entries.find((x) => x.id === p.entryId);
+        if (!e || e.state !== 'pending') {
+          return fail(m.id, { code: 'not-found', message: 'That tool call is no longer waiting for a decision.' });
+        }
+        if (p.approve) {
+          const behaviour = (fixture.tools || {})[e.tool] || {};
+          const result = behaviour.result === '$echo' ? JSON.stringify(e.args) : JSON.stringify(behaviour.result);
+          e.state = 'done';
+          e.resultText = result;
+        } else {
+          e.state = 'denied';
+          e.resultText = 'The user denied the call of ' + e.tool + '; it did not run.';
+        }
+        pg.entries.push({ id: 'p' + pg.next++, kind: 'assistant', text: 'Tool ' + e.tool + ' said: ' + e.resultText });
+        pg.state = 'idle';
+        reply(m.id, playgroundView(p.connectionId));
+        return notify('playground/changed', playgroundView(p.connectionId));
+      }
+      case 'playground/cancel': {
+        const pg = playgroundOf(p.connectionId);
+        if (pg.state !== 'idle') {
+          for (const e of pg.entries) if (e.state === 'pending') e.state = 'cancelled';
+          pg.entries.push({ id: 'p' + pg.next++, kind: 'notice', text: 'Stopped.' });
+          pg.state = 'idle';
+        }
+        reply(m.id, playgroundView(p.connectionId));
+        return notify('playground/changed', playgroundView(p.connectionId));
+      }
+      case 'playground/clear': {
+        const pg = playgroundOf(p.connectionId);
+        pg.entries = [];
+        pg.state = 'idle';
+        reply(m.id, playgroundView(p.connectionId));
+        return notify('playground/changed', playgroundView(p.connectionId));
+      }
       default:
         return fail(m.id, { code: 'invalid-message', message: 'unknown request' });
     }
+  }
+
+  // The playground's sessions per connection. The model: `call <tool> with <json>` asks for that tool
+  // (a pending call, answered by playground/decide); `hold` keeps it thinking until Stop; anything else
+  // is answered "Draft for: <text>" in two streamed parts.
+  const playgrounds = {};
+  function playgroundOf(connectionId) {
+    return (playgrounds[connectionId] = playgrounds[connectionId] || { entries: [], state: 'idle', next: 1 });
+  }
+  function playgroundView(connectionId) {
+    const pg = playgroundOf(connectionId);
+    return JSON.parse(
+      JSON.stringify({
+        connectionId,
+        ...(pg.modelId ? { modelId: pg.modelId } : {}),
+        state: pg.state,
+        entries: pg.entries,
+      }),
+    );
+  }
+  function playgroundAnswer(connectionId, text) {
+    const pg = playgroundOf(connectionId);
+    const publish = () => notify('playground/changed', playgroundView(connectionId));
+    if (text === 'hold') return publish();
+    const call = /\bcall (\S+) with (\{[\s\S]*\})\s*$/.exec(text);
+    if (call) {
+      pg.entries.push({ id: 'p' + pg.next++, kind: 'assistant', text: 'Calling ' + call[1] + '.' });
+      pg.entries.push({
+        id: 'p' + pg.next++,
+        kind: 'tool-call',
+        tool: call[1],
+        args: JSON.parse(call[2]),
+        state: 'pending',
+      });
+      pg.state = 'waiting';
+      return publish();
+    }
+    const answer = { id: 'p' + pg.next++, kind: 'assistant', text: 'Draft for: ' };
+    pg.entries.push(answer);
+    publish();
+    setTimeout(() => {
+      answer.text += text;
+      pg.state = 'idle';
+      publish();
+    }, 20);
   }
 
   // Answering the server and tasks: live copies of the fixture's queues and tasks.
@@ -639,6 +743,8 @@
     pendingCalls,
     answers,
     generated: [],
+    playgroundSent: [],
+    playgroundDecisions: [],
     enqueue,
     timeOut,
     queues,

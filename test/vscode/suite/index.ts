@@ -26,6 +26,7 @@ const TEST_MODULES: Array<[file: string, load: () => Promise<unknown>]> = [
   ['imports.test.ts', () => import('./imports.test')],
   ['sessionTrace.test.ts', () => import('./sessionTrace.test')],
   ['vscodeMcp.test.ts', () => import('./vscodeMcp.test')],
+  ['playground.test.ts', () => import('./playground.test')],
 ];
 
 export async function run(): Promise<void> {
