@@ -1,7 +1,6 @@
 /** The dev loop's commands for stdio servers: watch sources (restart on change), debug the server, stop debugging. */
 import * as vscode from 'vscode';
 import type { StdioConnectionConfig } from '../../core/config';
-import type { Connection } from '../../core/connection';
 import {
   DEFAULT_WATCH_GLOBS,
   type DebugRuntime,
@@ -10,15 +9,11 @@ import {
   validateWatchGlobs,
 } from '../../core/devLoop';
 import { COMMANDS } from '../commands';
-import type { DevLoop } from '../devLoop/devLoop';
+import { type DevLoop, type StdioConnection, isStdio } from '../devLoop/devLoop';
 import { inertText, type CommandDeps, type HandlerTable } from './shared';
 
 type DevLoopCommand =
   typeof COMMANDS.watchServerSources | typeof COMMANDS.debugServer | typeof COMMANDS.stopDebuggingServer;
-
-type StdioConnection = Connection & { config: StdioConnectionConfig };
-
-const isStdio = (c: Connection): c is StdioConnection => c.config.transport === 'stdio';
 
 export function devLoopCommands(deps: CommandDeps, devLoop: DevLoop | undefined): HandlerTable<DevLoopCommand> {
   const { store, log, showError, resolveConnection } = deps;

@@ -44,7 +44,9 @@ interface Debugging {
   pythonPort?: number;
 }
 
-function isStdio(connection: Connection): connection is Connection & { config: StdioConnectionConfig } {
+export type StdioConnection = Connection & { config: StdioConnectionConfig };
+
+export function isStdio(connection: Connection): connection is StdioConnection {
   return connection.config.transport === 'stdio';
 }
 
