@@ -162,6 +162,8 @@ const SERVER_LOG_CAPACITY = 1000;
 const STDIO_PROBE_TIMEOUT_MS = 5000;
 /** Before listening again after the server dropped the `subscriptions/listen` stream. */
 const RELISTEN_BACKOFF_MS = 500;
+/** How long connecting waits for the server to answer the 2025 wire's standalone GET stream. */
+const STANDALONE_STREAM_WAIT_MS = 3000;
 const MODERN_VERSION = '2026-07-28';
 /** The methods whose results MCP Lens reads off the wire (resultType, ttlMs, cacheScope). */
 const OBSERVED_METHODS = new Set([
@@ -292,6 +294,8 @@ export class Connection {
   private secretValues: string[] = [];
   /** The last AuthRequiredError raised by the authorized fetch, which the SDK may have wrapped. */
   private lastAuthError?: AuthRequiredError;
+  /** Settles when the server has answered (or refused) the Streamable HTTP transport's GET stream. */
+  private standaloneStreamAnswered?: Promise<void>;
   /** The last HTTP error response, with its status line and body summary (the SDK keeps neither for SSE). */
   private lastHttpFailure?: HttpFailure;
   private readonly deadlines = new RequestDeadlines();
@@ -1084,6 +1088,15 @@ export class Connection {
       deadline?.clear();
     }
     if (generation !== this.generation) return;
+    if (kind === 'streamable-http' && client.getProtocolEra() === 'legacy') {
+      // On the 2025 wire a server sends its own requests (elicitation, sampling, roots) that are
+      // not tied to one of ours over the GET stream the SDK opens after `initialized`, without
+      // waiting for it. A tool call sent before that stream is answered reaches a server with
+      // nowhere to ask its question: the SDK server drops it and the call hangs. So connecting
+      // waits (briefly: some servers hold the GET's headers back) for the server's answer to it.
+      await Promise.race([this.standaloneStreamAnswered, delay(STANDALONE_STREAM_WAIT_MS)]);
+      if (generation !== this.generation) return;
+    }
     this.activeTransport = kind;
     this.serverInfo = client.getServerVersion() as Implementation | undefined;
     this.capabilities = client.getServerCapabilities() as ServerCapabilities | undefined;
@@ -1282,6 +1295,8 @@ export class Connection {
     // Remember an AuthRequiredError even when the SDK wraps or swallows it on the way up, and an
     // error response's status line and body summary, which the SDK's errors lose. Each POST's MCP
     // routing headers are checked against its body and recorded on its trace entry.
+    const standaloneStream = kind === 'streamable-http' ? deferred() : undefined;
+    this.standaloneStreamAnswered = standaloneStream?.promise;
     const fetchFn: FetchLike = async (input, init) => {
       const sent =
         init?.method === 'POST' && typeof init.body === 'string'
@@ -1293,6 +1308,8 @@ export class Connection {
       } catch (e) {
         if (e instanceof AuthRequiredError) this.lastAuthError = e;
         throw e;
+      } finally {
+        if (init?.method === 'GET') standaloneStream?.resolve();
       }
       if (response.status >= 400) {
         this.lastHttpFailure = await describeErrorResponse(response);
@@ -2064,6 +2081,12 @@ function formatMs(ms: number): string {
 
 function truncate(s: string, n: number): string {
   return s.length > n ? `${s.slice(0, n)}…` : s;
+}
+
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
 }
 
 function delay(ms: number): Promise<void> {

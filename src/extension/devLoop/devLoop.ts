@@ -50,10 +50,17 @@ export function isStdio(connection: Connection): connection is StdioConnection {
   return connection.config.transport === 'stdio';
 }
 
+/**
+ * Linux stamps files from a coarse clock that runs up to a few milliseconds behind `Date.now()`: a
+ * file saved just after watching started can carry an earlier mtime. Only writes older than this
+ * margin count as written before watching (one extra restart beats a missed one).
+ */
+const MTIME_CLOCK_MARGIN_MS = 25;
+
 /** Whether the file was last written before `since` (ms); a file that cannot be read counts as changed. */
 function writtenBefore(file: string, since: number): boolean {
   try {
-    return fs.statSync(file).mtimeMs < since;
+    return fs.statSync(file).mtimeMs < since - MTIME_CLOCK_MARGIN_MS;
   } catch {
     return false;
   }
@@ -153,7 +160,10 @@ export class DevLoop implements vscode.Disposable {
     const changed = (uri: vscode.Uri, deleted = false) => {
       const relative = path.relative(base.fsPath, uri.fsPath).split(path.sep).join('/');
       if (isExcludedFromWatch(relative)) return;
-      if (!deleted && writtenBefore(uri.fsPath, watchingSince)) return;
+      if (!deleted && writtenBefore(uri.fsPath, watchingSince)) {
+        this.log.debug(`[${connection.config.name}] ${relative} was written before watching started: no restart`);
+        return;
+      }
       scheduler.changedFile(relative || uri.fsPath);
     };
     for (const glob of globs) {

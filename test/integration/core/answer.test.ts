@@ -16,6 +16,7 @@ import type { JsonObject, RootView, ServerRequestView } from '../../../src/share
 import { ASK_URL, ITEM_TEMPLATE } from '../../fixtures/answer/answerFactory';
 import { startAnswerHttpServer, type AnswerHttpServer } from '../../fixtures/answer/answerHttpServer';
 import { ANSWER_STDIO_SERVER_PATH } from '../../fixtures/answer/answerStdioServer';
+import { startLateStreamHttpServer, type LateStreamHttpServer } from '../../fixtures/answer/lateStreamHttpServer';
 import { ERAS_STDIO_SERVER_PATH } from '../../fixtures/eras/erasStdioServer';
 import { everythingStdioCommand } from '../../support/everything';
 
@@ -556,6 +557,36 @@ describe('answering the server: server-everything (2025) with a handler', functi
     await connection.notifyRootsChanged();
     await until(() => asked() > before, 'roots/list after list_changed');
     assert.match(firstText(await connection.callTool('get-roots-list', {})), /file:\/\/\/everything\/two/);
+  });
+});
+
+describe('answering the server: a question sent over the 2025 GET stream', function () {
+  this.timeout(30_000);
+  let server: LateStreamHttpServer;
+  before(async () => {
+    server = await startLateStreamHttpServer({ getDelayMs: 1500 });
+  });
+  after(async () => server?.close());
+
+  it('connecting waits for the GET stream, so a question not tied to the call is not dropped', async () => {
+    // The server answers the GET stream 1.5 s late and drops a question asked before that (the
+    // v1 server SDK does): a call sent as soon as initialize is done would hang.
+    const handler = {
+      capabilities: { elicitation: { form: true, url: false } },
+      answer: async () => ({ action: 'accept', content: {} }),
+    };
+    const connection = new Connection(
+      { id: nextId(), name: 'late-stream', transport: 'streamable-http', url: server.url, protocol: '2025' },
+      { serverRequests: handler, requestTimeoutMs: 10_000 },
+    );
+    try {
+      const started = Date.now();
+      await connection.connect();
+      assert.ok(Date.now() - started >= 1400, 'connect returned before the GET stream was answered');
+      assert.equal(firstText(await connection.callTool('ask-out-of-band', {})), 'accept {"name":"Ada"}');
+    } finally {
+      await connection.dispose();
+    }
   });
 });
 

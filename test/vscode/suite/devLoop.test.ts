@@ -113,6 +113,10 @@ describe('the dev loop for stdio servers: restart on change, debugger attach', f
   });
 
   it('Debug Server attaches the JavaScript debugger: a breakpoint in the tool stops the call until Continue', async () => {
+    // The previous test turned watching back on just now. VS Code sets a file watcher up in the
+    // server process after createFileSystemWatcher returns, with no signal when it is ready: a
+    // write at once can come before it (seen in the full suite on a loaded machine).
+    await new Promise((r) => setTimeout(r, 1000));
     fs.writeFileSync(serverFile, serverSource('v3'));
     await waitFor('the restart for v3', () => restarts.length === 2);
     await api.devLoop.settled(connection.id);
