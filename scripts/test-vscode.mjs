@@ -26,6 +26,9 @@ const extensionTestsPath = path.resolve(
 // and the suite drafts sampling replies with one (test/vscode/suite/lmDraft.test.ts). Copied into the scratch
 // extensions folder (nothing is packaged); it offers its model only when a test asks.
 const LM_PROVIDER = path.join(ROOT, 'test/fixtures/lmProvider');
+// The test-only stand-in for the Python Debugger extension (test/fixtures/debugpyAdapter): the `debugpy` debug
+// type, attached straight to `python -m debugpy --listen` (test/vscode/suite/devLoopPython.test.ts).
+const DEBUGPY_ADAPTER = path.join(ROOT, 'test/fixtures/debugpyAdapter');
 const build = !process.argv.includes('--no-build');
 const timeoutMs = Number(process.env.MCP_LENS_VSCODE_TIMEOUT_MS ?? 600000);
 const SUMMARY = /^vscode: (\d+) passed, (\d+) failed$/m;
@@ -70,7 +73,11 @@ async function main() {
   fs.mkdirSync(workspace, { recursive: true });
 
   const started = Date.now();
-  const server = await startCodeServer({ workspace, extensionDevelopmentPath, extensionFolders: [LM_PROVIDER] });
+  const server = await startCodeServer({
+    workspace,
+    extensionDevelopmentPath,
+    extensionFolders: [LM_PROVIDER, DEBUGPY_ADAPTER],
+  });
   console.log(`[test-vscode] code-server ${server.url} (pid ${server.pid}, logs ${server.dir})`);
   let browser;
   let output = '';

@@ -55,7 +55,12 @@ export function debuggableLaunch(params: StdioServerParams, runtime: DebugRuntim
     );
   }
   if (!port) throw new DebugLaunchError('debugpy needs a port to listen on.');
-  return { ...params, args: ['-m', 'debugpy', '--listen', `127.0.0.1:${port}`, ...params.args] };
+  // Python 3.11+ freezes its standard modules, and debugpy then warns on stderr that it may miss
+  // breakpoints; older interpreters ignore an -X option they do not know.
+  return {
+    ...params,
+    args: ['-Xfrozen_modules=off', '-m', 'debugpy', '--listen', `127.0.0.1:${port}`, ...params.args],
+  };
 }
 
 /**

@@ -42,6 +42,8 @@ interface Debugging {
   /** Inspector ports already attached to (Node announces each process's port once). */
   attachedPorts: Set<number>;
   pythonPort?: number;
+  /** The attach to the running Python server process, once it is connected. */
+  pythonAttach?: Promise<void>;
 }
 
 export type StdioConnection = Connection & { config: StdioConnectionConfig };
@@ -234,16 +236,24 @@ export class DevLoop implements vscode.Disposable {
         }),
       );
     }
-    await connection.reconnect();
-    if (runtime === 'python' && state.pythonPort !== undefined) {
-      await this.attach(connection, {
-        type: 'debugpy',
-        request: 'attach',
-        name: `MCP server: ${connection.config.name}`,
-        connect: { host: '127.0.0.1', port: state.pythonPort },
-        justMyCode: false,
-      });
+    if (runtime === 'python') {
+      // debugpy announces nothing: attach each time the server (re)starts while debugging lasts:
+      // this restart, and each one after it (a watched file changed, a reconnect).
+      state.subscriptions.add(
+        connection.onDidChangeStatus((status) => {
+          if (status.state !== 'connected' || this.debugging.get(connection.id) !== state) return;
+          state.pythonAttach = this.attach(connection, {
+            type: 'debugpy',
+            request: 'attach',
+            name: `MCP server: ${connection.config.name}`,
+            connect: { host: '127.0.0.1', port: state.pythonPort },
+            justMyCode: false,
+          });
+        }),
+      );
     }
+    await connection.reconnect();
+    await state.pythonAttach;
   }
 
   /** Ends debugging: stops the sessions, and restarts the server as its config says (without a debugger). */

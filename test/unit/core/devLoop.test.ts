@@ -62,7 +62,15 @@ describe('dev loop (core)', () => {
 
     it('runs a Python server under debugpy on the given loopback port', () => {
       const launch = debuggableLaunch({ command: 'python3', args: ['-m', 'simple_auth'], cwd: '/srv' }, 'python', 5678);
-      assert.deepEqual(launch.args, ['-m', 'debugpy', '--listen', '127.0.0.1:5678', '-m', 'simple_auth']);
+      assert.deepEqual(launch.args, [
+        '-Xfrozen_modules=off',
+        '-m',
+        'debugpy',
+        '--listen',
+        '127.0.0.1:5678',
+        '-m',
+        'simple_auth',
+      ]);
       assert.equal(launch.cwd, '/srv');
     });
 

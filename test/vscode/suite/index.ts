@@ -23,6 +23,7 @@ const TEST_MODULES: Array<[file: string, load: () => Promise<unknown>]> = [
   ['lmDraft.test.ts', () => import('./lmDraft.test')],
   ['checks.test.ts', () => import('./checks.test')],
   ['devLoop.test.ts', () => import('./devLoop.test')],
+  ['devLoopPython.test.ts', () => import('./devLoopPython.test')],
   ['imports.test.ts', () => import('./imports.test')],
   ['sessionTrace.test.ts', () => import('./sessionTrace.test')],
   ['vscodeMcp.test.ts', () => import('./vscodeMcp.test')],
