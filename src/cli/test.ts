@@ -17,6 +17,7 @@ import {
   type ChecksFile,
   parseChecksFile,
   runChecks,
+  checkTargetOf,
   toConnectionConfig,
   toJUnitXml,
 } from '../core/checks/index';
@@ -248,7 +249,7 @@ export async function runTest(
         async () => {
           const connection = manager.add(file.config);
           await connection.connect();
-          return connection;
+          return checkTargetOf(connection);
         },
         {
           timeoutMs,

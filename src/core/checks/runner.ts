@@ -7,10 +7,36 @@
 import { performance } from 'node:perf_hooks';
 import { ConnectionError } from '../errors';
 import type { Connection } from '../connection';
+import { TaskRunner } from '../tasks';
 import { type CheckOutcome, evaluateExpectation, shownText } from './assertions';
 import type { CheckKind, CheckSpec } from './format';
 
-export type CheckTarget = Pick<Connection, 'callTool' | 'readResource' | 'getPrompt'>;
+export type CheckTarget = Pick<Connection, 'callTool' | 'readResource' | 'getPrompt'> & {
+  /** Called once the run is over: lets go of what the target made for it (never the connection). */
+  release?(): void;
+};
+
+/**
+ * A connection as a check target. A tool that runs only as a task (2025-11-25: its
+ * `execution.taskSupport` is "required"; 2026-07-28: the server refuses a plain call with -32021)
+ * runs as one, as in the inspector, and the check judges the task's result.
+ */
+export function checkTargetOf(connection: Connection): CheckTarget {
+  let tasks: TaskRunner | undefined;
+  return {
+    callTool: async (name, args, options) => {
+      try {
+        return await connection.callTool(name, args, options);
+      } catch (e) {
+        if (!(e instanceof ConnectionError) || e.code !== 'task-required') throw e;
+        return (tasks ??= new TaskRunner(connection)).callToolAsTask(name, args, options);
+      }
+    },
+    readResource: (...args) => connection.readResource(...args),
+    getPrompt: (...args) => connection.getPrompt(...args),
+    release: () => tasks?.dispose(),
+  };
+}
 
 export interface CheckResult {
   name: string;
@@ -48,9 +74,13 @@ export async function runChecks(
     }
     return results;
   }
-  for (const check of checks) {
-    if (options.signal?.aborted) break;
-    report(await runOne(check, target, options));
+  try {
+    for (const check of checks) {
+      if (options.signal?.aborted) break;
+      report(await runOne(check, target, options));
+    }
+  } finally {
+    target.release?.();
   }
   return results;
 }

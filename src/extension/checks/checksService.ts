@@ -195,7 +195,7 @@ export class ChecksService {
         async () => {
           const connection = manager.add(config);
           await connection.connect();
-          return connection;
+          return loadRunner().checkTargetOf(connection);
         },
         { timeoutMs, signal: options.signal, onResult },
       );
@@ -213,7 +213,7 @@ export class ChecksService {
         'Connect it (its status in the Connections view says why it is not), then run the checks again.',
       );
     }
-    return connection;
+    return loadRunner().checkTargetOf(connection);
   }
 
   /** The file as the user knows it: relative to its workspace folder. */

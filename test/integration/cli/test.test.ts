@@ -9,6 +9,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { REPO_ROOT, everythingStdioCommand, startEverything, type RunningServer } from '../../support/everything';
 import { cli, cliBundle } from './harness';
+import { TASKS_STDIO_SERVER_PATH } from '../../fixtures/tasks/tasksStdioServer';
+import { TASK_TOOLS, TASKS_ERAS, slowResultText } from '../../fixtures/tasks/tasksTools';
 
 // xml2js comes with @vscode/vsce (a dev dependency); it has no types of its own here.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -192,6 +194,41 @@ describe('cli: mcp-lens test (saved checks)', function () {
     assert.equal(none.code, 2);
     assert.match(none.stderr, /no check's name matches --grep/);
   });
+
+  for (const era of TASKS_ERAS) {
+    it(`a tool that must run as a task runs as one (${era === 'legacy' ? '2025-11-25 tasks' : '2026-07-28 tasks extension'})`, async () => {
+      const file = write(`task-${era}.json`, {
+        version: 1,
+        connection: {
+          name: `tasks (${era})`,
+          command: process.execPath,
+          args: ['--import', 'tsx', TASKS_STDIO_SERVER_PATH, '--era', era],
+          // where `--import tsx` resolves
+          cwd: REPO_ROOT,
+        },
+        checks: [
+          {
+            name: 'slow report',
+            kind: 'tool',
+            tool: TASK_TOOLS.slow,
+            arguments: { steps: 2, stepMs: 50 },
+            expect: { status: 'ok', jsonPath: [{ path: '$.content[0].text', contains: slowResultText(2) }] },
+          },
+          {
+            name: 'plain echo',
+            kind: 'tool',
+            tool: TASK_TOOLS.plain,
+            arguments: { text: 'hi' },
+            expect: { status: 'ok' },
+          },
+        ],
+      });
+      const r = await cli(['test', file]);
+      assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+      assert.match(r.stdout, /^ {2}✔ slow report \(\d+ ms\)$/m);
+      assert.match(r.stdout, /\n2 passed, 0 failed\n$/);
+    });
+  }
 
   it('a folder: every *.json in it, a testsuite each; a failure in one fails the run', async () => {
     const folder = path.join(dir, 'workspace', '.vscode', 'mcp-lens');
