@@ -11,4 +11,4 @@ export * from './sdk';
 export { OAuthEngine } from './auth/engine';
 export { runAuthFlow } from './auth/flow';
 export * from './doctor/index';
-export { runChecks } from './checks/runner';
+export { checkTargetOf, runChecks } from './checks/runner';

@@ -194,7 +194,19 @@ export class ChecksService {
         checks,
         async () => {
           const connection = manager.add(config);
-          await connection.connect();
+          try {
+            await connection.connect();
+          } catch (e) {
+            // A connection of the run's own has no sign-in and asks for none in the middle of a run.
+            if (e instanceof ConnectionError && e.code === 'auth-required') {
+              // Short: a check's failure line is clipped at 120 characters.
+              throw new ConnectionError(
+                'auth-required',
+                'the server needs a sign-in: save it (Add MCP Connection) and sign in; checks then run on it.',
+              );
+            }
+            throw e;
+          }
           return loadRunner().checkTargetOf(connection);
         },
         { timeoutMs, signal: options.signal, onResult },

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { startSimpleAuthServer } from '../../fixtures/simpleAuth/server';
 import type { McpLensTestApi } from '../../../src/extension/extension';
 import type { ChecksRun } from '../../../src/extension/checks/checksService';
 import { activateExtension, everythingStdio, waitFor } from './helpers';
@@ -116,6 +117,31 @@ describe('Run Saved Checks (.vscode/mcp-lens/*.json)', function () {
     assert.equal(ownRun.connectionName, 'not a saved connection');
     assertOnePassedOneFailed({ ...run, files: [ownRun] });
     assert.match(run.text, /broken\.json\n {2}✘ .*a tool check needs "tool"/);
+  });
+
+  it('a file on an OAuth server that is not a saved connection fails each check with what to do, and starts no sign-in', async () => {
+    const server = await startSimpleAuthServer({
+      githubClientId: 'checks-client',
+      githubClientSecret: 'checks-secret',
+    });
+    try {
+      const file = writeChecksFile('oauth-server.json', { url: server.mcpUrl, name: 'simple-auth (not saved)' });
+      const run = await vscode.commands.executeCommand<ChecksRun>('mcpLens.runChecks', file);
+      assert.ok(run);
+      assert.equal(run.passed, 0, run.text);
+      assert.equal(run.failed, 2, run.text);
+      for (const result of run.files[0].results) {
+        assert.equal(result.failures.length, 1);
+        assert.equal(
+          result.failures[0],
+          'could not connect: the server needs a sign-in: save it (Add MCP Connection) and sign in; checks then run on it.',
+        );
+      }
+      assert.equal(server.stats.count({ path: '/authorize' }), 0, 'no sign-in was started');
+      assert.equal(server.stats.count({ path: '/register' }), 0, 'no client was registered');
+    } finally {
+      await server.close();
+    }
   });
 
   it('the inspector saves a tool call as a check in the workspace, opens it, lists it and runs it on the live connection', async () => {
