@@ -9,6 +9,7 @@
  */
 import { findNodeAtLocation, parse, parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import type { ConnectionConfig, HttpConnectionConfig, StdioConnectionConfig } from '../config';
+import { validateWatchGlobs } from '../devLoop';
 import { parseDotenv } from './dotenv';
 
 export type McpJsonScope = 'workspace' | 'user';
@@ -258,12 +259,22 @@ function checkServer(name: string, raw: unknown, inputIds: Set<string>): McpJson
       problems.push('"envFile" must be a path.');
     }
     if (definition.cwd !== undefined && typeof definition.cwd !== 'string') problems.push('"cwd" must be a path.');
+    const dev = definition.dev as { watch?: unknown } | undefined;
+    if (dev !== undefined && (typeof dev !== 'object' || dev === null || Array.isArray(dev))) {
+      problems.push('"dev" must be an object, for example { "watch": "build/**/*.js" }.');
+    } else if (dev?.watch !== undefined && typeof dev.watch !== 'string' && !isStringArray(dev.watch)) {
+      problems.push('"dev.watch" must be a glob or a list of globs, for example "build/**/*.js".');
+    }
   } else if (kind) {
     if (typeof definition.url !== 'string' || !definition.url.trim()) {
       problems.push(`An ${kind} server needs "url", for example "http://127.0.0.1:3001/mcp".`);
     }
     if (definition.headers !== undefined && !isStringRecord(definition.headers, false)) {
       problems.push('"headers" must map header names to strings.');
+    }
+    const oauth = definition.oauth as { clientId?: unknown } | undefined;
+    if (oauth !== undefined && (typeof oauth?.clientId !== 'string' || !oauth.clientId.trim())) {
+      problems.push('"oauth" must give "clientId": the OAuth client registered for this server.');
     }
   }
   const used: string[] = [];
@@ -391,6 +402,15 @@ export function resolveMcpJsonServer(file: McpJsonFile, server: McpJsonServer, c
       const cwd = substitute(d.cwd, 'cwd');
       stdio.cwd = folder ? ctx.resolvePath(folder, cwd) : cwd;
     } else if (folder && file.source.scope === 'workspace') stdio.cwd = folder;
+    // VS Code's development mode: `dev.watch` restarts the server on change, as our `watch` does
+    // (both relative to the server's folder). `dev.debug` is not needed: Debug Server finds the runtime.
+    const watch = (d.dev as { watch?: string | string[] } | undefined)?.watch;
+    if (watch !== undefined) {
+      const globs = (typeof watch === 'string' ? [watch] : watch).map((g, i) => substitute(g, `dev.watch[${i}]`));
+      const problem = validateWatchGlobs(globs);
+      if (problem) problems.push(`dev.watch: ${problem}`);
+      else if (globs.length) stdio.watch = globs;
+    }
     config = stdio;
   } else {
     const http: HttpConnectionConfig = {
@@ -410,6 +430,9 @@ export function resolveMcpJsonServer(file: McpJsonFile, server: McpJsonServer, c
     }
     if (Object.keys(headers).length) http.headers = headers;
     if (secretHeaders.length) http.secretHeaders = secretHeaders;
+    // A client registered for this server beforehand: no dynamic registration.
+    const clientId = (d.oauth as { clientId?: string } | undefined)?.clientId;
+    if (clientId) http.oauthClientId = substitute(clientId, 'oauth.clientId');
     config = http;
   }
   return problems.length ? { secretHeaderValues: {}, problems } : { config, secretHeaderValues, problems };

@@ -99,6 +99,7 @@ export function toMcpJsonAddition(
       headers[header] = secretReference(header, `${header} header of ${name}`, secretHeaderValues[header]);
     }
     if (Object.keys(headers).length) server.headers = headers;
+    if (config.oauthClientId) server.oauth = { clientId: config.oauthClientId };
   } else {
     server = { type: 'stdio', command: config.command, args: config.args };
     const env: Record<string, string> = {};
@@ -107,6 +108,10 @@ export function toMcpJsonAddition(
     }
     if (Object.keys(env).length) server.env = env;
     if (config.cwd) server.cwd = config.cwd;
+    // VS Code's development mode takes one glob: several become one brace pattern.
+    if (config.watch?.length) {
+      server.dev = { watch: config.watch.length === 1 ? config.watch[0] : `{${config.watch.join(',')}}` };
+    }
   }
   return { name, server, inputs, inputValues };
 }

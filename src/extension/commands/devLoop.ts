@@ -8,6 +8,7 @@ import {
   parseGlobList,
   validateWatchGlobs,
 } from '../../core/devLoop';
+import { isVsCodeMcpId } from '../../core/vscodeMcp/mcpJson';
 import { COMMANDS } from '../commands';
 import { type DevLoop, type StdioConnection, isStdio } from '../devLoop/devLoop';
 import { inertText, type CommandDeps, type HandlerTable } from './shared';
@@ -42,6 +43,12 @@ export function devLoopCommands(deps: CommandDeps, devLoop: DevLoop | undefined)
         const connection = await stdioConnection(arg, 'Server whose sources to watch');
         if (!connection) return undefined;
         const stored = store.get(connection.id);
+        if (isVsCodeMcpId(connection.id)) {
+          void vscode.window.showInformationMessage(
+            `"${inertText(connection.config.name)}" comes from an mcp.json: add "dev": { "watch": "src/**/*.ts" } to its entry there (VS Code's development mode, which MCP Lens follows).`,
+          );
+          return undefined;
+        }
         if (!stored || stored.scope === 'settings') {
           void vscode.window.showInformationMessage(
             `"${inertText(connection.config.name)}" comes from the mcpLens.connections setting: add "watch": ["src/**/*.ts"] to its entry there.`,

@@ -214,6 +214,56 @@ describe('vscodeMcp: resolving a server', () => {
     assert.deepEqual(resolved.secretHeaderValues, { Authorization: 'Bearer t0k', 'X-Custom': 'k-t0k' });
   });
 
+  it("takes VS Code's development mode (dev.watch) as the server's watch globs, and oauth.clientId as its client", () => {
+    const file = parseMcpJson(
+      JSON.stringify({
+        servers: {
+          one: { command: 'node', args: ['build/index.js'], dev: { watch: 'build/**/*.js', debug: { type: 'node' } } },
+          many: { command: 'node', dev: { watch: ['src/**/*.ts', '${workspaceFolderBasename}.json'] } },
+          none: { command: 'node' },
+          remote: { type: 'http', url: 'https://example.com/mcp', oauth: { clientId: 'app-123' } },
+        },
+      }),
+      WORKSPACE,
+    );
+    assert.deepEqual(
+      file.servers.map((x) => x.problems),
+      [[], [], [], []],
+    );
+    const watchOf = (i: number) => {
+      const config = resolveMcpJsonServer(file, file.servers[i], context()).config;
+      assert.ok(config && config.transport === 'stdio');
+      return config.watch;
+    };
+    assert.deepEqual(watchOf(0), ['build/**/*.js']);
+    assert.deepEqual(watchOf(1), ['src/**/*.ts', 'app.json']);
+    assert.equal(watchOf(2), undefined);
+    const remote = resolveMcpJsonServer(file, file.servers[3], context()).config;
+    assert.ok(remote && remote.transport !== 'stdio');
+    assert.equal(remote.oauthClientId, 'app-123');
+  });
+
+  it('reports a malformed dev or oauth entry on its server', () => {
+    const file = parseMcpJson(
+      JSON.stringify({
+        servers: {
+          a: { command: 'node', dev: 'watch' },
+          b: { command: 'node', dev: { watch: 42 } },
+          c: { command: 'node', dev: { watch: '/etc/**' } },
+          d: { type: 'http', url: 'https://example.com/mcp', oauth: {} },
+        },
+      }),
+      WORKSPACE,
+    );
+    assert.match(file.servers[0].problems.join(' '), /"dev" must be an object/);
+    assert.match(file.servers[1].problems.join(' '), /"dev.watch" must be a glob or a list of globs/);
+    assert.deepEqual(file.servers[2].problems, []);
+    const c = resolveMcpJsonServer(file, file.servers[2], context());
+    assert.equal(c.config, undefined);
+    assert.match(c.problems.join(' '), /^dev\.watch: /);
+    assert.match(file.servers[3].problems.join(' '), /"oauth" must give "clientId"/);
+  });
+
   it('refuses a server whose input has no value, or whose workspaceFolder has no folder (user file)', () => {
     const file = parseMcpJson(
       JSON.stringify({
@@ -319,6 +369,21 @@ describe('vscodeMcp: writing a server back', () => {
       cwd: '/w',
     });
     assert.deepEqual(addition.inputValues, { 'x-2-api-key-2': 'k' });
+  });
+
+  it('writes watch globs as dev.watch (one glob, several as a brace pattern) and the OAuth client as oauth.clientId', () => {
+    const NONE = { servers: [], inputs: [] };
+    const stdio = (watch: string[]) =>
+      toMcpJsonAddition({ id: 'c', name: 's', transport: 'stdio', command: 'node', args: [], watch }, {}, NONE).server;
+    assert.deepEqual(stdio(['build/**/*.js']).dev, { watch: 'build/**/*.js' });
+    assert.deepEqual(stdio(['src/**/*.ts', 'package.json']).dev, { watch: '{src/**/*.ts,package.json}' });
+    assert.equal(stdio([]).dev, undefined);
+    const http = toMcpJsonAddition(
+      { id: 'h', name: 'h', transport: 'auto', url: 'https://example.com/mcp', oauthClientId: 'app-123' },
+      {},
+      NONE,
+    ).server;
+    assert.deepEqual(http.oauth, { clientId: 'app-123' });
   });
 
   it("keeps the file's comments, other entries and indentation (tabs here)", () => {

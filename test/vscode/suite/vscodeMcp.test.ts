@@ -316,6 +316,44 @@ describe("VS Code's own MCP servers (mcp.json)", function () {
     }
   });
 
+  it("follows VS Code's development mode: dev.watch restarts the inspected server when a watched file changes", async () => {
+    const { command, args } = everythingStdio();
+    const trigger = path.join(folder.uri.fsPath, 'suite-dev-trigger.txt');
+    fs.writeFileSync(trigger, 'v1\n');
+    const original = new TextDecoder().decode(await vscode.workspace.fs.readFile(mcpJson));
+    const entry = `    "suite-dev": { "command": ${JSON.stringify(command)}, "args": ${JSON.stringify(args)}, "dev": { "watch": "suite-dev-trigger.txt", "debug": { "type": "node" } } },`;
+    const withDev = original.replace('  "servers": {\n', `  "servers": {\n${entry}\n`);
+    assert.notEqual(withDev, original);
+    const restarts: string[] = [];
+    let id: string | undefined;
+    const subscription = api.devLoop.onDidRestart((r) => r.connectionId === id && restarts.push(r.reason));
+    try {
+      await vscode.workspace.fs.writeFile(mcpJson, new TextEncoder().encode(withDev));
+      const node = await waitFor('the suite-dev server in the group', () =>
+        vscodeGroupChildren(api)?.find((n) => api.tree.getTreeItem(n).label === 'suite-dev'),
+      );
+      id = await vscode.commands.executeCommand<string | undefined>('mcpLens.inspectVsCodeServer', node);
+      assert.ok(id);
+      const connection = api.manager.get(id);
+      assert.equal(connection?.status.state, 'connected', connection?.status.message);
+      assert.deepEqual((connection.config as { watch?: string[] }).watch, ['suite-dev-trigger.txt']);
+      assert.ok(api.devLoop.isWatching(id), 'dev.watch is watched');
+      // VS Code sets the file watcher up after createFileSystemWatcher returns, with no ready signal.
+      await new Promise((r) => setTimeout(r, 1000));
+      fs.writeFileSync(trigger, 'v2\n');
+      await waitFor('the restart after the change', () => restarts.length === 1, 30_000);
+      assert.deepEqual(restarts, ['suite-dev-trigger.txt changed']);
+      await api.devLoop.settled(id);
+      assert.equal(connection.status.state, 'connected', connection.status.message);
+      assert.equal(api.store.get(id), undefined, 'nothing copied into our own list');
+    } finally {
+      subscription.dispose();
+      if (id) await api.manager.remove(id);
+      await vscode.workspace.fs.writeFile(mcpJson, new TextEncoder().encode(original));
+      fs.rmSync(trigger, { force: true });
+    }
+  });
+
   it('follows the file: a deleted mcp.json closes its servers and removes the group', async () => {
     const open = api.manager.list().filter((c) => c.id.startsWith('vscode-mcp:'));
     assert.ok(open.length >= 1);
