@@ -68,6 +68,30 @@ function writtenBefore(file: string, since: number): boolean {
   }
 }
 
+/** What a file looks like now (modification time and size), or undefined when it cannot be read. */
+function fileSignature(file: string): string | undefined {
+  try {
+    const stat = fs.statSync(file);
+    return `${stat.mtimeMs}:${stat.size}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether something accepts connections on this loopback port (within a second). */
+function isListening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    const done = (listening: boolean) => {
+      socket.destroy();
+      resolve(listening);
+    };
+    socket.setTimeout(1000, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
 /** A free loopback port (debugpy needs one before it starts; Node picks its own). */
 function freeLoopbackPort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -159,6 +183,9 @@ export class DevLoop implements vscode.Disposable {
     // File events can arrive a while after the write: a file written before watching started (so
     // before this server process started) is no change the server missed.
     const watchingSince = Date.now();
+    // One save can raise several events (truncate, then write), and a loaded machine delivers the
+    // later ones after the restart began: a file that looks as it did at its last event is no new change.
+    const lastSeen = new Map<string, string>();
     const changed = (uri: vscode.Uri, deleted = false) => {
       const relative = path.relative(base.fsPath, uri.fsPath).split(path.sep).join('/');
       if (isExcludedFromWatch(relative)) return;
@@ -166,6 +193,12 @@ export class DevLoop implements vscode.Disposable {
         this.log.debug(`[${connection.config.name}] ${relative} was written before watching started: no restart`);
         return;
       }
+      const signature = deleted ? 'deleted' : fileSignature(uri.fsPath);
+      if (signature !== undefined && lastSeen.get(uri.fsPath) === signature) {
+        this.log.debug(`[${connection.config.name}] ${relative}: a repeated event for the same write, no restart`);
+        return;
+      }
+      if (signature !== undefined) lastSeen.set(uri.fsPath, signature);
       scheduler.changedFile(relative || uri.fsPath);
     };
     for (const glob of globs) {
@@ -219,20 +252,42 @@ export class DevLoop implements vscode.Disposable {
     this.debugging.set(connection.id, state);
     connection.stdioLaunch = (params) => debuggableLaunch(params, runtime, state.pythonPort);
     if (runtime === 'node') {
+      // Each Node process announces its inspector on stderr as it starts. The attach waits until
+      // the server is up (connected), and goes only to inspectors still listening then: a process
+      // that already ended (a launcher, or a server restarted again at once) leaves js-debug
+      // retrying a dead port, which it reports as an uncaught error.
+      const pending = new Set<number>();
+      const attachPending = () => {
+        for (const port of pending) {
+          pending.delete(port);
+          if (state.attachedPorts.has(port)) continue;
+          state.attachedPorts.add(port);
+          void isListening(port).then((listening) => {
+            if (!listening || this.debugging.get(connection.id) !== state) return;
+            void this.attach(connection, {
+              type: 'node',
+              request: 'attach',
+              name: `MCP server: ${connection.config.name} (port ${port})`,
+              address: '127.0.0.1',
+              port,
+              skipFiles: ['<node_internals>/**'],
+            });
+          });
+        }
+      };
       state.subscriptions.add(
         connection.onStderr((line) => {
           const port = inspectorPort(line);
-          const stale = this.debugging.get(connection.id) !== state;
-          if (port === undefined || state.attachedPorts.has(port) || stale) return;
-          state.attachedPorts.add(port);
-          void this.attach(connection, {
-            type: 'node',
-            request: 'attach',
-            name: `MCP server: ${connection.config.name} (port ${port})`,
-            address: '127.0.0.1',
-            port,
-            skipFiles: ['<node_internals>/**'],
-          });
+          if (port === undefined || this.debugging.get(connection.id) !== state) return;
+          pending.add(port);
+          if (connection.status.state === 'connected') attachPending();
+        }),
+      );
+      state.subscriptions.add(
+        connection.onDidChangeStatus((status) => {
+          if (status.state === 'connected') attachPending();
+          // A new server process is starting: what the old one announced is gone with it.
+          else if (status.state === 'connecting') pending.clear();
         }),
       );
     }
