@@ -42,13 +42,13 @@ export function devLoopCommands(deps: CommandDeps, devLoop: DevLoop | undefined)
       try {
         const connection = await stdioConnection(arg, 'Server whose sources to watch');
         if (!connection) return undefined;
-        const stored = store.get(connection.id);
         if (isVsCodeMcpId(connection.id)) {
           void vscode.window.showInformationMessage(
             `"${inertText(connection.config.name)}" comes from an mcp.json: add "dev": { "watch": "src/**/*.ts" } to its entry there (VS Code's development mode, which MCP Lens follows).`,
           );
           return undefined;
         }
+        const stored = store.get(connection.id);
         if (!stored || stored.scope === 'settings') {
           void vscode.window.showInformationMessage(
             `"${inertText(connection.config.name)}" comes from the mcpLens.connections setting: add "watch": ["src/**/*.ts"] to its entry there.`,

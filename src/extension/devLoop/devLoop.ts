@@ -59,20 +59,10 @@ export function isStdio(connection: Connection): connection is StdioConnection {
  */
 const MTIME_CLOCK_MARGIN_MS = 25;
 
-/** Whether the file was last written before `since` (ms); a file that cannot be read counts as changed. */
-function writtenBefore(file: string, since: number): boolean {
+/** The file's modification time and size, or undefined when it cannot be read (then it counts as changed). */
+function statOf(file: string): { mtimeMs: number; size: number } | undefined {
   try {
-    return fs.statSync(file).mtimeMs < since - MTIME_CLOCK_MARGIN_MS;
-  } catch {
-    return false;
-  }
-}
-
-/** What a file looks like now (modification time and size), or undefined when it cannot be read. */
-function fileSignature(file: string): string | undefined {
-  try {
-    const stat = fs.statSync(file);
-    return `${stat.mtimeMs}:${stat.size}`;
+    return fs.statSync(file);
   } catch {
     return undefined;
   }
@@ -189,11 +179,12 @@ export class DevLoop implements vscode.Disposable {
     const changed = (uri: vscode.Uri, deleted = false) => {
       const relative = path.relative(base.fsPath, uri.fsPath).split(path.sep).join('/');
       if (isExcludedFromWatch(relative)) return;
-      if (!deleted && writtenBefore(uri.fsPath, watchingSince)) {
+      const stat = deleted ? undefined : statOf(uri.fsPath);
+      if (stat && stat.mtimeMs < watchingSince - MTIME_CLOCK_MARGIN_MS) {
         this.log.debug(`[${connection.config.name}] ${relative} was written before watching started: no restart`);
         return;
       }
-      const signature = deleted ? 'deleted' : fileSignature(uri.fsPath);
+      const signature = deleted ? 'deleted' : stat && `${stat.mtimeMs}:${stat.size}`;
       if (signature !== undefined && lastSeen.get(uri.fsPath) === signature) {
         this.log.debug(`[${connection.config.name}] ${relative}: a repeated event for the same write, no restart`);
         return;

@@ -11,7 +11,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import * as vscode from 'vscode';
 import type { Connection } from '../../../src/core/connection';
 import type { McpLensTestApi } from '../../../src/extension/extension';
-import { activateExtension, repoRoot, waitFor } from './helpers';
+import { activateExtension, callThroughBreakpoint, type DebugStop, repoRoot, waitFor } from './helpers';
 
 const BREAK_MARKER = "const pausedHere = 'BREAK_HERE';";
 
@@ -126,7 +126,7 @@ describe('the dev loop for stdio servers: restart on change, debugger attach', f
     vscode.debug.addBreakpoints([
       new vscode.SourceBreakpoint(new vscode.Location(vscode.Uri.file(serverFile), new vscode.Position(line, 2))),
     ]);
-    const stops: { session: vscode.DebugSession; threadId: number }[] = [];
+    const stops: DebugStop[] = [];
     let verified = false;
     subscriptions.push(
       vscode.debug.registerDebugAdapterTrackerFactory('*', {
@@ -157,18 +157,11 @@ describe('the dev loop for stdio servers: restart on change, debugger attach', f
     await waitFor('the debug session of the server', () => api.devLoop.sessionsOf(connection.id).length > 0, 30_000);
     await waitFor('the breakpoint bound in the server process', () => verified, 30_000);
 
-    let answered = false;
-    const call = connection.callTool('whoami', {}).finally(() => (answered = true));
-    const stop = await waitFor('the server stopped at the breakpoint', () => stops[0], 30_000);
-    const trace = (await stop.session.customRequest('stackTrace', { threadId: stop.threadId, levels: 1 })) as {
-      stackFrames: { line: number; source?: { path?: string } }[];
-    };
-    assert.equal(trace.stackFrames[0]?.line, line + 1, 'stopped on the breakpoint’s line (1-based)');
-    assert.equal(path.basename(trace.stackFrames[0]?.source?.path ?? ''), 'server.js');
-    await new Promise((r) => setTimeout(r, 300));
-    assert.equal(answered, false, 'the call waits while the server is paused');
-    await stop.session.customRequest('continue', { threadId: stop.threadId });
-    assert.match(text(await call), /^v3 pid \d+ BREAK_HERE/);
+    const result = await callThroughBreakpoint(() => connection.callTool('whoami', {}), stops, {
+      line: line + 1,
+      file: 'server.js',
+    });
+    assert.match(text(result), /^v3 pid \d+ BREAK_HERE/);
 
     await vscode.commands.executeCommand('mcpLens.stopDebuggingServer', connection.id);
     assert.equal(api.devLoop.isDebugging(connection.id), false);

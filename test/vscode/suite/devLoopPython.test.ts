@@ -16,7 +16,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import * as vscode from 'vscode';
 import type { Connection } from '../../../src/core/connection';
 import type { McpLensTestApi } from '../../../src/extension/extension';
-import { activateExtension, repoRoot, waitFor } from './helpers';
+import { activateExtension, callThroughBreakpoint, type DebugStop, repoRoot, waitFor } from './helpers';
 
 /** Debian's interpreter, where python3-debugpy is installed (.ci/run); not whatever `python3` is first on PATH. */
 const PYTHON = '/usr/bin/python3';
@@ -24,11 +24,6 @@ const BREAK_MARKER = 'paused_here = "BREAK_HERE"';
 
 function text(result: unknown): string {
   return (result as CallToolResult).content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
-}
-
-interface Stop {
-  session: vscode.DebugSession;
-  threadId: number;
 }
 
 describe('the dev loop for a Python stdio server: debugpy attach', function () {
@@ -39,7 +34,7 @@ describe('the dev loop for a Python stdio server: debugpy attach', function () {
   let serverFile: string;
   let line: number;
   const restarts: string[] = [];
-  const stops: Stop[] = [];
+  const stops: DebugStop[] = [];
   const subscriptions: vscode.Disposable[] = [];
 
   before(async function () {
@@ -84,21 +79,13 @@ describe('the dev loop for a Python stdio server: debugpy attach', function () {
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  /** Calls whoami, checks it stops on the breakpoint and waits there, continues, and returns the answer. */
-  async function callThroughBreakpoint(): Promise<string> {
-    const stopsBefore = stops.length;
-    let answered = false;
-    const call = connection.callTool('whoami', {}).finally(() => (answered = true));
-    const stop = await waitFor('the server stopped at the breakpoint', () => stops[stopsBefore], 30_000);
-    const trace = (await stop.session.customRequest('stackTrace', { threadId: stop.threadId, levels: 1 })) as {
-      stackFrames: { line: number; source?: { path?: string } }[];
-    };
-    assert.equal(trace.stackFrames[0]?.line, line + 1, 'stopped on the breakpoint’s line (1-based)');
-    assert.equal(path.basename(trace.stackFrames[0]?.source?.path ?? ''), 'server.py');
-    await new Promise((r) => setTimeout(r, 300));
-    assert.equal(answered, false, 'the call waits while the server is paused');
-    await stop.session.customRequest('continue', { threadId: stop.threadId });
-    return text(await call);
+  /** Calls whoami through the breakpoint (see callThroughBreakpoint) and returns its text. */
+  async function whoamiThroughBreakpoint(): Promise<string> {
+    const result = await callThroughBreakpoint(() => connection.callTool('whoami', {}), stops, {
+      line: line + 1,
+      file: 'server.py',
+    });
+    return text(result);
   }
 
   it('Debug Server runs the server under debugpy and attaches: a breakpoint in the tool stops the call until Continue', async () => {
@@ -111,12 +98,12 @@ describe('the dev loop for a Python stdio server: debugpy attach', function () {
     const port = (sessions[0].configuration.connect as { host: string; port: number }).port;
     assert.equal((sessions[0].configuration.connect as { host: string }).host, '127.0.0.1');
     assert.ok(port > 0);
-    assert.match(await callThroughBreakpoint(), /^py1 pid \d+ BREAK_HERE$/);
+    assert.match(await whoamiThroughBreakpoint(), /^py1 pid \d+ BREAK_HERE$/);
   });
 
   it('attaches again when the server restarts while debugging, and Stop Debugging Server lets calls through', async () => {
     const first = api.devLoop.sessionsOf(connection.id)[0];
-    const pidBefore = /pid (\d+)/.exec(await callThroughBreakpoint())?.[1];
+    const pidBefore = /pid (\d+)/.exec(await whoamiThroughBreakpoint())?.[1];
     // Wait for the watcher VS Code sets up in the server process (no ready signal) before the edit.
     await new Promise((r) => setTimeout(r, 1000));
     fs.appendFileSync(serverFile, '# touched\n');
@@ -129,7 +116,7 @@ describe('the dev loop for a Python stdio server: debugpy attach', function () {
       30_000,
     );
     assert.equal(second.type, 'debugpy');
-    const after = await callThroughBreakpoint();
+    const after = await whoamiThroughBreakpoint();
     assert.match(after, /^py1 pid \d+ BREAK_HERE$/);
     assert.notEqual(/pid (\d+)/.exec(after)?.[1], pidBefore, 'a new process answers');
 

@@ -61,3 +61,34 @@ export function pidsWithEnv(name: string, value: string): number[] {
   }
   return pids;
 }
+
+/** A `stopped` event seen by a debug adapter tracker. */
+export interface DebugStop {
+  session: vscode.DebugSession;
+  threadId: number;
+}
+
+/**
+ * Calls a tool of a server paused-on-call by a breakpoint: waits for the next stop in `stops` (filled by
+ * the test's tracker), checks it is on `line` (1-based) of `file`, that the call waits while paused, then
+ * continues and returns the call's result.
+ */
+export async function callThroughBreakpoint<T>(
+  call: () => Promise<T>,
+  stops: readonly DebugStop[],
+  expected: { line: number; file: string },
+): Promise<T> {
+  const stopsBefore = stops.length;
+  let answered = false;
+  const pending = call().finally(() => (answered = true));
+  const stop = await waitFor('the server stopped at the breakpoint', () => stops[stopsBefore], 30_000);
+  const trace = (await stop.session.customRequest('stackTrace', { threadId: stop.threadId, levels: 1 })) as {
+    stackFrames: { line: number; source?: { path?: string } }[];
+  };
+  assert.equal(trace.stackFrames[0]?.line, expected.line, 'stopped on the breakpoint’s line (1-based)');
+  assert.equal(path.basename(trace.stackFrames[0]?.source?.path ?? ''), expected.file);
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(answered, false, 'the call waits while the server is paused');
+  await stop.session.customRequest('continue', { threadId: stop.threadId });
+  return pending;
+}
