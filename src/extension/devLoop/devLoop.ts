@@ -44,6 +44,8 @@ interface Debugging {
   pythonPort?: number;
   /** The attach to the running Python server process, once it is connected. */
   pythonAttach?: Promise<void>;
+  /** Attaches under way (from the listening check to startDebugging settling): a restart waits for them. */
+  attaching: Set<Promise<void>>;
 }
 
 export type StdioConnection = Connection & { config: StdioConnectionConfig };
@@ -217,6 +219,8 @@ export class DevLoop implements vscode.Disposable {
       return;
     }
     this.log.info(`[${connection.config.name}] ${reason}: restarting the server`);
+    const debugging = this.debugging.get(connection.id);
+    if (debugging) await this.detach(connection.id, debugging);
     try {
       await connection.reconnect();
     } finally {
@@ -236,7 +240,12 @@ export class DevLoop implements vscode.Disposable {
       );
     }
     await this.endDebugging(connection.id);
-    const state: Debugging = { runtime, subscriptions: new DisposableStore(), attachedPorts: new Set() };
+    const state: Debugging = {
+      runtime,
+      subscriptions: new DisposableStore(),
+      attachedPorts: new Set(),
+      attaching: new Set(),
+    };
     if (runtime === 'python') state.pythonPort = await freeLoopbackPort();
     // Throws a clear DebugLaunchError (for example a Python server started through uv) before anything changes.
     debuggableLaunch(connection.config, runtime, state.pythonPort);
@@ -253,17 +262,20 @@ export class DevLoop implements vscode.Disposable {
           pending.delete(port);
           if (state.attachedPorts.has(port)) continue;
           state.attachedPorts.add(port);
-          void isListening(port).then((listening) => {
-            if (!listening || this.debugging.get(connection.id) !== state) return;
-            void this.attach(connection, {
-              type: 'node',
-              request: 'attach',
-              name: `MCP server: ${connection.config.name} (port ${port})`,
-              address: '127.0.0.1',
-              port,
-              skipFiles: ['<node_internals>/**'],
-            });
-          });
+          this.track(
+            state,
+            isListening(port).then((listening) => {
+              if (!listening || this.debugging.get(connection.id) !== state) return;
+              return this.attach(connection, {
+                type: 'node',
+                request: 'attach',
+                name: `MCP server: ${connection.config.name} (port ${port})`,
+                address: '127.0.0.1',
+                port,
+                skipFiles: ['<node_internals>/**'],
+              });
+            }),
+          );
         }
       };
       state.subscriptions.add(
@@ -288,13 +300,16 @@ export class DevLoop implements vscode.Disposable {
       state.subscriptions.add(
         connection.onDidChangeStatus((status) => {
           if (status.state !== 'connected' || this.debugging.get(connection.id) !== state) return;
-          state.pythonAttach = this.attach(connection, {
-            type: 'debugpy',
-            request: 'attach',
-            name: `MCP server: ${connection.config.name}`,
-            connect: { host: '127.0.0.1', port: state.pythonPort },
-            justMyCode: false,
-          });
+          state.pythonAttach = this.track(
+            state,
+            this.attach(connection, {
+              type: 'debugpy',
+              request: 'attach',
+              name: `MCP server: ${connection.config.name}`,
+              connect: { host: '127.0.0.1', port: state.pythonPort },
+              justMyCode: false,
+            }),
+          );
         }),
       );
     }
@@ -315,10 +330,28 @@ export class DevLoop implements vscode.Disposable {
     state.subscriptions.dispose();
     const connection = this.manager.get(connectionId);
     if (connection) connection.stdioLaunch = undefined;
+    await this.detach(connectionId, state);
+    return true;
+  }
+
+  private track(state: Debugging, attaching: Promise<void>): Promise<void> {
+    state.attaching.add(attaching);
+    const settled = () => void state.attaching.delete(attaching);
+    attaching.then(settled, settled);
+    return attaching;
+  }
+
+  /**
+   * Ends the debug sessions attached to the connection's server process, once the attaches under
+   * way have settled. Before a restart: js-debug left attaching to (or attached to) a process that
+   * is gone retries its port for as long as the session lives, each failure an uncaught error in
+   * the extension host. The new process is attached to once it is up.
+   */
+  private async detach(connectionId: string, state: Debugging): Promise<void> {
+    await Promise.allSettled([...state.attaching]);
     for (const session of this.sessionsOf(connectionId)) {
       await vscode.debug.stopDebugging(session).then(undefined, () => undefined);
     }
-    return true;
   }
 
   /** The debug sessions started for a connection (the attach sessions; js-debug's children stop with them). */

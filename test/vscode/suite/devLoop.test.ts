@@ -11,7 +11,14 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import * as vscode from 'vscode';
 import type { Connection } from '../../../src/core/connection';
 import type { McpLensTestApi } from '../../../src/extension/extension';
-import { activateExtension, callThroughBreakpoint, type DebugStop, repoRoot, waitFor } from './helpers';
+import {
+  activateExtension,
+  callThroughBreakpoint,
+  type DebugStop,
+  repoRoot,
+  waitFor,
+  writtenBeforeWatching,
+} from './helpers';
 
 const BREAK_MARKER = "const pausedHere = 'BREAK_HERE';";
 
@@ -52,6 +59,7 @@ describe('the dev loop for stdio servers: restart on change, debugger attach', f
     fs.mkdirSync(path.join(dir, 'node_modules'), { recursive: true });
     serverFile = path.join(dir, 'server.js');
     fs.writeFileSync(serverFile, serverSource('v1'));
+    writtenBeforeWatching(serverFile);
     subscriptions.push(api.devLoop.onDidRestart((r) => r.connectionId === connection?.id && restarts.push(r.reason)));
     connection = await api.addConnection(
       {
@@ -123,8 +131,10 @@ describe('the dev loop for stdio servers: restart on change, debugger attach', f
     const line = serverSource('v3')
       .split('\n')
       .findIndex((l) => l.includes(BREAK_MARKER));
+    // A line breakpoint (column 0), as a click in the gutter sets: a column breakpoint takes the
+    // column js-debug bound it to in the first process, which the next process binds a line later.
     vscode.debug.addBreakpoints([
-      new vscode.SourceBreakpoint(new vscode.Location(vscode.Uri.file(serverFile), new vscode.Position(line, 2))),
+      new vscode.SourceBreakpoint(new vscode.Location(vscode.Uri.file(serverFile), new vscode.Position(line, 0))),
     ]);
     const stops: DebugStop[] = [];
     let verified = false;
@@ -163,12 +173,45 @@ describe('the dev loop for stdio servers: restart on change, debugger attach', f
     });
     assert.match(text(result), /^v3 pid \d+ BREAK_HERE/);
 
+    // A change while debugging: the session on the old process ends before that process does, and
+    // the new process is attached to (js-debug left on a dead port retries it, throwing uncaught
+    // errors into the extension host for as long as the session lives).
+    const first = api.devLoop.sessionsOf(connection.id).map((s) => s.id);
+    verified = false;
+    // The stop opened server.js in an editor: a write from outside reloads it there, and the reload
+    // moves the breakpoint's line (an edit made in the editor keeps it on its line).
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    fs.writeFileSync(serverFile, serverSource('v4'));
+    await waitFor('the restart for v4', () => restarts.length === 3);
+    assert.deepEqual(restarts, ['server.js changed', 'server.js changed', 'server.js changed']);
+    await api.devLoop.settled(connection.id);
+    await waitFor(
+      'debug sessions on the new process only',
+      () => {
+        const sessions = api.devLoop.sessionsOf(connection.id);
+        return sessions.length > 0 && sessions.every((s) => !first.includes(s.id));
+      },
+      30_000,
+    );
+    await waitFor('the breakpoint bound in the new process', () => verified, 30_000);
+    assert.deepEqual(
+      vscode.debug.breakpoints.map((b) => (b as vscode.SourceBreakpoint).location.range.start.line),
+      [line],
+      'the breakpoint is still on its line',
+    );
+    const restarted = await callThroughBreakpoint(() => connection.callTool('whoami', {}), stops, {
+      line: line + 1,
+      file: 'server.js',
+    });
+    assert.match(text(restarted), /^v4 pid \d+ BREAK_HERE/);
+    assert.notEqual(text(restarted).split(' ')[2], text(result).split(' ')[2], 'a new process answers');
+
     await vscode.commands.executeCommand('mcpLens.stopDebuggingServer', connection.id);
     assert.equal(api.devLoop.isDebugging(connection.id), false);
     await waitFor('the debug sessions ended', () => api.devLoop.sessionsOf(connection.id).length === 0, 20_000);
     assert.equal(connection.status.state, 'connected', connection.status.message);
     const stopsBefore = stops.length;
-    assert.match(text(await connection.callTool('whoami', {})), /^v3 pid/, 'without the debugger the call is answered');
+    assert.match(text(await connection.callTool('whoami', {})), /^v4 pid/, 'without the debugger the call is answered');
     assert.equal(stops.length, stopsBefore, 'no debugger stops it any more');
   });
 });

@@ -16,7 +16,14 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import * as vscode from 'vscode';
 import type { Connection } from '../../../src/core/connection';
 import type { McpLensTestApi } from '../../../src/extension/extension';
-import { activateExtension, callThroughBreakpoint, type DebugStop, repoRoot, waitFor } from './helpers';
+import {
+  activateExtension,
+  callThroughBreakpoint,
+  type DebugStop,
+  repoRoot,
+  waitFor,
+  writtenBeforeWatching,
+} from './helpers';
 
 /** Debian's interpreter, where python3-debugpy is installed (.ci/run); not whatever `python3` is first on PATH. */
 const PYTHON = '/usr/bin/python3';
@@ -47,6 +54,7 @@ describe('the dev loop for a Python stdio server: debugpy attach', function () {
     fs.mkdirSync(dir, { recursive: true });
     serverFile = path.join(dir, 'server.py');
     fs.copyFileSync(path.join(repoRoot(), 'test/fixtures/pythonServer/server.py'), serverFile);
+    writtenBeforeWatching(serverFile);
     line = fs
       .readFileSync(serverFile, 'utf8')
       .split('\n')
@@ -63,7 +71,7 @@ describe('the dev loop for a Python stdio server: debugpy attach', function () {
       }),
     );
     vscode.debug.addBreakpoints([
-      new vscode.SourceBreakpoint(new vscode.Location(vscode.Uri.file(serverFile), new vscode.Position(line, 4))),
+      new vscode.SourceBreakpoint(new vscode.Location(vscode.Uri.file(serverFile), new vscode.Position(line, 0))),
     ]);
     connection = await api.addConnection(
       { name: 'python fixture', transport: 'stdio', command: PYTHON, args: [serverFile], cwd: dir, watch: ['*.py'] },

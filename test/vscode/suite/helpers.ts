@@ -62,6 +62,17 @@ export function pidsWithEnv(name: string, value: string): number[] {
   return pids;
 }
 
+/**
+ * Backdates a fixture file written just before its connection starts watching it. VS Code reports
+ * a write in the workspace a while after it happens, and the dev loop counts a file stamped within
+ * a few milliseconds of watching as changed: the fixture's own creation would then restart the
+ * server once, late, in the middle of a later step (seen on a fresh CI machine).
+ */
+export function writtenBeforeWatching(file: string): void {
+  const past = new Date(Date.now() - 60_000);
+  fs.utimesSync(file, past, past);
+}
+
 /** A `stopped` event seen by a debug adapter tracker. */
 export interface DebugStop {
   session: vscode.DebugSession;
