@@ -2,7 +2,7 @@
  * `npm run bench`: prints figures, asserts nothing.
  *
  * - `eras`: `echo` latency (p50/p95) through our engine and through a bare SDK `Client` of the same
- *   era, in the same run, interleaved in rounds so that drift hits all sides alike, over stdio and
+ *   era, in the same run, interleaved call by call so that drift hits all sides alike, over stdio and
  *   Streamable HTTP, with the ratio ours/bare next to its goal (≤ 1.05), and the connect time of
  *   each side (median of 3):
  *   - 2025 era, against server-everything: ours pinned to `2025` and on `auto` (its probe must cost
@@ -14,10 +14,9 @@
  * - `sizes`: the production bundle sizes and the .vsix size (runs `npm run package`);
  * - `vscode`: activation time inside code-server, and the webview figures, when their tools are present.
  *
- * Usage: npm run bench [-- --only eras,oauth --calls 400 --rounds 4 --skip-vscode]
+ * Usage: npm run bench [-- --only eras,oauth --calls 400 --skip-vscode]
  *   --only     a comma-separated list of the sections above (default: all of them)
  *   --calls    measured calls per side and transport (default 400, plus 50 warm-up calls)
- *   --rounds   interleaved rounds those calls are split into (default 4)
  * The default run takes a few minutes on an idle 2-core machine, most of it in `sizes` (a production
  * build) and `vscode` (starting code-server); `--only eras` alone takes one to two minutes.
  */
@@ -51,7 +50,6 @@ const option = (name: string, fallback: number) => {
   return i >= 0 ? Number(args[i + 1]) : fallback;
 };
 const CALLS = option('calls', 400);
-const ROUNDS = option('rounds', 4);
 const WARMUP = 50;
 const GOAL = 1.05;
 const SECTIONS = ['eras', 'oauth', 'sizes', 'vscode'] as const;
@@ -190,10 +188,12 @@ interface Measured {
 
 /**
  * Measures every side against the same server: connect time (the median of three connects each,
- * alternating, so a cold server penalizes none), then `echo` latency interleaved in rounds, the
- * order rotating every round so that no side always runs on a warmer machine. Besides wall time it
- * counts this process's CPU time per call: the servers run in other processes, so that is the
- * client's own work, and it is far less disturbed by a busy machine than latency is.
+ * alternating, so a cold server penalizes none), then `echo` latency interleaved call by call: each
+ * side makes its i-th call right after the others made theirs, the order rotating with i. This
+ * machine's speed drifts by tens of percent within seconds: measured in blocks of 150 calls, the
+ * ratio of the same two sides moved by ±15% from run to run; call by call, by about 1%. Besides
+ * wall time it counts this process's CPU time per call: the servers run in other processes, so
+ * that is the client's own work, and it is far less disturbed by a busy machine than latency is.
  * A side that cannot connect is reported and left out rather than ending the run.
  */
 async function measure(title: string, sides: Side[]): Promise<Measured[]> {
@@ -221,14 +221,13 @@ async function measure(title: string, sides: Side[]): Promise<Measured[]> {
   const cpuMicros = sides.map(() => 0);
   try {
     for (const o of opened) if (o) await sample(o.target, WARMUP, []);
-    const perRound = Math.ceil(CALLS / ROUNDS);
-    for (let round = 0; round < ROUNDS; round++) {
+    for (let i = 0; i < CALLS; i++) {
       for (let k = 0; k < sides.length; k++) {
-        const index = (round + k) % sides.length;
+        const index = (i + k) % sides.length;
         const o = opened[index];
         if (!o) continue;
         const cpu = process.cpuUsage();
-        await sample(o.target, perRound, samples[index]);
+        await sample(o.target, 1, samples[index]);
         const used = process.cpuUsage(cpu);
         cpuMicros[index] += used.user + used.system;
       }
@@ -237,7 +236,7 @@ async function measure(title: string, sides: Side[]): Promise<Measured[]> {
     for (const o of opened) await o?.target.close();
   }
   const calls = Math.max(...samples.map((s) => s.length));
-  console.log(`  echo over ${title} (${calls} calls each, ${ROUNDS} interleaved rounds, ${WARMUP} warm-up)`);
+  console.log(`  echo over ${title} (${calls} calls each, interleaved call by call, ${WARMUP} warm-up)`);
   const measured: Measured[] = [];
   for (const [index, side] of sides.entries()) {
     const o = opened[index];

@@ -154,6 +154,8 @@ const DEFAULT_TIMEOUT_MS = 60_000;
  */
 const SDK_TIMEOUT_OFF = 2_147_483_647;
 const SERVER_LOG_CAPACITY = 1000;
+/** Messages kept for their POST (see unpostedMessages): far more than are ever in flight at once. */
+const MAX_UNPOSTED_MESSAGES = 256;
 /**
  * How long a stdio server gets to answer the `server/discover` probe. A 2025 server may never
  * answer a request before `initialize`; on stdio that silence means "2025 server", so it must not
@@ -296,6 +298,12 @@ export class Connection {
   private lastAuthError?: AuthRequiredError;
   /** Settles when the server has answered (or refused) the Streamable HTTP transport's GET stream. */
   private standaloneStreamAnswered?: Promise<void>;
+  /**
+   * Messages sent over HTTP and not yet posted, by the JSON text the trace made of them: the HTTP
+   * transports post that same text, so a POST finds its message here instead of parsing its body.
+   * Undefined on stdio.
+   */
+  private unpostedMessages?: Map<string, JSONRPCMessage>;
   /** The last HTTP error response, with its status line and body summary (the SDK keeps neither for SSE). */
   private lastHttpFailure?: HttpFailure;
   private readonly deadlines = new RequestDeadlines();
@@ -1044,7 +1052,17 @@ export class Connection {
       listMaxPages: MAX_LIST_PAGES,
     });
     const transport = new TracingTransport(raw, this.trace, () => this.secretValues);
-    transport.observer = (direction, message) => this.observe(direction, message);
+    this.unpostedMessages = kind === 'stdio' ? undefined : new Map();
+    transport.observer = (direction, message, serialized) => {
+      if (serialized && this.unpostedMessages) {
+        this.unpostedMessages.set(serialized, message);
+        // A message whose POST never came (the transport failed first) must not stay forever.
+        if (this.unpostedMessages.size > MAX_UNPOSTED_MESSAGES) {
+          this.unpostedMessages.delete(this.unpostedMessages.keys().next().value as string);
+        }
+      }
+      this.observe(direction, message);
+    };
     this.client = client;
     this.rawTransport = raw;
     this.probeAnswer = undefined;
@@ -1354,10 +1372,16 @@ export class Connection {
    */
   private recordMcpHeaders(body: string, headersInit: RequestInit['headers']): string | undefined {
     let message: { id?: string | number; method?: string; params?: Record<string, unknown> };
-    try {
-      message = JSON.parse(body) as typeof message;
-    } catch {
-      return undefined;
+    const sent = this.unpostedMessages?.get(body);
+    if (sent) {
+      this.unpostedMessages!.delete(body);
+      message = sent as typeof message;
+    } else {
+      try {
+        message = JSON.parse(body) as typeof message;
+      } catch {
+        return undefined;
+      }
     }
     if (!message || Array.isArray(message) || typeof message.method !== 'string') return undefined;
     const headers = new Headers(headersInit);

@@ -135,10 +135,11 @@ export class TraceBuffer {
    * transport sends the message, after the trace recorded it.
    */
   annotate(target: { id: string | number } | { notification: string }, http: McpHeadersView): boolean {
-    const ordered = this.entries();
+    // On every POST: walk the ring in place (entries() copies it).
+    const count = this.items.length;
     if ('id' in target) {
-      for (let i = ordered.length - 1; i >= 0; i--) {
-        const e = ordered[i];
+      for (let i = count - 1; i >= 0; i--) {
+        const e = this.at(i);
         if (e.direction === 'out' && e.kind === 'request' && e.id === target.id) {
           e.http = http;
           return true;
@@ -146,11 +147,19 @@ export class TraceBuffer {
       }
       return false;
     }
-    const entry = ordered.find(
-      (e) => e.direction === 'out' && e.kind === 'notification' && e.method === target.notification && !e.http,
-    );
-    if (entry) entry.http = http;
-    return entry !== undefined;
+    for (let i = 0; i < count; i++) {
+      const e = this.at(i);
+      if (e.direction === 'out' && e.kind === 'notification' && e.method === target.notification && !e.http) {
+        e.http = http;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The entry `index` places after the oldest. */
+  private at(index: number): TraceEntry {
+    return this.items[(this.head + index) % this.items.length];
   }
 
   /** Entries, oldest first. */
@@ -257,8 +266,11 @@ export class TracingTransport implements Transport {
   onclose?: () => void;
   onerror?: (error: Error) => void;
   onmessage?: Transport['onmessage'];
-  /** Sees every message that crosses, as sent and received (before the SDK decodes and strips fields). */
-  observer?: (direction: TraceDirection, message: JSONRPCMessage) => void;
+  /**
+   * Sees every message that crosses, as sent and received (before the SDK decodes and strips
+   * fields); an outgoing one with its JSON text as the trace serialized it ('' if it has none).
+   */
+  observer?: (direction: TraceDirection, message: JSONRPCMessage, serialized?: string) => void;
   /** Outstanding requests by id, per direction of the request, to compute durations. */
   private readonly pending: Record<TraceDirection, Map<string | number, { time: number; method: string }>> = {
     out: new Map(),
@@ -339,7 +351,7 @@ export class TracingTransport implements Transport {
 
   async send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
     const serialized = this.record('out', message);
-    this.observer?.('out', message);
+    this.observer?.('out', message, serialized);
     // A transport that writes the message as its JSON text takes the text the trace already made.
     const inner = this.inner as Transport & { sendSerialized?: (json: string) => Promise<void> };
     if (serialized && inner.sendSerialized) await inner.sendSerialized(serialized);

@@ -244,6 +244,39 @@ describe('trace: tracing transport', () => {
     assert.deepEqual((JSON.parse(JSON.stringify(call)) as { http?: unknown }).http, call.http);
   });
 
+  it('annotates in a ring that has wrapped: the newest request of an id, the oldest notification without headers', async () => {
+    const trace = new TraceBuffer({ capacity: 4 });
+    const transport = new TracingTransport(new LoopbackTransport(), trace);
+    // Six messages through a ring of four: the first two are gone and the oldest kept is not at index 0.
+    await transport.send({ jsonrpc: '2.0', id: 1, method: 'tools/list' });
+    await transport.send({ jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: 'gone' } });
+    await transport.send({ jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: 'a' } });
+    await transport.send({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'echo' } });
+    await transport.send({ jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: 'b' } });
+    await transport.send({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'add' } });
+    assert.ok(!trace.annotate({ id: 9 }, { check: 'ok' }));
+    assert.ok(trace.annotate({ id: 1 }, { method: 'tools/call', check: 'ok' }));
+    assert.ok(trace.annotate({ notification: 'notifications/progress' }, { check: 'missing' }));
+    assert.ok(trace.annotate({ notification: 'notifications/progress' }, { check: 'mismatch' }));
+    assert.ok(
+      !trace.annotate({ notification: 'notifications/progress' }, { check: 'ok' }),
+      'both already have headers',
+    );
+    const byLabel = trace
+      .entries()
+      .map((e) => [
+        e.method,
+        e.id ?? (e.message as { params: { progressToken: string } }).params.progressToken,
+        e.http?.check,
+      ]);
+    assert.deepEqual(byLabel, [
+      ['notifications/progress', 'a', 'missing'],
+      ['tools/call', 1, 'ok'],
+      ['notifications/progress', 'b', 'mismatch'],
+      ['tools/call', 2, undefined],
+    ]);
+  });
+
   it('looks like a stdio transport to the SDK only when it wraps one', () => {
     const stdioLike = Object.assign(new LoopbackTransport(), { pid: 42, stderr: null });
     const wrappedStdio = new TracingTransport(stdioLike, new TraceBuffer());
