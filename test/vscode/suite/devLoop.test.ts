@@ -131,8 +131,7 @@ describe('the dev loop for stdio servers: restart on change, debugger attach', f
     const line = serverSource('v3')
       .split('\n')
       .findIndex((l) => l.includes(BREAK_MARKER));
-    // A line breakpoint (column 0), as a click in the gutter sets: a column breakpoint takes the
-    // column js-debug bound it to in the first process, which the next process binds a line later.
+    // A line breakpoint (column 0), as a click in the gutter sets.
     vscode.debug.addBreakpoints([
       new vscode.SourceBreakpoint(new vscode.Location(vscode.Uri.file(serverFile), new vscode.Position(line, 0))),
     ]);
