@@ -42,8 +42,6 @@ interface Debugging {
   /** Inspector ports already attached to (Node announces each process's port once). */
   attachedPorts: Set<number>;
   pythonPort?: number;
-  /** The attach to the running Python server process, once it is connected. */
-  pythonAttach?: Promise<void>;
   /** Attaches under way (from the listening check to startDebugging settling): a restart waits for them. */
   attaching: Set<Promise<void>>;
 }
@@ -300,7 +298,7 @@ export class DevLoop implements vscode.Disposable {
       state.subscriptions.add(
         connection.onDidChangeStatus((status) => {
           if (status.state !== 'connected' || this.debugging.get(connection.id) !== state) return;
-          state.pythonAttach = this.track(
+          this.track(
             state,
             this.attach(connection, {
               type: 'debugpy',
@@ -314,7 +312,8 @@ export class DevLoop implements vscode.Disposable {
       );
     }
     await connection.reconnect();
-    await state.pythonAttach;
+    // The Python attach starts as the server connects: the command returns once it is done.
+    if (runtime === 'python') await this.attachesSettled(state);
   }
 
   /** Ends debugging: stops the sessions, and restarts the server as its config says (without a debugger). */
@@ -334,11 +333,14 @@ export class DevLoop implements vscode.Disposable {
     return true;
   }
 
-  private track(state: Debugging, attaching: Promise<void>): Promise<void> {
+  private track(state: Debugging, attaching: Promise<void>): void {
     state.attaching.add(attaching);
     const settled = () => void state.attaching.delete(attaching);
     attaching.then(settled, settled);
-    return attaching;
+  }
+
+  private async attachesSettled(state: Debugging): Promise<void> {
+    await Promise.allSettled([...state.attaching]);
   }
 
   /**
@@ -348,7 +350,7 @@ export class DevLoop implements vscode.Disposable {
    * the extension host. The new process is attached to once it is up.
    */
   private async detach(connectionId: string, state: Debugging): Promise<void> {
-    await Promise.allSettled([...state.attaching]);
+    await this.attachesSettled(state);
     for (const session of this.sessionsOf(connectionId)) {
       await vscode.debug.stopDebugging(session).then(undefined, () => undefined);
     }
