@@ -8,6 +8,7 @@ import type {
   ConnectOptions,
   McpSubscription,
   RequestOptions as SdkRequestOptions,
+  ResultTypeMap,
   StreamableHTTPClientTransport,
   Transport as SdkTransport,
 } from '@modelcontextprotocol/client';
@@ -45,6 +46,7 @@ import { Emitter, type Disposable, type Event } from './events';
 import { silentLogger, type Logger } from './logger';
 import type { Sdk } from './sdk';
 import { RequestDeadlines, type Deadline } from './requestDeadlines';
+import { specResultSchema } from './specResultSchema';
 import type { ProcessStdioTransport, StdioServerParams } from './stdioTransport';
 import type {
   CacheHintView,
@@ -446,7 +448,15 @@ export class Connection {
     const params = this.withMeta({ name, arguments: args, [CALL_OBSERVATION]: observation });
     const result = await this.run(
       'tools/call',
-      () => this.timed(options, (o) => client.request({ method: 'tools/call', params }, o)),
+      () =>
+        this.timed(options, (o) => {
+          const request = { method: 'tools/call', params } as const;
+          // The SDK's own result check, without the probe it makes on every request (./specResultSchema).
+          const schema = specResultSchema(client, 'tools/call');
+          return schema
+            ? (client.request(request, schema, o) as Promise<ResultTypeMap['tools/call']>)
+            : client.request(request, o);
+        }),
       options.signal,
       (error) =>
         // 2026-07-28: tools say nothing of tasks; the server refuses the call instead (-32021): name the tool.
@@ -1384,7 +1394,8 @@ export class Connection {
       }
     }
     if (!message || Array.isArray(message) || typeof message.method !== 'string') return undefined;
-    const headers = new Headers(headersInit);
+    // The SDK passes a Headers object: read it as it is, this is every POST's path.
+    const headers = headersInit instanceof Headers ? headersInit : new Headers(headersInit);
     const meta = message.params?._meta as Record<string, unknown> | undefined;
     const modern = this.era === 'modern' || (meta !== undefined && PROTOCOL_VERSION_META_KEY in meta);
     const view = mcpHeadersView(message.method, message.params, headers, modern);
