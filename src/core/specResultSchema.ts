@@ -7,7 +7,7 @@ import type { Client, StandardSchemaV1 } from '@modelcontextprotocol/client';
  * negotiated era, but first, on every request, it asks that codec to check `undefined` to learn
  * whether the method exists in the era: that check fails, and the SDK formats zod's error for it.
  * Measured on a tool call over Streamable HTTP, that costs about 100 µs of client CPU per call,
- * about 6% of it: the whole gap between a bare v2 client and a bare v1 client. Given the same
+ * about 6% of it: most of the gap between a bare v2 client and a bare v1 client. Given the same
  * check as an explicit schema (`request(request, schema, options)`), the SDK skips the probe and
  * does everything else as before: the era gate, the `resultType` decoding, the same check with
  * the same error text.
