@@ -89,13 +89,13 @@ function percentile(sorted: ArrayLike<number>, p: number): number {
 }
 
 /**
- * The 90% interval of the ratio of two sides' p-th percentiles, by bootstrap over rounds: each
- * resample draws whole rounds (both sides' i-th calls together, so the drift they shared stays
- * shared). It says how far the run's own noise could move the ratio: a p95 is decided by its
- * slowest calls, and a ratio just over the goal with an interval reaching well below it is not a
- * measured difference. Seeded, so the same samples give the same interval.
+ * The 90% interval of the ratio of two sides' p-th percentiles, for each p asked, by bootstrap over
+ * rounds: each resample draws whole rounds (both sides' i-th calls together, so the drift they
+ * shared stays shared). It says how far the run's own noise could move the ratio: a p95 is decided
+ * by its slowest calls, and a ratio just over the goal with an interval reaching well below it is
+ * not a measured difference. Seeded, so the same samples give the same intervals.
  */
-function ratioInterval(ours: number[], bare: number[], p: number, resamples = 1000): [number, number] {
+function ratioIntervals(ours: number[], bare: number[], ps: number[], resamples = 1000): Array<[number, number]> {
   const rounds = Math.min(ours.length, bare.length);
   let seed = 0x9e3779b9;
   const random = () => {
@@ -107,17 +107,21 @@ function ratioInterval(ours: number[], bare: number[], p: number, resamples = 10
   };
   const a = new Float64Array(rounds);
   const b = new Float64Array(rounds);
-  const ratios: number[] = [];
+  const ratios = ps.map(() => [] as number[]);
   for (let r = 0; r < resamples; r++) {
     for (let i = 0; i < rounds; i++) {
       const round = Math.floor(random() * rounds);
       a[i] = ours[round];
       b[i] = bare[round];
     }
-    ratios.push(percentile(a.sort(), p) / percentile(b.sort(), p));
+    a.sort();
+    b.sort();
+    ps.forEach((p, k) => ratios[k].push(percentile(a, p) / percentile(b, p)));
   }
-  ratios.sort((x, y) => x - y);
-  return [percentile(ratios, 5), percentile(ratios, 95)];
+  return ratios.map((r) => {
+    r.sort((x, y) => x - y);
+    return [percentile(r, 5), percentile(r, 95)];
+  });
 }
 
 async function sample(target: EchoTarget, calls: number, into: number[]): Promise<void> {
@@ -304,8 +308,7 @@ async function measure(title: string, sides: Side[]): Promise<Measured[]> {
     for (const bare of measured.filter((m) => !m.side.ours)) {
       const r50 = ours.p50 / bare.p50;
       const r95 = ours.p95 / bare.p95;
-      const [low50, high50] = ratioInterval(ours.byRound, bare.byRound, 50);
-      const [low95, high95] = ratioInterval(ours.byRound, bare.byRound, 95);
+      const [[low50, high50], [low95, high95]] = ratioIntervals(ours.byRound, bare.byRound, [50, 95]);
       const interval = (low: number, high: number) => `[${low.toFixed(2)}–${high.toFixed(2)}]`;
       console.log(
         `    ratio ${`${ours.side.label} / ${bare.side.label}`.padEnd(60)} p50 ${r50.toFixed(3)} ${verdict(r50).padEnd(4)} ${interval(low50, high50)}  p95 ${r95.toFixed(3)} ${verdict(r95).padEnd(4)} ${interval(low95, high95)}  (goal ≤ ${GOAL})  client CPU ×${(ours.cpuPerCallUs / bare.cpuPerCallUs).toFixed(2)}`,
