@@ -2,9 +2,9 @@
  * `npm run bench`: prints figures, asserts nothing.
  *
  * - `eras`: `echo` latency (p50/p95) through our engine and through a bare SDK `Client` of the same
- *   era, in the same run, interleaved call by call so that drift hits all sides alike, over stdio and
- *   Streamable HTTP, with the ratio ours/bare next to its goal (≤ 1.05), and the connect time of
- *   each side (median of 3):
+ *   era, each side in a process of its own (`scripts/benchSide.ts`), in the same run, interleaved
+ *   call by call so that drift hits all sides alike, over stdio and Streamable HTTP, with the ratio
+ *   ours/bare next to its goal (≤ 1.05), and the connect time of each side (median of 3):
  *   - 2025 era, against server-everything: ours pinned to `2025` and on `auto` (its probe must cost
  *     connect time only) against a bare v1 `@modelcontextprotocol/sdk` Client and a bare v2
  *     `@modelcontextprotocol/client` Client in `legacy` mode;
@@ -18,23 +18,16 @@
  *   --only     a comma-separated list of the sections above (default: all of them)
  *   --calls    measured calls per side and transport (default 2000, plus 50 warm-up calls). A p95 is
  *              decided by the slowest calls: at 2000, the p95s of two sides that make the same calls
- *              (ours pinned and on auto) still landed up to 9% apart on this machine.
+ *              (ours pinned and on auto) still landed up to 5% apart on this machine (up to 9% when
+ *              all sides shared one process, before each had its own).
  * The default run takes a few minutes on an idle 2-core machine, most of it in `sizes` (a production
  * build) and `vscode` (starting code-server); `--only eras` alone takes about two minutes.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import {
-  Client as V2Client,
-  StreamableHTTPClientTransport as V2StreamableHTTPClientTransport,
-} from '@modelcontextprotocol/client';
-import { StdioClientTransport as V2StdioClientTransport } from '@modelcontextprotocol/client/stdio';
-import { Client as V1Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport as V1StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { StreamableHTTPClientTransport as V1StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { OAuthEngine } from '../src/core/auth/engine';
 import type { FlowStepResult } from '../src/core/auth/flowSteps';
 import { LoopbackRedirect } from '../src/core/auth/loopback';
@@ -44,6 +37,7 @@ import { Connection } from '../src/core/connection';
 import { startSimpleAuthServer } from '../test/fixtures/simpleAuth/server';
 import type { ConnectionConfig } from '../src/core/config';
 import { ERAS_STDIO_SERVER_PATH } from '../test/fixtures/eras/erasStdioServer';
+import type { EchoArgument, Endpoint, SideReply, SideRequest, SideSpec } from './benchSide';
 import { everythingStdioCommand, startEverything, stopProcess, REPO_ROOT } from '../test/support/everything';
 
 const args = process.argv.slice(2);
@@ -66,22 +60,55 @@ for (const name of only) {
 }
 const runs = (section: Section) => only.includes(section) && !(section === 'vscode' && args.includes('--skip-vscode'));
 
-interface EchoTarget {
-  call(message: string): Promise<unknown>;
-  close(): Promise<void>;
-}
-
-interface Opened {
-  target: EchoTarget;
-  connectMs: number;
-  /** What the side negotiated, to show that each side measured the era it claims. */
-  negotiated: string;
-}
-
 interface Side {
   label: string;
   ours: boolean;
-  open(): Promise<Opened>;
+  spec: SideSpec;
+}
+
+/** A side's process (`scripts/benchSide.ts`), asked one thing at a time over IPC. */
+class SideProcess {
+  private readonly child: ChildProcess;
+  private waiting: { resolve(reply: SideReply): void; reject(error: Error): void } | undefined;
+  private exited: Error | undefined;
+
+  constructor(label: string) {
+    this.child = fork(path.join(REPO_ROOT, 'scripts', 'benchSide.ts'), [], {
+      cwd: REPO_ROOT,
+      // A bare SDK client passes its HTTP transport's one signal to every fetch, which leaves an
+      // `abort` listener on it per request until a garbage collection; past 1500 it warns on every
+      // call (ours gives each request a signal of its own: src/core/abort.ts). Not printed: the
+      // cost of those listeners stays in the bare sides' figures, as it would in a real client.
+      execArgv: ['--import', 'tsx', '--no-warnings'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    this.child.on('message', (reply: SideReply) => {
+      const waiting = this.waiting;
+      this.waiting = undefined;
+      waiting?.resolve(reply);
+    });
+    this.child.on('exit', (code, signal) => {
+      this.exited = new Error(`the process of side "${label}" exited (${signal ?? code})`);
+      this.waiting?.reject(this.exited);
+      this.waiting = undefined;
+    });
+  }
+
+  ask(request: SideRequest): Promise<SideReply> {
+    if (this.exited) return Promise.reject(this.exited);
+    if (this.waiting) return Promise.reject(new Error('a side process is asked one thing at a time'));
+    return new Promise((resolve, reject) => {
+      this.waiting = { resolve, reject };
+      this.child.send(request);
+    });
+  }
+
+  async stop(): Promise<void> {
+    if (this.exited) return;
+    const exited = new Promise((resolve) => this.child.once('exit', resolve));
+    this.child.disconnect();
+    await exited;
+  }
 }
 
 function percentile(sorted: ArrayLike<number>, p: number): number {
@@ -124,65 +151,12 @@ function ratioIntervals(ours: number[], bare: number[], ps: number[], resamples 
   });
 }
 
-async function sample(target: EchoTarget, calls: number, into: number[]): Promise<void> {
-  for (let i = 0; i < calls; i++) {
-    const started = performance.now();
-    await target.call(`bench ${i}`);
-    into.push(performance.now() - started);
-  }
-}
-
-/** The echo tool's argument: server-everything takes `message`, the eras fixture `text`. */
-type EchoArgument = 'message' | 'text';
-
 function oursSide(label: string, config: ConnectionConfig, argument: EchoArgument): Side {
-  return {
-    label,
-    ours: true,
-    async open() {
-      const connection = new Connection(config, { requestTimeoutMs: 30_000 });
-      const started = performance.now();
-      await connection.connect();
-      const connectMs = performance.now() - started;
-      return {
-        connectMs,
-        negotiated: `${connection.era ?? '?'} ${connection.protocolVersion ?? '?'}`,
-        target: {
-          call: (value) => connection.callTool('echo', { [argument]: value }),
-          close: () => connection.dispose(),
-        },
-      };
-    },
-  };
-}
-
-interface Endpoint {
-  stdio?: { command: string; args: string[] };
-  url?: string;
+  return { label, ours: true, spec: { kind: 'ours', config, argument } };
 }
 
 function bareV1Side(label: string, endpoint: Endpoint, argument: EchoArgument): Side {
-  return {
-    label,
-    ours: false,
-    async open() {
-      const client = new V1Client({ name: 'bench-bare-v1', version: '1.0.0' });
-      const transport = endpoint.stdio
-        ? new V1StdioClientTransport({ ...endpoint.stdio, cwd: REPO_ROOT, stderr: 'ignore' })
-        : new V1StreamableHTTPClientTransport(new URL(endpoint.url!));
-      const started = performance.now();
-      await client.connect(transport);
-      const connectMs = performance.now() - started;
-      return {
-        connectMs,
-        negotiated: 'legacy initialize',
-        target: {
-          call: (value) => client.callTool({ name: 'echo', arguments: { [argument]: value } }),
-          close: () => client.close(),
-        },
-      };
-    },
-  };
+  return { label, ours: false, spec: { kind: 'bare-v1', endpoint, argument } };
 }
 
 function bareV2Side(
@@ -191,27 +165,7 @@ function bareV2Side(
   argument: EchoArgument,
   mode: 'legacy' | { pin: '2026-07-28' },
 ): Side {
-  return {
-    label,
-    ours: false,
-    async open() {
-      const client = new V2Client({ name: 'bench-bare-v2', version: '1.0.0' }, { versionNegotiation: { mode } });
-      const transport = endpoint.stdio
-        ? new V2StdioClientTransport({ ...endpoint.stdio, cwd: REPO_ROOT, stderr: 'ignore' })
-        : new V2StreamableHTTPClientTransport(new URL(endpoint.url!));
-      const started = performance.now();
-      await client.connect(transport);
-      const connectMs = performance.now() - started;
-      return {
-        connectMs,
-        negotiated: `${client.getProtocolEra() ?? '?'} ${client.getNegotiatedProtocolVersion() ?? '?'}`,
-        target: {
-          call: (value) => client.callTool({ name: 'echo', arguments: { [argument]: value } }),
-          close: () => client.close(),
-        },
-      };
-    },
-  };
+  return { label, ours: false, spec: { kind: 'bare-v2', endpoint, argument, mode } };
 }
 
 interface Measured {
@@ -222,75 +176,92 @@ interface Measured {
   p95: number;
   /** Latency of each round's call, in round order (a round: every side's i-th call). */
   byRound: number[];
-  /** This process's CPU time (user + system) per measured call. */
+  /** The side process's CPU time (user + system) per measured call. */
   cpuPerCallUs: number;
 }
 
 /**
- * Measures every side against the same server: connect time (the median of three connects each,
+ * Measures every side against the same server, each side in a process of its own
+ * (`scripts/benchSide.ts`, which says why): connect time (the median of three connects each,
  * alternating, so a cold server penalizes none), then `echo` latency interleaved call by call: each
  * side makes its i-th call right after the others made theirs, the order rotating with i. This
  * machine's speed drifts by tens of percent within seconds: measured in blocks of 150 calls, the
  * ratio of the same two sides moved by ±15% from run to run; call by call, by about 1%. Besides
- * wall time it counts this process's CPU time per call: the servers run in other processes, so
+ * wall time it counts the side process's CPU time per call: the servers run in other processes, so
  * that is the client's own work, and it is far less disturbed by a busy machine than latency is.
  * A side that cannot connect is reported and left out rather than ending the run.
  */
 async function measure(title: string, sides: Side[]): Promise<Measured[]> {
   const connects = sides.map(() => [] as number[]);
   const failures = sides.map(() => [] as string[]);
-  const tryOpen = async (index: number): Promise<Opened | undefined> => {
-    try {
-      return await sides[index].open();
-    } catch (e) {
-      failures[index].push(e instanceof Error ? e.message : String(e));
-      return undefined;
-    }
-  };
-  for (let i = 0; i < 3; i++) {
-    for (const index of sides.keys()) {
-      const opened = await tryOpen(index);
-      if (!opened) continue;
-      connects[index].push(opened.connectMs);
-      await opened.target.close();
-    }
-  }
-  const opened: Array<Opened | undefined> = [];
-  for (const index of sides.keys()) opened.push((await tryOpen(index)) ?? (await tryOpen(index)));
+  const processes = sides.map((side) => new SideProcess(side.label));
+  const negotiated = sides.map(() => undefined as string | undefined);
   const samples = sides.map(() => [] as number[]);
   const cpuMicros = sides.map(() => 0);
+  const ask = async (index: number, request: SideRequest): Promise<SideReply> => {
+    const reply = await processes[index].ask(request);
+    if (reply.type === 'failed') throw new Error(reply.message);
+    return reply;
+  };
+  const tryOpen = async (index: number): Promise<{ connectMs: number; negotiated: string } | undefined> => {
+    try {
+      const reply = await ask(index, { type: 'open', spec: sides[index].spec });
+      if (reply.type === 'opened') return reply;
+    } catch (e) {
+      failures[index].push(e instanceof Error ? e.message : String(e));
+    }
+    return undefined;
+  };
+  const call = async (index: number, i: number): Promise<SideReply & { type: 'called' }> => {
+    const reply = await ask(index, { type: 'call', index: i });
+    if (reply.type !== 'called') throw new Error(`side "${sides[index].label}" answered ${reply.type} to a call`);
+    return reply;
+  };
   try {
-    for (const o of opened) if (o) await sample(o.target, WARMUP, []);
-    for (let i = 0; i < CALLS; i++) {
-      for (let k = 0; k < sides.length; k++) {
-        const index = (i + k) % sides.length;
-        const o = opened[index];
-        if (!o) continue;
-        const cpu = process.cpuUsage();
-        await sample(o.target, 1, samples[index]);
-        const used = process.cpuUsage(cpu);
-        cpuMicros[index] += used.user + used.system;
+    for (let i = 0; i < 3; i++) {
+      for (const index of sides.keys()) {
+        const opened = await tryOpen(index);
+        if (!opened) continue;
+        connects[index].push(opened.connectMs);
+        await ask(index, { type: 'close' });
       }
     }
+    // The connection measured: one retry, as a connect that failed once may still succeed.
+    for (const index of sides.keys()) {
+      negotiated[index] = ((await tryOpen(index)) ?? (await tryOpen(index)))?.negotiated;
+    }
+    const live = [...sides.keys()].filter((index) => negotiated[index] !== undefined);
+    for (const index of live) {
+      for (let i = 0; i < WARMUP; i++) await call(index, i);
+    }
+    for (let i = 0; i < CALLS; i++) {
+      for (let k = 0; k < live.length; k++) {
+        const index = live[(i + k) % live.length];
+        const { ms, cpuUs } = await call(index, i);
+        samples[index].push(ms);
+        cpuMicros[index] += cpuUs;
+      }
+    }
+    for (const index of live) await ask(index, { type: 'close' });
   } finally {
-    for (const o of opened) await o?.target.close();
+    await Promise.all(processes.map((p) => p.stop()));
   }
   const calls = Math.max(...samples.map((s) => s.length));
   console.log(`  echo over ${title} (${calls} calls each, interleaved call by call, ${WARMUP} warm-up)`);
   const measured: Measured[] = [];
   for (const [index, side] of sides.entries()) {
-    const o = opened[index];
+    const sideNegotiated = negotiated[index];
     if (failures[index].length > 0) {
       console.log(
-        `    ${side.label.padEnd(30)} ${failures[index].length} of ${connects[index].length + failures[index].length + (o ? 1 : 0)} connects FAILED: ${failures[index][0]}`,
+        `    ${side.label.padEnd(30)} ${failures[index].length} of ${connects[index].length + failures[index].length + (sideNegotiated ? 1 : 0)} connects FAILED: ${failures[index][0]}`,
       );
     }
-    if (!o || connects[index].length === 0) continue;
+    if (!sideNegotiated || connects[index].length === 0) continue;
     const sorted = [...samples[index]].sort((x, y) => x - y);
     const connectsSorted = [...connects[index]].sort((x, y) => x - y);
     measured.push({
       side,
-      negotiated: o.negotiated,
+      negotiated: sideNegotiated,
       connectMs: connectsSorted[Math.floor((connectsSorted.length - 1) / 2)],
       p50: percentile(sorted, 50),
       p95: percentile(sorted, 95),

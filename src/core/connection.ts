@@ -41,6 +41,7 @@ import {
   summarizeBody,
   type HttpFailure,
 } from './connectErrors';
+import { perRequestSignal } from './abort';
 import { AuthRequiredError, ConnectionError } from './errors';
 import { Emitter, type Disposable, type Event } from './events';
 import { silentLogger, type Logger } from './logger';
@@ -1326,6 +1327,8 @@ export class Connection {
     const standaloneStream = kind === 'streamable-http' ? deferred() : undefined;
     this.standaloneStreamAnswered = standaloneStream?.promise;
     const fetchFn: FetchLike = async (input, init) => {
+      // The SDK passes its transport's one signal to every request: give each its own (see perRequestSignal).
+      if (init?.signal) init = { ...init, signal: perRequestSignal(init.signal) };
       const sent =
         init?.method === 'POST' && typeof init.body === 'string'
           ? this.recordMcpHeaders(init.body, init.headers)
