@@ -41,6 +41,8 @@ const requestSignalsOf = new WeakMap<AbortSignal, RequestSignals>();
 /** Each request signal's controller, for as long as the signal lives. */
 const controllerOf = new WeakMap<AbortSignal, AbortController>();
 const MIN_SWEEP = 64;
+/** Signals given to perRequestSignal once: held weakly, so a signal made for one request goes with it. */
+const seenOnce = new WeakSet<AbortSignal>();
 
 /**
  * A signal for one request that aborts when `parent` does, for a fetch made under a long-lived
@@ -56,8 +58,18 @@ const MIN_SWEEP = 64;
  *
  * A request signal is held weakly: fetch keeps it alive while its request lives (undici holds the
  * signal until it has collected the request), and one that was collected has nothing left to end.
+ *
+ * The first time a signal comes, it is returned as it is: only one that comes again is long-lived.
+ * A signal made for one request must not be listened on: the v2 SDK gives each 2026-07-28 request
+ * `AbortSignal.any([its transport's signal, the request's own])`, and Node keeps such a signal
+ * alive for as long as it has an `abort` listener (fetch removes its own after the request; ours
+ * would stay until the signal aborts: 1.5 KB per request, measured on Node 20).
  */
 export function perRequestSignal(parent: AbortSignal): AbortSignal {
+  if (!requestSignalsOf.has(parent) && !seenOnce.has(parent)) {
+    seenOnce.add(parent);
+    return parent;
+  }
   const controller = new AbortController();
   if (parent.aborted) {
     controller.abort(parent.reason);

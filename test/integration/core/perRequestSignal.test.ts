@@ -29,6 +29,16 @@ async function collectGarbage(times = 3): Promise<void> {
   }
 }
 
+/**
+ * A signal already given to one request, as a transport's is by its first: perRequestSignal returns
+ * a signal it sees the first time as it is, and makes request signals from the second time on.
+ */
+function longLivedSignal(): AbortController {
+  const session = new AbortController();
+  assert.equal(perRequestSignal(session.signal), session.signal);
+  return session;
+}
+
 function countWarnings(): { readonly count: number; stop(): void } {
   let count = 0;
   const onWarning = (warning: Error) => {
@@ -88,6 +98,9 @@ describe('core: a signal per request under a long-lived signal (perRequestSignal
         assert.deepEqual(await response.json(), { ok: true });
       }
       await new Promise((resolve) => setImmediate(resolve));
+      // Ours, and fetch's own for the first request (which had the signal itself) until it is collected.
+      assert.ok(getEventListeners(session.signal, 'abort').length <= 2);
+      await collectGarbage();
       assert.equal(getEventListeners(session.signal, 'abort').length, 1);
       assert.equal(warnings.count, 0);
     } finally {
@@ -96,8 +109,10 @@ describe('core: a signal per request under a long-lived signal (perRequestSignal
   });
 
   it('ends a response still streaming when the long-lived signal aborts, even after garbage collections', async () => {
-    const session = new AbortController();
-    const response = await fetch(`${base}/stream`, { signal: perRequestSignal(session.signal) });
+    const session = longLivedSignal();
+    const signal = perRequestSignal(session.signal);
+    assert.notEqual(signal, session.signal);
+    const response = await fetch(`${base}/stream`, { signal });
     const reader = response.body!.getReader();
     const first = await reader.read();
     assert.match(new TextDecoder().decode(first.value), /data: first/);
@@ -110,7 +125,7 @@ describe('core: a signal per request under a long-lived signal (perRequestSignal
   });
 
   it('rejects a request still waiting for its response headers when the long-lived signal aborts', async () => {
-    const session = new AbortController();
+    const session = longLivedSignal();
     const pending = fetch(`${base}/slow`, { signal: perRequestSignal(session.signal) });
     await waitFor(() => open.size > 0, 'the server received the request');
     await collectGarbage();
@@ -120,12 +135,24 @@ describe('core: a signal per request under a long-lived signal (perRequestSignal
   });
 
   it('gives an aborted signal, with the same reason, once the long-lived signal has aborted', () => {
-    const session = new AbortController();
+    const session = longLivedSignal();
     const reason = new Error('closed before');
     session.abort(reason);
     const signal = perRequestSignal(session.signal);
+    assert.notEqual(signal, session.signal);
     assert.equal(signal.aborted, true);
     assert.equal(signal.reason, reason);
+  });
+
+  it('returns a signal made for one request as it is, without listening on it', () => {
+    // What the v2 SDK gives a 2026-07-28 request over HTTP: Node keeps such a signal alive for as
+    // long as it has an abort listener, so one of ours would keep every request's signal.
+    const transport = new AbortController();
+    const request = new AbortController();
+    const composite = AbortSignal.any([transport.signal, request.signal]);
+    assert.equal(perRequestSignal(composite), composite);
+    assert.equal(getEventListeners(composite, 'abort').length, 0);
+    assert.equal(trackedRequestSignals(composite), 0);
   });
 
   it('stops tracking the signals of finished requests once they are collected', async () => {
