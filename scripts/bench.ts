@@ -18,8 +18,8 @@
  *   --only     a comma-separated list of the sections above (default: all of them)
  *   --calls    measured calls per side and transport (default 2000, plus 50 warm-up calls). A p95 is
  *              decided by the slowest calls: at 2000, the p95s of two sides that make the same calls
- *              (ours pinned and on auto) still landed up to 5% apart on this machine (up to 9% when
- *              all sides shared one process, before each had its own).
+ *              (ours pinned and on auto) still landed ×0.93–1.07 apart on this machine in nine runs
+ *              (×0.80–1.08 when all sides shared one process, before each had its own).
  * The default run takes a few minutes on an idle 2-core machine, most of it in `sizes` (a production
  * build) and `vscode` (starting code-server); `--only eras` alone takes about two minutes.
  */

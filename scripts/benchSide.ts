@@ -4,7 +4,7 @@
  *
  * Why a process per side: in one process every side's garbage is collected during whichever call
  * happens to be running, so a side's p95 counted the pauses the others caused, and which side
- * caught them was luck (two sides making identical calls saw p95s up to 9% apart at 2000 calls).
+ * caught them was luck (two sides making identical calls saw p95s ×0.80–1.08 apart at 2000 calls).
  * Here each side pays for its own allocations, as a real client process does, and the CPU time a
  * call reports is that side's alone. The timing is taken in this process around the call itself:
  * the IPC round trip is outside it.
